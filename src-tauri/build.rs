@@ -1,0 +1,10 @@
+// Declaring the app's commands makes each one a permission (allow-<command>)
+// that capabilities/default.json must grant explicitly.
+const COMMANDS: &[&str] = &["app_status", "get_office", "save_office"];
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

@@ -1,0 +1,54 @@
+//! Demo data for a newcomer and for tests: a plausible office serving two
+//! cities. Names of 圏域 and the contact block are illustrative, written for
+//! this project; later capabilities add their own demo records here.
+
+use chrono::NaiveDateTime;
+use rusqlite::Connection;
+
+use crate::office::{self, AreaInput, CityInput, OfficeInput};
+use crate::{Error, Result};
+
+/// What `demo-data` created, for its one-line report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub cities: usize,
+    pub areas: usize,
+}
+
+fn city(name: &str, areas: &[&str]) -> CityInput {
+    CityInput {
+        id: None,
+        name: name.into(),
+        areas: areas.iter().map(|a| AreaInput { id: None, name: (*a).into() }).collect(),
+    }
+}
+
+pub fn office_input() -> OfficeInput {
+    OfficeInput {
+        name: "坂戸鶴ヶ島医師会 在宅医療相談室".into(),
+        postal_code: "350-0200".into(),
+        address: "埼玉県坂戸市千代田一丁目1番地 医師会館2階".into(),
+        phone: "049-200-0000".into(),
+        fax: "049-200-0001".into(),
+        contact_person: "医療連携コーディネーター 山田 花子".into(),
+        cities: vec![
+            city("坂戸市", &["坂戸・三芳野圏域", "勝呂・大家圏域", "入西圏域", "浅羽野・千代田圏域", "城山・北坂戸圏域"]),
+            city("鶴ヶ島市", &["北部圏域", "東部圏域", "南部圏域", "西部圏域"]),
+        ],
+    }
+}
+
+/// Fills an empty database with the demo office. Refuses to mix demo data
+/// into a database that already holds an office's own data.
+pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<DemoSummary> {
+    if !office::is_blank(conn)? {
+        return Err(Error::Conflict(
+            "このデータベースには既にデータがあります。デモデータは空のデータベースにだけ作成できます。".into(),
+        ));
+    }
+    let office = office::save(conn, &office_input(), now)?;
+    Ok(DemoSummary {
+        cities: office.cities.len(),
+        areas: office.cities.iter().map(|c| c.areas.len()).sum(),
+    })
+}

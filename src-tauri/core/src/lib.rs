@@ -1,0 +1,22 @@
+//! zaitaku-core: the domain and store of 在宅医療相談室デスク.
+//!
+//! Nothing here depends on Tauri, so it builds and tests without WebKit or a
+//! display. Functions take a `&Connection` (or `&mut` for a transaction), plain
+//! values and the clock as an argument, and return [`Result`].
+//!
+//! ```no_run
+//! let conn = zaitaku_core::store::open(std::path::Path::new("office.db"))?;
+//! let office = zaitaku_core::office::load(&conn)?;
+//! println!("{}", office.name);
+//! # Ok::<(), zaitaku_core::Error>(())
+//! ```
+
+pub mod demo;
+pub mod error;
+pub mod fonts;
+pub mod office;
+pub mod store;
+pub mod text;
+pub mod wareki;
+
+pub use error::{Error, Result};

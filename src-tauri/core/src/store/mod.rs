@@ -1,0 +1,148 @@
+//! Opening the database: checks that leave foreign files untouched, the
+//! connection settings every connection needs, and the migrations.
+
+mod migrations;
+
+use std::fs::OpenOptions;
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::OpenFlags;
+
+use crate::{Error, Result};
+
+pub use migrations::{migrate, SCHEMA_VERSION};
+pub use rusqlite::Connection;
+
+/// Written into the SQLite header (`PRAGMA application_id`) so that another
+/// program's SQLite file is never mistaken for ours. "ZDSK".
+pub const APPLICATION_ID: i64 = 0x5A44_534B;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Opens (creating if missing) the office database at `path`, refusing
+/// anything that is not ours or is newer than this program, and brings the
+/// schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    preflight(path)?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| open_error(path, e))?;
+    let mut conn = conn;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // Only read the header before deciding: a refused file must stay as it is.
+    check_identity(&conn, path)?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// An in-memory database with the full schema, for tests and benchmarks.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Refuses directories, files we may not read and write, and files that are
+/// not SQLite at all, before SQLite gets to touch them.
+fn preflight(path: &Path) -> Result<()> {
+    let shown = Error::path_text(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                    Err(Error::CannotOpen { path: shown, source: e })
+                }
+                _ => Ok(()),
+            };
+        }
+        Err(e) => return Err(Error::CannotOpen { path: shown, source: e }),
+    };
+    if meta.is_dir() {
+        return Err(Error::IsADirectory { path: shown });
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|source| Error::CannotOpen { path: shown.clone(), source })?;
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    match file.read_exact(&mut header) {
+        Ok(()) if &header == SQLITE_MAGIC => Ok(()),
+        _ => Err(Error::NotADatabase { path: shown }),
+    }
+}
+
+/// A SQLite file is ours if it carries our application id, or is still empty
+/// (no schema objects at all). Newer schema versions are refused.
+fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    let read = |sql: &str| -> Result<i64> {
+        conn.query_row(sql, [], |r| r.get(0))
+            .map_err(|e| open_error(path, e))
+    };
+    let app_id = read("PRAGMA application_id")?;
+    let objects = read("SELECT count(*) FROM sqlite_master")?;
+    if app_id != APPLICATION_ID && (app_id != 0 || objects > 0) {
+        return Err(Error::NotADatabase { path: Error::path_text(path) });
+    }
+    let found = read("PRAGMA user_version")?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::NewerSchema { found, supported: SCHEMA_VERSION });
+    }
+    Ok(())
+}
+
+/// Settings that belong to every connection rather than to the schema.
+fn configure(conn: &Connection) -> Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Corrupt(format!("WALモードにできません（{mode}）")));
+    }
+    // FULL: a commit the app has reported survives a power cut, WAL or not.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::NotADatabase { path: Error::path_text(path) },
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => Error::CannotOpen {
+            path: Error::path_text(path),
+            source: std::io::Error::other(e.to_string()),
+        },
+        _ => Error::Db(e),
+    }
+}
+
+/// The result of `zaitaku-desk check`: integrity and foreign keys.
+pub fn check(conn: &Connection) -> Result<i64> {
+    let integrity: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        return Err(Error::Corrupt(integrity.join(" / ")));
+    }
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if broken > 0 {
+        return Err(Error::Corrupt(format!("参照先のない行が{broken}件あります")));
+    }
+    schema_version(conn)
+}
+
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}

@@ -1,0 +1,79 @@
+//! The command line: the window by default, headless subcommands for the
+//! jobs an administrator scripts. Nothing here opens a window except `run`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use zaitaku_core::{demo, store};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "zaitaku-desk",
+    version,
+    about = "在宅医療相談室デスク — 相談記録・意志表示帳・講座・名簿・集計のためのデスクトップアプリ",
+    long_about = "在宅医療相談室デスク。\n引数なしで起動すると画面が開きます。サブコマンドは画面を開かずに実行します（管理者・スクリプト用）。"
+)]
+struct Cli {
+    /// データベースファイル（省略時は OS のアプリデータフォルダの zaitaku-desk.db）
+    #[arg(long, value_name = "PATH", env = "ZAITAKU_DESK_DB", global = true)]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 空のデータベースにデモデータ（2市の事業所・圏域など）を作成する
+    DemoData,
+    /// データベースを検査し、問題なければ「ok」とデータの版を表示する
+    Check,
+}
+
+/// Parses the arguments and runs; returns the process exit code
+/// (0 ok, 1 failed, 2 bad arguments).
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        None => crate::run_gui(cli.db),
+        Some(command) => match run_headless(command, cli.db.as_deref()) {
+            Ok(()) => 0,
+            Err(message) => {
+                eprintln!("エラー: {message}");
+                1
+            }
+        },
+    }
+}
+
+fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
+    let db = db.ok_or("--db でデータベースファイルを指定してください。")?;
+    let fail = |e: zaitaku_core::Error| e.to_string();
+    match command {
+        Command::DemoData => {
+            let mut conn = store::open(db).map_err(fail)?;
+            let now = chrono::Local::now().naive_local();
+            let summary = demo::fill(&mut conn, now).map_err(fail)?;
+            println!(
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件）",
+                db.display(),
+                summary.cities,
+                summary.areas
+            );
+        }
+        Command::Check => {
+            let conn = store::open(db).map_err(fail)?;
+            let version = store::check(&conn).map_err(fail)?;
+            println!("ok");
+            println!("データの版: {version}");
+        }
+    }
+    Ok(())
+}
+

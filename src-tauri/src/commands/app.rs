@@ -1,0 +1,23 @@
+use serde::Serialize;
+use tauri::State;
+
+use crate::{AppState, UiError};
+
+#[derive(Serialize)]
+pub struct AppStatus {
+    version: &'static str,
+    db_path: String,
+    schema_version: Option<i64>,
+    /// Set when the database could not be opened; the UI shows only this.
+    startup_error: Option<UiError>,
+}
+
+#[tauri::command(async)]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    AppStatus {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: state.db_path.display().to_string(),
+        schema_version: state.with_conn(|c| zaitaku_core::store::schema_version(c)).ok(),
+        startup_error: state.startup_error.clone(),
+    }
+}

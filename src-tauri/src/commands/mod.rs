@@ -1,0 +1,22 @@
+//! `#[tauri::command]` wrappers only: take the state, parse the arguments,
+//! call one core function, map the error. One file per capability.
+
+pub mod app;
+pub mod office;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::UiError;
+
+/// Arguments arrive as raw JSON so that a malformed call gets a Japanese
+/// error from us rather than serde's English one from Tauri.
+pub(crate) fn parse_arg<T: DeserializeOwned>(name: &str, value: Option<Value>) -> Result<T, UiError> {
+    let value = value.ok_or_else(|| {
+        UiError::new("invalid", format!("送信された内容が足りません（{name}）。画面を開き直してください。"))
+    })?;
+    serde_json::from_value(value).map_err(|e| {
+        log::info!("malformed argument {name}: {e}");
+        UiError::new("invalid", format!("送信された内容の形式が正しくありません（{name}）。画面を開き直してください。"))
+    })
+}

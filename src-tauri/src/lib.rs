@@ -1,0 +1,55 @@
+//! The Tauri shell of 在宅医療相談室デスク: command-line entry, window setup,
+//! and thin command wrappers around `zaitaku-core`.
+
+pub mod cli;
+mod commands;
+mod error;
+mod font;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime};
+
+pub use error::UiError;
+pub use state::AppState;
+
+/// The whole app minus the context, generic over the runtime so tests can
+/// pass `tauri::test::mock_builder()`.
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, db_override: Option<PathBuf>) -> tauri::Builder<R> {
+    builder
+        .register_uri_scheme_protocol(font::SCHEME, font::serve)
+        .setup(move |app| {
+            let path = match db_override.clone() {
+                Some(path) => path,
+                None => state::default_db_path(&app.path().app_data_dir()?)?,
+            };
+            app.manage(AppState::open(path));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::office::get_office,
+            commands::office::save_office,
+        ])
+}
+
+/// Opens the main window. Returns the process exit code.
+pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
+    let log = tauri_plugin_log::Builder::new()
+        .level(log::LevelFilter::Info)
+        .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::LogDir {
+            file_name: Some("zaitaku-desk".into()),
+        }))
+        .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stderr))
+        .build();
+    let result = app_builder(tauri::Builder::default().plugin(log), db_override)
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("エラー: アプリを起動できませんでした（{e}）");
+            1
+        }
+    }
+}
