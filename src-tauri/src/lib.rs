@@ -36,12 +36,14 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, db_override: Option<P
 
 /// Opens the main window. Returns the process exit code.
 pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
+    use tauri_plugin_log::{Target, TargetKind};
+    // Internal details (SQL errors, paths) go to a log file in the OS log folder.
     let log = tauri_plugin_log::Builder::new()
         .level(log::LevelFilter::Info)
-        .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::LogDir {
-            file_name: Some("zaitaku-desk".into()),
-        }))
-        .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stderr))
+        .targets([
+            Target::new(TargetKind::LogDir { file_name: Some("zaitaku-desk".into()) }),
+            Target::new(TargetKind::Stderr),
+        ])
         .build();
     let result = app_builder(tauri::Builder::default().plugin(log), db_override)
         .run(tauri::generate_context!());

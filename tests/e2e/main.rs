@@ -1,1 +1,12 @@
-//! placeholder
+//! End-to-end tests: the real app binary in its real webview (WebKitGTK),
+//! driven through tauri-driver + WebKitWebDriver. Needs a display (run under
+//! `xvfb-run`) and `tauri-driver` on PATH or in ~/.cargo/bin.
+//!
+//! Run: xvfb-run -a cargo test -p zaitaku-desk --features e2e --test e2e -- --test-threads=1
+
+// Starting and stopping the app, driver ports, screenshots.
+mod harness;
+// The shell: window title, navigation, placeholders, bundled font, startup errors.
+mod shell;
+// 設定: office data saved, shown again after a restart, bad input refused.
+mod settings;

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::{text, Error, Result};
+use crate::{text, wareki, Error, Result};
 
 const MAX_CITIES: usize = 20;
 const MAX_AREAS_PER_CITY: usize = 30;
@@ -23,6 +23,8 @@ pub struct Office {
     pub cities: Vec<City>,
     /// ISO date-time of the last save, `None` before the first one.
     pub updated_at: Option<String>,
+    /// The same in 令和 for the screen: 令和7年11月24日（月）14:05.
+    pub updated_label: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,11 +92,17 @@ pub fn load(conn: &Connection) -> Result<Office> {
                 fax: r.get(4)?,
                 contact_person: r.get(5)?,
                 updated_at: r.get(6)?,
+                updated_label: None,
                 cities: Vec::new(),
             })
         },
     )?;
     office.cities = load_cities(conn)?;
+    office.updated_label = office
+        .updated_at
+        .as_deref()
+        .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S").ok())
+        .map(wareki::format_datetime);
     Ok(office)
 }
 

@@ -2,7 +2,7 @@
 //! chrono has no eras and the small crates found were unmaintained, so this
 //! is a local table. Dates are stored as ISO; this is for display and input.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 
 use crate::{text, Error, Result};
 
@@ -43,6 +43,11 @@ pub fn format_date(date: NaiveDate) -> String {
 /// 令和7年11月24日（月）
 pub fn format_date_with_weekday(date: NaiveDate) -> String {
     format!("{}（{}）", format_date(date), weekday_kanji(date.weekday()))
+}
+
+/// 令和7年11月24日（月）14:05
+pub fn format_datetime(at: NaiveDateTime) -> String {
+    format!("{} {}", format_date_with_weekday(at.date()), at.format("%H:%M"))
 }
 
 /// 令和7年 / 令和元年 / 1850年
@@ -154,6 +159,8 @@ mod tests {
     fn weekday_and_fiscal_year() {
         assert_eq!(format_date_with_weekday(d(2025, 11, 24)), "令和7年11月24日（月）");
         assert_eq!(fiscal_year_label(2025), "令和7年度");
+        let at = d(2025, 11, 24).and_hms_opt(14, 5, 0).unwrap();
+        assert_eq!(format_datetime(at), "令和7年11月24日（月） 14:05");
         assert_eq!(fiscal_year_label(2019), "平成31年度");
     }
 

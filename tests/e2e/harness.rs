@@ -1,0 +1,209 @@
+//! One running app per test: its own temp database, its own tauri-driver on
+//! free ports, and clean shutdown (SIGTERM, so the driver also stops its
+//! WebKitWebDriver) even when the test fails.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+pub const APP_BIN: &str = env!("CARGO_BIN_EXE_zaitaku-desk");
+const WAIT: Duration = Duration::from_secs(15);
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free local port")
+}
+
+fn tauri_driver() -> PathBuf {
+    let home_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|d| d.join("bin/tauri-driver"));
+    match home_bin {
+        Some(path) if path.exists() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+impl App {
+    /// Starts the app on `db` and waits until its first screen is drawn.
+    pub async fn launch(db: &Path) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "end-to-end tests need a display: run them under xvfb-run"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            // Inherited by WebKitWebDriver and so by the app.
+            .env("ZAITAKU_DESK_DB", db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cannot start tauri-driver (cargo install tauri-driver --locked)");
+        let mut app = AppStarting { driver: Some(driver) };
+        wait_for_port(port);
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": APP_BIN },
+        });
+        // tauri-driver may accept connections before WebKitWebDriver is
+        // ready; a refused first session is retried a few times.
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.as_object().cloned().unwrap_or_default())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 5 => {
+                    eprintln!("webdriver session attempt {attempt} failed: {e}; retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("webdriver session did not start: {e}"),
+            }
+        };
+        let app = App { client, driver: app.driver.take().expect("driver") };
+        app.wait_for("#view > *").await;
+        app
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits until `css` exists and its text contains `needle`.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                    if start.elapsed() > WAIT {
+                        panic!("{css} shows {text:?}, expected it to contain {needle:?}");
+                    }
+                }
+            }
+            if start.elapsed() > WAIT {
+                panic!("{css} never appeared (waiting for {needle:?})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        let el = self.wait_for(css).await;
+        // Centre it first: WebDriver scrolls it just into view, where the
+        // sticky save bar would cover it (a person scrolls further).
+        let arg = serde_json::to_value(&el).unwrap_or_default();
+        let _ = self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await;
+        el.click().await.unwrap_or_else(|e| panic!("click {css}: {e:?}"));
+    }
+
+    /// Replaces the value of the input `css` by typing `text`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_for(css).await;
+        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        let el = self.wait_for(css).await;
+        el.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
+    /// Evaluates `js` (a function body that returns a JSON value).
+    pub async fn eval(&self, js: &str) -> serde_json::Value {
+        self.client.execute(js, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
+    /// Saves a screenshot under target/e2e-screenshots/ for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
+    /// Ends the session (which closes the app) and stops the driver.
+    pub async fn quit(mut self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+        stop(&mut self.driver);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop(&mut self.driver);
+    }
+}
+
+/// Holds the driver while the session is being set up, so a failed start
+/// does not leave it running.
+struct AppStarting {
+    driver: Option<Child>,
+}
+
+impl Drop for AppStarting {
+    fn drop(&mut self) {
+        if let Some(driver) = self.driver.as_mut() {
+            stop(driver);
+        }
+    }
+}
+
+fn wait_for_port(port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < WAIT, "tauri-driver did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// SIGTERM, not SIGKILL: tauri-driver then stops its WebKitWebDriver too.
+fn stop(driver: &mut Child) {
+    if let Ok(Some(_)) = driver.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill").args(["-TERM", &driver.id().to_string()]).status();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(5) {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("office.db");
+    (dir, db)
+}

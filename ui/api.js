@@ -1,0 +1,37 @@
+// The only caller of Tauri's invoke. Every failure becomes an AppError with
+// a Japanese message; raw details go to the console for developers.
+
+const tauri = window.__TAURI__;
+
+export class AppError extends Error {
+  constructor({ kind = 'internal', message, field = null }) {
+    super(message || '予期しないエラーが起きました。アプリを再起動してください。');
+    this.kind = kind;
+    this.field = field;
+  }
+}
+
+function toAppError(raw) {
+  if (raw && typeof raw === 'object' && typeof raw.message === 'string' && raw.kind) {
+    return new AppError(raw);
+  }
+  console.error('unexpected invoke error', raw);
+  return new AppError({ kind: 'internal' });
+}
+
+async function call(command, args = {}) {
+  if (!tauri || !tauri.core) {
+    throw new AppError({ kind: 'internal', message: 'アプリの内部機能に接続できません。アプリから開いてください。' });
+  }
+  try {
+    return await tauri.core.invoke(command, args);
+  } catch (raw) {
+    throw toAppError(raw);
+  }
+}
+
+export const api = {
+  appStatus: () => call('app_status'),
+  getOffice: () => call('get_office'),
+  saveOffice: (office) => call('save_office', { office }),
+};

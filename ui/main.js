@@ -1,0 +1,96 @@
+// The shell: side navigation, one view at a time, app-wide keyboard keys.
+
+import { api } from './api.js';
+import { clear } from './lib/dom.js';
+import { initMessages, showError, clearMessage } from './lib/messages.js';
+import * as placeholder from './views/placeholder.js';
+import * as settings from './views/settings.js';
+
+const VIEWS = {
+  cases: { title: '相談記録', module: placeholder },
+  booklets: { title: '意志表示帳', module: placeholder },
+  lectures: { title: '講座・チラシ', module: placeholder },
+  registry: { title: '名簿', module: placeholder },
+  reports: { title: '集計・報告', module: placeholder },
+  settings: { title: '設定', module: settings },
+};
+const ORDER = Object.keys(VIEWS);
+
+let current = null;
+
+function setOfficeName(office) {
+  document.getElementById('sidebar-office').textContent = office?.name || '';
+}
+
+async function show(name) {
+  const view = VIEWS[name] ? name : ORDER[0];
+  if (current === 'settings' && view !== 'settings' && settings.hasUnsavedChanges()
+      && !window.confirm('保存していない変更があります。破棄して移動しますか？')) {
+    history.replaceState(null, '', `#${current}`);
+    return;
+  }
+  current = view;
+  document.querySelectorAll('[data-view]').forEach((a) => {
+    if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  const container = clear(document.getElementById('view'));
+  clearMessage();
+  try {
+    await VIEWS[view].module.render(container, { title: VIEWS[view].title, onSaved: setOfficeName });
+  } catch (error) {
+    showError(error);
+  }
+  document.getElementById('content').focus({ preventScroll: true });
+}
+
+function onKey(e) {
+  // Ctrl+1 … Ctrl+6 jump between screens.
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[1-6]$/.test(e.key)) {
+    e.preventDefault();
+    location.hash = ORDER[Number(e.key) - 1];
+  }
+}
+
+function showStartupError(error) {
+  document.querySelector('.app').classList.add('failed');
+  const container = clear(document.getElementById('view'));
+  const box = document.createElement('section');
+  box.className = 'startup-error';
+  box.setAttribute('role', 'alert');
+  const title = document.createElement('h1');
+  title.textContent = 'データベースを開けませんでした';
+  const message = document.createElement('p');
+  message.textContent = error.message;
+  box.append(title, message);
+  container.append(box);
+}
+
+async function start() {
+  initMessages();
+  let status;
+  try {
+    status = await api.appStatus();
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  if (status.startup_error) {
+    showStartupError(status.startup_error);
+    return;
+  }
+  let office = null;
+  try {
+    office = await api.getOffice();
+    setOfficeName(office);
+  } catch (error) {
+    showError(error);
+  }
+  window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+  document.addEventListener('keydown', onKey);
+  // A new office starts on 設定, so the first thing done is entering its data.
+  const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);
+  await show(first);
+}
+
+start();

@@ -1,0 +1,186 @@
+// 設定: 事業所情報 (name, contact block) and the cities with their
+// 日常生活圏域. Saved in one go; the Rust side validates everything.
+
+import { api } from '../api.js';
+import { h, clear } from '../lib/dom.js';
+import { textField, clearFieldErrors, showFieldError } from '../lib/forms.js';
+import { showMessage, showError, clearMessage } from '../lib/messages.js';
+
+const OFFICE_FIELDS = [
+  { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
+  { field: 'postal_code', label: '郵便番号', hint: '例：350-0214', size: 10 },
+  { field: 'contact_person', label: '担当者名', hint: 'チラシや報告書の問い合わせ先に載ります' },
+  { field: 'address', label: '住所', wide: true },
+  { field: 'phone', label: '電話番号', hint: '市外局番から。例：049-123-4567', type: 'tel', size: 16 },
+  { field: 'fax', label: 'FAX番号', hint: '例：049-123-4568', type: 'tel', size: 16 },
+];
+
+let state = null; // { office, cities: [{ id, name, areas: [{ id, name }] }] }
+let dirty = false;
+
+export function hasUnsavedChanges() {
+  return dirty;
+}
+
+export async function render(container, { onSaved }) {
+  dirty = false;
+  const office = await api.getOffice();
+  state = { office, cities: structuredClone(office.cities) };
+
+  const form = h('form', { class: 'settings-form', novalidate: true, 'aria-labelledby': 'settings-title' });
+  const citiesBox = h('div', { class: 'cities', id: 'cities' });
+  const updated = h('p', { class: 'muted', id: 'updated-label' });
+
+  form.append(
+    h('fieldset', { class: 'card' },
+      h('legend', {}, '事業所情報'),
+      h('div', { class: 'office-grid' }, OFFICE_FIELDS.map((f) => textField({ ...f, value: office[f.field] ?? '' })))),
+    h('fieldset', { class: 'card' },
+      h('legend', {}, '市と日常生活圏域'),
+      h('p', { class: 'hint' }, '相談記録や意志表示帳の集計に使う市と圏域です。記録で使われている市・圏域は削除できません。'),
+      citiesBox,
+      h('button', { type: 'button', class: 'secondary', id: 'add-city', onclick: () => addCity(citiesBox) }, '＋ 市を追加')),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'save-settings' }, '保存'),
+      h('button', { type: 'button', class: 'secondary', id: 'revert-settings', onclick: () => revert(container, onSaved) }, '変更を取り消す'),
+      h('span', { class: 'muted shortcut' }, 'Ctrl+S で保存')),
+  );
+  form.addEventListener('input', (e) => {
+    dirty = true;
+    syncFromInput(e.target);
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    save(form, updated, onSaved);
+  });
+  form.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  container.append(
+    h('header', { class: 'view-header' },
+      h('h1', { id: 'settings-title' }, '設定'),
+      updated),
+    form,
+  );
+  showUpdated(updated, office);
+  renderCities(citiesBox);
+}
+
+function showUpdated(el, office) {
+  el.textContent = office.updated_label ? `最終保存：${office.updated_label}` : 'まだ保存されていません';
+}
+
+// Keeps the in-memory city list in step with what is typed, so that adding
+// or removing a row never loses other rows' text.
+function syncFromInput(input) {
+  const { cityIndex, areaIndex } = input.dataset;
+  if (cityIndex === undefined) return;
+  const city = state.cities[Number(cityIndex)];
+  if (areaIndex === undefined) city.name = input.value;
+  else city.areas[Number(areaIndex)].name = input.value;
+}
+
+function renderCities(box) {
+  clear(box);
+  if (state.cities.length === 0) {
+    box.append(h('p', { class: 'muted' }, 'まだ市が登録されていません。「市を追加」から登録してください。'));
+  }
+  state.cities.forEach((city, i) => box.append(cityRow(box, city, i)));
+}
+
+function cityRow(box, city, i) {
+  const nameId = `city-${i}-name`;
+  return h('div', { class: 'city', dataset: { city: String(i) } },
+    h('div', { class: 'city-head' },
+      h('label', { for: nameId }, '市の名前', h('span', { class: 'required', 'aria-hidden': 'true' }, '必須')),
+      h('input', { id: nameId, type: 'text', value: city.name, 'data-field': `cities.${i}.name`, dataset: { cityIndex: String(i) }, 'aria-required': 'true' }),
+      h('button', { type: 'button', class: 'danger-link', onclick: () => removeCity(box, i) }, `この市を削除`)),
+    h('ul', { class: 'areas', 'aria-label': `${city.name || '市'}の日常生活圏域` },
+      city.areas.map((area, j) => areaRow(box, area, i, j))),
+    h('button', { type: 'button', class: 'secondary small', onclick: () => addArea(box, i) }, '＋ 圏域を追加'),
+  );
+}
+
+function areaRow(box, area, i, j) {
+  const id = `city-${i}-area-${j}`;
+  return h('li', { class: 'area' },
+    h('label', { for: id, class: 'visually-hidden' }, `圏域${j + 1}`),
+    h('input', { id, type: 'text', value: area.name, 'data-field': `cities.${i}.areas.${j}.name`, dataset: { cityIndex: String(i), areaIndex: String(j) } }),
+    h('button', { type: 'button', class: 'danger-link', 'aria-label': `圏域「${area.name}」を削除`, onclick: () => removeArea(box, i, j) }, '削除'));
+}
+
+function addCity(box) {
+  state.cities.push({ id: null, name: '', areas: [] });
+  dirty = true;
+  renderCities(box);
+  document.getElementById(`city-${state.cities.length - 1}-name`).focus();
+}
+
+function addArea(box, i) {
+  state.cities[i].areas.push({ id: null, name: '' });
+  dirty = true;
+  renderCities(box);
+  document.getElementById(`city-${i}-area-${state.cities[i].areas.length - 1}`).focus();
+}
+
+function removeCity(box, i) {
+  const city = state.cities[i];
+  const label = city.name || '（名前なし）';
+  if (city.areas.length > 0 && !window.confirm(`市「${label}」と、その圏域${city.areas.length}件を一覧から外します。保存するまで確定しません。よろしいですか？`)) return;
+  state.cities.splice(i, 1);
+  dirty = true;
+  renderCities(box);
+  showMessage(`市「${label}」を一覧から外しました。「保存」で確定、「変更を取り消す」で元に戻せます。`, 'info');
+}
+
+function removeArea(box, i, j) {
+  const [area] = state.cities[i].areas.splice(j, 1);
+  dirty = true;
+  renderCities(box);
+  showMessage(`圏域「${area.name || '（名前なし）'}」を一覧から外しました。「保存」で確定、「変更を取り消す」で元に戻せます。`, 'info');
+}
+
+function collect(form) {
+  const value = (field) => form.querySelector(`[data-field="${field}"]`).value;
+  const office = Object.fromEntries(OFFICE_FIELDS.map((f) => [f.field, value(f.field)]));
+  office.cities = state.cities.map((c) => ({
+    id: c.id, name: c.name, areas: c.areas.map((a) => ({ id: a.id, name: a.name })),
+  }));
+  return office;
+}
+
+async function save(form, updatedEl, onSaved) {
+  const button = form.querySelector('#save-settings');
+  button.disabled = true;
+  clearFieldErrors(form);
+  clearMessage();
+  try {
+    const saved = await api.saveOffice(collect(form));
+    state = { office: saved, cities: structuredClone(saved.cities) };
+    dirty = false;
+    // Show the stored (normalised) values, e.g. full-width digits made half-width.
+    for (const f of OFFICE_FIELDS) form.querySelector(`[data-field="${f.field}"]`).value = saved[f.field];
+    renderCities(form.querySelector('#cities'));
+    showUpdated(updatedEl, saved);
+    showMessage('事業所情報を保存しました。', 'success');
+    onSaved?.(saved);
+  } catch (error) {
+    // What was typed stays in the form; nothing was saved.
+    showError(error);
+    showFieldError(form, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function revert(container, onSaved) {
+  if (dirty && !window.confirm('保存していない変更を取り消して、保存済みの内容に戻しますか？')) return;
+  clear(container);
+  clearMessage();
+  await render(container, { onSaved });
+  showMessage('保存済みの内容に戻しました。', 'info');
+}
