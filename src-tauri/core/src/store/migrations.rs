@@ -35,6 +35,13 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX areas_by_city ON areas(city_id, sort_order);
     "#,
+    // 2: app settings as key/value (backup folder, generations, …).
+    r#"
+    CREATE TABLE app_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
