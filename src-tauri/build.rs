@@ -1,6 +1,16 @@
 // Declaring the app's commands makes each one a permission (allow-<command>)
 // that capabilities/default.json must grant explicitly.
-const COMMANDS: &[&str] = &["app_status", "get_office", "save_office"];
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "backup_status",
+    "save_backup_settings",
+    "backup_now",
+    "list_backups",
+    "inspect_backup",
+    "restore_backup",
+    "get_office",
+    "save_office",
+];
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

@@ -34,4 +34,10 @@ export const api = {
   appStatus: () => call('app_status'),
   getOffice: () => call('get_office'),
   saveOffice: (office) => call('save_office', { office }),
+  backupStatus: () => call('backup_status'),
+  saveBackupSettings: (settings) => call('save_backup_settings', { settings }),
+  backupNow: () => call('backup_now'),
+  listBackups: () => call('list_backups'),
+  inspectBackup: (path) => call('inspect_backup', { path }),
+  restoreBackup: (path) => call('restore_backup', { path }),
 };

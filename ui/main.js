@@ -2,7 +2,7 @@
 
 import { api } from './api.js';
 import { clear } from './lib/dom.js';
-import { initMessages, showError, clearMessage } from './lib/messages.js';
+import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as placeholder from './views/placeholder.js';
 import * as settings from './views/settings.js';
 
@@ -91,6 +91,11 @@ async function start() {
   // A new office starts on 設定, so the first thing done is entering its data.
   const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);
   await show(first);
+  const restored = sessionStorage.getItem('zaitaku-restored');
+  if (restored) {
+    sessionStorage.removeItem('zaitaku-restored');
+    showMessage(restored, 'success');
+  }
 }
 
 start();

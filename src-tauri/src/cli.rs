@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use zaitaku_core::backup::{self, BackupKind};
 use zaitaku_core::{demo, store};
 
 #[derive(Parser, Debug)]
@@ -28,6 +29,18 @@ enum Command {
     DemoData,
     /// データベースを検査し、問題なければ「ok」とデータの版を表示する
     Check,
+    /// バックアップを作成する（整合性を検査してから保存し、古い世代を整理する）
+    Backup {
+        /// 保存先のフォルダ
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// バックアップから復元する（いまのデータは先にバックアップしてから置き換える）
+    Restore {
+        /// 復元するバックアップファイル
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 /// Parses the arguments and runs; returns the process exit code
@@ -73,7 +86,27 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             println!("ok");
             println!("データの版: {version}");
         }
+        Command::Backup { to } => {
+            let conn = store::open(db).map_err(fail)?;
+            let now = chrono::Local::now().naive_local();
+            let file = backup::create(&conn, &to, BackupKind::Manual, now).map_err(fail)?;
+            let settings = backup::load_settings(&conn).map_err(fail)?;
+            let removed = backup::prune(&to, &settings).map_err(fail)?;
+            println!(
+                "バックアップを作成しました: {}（{} バイト、検査 ok）",
+                file.path, file.size_bytes
+            );
+            if removed > 0 {
+                println!("保存期間を過ぎた古いバックアップを {removed} 件削除しました。");
+            }
+        }
+        Command::Restore { from } => {
+            let mut conn = store::open(db).map_err(fail)?;
+            let now = chrono::Local::now().naive_local();
+            let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
+            println!("{} から復元しました。", from.display());
+            println!("復元前のデータは {} に保存しました。", safety.path);
+        }
     }
     Ok(())
 }
-

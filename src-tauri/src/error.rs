@@ -14,7 +14,11 @@ pub struct UiError {
 
 impl UiError {
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        UiError { kind: kind.into(), message: message.into(), field: None }
+        UiError {
+            kind: kind.into(),
+            message: message.into(),
+            field: None,
+        }
     }
 }
 

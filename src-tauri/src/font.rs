@@ -9,7 +9,10 @@ use tauri::{Runtime, UriSchemeContext};
 
 pub const SCHEME: &str = "zfont";
 
-pub fn serve<R: Runtime>(_ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
+pub fn serve<R: Runtime>(
+    _ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+) -> Response<Cow<'static, [u8]>> {
     let builder = Response::builder().header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*");
     let response = if request.uri().path() == "/ipaexg.ttf" {
         builder
@@ -17,7 +20,9 @@ pub fn serve<R: Runtime>(_ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>
             .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
             .body(Cow::Borrowed(zaitaku_core::fonts::JAPANESE_FONT))
     } else {
-        builder.status(StatusCode::NOT_FOUND).body(Cow::Borrowed(&b""[..]))
+        builder
+            .status(StatusCode::NOT_FOUND)
+            .body(Cow::Borrowed(&b""[..]))
     };
     response.unwrap_or_else(|_| Response::new(Cow::Borrowed(&b""[..])))
 }

@@ -16,7 +16,10 @@ pub use state::AppState;
 
 /// The whole app minus the context, generic over the runtime so tests can
 /// pass `tauri::test::mock_builder()`.
-pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, db_override: Option<PathBuf>) -> tauri::Builder<R> {
+pub fn app_builder<R: Runtime>(
+    builder: tauri::Builder<R>,
+    db_override: Option<PathBuf>,
+) -> tauri::Builder<R> {
     builder
         .register_uri_scheme_protocol(font::SCHEME, font::serve)
         .setup(move |app| {
@@ -29,6 +32,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, db_override: Option<P
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
+            commands::backup::backup_status,
+            commands::backup::save_backup_settings,
+            commands::backup::backup_now,
+            commands::backup::list_backups,
+            commands::backup::inspect_backup,
+            commands::backup::restore_backup,
             commands::office::get_office,
             commands::office::save_office,
         ])
@@ -41,7 +50,9 @@ pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
     let log = tauri_plugin_log::Builder::new()
         .level(log::LevelFilter::Info)
         .targets([
-            Target::new(TargetKind::LogDir { file_name: Some("zaitaku-desk".into()) }),
+            Target::new(TargetKind::LogDir {
+                file_name: Some("zaitaku-desk".into()),
+            }),
             Target::new(TargetKind::Stderr),
         ])
         .build();

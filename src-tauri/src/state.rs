@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use zaitaku_core::store::Connection;
-use zaitaku_core::store;
+use zaitaku_core::{backup, store};
 
 use crate::UiError;
 
@@ -20,11 +20,26 @@ impl AppState {
         match store::open(&db_path) {
             Ok(conn) => {
                 log::info!("database opened: {}", db_path.display());
-                AppState { db_path, conn: Mutex::new(Some(conn)), startup_error: None }
+                // A failed automatic backup must not keep the office from
+                // working; 設定 shows the last backup date and warns.
+                match backup::auto_backup(&conn, &db_path, chrono::Local::now().naive_local()) {
+                    Ok(Some(file)) => log::info!("automatic backup: {}", file.path),
+                    Ok(None) => {}
+                    Err(e) => log::warn!("automatic backup failed: {e}: {e:?}"),
+                }
+                AppState {
+                    db_path,
+                    conn: Mutex::new(Some(conn)),
+                    startup_error: None,
+                }
             }
             Err(err) => {
                 let ui = UiError::from(err);
-                AppState { db_path, conn: Mutex::new(None), startup_error: Some(ui) }
+                AppState {
+                    db_path,
+                    conn: Mutex::new(None),
+                    startup_error: Some(ui),
+                }
             }
         }
     }
@@ -34,14 +49,19 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Connection) -> zaitaku_core::Result<T>,
     ) -> Result<T, UiError> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| UiError::new("internal", "内部エラーが起きました。アプリを再起動してください。"))?;
+        let mut guard = self.conn.lock().map_err(|_| {
+            UiError::new(
+                "internal",
+                "内部エラーが起きました。アプリを再起動してください。",
+            )
+        })?;
         match guard.as_mut() {
             Some(conn) => f(conn).map_err(UiError::from),
             None => Err(self.startup_error.clone().unwrap_or_else(|| {
-                UiError::new("internal", "データベースが開かれていません。アプリを再起動してください。")
+                UiError::new(
+                    "internal",
+                    "データベースが開かれていません。アプリを再起動してください。",
+                )
             })),
         }
     }

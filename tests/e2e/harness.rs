@@ -48,14 +48,21 @@ impl App {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             // Inherited by WebKitWebDriver and so by the app.
             .env("ZAITAKU_DESK_DB", db)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("cannot start tauri-driver (cargo install tauri-driver --locked)");
-        let mut app = AppStarting { driver: Some(driver) };
+        let mut app = AppStarting {
+            driver: Some(driver),
+        };
         wait_for_port(port);
         let caps = json!({
             "browserName": "wry",
@@ -79,7 +86,10 @@ impl App {
                 Err(e) => panic!("webdriver session did not start: {e}"),
             }
         };
-        let app = App { client, driver: app.driver.take().expect("driver") };
+        let app = App {
+            client,
+            driver: app.driver.take().expect("driver"),
+        };
         app.wait_for("#view > *").await;
         app
     }
@@ -119,15 +129,24 @@ impl App {
         // Centre it first: WebDriver scrolls it just into view, where the
         // sticky save bar would cover it (a person scrolls further).
         let arg = serde_json::to_value(&el).unwrap_or_default();
-        let _ = self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await;
-        el.click().await.unwrap_or_else(|e| panic!("click {css}: {e:?}"));
+        let _ = self
+            .client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await;
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e:?}"));
     }
 
     /// Replaces the value of the input `css` by typing `text`.
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.wait_for(css).await;
-        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     pub async fn value(&self, css: &str) -> String {
@@ -137,7 +156,22 @@ impl App {
 
     /// Evaluates `js` (a function body that returns a JSON value).
     pub async fn eval(&self, js: &str) -> serde_json::Value {
-        self.client.execute(js, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}"))
+        self.client
+            .execute(js, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
+    /// Waits for a confirm()/alert() dialog and returns its text.
+    pub async fn dialog_text(&self) -> String {
+        let start = Instant::now();
+        loop {
+            match self.client.get_alert_text().await {
+                Ok(text) => return text,
+                Err(e) if start.elapsed() > WAIT => panic!("no dialog appeared: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Saves a screenshot under target/e2e-screenshots/ for people to look at.
@@ -180,7 +214,10 @@ impl Drop for AppStarting {
 fn wait_for_port(port: u16) {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < WAIT, "tauri-driver did not listen on {port}");
+        assert!(
+            start.elapsed() < WAIT,
+            "tauri-driver did not listen on {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -190,7 +227,9 @@ fn stop(driver: &mut Child) {
     if let Ok(Some(_)) = driver.try_wait() {
         return;
     }
-    let _ = Command::new("kill").args(["-TERM", &driver.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(5) {
         if let Ok(Some(_)) = driver.try_wait() {

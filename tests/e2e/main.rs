@@ -10,3 +10,5 @@ mod harness;
 mod shell;
 // 設定: office data saved, shown again after a restart, bad input refused.
 mod settings;
+// 設定 › バックアップ: backup now, restore, a missing backup folder.
+mod backup;

@@ -18,12 +18,17 @@ async fn window_is_japanese_and_unbuilt_screens_say_so() {
     for (view, title) in SCREENS {
         app.click(&format!("a[data-view='{view}']")).await;
         app.wait_for_text("#view h1", title).await;
-        let text = app.wait_for_text("[data-testid='placeholder']", "準備中").await;
+        let text = app
+            .wait_for_text("[data-testid='placeholder']", "準備中")
+            .await;
         assert!(text.contains(title), "{text}");
         let current = app
             .eval(&format!("return document.querySelector(\"a[data-view='{view}']\").getAttribute('aria-current')"))
             .await;
-        assert_eq!(current, "page", "{view} is not marked as the current screen");
+        assert_eq!(
+            current, "page",
+            "{view} is not marked as the current screen"
+        );
     }
     app.screenshot("placeholder").await;
     app.quit().await;
@@ -50,7 +55,9 @@ async fn bundled_japanese_font_is_loaded() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(status, "loaded");
-    let renders = app.eval("return document.fonts.check('16px ZaitakuGothic', '在宅医療相談室');").await;
+    let renders = app
+        .eval("return document.fonts.check('16px ZaitakuGothic', '在宅医療相談室');")
+        .await;
     assert_eq!(renders, true);
     app.quit().await;
 }
@@ -74,8 +81,12 @@ async fn a_database_from_a_newer_version_is_refused_on_screen() {
     let (_dir, db) = temp_db();
     {
         let conn = zaitaku_core::store::open(&db).unwrap();
-        conn.pragma_update(None, "user_version", zaitaku_core::store::SCHEMA_VERSION + 1)
-            .unwrap();
+        conn.pragma_update(
+            None,
+            "user_version",
+            zaitaku_core::store::SCHEMA_VERSION + 1,
+        )
+        .unwrap();
     }
     let before = std::fs::read(&db).unwrap();
     let app = App::launch(&db).await;
@@ -83,5 +94,9 @@ async fn a_database_from_a_newer_version_is_refused_on_screen() {
     assert!(text.contains("データベースを開けませんでした"), "{text}");
     app.screenshot("startup-error").await;
     app.quit().await;
-    assert_eq!(std::fs::read(&db).unwrap(), before, "the newer database was modified");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the newer database was modified"
+    );
 }

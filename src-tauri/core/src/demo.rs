@@ -19,7 +19,13 @@ fn city(name: &str, areas: &[&str]) -> CityInput {
     CityInput {
         id: None,
         name: name.into(),
-        areas: areas.iter().map(|a| AreaInput { id: None, name: (*a).into() }).collect(),
+        areas: areas
+            .iter()
+            .map(|a| AreaInput {
+                id: None,
+                name: (*a).into(),
+            })
+            .collect(),
     }
 }
 
@@ -32,8 +38,20 @@ pub fn office_input() -> OfficeInput {
         fax: "049-200-0001".into(),
         contact_person: "医療連携コーディネーター 山田 花子".into(),
         cities: vec![
-            city("坂戸市", &["坂戸・三芳野圏域", "勝呂・大家圏域", "入西圏域", "浅羽野・千代田圏域", "城山・北坂戸圏域"]),
-            city("鶴ヶ島市", &["北部圏域", "東部圏域", "南部圏域", "西部圏域"]),
+            city(
+                "坂戸市",
+                &[
+                    "坂戸・三芳野圏域",
+                    "勝呂・大家圏域",
+                    "入西圏域",
+                    "浅羽野・千代田圏域",
+                    "城山・北坂戸圏域",
+                ],
+            ),
+            city(
+                "鶴ヶ島市",
+                &["北部圏域", "東部圏域", "南部圏域", "西部圏域"],
+            ),
         ],
     }
 }

@@ -11,6 +11,7 @@
 //! # Ok::<(), zaitaku_core::Error>(())
 //! ```
 
+pub mod backup;
 pub mod demo;
 pub mod error;
 pub mod fonts;

@@ -110,13 +110,23 @@ fn load_cities(conn: &Connection) -> Result<Vec<City>> {
     let mut cities: Vec<City> = conn
         .prepare("SELECT id, name FROM cities ORDER BY sort_order, name")?
         .query_map([], |r| {
-            Ok(City { id: r.get(0)?, name: r.get(1)?, areas: Vec::new() })
+            Ok(City {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                areas: Vec::new(),
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare("SELECT id, name FROM areas WHERE city_id = ? ORDER BY sort_order, name")?;
+    let mut stmt =
+        conn.prepare("SELECT id, name FROM areas WHERE city_id = ? ORDER BY sort_order, name")?;
     for city in &mut cities {
         city.areas = stmt
-            .query_map([&city.id], |r| Ok(Area { id: r.get(0)?, name: r.get(1)? }))?
+            .query_map([&city.id], |r| {
+                Ok(Area {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
     }
     Ok(cities)
@@ -131,18 +141,30 @@ pub fn validate(input: &OfficeInput) -> Result<OfficeInput> {
         address: text::single_line("address", "住所", &input.address, 200, false)?,
         phone: text::phone_number("phone", "電話番号", &input.phone, false)?,
         fax: text::phone_number("fax", "FAX番号", &input.fax, false)?,
-        contact_person: text::single_line("contact_person", "担当者名", &input.contact_person, 50, false)?,
+        contact_person: text::single_line(
+            "contact_person",
+            "担当者名",
+            &input.contact_person,
+            50,
+            false,
+        )?,
         cities: Vec::with_capacity(input.cities.len()),
     };
     if input.cities.len() > MAX_CITIES {
-        return Err(Error::invalid("cities", format!("市は{MAX_CITIES}件までです。")));
+        return Err(Error::invalid(
+            "cities",
+            format!("市は{MAX_CITIES}件までです。"),
+        ));
     }
     let mut city_names = HashSet::new();
     for (i, city) in input.cities.iter().enumerate() {
         let field = format!("cities.{i}.name");
         let name = text::single_line(&field, "市の名前", &city.name, 30, true)?;
         if !city_names.insert(name.clone()) {
-            return Err(Error::invalid(field, format!("市「{name}」が二度入力されています。")));
+            return Err(Error::invalid(
+                field,
+                format!("市「{name}」が二度入力されています。"),
+            ));
         }
         clean.cities.push(CityInput {
             id: clean_id(&format!("cities.{i}.id"), &city.id)?,
@@ -166,15 +188,24 @@ fn validate_areas(city_index: usize, areas: &[AreaInput]) -> Result<Vec<AreaInpu
         let field = format!("cities.{city_index}.areas.{j}.name");
         let name = text::single_line(&field, "圏域の名前", &area.name, 50, true)?;
         if !names.insert(name.clone()) {
-            return Err(Error::invalid(field, format!("圏域「{name}」が二度入力されています。")));
+            return Err(Error::invalid(
+                field,
+                format!("圏域「{name}」が二度入力されています。"),
+            ));
         }
-        clean.push(AreaInput { id: clean_id(&format!("cities.{city_index}.areas.{j}.id"), &area.id)?, name });
+        clean.push(AreaInput {
+            id: clean_id(&format!("cities.{city_index}.areas.{j}.id"), &area.id)?,
+            name,
+        });
     }
     Ok(clean)
 }
 
 fn clean_id(field: &str, id: &Option<String>) -> Result<Option<String>> {
-    id.as_deref().filter(|s| !s.is_empty()).map(|s| text::uuid(field, s)).transpose()
+    id.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| text::uuid(field, s))
+        .transpose()
 }
 
 /// Saves the office data, cities and areas in one transaction and returns
@@ -212,8 +243,13 @@ fn save_cities(tx: &rusqlite::Transaction, cities: &[CityInput]) -> Result<()> {
         for (area_order, area) in city.areas.iter().enumerate() {
             if let Some(id) = &area.id {
                 // An area moves between cities only by being deleted and re-added.
-                if existing_areas.get(id).is_some_and(|owner| owner != &city_id) {
-                    return Err(Error::Conflict("圏域を別の市へ移すことはできません。削除してから追加してください。".into()));
+                if existing_areas
+                    .get(id)
+                    .is_some_and(|owner| owner != &city_id)
+                {
+                    return Err(Error::Conflict(
+                        "圏域を別の市へ移すことはできません。削除してから追加してください。".into(),
+                    ));
                 }
             }
             kept_areas.push(upsert_area(tx, &city_id, area, area_order)?);
@@ -248,7 +284,12 @@ fn upsert_city(tx: &rusqlite::Transaction, city: &CityInput, order: usize) -> Re
     }
 }
 
-fn upsert_area(tx: &rusqlite::Transaction, city_id: &str, area: &AreaInput, order: usize) -> Result<String> {
+fn upsert_area(
+    tx: &rusqlite::Transaction,
+    city_id: &str,
+    area: &AreaInput,
+    order: usize,
+) -> Result<String> {
     match &area.id {
         Some(id) => {
             let n = tx.execute(
@@ -256,7 +297,9 @@ fn upsert_area(tx: &rusqlite::Transaction, city_id: &str, area: &AreaInput, orde
                 params![id, city_id, area.name, order as i64],
             )?;
             if n == 0 {
-                return Err(Error::NotFound { what: "日常生活圏域" });
+                return Err(Error::NotFound {
+                    what: "日常生活圏域",
+                });
             }
             Ok(id.clone())
         }
@@ -281,9 +324,9 @@ fn delete_missing(tx: &rusqlite::Transaction, table: &str, kept: &[String]) -> R
     for id in ids.iter().filter(|id| !kept.contains(id)) {
         tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])
             .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict(
-                    "記録で使われている市・圏域は削除できません。".into(),
-                ),
+                Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                    Error::Conflict("記録で使われている市・圏域は削除できません。".into())
+                }
                 _ => Error::Db(e),
             })?;
     }
@@ -293,7 +336,11 @@ fn delete_missing(tx: &rusqlite::Transaction, table: &str, kept: &[String]) -> R
 /// True when nothing has been entered yet (used by demo-data).
 pub fn is_blank(conn: &Connection) -> Result<bool> {
     let named: Option<String> = conn
-        .query_row("SELECT name FROM office WHERE id = 1 AND name <> ''", [], |r| r.get(0))
+        .query_row(
+            "SELECT name FROM office WHERE id = 1 AND name <> ''",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     let cities: i64 = conn.query_row("SELECT count(*) FROM cities", [], |r| r.get(0))?;
     Ok(named.is_none() && cities == 0)

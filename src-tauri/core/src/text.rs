@@ -39,7 +39,10 @@ pub fn single_line(
 ) -> Result<String> {
     let trimmed = value.trim_matches(|c: char| c.is_whitespace());
     if required && trimmed.is_empty() {
-        return Err(Error::invalid(field, format!("{label}を入力してください。")));
+        return Err(Error::invalid(
+            field,
+            format!("{label}を入力してください。"),
+        ));
     }
     if trimmed.chars().any(char::is_control) {
         return Err(Error::invalid(
@@ -65,14 +68,19 @@ pub fn phone_number(field: &str, label: &str, value: &str, required: bool) -> Re
     let folded = folded.trim();
     if folded.is_empty() {
         if required {
-            return Err(Error::invalid(field, format!("{label}を入力してください。")));
+            return Err(Error::invalid(
+                field,
+                format!("{label}を入力してください。"),
+            ));
         }
         return Ok(String::new());
     }
     let bad = || {
         Error::invalid(
             field,
-            format!("{label}は市外局番からの10桁か11桁の数字で入力してください（例：049-123-4567）。"),
+            format!(
+                "{label}は市外局番からの10桁か11桁の数字で入力してください（例：049-123-4567）。"
+            ),
         )
     };
     if !folded
@@ -97,8 +105,8 @@ pub fn postal_code(field: &str, value: &str) -> Result<String> {
         return Ok(String::new());
     }
     let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-    let shape_ok = folded.chars().all(|c| c.is_ascii_digit() || c == '-')
-        && folded.matches('-').count() <= 1;
+    let shape_ok =
+        folded.chars().all(|c| c.is_ascii_digit() || c == '-') && folded.matches('-').count() <= 1;
     if !shape_ok || digits.len() != 7 || (folded.contains('-') && folded.find('-') != Some(3)) {
         return Err(Error::invalid(
             field,
@@ -112,7 +120,12 @@ pub fn postal_code(field: &str, value: &str) -> Result<String> {
 pub fn uuid(field: &str, value: &str) -> Result<String> {
     uuid::Uuid::parse_str(value)
         .map(|u| u.hyphenated().to_string())
-        .map_err(|_| Error::invalid(field, "内部の識別子が正しくありません。画面を開き直してください。"))
+        .map_err(|_| {
+            Error::invalid(
+                field,
+                "内部の識別子が正しくありません。画面を開き直してください。",
+            )
+        })
 }
 
 pub fn new_id() -> String {
@@ -133,7 +146,12 @@ mod tests {
 
     #[test]
     fn phone_numbers_accept_common_japanese_forms() {
-        for ok in ["049-283-1234", "０４９（２８３）１２３４", "090 1234 5678", "0492831234"] {
+        for ok in [
+            "049-283-1234",
+            "０４９（２８３）１２３４",
+            "090 1234 5678",
+            "0492831234",
+        ] {
             assert!(phone_number("phone", "電話番号", ok, true).is_ok(), "{ok}");
         }
         assert_eq!(
@@ -144,7 +162,13 @@ mod tests {
 
     #[test]
     fn phone_numbers_refuse_letters_short_and_missing_zero() {
-        for bad in ["abc-123", "049-283", "49-283-12345", "049-283-1234-5678", "049;DROP"] {
+        for bad in [
+            "abc-123",
+            "049-283",
+            "49-283-12345",
+            "049-283-1234-5678",
+            "049;DROP",
+        ] {
             let err = phone_number("phone", "電話番号", bad, true).unwrap_err();
             assert_eq!(err.field(), Some("phone"), "{bad}");
             assert!(err.to_string().contains("電話番号は"), "{err}");
@@ -164,7 +188,10 @@ mod tests {
 
     #[test]
     fn single_line_trims_and_limits() {
-        assert_eq!(single_line("f", "名称", "  在宅医療相談室　", 10, true).unwrap(), "在宅医療相談室");
+        assert_eq!(
+            single_line("f", "名称", "  在宅医療相談室　", 10, true).unwrap(),
+            "在宅医療相談室"
+        );
         let err = single_line("f", "名称", "   ", 10, true).unwrap_err();
         assert_eq!(err.to_string(), "名称を入力してください。");
         assert!(single_line("f", "名称", "a\u{0}b", 10, true).is_err());

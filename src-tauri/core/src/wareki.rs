@@ -16,11 +16,31 @@ struct Era {
 /// Newest first. 明治 is counted from 1873, when Japan adopted the Gregorian
 /// calendar; earlier dates are shown in 西暦.
 const ERAS: &[Era] = &[
-    Era { name: "令和", initial: 'R', start: (2019, 5, 1) },
-    Era { name: "平成", initial: 'H', start: (1989, 1, 8) },
-    Era { name: "昭和", initial: 'S', start: (1926, 12, 25) },
-    Era { name: "大正", initial: 'T', start: (1912, 7, 30) },
-    Era { name: "明治", initial: 'M', start: (1868, 1, 25) },
+    Era {
+        name: "令和",
+        initial: 'R',
+        start: (2019, 5, 1),
+    },
+    Era {
+        name: "平成",
+        initial: 'H',
+        start: (1989, 1, 8),
+    },
+    Era {
+        name: "昭和",
+        initial: 'S',
+        start: (1926, 12, 25),
+    },
+    Era {
+        name: "大正",
+        initial: 'T',
+        start: (1912, 7, 30),
+    },
+    Era {
+        name: "明治",
+        initial: 'M',
+        start: (1868, 1, 25),
+    },
 ];
 
 fn era_start(era: &Era) -> NaiveDate {
@@ -47,7 +67,11 @@ pub fn format_date_with_weekday(date: NaiveDate) -> String {
 
 /// 令和7年11月24日（月）14:05
 pub fn format_datetime(at: NaiveDateTime) -> String {
-    format!("{} {}", format_date_with_weekday(at.date()), at.format("%H:%M"))
+    format!(
+        "{} {}",
+        format_date_with_weekday(at.date()),
+        at.format("%H:%M")
+    )
 }
 
 /// 令和7年 / 令和元年 / 1850年
@@ -90,19 +114,33 @@ pub fn parse_date(field: &str, input: &str) -> Result<NaiveDate> {
     let bad = || {
         Error::invalid(
             field,
-            format!("日付「{}」を読み取れません。令和7年4月1日 や 2025-04-01 の形で入力してください。", input.trim()),
+            format!(
+                "日付「{}」を読み取れません。令和7年4月1日 や 2025-04-01 の形で入力してください。",
+                input.trim()
+            ),
         )
     };
     let s: String = text::fold_number_text(input).split_whitespace().collect();
-    let s = s.replace("元年", "1年").replace("元.", "1.").replace("元/", "1/");
+    let s = s
+        .replace("元年", "1年")
+        .replace("元.", "1.")
+        .replace("元/", "1/");
     let (era, rest) = split_era(&s);
     let numbers: Vec<&str> = rest
         .trim_end_matches('日')
         .split(['年', '月', '.', '/', '-'])
         .collect();
-    let [y, m, d] = numbers[..] else { return Err(bad()) };
-    let parse = |t: &str| t.parse::<u32>().ok().filter(|_| !t.is_empty() && t.len() <= 4);
-    let (Some(y), Some(m), Some(d)) = (parse(y), parse(m), parse(d)) else { return Err(bad()) };
+    let [y, m, d] = numbers[..] else {
+        return Err(bad());
+    };
+    let parse = |t: &str| {
+        t.parse::<u32>()
+            .ok()
+            .filter(|_| !t.is_empty() && t.len() <= 4)
+    };
+    let (Some(y), Some(m), Some(d)) = (parse(y), parse(m), parse(d)) else {
+        return Err(bad());
+    };
     let year = match era {
         Some(era) => era.start.0 + y as i32 - 1,
         None if y >= 1000 => y as i32,
@@ -114,7 +152,14 @@ pub fn parse_date(field: &str, input: &str) -> Result<NaiveDate> {
         if y == 0 || era_of(date).map(|e| e.name) != Some(era.name) {
             return Err(Error::invalid(
                 field,
-                format!("{}{}年{}月{}日 という日付はありません（{}）。", era.name, y, m, d, format_date(date)),
+                format!(
+                    "{}{}年{}月{}日 という日付はありません（{}）。",
+                    era.name,
+                    y,
+                    m,
+                    d,
+                    format_date(date)
+                ),
             ));
         }
     }
@@ -157,7 +202,10 @@ mod tests {
 
     #[test]
     fn weekday_and_fiscal_year() {
-        assert_eq!(format_date_with_weekday(d(2025, 11, 24)), "令和7年11月24日（月）");
+        assert_eq!(
+            format_date_with_weekday(d(2025, 11, 24)),
+            "令和7年11月24日（月）"
+        );
         assert_eq!(fiscal_year_label(2025), "令和7年度");
         let at = d(2025, 11, 24).and_hms_opt(14, 5, 0).unwrap();
         assert_eq!(format_datetime(at), "令和7年11月24日（月） 14:05");
@@ -184,7 +232,15 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates() {
-        for input in ["平成32年1月1日", "令和元年4月30日", "令和7年2月30日", "7/4/1", "きのう", "", "令和0年1月1日"] {
+        for input in [
+            "平成32年1月1日",
+            "令和元年4月30日",
+            "令和7年2月30日",
+            "7/4/1",
+            "きのう",
+            "",
+            "令和0年1月1日",
+        ] {
             let err = parse_date("date", input).unwrap_err();
             assert_eq!(err.field(), Some("date"), "{input}");
         }

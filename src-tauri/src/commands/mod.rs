@@ -2,6 +2,7 @@
 //! call one core function, map the error. One file per capability.
 
 pub mod app;
+pub mod backup;
 pub mod office;
 
 use serde::de::DeserializeOwned;
@@ -11,12 +12,21 @@ use crate::UiError;
 
 /// Arguments arrive as raw JSON so that a malformed call gets a Japanese
 /// error from us rather than serde's English one from Tauri.
-pub(crate) fn parse_arg<T: DeserializeOwned>(name: &str, value: Option<Value>) -> Result<T, UiError> {
+pub(crate) fn parse_arg<T: DeserializeOwned>(
+    name: &str,
+    value: Option<Value>,
+) -> Result<T, UiError> {
     let value = value.ok_or_else(|| {
-        UiError::new("invalid", format!("送信された内容が足りません（{name}）。画面を開き直してください。"))
+        UiError::new(
+            "invalid",
+            format!("送信された内容が足りません（{name}）。画面を開き直してください。"),
+        )
     })?;
     serde_json::from_value(value).map_err(|e| {
         log::info!("malformed argument {name}: {e}");
-        UiError::new("invalid", format!("送信された内容の形式が正しくありません（{name}）。画面を開き直してください。"))
+        UiError::new(
+            "invalid",
+            format!("送信された内容の形式が正しくありません（{name}）。画面を開き直してください。"),
+        )
     })
 }

@@ -59,12 +59,20 @@ fn preflight(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return match path.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-                    Err(Error::CannotOpen { path: shown, source: e })
+                    Err(Error::CannotOpen {
+                        path: shown,
+                        source: e,
+                    })
                 }
                 _ => Ok(()),
             };
         }
-        Err(e) => return Err(Error::CannotOpen { path: shown, source: e }),
+        Err(e) => {
+            return Err(Error::CannotOpen {
+                path: shown,
+                source: e,
+            })
+        }
     };
     if meta.is_dir() {
         return Err(Error::IsADirectory { path: shown });
@@ -73,7 +81,10 @@ fn preflight(path: &Path) -> Result<()> {
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|source| Error::CannotOpen { path: shown.clone(), source })?;
+        .map_err(|source| Error::CannotOpen {
+            path: shown.clone(),
+            source,
+        })?;
     if meta.len() == 0 {
         return Ok(());
     }
@@ -94,11 +105,16 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
     let app_id = read("PRAGMA application_id")?;
     let objects = read("SELECT count(*) FROM sqlite_master")?;
     if app_id != APPLICATION_ID && (app_id != 0 || objects > 0) {
-        return Err(Error::NotADatabase { path: Error::path_text(path) });
+        return Err(Error::NotADatabase {
+            path: Error::path_text(path),
+        });
     }
     let found = read("PRAGMA user_version")?;
     if found > SCHEMA_VERSION {
-        return Err(Error::NewerSchema { found, supported: SCHEMA_VERSION });
+        return Err(Error::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     Ok(())
 }
@@ -118,7 +134,9 @@ fn configure(conn: &Connection) -> Result<()> {
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode;
     match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => Error::NotADatabase { path: Error::path_text(path) },
+        Some(ErrorCode::NotADatabase) => Error::NotADatabase {
+            path: Error::path_text(path),
+        },
         Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => Error::CannotOpen {
             path: Error::path_text(path),
             source: std::io::Error::other(e.to_string()),
@@ -136,9 +154,13 @@ pub fn check(conn: &Connection) -> Result<i64> {
     if integrity != ["ok"] {
         return Err(Error::Corrupt(integrity.join(" / ")));
     }
-    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
     if broken > 0 {
-        return Err(Error::Corrupt(format!("参照先のない行が{broken}件あります")));
+        return Err(Error::Corrupt(format!(
+            "参照先のない行が{broken}件あります"
+        )));
     }
     schema_version(conn)
 }

@@ -1,0 +1,61 @@
+use std::path::PathBuf;
+
+use serde_json::Value;
+use tauri::State;
+use zaitaku_core::backup::{
+    self, BackupContents, BackupFile, BackupKind, BackupSettings, BackupStatus,
+};
+
+use super::parse_arg;
+use crate::{AppState, UiError};
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+#[tauri::command(async)]
+pub fn backup_status(state: State<'_, AppState>) -> Result<BackupStatus, UiError> {
+    state.with_conn(|conn| backup::status(conn, &state.db_path, now()))
+}
+
+#[tauri::command(async)]
+pub fn save_backup_settings(
+    state: State<'_, AppState>,
+    settings: Option<Value>,
+) -> Result<BackupStatus, UiError> {
+    let input: BackupSettings = parse_arg("settings", settings)?;
+    state.with_conn(|conn| {
+        backup::save_settings(conn, &input)?;
+        backup::status(conn, &state.db_path, now())
+    })
+}
+
+#[tauri::command(async)]
+pub fn backup_now(state: State<'_, AppState>) -> Result<BackupFile, UiError> {
+    state.with_conn(|conn| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now()))
+}
+
+#[tauri::command(async)]
+pub fn list_backups(state: State<'_, AppState>) -> Result<Vec<BackupFile>, UiError> {
+    state.with_conn(|conn| {
+        backup::list(&backup::resolve_dir(
+            &backup::load_settings(conn)?,
+            &state.db_path,
+        ))
+    })
+}
+
+#[tauri::command(async)]
+pub fn inspect_backup(path: Option<Value>) -> Result<BackupContents, UiError> {
+    let path: PathBuf = parse_arg("path", path)?;
+    backup::inspect(&path).map_err(UiError::from)
+}
+
+#[tauri::command(async)]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    path: Option<Value>,
+) -> Result<BackupFile, UiError> {
+    let path: PathBuf = parse_arg("path", path)?;
+    state.with_conn(|conn| backup::restore(conn, &state.db_path, &path, now()))
+}

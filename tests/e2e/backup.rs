@@ -1,0 +1,104 @@
+use zaitaku_core::{demo, office, store};
+
+use crate::harness::{temp_db, App};
+
+fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, db) = temp_db();
+    let mut conn = store::open(&db).unwrap();
+    demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
+    (dir, db)
+}
+
+#[tokio::test]
+async fn backup_now_then_restore_brings_back_the_old_data() {
+    let (dir, db) = demo_db();
+    let app = App::launch(&db).await;
+    app.click("a[data-view='settings']").await;
+    // The app made its daily backup when it started.
+    app.wait_for_text("#backup-status", "最後のバックアップ：令和")
+        .await;
+    let rows_before = app
+        .client
+        .find_all(fantoccini::Locator::Css(".backup-list tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows_before, 1, "one automatic backup at start");
+
+    app.click("#backup-now").await;
+    app.wait_for_text("#message-text", "バックアップを作成しました")
+        .await;
+    let rows = app
+        .client
+        .find_all(fantoccini::Locator::Css(".backup-list tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+
+    app.fill("[data-field='name']", "書き換えた事業所名").await;
+    app.click("#save-settings").await;
+    app.wait_for_text("#message-text", "保存しました").await;
+
+    // Restore the newest backup (first row): asks first, then reloads.
+    app.click(".backup-list tbody tr:first-child button").await;
+    let question = app.dialog_text().await;
+    assert!(
+        question.contains("坂戸鶴ヶ島医師会 在宅医療相談室"),
+        "{question}"
+    );
+    assert!(question.contains("日常生活圏域：9件"), "{question}");
+    app.client.accept_alert().await.unwrap();
+    app.wait_for_text("#message-text", "復元しました").await;
+    app.click("a[data-view='settings']").await;
+    app.wait_for_text("#backup-status", "最後のバックアップ")
+        .await;
+    assert_eq!(
+        app.value("[data-field='name']").await,
+        "坂戸鶴ヶ島医師会 在宅医療相談室"
+    );
+    app.screenshot("backup-restored").await;
+    app.quit().await;
+
+    // The data that was replaced is kept as a 復元前 backup.
+    let backups = zaitaku_core::backup::list(&dir.path().join("backups")).unwrap();
+    let safety = backups
+        .iter()
+        .find(|b| b.kind_label == "復元前")
+        .expect("pre-restore copy");
+    let contents = zaitaku_core::backup::inspect(std::path::Path::new(&safety.path)).unwrap();
+    assert_eq!(contents.office_name, "書き換えた事業所名");
+}
+
+#[tokio::test]
+async fn a_missing_backup_folder_is_reported_and_warned_about() {
+    let (dir, db) = demo_db();
+    {
+        let conn = store::open(&db).unwrap();
+        let usb = dir.path().join("usb-stick");
+        std::fs::create_dir(&usb).unwrap();
+        let mut conn = conn;
+        let settings = zaitaku_core::backup::BackupSettings {
+            dir: usb.display().to_string(),
+            keep_daily: 14,
+            keep_monthly: 12,
+        };
+        zaitaku_core::backup::save_settings(&mut conn, &settings).unwrap();
+        // The stick is unplugged before the app starts.
+        std::fs::remove_dir(&usb).unwrap();
+    }
+    let app = App::launch(&db).await;
+    app.click("a[data-view='settings']").await;
+    let status = app.wait_for_text("#backup-status", "まだバックアップがありません").await;
+    let stale = app.eval("return document.getElementById('backup-status').classList.contains('stale')").await;
+    assert_eq!(stale, true, "{status} should be shown as a warning");
+    app.click("#backup-now").await;
+    let message = app.wait_for_text("#message-text", "見つかりません").await;
+    assert!(message.contains("usb-stick"), "{message}");
+    app.screenshot("backup-missing-folder").await;
+    app.quit().await;
+    let conn = store::open(&db).unwrap();
+    assert_eq!(
+        office::load(&conn).unwrap().name,
+        "坂戸鶴ヶ島医師会 在宅医療相談室"
+    );
+}

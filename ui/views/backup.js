@@ -1,0 +1,126 @@
+// 設定 › バックアップ: last backup (with a warning when it is old), the
+// folder and generations, "今すぐバックアップ", and restore with a preview.
+
+import { api } from '../api.js';
+import { h, clear } from '../lib/dom.js';
+import { clearFieldErrors, showFieldError } from '../lib/forms.js';
+import { showMessage, showError, clearMessage } from '../lib/messages.js';
+
+function sizeLabel(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+export async function render(container) {
+  const section = h('section', { class: 'card backup', 'aria-labelledby': 'backup-title' });
+  container.append(section);
+  await refresh(section);
+}
+
+async function refresh(section) {
+  const [status, files] = await Promise.all([api.backupStatus(), api.listBackups()]);
+  clear(section).append(
+    h('h2', { id: 'backup-title' }, 'バックアップ'),
+    statusLine(status),
+    settingsForm(section, status),
+    h('div', { class: 'backup-actions' },
+      h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: (e) => backupNow(section, e.target) }, '今すぐバックアップ')),
+    backupList(section, files),
+  );
+}
+
+function statusLine(status) {
+  let text;
+  if (!status.last_label) text = 'まだバックアップがありません。「今すぐバックアップ」を押してください。';
+  else if (status.stale) text = `最後のバックアップ：${status.last_label}　7日以上バックアップされていません。「今すぐバックアップ」を押してください。`;
+  else text = `最後のバックアップ：${status.last_label}`;
+  return h('p', { class: status.stale ? 'backup-status stale' : 'backup-status', id: 'backup-status', role: status.stale ? 'alert' : null }, text);
+}
+
+function numberField(id, field, label, value, min, max) {
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label),
+    h('input', { id, type: 'number', min, max, value: String(value), 'data-field': field, class: 'narrow' }));
+}
+
+function settingsForm(section, status) {
+  const form = h('form', { class: 'backup-settings', novalidate: true },
+    h('div', { class: 'field' },
+      h('label', { for: 'backup-dir' }, '保存先のフォルダ'),
+      h('p', { class: 'hint', id: 'backup-dir-hint' }, `空欄のときはデータベースと同じ場所の backups フォルダ。いまの保存先：${status.dir}`),
+      h('input', { id: 'backup-dir', type: 'text', value: status.settings.dir, 'data-field': 'backup_dir', 'aria-describedby': 'backup-dir-hint', placeholder: '例：E:\\バックアップ' })),
+    h('div', { class: 'backup-generations' },
+      numberField('keep-daily', 'keep_daily', '毎日の世代数', status.settings.keep_daily, 1, 366),
+      numberField('keep-monthly', 'keep_monthly', '毎月の世代数', status.settings.keep_monthly, 0, 120)),
+    h('button', { type: 'submit', class: 'secondary', id: 'save-backup-settings' }, '保存先と世代数を保存'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    clearMessage();
+    const settings = {
+      dir: form.querySelector('#backup-dir').value,
+      keep_daily: Number(form.querySelector('#keep-daily').value),
+      keep_monthly: Number(form.querySelector('#keep-monthly').value),
+    };
+    try {
+      await api.saveBackupSettings(settings);
+      await refresh(section);
+      showMessage('バックアップの設定を保存しました。', 'success');
+    } catch (error) {
+      showError(error);
+      showFieldError(form, error);
+    }
+  });
+  return form;
+}
+
+async function backupNow(section, button) {
+  button.disabled = true;
+  button.textContent = 'バックアップ中…';
+  clearMessage();
+  try {
+    const file = await api.backupNow();
+    await refresh(section);
+    showMessage(`バックアップを作成しました（${file.created_label}、${sizeLabel(file.size_bytes)}、検査済み）。`, 'success');
+  } catch (error) {
+    showError(error);
+    button.disabled = false;
+    button.textContent = '今すぐバックアップ';
+  }
+}
+
+function backupList(section, files) {
+  if (files.length === 0) return h('p', { class: 'muted' }, '保存先にバックアップはありません。');
+  return h('table', { class: 'backup-list' },
+    h('caption', { class: 'visually-hidden' }, 'バックアップの一覧'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '作成日時'), h('th', { scope: 'col' }, '種類'), h('th', { scope: 'col' }, '大きさ'), h('th', { scope: 'col' }, ''))),
+    h('tbody', {}, files.map((f) => h('tr', {},
+      h('td', {}, f.created_label),
+      h('td', {}, f.kind_label),
+      h('td', {}, sizeLabel(f.size_bytes)),
+      h('td', {}, h('button', { type: 'button', class: 'secondary small', onclick: () => restore(section, f.path) }, 'この時点に復元…'))))));
+}
+
+async function restore(section, path) {
+  clearMessage();
+  let contents;
+  try {
+    contents = await api.inspectBackup(path);
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  const counts = contents.counts.map(([label, n]) => `・${label}：${n}件`).join('\n');
+  const question = `${contents.file.created_label} のバックアップに戻します。\n\n`
+    + `事業所名：${contents.office_name || '（未登録）'}\n${counts}\n\n`
+    + 'いまのデータは先にバックアップしてから置き換えます。復元しますか？';
+  if (!window.confirm(question)) return;
+  try {
+    const safety = await api.restoreBackup(path);
+    sessionStorage.setItem('zaitaku-restored', `${contents.file.created_label} の状態に復元しました。復元前のデータは「${safety.created_label}（復元前）」として保存してあります。`);
+    // Reopen every screen on the restored data.
+    location.reload();
+  } catch (error) {
+    showError(error);
+  }
+}
