@@ -5,6 +5,10 @@ pub mod cli;
 mod commands;
 mod error;
 mod font;
+#[cfg(test)]
+mod config_tests;
+#[cfg(test)]
+mod ipc_tests;
 mod state;
 
 use std::path::PathBuf;
@@ -20,16 +24,19 @@ pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
     db_override: Option<PathBuf>,
 ) -> tauri::Builder<R> {
-    builder
-        .register_uri_scheme_protocol(font::SCHEME, font::serve)
-        .setup(move |app| {
-            let path = match db_override.clone() {
-                Some(path) => path,
-                None => state::default_db_path(&app.path().app_data_dir()?)?,
-            };
+    let builder = builder.register_uri_scheme_protocol(font::SCHEME, font::serve);
+    // With a given path the store opens at once (so tests on the mock
+    // runtime, whose setup hook only runs with the event loop, have it);
+    // the default path needs the app's data folder, known in setup.
+    let builder = match db_override {
+        Some(path) => builder.manage(AppState::open(path)),
+        None => builder.setup(|app| {
+            let path = state::default_db_path(&app.path().app_data_dir()?)?;
             app.manage(AppState::open(path));
             Ok(())
-        })
+        }),
+    };
+    builder
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::backup::backup_status,

@@ -12,3 +12,5 @@ mod shell;
 mod settings;
 // 設定 › バックアップ: backup now, restore, a missing backup folder.
 mod backup;
+// Markup typed into text fields is shown as text and never runs.
+mod xss;

@@ -198,7 +198,7 @@ pub fn status(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Backup
 // ---- making backups -------------------------------------------------------
 
 fn check_writable_dir(dir: &Path, field: &str) -> Result<()> {
-    let shown = dir.display();
+    let shown = Error::path_text(dir);
     if !dir.is_dir() {
         return Err(Error::invalid(field, format!("バックアップの保存先「{shown}」が見つかりません。USBメモリなどが接続されているか確認してください。")));
     }
@@ -421,7 +421,7 @@ fn not_a_backup(path: &Path) -> Error {
         "backup",
         format!(
             "「{}」はこのアプリのバックアップではありません。",
-            path.display()
+            Error::path_text(path)
         ),
     )
 }

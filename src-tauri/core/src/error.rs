@@ -77,7 +77,17 @@ impl Error {
         }
     }
 
+    /// A path as shown inside a message: long ones are cut in the middle so
+    /// the message stays readable (and a hostile path cannot flood it).
     pub(crate) fn path_text(path: &Path) -> String {
-        path.display().to_string()
+        const MAX: usize = 120;
+        let full = path.display().to_string();
+        let count = full.chars().count();
+        if count <= MAX {
+            return full;
+        }
+        let head: String = full.chars().take(MAX / 2).collect();
+        let tail: String = full.chars().skip(count - MAX / 2).collect();
+        format!("{head}…{tail}")
     }
 }

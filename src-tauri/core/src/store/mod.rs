@@ -168,3 +168,26 @@ pub fn check(conn: &Connection) -> Result<i64> {
 pub fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
+
+/// A fingerprint of every row of every table, to show in tests that a
+/// refused change wrote nothing. Stable within one process.
+pub fn content_fingerprint(conn: &Connection) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables {
+        table.hash(&mut hasher);
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            for i in 0..columns {
+                format!("{:?}", row.get_ref(i)?).hash(&mut hasher);
+            }
+        }
+    }
+    Ok(hasher.finish())
+}

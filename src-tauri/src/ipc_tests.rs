@@ -1,0 +1,184 @@
+//! Hostile input over IPC: every command receives malformed arguments
+//! through Tauri's mock runtime (with the app's real config and
+//! capabilities). Each call must fail with our error type and a Japanese
+//! message, nothing may panic, and the database must stay exactly as it was.
+//!
+//! A new command must get rows in `hostile_calls()` (or be listed in
+//! `WITHOUT_ARGUMENTS`); `every_command_is_covered` fails otherwise.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+use zaitaku_core::store;
+
+/// Commands that take no arguments: there is nothing to malform, but they
+/// are still called with junk and must not change anything.
+const WITHOUT_ARGUMENTS: &[&str] = &["app_status", "get_office", "backup_status", "list_backups"];
+/// Commands whose whole point is a side effect outside the rows (a backup
+/// file); covered by their own tests.
+const SIDE_EFFECT_ONLY: &[&str] = &["backup_now"];
+
+fn huge() -> String {
+    "あ".repeat(1_000_000)
+}
+
+fn junk_values() -> Vec<Value> {
+    vec![
+        json!(null),
+        json!(5),
+        json!(-1),
+        json!(true),
+        json!([]),
+        json!("文字列"),
+        json!(huge()),
+        json!("a\u{0}b"),
+        json!("'; DROP TABLE office; --"),
+        json!(18446744073709551616.0_f64),
+    ]
+}
+
+/// (command, arguments) pairs that must all be refused.
+fn hostile_calls() -> Vec<(&'static str, Value)> {
+    let mut calls = Vec::new();
+    let uuid = "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4";
+    for junk in junk_values() {
+        calls.push(("save_office", json!({ "office": junk })));
+        calls.push(("save_backup_settings", json!({ "settings": junk })));
+        calls.push(("inspect_backup", json!({ "path": junk })));
+        calls.push(("restore_backup", json!({ "path": junk })));
+    }
+    for office in [
+        json!({}),
+        json!({ "name": huge() }),
+        json!({ "name": "a\u{0}b" }),
+        json!({ "name": "相談室", "phone": "'; DROP TABLE office; --" }),
+        json!({ "name": "相談室", "fax": -1 }),
+        json!({ "name": "相談室", "unknown": 1 }),
+        json!({ "name": "相談室", "cities": 5 }),
+        json!({ "name": "相談室", "cities": [{ "id": "not-a-uuid", "name": "坂戸市" }] }),
+        json!({ "name": "相談室", "cities": [{ "id": uuid, "name": "坂戸市" }] }),
+        json!({ "name": "相談室", "cities": [{ "name": "坂戸市", "areas": [{ "id": -1, "name": "圏域" }] }] }),
+        json!({ "name": "相談室", "cities": [{ "name": "坂戸市" }, { "name": "坂戸市" }] }),
+        json!({ "name": "相談室", "cities": (0..1000).map(|i| json!({ "name": format!("市{i}") })).collect::<Vec<_>>() }),
+    ] {
+        calls.push(("save_office", json!({ "office": office })));
+    }
+    for settings in [
+        json!({}),
+        json!({ "dir": "", "keep_daily": -1, "keep_monthly": 12 }),
+        json!({ "dir": "", "keep_daily": 0, "keep_monthly": 12 }),
+        json!({ "dir": "", "keep_daily": 14, "keep_monthly": 121 }),
+        json!({ "dir": "", "keep_daily": 18446744073709551615_u64, "keep_monthly": 12 }),
+        json!({ "dir": "/この/フォルダは/ない", "keep_daily": 14, "keep_monthly": 12 }),
+        json!({ "dir": "a\u{0}b", "keep_daily": 14, "keep_monthly": 12 }),
+        json!({ "dir": huge(), "keep_daily": 14, "keep_monthly": 12 }),
+    ] {
+        calls.push(("save_backup_settings", json!({ "settings": settings })));
+    }
+    for path in ["", "/", "/etc/passwd", "/この/ファイルは/ない.db"] {
+        calls.push(("inspect_backup", json!({ "path": path })));
+        calls.push(("restore_backup", json!({ "path": path })));
+    }
+    calls
+}
+
+fn declared_commands() -> Vec<String> {
+    let build = include_str!("../build.rs");
+    let list = build
+        .split_once("const COMMANDS: &[&str] = &[")
+        .and_then(|(_, rest)| rest.split_once("];"))
+        .map(|(list, _)| list)
+        .unwrap_or_default();
+    list.split(',')
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+struct TestApp {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
+    db: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn start() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("office.db");
+    {
+        let mut conn = store::open(&db).expect("open");
+        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
+    }
+    let app = crate::app_builder(mock_builder(), Some(db.clone()))
+        .build(tauri::generate_context!())
+        .expect("app");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("webview");
+    TestApp { _app: app, webview, db, _dir: dir }
+}
+
+fn invoke(app: &TestApp, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }
+            .parse()
+            .expect("url"),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(&app.webview, request).map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
+}
+
+fn fingerprint(db: &std::path::Path) -> u64 {
+    let conn = store::open(db).expect("open");
+    store::content_fingerprint(&conn).expect("fingerprint")
+}
+
+fn is_japanese(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+}
+
+#[test]
+fn every_command_is_covered() {
+    let covered: Vec<&str> = hostile_calls().iter().map(|(c, _)| *c).collect();
+    for command in declared_commands() {
+        assert!(
+            covered.contains(&command.as_str())
+                || WITHOUT_ARGUMENTS.contains(&command.as_str())
+                || SIDE_EFFECT_ONLY.contains(&command.as_str()),
+            "command `{command}` has no hostile-input rows: add them to hostile_calls() in src-tauri/src/ipc_tests.rs"
+        );
+    }
+}
+
+#[test]
+fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
+    let app = start();
+    let before = fingerprint(&app.db);
+    let calls = hostile_calls();
+    for (cmd, args) in &calls {
+        let shown: String = args.to_string().chars().take(80).collect();
+        let error = match invoke(&app, cmd, args.clone()) {
+            Ok(value) => panic!("{cmd} {shown} was accepted: {value}"),
+            Err(error) => error,
+        };
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(error["kind"].is_string(), "{cmd} {shown}: not our error type: {error}");
+        assert!(is_japanese(message), "{cmd} {shown}: message not in Japanese: {error}");
+        assert!(message.chars().count() < 300, "{cmd} {shown}: message too long to show");
+    }
+    for cmd in WITHOUT_ARGUMENTS {
+        for junk in junk_values() {
+            let result = invoke(&app, cmd, json!({ "office": junk.clone(), "path": junk }));
+            assert!(result.is_ok(), "{cmd} failed on extra junk: {result:?}");
+        }
+    }
+    assert_eq!(fingerprint(&app.db), before, "a refused call changed the database");
+    eprintln!("hostile-input: {} refused calls over {} commands", calls.len(), declared_commands().len());
+}
