@@ -1,1 +1,420 @@
-//! placeholder
+//! The command line of the real `zaitaku-desk` binary: help, version, bad
+//! arguments and the headless subcommands on temporary database files.
+//!
+//! Run with `cargo test -p zaitaku-desk --test cli`. No test here may open a
+//! window: every run has DISPLAY and WAYLAND_DISPLAY removed and a time limit.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use zaitaku_core::store::{self, Connection, SCHEMA_VERSION};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zaitaku-desk");
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The binary with a clean environment: no database from the caller's
+/// environment and no display, so a bug that starts the GUI fails instead of
+/// opening a window.
+fn zaitaku(args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("ZAITAKU_DESK_DB")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("LC_ALL", "C.UTF-8");
+    cmd
+}
+
+/// Runs `cmd` to the end, killing it after [`TIME_LIMIT`].
+fn output_within_limit(mut cmd: Command) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        out.read_to_end(&mut buf).map(|_| buf)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        err.read_to_end(&mut buf).map(|_| buf)
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {TIME_LIMIT:?} (did it start the GUI?)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap().unwrap(),
+        stderr: err_reader.join().unwrap().unwrap(),
+    }
+}
+
+struct Ran {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: Command) -> Ran {
+    let output = output_within_limit(cmd);
+    Ran {
+        code: output
+            .status
+            .code()
+            .expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn zaitaku_run(args: &[&str]) -> Ran {
+    run(zaitaku(args))
+}
+
+fn is_japanese(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}'))
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("zaitaku-cli-test")
+        .tempdir()
+        .expect("temp dir")
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
+/// Bytes, modification time and neighbours of a file or folder: what a
+/// refused `check` must leave as it was.
+#[derive(Debug, PartialEq, Eq)]
+struct Snapshot {
+    bytes: Option<Vec<u8>>,
+    modified: SystemTime,
+    neighbours: Vec<String>,
+}
+
+fn snapshot(path: &Path) -> Snapshot {
+    let meta = std::fs::metadata(path).unwrap();
+    let mut neighbours: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    neighbours.sort();
+    Snapshot {
+        bytes: (!meta.is_dir()).then(|| std::fs::read(path).unwrap()),
+        modified: meta.modified().unwrap(),
+        neighbours,
+    }
+}
+
+/// Exit 1 and exactly one Japanese line on stderr starting with `エラー:`,
+/// containing `expected`; nothing on stdout.
+fn assert_failed_with(ran: &Ran, expected: &str) {
+    assert_eq!(ran.code, 1, "exit code; stderr: {}", ran.stderr);
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "exactly one line on stderr: {:?}",
+        ran.stderr
+    );
+    assert!(lines[0].starts_with("エラー:"), "{:?}", lines[0]);
+    assert!(is_japanese(lines[0]), "{:?}", lines[0]);
+    assert!(
+        lines[0].contains(expected),
+        "{:?} should contain {expected:?}",
+        lines[0]
+    );
+    assert_eq!(ran.stdout, "", "nothing on stdout");
+}
+
+/// Runs `check --db path` and expects it refused with `expected`, leaving the
+/// file exactly as it was.
+fn assert_check_refuses(path: &Path, expected: &str) {
+    let before = snapshot(path);
+    let ran = zaitaku_run(&["check", "--db", arg(path)]);
+    assert_failed_with(&ran, expected);
+    assert_eq!(snapshot(path), before, "{} was changed", path.display());
+}
+
+/// What a passing `check` prints: `ok`, then the schema version of the file.
+fn assert_check_ok(ran: &Ran) {
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stderr, "", "nothing on stderr");
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        ["ok".to_string(), format!("データの版: {SCHEMA_VERSION}")],
+        "{}",
+        ran.stdout
+    );
+}
+
+fn demo_db(dir: &Path) -> PathBuf {
+    let path = dir.join("demo.db");
+    let ran = zaitaku_run(&["demo-data", "--db", arg(&path)]);
+    assert_eq!(ran.code, 0, "demo-data failed: {}", ran.stderr);
+    path
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    for flag in ["--help", "-h", "help"] {
+        let ran = zaitaku_run(&[flag]);
+        assert_eq!(ran.code, 0, "{flag}: {}", ran.stderr);
+        assert!(ran.stdout.contains("Usage:"), "{flag}: {}", ran.stdout);
+        assert!(ran.stdout.contains("demo-data"), "{flag}: {}", ran.stdout);
+        assert!(ran.stdout.contains("check"), "{flag}: {}", ran.stdout);
+        assert!(ran.stdout.contains("--db"), "{flag}: {}", ran.stdout);
+        assert!(is_japanese(&ran.stdout), "{flag}: {}", ran.stdout);
+    }
+}
+
+#[test]
+fn help_of_a_subcommand_does_not_run_it() {
+    let dir = temp_dir();
+    let path = dir.path().join("never.db");
+    let ran = zaitaku_run(&["demo-data", "--help", "--db", arg(&path)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("Usage:"), "{}", ran.stdout);
+    assert!(!path.exists(), "--help must not create the database");
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    for flag in ["--version", "-V"] {
+        let ran = zaitaku_run(&[flag]);
+        assert_eq!(ran.code, 0, "{flag}: {}", ran.stderr);
+        assert_eq!(
+            ran.stdout.trim(),
+            format!("zaitaku-desk {}", env!("CARGO_PKG_VERSION"))
+        );
+        assert!(ran.stdout.contains("0.1.0"), "{}", ran.stdout);
+    }
+}
+
+#[test]
+fn unknown_subcommand_or_flag_exits_2_with_usage() {
+    for args in [
+        &["frobnicate"][..],
+        &["--bogus"],
+        &["check", "--bogus"],
+        &["check", "extra"],
+    ] {
+        let ran = zaitaku_run(args);
+        assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains("Usage: zaitaku-desk"),
+            "{args:?}: {}",
+            ran.stderr
+        );
+        assert_eq!(ran.stdout, "", "{args:?}");
+    }
+}
+
+#[test]
+fn db_without_a_path_exits_2() {
+    let ran = zaitaku_run(&["check", "--db"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("--db"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("--help"), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+}
+
+#[test]
+fn demo_data_then_check_reports_ok_and_the_version() {
+    let dir = temp_dir();
+    let path = dir.path().join("office.db");
+    let ran = zaitaku_run(&["demo-data", "--db", arg(&path)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stderr, "");
+    assert!(
+        ran.stdout.contains("デモデータを作成しました"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("市 2 件、圏域 9 件"), "{}", ran.stdout);
+    assert!(path.is_file());
+
+    let ran = zaitaku_run(&["check", "--db", arg(&path)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stderr, "");
+    assert_check_ok(&ran);
+
+    // The demo data is really in the file.
+    let conn = store::open(&path).unwrap();
+    let office = zaitaku_core::office::load(&conn).unwrap();
+    let cities: Vec<&str> = office.cities.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(cities, ["坂戸市", "鶴ヶ島市"]);
+}
+
+#[test]
+fn demo_data_refuses_a_database_that_has_data() {
+    let dir = temp_dir();
+    let path = demo_db(dir.path());
+    let before = zaitaku_core::office::load(&store::open(&path).unwrap()).unwrap();
+    let ran = zaitaku_run(&["demo-data", "--db", arg(&path)]);
+    assert_failed_with(&ran, "既にデータがあります");
+    let after = zaitaku_core::office::load(&store::open(&path).unwrap()).unwrap();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn the_database_can_be_given_in_the_environment() {
+    let dir = temp_dir();
+    let path = dir.path().join("from-env.db");
+    let mut cmd = zaitaku(&["demo-data"]);
+    cmd.env("ZAITAKU_DESK_DB", &path);
+    let ran = run(cmd);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        path.is_file(),
+        "ZAITAKU_DESK_DB names the file demo-data creates"
+    );
+
+    let mut cmd = zaitaku(&["check"]);
+    cmd.env("ZAITAKU_DESK_DB", &path);
+    let ran = run(cmd);
+    assert_check_ok(&ran);
+}
+
+#[test]
+fn db_on_the_command_line_wins_over_the_environment() {
+    let dir = temp_dir();
+    let good = demo_db(dir.path());
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let mut cmd = zaitaku(&["check", "--db", arg(&good)]);
+    cmd.env("ZAITAKU_DESK_DB", &folder);
+    let ran = run(cmd);
+    assert_check_ok(&ran);
+}
+
+#[test]
+fn a_subcommand_without_a_database_is_refused_in_japanese() {
+    for sub in ["check", "demo-data"] {
+        let ran = zaitaku_run(&[sub]);
+        assert!(
+            matches!(ran.code, 1 | 2),
+            "{sub}: exit {} {}",
+            ran.code,
+            ran.stderr
+        );
+        assert!(is_japanese(&ran.stderr), "{sub}: {}", ran.stderr);
+        assert!(ran.stderr.contains("--db"), "{sub}: {}", ran.stderr);
+        assert_eq!(ran.stdout, "");
+    }
+}
+
+#[test]
+fn check_refuses_a_directory() {
+    let dir = temp_dir();
+    let folder = dir.path().join("office.db");
+    std::fs::create_dir(&folder).unwrap();
+    assert_check_refuses(&folder, "フォルダ");
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "nothing created inside"
+    );
+}
+
+#[test]
+fn check_refuses_a_text_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("名簿.txt");
+    std::fs::write(&path, "氏名,電話\n山田 花子,049-200-0000\n").unwrap();
+    assert_check_refuses(&path, "データベースではありません");
+}
+
+#[test]
+fn check_refuses_another_programs_sqlite_file() {
+    let dir = temp_dir();
+    let path = dir.path().join("other.sqlite");
+    {
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('他のアプリ');")
+            .unwrap();
+    }
+    assert_check_refuses(&path, "データベースではありません");
+}
+
+#[test]
+fn check_refuses_a_database_from_a_newer_version() {
+    let dir = temp_dir();
+    let path = demo_db(dir.path());
+    {
+        let raw = Connection::open(&path).unwrap();
+        raw.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    assert_check_refuses(&path, "新しい版");
+    let ran = zaitaku_run(&["check", "--db", arg(&path)]);
+    assert!(
+        ran.stderr
+            .contains(&format!("データの版 {}", SCHEMA_VERSION + 1)),
+        "{}",
+        ran.stderr
+    );
+}
+
+fn is_root() -> bool {
+    let out = Command::new("id").arg("-u").output().expect("run id -u");
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}
+
+#[cfg(unix)]
+#[test]
+fn check_refuses_a_file_it_may_not_read() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = temp_dir();
+    // The folder must be traversable by the unprivileged user below.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = demo_db(dir.path());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let before = snapshot(&path);
+
+    // root reads any file, so run the binary as nobody when we are root.
+    let cmd = if is_root() {
+        let mut cmd = Command::new("setpriv");
+        cmd.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "check",
+            "--db",
+            arg(&path),
+        ])
+        .env_remove("ZAITAKU_DESK_DB")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("LC_ALL", "C.UTF-8");
+        cmd
+    } else {
+        zaitaku(&["check", "--db", arg(&path)])
+    };
+    let ran = run(cmd);
+    assert_failed_with(&ran, "開けません");
+    assert_eq!(snapshot(&path), before);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+}

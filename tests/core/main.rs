@@ -1,1 +1,19 @@
-//! placeholder
+//! Integration tests of zaitaku-core: real database files in temporary
+//! folders, driven only through the crate's public API.
+//!
+//! Run with `cargo test -p zaitaku-core --test core`.
+
+// Temporary databases, file snapshots and a fixed clock shared by the tests.
+mod util;
+
+// Opening the database: connection settings, refused files left untouched, check.
+mod store;
+
+// 事業所情報: saving and loading the office, its cities and 圏域, and validation.
+mod office;
+
+// Demo data: filling an empty database, refusing a used one.
+mod demo;
+
+// Databases made by earlier versions (tests/data/) still open with their data.
+mod upgrade;
