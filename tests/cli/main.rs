@@ -418,3 +418,6 @@ fn check_refuses_a_file_it_may_not_read() {
     assert_eq!(snapshot(&path), before);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
 }
+
+// backup and restore: success, and each failure leaving the data untouched.
+mod backup;

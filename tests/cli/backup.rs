@@ -1,0 +1,216 @@
+//! `backup` and `restore` on the command line, including the failures an
+//! office meets: a USB stick not plugged in, a read-only stick, a full one,
+//! a file that is not a backup. Each failure leaves the data as it was.
+
+use std::path::Path;
+use std::process::Command;
+
+use zaitaku_core::{office, store};
+
+use super::{arg, assert_failed_with, demo_db, run, temp_dir, zaitaku, zaitaku_run, BIN};
+
+fn fingerprint(db: &Path) -> (u64, String) {
+    let conn = store::open(db).unwrap();
+    (
+        store::content_fingerprint(&conn).unwrap(),
+        office::load(&conn).unwrap().name,
+    )
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Runs `zaitaku-desk backup` with `dir` replaced by a small tmpfs mounted
+/// with `mount_options`, inside a private mount namespace (so it works
+/// without touching the machine's mounts, as root or not).
+fn backup_onto_tmpfs(db: &Path, dir: &Path, mount_options: &str) -> super::Ran {
+    let script = r#"mount -t tmpfs -o "$1" tmpfs "$2" || exit 97; "$3" backup --db "$4" --to "$2"; code=$?; ls -A "$2" >&2; exit $code"#;
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "sh",
+        "-c",
+        script,
+        "sh",
+        mount_options,
+        arg(dir),
+        BIN,
+        arg(db),
+    ])
+    .env_remove("DISPLAY")
+    .env_remove("ZAITAKU_DESK_DB");
+    let ran = run(cmd);
+    assert_ne!(
+        ran.code, 97,
+        "could not mount a tmpfs for the test: {}",
+        ran.stderr
+    );
+    ran
+}
+
+#[test]
+fn backup_then_restore_from_the_command_line() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let to = dir.path().join("usb");
+    std::fs::create_dir(&to).unwrap();
+    let ran = zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&to)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("バックアップを作成しました"),
+        "{}",
+        ran.stdout
+    );
+    let files = entries(&to);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let backup = to.join(&files[0]);
+    let check = zaitaku_run(&["check", "--db", arg(&backup)]);
+    assert_eq!(
+        check.code, 0,
+        "the backup itself passes check: {}",
+        check.stderr
+    );
+
+    {
+        let mut conn = store::open(&db).unwrap();
+        // Only the name changes; cities keep their ids (records use them).
+        let current = office::load(&conn).unwrap();
+        let input = office::OfficeInput {
+            name: "あとで変えた名前".into(),
+            cities: current
+                .cities
+                .iter()
+                .map(|c| office::CityInput {
+                    id: Some(c.id.clone()),
+                    name: c.name.clone(),
+                    areas: c
+                        .areas
+                        .iter()
+                        .map(|a| office::AreaInput {
+                            id: Some(a.id.clone()),
+                            name: a.name.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        office::save(&mut conn, &input, chrono::Local::now().naive_local()).unwrap();
+    }
+    let ran = zaitaku_run(&["restore", "--db", arg(&db), "--from", arg(&backup)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("復元しました"), "{}", ran.stdout);
+    let conn = store::open(&db).unwrap();
+    let restored = office::load(&conn).unwrap();
+    assert_eq!(restored.name, "坂戸鶴ヶ島医師会 在宅医療相談室");
+    let safety = entries(&dir.path().join("backups"));
+    assert!(
+        safety.iter().any(|f| f.ends_with("_pre-restore.db")),
+        "{safety:?}"
+    );
+}
+
+#[test]
+fn backup_to_a_folder_that_is_not_there_is_refused() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let before = fingerprint(&db);
+    let missing = dir.path().join("usb-not-plugged-in");
+    let ran = zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&missing)]);
+    assert_failed_with(&ran, "見つかりません");
+    assert!(!missing.exists());
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn backup_to_a_read_only_folder_is_refused() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let before = fingerprint(&db);
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let ran = backup_onto_tmpfs(&db, &stick, "ro,size=1m");
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.starts_with("エラー:") && ran.stderr.contains("書き込めません"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn backup_onto_a_full_disk_is_refused_and_leaves_no_partial_file() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let before = fingerprint(&db);
+    let size = std::fs::metadata(&db).unwrap().len();
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    // Room for the write probe, not for the database.
+    assert!(
+        size > 16 * 1024,
+        "demo database too small for this test: {size}"
+    );
+    let ran = backup_onto_tmpfs(&db, &stick, "size=16k");
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    // The first line is the error; `ls -A` of the stick follows (it must be empty).
+    assert_eq!(
+        lines.len(),
+        1,
+        "one error line and nothing left on the stick: {lines:?}"
+    );
+    assert!(
+        lines[0].starts_with("エラー:") && lines[0].contains("空き容量"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn restore_refuses_what_is_not_a_backup_of_this_app() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let before = fingerprint(&db);
+    let text = dir.path().join("memo.db");
+    std::fs::write(&text, "バックアップではないファイル").unwrap();
+    let ran = zaitaku_run(&["restore", "--db", arg(&db), "--from", arg(&text)]);
+    assert_failed_with(&ran, "バックアップではありません");
+
+    // A real backup, but from a newer version of the app.
+    let to = dir.path().join("usb");
+    std::fs::create_dir(&to).unwrap();
+    assert_eq!(
+        zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&to)]).code,
+        0
+    );
+    let backup = to.join(&entries(&to)[0]);
+    {
+        let conn = store::Connection::open(&backup).unwrap();
+        conn.pragma_update(None, "user_version", store::SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let ran = run({
+        let mut cmd = zaitaku(&["restore", "--db", arg(&db), "--from", arg(&backup)]);
+        cmd.env("LC_ALL", "C.UTF-8");
+        cmd
+    });
+    assert_failed_with(&ran, "新しい版");
+    assert_eq!(fingerprint(&db), before);
+    assert!(
+        entries(&dir.path().join("backups")).is_empty(),
+        "no safety copy for a refused restore"
+    );
+}
