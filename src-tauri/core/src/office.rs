@@ -78,6 +78,37 @@ pub struct AreaInput {
     pub name: String,
 }
 
+/// The form as it would be sent back unchanged: ids kept, so saving it
+/// again changes nothing.
+impl From<&Office> for OfficeInput {
+    fn from(office: &Office) -> Self {
+        OfficeInput {
+            name: office.name.clone(),
+            postal_code: office.postal_code.clone(),
+            address: office.address.clone(),
+            phone: office.phone.clone(),
+            fax: office.fax.clone(),
+            contact_person: office.contact_person.clone(),
+            cities: office
+                .cities
+                .iter()
+                .map(|c| CityInput {
+                    id: Some(c.id.clone()),
+                    name: c.name.clone(),
+                    areas: c
+                        .areas
+                        .iter()
+                        .map(|a| AreaInput {
+                            id: Some(a.id.clone()),
+                            name: a.name.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 pub fn load(conn: &Connection) -> Result<Office> {
     let mut office = conn.query_row(
         "SELECT name, postal_code, address, phone, fax, contact_person, updated_at
