@@ -10,6 +10,14 @@ const COMMANDS: &[&str] = &[
     "restore_backup",
     "get_office",
     "save_office",
+    "booklet_screen",
+    "add_booklet_entry",
+    "correct_booklet_entry",
+    "void_booklet_entry",
+    "booklet_entry_history",
+    "save_booklet_edition",
+    "save_booklet_channels",
+    "export_booklets_csv",
 ];
 
 fn main() {

@@ -3,12 +3,13 @@
 import { api } from './api.js';
 import { clear } from './lib/dom.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
+import * as booklets from './views/booklets.js';
 import * as placeholder from './views/placeholder.js';
 import * as settings from './views/settings.js';
 
 const VIEWS = {
   cases: { title: '相談記録', module: placeholder },
-  booklets: { title: '意志表示帳', module: placeholder },
+  booklets: { title: '意志表示帳', module: booklets },
   lectures: { title: '講座・チラシ', module: placeholder },
   registry: { title: '名簿', module: placeholder },
   reports: { title: '集計・報告', module: placeholder },

@@ -29,6 +29,11 @@ enum Command {
     DemoData,
     /// データベースを検査し、問題なければ「ok」とデータの版を表示する
     Check,
+    /// 記録を CSV（UTF-8 BOM 付き、CRLF、日本語の見出し）に書き出す
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
     /// バックアップを作成する（整合性を検査してから保存し、古い世代を整理する）
     Backup {
         /// 保存先のフォルダ
@@ -40,6 +45,22 @@ enum Command {
         /// 復元するバックアップファイル
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum Export {
+    /// 私の意志表示帳の入庫・配布台帳（取消した記録も「取消」として含む）
+    Booklets {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この年度（4月〜3月、例: 2025）だけを書き出す。省略時はすべて
+        #[arg(long, value_name = "YEAR", conflicts_with = "year")]
+        fiscal_year: Option<i32>,
+        /// この暦年（1月〜12月）だけを書き出す
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i32>,
     },
 }
 
@@ -74,10 +95,43 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill(&mut conn, now).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件）",
                 db.display(),
                 summary.cities,
-                summary.areas
+                summary.areas,
+                summary.booklet_editions,
+                summary.booklet_receipts,
+                summary.booklet_issues
+            );
+        }
+        Command::Export {
+            what:
+                Export::Booklets {
+                    out,
+                    fiscal_year,
+                    year,
+                },
+        } => {
+            use zaitaku_core::booklets::{self, Period, PeriodKind};
+            let conn = store::open(db).map_err(fail)?;
+            let period = match (fiscal_year, year) {
+                (Some(year), _) => Some(Period {
+                    kind: PeriodKind::Fiscal,
+                    year,
+                }),
+                (None, Some(year)) => Some(Period {
+                    kind: PeriodKind::Calendar,
+                    year,
+                }),
+                (None, None) => None,
+            };
+            let bytes = booklets::export_csv(&conn, period).map_err(fail)?;
+            let rows = bytes.split(|b| *b == b'\n').count().saturating_sub(2);
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
+            println!(
+                "意志表示帳の台帳を書き出しました: {}（{rows} 行）",
+                out.display()
             );
         }
         Command::Check => {

@@ -16,14 +16,22 @@ fn capabilities_grant_only_reviewed_permissions() {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
-    let granted = capability["permissions"].as_array().expect("permissions list");
+    let granted = capability["permissions"]
+        .as_array()
+        .expect("permissions list");
     assert!(!granted.is_empty());
     for permission in granted {
         let name = permission.as_str().expect("a permission is a plain name");
-        assert!(allowed.contains(&name), "{name} is granted but not in allowed-permissions.txt");
+        assert!(
+            allowed.contains(&name),
+            "{name} is granted but not in allowed-permissions.txt"
+        );
     }
     assert_eq!(capability["windows"], serde_json::json!(["main"]));
-    assert!(capability.get("remote").is_none(), "no remote URL may use the IPC");
+    assert!(
+        capability.get("remote").is_none(),
+        "no remote URL may use the IPC"
+    );
 }
 
 #[test]
@@ -36,7 +44,9 @@ fn csp_allows_no_remote_or_inline_script() {
         assert!(!value.contains("unsafe-eval"), "{directive}: {value}");
         assert!(!value.contains('*'), "{directive}: wildcard in {value}");
         for source in value.split_whitespace() {
-            let remote = source.starts_with("http") || source.starts_with("wss:") || source.starts_with("https");
+            let remote = source.starts_with("http")
+                || source.starts_with("wss:")
+                || source.starts_with("https");
             let local = source.ends_with(".localhost");
             assert!(!remote || local, "{directive}: remote source {source}");
         }
@@ -51,7 +61,10 @@ fn no_devtools_and_no_shell_plugin() {
     let manifest = include_str!("../Cargo.toml");
     let workspace = include_str!("../../Cargo.toml");
     for text in [manifest, workspace] {
-        assert!(!text.contains("devtools"), "devtools must not be compiled into release builds");
+        assert!(
+            !text.contains("devtools"),
+            "devtools must not be compiled into release builds"
+        );
         assert!(!text.contains("tauri-plugin-shell"), "no shell plugin");
     }
 }

@@ -81,6 +81,75 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("inspect_backup", json!({ "path": path })));
         calls.push(("restore_backup", json!({ "path": path })));
     }
+    // 意志表示帳 (issue 6).
+    for junk in junk_values() {
+        calls.push(("booklet_screen", json!({ "period": junk })));
+        calls.push(("add_booklet_entry", json!({ "entry": junk })));
+        calls.push((
+            "correct_booklet_entry",
+            json!({ "id": junk, "entry": junk }),
+        ));
+        calls.push(("void_booklet_entry", json!({ "id": junk, "reason": junk })));
+        calls.push(("booklet_entry_history", json!({ "id": junk })));
+        calls.push(("save_booklet_edition", json!({ "edition": junk })));
+        calls.push(("save_booklet_channels", json!({ "channels": junk })));
+        calls.push(("export_booklets_csv", json!({ "period": junk })));
+    }
+    let entry = |patch: Value| {
+        let mut e = json!({ "kind": "issue", "entry_date": "2025-04-01", "edition_id": uuid,
+                            "quantity": "1", "channel_id": uuid });
+        if let (Some(e), Some(p)) = (e.as_object_mut(), patch.as_object()) {
+            e.extend(p.clone());
+        }
+        e
+    };
+    for bad in [
+        json!({}),
+        entry(json!({})),
+        entry(json!({ "kind": "steal" })),
+        entry(json!({ "quantity": "0" })),
+        entry(json!({ "quantity": "-1" })),
+        entry(json!({ "quantity": huge() })),
+        entry(json!({ "quantity": 5 })),
+        entry(json!({ "entry_date": "9999-12-31" })),
+        entry(json!({ "entry_date": huge() })),
+        entry(json!({ "edition_id": "'; DROP TABLE booklet_entries; --" })),
+        entry(json!({ "note": "a\u{0}b" })),
+        entry(json!({ "unknown": 1 })),
+    ] {
+        calls.push(("add_booklet_entry", json!({ "entry": bad.clone() })));
+        calls.push(("correct_booklet_entry", json!({ "id": uuid, "entry": bad })));
+    }
+    calls.push(("void_booklet_entry", json!({ "id": uuid, "reason": "" })));
+    calls.push((
+        "booklet_screen",
+        json!({ "period": { "kind": "fiscal", "year": 99999 } }),
+    ));
+    calls.push((
+        "booklet_screen",
+        json!({ "period": { "kind": "weekly", "year": 2025 } }),
+    ));
+    calls.push((
+        "export_booklets_csv",
+        json!({ "period": { "kind": "calendar", "year": -1 } }),
+    ));
+    for edition in [
+        json!({ "title": "", "edition": "" }),
+        json!({ "title": huge(), "edition": "第3版" }),
+        json!({ "title": "私の意志表示帳", "edition": "第3版", "low_stock_threshold": "-1" }),
+        json!({ "id": uuid, "title": "私の意志表示帳", "edition": "第3版" }),
+    ] {
+        calls.push(("save_booklet_edition", json!({ "edition": edition })));
+    }
+    for channels in [
+        json!([{ "name": "" }]),
+        json!([{ "name": huge() }]),
+        json!([{ "id": "not-a-uuid", "name": "窓口" }]),
+        json!([{ "id": uuid, "name": "窓口" }]),
+        json!([{ "name": "窓口" }, { "name": "窓口" }]),
+    ] {
+        calls.push(("save_booklet_channels", json!({ "channels": channels })));
+    }
     calls
 }
 
@@ -117,7 +186,12 @@ fn start() -> TestApp {
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("webview");
-    TestApp { _app: app, webview, db, _dir: dir }
+    TestApp {
+        _app: app,
+        webview,
+        db,
+        _dir: dir,
+    }
 }
 
 fn invoke(app: &TestApp, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -125,14 +199,19 @@ fn invoke(app: &TestApp, cmd: &str, args: Value) -> Result<Value, Value> {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }
-            .parse()
-            .expect("url"),
+        url: if cfg!(windows) {
+            "http://tauri.localhost"
+        } else {
+            "tauri://localhost"
+        }
+        .parse()
+        .expect("url"),
         body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
-    get_ipc_response(&app.webview, request).map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
+    get_ipc_response(&app.webview, request)
+        .map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
 }
 
 fn fingerprint(db: &std::path::Path) -> u64 {
@@ -141,7 +220,8 @@ fn fingerprint(db: &std::path::Path) -> u64 {
 }
 
 fn is_japanese(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
+    text.chars()
+        .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}'))
 }
 
 #[test]
@@ -169,9 +249,18 @@ fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
             Err(error) => error,
         };
         let message = error["message"].as_str().unwrap_or_default();
-        assert!(error["kind"].is_string(), "{cmd} {shown}: not our error type: {error}");
-        assert!(is_japanese(message), "{cmd} {shown}: message not in Japanese: {error}");
-        assert!(message.chars().count() < 300, "{cmd} {shown}: message too long to show");
+        assert!(
+            error["kind"].is_string(),
+            "{cmd} {shown}: not our error type: {error}"
+        );
+        assert!(
+            is_japanese(message),
+            "{cmd} {shown}: message not in Japanese: {error}"
+        );
+        assert!(
+            message.chars().count() < 300,
+            "{cmd} {shown}: message too long to show"
+        );
     }
     for cmd in WITHOUT_ARGUMENTS {
         for junk in junk_values() {
@@ -179,6 +268,14 @@ fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
             assert!(result.is_ok(), "{cmd} failed on extra junk: {result:?}");
         }
     }
-    assert_eq!(fingerprint(&app.db), before, "a refused call changed the database");
-    eprintln!("hostile-input: {} refused calls over {} commands", calls.len(), declared_commands().len());
+    assert_eq!(
+        fingerprint(&app.db),
+        before,
+        "a refused call changed the database"
+    );
+    eprintln!(
+        "hostile-input: {} refused calls over {} commands",
+        calls.len(),
+        declared_commands().len()
+    );
 }

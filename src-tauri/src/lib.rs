@@ -3,10 +3,10 @@
 
 pub mod cli;
 mod commands;
-mod error;
-mod font;
 #[cfg(test)]
 mod config_tests;
+mod error;
+mod font;
 #[cfg(test)]
 mod ipc_tests;
 mod state;
@@ -36,18 +36,25 @@ pub fn app_builder<R: Runtime>(
             Ok(())
         }),
     };
-    builder
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_status,
-            commands::backup::backup_status,
-            commands::backup::save_backup_settings,
-            commands::backup::backup_now,
-            commands::backup::list_backups,
-            commands::backup::inspect_backup,
-            commands::backup::restore_backup,
-            commands::office::get_office,
-            commands::office::save_office,
-        ])
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app::app_status,
+        commands::booklets::booklet_screen,
+        commands::booklets::add_booklet_entry,
+        commands::booklets::correct_booklet_entry,
+        commands::booklets::void_booklet_entry,
+        commands::booklets::booklet_entry_history,
+        commands::booklets::save_booklet_edition,
+        commands::booklets::save_booklet_channels,
+        commands::booklets::export_booklets_csv,
+        commands::backup::backup_status,
+        commands::backup::save_backup_settings,
+        commands::backup::backup_now,
+        commands::backup::list_backups,
+        commands::backup::inspect_backup,
+        commands::backup::restore_backup,
+        commands::office::get_office,
+        commands::office::save_office,
+    ])
 }
 
 /// Opens the main window. Returns the process exit code.

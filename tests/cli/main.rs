@@ -421,3 +421,86 @@ fn check_refuses_a_file_it_may_not_read() {
 
 // backup and restore: success, and each failure leaving the data untouched.
 mod backup;
+
+// ---------------------------------------------------------------------------
+// export booklets (issue 6, 意志表示帳). Self-contained so it does not depend
+// on the helpers above.
+mod export_booklets {
+    use std::process::Command;
+
+    fn zaitaku(args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_zaitaku-desk"))
+            .args(args)
+            .env_remove("ZAITAKU_DESK_DB")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("run zaitaku-desk")
+    }
+
+    #[test]
+    fn export_booklets_writes_excel_ready_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("office.db");
+        let out = dir.path().join("台帳.csv");
+        let db_arg = db.to_str().unwrap();
+        let out_arg = out.to_str().unwrap();
+        let made = zaitaku(&["demo-data", "--db", db_arg]);
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+
+        let ran = zaitaku(&["export", "booklets", "--db", db_arg, "--out", out_arg]);
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(text.ends_with("\r\n"));
+        assert!(
+            !text.replace("\r\n", "").contains('\n'),
+            "every line ends in CRLF"
+        );
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "日付,和暦,区分,冊子名・版,冊数,入庫元,配布経路,配布先種別,配布先,市,備考,状態,取消日時,取消理由,登録者,登録日時,記録ID"
+        );
+        let conn = zaitaku_core::store::open(&db).unwrap();
+        let entries: i64 = conn
+            .query_row("SELECT count(*) FROM booklet_entries", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(lines.len() as i64, entries + 1, "one row per ledger entry");
+        assert!(entries > 200, "{entries}");
+        let stdout = String::from_utf8(ran.stdout).unwrap();
+        assert!(stdout.contains(&format!("（{entries} 行）")), "{stdout}");
+
+        // One fiscal year only: fewer rows, all inside April–March.
+        let ran = zaitaku(&[
+            "export",
+            "booklets",
+            "--db",
+            db_arg,
+            "--out",
+            out_arg,
+            "--fiscal-year",
+            "2000",
+        ]);
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        let text = String::from_utf8(std::fs::read(&out).unwrap()[3..].to_vec()).unwrap();
+        assert_eq!(
+            text.split_terminator("\r\n").count(),
+            1,
+            "only the header for 2000年度"
+        );
+    }
+}

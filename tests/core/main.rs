@@ -17,3 +17,6 @@ mod demo;
 
 // Databases made by earlier versions (tests/data/) still open with their data.
 mod upgrade;
+
+// 私の意志表示帳: stock ledger, voids and corrections, summaries, CSV export.
+mod booklets;

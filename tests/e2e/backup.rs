@@ -88,8 +88,12 @@ async fn a_missing_backup_folder_is_reported_and_warned_about() {
     }
     let app = App::launch(&db).await;
     app.click("a[data-view='settings']").await;
-    let status = app.wait_for_text("#backup-status", "まだバックアップがありません").await;
-    let stale = app.eval("return document.getElementById('backup-status').classList.contains('stale')").await;
+    let status = app
+        .wait_for_text("#backup-status", "まだバックアップがありません")
+        .await;
+    let stale = app
+        .eval("return document.getElementById('backup-status').classList.contains('stale')")
+        .await;
     assert_eq!(stale, true, "{status} should be shown as a warning");
     app.click("#backup-now").await;
     let message = app.wait_for_text("#message-text", "見つかりません").await;

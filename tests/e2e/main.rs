@@ -14,3 +14,5 @@ mod settings;
 mod backup;
 // Markup typed into text fields is shown as text and never runs.
 mod xss;
+// 意志表示帳: receive, hand out at the counter, chart, refused over-issue.
+mod booklets;

@@ -43,7 +43,11 @@ async fn markup_in_text_fields_is_shown_as_text_and_never_runs() {
              };",
         )
         .await;
-    assert_eq!(probe["marker"], serde_json::Value::Null, "a payload ran: {probe}");
+    assert_eq!(
+        probe["marker"],
+        serde_json::Value::Null,
+        "a payload ran: {probe}"
+    );
     assert_eq!(probe["images"], 0, "{probe}");
     assert_eq!(probe["scripts"], 0, "{probe}");
     assert_eq!(probe["bold"], 0, "{probe}");

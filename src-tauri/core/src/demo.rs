@@ -5,6 +5,8 @@
 use chrono::NaiveDateTime;
 use rusqlite::Connection;
 
+mod booklets;
+
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
 use crate::{Error, Result};
 
@@ -13,6 +15,10 @@ use crate::{Error, Result};
 pub struct DemoSummary {
     pub cities: usize,
     pub areas: usize,
+    /// 私の意志表示帳: editions, receipts and issues of the demo ledger.
+    pub booklet_editions: usize,
+    pub booklet_receipts: usize,
+    pub booklet_issues: usize,
 }
 
 fn city(name: &str, areas: &[&str]) -> CityInput {
@@ -65,8 +71,12 @@ pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<DemoSummary> {
         ));
     }
     let office = office::save(conn, &office_input(), now)?;
+    let ledger = booklets::fill(conn, &office, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
+        booklet_editions: ledger.editions,
+        booklet_receipts: ledger.receipts,
+        booklet_issues: ledger.issues,
     })
 }

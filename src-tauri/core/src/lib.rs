@@ -12,6 +12,8 @@
 //! ```
 
 pub mod backup;
+pub mod booklets;
+pub mod csv;
 pub mod demo;
 pub mod error;
 pub mod fonts;

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod backup;
+pub mod booklets;
 pub mod office;
 
 use serde::de::DeserializeOwned;

@@ -180,7 +180,8 @@ pub fn content_fingerprint(conn: &Connection) -> Result<u64> {
         .collect::<rusqlite::Result<_>>()?;
     for table in tables {
         table.hash(&mut hasher);
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {

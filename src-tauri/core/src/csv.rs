@@ -1,0 +1,87 @@
+//! CSV the way Excel on a Japanese Windows PC opens it correctly: UTF-8 with
+//! a byte-order mark, CRLF line ends, a header row in Japanese, and every
+//! field that needs it quoted. Text that Excel would run as a formula
+//! (starting with = + - @) gets a leading apostrophe.
+
+/// One cell: text is guarded against formula injection, numbers are not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Number(i64),
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Number(n)
+    }
+}
+
+/// The whole file: BOM, header row, then the rows, each line ending in CRLF.
+pub fn to_bytes(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+    let mut out = String::from("\u{FEFF}");
+    let header: Vec<String> = headers.iter().map(|h| quote(h)).collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|cell| match cell {
+                Cell::Number(n) => n.to_string(),
+                Cell::Text(s) => quote(&guard_formula(s)),
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn guard_formula(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_crlf_quoting_and_formula_guard() {
+        let rows = vec![vec![
+            Cell::from("a,b"),
+            Cell::from("say \"hi\""),
+            Cell::from("=1+1"),
+            Cell::from(-3),
+            Cell::from("改行\nあり"),
+        ]];
+        let bytes = to_bytes(&["列1", "列2", "列3", "列4", "列5"], &rows);
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text,
+            "\u{FEFF}列1,列2,列3,列4,列5\r\n\"a,b\",\"say \"\"hi\"\"\",'=1+1,-3,\"改行\nあり\"\r\n"
+        );
+    }
+}
