@@ -20,3 +20,6 @@ mod upgrade;
 
 // 私の意志表示帳: stock ledger, voids and corrections, summaries, CSV export.
 mod booklets;
+
+// Crash safety: SIGKILL at random moments never loses an acknowledged record.
+mod crash;
