@@ -26,7 +26,12 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// 空のデータベースにデモデータ（2市の事業所・圏域など）を作成する
-    DemoData,
+    DemoData {
+        /// 作成する相談記録の件数（ベンチマーク用に大きくできる）
+        #[arg(long, value_name = "N", default_value_t = demo::DEFAULT_CASES as u32,
+              value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+        cases: u32,
+    },
     /// データベースを検査し、問題なければ「ok」とデータの版を表示する
     Check,
     /// 記録を CSV（UTF-8 BOM 付き、CRLF、日本語の見出し）に書き出す
@@ -90,18 +95,19 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
     let db = db.ok_or("--db でデータベースファイルを指定してください。")?;
     let fail = |e: zaitaku_core::Error| e.to_string();
     match command {
-        Command::DemoData => {
+        Command::DemoData { cases } => {
             let mut conn = store::open(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
-            let summary = demo::fill(&mut conn, now).map_err(fail)?;
+            let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
                 summary.booklet_editions,
                 summary.booklet_receipts,
-                summary.booklet_issues
+                summary.booklet_issues,
+                summary.cases
             );
         }
         Command::Export {

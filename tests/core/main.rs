@@ -21,5 +21,8 @@ mod upgrade;
 // 私の意志表示帳: stock ledger, voids and corrections, summaries, CSV export.
 mod booklets;
 
+// 相談記録: intake, validation, search, history, duplicates, lists, stale saves.
+mod cases;
+
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;

@@ -237,7 +237,13 @@ pub fn create(
         describe(&final_path)
     });
     if result.is_err() {
-        let _ = fs::remove_file(&partial);
+        // SQLite may have left its rollback journal beside the partial file
+        // (a full disk during the switch to journal_mode=DELETE).
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let mut path = partial.clone().into_os_string();
+            path.push(suffix);
+            let _ = fs::remove_file(&path);
+        }
     }
     result
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use rusqlite::Connection;
 
 mod booklets;
+pub mod cases;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
 use crate::{Error, Result};
@@ -19,7 +20,12 @@ pub struct DemoSummary {
     pub booklet_editions: usize,
     pub booklet_receipts: usize,
     pub booklet_issues: usize,
+    /// 相談記録: demo cases (with their lists and staff).
+    pub cases: usize,
 }
+
+/// How many demo cases `demo-data` makes unless told otherwise.
+pub const DEFAULT_CASES: usize = 300;
 
 fn city(name: &str, areas: &[&str]) -> CityInput {
     CityInput {
@@ -65,6 +71,15 @@ pub fn office_input() -> OfficeInput {
 /// Fills an empty database with the demo office. Refuses to mix demo data
 /// into a database that already holds an office's own data.
 pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<DemoSummary> {
+    fill_with_cases(conn, now, DEFAULT_CASES)
+}
+
+/// [`fill`] with `case_count` demo cases (`demo-data --cases N`, benchmarks).
+pub fn fill_with_cases(
+    conn: &mut Connection,
+    now: NaiveDateTime,
+    case_count: usize,
+) -> Result<DemoSummary> {
     if !office::is_blank(conn)? {
         return Err(Error::Conflict(
             "このデータベースには既にデータがあります。デモデータは空のデータベースにだけ作成できます。".into(),
@@ -72,11 +87,13 @@ pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<DemoSummary> {
     }
     let office = office::save(conn, &office_input(), now)?;
     let ledger = booklets::fill(conn, &office, now)?;
+    let cases = cases::fill(conn, &office, case_count, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
         booklet_editions: ledger.editions,
         booklet_receipts: ledger.receipts,
         booklet_issues: ledger.issues,
+        cases,
     })
 }

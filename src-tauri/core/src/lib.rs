@@ -13,6 +13,7 @@
 
 pub mod backup;
 pub mod booklets;
+pub mod cases;
 pub mod csv;
 pub mod demo;
 pub mod error;

@@ -112,6 +112,165 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX booklet_entry_changes_by_entry ON booklet_entry_changes(entry_id, seq);
     "#,
+    // 4: 相談記録 — editable lists, persons (対象者), cases with their
+    //    multi-select links, timeline entries (経過記録), change history, and
+    //    two contentless FTS5 indexes over folded text (trigram for queries
+    //    of 3+ characters, one token per character for 1–2). The FTS rowid
+    //    is cases.sort_key (受付日時 in minutes << 24 | case_no), so a search
+    //    streams newest first and stops at the page size.
+    r#"
+    CREATE TABLE case_list_items (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        kind       TEXT NOT NULL CHECK (kind IN ('consulter_type', 'intake_method',
+                       'category', 'response', 'outcome', 'staff')),
+        name       TEXT NOT NULL CHECK (name <> ''),
+        sort_order INTEGER NOT NULL,
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        UNIQUE (kind, name)
+    ) STRICT;
+    CREATE INDEX case_list_items_by_kind ON case_list_items(kind, sort_order);
+    -- The default lists of DESIGN.md §1; the office edits them in 設定.
+    INSERT INTO case_list_items (id, kind, name, sort_order) VALUES
+        ('7a2e4c30-5d1f-4e2b-8c47-010000000001', 'intake_method', '電話', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-010000000002', 'intake_method', '来所', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-010000000003', 'intake_method', '訪問', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-010000000004', 'intake_method', 'FAX', 3),
+        ('7a2e4c30-5d1f-4e2b-8c47-010000000005', 'intake_method', 'メール', 4),
+        ('7a2e4c30-5d1f-4e2b-8c47-010000000006', 'intake_method', 'MCS', 5),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000001', 'consulter_type', '本人', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000002', 'consulter_type', '家族・親族', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000003', 'consulter_type', 'ケアマネジャー', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000004', 'consulter_type', '地域包括支援センター', 3),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000005', 'consulter_type', '病院（MSW・入退院支援）', 4),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000006', 'consulter_type', '診療所', 5),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000007', 'consulter_type', '訪問看護ステーション', 6),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000008', 'consulter_type', '介護サービス事業所', 7),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000009', 'consulter_type', '行政', 8),
+        ('7a2e4c30-5d1f-4e2b-8c47-020000000010', 'consulter_type', 'その他', 9),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000001', 'category', '往診医・訪問診療の紹介', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000002', 'category', '入退院支援', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000003', 'category', '訪問看護', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000004', 'category', '医療処置', 3),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000005', 'category', '介護保険サービス', 4),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000006', 'category', '療養支援ベッド', 5),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000007', 'category', '認知症', 6),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000008', 'category', 'ACP・看取り', 7),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000009', 'category', '制度・費用', 8),
+        ('7a2e4c30-5d1f-4e2b-8c47-030000000010', 'category', 'その他', 9),
+        ('7a2e4c30-5d1f-4e2b-8c47-040000000001', 'response', '情報提供', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-040000000002', 'response', '医療機関紹介', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-040000000003', 'response', '関係機関との連絡調整', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-040000000004', 'response', '同行訪問', 3),
+        ('7a2e4c30-5d1f-4e2b-8c47-040000000005', 'response', '会議', 4),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000001', 'outcome', '在宅療養開始', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000002', 'outcome', '在宅療養継続', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000003', 'outcome', '入院・入所', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000004', 'outcome', '他機関へ引継ぎ', 3),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000005', 'outcome', '死亡', 4),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000006', 'outcome', '情報提供のみで終了', 5),
+        ('7a2e4c30-5d1f-4e2b-8c47-050000000007', 'outcome', 'その他', 6);
+
+    CREATE TABLE persons (
+        id            TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name          TEXT NOT NULL CHECK (name <> ''),
+        kana          TEXT NOT NULL DEFAULT '',
+        sex           TEXT NOT NULL DEFAULT '',
+        birth_date    TEXT CHECK (birth_date IS NULL OR birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        city_id       TEXT REFERENCES cities(id),
+        area_id       TEXT REFERENCES areas(id),
+        care_level    TEXT NOT NULL DEFAULT '',
+        family_doctor TEXT NOT NULL DEFAULT '',
+        name_key      TEXT NOT NULL,
+        kana_key      TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX persons_by_name_key ON persons(name_key);
+    CREATE INDEX persons_by_kana_key ON persons(kana_key);
+    CREATE INDEX persons_by_city ON persons(city_id);
+    CREATE INDEX persons_by_area ON persons(area_id);
+
+    CREATE TABLE cases (
+        id                    TEXT PRIMARY KEY CHECK (length(id) = 36),
+        case_no               INTEGER NOT NULL UNIQUE CHECK (case_no > 0),
+        sort_key              INTEGER NOT NULL UNIQUE,
+        person_id             TEXT NOT NULL REFERENCES persons(id),
+        received_at           TEXT NOT NULL,
+        intake_method_id      TEXT NOT NULL REFERENCES case_list_items(id),
+        consulter_type_id     TEXT NOT NULL REFERENCES case_list_items(id),
+        consulter_affiliation TEXT NOT NULL DEFAULT '',
+        consulter_name        TEXT NOT NULL DEFAULT '',
+        info_source           TEXT NOT NULL DEFAULT '',
+        is_new                INTEGER NOT NULL CHECK (is_new IN (0, 1)),
+        content               TEXT NOT NULL DEFAULT '',
+        referral_to           TEXT NOT NULL DEFAULT '',
+        minutes               INTEGER CHECK (minutes IS NULL OR minutes >= 0),
+        staff_id              TEXT NOT NULL REFERENCES case_list_items(id),
+        status                TEXT NOT NULL CHECK (status IN ('受付', '対応中', '終結')),
+        outcome_id            TEXT REFERENCES case_list_items(id),
+        version               INTEGER NOT NULL DEFAULT 1,
+        created_at            TEXT NOT NULL,
+        updated_at            TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX cases_by_person ON cases(person_id);
+    CREATE INDEX cases_by_status ON cases(status, sort_key);
+    CREATE INDEX cases_by_consulter_type ON cases(consulter_type_id, sort_key);
+    CREATE INDEX cases_by_staff ON cases(staff_id, sort_key);
+    CREATE INDEX cases_by_intake_method ON cases(intake_method_id);
+    CREATE INDEX cases_by_outcome ON cases(outcome_id);
+
+    -- sort_key is the case's, so a category filter walks newest first.
+    CREATE TABLE case_categories (
+        case_id  TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        item_id  TEXT NOT NULL REFERENCES case_list_items(id),
+        sort_key INTEGER NOT NULL,
+        PRIMARY KEY (case_id, item_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX case_categories_by_item ON case_categories(item_id, sort_key);
+
+    CREATE TABLE case_responses (
+        case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL REFERENCES case_list_items(id),
+        PRIMARY KEY (case_id, item_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX case_responses_by_item ON case_responses(item_id, case_id);
+
+    CREATE TABLE case_entries (
+        id          TEXT PRIMARY KEY CHECK (length(id) = 36),
+        case_id     TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        entry_date  TEXT NOT NULL CHECK (entry_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        staff_id    TEXT NOT NULL REFERENCES case_list_items(id),
+        response_id TEXT REFERENCES case_list_items(id),
+        note        TEXT NOT NULL DEFAULT '',
+        minutes     INTEGER CHECK (minutes IS NULL OR minutes >= 0),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX case_entries_by_case ON case_entries(case_id, entry_date);
+    CREATE INDEX case_entries_by_staff ON case_entries(staff_id);
+    CREATE INDEX case_entries_by_response ON case_entries(response_id);
+
+    -- Kept when a case is deleted: the deletion itself is recorded here.
+    CREATE TABLE case_changes (
+        seq        INTEGER PRIMARY KEY,
+        case_id    TEXT NOT NULL,
+        record     TEXT NOT NULL CHECK (record IN ('case', 'person', 'entry')),
+        record_id  TEXT NOT NULL,
+        action     TEXT NOT NULL CHECK (action IN ('登録', '変更', '削除')),
+        changed_at TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        old_json   TEXT NOT NULL DEFAULT '{}',
+        new_json   TEXT NOT NULL DEFAULT '{}'
+    ) STRICT;
+    CREATE INDEX case_changes_by_case ON case_changes(case_id, seq);
+
+    CREATE VIRTUAL TABLE case_search_tri USING fts5(
+        body, content = '', contentless_delete = 1, tokenize = 'trigram'
+    );
+    CREATE VIRTUAL TABLE case_search_chr USING fts5(
+        body, content = '', contentless_delete = 1, tokenize = 'ascii'
+    );
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

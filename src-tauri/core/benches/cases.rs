@@ -1,0 +1,221 @@
+//! Speed of 相談記録 on a large office: 100,000 generated cases in a real
+//! database file (WAL, synchronous=FULL, as the app opens it).
+//!
+//! Run: cargo bench -p zaitaku-core --bench cases [-- CASES]
+//!
+//! Prints search p50/p95 for 1-, 2- and 3+-character Japanese queries (the
+//! FTS5 indexes), the same queries as a naive `LIKE '%q%'` scan, filtered
+//! list pages, and insert throughput. Not part of `cargo test`.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use zaitaku_core::cases::lists::{self, ListKind};
+use zaitaku_core::cases::{self, search, CaseFilter};
+use zaitaku_core::{demo, office, store};
+
+const RUNS: usize = 25;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn report(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    println!(
+        "{label:<44} p50 {:>8.3} ms   p95 {:>8.3} ms   ({} runs)",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.95).as_secs_f64() * 1e3,
+        times.len()
+    );
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let out = f();
+    (start.elapsed(), out)
+}
+
+fn main() {
+    let count: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let mut conn = store::open(&path).expect("open");
+    let now = NaiveDate::from_ymd_opt(2025, 11, 24)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .expect("date");
+
+    println!("相談記録 benchmark: {count} cases in {}", path.display());
+    let (took, summary) = time(|| demo::fill_with_cases(&mut conn, now, count).expect("demo data"));
+    println!(
+        "bulk insert (demo-data, batches of 2,000 per transaction): {} cases in {:.1} s = {:.0} cases/s",
+        summary.cases,
+        took.as_secs_f64(),
+        summary.cases as f64 / took.as_secs_f64()
+    );
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0)
+        + std::fs::metadata(dir.path().join("bench.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+    println!("database size: {:.1} MB", size as f64 / 1e6);
+
+    // Interactive saves: one case per transaction, fsync'd, like the form.
+    let staff = lists::list(&conn, ListKind::Staff).expect("staff").items[0]
+        .id
+        .clone();
+    let template = {
+        let id: String = conn
+            .query_row(
+                "SELECT id FROM cases ORDER BY sort_key DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("a case");
+        let d = cases::get(&conn, &id, now.date()).expect("case");
+        cases::CaseInput {
+            received_date: d.received_date,
+            received_time: d.received_time,
+            intake_method_id: d.intake_method.id,
+            consulter_type_id: d.consulter_type.id,
+            person: cases::PersonInput {
+                id: Some(d.person.id),
+                name: d.person.name,
+                kana: d.person.kana,
+                ..Default::default()
+            },
+            category_ids: d.categories.into_iter().map(|c| c.id).collect(),
+            content: d.content,
+            staff_id: d.staff.id,
+            status: "受付".into(),
+            ..Default::default()
+        }
+    };
+    let n = 200;
+    let (took, _) = time(|| {
+        for _ in 0..n {
+            cases::create(&mut conn, &template, &staff, now).expect("create");
+        }
+    });
+    println!(
+        "single saves (cases::create, one transaction each): {n} in {:.2} s = {:.0} cases/s, {:.2} ms each",
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64(),
+        took.as_secs_f64() * 1e3 / n as f64
+    );
+    println!();
+
+    let groups: &[(&str, &[&str])] = &[
+        ("1 character", &["山", "田", "護", "ト", "子"]),
+        ("2 characters", &["さと", "看護", "ケア", "入院", "鶴ヶ"]),
+        (
+            "3+ characters",
+            &[
+                "やまもと",
+                "訪問看護",
+                "ケアマネ",
+                "タカハシ",
+                "退院前カンファレンス",
+                "ますだ",
+            ],
+        ),
+        ("no match", &["ほげ", "存在しない語"]),
+    ];
+    println!("search (FTS5; page of 50 newest first + count up to 1,000):");
+    for (label, queries) in groups {
+        let mut times = Vec::new();
+        for q in *queries {
+            let filter = CaseFilter {
+                query: q.to_string(),
+                ..Default::default()
+            };
+            search::list(&conn, &filter).expect("warm up");
+            for _ in 0..RUNS {
+                times.push(time(|| search::list(&conn, &filter).expect("search")).0);
+            }
+        }
+        report(&format!("  {label} {queries:?}"), times);
+    }
+    println!("naive LIKE '%q%' over the raw columns (same page + capped count):");
+    for (label, queries) in groups {
+        let mut times = Vec::new();
+        for q in *queries {
+            for _ in 0..RUNS.min(10) {
+                times.push(
+                    time(|| {
+                        let page = search::naive_like_ids(&conn, q, 51).expect("like");
+                        let n: i64 = conn
+                            .query_row(
+                                "SELECT count(*) FROM (SELECT 1 FROM cases c JOIN persons p ON p.id = c.person_id
+                                  WHERE p.name LIKE ?1 OR p.kana LIKE ?1 OR c.consulter_affiliation LIKE ?1
+                                     OR c.consulter_name LIKE ?1 OR c.content LIKE ?1 OR c.referral_to LIKE ?1
+                                  LIMIT 1001)",
+                                [format!("%{q}%")],
+                                |r| r.get(0),
+                            )
+                            .expect("count");
+                        (page, n)
+                    })
+                    .0,
+                );
+            }
+        }
+        report(&format!("  {label}"), times);
+    }
+
+    println!("filtered list pages (no search text):");
+    let office = office::load(&conn).expect("office");
+    let first = |kind| lists::list(&conn, kind).expect("list").items[0].id.clone();
+    let filters: Vec<(&str, CaseFilter)> = vec![
+        ("first page, no filter", CaseFilter::default()),
+        (
+            "page 5 (offset 200)",
+            CaseFilter {
+                offset: 200,
+                ..Default::default()
+            },
+        ),
+        (
+            "状態 対応中 + 市",
+            CaseFilter {
+                status: "対応中".into(),
+                city_id: office.cities[1].id.clone(),
+                ..Default::default()
+            },
+        ),
+        (
+            "相談内容分類",
+            CaseFilter {
+                category_id: first(ListKind::Category),
+                ..Default::default()
+            },
+        ),
+        (
+            "period (one month) + 担当者",
+            CaseFilter {
+                from: "令和7年6月1日".into(),
+                to: "令和7年6月30日".into(),
+                staff_id: first(ListKind::Staff),
+                ..Default::default()
+            },
+        ),
+        (
+            "相談者種別 + search 2 chars",
+            CaseFilter {
+                consulter_type_id: first(ListKind::ConsulterType),
+                query: "看護".into(),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (label, filter) in filters {
+        search::list(&conn, &filter).expect("warm up");
+        let times = (0..RUNS)
+            .map(|_| time(|| search::list(&conn, &filter).expect("list")).0)
+            .collect();
+        report(&format!("  {label}"), times);
+    }
+}

@@ -1,0 +1,254 @@
+//! Change history of cases, persons and timeline entries: who (the 担当者
+//! chosen in the app), when, and the old and new values as JSON objects of
+//! display values keyed by the field's Japanese label. Rows are kept when
+//! a case is deleted; the deletion is one of them.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::{wareki, Result};
+
+/// Display values of one record, label → value.
+pub type Snapshot = BTreeMap<&'static str, String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Case,
+    Person,
+    Entry,
+}
+
+impl Record {
+    fn code(self) -> &'static str {
+        match self {
+            Record::Case => "case",
+            Record::Person => "person",
+            Record::Entry => "entry",
+        }
+    }
+}
+
+fn record_label(code: &str) -> &'static str {
+    match code {
+        "case" => "相談",
+        "person" => "対象者",
+        _ => "経過記録",
+    }
+}
+
+/// The order fields are shown in.
+const ORDER: &[&str] = &[
+    "受付日時",
+    "受付方法",
+    "相談者種別",
+    "相談者の所属",
+    "相談者の氏名",
+    "情報入手経路",
+    "新規・継続",
+    "対象者",
+    "氏名",
+    "ふりがな",
+    "性別",
+    "生年月日",
+    "市",
+    "日常生活圏域",
+    "要介護度",
+    "かかりつけ医",
+    "日付",
+    "相談内容分類",
+    "相談内容",
+    "対応",
+    "内容",
+    "紹介先",
+    "所要時間",
+    "担当者",
+    "状態",
+    "転帰",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedValue {
+    pub label: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub seq: i64,
+    pub changed_at: String,
+    pub changed_label: String,
+    pub changed_by: String,
+    pub record: String,
+    pub record_label: String,
+    pub action: String,
+    pub values: Vec<ChangedValue>,
+}
+
+/// The fields whose values differ, as (old, new) snapshots.
+pub fn diff(old: &Snapshot, new: &Snapshot) -> (Snapshot, Snapshot) {
+    let mut o = Snapshot::new();
+    let mut n = Snapshot::new();
+    for key in old.keys().chain(new.keys()) {
+        let a = old.get(key).cloned().unwrap_or_default();
+        let b = new.get(key).cloned().unwrap_or_default();
+        if a != b {
+            o.insert(key, a);
+            n.insert(key, b);
+        }
+    }
+    (o, n)
+}
+
+/// Writes one history row. An update with nothing changed writes nothing.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record(
+    conn: &Connection,
+    case_id: &str,
+    record: Record,
+    record_id: &str,
+    action: &str,
+    old: &Snapshot,
+    new: &Snapshot,
+    changed_by: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    if action == "変更" && old.is_empty() && new.is_empty() {
+        return Ok(());
+    }
+    let json = |s: &Snapshot| serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
+    conn.prepare_cached(
+        "INSERT INTO case_changes (case_id, record, record_id, action, changed_at, changed_by, old_json, new_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        case_id,
+        record.code(),
+        record_id,
+        action,
+        now.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        changed_by,
+        json(old),
+        json(new)
+    ])?;
+    Ok(())
+}
+
+/// The history of one case (also after it was deleted), newest first.
+pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Change>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT seq, changed_at, changed_by, record, action, old_json, new_json
+               FROM case_changes WHERE case_id = ?1 ORDER BY seq DESC",
+        )?
+        .query_map([case_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, at, by, record, action, old, new)| {
+            let parse = |s: &str| -> BTreeMap<String, String> {
+                serde_json::from_str(s).unwrap_or_default()
+            };
+            let (old, new) = (parse(&old), parse(&new));
+            let mut labels: Vec<&String> = old.keys().chain(new.keys()).collect();
+            labels.sort_by_key(|l| ORDER.iter().position(|o| o == l).unwrap_or(ORDER.len()));
+            labels.dedup();
+            let values = labels
+                .into_iter()
+                .map(|label| ChangedValue {
+                    label: label.clone(),
+                    old: old.get(label).cloned().unwrap_or_default(),
+                    new: new.get(label).cloned().unwrap_or_default(),
+                })
+                .collect();
+            Change {
+                seq,
+                changed_label: NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
+                    .map(wareki::format_datetime)
+                    .unwrap_or_else(|_| at.clone()),
+                changed_at: at,
+                changed_by: by,
+                record_label: record_label(&record).to_string(),
+                record,
+                action,
+                values,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_keeps_only_changed_fields() {
+        let mut a = Snapshot::new();
+        a.insert("状態", "受付".into());
+        a.insert("担当者", "山田".into());
+        let mut b = a.clone();
+        b.insert("状態", "終結".into());
+        b.insert("転帰", "在宅療養開始".into());
+        let (o, n) = diff(&a, &b);
+        assert_eq!(o.get("状態").map(String::as_str), Some("受付"));
+        assert_eq!(n.get("状態").map(String::as_str), Some("終結"));
+        assert_eq!(o.get("転帰").map(String::as_str), Some(""));
+        assert!(!o.contains_key("担当者"));
+        let (o, n) = diff(&a, &a);
+        assert!(o.is_empty() && n.is_empty());
+    }
+
+    #[test]
+    fn records_round_trip_in_display_order() -> Result<()> {
+        let conn = crate::store::open_in_memory()?;
+        let now = chrono::NaiveDate::from_ymd_opt(2025, 4, 1)
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+            .unwrap();
+        let mut new = Snapshot::new();
+        new.insert("転帰", "在宅療養開始".into());
+        new.insert("受付日時", "令和7年4月1日 9:30".into());
+        record(
+            &conn,
+            "c",
+            Record::Case,
+            "c",
+            "登録",
+            &Snapshot::new(),
+            &new,
+            "山田",
+            now,
+        )?;
+        record(
+            &conn,
+            "c",
+            Record::Case,
+            "c",
+            "変更",
+            &Snapshot::new(),
+            &Snapshot::new(),
+            "山田",
+            now,
+        )?;
+        let changes = for_case(&conn, "c")?;
+        assert_eq!(changes.len(), 1, "an empty change is not recorded");
+        assert_eq!(changes[0].values[0].label, "受付日時");
+        assert_eq!(changes[0].values[1].new, "在宅療養開始");
+        assert_eq!(changes[0].record_label, "相談");
+        assert!(changes[0].changed_label.starts_with("令和7年4月1日"));
+        Ok(())
+    }
+}

@@ -1,0 +1,488 @@
+//! Checking and cleaning what the intake form and the timeline form send.
+//! Field names follow the form's `data-field`s (`person.birth_date`,
+//! `category_ids`, `entry.minutes` …).
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::lists::{self, ListKind};
+use super::{CaseInput, EntryInput, PersonInput};
+use crate::{text, wareki, Error, Result};
+
+pub const STATUSES: [&str; 3] = ["受付", "対応中", "終結"];
+pub const SEXES: [&str; 3] = ["男性", "女性", "その他"];
+pub const CARE_LEVELS: [&str; 11] = [
+    "自立",
+    "事業対象者",
+    "要支援1",
+    "要支援2",
+    "要介護1",
+    "要介護2",
+    "要介護3",
+    "要介護4",
+    "要介護5",
+    "申請中",
+    "不明",
+];
+pub const FAMILY_DOCTOR: [&str; 3] = ["あり", "なし", "不明"];
+
+const MAX_CONTENT: usize = 10_000;
+const MAX_NOTE: usize = 5_000;
+const MAX_MINUTES: i64 = 24 * 60 * 7;
+const MAX_SELECTED: usize = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CleanPerson {
+    pub id: Option<String>,
+    pub name: String,
+    pub kana: String,
+    pub sex: String,
+    pub birth_date: Option<NaiveDate>,
+    pub city_id: Option<String>,
+    pub area_id: Option<String>,
+    pub care_level: String,
+    pub family_doctor: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CleanCase {
+    pub received_at: NaiveDateTime,
+    pub intake_method_id: String,
+    pub consulter_type_id: String,
+    pub consulter_affiliation: String,
+    pub consulter_name: String,
+    pub info_source: String,
+    pub is_new: bool,
+    pub person: CleanPerson,
+    pub new_person: bool,
+    pub category_ids: Vec<String>,
+    pub content: String,
+    pub response_ids: Vec<String>,
+    pub referral_to: String,
+    pub minutes: Option<i64>,
+    pub staff_id: String,
+    pub status: String,
+    pub outcome_id: Option<String>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CleanEntry {
+    pub date: NaiveDate,
+    pub staff_id: String,
+    pub response_id: Option<String>,
+    pub note: String,
+    pub minutes: Option<i64>,
+}
+
+pub(crate) fn check_status(field: &str, value: &str) -> Result<String> {
+    if STATUSES.contains(&value) {
+        Ok(value.to_string())
+    } else {
+        Err(Error::invalid(
+            field,
+            "状態は「受付」「対応中」「終結」から選んでください。",
+        ))
+    }
+}
+
+fn one_of(field: &str, label: &str, value: &str, allowed: &[&str]) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() || allowed.contains(&value) {
+        Ok(value.to_string())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{label}は一覧から選んでください。"),
+        ))
+    }
+}
+
+/// Multi-line free text: trimmed, no control characters other than line
+/// breaks and tabs, at most `max` characters.
+pub(crate) fn long_text(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
+    let value = value.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = value.trim();
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::invalid(
+            field,
+            format!("{label}に使えない制御文字が含まれています。"),
+        ));
+    }
+    let count = trimmed.chars().count();
+    if count > max {
+        return Err(Error::invalid(
+            field,
+            format!("{label}は{max}文字以内で入力してください（いま{count}文字）。"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+pub(crate) fn minutes(field: &str, value: &str) -> Result<Option<i64>> {
+    let folded = text::fold_number_text(value.trim());
+    let folded = folded.trim().trim_end_matches('分').trim();
+    if folded.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::invalid(
+            field,
+            format!("所要時間は0から{MAX_MINUTES}までの分数で入力してください（例：30）。"),
+        )
+    };
+    if folded.len() > 6 || !folded.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: i64 = folded.parse().map_err(|_| bad())?;
+    if n > MAX_MINUTES {
+        return Err(bad());
+    }
+    Ok(Some(n))
+}
+
+fn time_of_day(field: &str, value: &str) -> Result<NaiveTime> {
+    let folded = text::fold_ascii_width(value.trim())
+        .replace('時', ":")
+        .replace('分', "");
+    let folded = folded.trim();
+    let bad = || {
+        Error::invalid(
+            field,
+            "受付時刻は 14:05 のように24時間制で入力してください。",
+        )
+    };
+    if folded.is_empty() {
+        return Err(Error::invalid(field, "受付時刻を入力してください。"));
+    }
+    let (h, m) = folded.split_once(':').ok_or_else(bad)?;
+    let (h, m) = (
+        h.parse::<u32>().map_err(|_| bad())?,
+        m.parse::<u32>().map_err(|_| bad())?,
+    );
+    NaiveTime::from_hms_opt(h, m, 0).ok_or_else(bad)
+}
+
+fn required_date(field: &str, label: &str, value: &str) -> Result<NaiveDate> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(
+            field,
+            format!("{label}を入力してください。"),
+        ));
+    }
+    wareki::parse_date(field, value)
+}
+
+fn not_future(field: &str, label: &str, day: NaiveDate, today: NaiveDate) -> Result<()> {
+    if day > today {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{label}（{}）が今日より後になっています。",
+                wareki::format_date(day)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn item_id(
+    conn: &Connection,
+    field: &str,
+    kind: ListKind,
+    value: &str,
+    required: bool,
+) -> Result<Option<String>> {
+    if value.trim().is_empty() {
+        if required {
+            return Err(Error::invalid(
+                field,
+                format!("{}を選んでください。", kind.label()),
+            ));
+        }
+        return Ok(None);
+    }
+    let id = text::uuid(field, value)?;
+    lists::item(conn, kind, &id, field)?;
+    Ok(Some(id))
+}
+
+fn item_ids(
+    conn: &Connection,
+    field: &str,
+    kind: ListKind,
+    values: &[String],
+) -> Result<Vec<String>> {
+    if values.len() > MAX_SELECTED {
+        return Err(Error::invalid(field, "選べる数を超えています。"));
+    }
+    let mut seen = HashSet::new();
+    let mut ids = Vec::new();
+    for value in values {
+        if let Some(id) = item_id(conn, field, kind, value, false)? {
+            if seen.insert(id.clone()) {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+pub(crate) fn person(
+    conn: &Connection,
+    input: &PersonInput,
+    today: NaiveDate,
+) -> Result<CleanPerson> {
+    let id = match input.id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => Some(text::uuid("person.id", id)?),
+        None => None,
+    };
+    let birth_date = if input.birth_date.trim().is_empty() {
+        None
+    } else {
+        let day = wareki::parse_date("person.birth_date", &input.birth_date)?;
+        not_future("person.birth_date", "生年月日", day, today)?;
+        if day < NaiveDate::from_ymd_opt(1890, 1, 1).unwrap_or(NaiveDate::MIN) {
+            return Err(Error::invalid(
+                "person.birth_date",
+                "生年月日が古すぎます。確かめてください。",
+            ));
+        }
+        Some(day)
+    };
+    let city_id = match input.city_id.trim() {
+        "" => None,
+        v => {
+            let id = text::uuid("person.city_id", v)?;
+            let found: Option<String> = conn
+                .query_row("SELECT id FROM cities WHERE id = ?1", [&id], |r| r.get(0))
+                .optional()?;
+            if found.is_none() {
+                return Err(Error::invalid(
+                    "person.city_id",
+                    "選ばれた市が見つかりません。画面を開き直してください。",
+                ));
+            }
+            Some(id)
+        }
+    };
+    let area_id = match input.area_id.trim() {
+        "" => None,
+        v => {
+            let id = text::uuid("person.area_id", v)?;
+            let Some(city) = city_id.as_deref() else {
+                return Err(Error::invalid(
+                    "person.area_id",
+                    "日常生活圏域を選ぶ前に市を選んでください。",
+                ));
+            };
+            let found: Option<String> = conn
+                .query_row(
+                    "SELECT id FROM areas WHERE id = ?1 AND city_id = ?2",
+                    params![id, city],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if found.is_none() {
+                return Err(Error::invalid(
+                    "person.area_id",
+                    "選ばれた日常生活圏域はその市の圏域ではありません。",
+                ));
+            }
+            Some(id)
+        }
+    };
+    Ok(CleanPerson {
+        id,
+        name: text::single_line("person.name", "対象者の氏名", &input.name, 50, true)?,
+        kana: text::single_line("person.kana", "ふりがな", &input.kana, 100, false)?,
+        sex: one_of("person.sex", "性別", &input.sex, &SEXES)?,
+        birth_date,
+        city_id,
+        area_id,
+        care_level: one_of(
+            "person.care_level",
+            "要介護度",
+            &input.care_level,
+            &CARE_LEVELS,
+        )?,
+        family_doctor: one_of(
+            "person.family_doctor",
+            "かかりつけ医の有無",
+            &input.family_doctor,
+            &FAMILY_DOCTOR,
+        )?,
+    })
+}
+
+pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Result<CleanCase> {
+    let day = required_date("received_date", "受付日", &input.received_date)?;
+    not_future("received_date", "受付日", day, today)?;
+    let time = time_of_day("received_time", &input.received_time)?;
+    let category_ids = item_ids(
+        conn,
+        "category_ids",
+        ListKind::Category,
+        &input.category_ids,
+    )?;
+    let clean = CleanCase {
+        received_at: day.and_time(time),
+        intake_method_id: item_id(
+            conn,
+            "intake_method_id",
+            ListKind::IntakeMethod,
+            &input.intake_method_id,
+            true,
+        )?
+        .unwrap_or_default(),
+        consulter_type_id: item_id(
+            conn,
+            "consulter_type_id",
+            ListKind::ConsulterType,
+            &input.consulter_type_id,
+            true,
+        )?
+        .unwrap_or_default(),
+        consulter_affiliation: text::single_line(
+            "consulter_affiliation",
+            "相談者の所属",
+            &input.consulter_affiliation,
+            100,
+            false,
+        )?,
+        consulter_name: text::single_line(
+            "consulter_name",
+            "相談者の氏名",
+            &input.consulter_name,
+            50,
+            false,
+        )?,
+        info_source: text::single_line(
+            "info_source",
+            "情報入手経路",
+            &input.info_source,
+            100,
+            false,
+        )?,
+        is_new: input.is_new,
+        person: person(conn, &input.person, today)?,
+        new_person: input.new_person,
+        content: long_text("content", "相談内容", &input.content, MAX_CONTENT)?,
+        response_ids: item_ids(
+            conn,
+            "response_ids",
+            ListKind::Response,
+            &input.response_ids,
+        )?,
+        referral_to: text::single_line("referral_to", "紹介先", &input.referral_to, 200, false)?,
+        minutes: minutes("minutes", &input.minutes)?,
+        staff_id: item_id(conn, "staff_id", ListKind::Staff, &input.staff_id, true)?
+            .unwrap_or_default(),
+        status: check_status("status", input.status.trim())?,
+        outcome_id: item_id(
+            conn,
+            "outcome_id",
+            ListKind::Outcome,
+            &input.outcome_id,
+            false,
+        )?,
+        version: input.version,
+        category_ids,
+    };
+    if clean.category_ids.is_empty() {
+        return Err(Error::invalid(
+            "category_ids",
+            "相談内容分類を1つ以上選んでください。",
+        ));
+    }
+    Ok(clean)
+}
+
+pub(crate) fn entry(
+    conn: &Connection,
+    input: &EntryInput,
+    received: NaiveDate,
+    today: NaiveDate,
+) -> Result<CleanEntry> {
+    let date = required_date("entry.date", "経過の日付", &input.date)?;
+    not_future("entry.date", "経過の日付", date, today)?;
+    if date < received {
+        return Err(Error::invalid(
+            "entry.date",
+            format!(
+                "経過の日付が受付日（{}）より前になっています。",
+                wareki::format_date(received)
+            ),
+        ));
+    }
+    let note = long_text("entry.note", "経過の内容", &input.note, MAX_NOTE)?;
+    if note.is_empty() {
+        return Err(Error::invalid(
+            "entry.note",
+            "経過の内容を入力してください。",
+        ));
+    }
+    Ok(CleanEntry {
+        date,
+        staff_id: item_id(
+            conn,
+            "entry.staff_id",
+            ListKind::Staff,
+            &input.staff_id,
+            true,
+        )?
+        .unwrap_or_default(),
+        response_id: item_id(
+            conn,
+            "entry.response_id",
+            ListKind::Response,
+            &input.response_id,
+            false,
+        )?,
+        note,
+        minutes: minutes("entry.minutes", &input.minutes)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minutes_accept_full_width_and_refuse_negative() {
+        assert_eq!(minutes("m", "３０").unwrap(), Some(30));
+        assert_eq!(minutes("m", "45分").unwrap(), Some(45));
+        assert_eq!(minutes("m", "").unwrap(), None);
+        for bad in ["-5", "abc", "1.5", "99999999", "100000"] {
+            assert_eq!(minutes("m", bad).unwrap_err().field(), Some("m"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_of_day() {
+        assert_eq!(
+            time_of_day("t", "１４：０５").unwrap(),
+            NaiveTime::from_hms_opt(14, 5, 0).unwrap()
+        );
+        assert_eq!(
+            time_of_day("t", "9時5分").unwrap(),
+            NaiveTime::from_hms_opt(9, 5, 0).unwrap()
+        );
+        for bad in ["25:00", "", "noon", "12"] {
+            assert!(time_of_day("t", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn long_text_keeps_line_breaks_and_refuses_controls() {
+        assert_eq!(long_text("c", "内容", " a\r\nb ", 10).unwrap(), "a\nb");
+        assert!(long_text("c", "内容", "a\u{0}b", 10).is_err());
+        let err = long_text("c", "内容", &"あ".repeat(11), 10).unwrap_err();
+        assert!(err.to_string().contains("10文字以内"), "{err}");
+    }
+}
