@@ -18,6 +18,18 @@ const COMMANDS: &[&str] = &[
     "save_booklet_edition",
     "save_booklet_channels",
     "export_booklets_csv",
+    "case_form_options",
+    "list_cases",
+    "get_case",
+    "similar_persons",
+    "create_case",
+    "update_case",
+    "delete_case",
+    "add_case_entry",
+    "update_case_entry",
+    "delete_case_entry",
+    "case_history",
+    "save_case_list",
 ];
 
 fn main() {

@@ -4,11 +4,12 @@ import { api } from './api.js';
 import { clear } from './lib/dom.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as booklets from './views/booklets.js';
+import * as cases from './views/cases.js';
 import * as placeholder from './views/placeholder.js';
 import * as settings from './views/settings.js';
 
 const VIEWS = {
-  cases: { title: '相談記録', module: placeholder },
+  cases: { title: '相談記録', module: cases },
   booklets: { title: '意志表示帳', module: booklets },
   lectures: { title: '講座・チラシ', module: placeholder },
   registry: { title: '名簿', module: placeholder },
@@ -27,6 +28,11 @@ async function show(name) {
   const view = VIEWS[name] ? name : ORDER[0];
   if (current === 'settings' && view !== 'settings' && settings.hasUnsavedChanges()
       && !window.confirm('保存していない変更があります。破棄して移動しますか？')) {
+    history.replaceState(null, '', `#${current}`);
+    return;
+  }
+  if (current === 'cases' && view !== 'cases' && cases.hasUnsavedChanges()
+      && !window.confirm('保存していない入力があります。破棄して移動しますか？')) {
     history.replaceState(null, '', `#${current}`);
     return;
   }

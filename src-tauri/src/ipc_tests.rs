@@ -15,7 +15,13 @@ use zaitaku_core::store;
 
 /// Commands that take no arguments: there is nothing to malform, but they
 /// are still called with junk and must not change anything.
-const WITHOUT_ARGUMENTS: &[&str] = &["app_status", "get_office", "backup_status", "list_backups"];
+const WITHOUT_ARGUMENTS: &[&str] = &[
+    "app_status",
+    "get_office",
+    "backup_status",
+    "list_backups",
+    "case_form_options",
+];
 /// Commands whose whole point is a side effect outside the rows (a backup
 /// file); covered by their own tests.
 const SIDE_EFFECT_ONLY: &[&str] = &["backup_now"];
@@ -150,6 +156,89 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("save_booklet_channels", json!({ "channels": channels })));
     }
+    // 相談記録
+    for junk in junk_values() {
+        calls.push(("list_cases", json!({ "filter": junk })));
+        calls.push(("get_case", json!({ "id": junk })));
+        calls.push(("case_history", json!({ "id": junk })));
+        calls.push(("similar_persons", json!({ "person": junk })));
+        calls.push(("create_case", json!({ "case": junk, "changedBy": junk })));
+        calls.push((
+            "update_case",
+            json!({ "id": junk, "case": junk, "changedBy": junk }),
+        ));
+        calls.push((
+            "delete_case",
+            json!({ "id": junk, "version": junk, "changedBy": junk }),
+        ));
+        calls.push((
+            "add_case_entry",
+            json!({ "caseId": junk, "entry": junk, "changedBy": junk }),
+        ));
+        calls.push((
+            "update_case_entry",
+            json!({ "entryId": junk, "entry": junk, "changedBy": junk }),
+        ));
+        calls.push((
+            "delete_case_entry",
+            json!({ "entryId": junk, "changedBy": junk }),
+        ));
+        calls.push(("save_case_list", json!({ "kind": junk, "items": junk })));
+    }
+    for filter in [
+        json!({ "category_id": uuid }),
+        json!({ "from": "令和7年2月30日" }),
+        json!({ "query": huge() }),
+        json!({ "status": "完了" }),
+        json!({ "unknown": 1 }),
+        json!({ "offset": -1 }),
+    ] {
+        calls.push(("list_cases", json!({ "filter": filter })));
+    }
+    for case in [
+        json!({}),
+        json!({ "received_date": "令和7年2月30日", "person": { "name": "坂戸 ハナ" } }),
+        json!({ "person": { "name": huge() } }),
+        json!({ "category_ids": ["'; DROP TABLE cases; --"] }),
+        json!({ "minutes": "-5" }),
+        json!({ "unknown": 1 }),
+    ] {
+        calls.push((
+            "create_case",
+            json!({ "case": case.clone(), "changedBy": uuid }),
+        ));
+        calls.push((
+            "update_case",
+            json!({ "id": uuid, "case": case, "changedBy": uuid }),
+        ));
+    }
+    calls.push((
+        "delete_case",
+        json!({ "id": uuid, "version": 1, "changedBy": "" }),
+    ));
+    calls.push((
+        "delete_case",
+        json!({ "id": uuid, "version": 1, "changedBy": uuid }),
+    ));
+    calls.push(("get_case", json!({ "id": uuid })));
+    calls.push((
+        "add_case_entry",
+        json!({ "caseId": uuid, "entry": { "note": "x" }, "changedBy": uuid }),
+    ));
+    calls.push((
+        "delete_case_entry",
+        json!({ "entryId": uuid, "changedBy": uuid }),
+    ));
+    calls.push((
+        "similar_persons",
+        json!({ "person": { "birth_date": "令和7年2月30日" } }),
+    ));
+    calls.push(("save_case_list", json!({ "kind": "staff", "items": [] })));
+    calls.push(("save_case_list", json!({ "kind": "bogus", "items": [] })));
+    calls.push((
+        "save_case_list",
+        json!({ "kind": "outcome", "items": [{ "name": huge() }] }),
+    ));
     calls
 }
 

@@ -54,6 +54,18 @@ pub fn app_builder<R: Runtime>(
         commands::backup::restore_backup,
         commands::office::get_office,
         commands::office::save_office,
+        commands::cases::case_form_options,
+        commands::cases::list_cases,
+        commands::cases::get_case,
+        commands::cases::similar_persons,
+        commands::cases::create_case,
+        commands::cases::update_case,
+        commands::cases::delete_case,
+        commands::cases::add_case_entry,
+        commands::cases::update_case_entry,
+        commands::cases::delete_case_entry,
+        commands::cases::case_history,
+        commands::cases::save_case_list,
     ])
 }
 

@@ -16,3 +16,5 @@ mod backup;
 mod xss;
 // 意志表示帳: receive, hand out at the counter, chart, refused over-issue.
 mod booklets;
+// 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
+mod cases;

@@ -1,7 +1,6 @@
 use crate::harness::{temp_db, App};
 
 const SCREENS: &[(&str, &str)] = &[
-    ("cases", "相談記録"),
     ("lectures", "講座・チラシ"),
     ("registry", "名簿"),
     ("reports", "集計・報告"),

@@ -6,6 +6,7 @@ import { h, clear } from '../lib/dom.js';
 import { textField, clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import * as backup from './backup.js';
+import * as caseLists from './lists.js';
 
 const OFFICE_FIELDS = [
   { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
@@ -70,6 +71,7 @@ export async function render(container, { onSaved }) {
   showUpdated(updated, office);
   renderCities(citiesBox);
   await backup.render(container);
+  await caseLists.render(container);
 }
 
 function showUpdated(el, office) {

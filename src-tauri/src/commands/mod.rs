@@ -4,6 +4,7 @@
 pub mod app;
 pub mod backup;
 pub mod booklets;
+pub mod cases;
 pub mod office;
 
 use serde::de::DeserializeOwned;

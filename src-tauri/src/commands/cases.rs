@@ -1,0 +1,161 @@
+//! 相談記録: intake, list and search, timeline, history, editable lists.
+
+use serde::Deserialize;
+use serde_json::Value;
+use tauri::State;
+use zaitaku_core::cases::history::Change;
+use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
+use zaitaku_core::cases::{
+    self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, FormOptions, PersonMatch,
+};
+
+use super::parse_arg;
+use crate::{AppState, UiError};
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Like [`parse_arg`], and the value must be a JSON object (serde would
+/// also read a struct of defaults from an empty array).
+fn parse_object<T: serde::de::DeserializeOwned>(
+    name: &str,
+    value: Option<Value>,
+) -> Result<T, UiError> {
+    match value {
+        Some(Value::Object(_)) | None => parse_arg(name, value),
+        Some(_) => parse_arg(name, Some(Value::Null)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonQuery {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kana: String,
+    #[serde(default)]
+    birth_date: String,
+}
+
+#[tauri::command(async)]
+pub fn case_form_options(state: State<'_, AppState>) -> Result<FormOptions, UiError> {
+    state.with_conn(|conn| cases::form_options(conn))
+}
+
+#[tauri::command(async)]
+pub fn list_cases(state: State<'_, AppState>, filter: Option<Value>) -> Result<CasePage, UiError> {
+    let filter: CaseFilter = parse_object("filter", filter)?;
+    state.with_conn(|conn| cases::search::list(conn, &filter))
+}
+
+#[tauri::command(async)]
+pub fn get_case(state: State<'_, AppState>, id: Option<Value>) -> Result<CaseDetail, UiError> {
+    let id: String = parse_arg("id", id)?;
+    state.with_conn(|conn| cases::get(conn, &id, now().date()))
+}
+
+#[tauri::command(async)]
+pub fn similar_persons(
+    state: State<'_, AppState>,
+    person: Option<Value>,
+) -> Result<Vec<PersonMatch>, UiError> {
+    let q: PersonQuery = parse_object("person", person)?;
+    state.with_conn(|conn| {
+        cases::similar_persons(conn, &q.name, &q.kana, &q.birth_date, now().date())
+    })
+}
+
+#[tauri::command(async)]
+pub fn create_case(
+    state: State<'_, AppState>,
+    case: Option<Value>,
+    changed_by: Option<Value>,
+) -> Result<CaseDetail, UiError> {
+    let input: CaseInput = parse_object("case", case)?;
+    let by: String = parse_arg("changedBy", changed_by)?;
+    state.with_conn(|conn| cases::create(conn, &input, &by, now()))
+}
+
+#[tauri::command(async)]
+pub fn update_case(
+    state: State<'_, AppState>,
+    id: Option<Value>,
+    case: Option<Value>,
+    changed_by: Option<Value>,
+) -> Result<CaseDetail, UiError> {
+    let id: String = parse_arg("id", id)?;
+    let input: CaseInput = parse_object("case", case)?;
+    let by: String = parse_arg("changedBy", changed_by)?;
+    state.with_conn(|conn| cases::update(conn, &id, &input, &by, now()))
+}
+
+#[tauri::command(async)]
+pub fn delete_case(
+    state: State<'_, AppState>,
+    id: Option<Value>,
+    version: Option<Value>,
+    changed_by: Option<Value>,
+) -> Result<(), UiError> {
+    let id: String = parse_arg("id", id)?;
+    let version: i64 = parse_arg("version", version)?;
+    let by: String = parse_arg("changedBy", changed_by)?;
+    state.with_conn(|conn| cases::delete(conn, &id, version, &by, now()))
+}
+
+#[tauri::command(async)]
+pub fn add_case_entry(
+    state: State<'_, AppState>,
+    case_id: Option<Value>,
+    entry: Option<Value>,
+    reopen: Option<Value>,
+    changed_by: Option<Value>,
+) -> Result<CaseDetail, UiError> {
+    let case_id: String = parse_arg("caseId", case_id)?;
+    let input: EntryInput = parse_object("entry", entry)?;
+    let reopen: bool = parse_arg("reopen", reopen.or(Some(Value::Bool(false))))?;
+    let by: String = parse_arg("changedBy", changed_by)?;
+    state.with_conn(|conn| cases::add_entry(conn, &case_id, &input, reopen, &by, now()))
+}
+
+#[tauri::command(async)]
+pub fn update_case_entry(
+    state: State<'_, AppState>,
+    entry_id: Option<Value>,
+    entry: Option<Value>,
+    changed_by: Option<Value>,
+) -> Result<CaseDetail, UiError> {
+    let entry_id: String = parse_arg("entryId", entry_id)?;
+    let input: EntryInput = parse_object("entry", entry)?;
+    let by: String = parse_arg("changedBy", changed_by)?;
+    state.with_conn(|conn| cases::update_entry(conn, &entry_id, &input, &by, now()))
+}
+
+#[tauri::command(async)]
+pub fn delete_case_entry(
+    state: State<'_, AppState>,
+    entry_id: Option<Value>,
+    changed_by: Option<Value>,
+) -> Result<CaseDetail, UiError> {
+    let entry_id: String = parse_arg("entryId", entry_id)?;
+    let by: String = parse_arg("changedBy", changed_by)?;
+    state.with_conn(|conn| cases::delete_entry(conn, &entry_id, &by, now()))
+}
+
+#[tauri::command(async)]
+pub fn case_history(state: State<'_, AppState>, id: Option<Value>) -> Result<Vec<Change>, UiError> {
+    let id: String = parse_arg("id", id)?;
+    state.with_conn(|conn| cases::history(conn, &id))
+}
+
+#[tauri::command(async)]
+pub fn save_case_list(
+    state: State<'_, AppState>,
+    kind: Option<Value>,
+    items: Option<Value>,
+) -> Result<List, UiError> {
+    let kind: ListKind = parse_arg("kind", kind)?;
+    let items: Vec<ListItemInput> = parse_arg("items", items)?;
+    state.with_conn(|conn| lists::save(conn, kind, &items))
+}

@@ -1,0 +1,299 @@
+use chrono::NaiveDateTime;
+use fantoccini::Locator;
+use zaitaku_core::cases::lists::{self, ListKind};
+use zaitaku_core::cases::{self, CaseInput, PersonInput};
+use zaitaku_core::{demo, office, store};
+
+use crate::harness::{temp_db, App};
+
+const ENTER: &str = "\u{E007}";
+const TAB: &str = "\u{E004}";
+const SPACE: &str = " ";
+const CTRL_S: &str = "\u{E009}s\u{E000}";
+
+fn now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// A database with the demo office, lists, staff and a few demo cases.
+fn demo_db(db: &std::path::Path, cases: usize) {
+    let mut conn = store::open(db).unwrap();
+    demo::fill_with_cases(&mut conn, now(), cases).unwrap();
+}
+
+fn first(conn: &store::Connection, kind: ListKind) -> String {
+    lists::list(conn, kind).unwrap().items[0].id.clone()
+}
+
+/// A case entered through the core, for the tests that need one first.
+fn case_input(conn: &store::Connection, name: &str, kana: &str) -> CaseInput {
+    let office = office::load(conn).unwrap();
+    CaseInput {
+        received_date: now().date().format("%Y-%m-%d").to_string(),
+        received_time: "09:30".into(),
+        intake_method_id: first(conn, ListKind::IntakeMethod),
+        consulter_type_id: first(conn, ListKind::ConsulterType),
+        person: PersonInput {
+            name: name.into(),
+            kana: kana.into(),
+            birth_date: "昭和12年5月6日".into(),
+            city_id: office.cities[0].id.clone(),
+            ..Default::default()
+        },
+        category_ids: vec![first(conn, ListKind::Category)],
+        content: "訪問診療について".into(),
+        staff_id: first(conn, ListKind::Staff),
+        status: "受付".into(),
+        ..Default::default()
+    }
+}
+
+async fn open_cases(app: &App) {
+    app.click("a[data-view='cases']").await;
+    app.wait_for("#case-search").await;
+}
+
+/// Types into the focused-by-selector element (keyboard only).
+async fn keys(app: &App, css: &str, text: &str) {
+    app.wait_for(css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Chooses an option of a <select> by typing its label, as a keyboard user
+/// does; checks that the choice took.
+async fn choose(app: &App, css: &str, label: &str) {
+    keys(app, css, label).await;
+    let shown = app
+        .eval(&format!(
+            "const s = document.querySelector(\"{}\"); return s.options[s.selectedIndex].text;",
+            css.replace('"', "\\\"")
+        ))
+        .await;
+    assert_eq!(shown.as_str(), Some(label), "{css}");
+}
+
+#[tokio::test]
+async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_shown_in_history() {
+    let (_dir, db) = temp_db();
+    demo_db(&db, 20);
+    let app = App::launch(&db).await;
+    open_cases(&app).await;
+    app.screenshot("cases-list").await;
+
+    // Alt+N opens the intake form with 受付日時 filled in.
+    keys(&app, "#case-search", "\u{E00A}n\u{E000}").await;
+    app.wait_for("#case-form").await;
+    let date = app.value("[data-field='received_date']").await;
+    assert!(date.starts_with("令和"), "{date}");
+    assert!(!app.value("[data-field='received_time']").await.is_empty());
+    choose(&app, "[data-field='intake_method_id']", "電話").await;
+    choose(&app, "[data-field='consulter_type_id']", "家族・親族").await;
+    keys(&app, "[data-field='consulter_name']", "長男").await;
+    keys(&app, "[data-field='person.name']", "坂戸 太郎").await;
+    keys(&app, "[data-field='person.kana']", "さかど たろう").await;
+    keys(&app, "[data-field='person.birth_date']", "昭和13年4月1日").await;
+    keys(&app, "[data-field='person.birth_date']", TAB).await;
+    let age = app.wait_for_text("#person-age", "歳").await;
+    assert!(age.ends_with('歳'), "{age}");
+    choose(&app, "[data-field='person.city_id']", "坂戸市").await;
+    choose(&app, "[data-field='person.area_id']", "入西圏域").await;
+    keys(&app, "[data-field='category_ids']", SPACE).await;
+    keys(
+        &app,
+        "[data-field='content']",
+        "退院後の訪問診療先を探している。",
+    )
+    .await;
+    keys(&app, "[data-field='minutes']", "２０").await;
+    keys(&app, "[data-field='minutes']", CTRL_S).await;
+    app.wait_for_text("#message-text", "登録しました").await;
+    let title = app.wait_for_text("#case-title", "坂戸 太郎").await;
+    assert!(title.contains("受付"), "{title}");
+    app.screenshot("cases-registered").await;
+
+    // Back to the list: typing part of the ふりがな in カタカナ finds it.
+    app.click("#back-to-list").await;
+    keys(&app, "#case-search", "サカドタ").await;
+    let count = app.wait_for_text("#case-count", "1〜1件目").await;
+    assert!(count.starts_with("1件"), "{count}");
+    app.wait_for_text("#case-results", "坂戸 太郎").await;
+    app.screenshot("cases-search-katakana").await;
+    keys(&app, "#case-search", "\u{E015}").await; // ↓ to the first result
+    let focused = app.eval("return document.activeElement.textContent;").await;
+    assert_eq!(focused.as_str(), Some("坂戸 太郎"));
+    keys(&app, ".case-open", ENTER).await;
+    app.wait_for_text("#case-title", "坂戸 太郎").await;
+
+    // A timeline entry, then close the case.
+    keys(
+        &app,
+        "#entry-form [data-field='entry.note']",
+        "訪問診療医に連絡し、受け入れ可と回答あり。",
+    )
+    .await;
+    keys(
+        &app,
+        "#entry-form [data-field='entry.note']",
+        "\u{E009}\u{E007}\u{E000}",
+    )
+    .await;
+    app.wait_for_text("#timeline", "受け入れ可").await;
+    app.click("#close-case").await;
+    app.wait_for_text("#message-text", "終結").await;
+    app.wait_for_text("#case-title", "終結").await;
+
+    // Adding to a closed case asks to reopen it.
+    keys(
+        &app,
+        "#entry-form [data-field='entry.note']",
+        "家族から再度相談。",
+    )
+    .await;
+    app.click("#add-entry").await;
+    let question = app.dialog_text().await;
+    assert!(question.contains("再開"), "{question}");
+    app.client.accept_alert().await.unwrap();
+    app.wait_for_text("#message-text", "再開").await;
+    app.wait_for_text("#case-title", "対応中").await;
+
+    app.click("#show-history").await;
+    let history = app.wait_for_text("#history-table", "経過記録").await;
+    for needle in [
+        "登録",
+        "変更",
+        "受付",
+        "終結",
+        "対応中",
+        "坂戸 太郎",
+        "山田 花子",
+    ] {
+        assert!(
+            history.contains(needle),
+            "history lacks {needle}: {history}"
+        );
+    }
+    app.screenshot("cases-history").await;
+    app.quit().await;
+
+    let conn = store::open(&db).unwrap();
+    let page = cases::search::list(
+        &conn,
+        &cases::CaseFilter {
+            query: "ｻｶﾄﾞ".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(page.total, 1);
+    let case = cases::get(&conn, &page.rows[0].id, now().date()).unwrap();
+    assert_eq!(case.minutes, Some(20));
+    assert_eq!(case.person.area, "入西圏域");
+    assert_eq!(case.entries.len(), 2);
+    assert_eq!(case.status, "対応中");
+}
+
+#[tokio::test]
+async fn the_same_person_is_offered_to_attach_instead_of_a_duplicate() {
+    let (_dir, db) = temp_db();
+    demo_db(&db, 0);
+    let person_id = {
+        let mut conn = store::open(&db).unwrap();
+        let input = case_input(&conn, "鶴ヶ島 花", "つるがしま はな");
+        let staff = first(&conn, ListKind::Staff);
+        cases::create(&mut conn, &input, &staff, now())
+            .unwrap()
+            .person
+            .id
+    };
+    let app = App::launch(&db).await;
+    open_cases(&app).await;
+    app.click("#new-case").await;
+    choose(&app, "[data-field='intake_method_id']", "来所").await;
+    choose(&app, "[data-field='consulter_type_id']", "本人").await;
+    keys(&app, "[data-field='person.name']", "鶴ヶ島　花").await;
+    keys(&app, "[data-field='person.kana']", "ツルガシマ ハナ").await;
+    keys(&app, "[data-field='person.birth_date']", "S12.5.6").await;
+    keys(&app, "[data-field='person.birth_date']", TAB).await;
+    let warning = app.wait_for_text("#dup-box", "既に登録されています").await;
+    assert!(warning.contains("相談1件"), "{warning}");
+    app.screenshot("cases-duplicate-warning").await;
+    app.click(".attach-person").await;
+    app.wait_for_text("#attach-note", "登録済みの対象者").await;
+    keys(&app, "[data-field='category_ids']", SPACE).await;
+    app.click("#save-case").await;
+    app.wait_for_text("#message-text", "登録しました").await;
+    app.wait_for_text(".other-cases", "No.1").await;
+    app.quit().await;
+
+    let conn = store::open(&db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cases WHERE person_id = ?1",
+            [&person_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 2, "the second case is the same person's");
+    let persons: i64 = conn
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(persons, 1, "no duplicate person");
+}
+
+#[tokio::test]
+async fn a_case_changed_since_it_was_opened_is_not_overwritten() {
+    let (_dir, db) = temp_db();
+    demo_db(&db, 0);
+    let case_id = {
+        let mut conn = store::open(&db).unwrap();
+        let input = case_input(&conn, "入西 一郎", "にっさい いちろう");
+        let staff = first(&conn, ListKind::Staff);
+        cases::create(&mut conn, &input, &staff, now()).unwrap().id
+    };
+    let app = App::launch(&db).await;
+    open_cases(&app).await;
+    app.click(".case-open").await;
+    app.click("#edit-case").await;
+    app.wait_for("#case-form").await;
+
+    // Meanwhile another window saves the same case.
+    {
+        let mut conn = store::open(&db).unwrap();
+        let mut input = case_input(&conn, "入西 一郎", "にっさい いちろう");
+        let detail = cases::get(&conn, &case_id, now().date()).unwrap();
+        input.person.id = Some(detail.person.id);
+        input.version = Some(detail.version);
+        input.status = "対応中".into();
+        let staff = lists::list(&conn, ListKind::Staff).unwrap().items[1]
+            .id
+            .clone();
+        cases::update(&mut conn, &case_id, &input, &staff, now()).unwrap();
+    }
+
+    app.fill("[data-field='content']", "この画面での書き換え")
+        .await;
+    app.click("#save-case").await;
+    let message = app
+        .wait_for_text("#message-text", "開いた後に別の画面で変更されています")
+        .await;
+    assert!(
+        message.contains("佐藤 美紀"),
+        "says who changed it: {message}"
+    );
+    assert_eq!(
+        app.value("[data-field='content']").await,
+        "この画面での書き換え",
+        "what was typed is kept"
+    );
+    assert!(app.client.find(Locator::Css("#case-form")).await.is_ok());
+    app.screenshot("cases-stale-refused").await;
+    app.quit().await;
+
+    let conn = store::open(&db).unwrap();
+    let stored = cases::get(&conn, &case_id, now().date()).unwrap();
+    assert_eq!(stored.status, "対応中");
+    assert_eq!(stored.content, "訪問診療について", "not overwritten");
+}

@@ -1,0 +1,703 @@
+// 相談記録: the case list with search-as-you-type and filters, the intake
+// form (new and edit), the case with its timeline (経過記録), and the
+// change history. Every check happens in Rust; this module only shows.
+
+import { api } from '../api.js';
+import { h, clear, uniqueId } from '../lib/dom.js';
+import { clearFieldErrors, showFieldError } from '../lib/forms.js';
+import { showMessage, showError, clearMessage } from '../lib/messages.js';
+
+const OPERATOR_KEY = 'zaitaku-case-operator';
+const SEARCH_DELAY_MS = 200;
+
+let root = null;      // the view container
+let options = null;   // FormOptions from Rust
+let body = null;      // where the current screen is drawn
+let operatorSelect = null;
+let filter = { query: '', from: '', to: '', status: '', category_id: '', consulter_type_id: '', city_id: '', staff_id: '', offset: 0 };
+let listSeq = 0;
+let formDirty = false;
+
+export function hasUnsavedChanges() {
+  return formDirty;
+}
+
+// ----------------------------------------------------------------- dates
+
+const ERAS = [
+  ['令和', 'R', 2019, 5, 1], ['平成', 'H', 1989, 1, 8], ['昭和', 'S', 1926, 12, 25], ['大正', 'T', 1912, 7, 30],
+];
+
+function toHalfWidth(s) {
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, ' ');
+}
+
+/** A forgiving reader of what people type, only for showing the age; Rust decides. */
+function parseDate(text) {
+  let s = toHalfWidth(text || '').replace(/\s/g, '').replace('元年', '1年');
+  let base = null;
+  for (const [name, initial, y] of ERAS) {
+    if (s.startsWith(name)) { base = y; s = s.slice(name.length); break; }
+    if (s[0] && s[0].toUpperCase() === initial) { base = y; s = s.slice(1); break; }
+  }
+  const parts = s.replace(/日$/, '').split(/[年月./-]/).map(Number);
+  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n))) return null;
+  const year = base ? base + parts[0] - 1 : parts[0];
+  if (year < 1000) return null;
+  const d = new Date(year, parts[1] - 1, parts[2]);
+  return d.getMonth() === parts[1] - 1 ? d : null;
+}
+
+function ageOn(birth, today = new Date()) {
+  let age = today.getFullYear() - birth.getFullYear();
+  if (today.getMonth() < birth.getMonth() || (today.getMonth() === birth.getMonth() && today.getDate() < birth.getDate())) age -= 1;
+  return age;
+}
+
+function reiwaToday() {
+  const d = new Date();
+  const y = d.getFullYear() - 2018;
+  return `令和${y === 1 ? '元' : y}年${d.getMonth() + 1}月${d.getDate()}日`;
+}
+
+function nowTime() {
+  const d = new Date();
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+// ------------------------------------------------------------- helpers
+
+function list(kind) {
+  return options.lists.find((l) => l.kind === kind)?.items ?? [];
+}
+
+/** [[id, name]] of the active items, plus `keep` (a retired one in use). */
+function itemOptions(kind, keep = [], blank = '選んでください') {
+  const keepIds = new Set([keep].flat().filter(Boolean));
+  const items = list(kind).filter((i) => !i.retired || keepIds.has(i.id));
+  return [...(blank === null ? [] : [['', blank]]), ...items.map((i) => [i.id, i.retired ? `${i.name}（使用しない）` : i.name])];
+}
+
+function operator() {
+  return operatorSelect?.value || '';
+}
+
+function field(label, control, { required = false, hint = '', wide = false, extra = null } = {}) {
+  const hintId = hint ? `${control.id}-hint` : null;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  if (required) control.setAttribute('aria-required', 'true');
+  return h('div', { class: wide ? 'field wide' : 'field' },
+    h('label', { for: control.id }, label, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '必須') : null),
+    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+    control, extra);
+}
+
+function input(name, props = {}) {
+  return h('input', { id: uniqueId('c'), type: 'text', autocomplete: 'off', name, 'data-field': name, ...props });
+}
+
+function select(name, opts, value = '', props = {}) {
+  const el = h('select', { id: uniqueId('c'), name, 'data-field': name, ...props });
+  setOptions(el, opts, value);
+  return el;
+}
+
+function setOptions(el, opts, value = el.value) {
+  clear(el);
+  for (const [v, label] of opts) el.append(h('option', { value: v }, label));
+  el.value = opts.some(([v]) => v === value) ? value : (opts[0]?.[0] ?? '');
+}
+
+function checkGroup(name, legend, opts, checked = [], required = false) {
+  const set = new Set(checked);
+  return h('fieldset', { class: 'check-group', 'data-group': name },
+    h('legend', {}, legend, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '必須') : null),
+    opts.map(([id, label], i) => {
+      const boxId = uniqueId('c');
+      return h('label', { class: 'check', for: boxId },
+        h('input', { type: 'checkbox', id: boxId, name, value: id, checked: set.has(id), 'data-field': i === 0 ? name : null }),
+        ` ${label}`);
+    }));
+}
+
+function statusBadge(status) {
+  const tone = { 受付: 'status-new', 対応中: 'status-open', 終結: 'status-closed' }[status] || '';
+  return h('span', { class: `badge ${tone}` }, status);
+}
+
+function handleError(form, error) {
+  showError(error);
+  if (error.field === 'changed_by') {
+    operatorSelect?.focus();
+    return;
+  }
+  if (form) showFieldError(form, error);
+}
+
+// ---------------------------------------------------------------- shell
+
+export async function render(container) {
+  root = container;
+  formDirty = false;
+  options = await api.caseFormOptions();
+  const staff = itemOptions('staff', [], '（選んでください）');
+  operatorSelect = select('changed_by', staff, localStorage.getItem(OPERATOR_KEY) || '', { id: 'case-operator' });
+  if (!operatorSelect.value && staff.length > 1) operatorSelect.value = staff[1][0];
+  operatorSelect.addEventListener('change', () => localStorage.setItem(OPERATOR_KEY, operatorSelect.value));
+  body = h('div', { id: 'cases-body' });
+  container.append(
+    h('header', { class: 'view-header cases-header' },
+      h('h1', { id: 'cases-title' }, '相談記録'),
+      h('div', { class: 'header-tools' },
+        h('label', { for: 'case-operator' }, '操作者'),
+        operatorSelect,
+        h('button', { type: 'button', class: 'primary', id: 'new-case', title: 'Alt+N', onclick: () => showForm(null) }, '＋ 新規受付'))),
+    body,
+  );
+  if (staff.length <= 1) {
+    body.append(h('p', { class: 'notice' }, '担当者が登録されていません。「設定」の「相談記録の一覧項目」で担当者を登録してください。'));
+  }
+  container.addEventListener('keydown', (e) => {
+    if (e.altKey && (e.key === 'n' || e.key === 'N')) {
+      e.preventDefault();
+      showForm(null);
+    }
+  });
+  await showList();
+}
+
+function confirmLeave() {
+  if (!formDirty) return true;
+  if (!window.confirm('保存していない入力があります。破棄しますか？')) return false;
+  formDirty = false;
+  return true;
+}
+
+// ----------------------------------------------------------------- list
+
+async function showList({ focusSearch = true } = {}) {
+  if (!confirmLeave()) return;
+  clear(body);
+  const search = h('input', {
+    type: 'search', id: 'case-search', value: filter.query, autocomplete: 'off',
+    placeholder: '氏名・ふりがな・所属・相談内容（カタカナ・ひらがなどちらでも）',
+    'aria-describedby': 'case-count',
+  });
+  const resultBox = h('div', { class: 'case-results', id: 'case-results' });
+  const count = h('p', { id: 'case-count', class: 'muted', 'aria-live': 'polite' });
+  const f = {
+    from: input('from', { value: filter.from, placeholder: '令和7年4月1日', size: 14 }),
+    to: input('to', { value: filter.to, placeholder: '令和8年3月31日', size: 14 }),
+    status: select('status', [['', 'すべて'], ...options.statuses.map((s) => [s, s])], filter.status),
+    category_id: select('category_id', itemOptions('category', filter.category_id, 'すべて'), filter.category_id),
+    consulter_type_id: select('consulter_type_id', itemOptions('consulter_type', filter.consulter_type_id, 'すべて'), filter.consulter_type_id),
+    city_id: select('city_id', [['', 'すべて'], ...options.cities.map((c) => [c.id, c.name])], filter.city_id),
+    staff_id: select('staff_id', itemOptions('staff', filter.staff_id, 'すべて'), filter.staff_id),
+  };
+  const filters = h('form', { class: 'case-filters', id: 'case-filters', novalidate: true, onsubmit: (e) => e.preventDefault() },
+    h('div', { class: 'field search-field' }, h('label', { for: 'case-search' }, '検索'), search),
+    field('期間（から）', f.from),
+    field('期間（まで）', f.to),
+    field('状態', f.status),
+    field('相談内容分類', f.category_id),
+    field('相談者種別', f.consulter_type_id),
+    field('市', f.city_id),
+    field('担当者', f.staff_id),
+    h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', id: 'clear-filters', onclick: () => {
+      filter = { ...filter, query: '', from: '', to: '', status: '', category_id: '', consulter_type_id: '', city_id: '', staff_id: '', offset: 0 };
+      showList();
+    } }, '条件をクリア')));
+  let timer = null;
+  const refresh = () => {
+    filter.query = search.value;
+    for (const [k, el] of Object.entries(f)) filter[k] = el.value;
+    filter.offset = 0;
+    loadList(filters, resultBox, count);
+  };
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, SEARCH_DELAY_MS);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown') {
+      const first = resultBox.querySelector('.case-open');
+      if (first) { e.preventDefault(); first.focus(); }
+    }
+  });
+  for (const el of [f.status, f.category_id, f.consulter_type_id, f.city_id, f.staff_id]) el.addEventListener('change', refresh);
+  for (const el of [f.from, f.to]) el.addEventListener('change', refresh);
+  body.append(filters, count, resultBox);
+  await loadList(filters, resultBox, count);
+  if (focusSearch) search.focus();
+}
+
+async function loadList(form, box, count) {
+  const seq = ++listSeq;
+  let page;
+  try {
+    page = await api.listCases({ ...filter, limit: 50 });
+  } catch (error) {
+    if (seq === listSeq) handleError(form, error);
+    return;
+  }
+  if (seq !== listSeq) return; // a newer search has started
+  clearFieldErrors(form);
+  clear(box);
+  const total = page.total_capped ? `${page.total}件以上` : `${page.total}件`;
+  count.textContent = page.total === 0 ? '該当する相談記録はありません。'
+    : `${total}（${page.offset + 1}〜${page.offset + page.rows.length}件目を表示、新しい順）`;
+  if (page.rows.length === 0) return;
+  box.append(h('table', { class: 'data-table case-table' },
+    h('thead', {}, h('tr', {}, ['No.', '受付日時', '対象者', '市', '相談者種別', '相談内容分類', '状態', '担当者'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, page.rows.map((r) => h('tr', {},
+      h('td', { class: 'num' }, String(r.case_no)),
+      h('td', { class: 'nowrap' }, r.received_label),
+      h('td', {},
+        h('button', { type: 'button', class: 'link case-open', dataset: { id: r.id }, onclick: () => showCase(r.id), onkeydown: rowKeys }, r.person_name),
+        r.person_kana ? h('span', { class: 'kana' }, r.person_kana) : null),
+      h('td', {}, r.city),
+      h('td', {}, r.consulter_type, r.consulter_affiliation ? h('span', { class: 'kana' }, r.consulter_affiliation) : null),
+      h('td', {}, r.categories),
+      h('td', {}, statusBadge(r.status)),
+      h('td', { class: 'nowrap' }, r.staff))))));
+  const pager = h('div', { class: 'pager' },
+    h('button', { type: 'button', class: 'secondary', disabled: page.offset === 0, onclick: () => { filter.offset = Math.max(0, page.offset - 50); loadList(form, box, count); } }, '← 新しい50件'),
+    h('button', { type: 'button', class: 'secondary', id: 'next-page', disabled: !page.has_more, onclick: () => { filter.offset = page.offset + 50; loadList(form, box, count); } }, '古い50件 →'));
+  box.append(pager);
+}
+
+function rowKeys(e) {
+  const buttons = [...document.querySelectorAll('.case-open')];
+  const i = buttons.indexOf(e.target);
+  if (e.key === 'ArrowDown' && i < buttons.length - 1) { e.preventDefault(); buttons[i + 1].focus(); }
+  if (e.key === 'ArrowUp') {
+    e.preventDefault();
+    if (i > 0) buttons[i - 1].focus(); else document.getElementById('case-search')?.focus();
+  }
+}
+
+// ----------------------------------------------------------------- form
+
+function inputFromDetail(d) {
+  return {
+    received_date: d.received_date,
+    received_time: d.received_time,
+    intake_method_id: d.intake_method.id,
+    consulter_type_id: d.consulter_type.id,
+    consulter_affiliation: d.consulter_affiliation,
+    consulter_name: d.consulter_name,
+    info_source: d.info_source,
+    is_new: d.is_new,
+    person: {
+      id: d.person.id,
+      name: d.person.name,
+      kana: d.person.kana,
+      sex: d.person.sex,
+      birth_date: d.person.birth_label,
+      city_id: d.person.city_id || '',
+      area_id: d.person.area_id || '',
+      care_level: d.person.care_level,
+      family_doctor: d.person.family_doctor,
+    },
+    category_ids: d.categories.map((c) => c.id),
+    content: d.content,
+    response_ids: d.responses.map((r) => r.id),
+    referral_to: d.referral_to,
+    minutes: d.minutes === null ? '' : String(d.minutes),
+    staff_id: d.staff.id,
+    status: d.status,
+    outcome_id: d.outcome?.id || '',
+    version: d.version,
+  };
+}
+
+/** The intake form; `detail` null for a new case. */
+async function showForm(detail) {
+  if (!confirmLeave()) return;
+  clear(body);
+  clearMessage();
+  const editing = Boolean(detail);
+  const v = editing ? inputFromDetail(detail) : {
+    received_date: reiwaToday(), received_time: nowTime(), is_new: true, status: '受付',
+    staff_id: operator(), person: {}, category_ids: [], response_ids: [],
+  };
+  let attached = editing ? detail.person.id : null; // existing person the case belongs to
+  let newPerson = false;
+  const p = v.person;
+  const f = {
+    received_date: input('received_date', { value: v.received_date, size: 16 }),
+    received_time: input('received_time', { value: v.received_time, size: 6 }),
+    intake_method_id: select('intake_method_id', itemOptions('intake_method', v.intake_method_id), v.intake_method_id),
+    consulter_type_id: select('consulter_type_id', itemOptions('consulter_type', v.consulter_type_id), v.consulter_type_id),
+    consulter_affiliation: input('consulter_affiliation', { value: v.consulter_affiliation ?? '' }),
+    consulter_name: input('consulter_name', { value: v.consulter_name ?? '' }),
+    info_source: input('info_source', { value: v.info_source ?? '' }),
+    name: input('person.name', { value: p.name ?? '' }),
+    kana: input('person.kana', { value: p.kana ?? '' }),
+    sex: select('person.sex', [['', '—'], ...options.sexes.map((s) => [s, s])], p.sex ?? ''),
+    birth_date: input('person.birth_date', { value: p.birth_date ?? '', size: 16 }),
+    city_id: select('person.city_id', [['', '—'], ...options.cities.map((c) => [c.id, c.name])], p.city_id ?? ''),
+    area_id: select('person.area_id', [['', '—']], ''),
+    care_level: select('person.care_level', [['', '—'], ...options.care_levels.map((s) => [s, s])], p.care_level ?? ''),
+    family_doctor: select('person.family_doctor', [['', '—'], ...options.family_doctor.map((s) => [s, s])], p.family_doctor ?? ''),
+    content: h('textarea', { id: uniqueId('c'), name: 'content', 'data-field': 'content', rows: 6 }),
+    referral_to: input('referral_to', { value: v.referral_to ?? '' }),
+    minutes: input('minutes', { value: v.minutes ?? '', size: 6, inputmode: 'numeric' }),
+    staff_id: select('staff_id', itemOptions('staff', v.staff_id), v.staff_id),
+    status: select('status', options.statuses.map((s) => [s, s]), v.status),
+    outcome_id: select('outcome_id', itemOptions('outcome', v.outcome_id, '—'), v.outcome_id ?? ''),
+  };
+  f.content.value = v.content ?? '';
+  const age = h('span', { class: 'age', id: 'person-age', 'aria-live': 'polite' });
+  const showAge = () => {
+    const d = parseDate(f.birth_date.value);
+    age.textContent = d && d <= new Date() ? `${ageOn(d)}歳` : '';
+  };
+  const fillAreas = (keep) => {
+    const city = options.cities.find((c) => c.id === f.city_id.value);
+    setOptions(f.area_id, [['', '—'], ...(city?.areas ?? []).map((a) => [a.id, a.name])], keep);
+  };
+  fillAreas(p.area_id ?? '');
+  showAge();
+  f.city_id.addEventListener('change', () => fillAreas(''));
+  f.birth_date.addEventListener('input', showAge);
+  const isNew = h('fieldset', { class: 'radio-group' },
+    h('legend', {}, '新規・継続'),
+    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'is_new', value: 'new', checked: v.is_new, 'data-field': 'is_new' }), ' 新規'),
+    h('label', { class: 'check' }, h('input', { type: 'radio', name: 'is_new', value: 'continuing', checked: !v.is_new }), ' 継続'));
+  const categories = checkGroup('category_ids', '相談内容分類（複数選択可）', itemOptions('category', v.category_ids, null), v.category_ids, true);
+  const responses = checkGroup('response_ids', '対応（複数選択可）', itemOptions('response', v.response_ids, null), v.response_ids);
+  const dupBox = h('div', { class: 'dup-box', id: 'dup-box', 'aria-live': 'polite' });
+  const attachNote = h('p', { class: 'attach-note', id: 'attach-note' });
+
+  const showAttached = () => {
+    clear(attachNote);
+    if (attached && !editing) {
+      attachNote.append('登録済みの対象者の相談として登録します。 ',
+        h('button', { type: 'button', class: 'link', id: 'detach-person', onclick: () => { attached = null; showAttached(); checkDuplicates(); } }, '解除して新しい対象者にする'));
+    }
+  };
+  const checkDuplicates = async () => {
+    if (editing || attached) { clear(dupBox); return; }
+    let matches = [];
+    try {
+      matches = await api.similarPersons({ name: f.name.value, kana: f.kana.value, birth_date: f.birth_date.value });
+    } catch {
+      return; // the save reports bad input
+    }
+    clear(dupBox);
+    newPerson = false;
+    if (matches.length === 0) return;
+    dupBox.append(
+      h('p', { class: 'dup-title', role: 'alert' }, '同じ氏名・ふりがな・生年月日の対象者が既に登録されています。同じ人なら、その人の相談として登録してください。'),
+      h('ul', {}, matches.map((m) => h('li', {},
+        `${m.person.name}（${m.person.kana || 'ふりがななし'}）${m.person.birth_label ? `　${m.person.birth_label}生` : ''}${m.person.city ? `　${m.person.city}` : ''}　相談${m.cases}件（最終 ${m.last_received_label}）　`,
+        h('button', { type: 'button', class: 'secondary attach-person', onclick: () => {
+          attached = m.person.id;
+          f.name.value = m.person.name;
+          f.kana.value = m.person.kana;
+          f.birth_date.value = m.person.birth_label;
+          if (m.person.sex) f.sex.value = m.person.sex;
+          f.city_id.value = m.person.city_id || '';
+          fillAreas(m.person.area_id || '');
+          if (m.person.care_level) f.care_level.value = m.person.care_level;
+          if (m.person.family_doctor) f.family_doctor.value = m.person.family_doctor;
+          form.querySelector('input[name="is_new"][value="continuing"]').checked = true;
+          showAge();
+          clear(dupBox);
+          showAttached();
+          formDirty = true;
+        } }, 'この人の相談として登録')))),
+      h('button', { type: 'button', class: 'link', id: 'separate-person', onclick: () => {
+        newPerson = true;
+        clear(dupBox);
+        dupBox.append(h('p', { class: 'muted' }, '別の人として新しく登録します。'));
+      } }, '別の人として登録する'));
+    dupBox.scrollIntoView({ block: 'nearest' });
+  };
+  for (const el of [f.name, f.kana, f.birth_date]) el.addEventListener('change', checkDuplicates);
+
+  const form = h('form', { class: 'case-form', id: 'case-form', novalidate: true, 'aria-labelledby': 'case-form-title' },
+    h('h2', { id: 'case-form-title' }, editing ? `相談記録 No.${detail.case_no} を編集` : '新規受付'),
+    h('fieldset', { class: 'card' }, h('legend', {}, '受付'),
+      h('div', { class: 'form-grid case-grid' },
+        field('受付日', f.received_date, { required: true, hint: '例：令和7年4月1日' }),
+        field('受付時刻', f.received_time, { required: true, hint: '例：14:05' }),
+        field('受付方法', f.intake_method_id, { required: true }),
+        isNew)),
+    h('fieldset', { class: 'card' }, h('legend', {}, '相談者'),
+      h('div', { class: 'form-grid case-grid' },
+        field('相談者種別', f.consulter_type_id, { required: true }),
+        field('所属', f.consulter_affiliation, { hint: '例：〇〇病院 地域連携室' }),
+        field('相談者の氏名・続柄', f.consulter_name),
+        field('情報入手経路', f.info_source, { hint: 'この相談室を何で知ったか' }))),
+    h('fieldset', { class: 'card' }, h('legend', {}, '対象者'),
+      attachNote,
+      h('div', { class: 'form-grid case-grid' },
+        field('氏名', f.name, { required: true }),
+        field('ふりがな', f.kana),
+        field('性別', f.sex),
+        field('生年月日', f.birth_date, { hint: '例：昭和15年4月2日', extra: age }),
+        field('市', f.city_id),
+        field('日常生活圏域', f.area_id, { hint: '市を選ぶと、その市の圏域が選べます' }),
+        field('要介護度', f.care_level),
+        field('かかりつけ医', f.family_doctor)),
+      dupBox),
+    h('fieldset', { class: 'card' }, h('legend', {}, '相談内容と対応'),
+      categories,
+      field('相談内容', f.content, { wide: true }),
+      responses,
+      h('div', { class: 'form-grid case-grid' },
+        field('紹介先', f.referral_to),
+        field('所要時間（分）', f.minutes, { hint: '例：30' }),
+        field('担当者', f.staff_id, { required: true }),
+        field('状態', f.status, { required: true }),
+        field('転帰', f.outcome_id))),
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'save-case' }, '保存'),
+      h('button', { type: 'button', class: 'secondary', id: 'cancel-case', onclick: () => {
+        if (!confirmLeave()) return;
+        if (editing) showCase(detail.id); else showList();
+      } }, 'キャンセル'),
+      h('span', { class: 'muted shortcut' }, 'Ctrl+S で保存')));
+  showAttached();
+
+  const collect = () => ({
+    received_date: f.received_date.value,
+    received_time: f.received_time.value,
+    intake_method_id: f.intake_method_id.value,
+    consulter_type_id: f.consulter_type_id.value,
+    consulter_affiliation: f.consulter_affiliation.value,
+    consulter_name: f.consulter_name.value,
+    info_source: f.info_source.value,
+    is_new: form.querySelector('input[name="is_new"][value="new"]').checked,
+    person: {
+      id: attached,
+      name: f.name.value,
+      kana: f.kana.value,
+      sex: f.sex.value,
+      birth_date: f.birth_date.value,
+      city_id: f.city_id.value,
+      area_id: f.area_id.value,
+      care_level: f.care_level.value,
+      family_doctor: f.family_doctor.value,
+    },
+    new_person: newPerson,
+    category_ids: [...categories.querySelectorAll('input:checked')].map((c) => c.value),
+    content: f.content.value,
+    response_ids: [...responses.querySelectorAll('input:checked')].map((c) => c.value),
+    referral_to: f.referral_to.value,
+    minutes: f.minutes.value,
+    staff_id: f.staff_id.value,
+    status: f.status.value,
+    outcome_id: f.outcome_id.value,
+    version: editing ? detail.version : null,
+  });
+
+  form.addEventListener('input', () => { formDirty = true; });
+  form.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const button = form.querySelector('#save-case');
+    button.disabled = true;
+    clearFieldErrors(form);
+    clearMessage();
+    try {
+      const saved = editing
+        ? await api.updateCase(detail.id, collect(), operator())
+        : await api.createCase(collect(), operator());
+      formDirty = false;
+      await showCase(saved.id);
+      showMessage(editing ? `相談記録 No.${saved.case_no} を保存しました。` : `相談記録 No.${saved.case_no} を登録しました。`, 'success');
+    } catch (error) {
+      // What was typed stays in the form; nothing was saved.
+      handleError(form, error);
+      if (error.field === 'person.name' && !editing) checkDuplicates();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  body.append(form);
+  f.received_date.focus();
+  f.received_date.select();
+}
+
+// ------------------------------------------------------------ the case
+
+function dl(pairs) {
+  return h('dl', { class: 'case-facts' }, pairs.filter(([, value]) => value !== null).map(([label, value]) => [
+    h('dt', {}, label), h('dd', {}, value === '' ? '—' : value)]));
+}
+
+async function showCase(id, { focus = true } = {}) {
+  if (!confirmLeave()) return;
+  let d;
+  try {
+    d = await api.getCase(id);
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  clear(body);
+  const p = d.person;
+  const title = h('h2', { id: 'case-title', tabindex: '-1' }, `No.${d.case_no}　${p.name}`, p.kana ? h('span', { class: 'kana' }, p.kana) : null, ' ', statusBadge(d.status));
+  const actions = h('div', { class: 'case-actions' },
+    h('button', { type: 'button', class: 'secondary', id: 'back-to-list', onclick: () => showList() }, '← 一覧へ'),
+    h('button', { type: 'button', class: 'primary', id: 'edit-case', onclick: () => showForm(d) }, '編集'),
+    d.status !== '終結' ? h('button', { type: 'button', class: 'secondary', id: 'close-case', onclick: () => setStatus(d, '終結') }, '終結にする') : null,
+    h('button', { type: 'button', class: 'secondary', id: 'show-history', onclick: () => showHistory(d) }, '変更履歴'),
+    h('button', { type: 'button', class: 'danger', id: 'delete-case', onclick: () => deleteCase(d) }, '削除'));
+  const facts = h('div', { class: 'case-columns' },
+    h('section', { class: 'card' }, h('h3', {}, '受付・相談者'), dl([
+      ['受付日時', d.received_label],
+      ['受付方法', d.intake_method.name],
+      ['新規・継続', d.is_new ? '新規' : '継続'],
+      ['相談者種別', d.consulter_type.name],
+      ['所属', d.consulter_affiliation],
+      ['相談者', d.consulter_name],
+      ['情報入手経路', d.info_source],
+      ['担当者', d.staff.name],
+      ['最終更新', d.updated_label],
+    ])),
+    h('section', { class: 'card' }, h('h3', {}, '対象者'), dl([
+      ['氏名', `${p.name}${p.kana ? `（${p.kana}）` : ''}`],
+      ['性別', p.sex],
+      ['生年月日', p.birth_label ? `${p.birth_label}（${p.age}歳）` : ''],
+      ['市・圏域', [p.city, p.area].filter(Boolean).join('　')],
+      ['要介護度', p.care_level],
+      ['かかりつけ医', p.family_doctor],
+    ]), d.other_cases.length ? h('div', { class: 'other-cases' }, h('h4', {}, 'この人のほかの相談'),
+      h('ul', {}, d.other_cases.map((o) => h('li', {},
+        h('button', { type: 'button', class: 'link', onclick: () => showCase(o.id) }, `No.${o.case_no}　${o.received_label}`), ' ', statusBadge(o.status))))) : null));
+  const content = h('section', { class: 'card' }, h('h3', {}, '相談内容'), dl([
+    ['相談内容分類', d.categories.map((c) => c.name).join('、')],
+    ['相談内容', h('span', { class: 'pre' }, d.content)],
+    ['対応', d.responses.map((r) => r.name).join('、')],
+    ['紹介先', d.referral_to],
+    ['所要時間', d.minutes === null ? '' : `${d.minutes}分`],
+    ['転帰', d.outcome?.name ?? ''],
+  ]));
+  body.append(h('div', { class: 'case-head' }, title, actions), facts, content, timeline(d));
+  if (focus) title.focus();
+}
+
+function timeline(d) {
+  const f = {
+    date: input('entry.date', { value: reiwaToday(), size: 16 }),
+    staff_id: select('entry.staff_id', itemOptions('staff'), operator()),
+    response_id: select('entry.response_id', itemOptions('response', [], '—'), ''),
+    note: h('textarea', { id: uniqueId('c'), name: 'entry.note', 'data-field': 'entry.note', rows: 3 }),
+    minutes: input('entry.minutes', { size: 6, inputmode: 'numeric' }),
+  };
+  const form = h('form', { class: 'entry-form', id: 'entry-form', novalidate: true },
+    h('h4', {}, '経過を追加'),
+    h('div', { class: 'form-grid entry-grid' },
+      field('日付', f.date, { required: true }),
+      field('担当者', f.staff_id, { required: true }),
+      field('対応', f.response_id),
+      field('所要時間（分）', f.minutes),
+      field('内容', f.note, { required: true, wide: true })),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'add-entry' }, '経過を追加')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    let reopen = false;
+    if (d.status === '終結') {
+      if (!window.confirm('この相談は終結しています。相談を再開（状態を「対応中」に）して経過を追加しますか？')) return;
+      reopen = true;
+    }
+    clearFieldErrors(form);
+    clearMessage();
+    try {
+      const entry = { date: f.date.value, staff_id: f.staff_id.value, response_id: f.response_id.value, note: f.note.value, minutes: f.minutes.value };
+      await api.addCaseEntry(d.id, entry, reopen, operator());
+      formDirty = false;
+      await showCase(d.id, { focus: false });
+      showMessage(reopen ? '相談を再開し、経過を追加しました。' : '経過を追加しました。', 'success');
+      document.querySelector('#entry-form textarea')?.focus();
+    } catch (error) {
+      handleError(form, error);
+    }
+  });
+  form.addEventListener('input', () => { formDirty = true; });
+  form.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'Enter')) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  const entries = d.entries.length === 0
+    ? h('p', { class: 'muted' }, 'まだ経過記録はありません。')
+    : h('ol', { class: 'timeline', id: 'timeline' }, d.entries.map((e) => h('li', {},
+      h('div', { class: 'timeline-head' },
+        h('strong', {}, e.date_label), `　${e.staff.name}`, e.response ? `　${e.response.name}` : '', e.minutes !== null ? `　${e.minutes}分` : '',
+        h('button', { type: 'button', class: 'link danger-link', onclick: () => deleteEntry(d, e) }, '削除')),
+      h('p', { class: 'pre' }, e.note))));
+  return h('section', { class: 'card' }, h('h3', {}, '経過記録'), entries, form);
+}
+
+async function setStatus(d, status) {
+  const input = inputFromDetail(d);
+  input.status = status;
+  try {
+    await api.updateCase(d.id, input, operator());
+    await showCase(d.id);
+    showMessage(`状態を「${status}」にしました。`, 'success');
+  } catch (error) {
+    handleError(null, error);
+  }
+}
+
+async function deleteEntry(d, e) {
+  if (!window.confirm(`${e.date_label} の経過記録を削除しますか？（削除したことは変更履歴に残ります）`)) return;
+  try {
+    await api.deleteCaseEntry(e.id, operator());
+    await showCase(d.id, { focus: false });
+    showMessage('経過記録を削除しました。', 'success');
+  } catch (error) {
+    handleError(null, error);
+  }
+}
+
+async function deleteCase(d) {
+  if (!window.confirm(`相談記録 No.${d.case_no}（${d.person.name}）を削除しますか？\n経過記録も削除されます。削除したことは変更履歴に残ります。`)) return;
+  try {
+    await api.deleteCase(d.id, d.version, operator());
+    formDirty = false;
+    await showList();
+    showMessage(`相談記録 No.${d.case_no} を削除しました。`, 'success');
+  } catch (error) {
+    handleError(null, error);
+  }
+}
+
+async function showHistory(d) {
+  let changes;
+  try {
+    changes = await api.caseHistory(d.id);
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  clear(body);
+  const title = h('h2', { id: 'history-title', tabindex: '-1' }, `相談記録 No.${d.case_no}（${d.person.name}）の変更履歴`);
+  body.append(
+    h('div', { class: 'case-head' }, title,
+      h('div', { class: 'case-actions' }, h('button', { type: 'button', class: 'secondary', id: 'back-to-case', onclick: () => showCase(d.id) }, '← 相談記録へ戻る'))),
+    h('table', { class: 'data-table history-table', id: 'history-table' },
+      h('thead', {}, h('tr', {}, ['日時', '操作者', '対象', '操作', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, changes.map((c) => h('tr', {},
+        h('td', { class: 'nowrap' }, c.changed_label),
+        h('td', { class: 'nowrap' }, c.changed_by),
+        h('td', { class: 'nowrap' }, c.record_label),
+        h('td', { class: 'nowrap' }, c.action),
+        h('td', {}, h('ul', { class: 'changes' }, c.values.map((v) => h('li', {},
+          h('span', { class: 'change-label' }, v.label), '：',
+          c.action === '変更' ? [h('del', {}, v.old || '（なし）'), ' → ', h('ins', {}, v.new || '（なし）')]
+            : (c.action === '削除' ? v.old : v.new) || '—')))))))));
+  title.focus();
+}
