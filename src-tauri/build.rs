@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "delete_case_entry",
     "case_history",
     "save_case_list",
+    "export_cases_csv",
 ];
 
 fn main() {

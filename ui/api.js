@@ -60,4 +60,5 @@ export const api = {
   deleteCaseEntry: (entryId, changedBy) => call('delete_case_entry', { entryId, changedBy }),
   caseHistory: (id) => call('case_history', { id }),
   saveCaseList: (kind, items) => call('save_case_list', { kind, items }),
+  exportCasesCsv: (filter) => call('export_cases_csv', { filter }),
 };

@@ -67,6 +67,18 @@ enum Export {
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
     },
+    /// 相談記録（期間を指定しなければすべて、新しい順）
+    Cases {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この日から（例: 2025-04-01 または 令和7年4月1日）
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// この日まで
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
 }
 
 /// Parses the arguments and runs; returns the process exit code
@@ -109,6 +121,27 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 summary.booklet_issues,
                 summary.cases
             );
+        }
+        Command::Export {
+            what: Export::Cases { out, from, to },
+        } => {
+            use zaitaku_core::cases::{self, CaseFilter};
+            let conn = store::open(db).map_err(fail)?;
+            let filter = CaseFilter {
+                from: from.unwrap_or_default(),
+                to: to.unwrap_or_default(),
+                ..Default::default()
+            };
+            let today = chrono::Local::now().date_naive();
+            let bytes = cases::export_csv(&conn, &filter, today).map_err(fail)?;
+            let rows = bytes
+                .windows(2)
+                .filter(|w| w == b"\r\n")
+                .count()
+                .saturating_sub(1);
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
+            println!("相談記録を書き出しました: {}（{rows} 件）", out.display());
         }
         Command::Export {
             what:

@@ -184,6 +184,7 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
             json!({ "entryId": junk, "changedBy": junk }),
         ));
         calls.push(("save_case_list", json!({ "kind": junk, "items": junk })));
+        calls.push(("export_cases_csv", json!({ "filter": junk })));
     }
     for filter in [
         json!({ "category_id": uuid }),
@@ -194,6 +195,7 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         json!({ "offset": -1 }),
     ] {
         calls.push(("list_cases", json!({ "filter": filter })));
+        calls.push(("export_cases_csv", json!({ "filter": filter })));
     }
     for case in [
         json!({}),

@@ -66,6 +66,7 @@ pub fn app_builder<R: Runtime>(
         commands::cases::delete_case_entry,
         commands::cases::case_history,
         commands::cases::save_case_list,
+        commands::cases::export_cases_csv,
     ])
 }
 

@@ -454,3 +454,58 @@ fn lists_are_renamed_reordered_and_retired_but_never_removed() {
         "invalid"
     );
 }
+
+#[test]
+fn the_filtered_list_exports_as_excel_csv() {
+    let (mut conn, ids) = setup();
+    let mut input = intake(&ids);
+    input.content = "退院後の療養について、\n家族と相談したい。".into();
+    cases::create(&mut conn, &input, &ids.staff, at(14, 10)).unwrap();
+    let mut other = intake(&ids);
+    other.person.name = "鶴田 一郎".into();
+    other.person.kana = "つるた いちろう".into();
+    other.status = "終結".into();
+    cases::create(&mut conn, &other, &ids.staff, at(14, 20)).unwrap();
+    let filter = CaseFilter {
+        status: "受付".into(),
+        ..Default::default()
+    };
+    let text =
+        String::from_utf8(cases::export_csv(&conn, &filter, at(15, 0).date()).unwrap()).unwrap();
+    assert!(
+        text.starts_with("\u{FEFF}受付番号,受付日時,受付方法,"),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "header, one case, and the final CRLF: {lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("1,2025-03-31 14:05,電話,新規,家族・親族,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains("坂戸 ハナ,さかど はな,女性,1940-04-02,84,坂戸市,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains("\"退院後の療養について、\n家族と相談したい。\""),
+        "{}",
+        lines[1]
+    );
+    assert!(!text.contains("鶴田"), "filtered out");
+    let dir = crate::util::temp_dir();
+    let path =
+        cases::export_to_folder(&conn, &CaseFilter::default(), dir.path(), at(15, 0)).unwrap();
+    assert_eq!(
+        path.file_name().unwrap().to_string_lossy(),
+        "相談記録_20250401-150000.csv"
+    );
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("鶴田 一郎"));
+}

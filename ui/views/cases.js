@@ -206,7 +206,8 @@ async function showList({ focusSearch = true } = {}) {
     h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', id: 'clear-filters', onclick: () => {
       filter = { ...filter, query: '', from: '', to: '', status: '', category_id: '', consulter_type_id: '', city_id: '', staff_id: '', offset: 0 };
       showList();
-    } }, '条件をクリア')));
+    } }, '条件をクリア'),
+    h('button', { type: 'button', class: 'secondary', id: 'export-cases', onclick: exportCsv }, 'CSV出力')));
   let timer = null;
   const refresh = () => {
     filter.query = search.value;
@@ -264,6 +265,16 @@ async function loadList(form, box, count) {
     h('button', { type: 'button', class: 'secondary', disabled: page.offset === 0, onclick: () => { filter.offset = Math.max(0, page.offset - 50); loadList(form, box, count); } }, '← 新しい50件'),
     h('button', { type: 'button', class: 'secondary', id: 'next-page', disabled: !page.has_more, onclick: () => { filter.offset = page.offset + 50; loadList(form, box, count); } }, '古い50件 →'));
   box.append(pager);
+}
+
+async function exportCsv() {
+  clearMessage();
+  try {
+    const path = await api.exportCasesCsv({ ...filter, offset: 0 });
+    showMessage(`いまの条件の相談記録をCSVに保存しました：${path}`, 'success');
+  } catch (error) {
+    showError(error);
+  }
 }
 
 function rowKeys(e) {

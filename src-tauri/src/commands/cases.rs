@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 use serde_json::Value;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 use zaitaku_core::cases::history::Change;
 use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
 use zaitaku_core::cases::{
@@ -158,4 +158,25 @@ pub fn save_case_list(
     let kind: ListKind = parse_arg("kind", kind)?;
     let items: Vec<ListItemInput> = parse_arg("items", items)?;
     state.with_conn(|conn| lists::save(conn, kind, &items))
+}
+
+/// Writes the filtered list as CSV into the Downloads folder; returns the path.
+#[tauri::command(async)]
+pub fn export_cases_csv<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    filter: Option<Value>,
+) -> Result<String, UiError> {
+    let filter: CaseFilter = parse_object("filter", filter)?;
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| {
+            log::error!("no download folder: {e}");
+            UiError::new("io", "保存先のフォルダ（ダウンロード）が見つかりません。")
+        })?;
+    state
+        .with_conn(|conn| cases::export_to_folder(conn, &filter, &dir, now()))
+        .map(|path| path.display().to_string())
 }

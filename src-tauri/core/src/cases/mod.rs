@@ -9,6 +9,7 @@
 //! A case summary PDF (printing issue) can be built on [`get`], which
 //! returns every display value already formatted.
 
+mod export;
 pub mod history;
 pub mod lists;
 pub mod search;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::office::{self, City};
 use crate::{text, wareki, Error, Result};
+pub use export::{export_csv, export_to_folder};
 use history::{Record, Snapshot};
 use lists::{List, ListKind};
 pub use search::{CaseFilter, CasePage, CaseRow};
