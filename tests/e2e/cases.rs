@@ -297,3 +297,65 @@ async fn a_case_changed_since_it_was_opened_is_not_overwritten() {
     assert_eq!(stored.status, "対応中");
     assert_eq!(stored.content, "訪問診療について", "not overwritten");
 }
+
+#[tokio::test]
+async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
+    let (_dir, db) = temp_db();
+    demo_db(&db, 0);
+    let app = App::launch(&db).await;
+    app.click("a[data-view='settings']").await;
+    let kind = app.wait_for("#case-list-kind").await;
+    kind.send_keys("受付方法").await.unwrap();
+    app.wait_for_text("#case-list-items", "").await;
+    assert_eq!(app.value("[data-field='items.0.name']").await, "電話");
+    // Rename FAX, retire メール, move MCS up, add a new one.
+    app.fill("[data-field='items.3.name']", "ファクス").await;
+    app.click("#case-list-items li:nth-child(5) input[type='checkbox']")
+        .await;
+    app.click("#case-list-items li:nth-child(6) .move-up").await;
+    app.click("#add-list-item").await;
+    keys(&app, "[data-field='items.6.name']", "オンライン面談").await;
+    app.click("#save-case-list").await;
+    app.wait_for_text("#message-text", "受付方法").await;
+    app.screenshot("cases-lists-settings").await;
+    // A name given twice is refused next to the field.
+    app.fill("[data-field='items.1.name']", "電話").await;
+    app.click("#save-case-list").await;
+    app.wait_for_text("#case-lists .field-error", "二度入力")
+        .await;
+
+    open_cases(&app).await;
+    app.click("#new-case").await;
+    let offered = app
+        .eval("return [...document.querySelector(\"[data-field='intake_method_id']\").options].map(o => o.text);")
+        .await;
+    let offered: Vec<&str> = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            "選んでください",
+            "電話",
+            "来所",
+            "訪問",
+            "ファクス",
+            "MCS",
+            "オンライン面談"
+        ],
+        "retired メール is not offered"
+    );
+    app.quit().await;
+    let conn = store::open(&db).unwrap();
+    let list = lists::list(&conn, ListKind::IntakeMethod).unwrap();
+    let retired: Vec<&str> = list
+        .items
+        .iter()
+        .filter(|i| i.retired)
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(retired, ["メール"]);
+}
