@@ -141,6 +141,17 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
     )
     .await;
     app.wait_for_text("#timeline", "受け入れ可").await;
+    // Correct it: the form takes the entry, and saves a correction.
+    app.click(".edit-entry").await;
+    app.wait_for_text("#entry-form-title", "訂正").await;
+    app.fill(
+        "#entry-form [data-field='entry.note']",
+        "訪問診療医に連絡し、来週から受け入れ可と回答あり。",
+    )
+    .await;
+    app.click("#add-entry").await;
+    app.wait_for_text("#message-text", "訂正しました").await;
+    app.wait_for_text("#timeline", "来週から受け入れ可").await;
     app.click("#close-case").await;
     app.wait_for_text("#message-text", "終結").await;
     app.wait_for_text("#case-title", "終結").await;
@@ -169,6 +180,7 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
         "対応中",
         "坂戸 太郎",
         "山田 花子",
+        "来週から",
     ] {
         assert!(
             history.contains(needle),

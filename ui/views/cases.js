@@ -60,6 +60,15 @@ function reiwaToday() {
   return `令和${y === 1 ? '元' : y}年${d.getMonth() + 1}月${d.getDate()}日`;
 }
 
+/** 2025-04-01 → 令和7年4月1日 (平成 too; older dates stay ISO). */
+function isoToWareki(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const key = y * 10000 + m * 100 + d;
+  if (key >= 20190501) return `令和${y - 2018 === 1 ? '元' : y - 2018}年${m}月${d}日`;
+  if (key >= 19890108) return `平成${y - 1988 === 1 ? '元' : y - 1988}年${m}月${d}日`;
+  return iso;
+}
+
 function nowTime() {
   const d = new Date();
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
@@ -605,17 +614,48 @@ function timeline(d) {
     note: h('textarea', { id: uniqueId('c'), name: 'entry.note', 'data-field': 'entry.note', rows: 3 }),
     minutes: input('entry.minutes', { size: 6, inputmode: 'numeric' }),
   };
+  let editing = null; // the entry being corrected, or null when adding
+  const heading = h('h4', { id: 'entry-form-title' }, '経過を追加');
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'add-entry' }, '経過を追加');
+  const cancel = h('button', { type: 'button', class: 'secondary', id: 'cancel-entry-edit', hidden: true, onclick: () => startEdit(null) }, '訂正をやめる');
+  const startEdit = (entry) => {
+    editing = entry;
+    heading.textContent = entry ? `${entry.date_label} の経過を訂正` : '経過を追加';
+    submit.textContent = entry ? '訂正を保存' : '経過を追加';
+    cancel.hidden = !entry;
+    f.date.value = entry ? isoToWareki(entry.date) : reiwaToday();
+    setOptions(f.staff_id, itemOptions('staff', entry?.staff.id), entry ? entry.staff.id : operator());
+    setOptions(f.response_id, itemOptions('response', entry?.response?.id, '—'), entry?.response?.id ?? '');
+    f.note.value = entry ? entry.note : '';
+    f.minutes.value = entry && entry.minutes !== null ? String(entry.minutes) : '';
+    clearFieldErrors(form);
+    f.note.focus();
+  };
   const form = h('form', { class: 'entry-form', id: 'entry-form', novalidate: true },
-    h('h4', {}, '経過を追加'),
+    heading,
     h('div', { class: 'form-grid entry-grid' },
       field('日付', f.date, { required: true }),
       field('担当者', f.staff_id, { required: true }),
       field('対応', f.response_id),
       field('所要時間（分）', f.minutes),
       field('内容', f.note, { required: true, wide: true })),
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'add-entry' }, '経過を追加')));
+    h('div', { class: 'form-actions' }, submit, cancel));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const entry = { date: f.date.value, staff_id: f.staff_id.value, response_id: f.response_id.value, note: f.note.value, minutes: f.minutes.value };
+    if (editing) {
+      clearFieldErrors(form);
+      clearMessage();
+      try {
+        await api.updateCaseEntry(editing.id, entry, operator());
+        formDirty = false;
+        await showCase(d.id, { focus: false });
+        showMessage('経過記録を訂正しました。', 'success');
+      } catch (error) {
+        handleError(form, error);
+      }
+      return;
+    }
     let reopen = false;
     if (d.status === '終結') {
       if (!window.confirm('この相談は終結しています。相談を再開（状態を「対応中」に）して経過を追加しますか？')) return;
@@ -624,7 +664,6 @@ function timeline(d) {
     clearFieldErrors(form);
     clearMessage();
     try {
-      const entry = { date: f.date.value, staff_id: f.staff_id.value, response_id: f.response_id.value, note: f.note.value, minutes: f.minutes.value };
       await api.addCaseEntry(d.id, entry, reopen, operator());
       formDirty = false;
       await showCase(d.id, { focus: false });
@@ -646,6 +685,7 @@ function timeline(d) {
     : h('ol', { class: 'timeline', id: 'timeline' }, d.entries.map((e) => h('li', {},
       h('div', { class: 'timeline-head' },
         h('strong', {}, e.date_label), `　${e.staff.name}`, e.response ? `　${e.response.name}` : '', e.minutes !== null ? `　${e.minutes}分` : '',
+        h('button', { type: 'button', class: 'link edit-entry', onclick: () => startEdit(e) }, '訂正'),
         h('button', { type: 'button', class: 'link danger-link', onclick: () => deleteEntry(d, e) }, '削除')),
       h('p', { class: 'pre' }, e.note))));
   return h('section', { class: 'card' }, h('h3', {}, '経過記録'), entries, form);
