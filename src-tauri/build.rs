@@ -1,6 +1,11 @@
 // Declaring the app's commands makes each one a permission (allow-<command>)
 // that capabilities/default.json must grant explicitly.
 const COMMANDS: &[&str] = &[
+    "access_status",
+    "sign_in",
+    "lock_screen",
+    "set_own_pin",
+    "save_lock_minutes",
     "app_status",
     "backup_status",
     "save_backup_settings",

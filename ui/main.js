@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { clear } from './lib/dom.js';
+import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as booklets from './views/booklets.js';
 import * as cases from './views/cases.js';
@@ -85,6 +86,12 @@ async function start() {
   if (status.startup_error) {
     showStartupError(status.startup_error);
     return;
+  }
+  // Who is working is asked before any screen is shown.
+  try {
+    await lock.start();
+  } catch (error) {
+    showError(error);
   }
   let office = null;
   try {

@@ -15,7 +15,7 @@ use zaitaku_core::{demo, store};
     long_about = "在宅医療相談室デスク。\n引数なしで起動すると画面が開きます。サブコマンドは画面を開かずに実行します（管理者・スクリプト用）。"
 )]
 struct Cli {
-    /// データベースファイル（省略時は OS のアプリデータフォルダの zaitaku-desk.db）
+    /// データベースファイル（画面を開くときは省略可：OS のアプリデータフォルダの zaitaku-desk.db。サブコマンドでは必須）
     #[arg(long, value_name = "PATH", env = "ZAITAKU_DESK_DB", global = true)]
     db: Option<PathBuf>,
 

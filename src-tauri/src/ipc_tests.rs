@@ -20,6 +20,8 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "get_office",
     "backup_status",
     "list_backups",
+    "access_status",
+    "lock_screen",
     "case_form_options",
 ];
 /// Commands whose whole point is a side effect outside the rows (a backup
@@ -86,6 +88,22 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     for path in ["", "/", "/etc/passwd", "/この/ファイルは/ない.db"] {
         calls.push(("inspect_backup", json!({ "path": path })));
         calls.push(("restore_backup", json!({ "path": path })));
+    }
+    // Access record: sign-in, PIN, lock.
+    for junk in junk_values() {
+        // Tauri maps camelCase keys to the snake_case parameters.
+        calls.push(("sign_in", json!({ "staffId": junk, "pin": junk })));
+        calls.push(("set_own_pin", json!({ "currentPin": junk, "newPin": junk })));
+        // 5 minutes is a valid setting, not junk.
+        if junk != json!(5) {
+            calls.push(("save_lock_minutes", json!({ "minutes": junk })));
+        }
+    }
+    calls.push(("sign_in", json!({ "staffId": uuid, "pin": "" })));
+    calls.push(("sign_in", json!({ "staffId": "not-a-uuid", "pin": "1234" })));
+    calls.push(("set_own_pin", json!({ "currentPin": "", "newPin": "12" })));
+    for minutes in [json!(-1), json!(241), json!(1.5), json!(4294967296_u64)] {
+        calls.push(("save_lock_minutes", json!({ "minutes": minutes })));
     }
     // 意志表示帳 (issue 6).
     for junk in junk_values() {
@@ -331,6 +349,12 @@ fn every_command_is_covered() {
 #[test]
 fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
     let app = start();
+    // Signed in, so that calls get past the access check to the validation.
+    let member = {
+        let conn = store::open(&app.db).expect("open");
+        zaitaku_core::access::staff(&conn).expect("staff").remove(0)
+    };
+    assert!(invoke(&app, "sign_in", json!({ "staffId": member.id, "pin": "" })).is_ok());
     let before = fingerprint(&app.db);
     let calls = hostile_calls();
     for (cmd, args) in &calls {
@@ -364,8 +388,11 @@ fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
         before,
         "a refused call changed the database"
     );
-    eprintln!(
-        "hostile-input: {} refused calls over {} commands",
+    // Written past the test harness's capture, so the figures show in CI logs.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "hostile-input: {} refused calls over {} commands, database unchanged",
         calls.len(),
         declared_commands().len()
     );

@@ -37,6 +37,11 @@ pub fn app_builder<R: Runtime>(
         }),
     };
     builder.invoke_handler(tauri::generate_handler![
+        commands::access::access_status,
+        commands::access::sign_in,
+        commands::access::lock_screen,
+        commands::access::set_own_pin,
+        commands::access::save_lock_minutes,
         commands::app::app_status,
         commands::booklets::booklet_screen,
         commands::booklets::add_booklet_entry,

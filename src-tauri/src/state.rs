@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use zaitaku_core::access::StaffMember;
 use zaitaku_core::store::Connection;
 use zaitaku_core::{backup, store};
 
@@ -13,6 +14,8 @@ pub struct AppState {
     pub db_path: PathBuf,
     conn: Mutex<Option<Connection>>,
     pub startup_error: Option<UiError>,
+    /// The staff member signed in on this window; `None` while locked.
+    actor: Mutex<Option<StaffMember>>,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
                     db_path,
                     conn: Mutex::new(Some(conn)),
                     startup_error: None,
+                    actor: Mutex::new(None),
                 }
             }
             Err(err) => {
@@ -39,6 +43,7 @@ impl AppState {
                     db_path,
                     conn: Mutex::new(None),
                     startup_error: Some(ui),
+                    actor: Mutex::new(None),
                 }
             }
         }
@@ -64,6 +69,48 @@ impl AppState {
                 )
             })),
         }
+    }
+}
+
+impl AppState {
+    pub fn set_actor(&self, member: Option<StaffMember>) {
+        if let Ok(mut actor) = self.actor.lock() {
+            *actor = member;
+        }
+    }
+
+    pub fn actor(&self) -> Option<StaffMember> {
+        self.actor.lock().ok().and_then(|a| a.clone())
+    }
+
+    /// The name recorded in change histories: the signed-in member, or
+    /// empty (shown as （未設定）) while the office has no staff registered
+    /// and so nobody can sign in.
+    pub fn recorded_name(&self) -> Result<String, UiError> {
+        if let Some(member) = self.actor() {
+            return Ok(member.name);
+        }
+        let nobody_registered =
+            self.with_conn(|conn| Ok(zaitaku_core::access::staff(conn)?.is_empty()))?;
+        if nobody_registered {
+            Ok(String::new())
+        } else {
+            Err(self
+                .require_actor()
+                .err()
+                .unwrap_or_else(|| UiError::new("signed_out", "")))
+        }
+    }
+
+    /// Who is making a change, as recorded in change histories. Taken from
+    /// the sign-in, never from what the page sends.
+    pub fn require_actor(&self) -> Result<StaffMember, UiError> {
+        self.actor().ok_or_else(|| {
+            UiError::new(
+                "signed_out",
+                "操作する担当者が選ばれていません。画面のロックを解除してください。",
+            )
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use zaitaku_core::store::{self, Connection, SCHEMA_VERSION};
 
-const BIN: &str = env!("CARGO_BIN_EXE_zaitaku-desk");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_zaitaku-desk");
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// The binary with a clean environment: no database from the caller's

@@ -25,7 +25,9 @@ fn now() -> chrono::NaiveDateTime {
 #[test]
 #[ignore = "run as a child process by crash::sigkill_never_loses_an_acknowledged_record"]
 fn crash_writer_child() {
-    let Some(db) = std::env::var_os(WRITER_ENV) else { return };
+    let Some(db) = std::env::var_os(WRITER_ENV) else {
+        return;
+    };
     let mut conn = store::open(Path::new(&db)).expect("open");
     let edition = booklets::editions(&conn).expect("editions")[0].id.clone();
     let today = now().date().format("%Y-%m-%d").to_string();
@@ -52,7 +54,10 @@ fn crash_writer_child() {
 struct Lcg(u64);
 impl Lcg {
     fn next_ms(&mut self, low: u64, high: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         low + (self.0 >> 33) % (high - low)
     }
 }
@@ -78,7 +83,13 @@ fn sigkill_never_loses_an_acknowledged_record() {
     let mut acknowledged: Vec<String> = Vec::new();
     for _ in 0..KILLS {
         let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "crash::crash_writer_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "crash::crash_writer_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(WRITER_ENV, &db)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -98,12 +109,23 @@ fn sigkill_never_loses_an_acknowledged_record() {
         acknowledged.extend(reader.join().unwrap());
 
         let conn = store::open(&db).unwrap();
-        assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION, "integrity after a kill");
+        assert_eq!(
+            store::check(&conn).unwrap(),
+            store::SCHEMA_VERSION,
+            "integrity after a kill"
+        );
         for id in &acknowledged {
-            assert!(booklets::entry(&conn, id).is_ok(), "acknowledged record {id} lost after a kill");
+            assert!(
+                booklets::entry(&conn, id).is_ok(),
+                "acknowledged record {id} lost after a kill"
+            );
         }
     }
-    assert!(acknowledged.len() > KILLS, "the writer barely wrote: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() > KILLS,
+        "the writer barely wrote: {}",
+        acknowledged.len()
+    );
     // Written past the test harness's capture, so the figures show in CI logs.
     use std::io::Write;
     let _ = writeln!(

@@ -160,10 +160,11 @@ async fn an_issue_is_voided_with_a_reason_and_stays_visible() {
         let mut conn = store::open(&db).unwrap();
         zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
     }
-    let app = App::launch(&db).await;
+    // Who made the change comes from the sign-in, not from the page.
+    let app = App::launch_locked(&db).await;
+    app.sign_in_as("佐藤").await;
     app.click("a[data-view='booklets']").await;
     app.wait_for_text("#view h1", "意志表示帳").await;
-    app.fill("#staff-name", "佐藤").await;
     app.fill("#issue-form [data-field='quantity']", "2").await;
     app.click("#issue-submit").await;
     let done = app

@@ -39,8 +39,9 @@ fn tauri_driver() -> PathBuf {
 }
 
 impl App {
-    /// Starts the app on `db` and waits until its first screen is drawn.
-    pub async fn launch(db: &Path) -> App {
+    /// Starts the app on `db` and waits until its first screen (or the lock
+    /// screen) is drawn.
+    pub async fn launch_locked(db: &Path) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "end-to-end tests need a display: run them under xvfb-run"
@@ -90,8 +91,47 @@ impl App {
             client,
             driver: app.driver.take().expect("driver"),
         };
-        app.wait_for("#view > *").await;
+        // Either the first screen, or the lock screen asking who is working.
+        app.wait_for("#view > *, #lock:not([hidden]) .lock-panel")
+            .await;
         app
+    }
+
+    /// Starts the app and, when it asks who is working, signs in as the
+    /// first staff member listed (tests of other screens don't care who).
+    pub async fn launch(db: &Path) -> App {
+        let app = App::launch_locked(db).await;
+        if app
+            .client
+            .find(Locator::Css("#lock:not([hidden]) .lock-member"))
+            .await
+            .is_ok()
+        {
+            app.click("#lock .lock-member").await;
+            app.wait_for("#view > *").await;
+        }
+        app
+    }
+
+    /// On the lock screen, signs in as the member whose name contains `name`.
+    pub async fn sign_in_as(&self, name: &str) {
+        let members = self
+            .client
+            .find_all(Locator::Css("#lock .lock-member"))
+            .await
+            .unwrap_or_default();
+        for member in members {
+            if member.text().await.unwrap_or_default().contains(name) {
+                member
+                    .click()
+                    .await
+                    .unwrap_or_else(|e| panic!("sign in as {name}: {e}"));
+                self.wait_for_text("#actor-name", name).await;
+                self.wait_for("#view > *").await;
+                return;
+            }
+        }
+        panic!("no staff member named {name} on the lock screen");
     }
 
     pub async fn wait_for(&self, css: &str) -> Element {

@@ -12,9 +12,11 @@ mod shell;
 mod settings;
 // 設定 › バックアップ: backup now, restore, a missing backup folder.
 mod backup;
-// Markup typed into text fields is shown as text and never runs.
-mod xss;
 // 意志表示帳: receive, hand out at the counter, chart, refused over-issue.
 mod booklets;
+// Markup typed into text fields is shown as text and never runs.
+mod xss;
+// Access record: who is working, PIN, lock.
+mod access;
 // 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
 mod cases;

@@ -9,7 +9,6 @@ import { stackedBars, PALETTE } from '../lib/chart.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 
-const STAFF_KEY = 'zaitaku-staff-name';
 const PERIOD_KEY = 'zaitaku-booklet-period';
 
 let data = null;
@@ -36,9 +35,6 @@ function loadPeriod() {
   return { kind: 'fiscal', year: fiscalYearOf(new Date()) };
 }
 
-function staffName() {
-  return (ui?.staff.value ?? localStorage.getItem(STAFF_KEY) ?? '').trim();
-}
 
 // ------------------------------------------------------------ form parts
 
@@ -134,8 +130,6 @@ export async function render(container) {
   period = loadPeriod();
   data = await api.bookletScreen(period);
 
-  const staff = h('input', { id: 'staff-name', type: 'text', size: 12, autocomplete: 'off', value: localStorage.getItem(STAFF_KEY) || '', placeholder: '例：山田' });
-  staff.addEventListener('input', () => localStorage.setItem(STAFF_KEY, staff.value.trim()));
   const periodKind = h('select', { id: 'period-kind', 'aria-label': '集計の区切り' },
     h('option', { value: 'fiscal' }, '年度（4月〜3月）'), h('option', { value: 'calendar' }, '暦年（1月〜12月）'));
   const periodYear = h('select', { id: 'period-year', 'aria-label': '年' });
@@ -186,7 +180,7 @@ export async function render(container) {
   });
 
   ui = {
-    staff, periodKind, periodYear, issue, issueForm, receipt, receiptForm,
+    periodKind, periodYear, issue, issueForm, receipt, receiptForm,
     stock: h('section', { class: 'stock-cards', id: 'stock-cards', 'aria-label': '版ごとの在庫' }),
     overviewTitle: h('h2', { id: 'overview-title' }),
     totals: h('p', { class: 'overview-totals', id: 'overview-totals' }),
@@ -205,7 +199,6 @@ export async function render(container) {
     h('header', { class: 'view-header booklet-header' },
       h('h1', {}, '意志表示帳'),
       h('div', { class: 'header-tools' },
-        h('label', { for: 'staff-name' }, '担当者名'), staff,
         periodKind, periodYear,
         h('button', { type: 'button', class: 'secondary', id: 'export-csv', onclick: exportCsv }, 'CSV出力'))),
     ui.stock,
@@ -331,7 +324,7 @@ async function submitEntry(form, kind, f) {
   clearFieldErrors(form);
   clearMessage();
   try {
-    const saved = await api.addBookletEntry(entryValues(kind, f), staffName());
+    const saved = await api.addBookletEntry(entryValues(kind, f));
     data = await api.bookletScreen(period);
     update();
     const stockNow = data.editions.find((e) => e.id === saved.edition_id)?.stock ?? 0;
@@ -405,7 +398,7 @@ async function openEditor(entry) {
     clearFieldErrors(form);
     clearMessage();
     try {
-      await api.correctBookletEntry(entry.id, entryValues(entry.kind, f), staffName());
+      await api.correctBookletEntry(entry.id, entryValues(entry.kind, f));
       close();
       await reload();
       showMessage('訂正を保存しました。変更前の値は履歴に残っています。', 'success');
@@ -433,7 +426,7 @@ async function voidEntry(form, entry, reason) {
   clearFieldErrors(form);
   clearMessage();
   try {
-    await api.voidBookletEntry(entry.id, reason.value, staffName());
+    await api.voidBookletEntry(entry.id, reason.value);
     clear(ui.editor);
     await reload();
     showMessage('記録を取り消しました。台帳には「取消」として残ります。', 'success');

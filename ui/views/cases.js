@@ -6,14 +6,13 @@ import { api } from '../api.js';
 import { h, clear, uniqueId } from '../lib/dom.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { currentActor } from '../lib/lock.js';
 
-const OPERATOR_KEY = 'zaitaku-case-operator';
 const SEARCH_DELAY_MS = 200;
 
 let root = null;      // the view container
 let options = null;   // FormOptions from Rust
 let body = null;      // where the current screen is drawn
-let operatorSelect = null;
 let filter = { query: '', from: '', to: '', status: '', category_id: '', consulter_type_id: '', city_id: '', staff_id: '', offset: 0 };
 let listSeq = 0;
 let formDirty = false;
@@ -87,8 +86,9 @@ function itemOptions(kind, keep = [], blank = '選んでください') {
   return [...(blank === null ? [] : [['', blank]]), ...items.map((i) => [i.id, i.retired ? `${i.name}（使用しない）` : i.name])];
 }
 
+/** The signed-in member (from the lock screen): the default 担当者. */
 function operator() {
-  return operatorSelect?.value || '';
+  return currentActor()?.id || '';
 }
 
 function field(label, control, { required = false, hint = '', wide = false, extra = null } = {}) {
@@ -136,10 +136,6 @@ function statusBadge(status) {
 
 function handleError(form, error) {
   showError(error);
-  if (error.field === 'changed_by') {
-    operatorSelect?.focus();
-    return;
-  }
   if (form) showFieldError(form, error);
 }
 
@@ -150,16 +146,11 @@ export async function render(container) {
   formDirty = false;
   options = await api.caseFormOptions();
   const staff = itemOptions('staff', [], '（選んでください）');
-  operatorSelect = select('changed_by', staff, localStorage.getItem(OPERATOR_KEY) || '', { id: 'case-operator' });
-  if (!operatorSelect.value && staff.length > 1) operatorSelect.value = staff[1][0];
-  operatorSelect.addEventListener('change', () => localStorage.setItem(OPERATOR_KEY, operatorSelect.value));
   body = h('div', { id: 'cases-body' });
   container.append(
     h('header', { class: 'view-header cases-header' },
       h('h1', { id: 'cases-title' }, '相談記録'),
       h('div', { class: 'header-tools' },
-        h('label', { for: 'case-operator' }, '操作者'),
-        operatorSelect,
         h('button', { type: 'button', class: 'primary', id: 'new-case', title: 'Alt+N', onclick: () => showForm(null) }, '＋ 新規受付'))),
     body,
   );
@@ -529,8 +520,8 @@ async function showForm(detail) {
     clearMessage();
     try {
       const saved = editing
-        ? await api.updateCase(detail.id, collect(), operator())
-        : await api.createCase(collect(), operator());
+        ? await api.updateCase(detail.id, collect())
+        : await api.createCase(collect());
       formDirty = false;
       await showCase(saved.id);
       showMessage(editing ? `相談記録 No.${saved.case_no} を保存しました。` : `相談記録 No.${saved.case_no} を登録しました。`, 'success');
@@ -647,7 +638,7 @@ function timeline(d) {
       clearFieldErrors(form);
       clearMessage();
       try {
-        await api.updateCaseEntry(editing.id, entry, operator());
+        await api.updateCaseEntry(editing.id, entry);
         formDirty = false;
         await showCase(d.id, { focus: false });
         showMessage('経過記録を訂正しました。', 'success');
@@ -664,7 +655,7 @@ function timeline(d) {
     clearFieldErrors(form);
     clearMessage();
     try {
-      await api.addCaseEntry(d.id, entry, reopen, operator());
+      await api.addCaseEntry(d.id, entry, reopen);
       formDirty = false;
       await showCase(d.id, { focus: false });
       showMessage(reopen ? '相談を再開し、経過を追加しました。' : '経過を追加しました。', 'success');
@@ -695,7 +686,7 @@ async function setStatus(d, status) {
   const input = inputFromDetail(d);
   input.status = status;
   try {
-    await api.updateCase(d.id, input, operator());
+    await api.updateCase(d.id, input);
     await showCase(d.id);
     showMessage(`状態を「${status}」にしました。`, 'success');
   } catch (error) {
@@ -706,7 +697,7 @@ async function setStatus(d, status) {
 async function deleteEntry(d, e) {
   if (!window.confirm(`${e.date_label} の経過記録を削除しますか？（削除したことは変更履歴に残ります）`)) return;
   try {
-    await api.deleteCaseEntry(e.id, operator());
+    await api.deleteCaseEntry(e.id);
     await showCase(d.id, { focus: false });
     showMessage('経過記録を削除しました。', 'success');
   } catch (error) {
@@ -717,7 +708,7 @@ async function deleteEntry(d, e) {
 async function deleteCase(d) {
   if (!window.confirm(`相談記録 No.${d.case_no}（${d.person.name}）を削除しますか？\n経過記録も削除されます。削除したことは変更履歴に残ります。`)) return;
   try {
-    await api.deleteCase(d.id, d.version, operator());
+    await api.deleteCase(d.id, d.version);
     formDirty = false;
     await showList();
     showMessage(`相談記録 No.${d.case_no} を削除しました。`, 'success');

@@ -7,6 +7,7 @@ import { textField, clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import * as backup from './backup.js';
 import * as caseLists from './lists.js';
+import * as accessSettings from './access-settings.js';
 
 const OFFICE_FIELDS = [
   { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
@@ -72,6 +73,7 @@ export async function render(container, { onSaved }) {
   renderCities(citiesBox);
   await backup.render(container);
   await caseLists.render(container);
+  await accessSettings.render(container);
 }
 
 function showUpdated(el, office) {

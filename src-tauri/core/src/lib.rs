@@ -11,6 +11,7 @@
 //! # Ok::<(), zaitaku_core::Error>(())
 //! ```
 
+pub mod access;
 pub mod backup;
 pub mod booklets;
 pub mod cases;

@@ -13,13 +13,6 @@ fn now() -> chrono::NaiveDateTime {
     chrono::Local::now().naive_local()
 }
 
-fn staff(changed_by: Option<Value>) -> Result<String, UiError> {
-    match changed_by {
-        None | Some(Value::Null) => Ok(String::new()),
-        some => parse_arg("changedBy", some),
-    }
-}
-
 #[tauri::command(async)]
 pub fn booklet_screen(
     state: State<'_, AppState>,
@@ -33,10 +26,9 @@ pub fn booklet_screen(
 pub fn add_booklet_entry(
     state: State<'_, AppState>,
     entry: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<Entry, UiError> {
     let input: EntryInput = parse_arg("entry", entry)?;
-    let by = staff(changed_by)?;
+    let by = state.recorded_name()?;
     state.with_conn(|conn| booklets::add_entry(conn, &input, &by, now()))
 }
 
@@ -45,11 +37,10 @@ pub fn correct_booklet_entry(
     state: State<'_, AppState>,
     id: Option<Value>,
     entry: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<Entry, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: EntryInput = parse_arg("entry", entry)?;
-    let by = staff(changed_by)?;
+    let by = state.recorded_name()?;
     state.with_conn(|conn| booklets::correct_entry(conn, &id, &input, &by, now()))
 }
 
@@ -58,11 +49,10 @@ pub fn void_booklet_entry(
     state: State<'_, AppState>,
     id: Option<Value>,
     reason: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<Entry, UiError> {
     let id: String = parse_arg("id", id)?;
     let reason: String = parse_arg("reason", reason)?;
-    let by = staff(changed_by)?;
+    let by = state.recorded_name()?;
     state.with_conn(|conn| booklets::void_entry(conn, &id, &reason, &by, now()))
 }
 

@@ -68,13 +68,10 @@ pub fn similar_persons(
 }
 
 #[tauri::command(async)]
-pub fn create_case(
-    state: State<'_, AppState>,
-    case: Option<Value>,
-    changed_by: Option<Value>,
-) -> Result<CaseDetail, UiError> {
+pub fn create_case(state: State<'_, AppState>, case: Option<Value>) -> Result<CaseDetail, UiError> {
     let input: CaseInput = parse_object("case", case)?;
-    let by: String = parse_arg("changedBy", changed_by)?;
+    // Who changes it is the signed-in member, never what the page says.
+    let by = state.require_actor()?.id;
     state.with_conn(|conn| cases::create(conn, &input, &by, now()))
 }
 
@@ -83,11 +80,11 @@ pub fn update_case(
     state: State<'_, AppState>,
     id: Option<Value>,
     case: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<CaseDetail, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: CaseInput = parse_object("case", case)?;
-    let by: String = parse_arg("changedBy", changed_by)?;
+    // Who changes it is the signed-in member, never what the page says.
+    let by = state.require_actor()?.id;
     state.with_conn(|conn| cases::update(conn, &id, &input, &by, now()))
 }
 
@@ -96,11 +93,11 @@ pub fn delete_case(
     state: State<'_, AppState>,
     id: Option<Value>,
     version: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<(), UiError> {
     let id: String = parse_arg("id", id)?;
     let version: i64 = parse_arg("version", version)?;
-    let by: String = parse_arg("changedBy", changed_by)?;
+    // Who changes it is the signed-in member, never what the page says.
+    let by = state.require_actor()?.id;
     state.with_conn(|conn| cases::delete(conn, &id, version, &by, now()))
 }
 
@@ -110,12 +107,12 @@ pub fn add_case_entry(
     case_id: Option<Value>,
     entry: Option<Value>,
     reopen: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<CaseDetail, UiError> {
     let case_id: String = parse_arg("caseId", case_id)?;
     let input: EntryInput = parse_object("entry", entry)?;
     let reopen: bool = parse_arg("reopen", reopen.or(Some(Value::Bool(false))))?;
-    let by: String = parse_arg("changedBy", changed_by)?;
+    // Who changes it is the signed-in member, never what the page says.
+    let by = state.require_actor()?.id;
     state.with_conn(|conn| cases::add_entry(conn, &case_id, &input, reopen, &by, now()))
 }
 
@@ -124,11 +121,11 @@ pub fn update_case_entry(
     state: State<'_, AppState>,
     entry_id: Option<Value>,
     entry: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<CaseDetail, UiError> {
     let entry_id: String = parse_arg("entryId", entry_id)?;
     let input: EntryInput = parse_object("entry", entry)?;
-    let by: String = parse_arg("changedBy", changed_by)?;
+    // Who changes it is the signed-in member, never what the page says.
+    let by = state.require_actor()?.id;
     state.with_conn(|conn| cases::update_entry(conn, &entry_id, &input, &by, now()))
 }
 
@@ -136,10 +133,10 @@ pub fn update_case_entry(
 pub fn delete_case_entry(
     state: State<'_, AppState>,
     entry_id: Option<Value>,
-    changed_by: Option<Value>,
 ) -> Result<CaseDetail, UiError> {
     let entry_id: String = parse_arg("entryId", entry_id)?;
-    let by: String = parse_arg("changedBy", changed_by)?;
+    // Who changes it is the signed-in member, never what the page says.
+    let by = state.require_actor()?.id;
     state.with_conn(|conn| cases::delete_entry(conn, &entry_id, &by, now()))
 }
 

@@ -1,6 +1,7 @@
 //! `#[tauri::command]` wrappers only: take the state, parse the arguments,
 //! call one core function, map the error. One file per capability.
 
+pub mod access;
 pub mod app;
 pub mod backup;
 pub mod booklets;

@@ -271,6 +271,15 @@ const MIGRATIONS: &[&str] = &[
         body, content = '', contentless_delete = 1, tokenize = 'ascii'
     );
     "#,
+    // 5: access record — an optional PIN per staff member (the 担当者 list),
+    //    stored only as a salted Argon2id hash.
+    r#"
+    CREATE TABLE staff_pins (
+        staff_id   TEXT PRIMARY KEY REFERENCES case_list_items(id) ON DELETE CASCADE,
+        pin_hash   TEXT NOT NULL CHECK (pin_hash LIKE '$argon2id$%'),
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

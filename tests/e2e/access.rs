@@ -1,0 +1,124 @@
+//! Access record: who is working is asked at start and after locking; a
+//! PIN guards a member who set one.
+
+use zaitaku_core::{access, demo, store};
+
+use crate::harness::{temp_db, App};
+
+fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, db) = temp_db();
+    let mut conn = store::open(&db).unwrap();
+    demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
+    (dir, db)
+}
+
+fn staff(db: &std::path::Path) -> Vec<access::StaffMember> {
+    access::staff(&store::open(db).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_app_asks_who_is_working_and_locks_on_request() {
+    let (_dir, db) = demo_db();
+    let members = staff(&db);
+    assert!(members.len() >= 2, "demo data has staff");
+    let app = App::launch_locked(&db).await;
+    let panel = app
+        .wait_for_text("#lock .lock-panel", "担当者を選んでください")
+        .await;
+    for m in &members {
+        assert!(panel.contains(&m.name), "{} missing from {panel}", m.name);
+    }
+    // Nothing behind the lock can be reached meanwhile.
+    assert_eq!(
+        app.eval("return document.querySelector('.app').inert")
+            .await,
+        true
+    );
+    app.screenshot("lock-screen").await;
+
+    app.click(&format!(
+        "#lock .lock-member[data-staff-id='{}']",
+        members[1].id
+    ))
+    .await;
+    let actor = app.wait_for_text("#actor-name", "操作者").await;
+    assert_eq!(actor, format!("操作者：{}", members[1].name));
+    assert_eq!(
+        app.eval("return document.querySelector('.app').inert")
+            .await,
+        false
+    );
+
+    app.click("#lock-now").await;
+    app.wait_for_text("#lock .lock-panel", "担当者を選んでください")
+        .await;
+    assert_eq!(
+        app.eval("return document.getElementById('sidebar-actor').hidden")
+            .await,
+        true
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_member_with_a_pin_must_type_it() {
+    let (_dir, db) = demo_db();
+    let members = staff(&db);
+    {
+        let mut conn = store::open(&db).unwrap();
+        access::set_pin(
+            &mut conn,
+            &members[0].id,
+            "",
+            "2468",
+            chrono::Local::now().naive_local(),
+        )
+        .unwrap();
+    }
+    let app = App::launch_locked(&db).await;
+    app.click(&format!(
+        "#lock .lock-member[data-staff-id='{}']",
+        members[0].id
+    ))
+    .await;
+    app.fill("#lock-pin", "1111").await;
+    app.click("#lock .lock-pin-form button[type='submit']")
+        .await;
+    app.wait_for_text("#lock-error", "暗証番号が違います").await;
+    assert_eq!(
+        app.eval("return document.getElementById('lock').hidden")
+            .await,
+        false
+    );
+    app.screenshot("lock-wrong-pin").await;
+
+    app.fill("#lock-pin", "２４６８").await;
+    app.click("#lock .lock-pin-form button[type='submit']")
+        .await;
+    let actor = app.wait_for_text("#actor-name", "操作者").await;
+    assert!(actor.contains(&members[0].name), "{actor}");
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_member_sets_their_own_pin_in_settings() {
+    let (_dir, db) = demo_db();
+    let app = App::launch(&db).await;
+    let me = app.wait_for_text("#actor-name", "操作者").await;
+    app.click("a[data-view='settings']").await;
+    app.fill("#new-pin", "12").await;
+    app.click("#save-pin").await;
+    app.wait_for_text("#message-text", "4〜8桁").await;
+    app.fill("#new-pin", "13579").await;
+    app.click("#save-pin").await;
+    app.wait_for_text("#message-text", "暗証番号を保存しました")
+        .await;
+    app.quit().await;
+    let mine = staff(&db)
+        .into_iter()
+        .find(|m| me.ends_with(&m.name))
+        .unwrap();
+    assert!(mine.has_pin);
+    let conn = store::open(&db).unwrap();
+    assert!(access::sign_in(&conn, &mine.id, "13579").is_ok());
+}

@@ -1,0 +1,151 @@
+// Access record: the staff member working on this window. At start, and
+// after a period without input, the screen locks and asks who is working
+// (and their PIN when they have one). The Rust side records the signed-in
+// member on every change; the page never says who it is.
+
+import { api } from '../api.js';
+import { h, clear } from './dom.js';
+import { showError } from './messages.js';
+
+let lockMinutes = 10;
+let idleTimer = null;
+let listeners = [];
+let actor = null;
+
+/** The member signed in on this window, or null. */
+export function currentActor() {
+  return actor;
+}
+
+/** Calls `fn(member)` whenever the signed-in member changes. */
+export function onActorChange(fn) {
+  listeners.push(fn);
+}
+
+function announce(member) {
+  actor = member;
+  const box = document.getElementById('sidebar-actor');
+  document.getElementById('actor-name').textContent = member ? `操作者：${member.name}` : '';
+  box.hidden = !member;
+  listeners.forEach((fn) => fn(member));
+}
+
+function resetIdleTimer() {
+  clearTimeout(idleTimer);
+  if (lockMinutes > 0 && document.getElementById('lock').hidden) {
+    idleTimer = setTimeout(lock, lockMinutes * 60 * 1000);
+  }
+}
+
+/** Locks now: the Rust side forgets who was working. */
+export async function lock() {
+  clearTimeout(idleTimer);
+  try {
+    await api.lockScreen();
+  } catch (error) {
+    showError(error);
+  }
+  announce(null);
+  await showSignIn();
+}
+
+export function setLockMinutes(minutes) {
+  lockMinutes = minutes;
+  resetIdleTimer();
+}
+
+/** Resolves once somebody has signed in (at once when nobody is registered). */
+export async function start() {
+  document.getElementById('lock-now').addEventListener('click', lock);
+  for (const type of ['keydown', 'pointerdown', 'wheel']) {
+    document.addEventListener(type, resetIdleTimer, { passive: true, capture: true });
+  }
+  const status = await api.accessStatus();
+  lockMinutes = status.lock_minutes;
+  if (status.actor) {
+    announce(status.actor);
+    resetIdleTimer();
+    return;
+  }
+  if (status.staff.length === 0) {
+    // A new office has no 担当者 yet: it can still set itself up.
+    announce(null);
+    return;
+  }
+  await showSignIn();
+}
+
+function setLocked(locked) {
+  const app = document.querySelector('.app');
+  app.inert = locked;
+  if (locked) app.setAttribute('aria-hidden', 'true');
+  else app.removeAttribute('aria-hidden');
+  document.getElementById('lock').hidden = !locked;
+}
+
+async function showSignIn() {
+  const status = await api.accessStatus();
+  const overlay = clear(document.getElementById('lock'));
+  setLocked(true);
+  return new Promise((resolve) => {
+    const done = (member) => {
+      setLocked(false);
+      clear(overlay);
+      announce(member);
+      resetIdleTimer();
+      resolve(member);
+    };
+    overlay.append(signInPanel(status.staff, done));
+    overlay.querySelector('button')?.focus();
+  });
+}
+
+function signInPanel(staff, done) {
+  const pinArea = h('div', { class: 'lock-pin' });
+  const error = h('p', { class: 'field-error', id: 'lock-error', role: 'alert' });
+  const panel = h('section', { class: 'lock-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lock-title' },
+    h('h1', { id: 'lock-title' }, '在宅医療相談室デスク'),
+    h('p', {}, '操作する担当者を選んでください。'),
+    h('div', { class: 'lock-staff', role: 'group', 'aria-label': '担当者' },
+      staff.map((member) => h('button', {
+        type: 'button',
+        class: 'lock-member',
+        dataset: { staffId: member.id },
+        onclick: () => choose(member),
+      }, member.name, member.has_pin ? h('span', { class: 'muted' }, '（暗証番号）') : null))),
+    pinArea,
+    error,
+  );
+
+  async function attempt(member, pin) {
+    error.textContent = '';
+    try {
+      done(await api.signIn(member.id, pin));
+    } catch (e) {
+      error.textContent = e.message;
+      pinArea.querySelector('input')?.focus();
+    }
+  }
+
+  function choose(member) {
+    panel.querySelectorAll('.lock-member').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.staffId === member.id)));
+    clear(pinArea);
+    error.textContent = '';
+    if (!member.has_pin) {
+      attempt(member, '');
+      return;
+    }
+    const input = h('input', { id: 'lock-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '8', 'aria-describedby': 'lock-error' });
+    const form = h('form', { class: 'lock-pin-form' },
+      h('label', { for: 'lock-pin' }, `${member.name} さんの暗証番号`),
+      input,
+      h('button', { type: 'submit', class: 'primary' }, '開始'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      attempt(member, input.value);
+    });
+    pinArea.append(form);
+    input.focus();
+  }
+  return panel;
+}

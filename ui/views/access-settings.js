@@ -1,0 +1,72 @@
+// 設定 › 操作者と画面ロック: minutes until the screen locks, and the
+// signed-in member's own PIN.
+
+import { api } from '../api.js';
+import { h } from '../lib/dom.js';
+import { clearFieldErrors, showFieldError } from '../lib/forms.js';
+import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { setLockMinutes } from '../lib/lock.js';
+
+export async function render(container) {
+  const status = await api.accessStatus();
+  const section = h('section', { class: 'card', 'aria-labelledby': 'access-title' },
+    h('h2', { id: 'access-title' }, '操作者と画面ロック'),
+    h('p', { class: 'hint' }, status.actor
+      ? `いまの操作者：${status.actor.name}。変更の記録には操作者の名前が残ります。`
+      : '担当者が登録されていないため、操作者を選ばずに使っています。担当者は相談記録のリスト設定で登録できます。'),
+    lockForm(status.lock_minutes),
+    status.actor ? pinForm(status.actor) : null);
+  container.append(section);
+}
+
+function lockForm(minutes) {
+  const form = h('form', { class: 'inline-form', novalidate: true },
+    h('div', { class: 'field' },
+      h('label', { for: 'lock-minutes' }, '操作がないときに画面をロックするまでの分数（0はロックしない）'),
+      h('input', { id: 'lock-minutes', type: 'number', min: '0', max: '240', value: String(minutes), 'data-field': 'lock_minutes', class: 'narrow' })),
+    h('button', { type: 'submit', class: 'secondary', id: 'save-lock-minutes' }, '保存'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    clearMessage();
+    try {
+      const saved = await api.saveLockMinutes(Number(form.querySelector('#lock-minutes').value));
+      setLockMinutes(saved);
+      showMessage(saved === 0 ? '画面をロックしない設定にしました。' : `${saved}分操作がないと画面をロックします。`, 'success');
+    } catch (error) {
+      showError(error);
+      showFieldError(form, error);
+    }
+  });
+  return form;
+}
+
+function pinForm(actor) {
+  const form = h('form', { class: 'pin-form', novalidate: true },
+    h('h3', {}, `${actor.name} さんの暗証番号`),
+    h('p', { class: 'hint' }, actor.has_pin
+      ? '変更するときは、いまの暗証番号と新しい暗証番号を入力します。新しい暗証番号を空欄にすると、暗証番号なしになります。'
+      : '4〜8桁の数字を設定すると、ロック解除のときに入力を求めます。'),
+    actor.has_pin ? h('div', { class: 'field' },
+      h('label', { for: 'current-pin' }, 'いまの暗証番号'),
+      h('input', { id: 'current-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', 'data-field': 'current_pin', class: 'narrow' })) : null,
+    h('div', { class: 'field' },
+      h('label', { for: 'new-pin' }, '新しい暗証番号'),
+      h('input', { id: 'new-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', 'data-field': 'new_pin', class: 'narrow' })),
+    h('button', { type: 'submit', class: 'secondary', id: 'save-pin' }, '暗証番号を保存'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    clearMessage();
+    const current = form.querySelector('#current-pin')?.value ?? '';
+    try {
+      const member = await api.setOwnPin(current, form.querySelector('#new-pin').value);
+      form.reset();
+      showMessage(member.has_pin ? '暗証番号を保存しました。' : '暗証番号をなくしました。', 'success');
+    } catch (error) {
+      showError(error);
+      showFieldError(form, error);
+    }
+  });
+  return form;
+}
