@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "lock_screen",
     "set_own_pin",
     "save_lock_minutes",
+    "recent_audit_log",
     "app_status",
     "backup_status",
     "save_backup_settings",

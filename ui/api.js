@@ -47,6 +47,7 @@ export const api = {
   lockScreen: () => call('lock_screen'),
   setOwnPin: (currentPin, newPin) => call('set_own_pin', { currentPin, newPin }),
   saveLockMinutes: (minutes) => call('save_lock_minutes', { minutes }),
+  recentAuditLog: () => call('recent_audit_log'),
   backupStatus: () => call('backup_status'),
   saveBackupSettings: (settings) => call('save_backup_settings', { settings }),
   backupNow: () => call('backup_now'),

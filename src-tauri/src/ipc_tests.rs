@@ -23,6 +23,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "access_status",
     "lock_screen",
     "case_form_options",
+    "recent_audit_log",
 ];
 /// Commands whose whole point is a side effect outside the rows (a backup
 /// file); covered by their own tests.

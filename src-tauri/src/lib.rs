@@ -42,6 +42,7 @@ pub fn app_builder<R: Runtime>(
         commands::access::lock_screen,
         commands::access::set_own_pin,
         commands::access::save_lock_minutes,
+        commands::access::recent_audit_log,
         commands::app::app_status,
         commands::booklets::booklet_screen,
         commands::booklets::add_booklet_entry,

@@ -73,10 +73,15 @@ impl AppState {
 }
 
 impl AppState {
-    pub fn set_actor(&self, member: Option<StaffMember>) {
+    /// Signs a member in (or out with `None`); the connection records their
+    /// name with every settings change from now on.
+    pub fn set_actor(&self, member: Option<StaffMember>) -> Result<(), UiError> {
+        let name = member.as_ref().map(|m| m.name.clone()).unwrap_or_default();
+        self.with_conn(|conn| store::audit::set_actor(conn, &name))?;
         if let Ok(mut actor) = self.actor.lock() {
             *actor = member;
         }
+        Ok(())
     }
 
     pub fn actor(&self) -> Option<StaffMember> {

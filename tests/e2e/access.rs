@@ -113,6 +113,25 @@ async fn a_member_sets_their_own_pin_in_settings() {
     app.click("#save-pin").await;
     app.wait_for_text("#message-text", "暗証番号を保存しました")
         .await;
+    // A settings change made now is recorded under the signed-in member.
+    app.fill("[data-field='contact_person']", "記録確認 太郎")
+        .await;
+    app.click("#save-settings").await;
+    app.wait_for_text("#message-text", "事業所情報を保存しました")
+        .await;
+    app.click("a[data-view='cases']").await;
+    app.click("a[data-view='settings']").await;
+    app.click("#audit-log summary").await;
+    let log = app.wait_for_text("#audit-log tbody", "記録確認 太郎").await;
+    let name = me.trim_start_matches("操作者：");
+    let first_row = log.lines().next().unwrap_or_default().to_string();
+    assert!(
+        first_row.contains(name) && first_row.contains("事業所情報"),
+        "{log}"
+    );
+    assert!(log.contains("暗証番号"), "{log}");
+    assert!(!log.contains("$argon2"), "PIN hashes never appear: {log}");
+    app.screenshot("audit-log").await;
     app.quit().await;
     let mine = staff(&db)
         .into_iter()

@@ -15,14 +15,27 @@ export async function render(container) {
       ? `いまの操作者：${status.actor.name}。変更の記録には操作者の名前が残ります。`
       : '担当者が登録されていないため、操作者を選ばずに使っています。担当者は相談記録のリスト設定で登録できます。'),
     lockForm(status.lock_minutes),
-    status.actor ? pinForm(status.actor) : null);
+    status.actor ? pinForm(status.actor) : null,
+    auditTable(await api.recentAuditLog()));
   container.append(section);
+}
+
+// Who changed which setting (newest 50). Cases and booklet entries show
+// their own, more detailed histories on their screens.
+function auditTable(entries) {
+  return h('details', { class: 'audit', id: 'audit-log' },
+    h('summary', {}, `設定の変更の記録（新しい順に${entries.length}件）`),
+    entries.length === 0 ? h('p', { class: 'muted' }, 'まだ記録はありません。') : h('table', { class: 'audit-table' },
+      h('thead', {}, h('tr', {}, ['日時', '操作者', '対象', '操作', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, entries.map((e) => h('tr', {},
+        h('td', {}, e.at_label), h('td', {}, e.actor), h('td', {}, e.table_label), h('td', {}, e.action_label),
+        h('td', { class: 'audit-summary' }, e.summary))))));
 }
 
 function lockForm(minutes) {
   const form = h('form', { class: 'inline-form', novalidate: true },
     h('div', { class: 'field' },
-      h('label', { for: 'lock-minutes' }, '操作がないときに画面をロックするまでの分数（0はロックしない）'),
+      h('label', { for: 'lock-minutes' }, '自動ロックまでの分数（0はロックしない）'),
       h('input', { id: 'lock-minutes', type: 'number', min: '0', max: '240', value: String(minutes), 'data-field': 'lock_minutes', class: 'narrow' })),
     h('button', { type: 'submit', class: 'secondary', id: 'save-lock-minutes' }, '保存'));
   form.addEventListener('submit', async (e) => {

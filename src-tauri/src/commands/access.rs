@@ -2,6 +2,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tauri::State;
 use zaitaku_core::access::{self, StaffMember};
+use zaitaku_core::store::audit::{self, AuditEntry};
 
 use super::parse_arg;
 use crate::{AppState, UiError};
@@ -34,17 +35,17 @@ pub fn sign_in(
     let pin: String = parse_arg("pin", Some(pin.unwrap_or(Value::String(String::new()))))?;
     let member = state.with_conn(|conn| access::sign_in(conn, &staff_id, &pin))?;
     log::info!("signed in: {}", member.name);
-    state.set_actor(Some(member.clone()));
+    state.set_actor(Some(member.clone()))?;
     Ok(member)
 }
 
 /// Locks the window: nobody is signed in until the next sign_in.
 #[tauri::command(async)]
-pub fn lock_screen(state: State<'_, AppState>) {
+pub fn lock_screen(state: State<'_, AppState>) -> Result<(), UiError> {
     if let Some(member) = state.actor() {
         log::info!("locked: {}", member.name);
     }
-    state.set_actor(None);
+    state.set_actor(None)
 }
 
 /// The signed-in member sets, changes or removes their own PIN.
@@ -59,7 +60,7 @@ pub fn set_own_pin(
     let me = state.require_actor()?;
     let now = chrono::Local::now().naive_local();
     let member = state.with_conn(|conn| access::set_pin(conn, &me.id, &current, &new_pin, now))?;
-    state.set_actor(Some(member.clone()));
+    state.set_actor(Some(member.clone()))?;
     Ok(member)
 }
 
@@ -70,4 +71,10 @@ pub fn save_lock_minutes(
 ) -> Result<u32, UiError> {
     let minutes: i64 = parse_arg("minutes", minutes)?;
     state.with_conn(|conn| access::save_lock_minutes(conn, minutes))
+}
+
+/// The newest records of who changed which setting.
+#[tauri::command(async)]
+pub fn recent_audit_log(state: State<'_, AppState>) -> Result<Vec<AuditEntry>, UiError> {
+    state.with_conn(|conn| audit::recent(conn, 50))
 }

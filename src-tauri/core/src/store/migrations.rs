@@ -280,6 +280,22 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     ) STRICT;
     "#,
+    // 6: access record for the settings-like tables (office, cities, lists,
+    //    editions, channels, app settings, PINs). Rows are written by TEMP
+    //    triggers that store::open installs on every connection, inside the
+    //    transaction of the change itself (see store/audit.rs).
+    r#"
+    CREATE TABLE audit_log (
+        seq        INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        action     TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+        row_id     TEXT NOT NULL,
+        old_values TEXT,
+        new_values TEXT
+    ) STRICT;
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

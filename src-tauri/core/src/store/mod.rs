@@ -1,6 +1,7 @@
 //! Opening the database: checks that leave foreign files untouched, the
 //! connection settings every connection needs, and the migrations.
 
+pub mod audit;
 mod migrations;
 
 use std::fs::OpenOptions;
@@ -39,6 +40,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     check_identity(&conn, path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
+    audit::install(&conn)?;
     Ok(conn)
 }
 
@@ -47,6 +49,7 @@ pub fn open_in_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(&mut conn)?;
+    audit::install(&conn)?;
     Ok(conn)
 }
 
