@@ -4,7 +4,7 @@ use tauri::State;
 use zaitaku_core::access::{self, StaffMember};
 use zaitaku_core::store::audit::{self, AuditEntry};
 
-use super::parse_arg;
+use super::{now, parse_arg};
 use crate::{AppState, UiError};
 
 #[derive(Serialize)]
@@ -58,8 +58,8 @@ pub fn set_own_pin(
     let current: String = parse_arg("current_pin", current_pin)?;
     let new_pin: String = parse_arg("new_pin", new_pin)?;
     let me = state.require_actor()?;
-    let now = chrono::Local::now().naive_local();
-    let member = state.with_conn(|conn| access::set_pin(conn, &me.id, &current, &new_pin, now))?;
+    let member =
+        state.with_conn(|conn| access::set_pin(conn, &me.id, &current, &new_pin, now()))?;
     state.set_actor(Some(member.clone()))?;
     Ok(member)
 }

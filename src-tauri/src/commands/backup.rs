@@ -6,12 +6,8 @@ use zaitaku_core::backup::{
     self, BackupContents, BackupFile, BackupKind, BackupSettings, BackupStatus,
 };
 
-use super::parse_arg;
+use super::{now, parse_arg};
 use crate::{AppState, UiError};
-
-fn now() -> chrono::NaiveDateTime {
-    chrono::Local::now().naive_local()
-}
 
 #[tauri::command(async)]
 pub fn backup_status(state: State<'_, AppState>) -> Result<BackupStatus, UiError> {

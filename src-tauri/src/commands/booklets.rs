@@ -1,17 +1,13 @@
 //! 私の意志表示帳: the stock ledger screen.
 
 use serde_json::Value;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use zaitaku_core::booklets::{
     self, Change, Channel, ChannelInput, Edition, EditionInput, Entry, EntryInput, Period, Screen,
 };
 
-use super::parse_arg;
+use super::{now, parse_arg};
 use crate::{AppState, UiError};
-
-fn now() -> chrono::NaiveDateTime {
-    chrono::Local::now().naive_local()
-}
 
 #[tauri::command(async)]
 pub fn booklet_screen(
@@ -91,14 +87,7 @@ pub fn export_booklets_csv<R: Runtime>(
     period: Option<Value>,
 ) -> Result<String, UiError> {
     let period: Period = parse_arg("period", period)?;
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| {
-            log::error!("no download folder: {e}");
-            UiError::new("io", "保存先のフォルダ（ダウンロード）が見つかりません。")
-        })?;
+    let dir = super::download_dir(&app)?;
     state
         .with_conn(|conn| booklets::export_to_folder(conn, period, &dir, now()))
         .map(|path| path.display().to_string())

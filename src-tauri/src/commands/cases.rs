@@ -2,19 +2,15 @@
 
 use serde::Deserialize;
 use serde_json::Value;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use zaitaku_core::cases::history::Change;
 use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
 use zaitaku_core::cases::{
     self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, FormOptions, PersonMatch,
 };
 
-use super::parse_arg;
+use super::{now, parse_arg};
 use crate::{AppState, UiError};
-
-fn now() -> chrono::NaiveDateTime {
-    chrono::Local::now().naive_local()
-}
 
 /// Like [`parse_arg`], and the value must be a JSON object (serde would
 /// also read a struct of defaults from an empty array).
@@ -165,14 +161,7 @@ pub fn export_cases_csv<R: Runtime>(
     filter: Option<Value>,
 ) -> Result<String, UiError> {
     let filter: CaseFilter = parse_object("filter", filter)?;
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| {
-            log::error!("no download folder: {e}");
-            UiError::new("io", "保存先のフォルダ（ダウンロード）が見つかりません。")
-        })?;
+    let dir = super::download_dir(&app)?;
     state
         .with_conn(|conn| cases::export_to_folder(conn, &filter, &dir, now()))
         .map(|path| path.display().to_string())

@@ -33,3 +33,23 @@ pub(crate) fn parse_arg<T: DeserializeOwned>(
         )
     })
 }
+
+/// The user's ダウンロード folder (their home folder when there is none),
+/// where the CSV exports of the screens are written.
+pub(crate) fn download_dir<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> Result<std::path::PathBuf, UiError> {
+    use tauri::Manager;
+    app.path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| {
+            log::error!("no download folder: {e}");
+            UiError::new("io", "保存先のフォルダ（ダウンロード）が見つかりません。")
+        })
+}
+
+/// The local clock, read at the edge and passed into the core.
+pub(crate) fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}

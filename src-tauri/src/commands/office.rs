@@ -2,7 +2,7 @@ use serde_json::Value;
 use tauri::State;
 use zaitaku_core::office::{self, Office, OfficeInput};
 
-use super::parse_arg;
+use super::{now, parse_arg};
 use crate::{AppState, UiError};
 
 #[tauri::command(async)]
@@ -13,5 +13,5 @@ pub fn get_office(state: State<'_, AppState>) -> Result<Office, UiError> {
 #[tauri::command(async)]
 pub fn save_office(state: State<'_, AppState>, office: Option<Value>) -> Result<Office, UiError> {
     let input: OfficeInput = parse_arg("office", office)?;
-    state.with_conn(|conn| office::save(conn, &input, chrono::Local::now().naive_local()))
+    state.with_conn(|conn| office::save(conn, &input, now()))
 }
