@@ -84,27 +84,8 @@ fn backup_then_restore_from_the_command_line() {
     {
         let mut conn = store::open(&db).unwrap();
         // Only the name changes; cities keep their ids (records use them).
-        let current = office::load(&conn).unwrap();
-        let input = office::OfficeInput {
-            name: "あとで変えた名前".into(),
-            cities: current
-                .cities
-                .iter()
-                .map(|c| office::CityInput {
-                    id: Some(c.id.clone()),
-                    name: c.name.clone(),
-                    areas: c
-                        .areas
-                        .iter()
-                        .map(|a| office::AreaInput {
-                            id: Some(a.id.clone()),
-                            name: a.name.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            ..Default::default()
-        };
+        let mut input = office::OfficeInput::from(&office::load(&conn).unwrap());
+        input.name = "あとで変えた名前".into();
         office::save(&mut conn, &input, chrono::Local::now().naive_local()).unwrap();
     }
     let ran = zaitaku_run(&["restore", "--db", arg(&db), "--from", arg(&backup)]);

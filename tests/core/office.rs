@@ -50,27 +50,6 @@ fn sample_input() -> OfficeInput {
     }
 }
 
-/// Turns what is stored back into the form, ids included, as the 設定 screen does.
-fn as_input(office: &Office) -> OfficeInput {
-    OfficeInput {
-        name: office.name.clone(),
-        postal_code: office.postal_code.clone(),
-        address: office.address.clone(),
-        phone: office.phone.clone(),
-        fax: office.fax.clone(),
-        contact_person: office.contact_person.clone(),
-        cities: office
-            .cities
-            .iter()
-            .map(|c| CityInput {
-                id: Some(c.id.clone()),
-                name: c.name.clone(),
-                areas: c.areas.iter().map(|a| area(Some(&a.id), &a.name)).collect(),
-            })
-            .collect(),
-    }
-}
-
 fn names(office: &Office) -> Vec<(String, Vec<String>)> {
     office
         .cities
@@ -144,7 +123,7 @@ fn saving_again_keeps_ids_deletes_removed_rows_and_adds_new_ones() {
     let tsurugashima = &first.cities[0];
     let sakado = &first.cities[1];
 
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     // Rename a city, swap the two cities, drop 北部圏域, add a new area.
     input.cities.swap(0, 1);
     input.cities[0].name = "坂戸市（西部）".into();
@@ -200,7 +179,7 @@ fn removing_a_city_deletes_its_areas() {
     let dir = temp_dir();
     let (_path, mut conn) = new_db(dir.path());
     let first = saved_sample(&mut conn);
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     input.cities.remove(0);
     let second = office::save(&mut conn, &input, at(10, 0)).unwrap();
     assert_eq!(
@@ -252,7 +231,7 @@ fn an_invalid_phone_number_is_refused_on_its_field() {
     let dir = temp_dir();
     let (_path, mut conn) = new_db(dir.path());
     let first = saved_sample(&mut conn);
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     input.name = "変更してはいけない名前".into();
     input.phone = "abc-123".into();
     let err = assert_refused(&mut conn, &input);
@@ -319,7 +298,7 @@ fn an_unknown_city_id_is_not_found_and_nothing_is_written() {
     let dir = temp_dir();
     let (_path, mut conn) = new_db(dir.path());
     let first = saved_sample(&mut conn);
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     input.name = "変更してはいけない名前".into();
     // A city deleted meanwhile (e.g. in another window): its id is unknown.
     input.cities.push(city(
@@ -336,7 +315,7 @@ fn an_unknown_area_id_is_not_found_and_nothing_is_written() {
     let dir = temp_dir();
     let (_path, mut conn) = new_db(dir.path());
     let first = saved_sample(&mut conn);
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     input.cities[0]
         .areas
         .push(area(Some(&text::new_id()), "消えた圏域"));
@@ -349,12 +328,12 @@ fn an_id_that_is_not_a_uuid_is_invalid() {
     let dir = temp_dir();
     let (_path, mut conn) = new_db(dir.path());
     let first = saved_sample(&mut conn);
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     input.cities[0].id = Some("1; DROP TABLE cities".into());
     let err = assert_refused(&mut conn, &input);
     assert_invalid(&err, "cities.0.id");
 
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     input.cities[1].areas[0].id = Some("not-a-uuid".into());
     let err = assert_refused(&mut conn, &input);
     assert_invalid(&err, "cities.1.areas.0.id");
@@ -365,7 +344,7 @@ fn an_area_cannot_move_to_another_city() {
     let dir = temp_dir();
     let (_path, mut conn) = new_db(dir.path());
     let first = saved_sample(&mut conn);
-    let mut input = as_input(&first);
+    let mut input = OfficeInput::from(&first);
     let moved = input.cities[0].areas.remove(0);
     input.cities[1].areas.push(moved);
     let err = assert_refused(&mut conn, &input);

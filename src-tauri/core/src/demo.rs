@@ -11,6 +11,39 @@ pub mod cases;
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
 use crate::{Error, Result};
 
+/// A small deterministic generator (Numerical Recipes LCG), so the demo
+/// office is the same on every machine; no rand crate needed.
+pub(crate) struct Lcg(pub(crate) u64);
+
+impl Lcg {
+    /// The high bits are the good ones.
+    pub(crate) fn next(&mut self) -> u32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as u32
+    }
+
+    /// 0..n
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        self.next() as usize % n.max(1)
+    }
+
+    /// low..=high
+    pub(crate) fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below((high - low + 1) as usize) as i64
+    }
+
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
 /// What `demo-data` created, for its one-line report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoSummary {

@@ -6,6 +6,7 @@
 use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, Weekday};
 use rusqlite::Connection;
 
+use super::Lcg;
 use crate::booklets::{self, EditionInput, EntryInput, Kind};
 use crate::office::Office;
 use crate::{Error, Result};
@@ -16,36 +17,6 @@ pub struct Ledger {
     pub editions: usize,
     pub receipts: usize,
     pub issues: usize,
-}
-
-struct Lcg(u64);
-
-impl Lcg {
-    /// Numerical Recipes constants; the high bits are the good ones.
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) as u32
-    }
-
-    /// 0..n
-    fn below(&mut self, n: u32) -> u32 {
-        self.next() % n.max(1)
-    }
-
-    fn between(&mut self, low: i64, high: i64) -> i64 {
-        low + i64::from(self.below((high - low + 1) as u32))
-    }
-
-    fn chance(&mut self, percent: u32) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
-        items[self.below(items.len() as u32) as usize]
-    }
 }
 
 const CLINICS: &[&str] = &[
@@ -133,7 +104,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
 
     let tx = conn.transaction()?;
     let at = |day: NaiveDate, rng: &mut Lcg| {
-        day.and_hms_opt(9 + rng.below(8), rng.below(60), 0)
+        day.and_hms_opt(9 + rng.below(8) as u32, rng.below(60) as u32, 0)
             .unwrap_or(now)
             .min(now)
     };

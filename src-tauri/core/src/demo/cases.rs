@@ -7,6 +7,7 @@
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::Connection;
 
+use super::Lcg;
 use crate::cases::lists::{self, ListKind};
 use crate::cases::{self, search, CaseInput, EntryInput, PersonInput};
 use crate::office::Office;
@@ -162,30 +163,6 @@ const ENTRY_NOTES: &[&str] = &[
     "訪問看護ステーションへ情報提供書を送付。",
     "本人・家族と面談。今後の療養について希望を確認した。",
 ];
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) as u32
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        self.next() as usize % n.max(1)
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// Fills empty lists with their defaults and adds the demo staff.
 pub fn seed_lists(conn: &mut Connection) -> Result<()> {
