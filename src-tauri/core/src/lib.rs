@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod fonts;
 pub mod office;
+pub mod organisations;
 pub mod store;
 pub mod text;
 pub mod wareki;

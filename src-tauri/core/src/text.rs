@@ -63,6 +63,30 @@ pub fn single_line(
 /// A Japanese phone or FAX number: digits with optional hyphens, brackets and
 /// spaces, 10 or 11 digits starting with 0. Returned in half-width form.
 /// An empty value is allowed unless `required`.
+/// Multi-line free text: trimmed, no control characters other than line
+/// breaks and tabs, at most `max` characters.
+pub fn multi_line(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
+    let value = value.replace("\r\n", "\n").replace('\r', "\n");
+    let trimmed = value.trim();
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::invalid(
+            field,
+            format!("{label}に使えない制御文字が含まれています。"),
+        ));
+    }
+    let count = trimmed.chars().count();
+    if count > max {
+        return Err(Error::invalid(
+            field,
+            format!("{label}は{max}文字以内で入力してください（いま{count}文字）。"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
 pub fn phone_number(field: &str, label: &str, value: &str, required: bool) -> Result<String> {
     let folded = fold_number_text(value.trim());
     let folded = folded.trim();

@@ -100,29 +100,7 @@ fn one_of(field: &str, label: &str, value: &str, allowed: &[&str]) -> Result<Str
     }
 }
 
-/// Multi-line free text: trimmed, no control characters other than line
-/// breaks and tabs, at most `max` characters.
-pub(crate) fn long_text(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
-    let value = value.replace("\r\n", "\n").replace('\r', "\n");
-    let trimmed = value.trim();
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(Error::invalid(
-            field,
-            format!("{label}に使えない制御文字が含まれています。"),
-        ));
-    }
-    let count = trimmed.chars().count();
-    if count > max {
-        return Err(Error::invalid(
-            field,
-            format!("{label}は{max}文字以内で入力してください（いま{count}文字）。"),
-        ));
-    }
-    Ok(trimmed.to_string())
-}
+pub(crate) use crate::text::multi_line as long_text;
 
 pub(crate) fn minutes(field: &str, value: &str) -> Result<Option<i64>> {
     let folded = text::fold_number_text(value.trim());

@@ -46,6 +46,23 @@ const AUDITED: &[(&str, &str, &[&str])] = &[
     ("booklet_channels", "id", &["name", "sort_order", "active"]),
     ("app_settings", "key", &["value"]),
     ("staff_pins", "staff_id", &[]),
+    (
+        "organisations",
+        "id",
+        &[
+            "kind",
+            "name",
+            "department",
+            "address",
+            "phone",
+            "fax",
+            "email",
+            "contact_person",
+            "city_id",
+            "notes",
+            "retired",
+        ],
+    ),
 ];
 
 /// The automatic backup stamp changes daily by itself; not a person's change.

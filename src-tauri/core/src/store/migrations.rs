@@ -296,6 +296,33 @@ const MIGRATIONS: &[&str] = &[
         new_values TEXT
     ) STRICT;
     "#,
+    // 7: 関係機関 — the organisations the office works with (hospitals'
+    //    医療相談室, 地域包括支援センター, care offices, clinics, professional
+    //    associations). Shared by the registries, lecture providers and, as
+    //    suggestions, a case's 所属/紹介先. `kind` is free text picked from
+    //    suggestions, so the office can add its own kinds.
+    r#"
+    CREATE TABLE organisations (
+        id             TEXT PRIMARY KEY CHECK (length(id) = 36),
+        kind           TEXT NOT NULL DEFAULT '',
+        name           TEXT NOT NULL CHECK (name <> ''),
+        department     TEXT NOT NULL DEFAULT '',
+        postal_code    TEXT NOT NULL DEFAULT '',
+        address        TEXT NOT NULL DEFAULT '',
+        phone          TEXT NOT NULL DEFAULT '',
+        fax            TEXT NOT NULL DEFAULT '',
+        email          TEXT NOT NULL DEFAULT '',
+        contact_person TEXT NOT NULL DEFAULT '',
+        city_id        TEXT REFERENCES cities(id),
+        notes          TEXT NOT NULL DEFAULT '',
+        retired        INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        UNIQUE (name, department)
+    ) STRICT;
+    CREATE INDEX organisations_by_kind ON organisations(kind, name);
+    CREATE INDEX organisations_by_city ON organisations(city_id);
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
