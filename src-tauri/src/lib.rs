@@ -73,6 +73,16 @@ pub fn app_builder<R: Runtime>(
         commands::cases::case_history,
         commands::cases::save_case_list,
         commands::cases::export_cases_csv,
+        commands::lectures::lecture_screen,
+        commands::lectures::lecture_session,
+        commands::lectures::save_lecture_session,
+        commands::lectures::save_lecture_tally,
+        commands::lectures::record_lecture_booklets,
+        commands::lectures::save_lecture_theme,
+        commands::lectures::save_lecture_venue,
+        commands::lectures::save_questionnaire,
+        commands::lectures::lecture_indicator,
+        commands::lectures::export_lectures_csv,
     ])
 }
 
