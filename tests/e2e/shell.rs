@@ -1,7 +1,6 @@
 use crate::harness::{temp_db, App};
 
 const SCREENS: &[(&str, &str)] = &[
-    ("lectures", "講座・チラシ"),
     ("registry", "名簿"),
     ("reports", "集計・報告"),
 ];

@@ -766,7 +766,7 @@ fn validate_session(
             ));
         }
     }
-    let date = wareki::parse_date("session_date", &input.session_date)?;
+    let date = validate::date("session_date", "開催日", &input.session_date)?;
     let start = validate::time_of_day("start_time", "開始時刻", &input.start_time)?;
     let end = validate::time_of_day("end_time", "終了時刻", &input.end_time)?;
     validate::check_times(&start, &end)?;

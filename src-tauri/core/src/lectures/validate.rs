@@ -9,9 +9,31 @@ use crate::{text, Error, Result};
 /// The largest count any field accepts (a 公民館 hall, not a stadium).
 pub const MAX_COUNT: i64 = 100_000;
 
+/// Refuses a value far longer than any date, time or count, before a
+/// message would quote it back.
+fn short(field: &str, label: &str, value: &str) -> Result<()> {
+    if value.chars().count() > 30 {
+        return Err(Error::invalid(field, format!("{label}が長すぎます。")));
+    }
+    Ok(())
+}
+
+/// A date typed as 令和7年6月14日, R7.6.14 or 2025-06-14.
+pub fn date(field: &str, label: &str, value: &str) -> Result<chrono::NaiveDate> {
+    short(field, label, value)?;
+    if value.trim().is_empty() {
+        return Err(Error::invalid(
+            field,
+            format!("{label}を入力してください。"),
+        ));
+    }
+    crate::wareki::parse_date(field, value)
+}
+
 /// A count typed in a form: full-width digits and 人/枚 are accepted, empty
 /// is `None`, a negative or non-numeric value is refused.
 pub fn count(field: &str, label: &str, value: &str) -> Result<Option<i64>> {
+    short(field, label, value)?;
     let folded = text::fold_number_text(value);
     let trimmed = folded
         .trim()
@@ -44,6 +66,7 @@ pub fn count(field: &str, label: &str, value: &str) -> Result<Option<i64>> {
 
 /// A time of day typed as 9:30, ９：３０, 09:30 or 9時30分; returned as HH:MM.
 pub fn time_of_day(field: &str, label: &str, value: &str) -> Result<String> {
+    short(field, label, value)?;
     let folded = text::fold_ascii_width(value)
         .trim()
         .replace('時', ":")
