@@ -110,7 +110,7 @@ export async function render(container) {
         h('button', { type: 'button', class: 'primary', id: 'new-session', onclick: () => openSessionForm(null) }, '新しい開催'))),
     tabList,
     ui.editor,
-    Object.values(panels),
+    ...Object.values(panels),
   );
   showTab('upcoming');
 }
