@@ -206,3 +206,71 @@ async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
         "千代田地区老人クラブ連合会/14:00/20"
     );
 }
+
+#[tokio::test]
+async fn demo_calendar_indicator_and_a_new_questionnaire_version() {
+    let (_dir, db) = temp_db();
+    {
+        let mut conn = store::open(&db).unwrap();
+        zaitaku_core::demo::fill_with_cases(&mut conn, chrono::Local::now().naive_local(), 0)
+            .unwrap();
+    }
+    let app = App::launch(&db).await;
+    app.click("a[data-view='lectures']").await;
+    app.wait_for_text("#view h1", "講座・チラシ").await;
+    // 予定: months as headings, each session with its weekday in kanji.
+    app.wait_for("#panel-upcoming .calendar-month h2").await;
+    let heading = app
+        .wait_for_text("#panel-upcoming .calendar-month h2", "月")
+        .await;
+    assert!(heading.starts_with("令和"), "{heading}");
+    let weekday = app.wait_for_text("#panel-upcoming .weekday", "（").await;
+    assert!(
+        ["（月）", "（火）", "（水）", "（木）", "（金）", "（土）"].contains(&weekday.as_str()),
+        "{weekday}"
+    );
+    snap(&app, "lectures-demo-upcoming").await;
+
+    app.click("#tab-past").await;
+    app.wait_for_text("#past-totals", "延べ参加者").await;
+    snap(&app, "lectures-demo-past").await;
+
+    // 指標: six half-years, the demo's awareness is counted in the recent ones.
+    app.click("#tab-indicator").await;
+    app.wait_for("#awareness-chart svg").await;
+    let bars = app
+        .eval("return document.querySelectorAll('#awareness-chart g.chart-bar').length")
+        .await;
+    assert_eq!(bars, 6);
+    let with_share = app
+        .eval("return [...document.querySelectorAll('#awareness-chart g.chart-bar')].filter(g => g.dataset.share !== '').length")
+        .await;
+    assert!(with_share.as_i64().unwrap() >= 3, "{with_share}");
+    snap(&app, "lectures-demo-indicator").await;
+    app.eval("document.getElementById('share-chart').scrollIntoView(); return null;")
+        .await;
+    snap(&app, "lectures-demo-shares").await;
+
+    // アンケート様式: it has answers, so an edit becomes 第2版.
+    app.click("#tab-questionnaire").await;
+    app.wait_for_text("#version-notice", "第2版として保存")
+        .await;
+    app.fill(
+        "#questionnaire-form [data-field='question_1']",
+        "講座の満足度",
+    )
+    .await;
+    app.click("#save-questionnaire").await;
+    assert!(app.dialog_text().await.contains("第2版"));
+    app.client.accept_alert().await.unwrap();
+    app.wait_for_text("#message-text", "第2版）を保存しました")
+        .await;
+    snap(&app, "lectures-demo-questionnaire").await;
+    app.quit().await;
+
+    let conn = store::open(&db).unwrap();
+    assert_eq!(
+        query_string(&conn, "SELECT group_concat(version || ':' || (superseded_at IS NULL), ',') FROM (SELECT * FROM questionnaires ORDER BY version)"),
+        "1:0,2:1"
+    );
+}

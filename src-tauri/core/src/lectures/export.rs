@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
-use super::{session, PastFilter};
+use super::{session_cached, PastFilter};
 use crate::csv::{self, Cell};
 use crate::Result;
 
@@ -53,9 +53,10 @@ pub fn export_csv(
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
     };
+    let mut versions = std::collections::HashMap::new();
     let sessions = ids
         .iter()
-        .map(|id| session(conn, id))
+        .map(|id| session_cached(conn, id, &mut versions))
         .collect::<Result<Vec<_>>>()?;
     // Answer columns: (question text, choice label) in first-seen order.
     let mut columns: Vec<(String, String)> = Vec::new();

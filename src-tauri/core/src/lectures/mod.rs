@@ -119,6 +119,11 @@ pub struct ThemeInput {
 }
 
 pub fn themes(conn: &Connection) -> Result<Vec<Theme>> {
+    themes_where(conn, None)
+}
+
+/// One theme, or all of them by number.
+fn themes_where(conn: &Connection, id: Option<&str>) -> Result<Vec<Theme>> {
     let rows = conn
         .prepare(
             "SELECT t.id, t.number, t.title, t.organisation_id, coalesce(o.name, ''), t.summary,
@@ -126,9 +131,10 @@ pub fn themes(conn: &Connection) -> Result<Vec<Theme>> {
                     (SELECT count(*) FROM lecture_sessions s
                       WHERE s.theme_id = t.id AND s.status = '実施済')
                FROM lecture_themes t LEFT JOIN organisations o ON o.id = t.organisation_id
+              WHERE ?1 IS NULL OR t.id = ?1
               ORDER BY t.number",
         )?
-        .query_map([], |r| {
+        .query_map([id], |r| {
             Ok(Theme {
                 id: r.get(0)?,
                 number: r.get(1)?,
@@ -222,12 +228,9 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
             id
         }
     };
-    themes(conn)?
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or(Error::NotFound {
-            what: "講座テーマ"
-        })
+    themes_where(conn, Some(&id))?.pop().ok_or(Error::NotFound {
+        what: "講座テーマ"
+    })
 }
 
 // ------------------------------------------------------------------ venues
@@ -257,13 +260,18 @@ pub struct VenueInput {
 }
 
 pub fn venues(conn: &Connection) -> Result<Vec<Venue>> {
+    venues_where(conn, None)
+}
+
+fn venues_where(conn: &Connection, id: Option<&str>) -> Result<Vec<Venue>> {
     let rows = conn
         .prepare(
             "SELECT v.id, v.name, v.address, v.city_id, coalesce(c.name, ''), v.retired
                FROM lecture_venues v LEFT JOIN cities c ON c.id = v.city_id
+              WHERE ?1 IS NULL OR v.id = ?1
               ORDER BY v.retired, c.sort_order, v.name",
         )?
-        .query_map([], |r| {
+        .query_map([id], |r| {
             Ok(Venue {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -319,9 +327,8 @@ pub fn save_venue(conn: &Connection, input: &VenueInput, now: NaiveDateTime) -> 
             id
         }
     };
-    venues(conn)?
-        .into_iter()
-        .find(|v| v.id == id)
+    venues_where(conn, Some(&id))?
+        .pop()
         .ok_or(Error::NotFound { what: "会場" })
 }
 
@@ -561,6 +568,16 @@ pub(crate) fn check_kind_filter(kind: &str) -> Result<Option<String>> {
 /// One session with its theme, organisation, venue address, tallies and
 /// comments: everything a flyer or the tally form needs in one call.
 pub fn session(conn: &Connection, id: &str) -> Result<Session> {
+    session_cached(conn, id, &mut HashMap::new())
+}
+
+/// [`session`] reusing questionnaire versions already read (the export
+/// reads hundreds of sessions on the same one or two versions).
+pub(crate) fn session_cached(
+    conn: &Connection,
+    id: &str,
+    versions: &mut HashMap<String, Questionnaire>,
+) -> Result<Session> {
     let id = text::uuid("id", id)?;
     let base = conn
         .query_row(
@@ -611,11 +628,11 @@ pub fn session(conn: &Connection, id: &str) -> Result<Session> {
         (city_id, city_name, status, notes, questionnaire_id, forms_returned, updated_at),
     ) = base;
     let theme = match theme_id {
-        Some(t) => themes(conn)?.into_iter().find(|x| x.id == t),
+        Some(t) => themes_where(conn, Some(&t))?.pop(),
         None => None,
     };
     let venue = match venue_id {
-        Some(v) => venues(conn)?.into_iter().find(|x| x.id == v),
+        Some(v) => venues_where(conn, Some(&v))?.pop(),
         None => None,
     };
     let date = NaiveDate::parse_from_str(&session_date, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
@@ -624,6 +641,7 @@ pub fn session(conn: &Connection, id: &str) -> Result<Session> {
         &id,
         questionnaire_id.as_deref(),
         forms_returned.unwrap_or(0),
+        versions,
     )?;
     let comments = conn
         .prepare("SELECT text FROM lecture_comments WHERE session_id = ?1 ORDER BY position")?
@@ -674,9 +692,17 @@ fn tallies_of(
     session_id: &str,
     questionnaire_id: Option<&str>,
     returned: i64,
+    versions: &mut HashMap<String, Questionnaire>,
 ) -> Result<(Option<Questionnaire>, Vec<QuestionTally>)> {
     let q = match questionnaire_id {
-        Some(id) => Some(questionnaire::get(conn, id)?),
+        Some(id) => match versions.get(id) {
+            Some(q) => Some(q.clone()),
+            None => {
+                let q = questionnaire::get(conn, id)?;
+                versions.insert(id.to_string(), q.clone());
+                Some(q)
+            }
+        },
         None => questionnaire::current(conn)?,
     };
     let Some(q) = q else {
