@@ -634,7 +634,7 @@ function renderQuestionnaire(panel) {
   const list = h('ol', { class: 'question-editor' });
   const addQuestion = (question) => {
     const text = input('question_text', { size: 40, value: question?.text ?? '', 'aria-label': '質問' });
-    const choices = textarea('choices', { rows: 4, 'aria-label': '選択肢（1行に1つ、上から順に）' });
+    const choices = textarea('choices', { rows: 4 });
     choices.value = (question?.choices ?? []).map((c) => c.label ?? c).join('\n');
     const awareness = h('input', { type: 'radio', name: 'awareness', 'aria-label': '浸透度の質問' });
     awareness.checked = Boolean(question?.awareness);
@@ -642,7 +642,7 @@ function renderQuestionnaire(panel) {
       h('div', { class: 'question-row' }, text,
         h('label', { class: 'inline' }, awareness, '浸透度の質問'),
         h('button', { type: 'button', class: 'danger-link', onclick: () => item.remove() }, '削除')),
-      h('label', { class: 'hint' }, '選択肢（1行に1つ、上から順に）'), choices);
+      h('label', { class: 'hint choices-label', for: choices.id }, '選択肢（1行に1つ、上から順に）'), choices);
     item.read = () => ({ text: text.value, awareness: awareness.checked, choices: choices.value.split('\n') });
     item.dataset.index = String(list.children.length);
     text.dataset.field = `question_${list.children.length}`;

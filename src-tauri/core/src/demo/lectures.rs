@@ -186,7 +186,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
     let mut month = start;
     // Two or three sessions a month over two years, then three upcoming.
     while month <= today.checked_add_months(Months::new(2)).unwrap_or(today) {
-        let count = if month > today { 1 } else { 2 + rng.below(2) };
+        let count = if month > today { 2 } else { 2 + rng.below(2) };
         for _ in 0..count {
             let day = saturday_or_weekday(&mut rng, month);
             if day > today.checked_add_days(Days::new(62)).unwrap_or(today) {
@@ -272,6 +272,10 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
 
 fn saturday_or_weekday(rng: &mut Lcg, month: NaiveDate) -> NaiveDate {
     let mut day = month + Days::new(rng.below(27) as u64);
+    // No lectures over the New Year holidays (1–3 January).
+    if day.month() == 1 && day.day() <= 3 {
+        day = day + Days::new(7);
+    }
     // Citizens' lectures are often on Saturdays; avoid Sundays.
     if day.weekday() == Weekday::Sun {
         day = day.pred_opt().unwrap_or(day);
