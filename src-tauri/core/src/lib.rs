@@ -21,6 +21,7 @@ pub mod error;
 pub mod fonts;
 pub mod office;
 pub mod organisations;
+pub mod print;
 pub mod store;
 pub mod text;
 pub mod wareki;
