@@ -13,6 +13,7 @@
 
 pub mod access;
 pub mod backup;
+pub mod booklet_template;
 pub mod booklets;
 pub mod cases;
 pub mod csv;

@@ -44,6 +44,16 @@ const AUDITED: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("booklet_channels", "id", &["name", "sort_order", "active"]),
+    (
+        "booklet_template",
+        "'booklet_template'",
+        &["title", "subtitle", "edition", "cover_note"],
+    ),
+    (
+        "booklet_template_sections",
+        "position",
+        &["title", "body", "blank_lines"],
+    ),
     ("app_settings", "key", &["value"]),
     ("staff_pins", "staff_id", &[]),
     (
