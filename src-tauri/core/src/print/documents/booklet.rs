@@ -287,6 +287,30 @@ mod look {
         crate::print::pdf::save(&p, std::path::Path::new("/tmp/pv/booklet.pdf")).unwrap();
         let p = super::build(&t, &o, true).unwrap();
         crate::print::pdf::save(&p, std::path::Path::new("/tmp/pv/imposed.pdf")).unwrap();
+        for t in [
+            super::super::flyer::Template::Lecture,
+            super::super::flyer::Template::Tour,
+        ] {
+            let mut d = super::super::flyer::demo(t, o.clone());
+            d.office.postal_code = "123-4567".into();
+            d.office.address = "みなと市本町1丁目2番3号 医師会館1階".into();
+            d.office.fax = "0123-45-6790".into();
+            if t == super::super::flyer::Template::Tour {
+                d.image = Some(std::sync::Arc::new(
+                    crate::print::Image::from_bytes(
+                        "image",
+                        std::fs::read("/tmp/pv/photo.png").unwrap(),
+                    )
+                    .unwrap(),
+                ));
+            }
+            let p = super::super::flyer::build(&d).unwrap();
+            crate::print::pdf::save(
+                &p,
+                std::path::Path::new(&format!("/tmp/pv/flyer-{t:?}.pdf")),
+            )
+            .unwrap();
+        }
         std::fs::write(
             "/tmp/pv/cover.svg",
             crate::print::svg::page(&super::build(&t, &o, false).unwrap().pages[0]),
