@@ -37,6 +37,11 @@ const COMMANDS: &[&str] = &[
     "case_history",
     "save_case_list",
     "export_cases_csv",
+    "print_preview",
+    "save_pdf",
+    "open_pdf",
+    "get_booklet_template",
+    "save_booklet_template",
 ];
 
 fn main() {

@@ -421,6 +421,8 @@ fn check_refuses_a_file_it_may_not_read() {
 
 // backup and restore: success, and each failure leaving the data untouched.
 mod backup;
+// booklet, flyer and list PDFs checked with qpdf and poppler.
+mod print;
 
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod booklets;
 pub mod cases;
 pub mod office;
+pub mod print;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -8,6 +8,7 @@
 
 pub mod documents;
 pub mod font;
+pub mod job;
 pub mod layout;
 pub mod linebreak;
 pub mod pdf;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use job::{render, PrintJob};
 pub use layout::{Align, Block, Column, Document, PageSize};
 
 /// An sRGB colour.

@@ -2,6 +2,7 @@
 //! and the case summary, all built on [`super::layout`].
 
 pub mod booklet;
+pub mod case_summary;
 pub mod flyer;
 pub mod impose;
 
