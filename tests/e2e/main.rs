@@ -20,3 +20,5 @@ mod xss;
 mod access;
 // 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
 mod cases;
+// 印刷: booklet preview, a missing character marked, PDF saved.
+mod print;
