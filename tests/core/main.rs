@@ -24,5 +24,8 @@ mod booklets;
 // 相談記録: intake, validation, search, history, duplicates, lists, stale saves.
 mod cases;
 
+// 印刷: booklet text saved and printed, every print job, missing characters.
+mod print;
+
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;

@@ -17,6 +17,10 @@ pub const MM_PER_PT: f32 = 25.4 / 72.0;
 pub struct Font {
     parsed: ParsedFont,
     units_per_em: f32,
+    /// Advance in ems of every BMP character, negative when the font lacks
+    /// it: layout measures the same characters thousands of times while
+    /// shrinking text to fit, and a table lookup beats the cmap search.
+    bmp: Vec<f32>,
 }
 
 /// Parsing the 6 MB font takes most of a flyer's generation time, so it is
@@ -28,9 +32,18 @@ pub fn font() -> &'static Font {
         let parsed = ParsedFont::from_bytes(JAPANESE_FONT, 0, &mut warnings)
             .expect("the bundled font is a valid TrueType file");
         let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
+        let bmp = (0..=0xFFFFu32)
+            .map(
+                |cp| match parsed.lookup_glyph_index(cp).filter(|&g| g != 0) {
+                    Some(gid) => f32::from(parsed.get_horizontal_advance(gid)) / units_per_em,
+                    None => -1.0,
+                },
+            )
+            .collect();
         Font {
             parsed,
             units_per_em,
+            bmp,
         }
     })
 }
@@ -43,7 +56,16 @@ impl Font {
     /// Whether the font can draw `c`. Control characters and spaces that the
     /// layout never draws count as present.
     pub fn has_glyph(&self, c: char) -> bool {
-        c.is_control() || self.glyph(c).is_some()
+        c.is_control() || self.known_advance(c).is_some()
+    }
+
+    fn known_advance(&self, c: char) -> Option<f32> {
+        match self.bmp.get(c as usize) {
+            Some(&em) => (em >= 0.0).then_some(em),
+            None => self
+                .glyph(c)
+                .map(|gid| f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em),
+        }
     }
 
     fn glyph(&self, c: char) -> Option<u16> {
@@ -55,8 +77,8 @@ impl Font {
     /// Advance of `c` in ems; a missing glyph is measured as one em, the
     /// width of the marked box the preview draws for it.
     pub fn advance_em(&self, c: char) -> f32 {
-        match self.glyph(c) {
-            Some(gid) => f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em,
+        match self.known_advance(c) {
+            Some(em) => em,
             None if c.is_control() => 0.0,
             None => 1.0,
         }

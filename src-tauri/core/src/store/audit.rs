@@ -192,6 +192,8 @@ fn table_label(table: &str) -> &'static str {
         "case_list_items" => "相談記録の一覧項目",
         "booklet_editions" => "意志表示帳の版",
         "booklet_channels" => "配布経路",
+        "booklet_template" => "意志表示帳の文面（表紙）",
+        "booklet_template_sections" => "意志表示帳の文面（項目）",
         "app_settings" => "設定",
         "staff_pins" => "暗証番号",
         "restore" => "復元",

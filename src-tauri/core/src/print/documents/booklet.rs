@@ -164,19 +164,22 @@ fn cover(template: &Template, office: &Office) -> Result<Page> {
         ));
         note.draw(ops, note_area, Align::Left, Rgb::BLACK);
     }
-    // The issuing office at the foot of the cover.
-    let mut issuer = format!("発行　{}", office.name);
-    if !office.phone.is_empty() {
-        issuer.push_str(&format!("\nTEL {}", office.phone));
+    // The issuing office at the foot of the cover (once 設定 names it).
+    if !office.name.is_empty() {
+        let mut issuer = format!("発行　{}", office.name);
+        if !office.phone.is_empty() {
+            issuer.push_str(&format!("\nTEL {}", office.phone));
+        }
+        let issuer_area = Area::new(MARGIN, h - MARGIN - 16.0, inner, 16.0);
+        let lines = fit("office", "事業所名", &issuer, issuer_area, 9.5, 7.0)?;
+        let top = h - MARGIN - lines.height();
+        lines.draw(
+            ops,
+            Area::new(MARGIN, top, inner, lines.height()),
+            Align::Center,
+            Rgb::BLACK,
+        );
     }
-    let issuer_area = Area::new(MARGIN, h - MARGIN - 16.0, inner, 16.0);
-    let lines = fit("office", "事業所名", &issuer, issuer_area, 9.5, 7.0)?;
-    lines.draw(
-        ops,
-        Area::new(MARGIN, h - MARGIN - lines.height(), inner, lines.height()),
-        Align::Center,
-        Rgb::BLACK,
-    );
     Ok(page)
 }
 

@@ -240,7 +240,6 @@ fn body(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette, top: f32, bottom: f32)
     let terms_h = 22.0;
     let terms_top = bottom - terms_h;
     let mut text_w = inner;
-    let has_visual = data.image.is_some();
     if let Some(image) = &data.image {
         let box_w = 62.0;
         let max_h = (terms_top - y - 4.0).max(10.0);
@@ -266,7 +265,6 @@ fn body(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette, top: f32, bottom: f32)
         )?;
         desc.draw(ops, desc_area, Align::Left, Rgb::BLACK);
     }
-    let _ = has_visual;
 
     let half = (inner - 5.0) / 2.0;
     terms_box(
