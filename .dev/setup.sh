@@ -15,8 +15,9 @@ as_root() {
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev build-essential pkg-config curl ca-certificates)
 # Test: a virtual display and the WebKit WebDriver that tauri-driver talks to.
 # No Japanese system font on purpose: the app must show its bundled one.
+# poppler-utils and qpdf check every PDF the app writes (tests/cli/print.rs).
 if [[ $want_test -eq 1 ]]; then
-  packages+=(xvfb xauth webkit2gtk-driver)
+  packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf)
 fi
 
 missing=()

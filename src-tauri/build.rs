@@ -47,6 +47,11 @@ const COMMANDS: &[&str] = &[
     "save_questionnaire",
     "lecture_indicator",
     "export_lectures_csv",
+    "print_preview",
+    "save_pdf",
+    "open_pdf",
+    "get_booklet_template",
+    "save_booklet_template",
 ];
 
 fn main() {

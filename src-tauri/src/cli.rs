@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use zaitaku_core::backup::{self, BackupKind};
+use zaitaku_core::print::{self, documents::flyer, PrintJob};
 use zaitaku_core::{demo, store};
 
 #[derive(Parser, Debug)]
@@ -39,6 +40,33 @@ enum Command {
         #[command(subcommand)]
         what: Export,
     },
+    /// 私の意志表示帳を PDF にする（A5。--imposed で A4 横に2ページずつ、中綴じ用に面付け）
+    Booklet {
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// 中綴じ冊子用に面付けする（A4 横・両面印刷・短辺とじ）
+        #[arg(long)]
+        imposed: bool,
+    },
+    /// 講座チラシの見本を PDF にする（連絡先は設定の事業所）
+    Flyer {
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// 見本のひな形: lecture（出前講座・市民公開講座）または tour（施設見学ツアー）
+        #[arg(long, value_enum, value_name = "TEMPLATE")]
+        sample: SampleFlyer,
+    },
+    /// 一覧表を PDF にする（見出し行は各ページにくり返す）
+    List {
+        /// organisations（関係機関一覧）
+        #[arg(value_enum)]
+        what: ListKind,
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// バックアップを作成する（整合性を検査してから保存し、古い世代を整理する）
     Backup {
         /// 保存先のフォルダ
@@ -51,6 +79,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum SampleFlyer {
+    Lecture,
+    Tour,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum ListKind {
+    Organisations,
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,6 +149,29 @@ pub fn main() -> i32 {
             }
         },
     }
+}
+
+/// Lays out a print job and saves it as PDF, warning on stderr about
+/// characters the font lacks (they would print as empty boxes).
+fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
+    let conn = store::open(db).map_err(|e| e.to_string())?;
+    let today = chrono::Local::now().date_naive();
+    let printed = print::render(&conn, job, today).map_err(|e| e.to_string())?;
+    let missing = printed.missing_chars();
+    if !missing.is_empty() {
+        let chars: String = missing.iter().map(|c| format!("「{c}」")).collect();
+        eprintln!("注意: 次の文字はフォントにないため印刷されません: {chars}");
+    }
+    let bytes = print::pdf::write(&printed);
+    std::fs::write(out, &bytes)
+        .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
+    println!(
+        "PDF を保存しました: {}（{} ページ、{} KB）",
+        out.display(),
+        printed.pages.len(),
+        bytes.len().div_ceil(1024)
+    );
+    Ok(())
 }
 
 fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
@@ -201,6 +263,22 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             std::fs::write(&out, bytes)
                 .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
             println!("講座の開催を書き出しました: {}（{rows} 件）", out.display());
+        }
+        Command::Booklet { out, imposed } => {
+            print_to(db, &PrintJob::Booklet { imposed }, &out)?;
+        }
+        Command::Flyer { out, sample } => {
+            let template = match sample {
+                SampleFlyer::Lecture => flyer::Template::Lecture,
+                SampleFlyer::Tour => flyer::Template::Tour,
+            };
+            print_to(db, &PrintJob::SampleFlyer { template }, &out)?;
+        }
+        Command::List { what, out } => {
+            let job = match what {
+                ListKind::Organisations => PrintJob::Organisations,
+            };
+            print_to(db, &job, &out)?;
         }
         Command::Check => {
             let conn = store::open(db).map_err(fail)?;

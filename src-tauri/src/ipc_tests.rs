@@ -24,6 +24,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "lock_screen",
     "case_form_options",
     "recent_audit_log",
+    "get_booklet_template",
 ];
 /// Commands whose whole point is a side effect outside the rows (a backup
 /// file); covered by their own tests.
@@ -57,6 +58,10 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("save_backup_settings", json!({ "settings": junk })));
         calls.push(("inspect_backup", json!({ "path": junk })));
         calls.push(("restore_backup", json!({ "path": junk })));
+        calls.push(("print_preview", json!({ "job": junk })));
+        calls.push(("save_pdf", json!({ "job": junk })));
+        calls.push(("open_pdf", json!({ "path": junk })));
+        calls.push(("save_booklet_template", json!({ "template": junk })));
     }
     for office in [
         json!({}),

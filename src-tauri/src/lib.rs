@@ -24,7 +24,9 @@ pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
     db_override: Option<PathBuf>,
 ) -> tauri::Builder<R> {
-    let builder = builder.register_uri_scheme_protocol(font::SCHEME, font::serve);
+    let builder = builder
+        .register_uri_scheme_protocol(font::SCHEME, font::serve)
+        .manage(commands::print::SavedPdfs::default());
     // With a given path the store opens at once (so tests on the mock
     // runtime, whose setup hook only runs with the event loop, have it);
     // the default path needs the app's data folder, known in setup.
@@ -83,6 +85,11 @@ pub fn app_builder<R: Runtime>(
         commands::lectures::save_questionnaire,
         commands::lectures::lecture_indicator,
         commands::lectures::export_lectures_csv,
+        commands::print::print_preview,
+        commands::print::save_pdf,
+        commands::print::open_pdf,
+        commands::print::get_booklet_template,
+        commands::print::save_booklet_template,
     ])
 }
 
@@ -99,8 +106,14 @@ pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
             Target::new(TargetKind::Stderr),
         ])
         .build();
-    let result = app_builder(tauri::Builder::default().plugin(log), db_override)
-        .run(tauri::generate_context!());
+    let result = app_builder(
+        tauri::Builder::default()
+            .plugin(log)
+            .plugin(tauri_plugin_dialog::init())
+            .plugin(tauri_plugin_opener::init()),
+        db_override,
+    )
+    .run(tauri::generate_context!());
     match result {
         Ok(()) => 0,
         Err(e) => {

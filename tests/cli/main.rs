@@ -421,6 +421,8 @@ fn check_refuses_a_file_it_may_not_read() {
 
 // backup and restore: success, and each failure leaving the data untouched.
 mod backup;
+// booklet, flyer and list PDFs checked with qpdf and poppler.
+mod print;
 
 // export lectures (issue 7, 出前講座・市民公開講座).
 mod lectures;

@@ -26,6 +26,8 @@ mod cases;
 
 // 出前講座・市民公開講座: sessions, tallies, template versions, indicator, booklet link, CSV.
 mod lectures;
+// 印刷: booklet text saved and printed, every print job, missing characters.
+mod print;
 
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;

@@ -22,3 +22,5 @@ mod access;
 mod cases;
 // 講座: a session from a theme, tallies from a paper form, the 浸透度 chart.
 mod lectures;
+// 印刷: booklet preview, a missing character marked, PDF saved.
+mod print;

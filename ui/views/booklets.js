@@ -8,6 +8,7 @@ import { h, clear, uniqueId } from '../lib/dom.js';
 import { stackedBars, PALETTE } from '../lib/chart.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { renderBookletPrint } from './booklet-print.js';
 
 const PERIOD_KEY = 'zaitaku-booklet-period';
 
@@ -217,6 +218,7 @@ export async function render(container) {
         h('div', {}, h('h3', {}, '配布経路'), ui.channels))),
   );
   update();
+  await renderBookletPrint(container);
   // A counter hand-out: the screen opens with 冊数 (1) selected, so Enter
   // records it. After main.js has put focus on the content area.
   setTimeout(() => {

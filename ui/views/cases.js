@@ -7,6 +7,7 @@ import { h, clear, uniqueId } from '../lib/dom.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { currentActor } from '../lib/lock.js';
+import { showPrintPreview } from '../lib/print-preview.js';
 
 const SEARCH_DELAY_MS = 200;
 
@@ -562,6 +563,8 @@ async function showCase(id, { focus = true } = {}) {
     h('button', { type: 'button', class: 'primary', id: 'edit-case', onclick: () => showForm(d) }, '編集'),
     d.status !== '終結' ? h('button', { type: 'button', class: 'secondary', id: 'close-case', onclick: () => setStatus(d, '終結') }, '終結にする') : null,
     h('button', { type: 'button', class: 'secondary', id: 'show-history', onclick: () => showHistory(d) }, '変更履歴'),
+    h('button', { type: 'button', class: 'secondary', id: 'print-case', onclick: () =>
+      showPrintPreview({ kind: 'caseSummary', caseId: d.id }, { title: `相談記録 No.${d.case_no}` }).catch(showError) }, '印刷'),
     h('button', { type: 'button', class: 'danger', id: 'delete-case', onclick: () => deleteCase(d) }, '削除'));
   const facts = h('div', { class: 'case-columns' },
     h('section', { class: 'card' }, h('h3', {}, '受付・相談者'), dl([

@@ -13,6 +13,7 @@
 
 pub mod access;
 pub mod backup;
+pub mod booklet_template;
 pub mod booklets;
 pub mod cases;
 pub mod csv;
@@ -22,6 +23,7 @@ pub mod fonts;
 pub mod lectures;
 pub mod office;
 pub mod organisations;
+pub mod print;
 pub mod store;
 pub mod text;
 pub mod wareki;

@@ -8,6 +8,7 @@ pub mod booklets;
 pub mod cases;
 pub mod lectures;
 pub mod office;
+pub mod print;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

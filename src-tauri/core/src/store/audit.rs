@@ -44,6 +44,16 @@ const AUDITED: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("booklet_channels", "id", &["name", "sort_order", "active"]),
+    (
+        "booklet_template",
+        "'booklet_template'",
+        &["title", "subtitle", "edition", "cover_note"],
+    ),
+    (
+        "booklet_template_sections",
+        "position",
+        &["title", "body", "blank_lines"],
+    ),
     ("app_settings", "key", &["value"]),
     ("staff_pins", "staff_id", &[]),
     (
@@ -205,6 +215,8 @@ fn table_label(table: &str) -> &'static str {
         "case_list_items" => "相談記録の一覧項目",
         "booklet_editions" => "意志表示帳の版",
         "booklet_channels" => "配布経路",
+        "booklet_template" => "意志表示帳の文面（表紙）",
+        "booklet_template_sections" => "意志表示帳の文面（項目）",
         "app_settings" => "設定",
         "staff_pins" => "暗証番号",
         "lecture_themes" => "講座テーマ",

@@ -428,6 +428,26 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE booklet_entries ADD COLUMN lecture_session_id TEXT REFERENCES lecture_sessions(id);
     CREATE INDEX booklet_entries_by_lecture_session ON booklet_entries(lecture_session_id);
     "#,
+    // 9: 私の意志表示帳 as printed: the cover (one row) and the sections the
+    //    office edits, in order. Until the office saves its own text the
+    //    built-in template is used (booklet_template::load), so both start
+    //    empty.
+    r#"
+    CREATE TABLE booklet_template (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        title      TEXT NOT NULL,
+        subtitle   TEXT NOT NULL,
+        edition    TEXT NOT NULL,
+        cover_note TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE booklet_template_sections (
+        position    INTEGER PRIMARY KEY CHECK (position >= 0),
+        title       TEXT NOT NULL CHECK (title <> ''),
+        body        TEXT NOT NULL,
+        blank_lines INTEGER NOT NULL CHECK (blank_lines BETWEEN 0 AND 40)
+    ) STRICT;
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,82 @@
+//! What the app or the command line asks to print, as one serde enum so
+//! the preview and the saved PDF come from the same job.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::documents::{booklet, case_summary, flyer, table_list};
+use super::layout::Column;
+use super::Printed;
+use crate::{booklet_template, cases, office, organisations, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum PrintJob {
+    /// 私の意志表示帳: A5 pages, or imposed on A4 for saddle stitching.
+    Booklet {
+        #[serde(default)]
+        imposed: bool,
+    },
+    /// One case on one page.
+    CaseSummary { case_id: String },
+    /// 関係機関一覧 (the shared organisations table).
+    Organisations,
+    /// A sample flyer with the office's contact box, until flyers are made
+    /// from lecture sessions.
+    SampleFlyer { template: flyer::Template },
+}
+
+/// Lays out a job; `today` is the output date printed in footers.
+pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Printed> {
+    match job {
+        PrintJob::Booklet { imposed } => {
+            let template = booklet_template::load(conn)?;
+            booklet::build(&template, &office::load(conn)?, *imposed)
+        }
+        PrintJob::CaseSummary { case_id } => {
+            let case = cases::get(conn, &crate::text::uuid("caseId", case_id)?, today)?;
+            case_summary::build(&case, &office::load(conn)?.name, today).layout()
+        }
+        PrintJob::Organisations => organisations_list(conn, today),
+        PrintJob::SampleFlyer { template } => {
+            flyer::build(&flyer::demo(*template, office::load(conn)?))
+        }
+    }
+}
+
+fn organisations_list(conn: &Connection, today: NaiveDate) -> Result<Printed> {
+    let office = office::load(conn)?;
+    let rows = organisations::list(conn, false)?
+        .into_iter()
+        .map(|o| {
+            vec![
+                o.kind,
+                join(&o.name, &o.department),
+                o.address,
+                o.phone,
+                o.fax,
+            ]
+        })
+        .collect();
+    let columns = vec![
+        Column::new("種別", 1.1),
+        Column::new("名称", 2.4),
+        Column::new("住所", 2.6),
+        Column::new("電話", 1.2),
+        Column::new("FAX", 1.2),
+    ];
+    table_list("関係機関一覧", &office.name, columns, rows, today).layout()
+}
+
+fn join(name: &str, department: &str) -> String {
+    if department.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {department}")
+    }
+}

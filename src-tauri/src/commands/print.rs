@@ -1,0 +1,158 @@
+//! 印刷: preview a print job as SVG pages, save it as PDF through the native
+//! save dialog, open a saved PDF in the system viewer, and the office's
+//! text of 私の意志表示帳.
+//!
+//! The webview gets no dialog or opener permission: the dialog is opened
+//! from Rust, and only files this app saved in this session can be opened.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use serde_json::Value;
+use tauri::{AppHandle, Manager, Runtime, State};
+use zaitaku_core::booklet_template::{self, Template};
+use zaitaku_core::print::{self, Preview, PrintJob};
+
+use super::{now, parse_arg};
+use crate::{AppState, UiError};
+
+/// PDFs saved in this session: the only files `open_pdf` opens.
+#[derive(Default)]
+pub struct SavedPdfs(Mutex<Vec<PathBuf>>);
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedPdf {
+    pub path: String,
+    pub pages: usize,
+    pub bytes: usize,
+    /// Characters the font lacks, printed as empty boxes.
+    pub missing: Vec<String>,
+}
+
+#[tauri::command(async)]
+pub fn print_preview(state: State<'_, AppState>, job: Option<Value>) -> Result<Preview, UiError> {
+    let job: PrintJob = parse_arg("job", job)?;
+    state.with_conn(|conn| Ok(print::render(conn, &job, now().date())?.preview()))
+}
+
+/// Asks where to save (native dialog) and writes the PDF; `None` when the
+/// user cancels.
+#[tauri::command(async)]
+pub fn save_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    saved: State<'_, SavedPdfs>,
+    job: Option<Value>,
+) -> Result<Option<SavedPdf>, UiError> {
+    let job: PrintJob = parse_arg("job", job)?;
+    let printed = state.with_conn(|conn| print::render(conn, &job, now().date()))?;
+    let Some(path) = choose_path(&app, &printed.title)? else {
+        return Ok(None);
+    };
+    let path = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        path
+    } else {
+        path.with_extension("pdf")
+    };
+    let bytes = print::pdf::write(&printed);
+    std::fs::write(&path, &bytes).map_err(|e| {
+        log::error!("cannot write {}: {e}", path.display());
+        UiError::new(
+            "io",
+            "PDFを保存できませんでした。保存先のフォルダと空き容量を確かめてください。",
+        )
+    })?;
+    if let Ok(mut list) = saved.0.lock() {
+        list.push(path.clone());
+    }
+    Ok(Some(SavedPdf {
+        path: path.display().to_string(),
+        pages: printed.pages.len(),
+        bytes: bytes.len(),
+        missing: printed
+            .missing_chars()
+            .iter()
+            .map(char::to_string)
+            .collect(),
+    }))
+}
+
+/// The native save dialog. The end-to-end tests cannot drive a GTK dialog,
+/// so a build with the `e2e` feature takes the path from
+/// `ZAITAKU_E2E_SAVE_PATH` instead; release builds never look at it.
+fn choose_path<R: Runtime>(app: &AppHandle<R>, title: &str) -> Result<Option<PathBuf>, UiError> {
+    #[cfg(feature = "e2e")]
+    if let Some(path) = std::env::var_os("ZAITAKU_E2E_SAVE_PATH") {
+        return Ok(Some(PathBuf::from(path)));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_none() {
+        return Err(UiError::new("io", "保存の画面を開けません。"));
+    }
+    let file_name = format!(
+        "{}.pdf",
+        title.replace(['/', '\\', ':', '*', '?', '"', '<', '>', '|'], "_")
+    );
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("PDFを保存")
+        .set_file_name(file_name)
+        .add_filter("PDF", &["pdf"]);
+    if let Ok(dir) = super::download_dir(app) {
+        dialog = dialog.set_directory(dir);
+    }
+    Ok(dialog.blocking_save_file().and_then(|p| p.into_path().ok()))
+}
+
+/// Opens a PDF saved in this session in the system's viewer to print it.
+#[tauri::command(async)]
+pub fn open_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    saved: State<'_, SavedPdfs>,
+    path: Option<Value>,
+) -> Result<(), UiError> {
+    let path: String = parse_arg("path", path)?;
+    let known = saved
+        .0
+        .lock()
+        .map(|list| list.iter().any(|p| p.as_os_str() == path.as_str()))
+        .unwrap_or(false);
+    if !known {
+        return Err(UiError::new(
+            "invalid",
+            "このアプリで保存したPDFだけを開けます。もう一度「PDFを保存」してください。",
+        ));
+    }
+    use tauri_plugin_opener::OpenerExt;
+    if app.try_state::<tauri_plugin_opener::Opener<R>>().is_none() {
+        return Err(UiError::new("io", "PDFを開くアプリが見つかりません。"));
+    }
+    app.opener().open_path(&path, None::<&str>).map_err(|e| {
+        log::error!("cannot open {path}: {e}");
+        UiError::new(
+            "io",
+            "PDFを開けませんでした。PDFを表示するアプリが入っているか確かめてください。",
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_booklet_template(state: State<'_, AppState>) -> Result<Template, UiError> {
+    state.with_conn(|conn| booklet_template::load(conn))
+}
+
+#[tauri::command(async)]
+pub fn save_booklet_template(
+    state: State<'_, AppState>,
+    template: Option<Value>,
+) -> Result<Template, UiError> {
+    let input: Template = parse_arg("template", template)?;
+    state.require_actor()?;
+    state.with_conn(|conn| booklet_template::save(conn, &input, now()))
+}

@@ -1,0 +1,327 @@
+//! `booklet`, `flyer` and `list`: each PDF is checked with the tools an
+//! office's PDF viewer would trust — qpdf's structure check, pdffonts (the
+//! Japanese font embedded as a subset with a Unicode map), pdftotext (the
+//! text comes back in reading order) and pdftoppm (every page renders).
+
+use std::path::Path;
+use std::process::Command;
+
+use zaitaku_core::{organisations, store};
+
+use super::{arg, assert_failed_with, demo_db, temp_dir, zaitaku_run};
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed (poppler-utils, qpdf): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn pages(pdf: &Path) -> usize {
+    let info = tool("pdfinfo", &[arg(pdf)]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo shows the page count")
+}
+
+/// The checks every PDF of the app must pass.
+fn assert_sound_pdf(pdf: &Path) {
+    let check = tool("qpdf", &["--check", arg(pdf)]);
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+    let fonts = tool("pdffonts", &[arg(pdf)]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "one font: {fonts}");
+    let cols: Vec<&str> = rows[0].split_whitespace().collect();
+    assert!(cols[0].ends_with("+IPAexGothic"), "subset tag: {fonts}");
+    // emb sub uni
+    assert_eq!(
+        &cols[cols.len() - 5..cols.len() - 2],
+        ["yes", "yes", "yes"],
+        "{fonts}"
+    );
+    let dir = pdf.parent().unwrap().join("rendered");
+    std::fs::create_dir_all(&dir).unwrap();
+    let prefix = dir.join("page");
+    tool("pdftoppm", &["-r", "30", "-gray", arg(pdf), arg(&prefix)]);
+    let rendered: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(rendered.len(), pages(pdf), "every page renders");
+    for page in rendered {
+        assert!(dark_pixels(&page) > 50, "{} is blank", page.display());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Pixels clearly darker than the paper in a binary PGM (P5, 8-bit) from pdftoppm.
+fn dark_pixels(pgm: &Path) -> usize {
+    let bytes = std::fs::read(pgm).unwrap();
+    // Header: "P5\n<w> <h>\n255\n", then one byte per pixel.
+    let mut newlines = 0;
+    let start = bytes
+        .iter()
+        .position(|&b| {
+            newlines += usize::from(b == b'\n');
+            newlines == 3
+        })
+        .expect("PGM header")
+        + 1;
+    bytes[start..].iter().filter(|&&v| v < 200).count()
+}
+
+fn text_of(pdf: &Path, page: usize) -> String {
+    let p = page.to_string();
+    tool("pdftotext", &["-f", &p, "-l", &p, arg(pdf), "-"])
+}
+
+/// The text of one half of a landscape sheet side (0 = left, 1 = right).
+fn half_text(pdf: &Path, page: usize, half: usize) -> String {
+    let p = page.to_string();
+    // A4 landscape at pdftotext's default 72 dpi: 842 × 595.
+    let x = (half * 421).to_string();
+    tool(
+        "pdftotext",
+        &[
+            "-f",
+            &p,
+            "-l",
+            &p,
+            "-x",
+            &x,
+            "-y",
+            "0",
+            "-W",
+            "421",
+            "-H",
+            "595",
+            arg(pdf),
+            "-",
+        ],
+    )
+}
+
+/// The page number printed in the footer (− 3 −; pdftotext may drop the
+/// spaces), if any.
+fn page_number(text: &str) -> Option<usize> {
+    text.lines().find_map(|l| {
+        let l = l.replace(' ', "");
+        l.strip_prefix('−')
+            .and_then(|r| r.strip_suffix('−'))
+            .and_then(|n| n.parse().ok())
+    })
+}
+
+fn in_order(text: &str, expected: &[&str]) {
+    let mut from = 0;
+    for e in expected {
+        let at = text[from..]
+            .find(e)
+            .unwrap_or_else(|| panic!("{e:?} after byte {from} in:\n{text}"));
+        from += at + e.len();
+    }
+}
+
+#[test]
+fn booklet_as_a5_pages_reads_in_order_with_page_numbers() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let pdf = dir.path().join("booklet.pdf");
+    let ran = zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&pdf)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("PDF を保存しました"), "{}", ran.stdout);
+    assert_sound_pdf(&pdf);
+    let n = pages(&pdf);
+    assert_eq!(n % 4, 0, "padded to a multiple of 4");
+    let cover = text_of(&pdf, 1);
+    in_order(
+        &cover,
+        &[
+            "これからのことを、大切な人と話すために",
+            "私の意志表示帳",
+            "第2版",
+            "お名前",
+            "発行",
+        ],
+    );
+    assert_eq!(page_number(&cover), None, "the cover carries no number");
+    for p in 2..=n {
+        assert_eq!(page_number(&text_of(&pdf, p)), Some(p), "page {p}");
+    }
+    let all = tool("pdftotext", &[arg(&pdf), "-"]);
+    in_order(
+        &all,
+        &[
+            "この手帳について",
+            "わたしが大切にしていること",
+            "過ごしたい場所",
+            "わたしの代わりに話してくれる人",
+            "治療やケアについての希望",
+            "話し合った人",
+            "見直しの記録",
+            "見直した日",
+            "署名",
+        ],
+    );
+    // A5 portrait: 420 × 595 pt.
+    let info = tool("pdfinfo", &[arg(&pdf)]);
+    assert!(info.contains("419.528 x 595.276 pts"), "{info}");
+}
+
+#[test]
+fn imposed_booklet_puts_pages_on_sheet_sides_in_fold_order() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let plain = dir.path().join("plain.pdf");
+    let pdf = dir.path().join("imposed.pdf");
+    assert_eq!(
+        zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&plain)]).code,
+        0
+    );
+    let ran = zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&pdf), "--imposed"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let n = pages(&plain);
+    assert_eq!(pages(&pdf), n / 2, "two pages per sheet side");
+    let info = tool("pdfinfo", &[arg(&pdf)]);
+    assert!(
+        info.contains("841.89 x 595.276 pts"),
+        "A4 landscape: {info}"
+    );
+    // Sheet s (from 0) front = [n − 2s, 2s + 1], back = [2s + 2, n − 2s − 1].
+    for side in 0..n / 2 {
+        let sheet = side / 2;
+        let (left, right) = if side % 2 == 0 {
+            (n - 2 * sheet, 2 * sheet + 1)
+        } else {
+            (2 * sheet + 2, n - 2 * sheet - 1)
+        };
+        let page = side + 1;
+        let left_text = half_text(&pdf, page, 0);
+        let right_text = half_text(&pdf, page, 1);
+        let number = |p: usize| if p == 1 { None } else { Some(p) };
+        assert_eq!(
+            page_number(&left_text),
+            number(left),
+            "side {page} left:\n{left_text}"
+        );
+        assert_eq!(
+            page_number(&right_text),
+            number(right),
+            "side {page} right:\n{right_text}"
+        );
+    }
+    // The cover is the right half of the first side.
+    assert!(half_text(&pdf, 1, 1).contains("私の意志表示帳"));
+}
+
+#[test]
+fn flyer_shows_reiwa_date_venue_and_contact_in_reading_order() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    for (sample, kind) in [("lecture", "市民公開講座"), ("tour", "介護施設見学ツアー")]
+    {
+        let pdf = dir.path().join(format!("{sample}.pdf"));
+        let ran = zaitaku_run(&[
+            "flyer",
+            "--db",
+            arg(&db),
+            "--sample",
+            sample,
+            "--out",
+            arg(&pdf),
+        ]);
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        assert_sound_pdf(&pdf);
+        assert_eq!(pages(&pdf), 1);
+        let text = text_of(&pdf, 1);
+        in_order(
+            &text,
+            &[
+                kind,
+                "令和7年11月24日（月）14:00〜15:30",
+                "みなと市中央公民館",
+                "海野 さくら",
+                "定員",
+                "お問い合わせ・お申し込み",
+            ],
+        );
+        let size = std::fs::metadata(&pdf).unwrap().len();
+        assert!(size < 150 * 1024, "{sample}: {size} bytes");
+    }
+}
+
+#[test]
+fn list_repeats_its_header_on_every_page() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    {
+        let conn = store::open(&db).unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2025, 11, 24)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        for i in 1..=90 {
+            let input = organisations::OrganisationInput {
+                kind: "診療所".into(),
+                name: format!("みなと第{i}クリニック"),
+                address: format!("みなと市本町{i}丁目1番1号"),
+                phone: "0123-45-6789".into(),
+                ..Default::default()
+            };
+            organisations::save(&conn, &input, now).unwrap();
+        }
+    }
+    let pdf = dir.path().join("list.pdf");
+    let ran = zaitaku_run(&[
+        "list",
+        "organisations",
+        "--db",
+        arg(&db),
+        "--out",
+        arg(&pdf),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let n = pages(&pdf);
+    assert!(n >= 2, "{n} pages");
+    for p in 1..=n {
+        let text = text_of(&pdf, p);
+        in_order(
+            &text,
+            &["関係機関一覧", "種別", "名称", "住所", "電話", "FAX"],
+        );
+        // pdftotext drops the spaces of "1 / 3".
+        assert!(
+            text.replace(' ', "").contains(&format!("{p}/{n}")),
+            "page {p}:\n{text}"
+        );
+        assert!(text.contains("出力日 令和"), "page {p}");
+    }
+    let all = tool("pdftotext", &[arg(&pdf), "-"]);
+    for i in 1..=90 {
+        assert!(
+            all.contains(&format!("みなと第{i}クリニック\n")),
+            "row {i} printed once"
+        );
+    }
+}
+
+#[test]
+fn printing_into_a_missing_folder_fails_with_one_japanese_line() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let out = dir.path().join("no-such-folder").join("b.pdf");
+    let ran = zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&out)]);
+    assert_failed_with(&ran, "書き込めません");
+}

@@ -1,0 +1,117 @@
+// The print preview: the SVG pages the Rust layout drew (the same drawing
+// that goes into the PDF), a warning naming characters the font lacks,
+// 「PDFを保存」 (native save dialog, opened by the Rust side) and
+// 「開いて印刷」 (the saved PDF in the system viewer).
+//
+// The SVG comes from our own renderer, with user text escaped; it is parsed
+// as XML and imported as nodes, never assigned as HTML.
+
+import { api } from '../api.js';
+import { h } from './dom.js';
+
+let open = null;
+
+function svgNode(text) {
+  const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+  const root = doc.documentElement;
+  if (root.localName !== 'svg' || root.namespaceURI !== 'http://www.w3.org/2000/svg') return null;
+  return document.importNode(root, true);
+}
+
+function missingText(missing) {
+  return missing.map((c) => `「${c}」`).join('');
+}
+
+/**
+ * Opens the preview of `job` (a PrintJob: { kind: 'booklet', imposed } …).
+ * Resolves when the dialog is closed.
+ */
+export async function showPrintPreview(job, { title = '印刷プレビュー' } = {}) {
+  if (open) open.close();
+  const preview = await api.printPreview(job);
+  const previousFocus = document.activeElement;
+  const status = h('p', { class: 'print-status', id: 'print-status', role: 'status' });
+  const warning = preview.missing.length
+    ? h('p', { class: 'print-missing', id: 'print-missing', role: 'alert' },
+      `次の文字はフォントにないため、印刷すると空白になります：${missingText(preview.missing)}（赤い枠の所）。別の字に書き換えてください。`)
+    : null;
+  const pages = h('div', { class: 'print-pages', id: 'print-pages', tabindex: '0', 'aria-label': 'ページ' });
+  preview.pages.forEach((text, i) => {
+    const svg = svgNode(text);
+    if (!svg) return;
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${i + 1}ページ目`);
+    pages.append(h('figure', { class: 'print-page' }, svg, h('figcaption', {}, `${i + 1} / ${preview.pages.length}`)));
+  });
+
+  let savedPath = null;
+  const saveButton = h('button', { type: 'button', class: 'primary', id: 'print-save' }, 'PDFを保存');
+  const openButton = h('button', { type: 'button', class: 'secondary', id: 'print-open', disabled: true }, '開いて印刷');
+  const closeButton = h('button', { type: 'button', class: 'secondary', id: 'print-close' }, '閉じる');
+
+  saveButton.addEventListener('click', async () => {
+    if (preview.missing.length && !window.confirm(
+      `次の文字はフォントにないため、印刷すると空白になります：${missingText(preview.missing)}\nこのまま保存しますか？`)) return;
+    saveButton.disabled = true;
+    status.textContent = '保存先を選んでください…';
+    try {
+      const saved = await api.savePdf(job);
+      if (!saved) {
+        status.textContent = '保存を取りやめました。';
+        return;
+      }
+      savedPath = saved.path;
+      openButton.disabled = false;
+      status.textContent = `保存しました：${saved.path}（${saved.pages}ページ）`;
+      openButton.focus();
+    } catch (error) {
+      status.textContent = error.message;
+    } finally {
+      saveButton.disabled = false;
+    }
+  });
+  openButton.addEventListener('click', async () => {
+    if (!savedPath) return;
+    try {
+      await api.openPdf(savedPath);
+      status.textContent = 'PDFを開きました。表示されたアプリから印刷してください（冊子は両面・短辺とじ）。';
+    } catch (error) {
+      status.textContent = error.message;
+    }
+  });
+
+  const panel = h('section', { class: 'print-preview', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'print-title' },
+    h('header', { class: 'print-head' },
+      h('h2', { id: 'print-title' }, `${title}（${preview.pages.length}ページ）`),
+      h('div', { class: 'print-actions' }, saveButton, openButton, closeButton)),
+    warning, status, pages);
+  const overlay = h('div', { class: 'print-overlay', id: 'print-overlay' }, panel);
+
+  return new Promise((resolve) => {
+    const close = () => {
+      overlay.remove();
+      document.removeEventListener('keydown', onKey, true);
+      open = null;
+      if (previousFocus && previousFocus.focus) previousFocus.focus();
+      resolve();
+    };
+    const onKey = (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close();
+      } else if (e.key === 'Tab') {
+        // Keep focus inside the dialog.
+        const focusable = [...panel.querySelectorAll('button:not([disabled]), [tabindex="0"]')];
+        const first = focusable[0];
+        const last = focusable[focusable.length - 1];
+        if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+        else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+      }
+    };
+    closeButton.addEventListener('click', close);
+    document.addEventListener('keydown', onKey, true);
+    document.body.append(overlay);
+    open = { close };
+    saveButton.focus();
+  });
+}
