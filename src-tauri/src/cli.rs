@@ -112,14 +112,17 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
                 summary.booklet_editions,
                 summary.booklet_receipts,
                 summary.booklet_issues,
-                summary.cases
+                summary.cases,
+                summary.doctors,
+                summary.support_beds,
+                summary.organisations
             );
         }
         Command::Export {

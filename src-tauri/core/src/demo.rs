@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 mod booklets;
 pub mod cases;
+mod registries;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
 use crate::{Error, Result};
@@ -55,6 +56,10 @@ pub struct DemoSummary {
     pub booklet_issues: usize,
     /// 相談記録: demo cases (with their lists and staff).
     pub cases: usize,
+    /// 名簿: 往診登録医, hospitals with 療養支援ベッド, 関係機関.
+    pub doctors: usize,
+    pub support_beds: usize,
+    pub organisations: usize,
 }
 
 /// How many demo cases `demo-data` makes unless told otherwise.
@@ -121,6 +126,7 @@ pub fn fill_with_cases(
     let office = office::save(conn, &office_input(), now)?;
     let ledger = booklets::fill(conn, &office, now)?;
     let cases = cases::fill(conn, &office, case_count, now)?;
+    let registries = registries::fill(conn, &office, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
@@ -128,5 +134,8 @@ pub fn fill_with_cases(
         booklet_receipts: ledger.receipts,
         booklet_issues: ledger.issues,
         cases,
+        doctors: registries.doctors,
+        support_beds: registries.beds,
+        organisations: registries.organisations,
     })
 }

@@ -21,6 +21,8 @@ pub mod error;
 pub mod fonts;
 pub mod office;
 pub mod organisations;
+pub mod registries;
+pub mod report;
 pub mod store;
 pub mod text;
 pub mod wareki;
