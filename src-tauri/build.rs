@@ -37,6 +37,17 @@ const COMMANDS: &[&str] = &[
     "case_history",
     "save_case_list",
     "export_cases_csv",
+    "registry_options",
+    "list_doctors",
+    "save_doctor",
+    "list_support_beds",
+    "save_support_bed",
+    "add_support_bed_update",
+    "search_organisations",
+    "save_registry_organisation",
+    "export_registry_csv",
+    "build_report",
+    "export_report_csv",
 ];
 
 fn main() {

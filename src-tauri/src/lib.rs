@@ -73,6 +73,17 @@ pub fn app_builder<R: Runtime>(
         commands::cases::case_history,
         commands::cases::save_case_list,
         commands::cases::export_cases_csv,
+        commands::registries::registry_options,
+        commands::registries::list_doctors,
+        commands::registries::save_doctor,
+        commands::registries::list_support_beds,
+        commands::registries::save_support_bed,
+        commands::registries::add_support_bed_update,
+        commands::registries::search_organisations,
+        commands::registries::save_registry_organisation,
+        commands::registries::export_registry_csv,
+        commands::report::build_report,
+        commands::report::export_report_csv,
     ])
 }
 

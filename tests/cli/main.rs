@@ -422,6 +422,9 @@ fn check_refuses_a_file_it_may_not_read() {
 // backup and restore: success, and each failure leaving the data untouched.
 mod backup;
 
+// report (事業報告 CSV) and the 名簿 exports.
+mod report;
+
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend
 // on the helpers above.

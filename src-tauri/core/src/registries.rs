@@ -876,6 +876,53 @@ pub fn beds_csv(conn: &Connection, filter: &BedFilter) -> Result<Vec<u8>> {
     ))
 }
 
+// ---------------------------------------------------------------- export
+
+/// Which registry list to export, with the screen's filter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "list", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Export {
+    Doctors {
+        #[serde(default)]
+        filter: DoctorFilter,
+    },
+    /// もの忘れ相談医リスト (for citizens; no filter).
+    Dementia,
+    Beds {
+        #[serde(default)]
+        filter: BedFilter,
+    },
+    Organisations {
+        #[serde(default)]
+        filter: crate::organisations::OrganisationFilter,
+    },
+}
+
+impl Export {
+    /// The CSV and the file name stem (往診登録医, …).
+    pub fn csv(&self, conn: &Connection, today: NaiveDate) -> Result<(Vec<u8>, &'static str)> {
+        Ok(match self {
+            Export::Doctors { filter } => (doctors_csv(conn, filter, today)?, "往診登録医"),
+            Export::Dementia => (dementia_list_csv(conn, today)?, "もの忘れ相談医リスト"),
+            Export::Beds { filter } => (beds_csv(conn, filter)?, "療養支援ベッド"),
+            Export::Organisations { filter } => {
+                (crate::organisations::export_csv(conn, filter)?, "関係機関")
+            }
+        })
+    }
+}
+
+/// Writes the chosen list as CSV into `dir`; returns the path.
+pub fn export_to_folder(
+    conn: &Connection,
+    export: &Export,
+    dir: &std::path::Path,
+    now: NaiveDateTime,
+) -> Result<std::path::PathBuf> {
+    let (bytes, stem) = export.csv(conn, now.date())?;
+    csv::write_to_folder(dir, stem, now, &bytes)
+}
+
 // ---------------------------------------------------------------- counts
 
 /// Sizes of the registries (current entries only) for the report.

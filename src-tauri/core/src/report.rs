@@ -785,6 +785,19 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
     csv::to_bytes(&["章", "表", "区分", "指標", "値"], &rows)
 }
 
+/// Builds the report and writes its CSV into `dir` as
+/// 事業報告_<period>_<date-time>.csv; returns the path.
+pub fn export_to_folder(
+    conn: &Connection,
+    period: &ReportPeriod,
+    dir: &std::path::Path,
+    now: chrono::NaiveDateTime,
+) -> Result<std::path::PathBuf> {
+    let report = build(conn, period, now.date())?;
+    let stem = format!("事業報告_{}", report.period_label);
+    csv::write_to_folder(dir, &stem, now, &to_csv(&report))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

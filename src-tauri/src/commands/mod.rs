@@ -7,6 +7,8 @@ pub mod backup;
 pub mod booklets;
 pub mod cases;
 pub mod office;
+pub mod registries;
+pub mod report;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

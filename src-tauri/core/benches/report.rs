@@ -1,0 +1,103 @@
+//! Speed of the yearly report (集計) on a large office: 100,000 generated
+//! cases spread over ten years in a real database file.
+//!
+//! Run: cargo bench -p zaitaku-core --bench report [-- CASES]
+//!
+//! The demo generator spreads cases over two years; the bench then moves
+//! four fifths of them (with their 経過記録) back by 2, 4, 6 or 8 years, so
+//! every 年度 holds about a tenth. Prints p50/p95 of `report::build` for the
+//! busiest full year and of the CSV. The target is ≤ 50 ms. Not part of
+//! `cargo test`.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use zaitaku_core::report::{self, ReportPeriod};
+use zaitaku_core::{demo, store};
+
+const RUNS: usize = 30;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let count: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let mut conn = store::open(&path).expect("open");
+    let now = NaiveDate::from_ymd_opt(2025, 11, 24)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .expect("date");
+    println!("集計 benchmark: {count} cases in {}", path.display());
+    let start = Instant::now();
+    demo::fill_with_cases(&mut conn, now, count).expect("demo data");
+    conn.execute_batch(
+        "BEGIN;
+         UPDATE case_entries SET entry_date = date(entry_date, '-' ||
+             ((SELECT case_no FROM cases WHERE cases.id = case_entries.case_id) % 5 * 2) || ' years');
+         UPDATE cases SET received_at =
+             strftime('%Y-%m-%dT%H:%M:%S', received_at, '-' || (case_no % 5 * 2) || ' years');
+         COMMIT;
+         ANALYZE;",
+    )
+    .expect("spread over ten years");
+    println!("generated in {:.1} s", start.elapsed().as_secs_f64());
+
+    let (first, last, years): (String, String, i64) = conn
+        .query_row(
+            "SELECT min(received_at), max(received_at),
+                    count(DISTINCT CASE WHEN substr(received_at, 6, 2) >= '04'
+                        THEN substr(received_at, 1, 4) ELSE substr(received_at, 1, 4) - 1 END)
+               FROM cases",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("span");
+    println!("cases from {first} to {last} ({years} 年度)");
+
+    let today = now.date();
+    let period = ReportPeriod::Fiscal { year: 2024 };
+    let mut times = Vec::with_capacity(RUNS);
+    let mut csv_times = Vec::with_capacity(RUNS);
+    let mut figures = None;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let r = report::build(&conn, &period, today).expect("report");
+        times.push(t.elapsed());
+        let t = Instant::now();
+        let bytes = report::to_csv(&r);
+        csv_times.push(t.elapsed());
+        figures = Some((
+            r.consultations.persons,
+            r.consultations.cases,
+            r.consultations.entries,
+            bytes.len(),
+        ));
+    }
+    times.sort();
+    csv_times.sort();
+    if let Some((persons, cases, entries, csv)) = figures {
+        println!("令和6年度: 実数 {persons}, 受付 {cases}, 経過記録 {entries}, CSV {csv} bytes");
+    }
+    let p95 = percentile(&times, 0.95);
+    println!(
+        "yearly aggregation (report::build)   p50 {:>7.2} ms   p95 {:>7.2} ms   ({RUNS} runs) — target ≤ 50 ms: {}",
+        ms(percentile(&times, 0.5)),
+        ms(p95),
+        if ms(p95) <= 50.0 { "met" } else { "NOT MET" }
+    );
+    println!(
+        "CSV of the report (report::to_csv)    p50 {:>7.2} ms   p95 {:>7.2} ms",
+        ms(percentile(&csv_times, 0.5)),
+        ms(percentile(&csv_times, 0.95))
+    );
+}
