@@ -20,3 +20,7 @@ mod xss;
 mod access;
 // 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
 mod cases;
+// 名簿: add a doctor, find it by search, もの忘れ相談医 tab, bed availability.
+mod registry;
+// 集計・報告: the demo year's figures on screen equal the core's, empty year, bad range.
+mod reports;
