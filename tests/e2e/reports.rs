@@ -122,6 +122,17 @@ async fn the_demo_year_shows_the_core_figures() {
     app.wait_for_text("[data-testid='report-resources']", "23")
         .await;
     snap(&app, "reports-demo-year").await;
+    for (css, name) in [
+        ("#sec-o", "reports-consultations"),
+        (".report-grid", "reports-shares"),
+        ("#sec-ki", "reports-booklets"),
+    ] {
+        app.eval(&format!(
+            "document.querySelector('{css}').scrollIntoView(); return true;"
+        ))
+        .await;
+        snap(&app, name).await;
+    }
 
     // A year without data: an empty report with a clear note, not an error.
     let next_year = last_year + 2;

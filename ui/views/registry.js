@@ -380,7 +380,8 @@ async function bedsTab() {
 }
 
 function drawBeds(list, editor, beds, refresh) {
-  clear(list).append(
+  // h() drops the null parts; the DOM's own append() would print them.
+  clear(list).append(h('div', {},
     h('p', { class: 'registry-count', 'data-testid': 'bed-count' }, `${n(beds.length)}病院・${n(beds.reduce((a, b) => a + b.beds, 0))}床`),
     beds.length === 0 ? h('p', { class: 'muted' }, '該当する病院はありません。') : null,
     beds.map((b) => {
@@ -401,7 +402,7 @@ function drawBeds(list, editor, beds, refresh) {
             h('ul', { class: 'history' }, b.updates.map((u) => h('li', {}, `${u.checked_label} 空床 ${n(u.free_beds)}床${u.note ? `（${u.note}）` : ''}`))))
           : null,
         b.notes ? h('p', { class: 'muted' }, b.notes) : null);
-    }));
+    })));
 }
 
 function openBed(editor, b, refresh) {

@@ -125,8 +125,8 @@ async function exportCsv(form) {
 
 // ------------------------------------------------------------- drawing
 
-function table(caption, head, rows, testid) {
-  return h('table', { class: 'data-table report-table', 'data-testid': testid },
+function table(caption, head, rows, testid, extraClass = '') {
+  return h('table', { class: `data-table report-table ${extraClass}`, 'data-testid': testid },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, head.map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
     h('tbody', {}, rows));
@@ -178,7 +178,7 @@ function draw(r) {
         ['　うち看取り対応', a.end_of_life], ['　うち24時間対応', a.round_the_clock],
         ['もの忘れ相談医', a.dementia_consult], ['登録シートの更新が必要な医師', a.sheets_due],
         ['療養支援ベッドのある病院', a.bed_hospitals], ['療養支援ベッドの床数', a.beds], ['関係機関', a.organisations],
-      ].map(([name, value]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: 'num' }, n(value)))), 'report-resources')),
+      ].map(([name, value]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: 'num' }, n(value)))), 'report-resources', 'report-resources-table')),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),

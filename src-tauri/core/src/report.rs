@@ -260,7 +260,7 @@ fn iso(d: NaiveDate) -> String {
 /// A breakdown being counted: persons as a set, cases and entries as counts.
 #[derive(Default)]
 struct Acc {
-    persons: HashSet<i64>,
+    persons: HashSet<u32>,
     cases: i64,
     entries: i64,
 }
@@ -311,45 +311,70 @@ fn list_rows(conn: &Connection, kind: ListKind) -> Result<Vec<(String, String)>>
         .collect())
 }
 
-/// The attributes of a case that breakdowns group by.
-struct Keys {
-    consulter: String,
-    intake: String,
-    city: String,
-    area: String,
+/// Small numbers for the ids seen while counting, so tallies hash and
+/// compare integers instead of 36-character strings.
+#[derive(Default)]
+struct Interner(HashMap<String, u32>);
+
+impl Interner {
+    fn id(&mut self, key: &str) -> u32 {
+        if let Some(&n) = self.0.get(key) {
+            return n;
+        }
+        let n = self.0.len() as u32;
+        self.0.insert(key.to_string(), n);
+        n
+    }
+}
+
+/// What the breakdowns of one case group by (interned ids).
+#[derive(Clone)]
+struct CaseKeys {
+    person: u32,
+    consulter: u32,
+    intake: u32,
+    city: u32,
+    area: u32,
+    categories: Vec<u32>,
 }
 
 #[derive(Default)]
 struct Tallies {
     months: Vec<Acc>,
-    consulter: HashMap<String, Acc>,
-    category: HashMap<String, Acc>,
-    intake: HashMap<String, Acc>,
-    city: HashMap<String, Acc>,
-    area: HashMap<String, Acc>,
+    consulter: HashMap<u32, Acc>,
+    category: HashMap<u32, Acc>,
+    intake: HashMap<u32, Acc>,
+    city: HashMap<u32, Acc>,
+    area: HashMap<u32, Acc>,
 }
 
 impl Tallies {
-    /// Counts one reception (`person` is set) or one entry (`person` none).
-    fn add(&mut self, month: usize, keys: &Keys, categories: &[String], person: Option<i64>) {
-        let count = |acc: &mut Acc| match person {
-            Some(p) => {
-                acc.persons.insert(p);
+    /// Counts one reception (`reception`) or one 経過記録.
+    fn add(&mut self, month: usize, keys: &CaseKeys, reception: bool) {
+        let count = |acc: &mut Acc| {
+            if reception {
+                acc.persons.insert(keys.person);
                 acc.cases += 1;
+            } else {
+                acc.entries += 1;
             }
-            None => acc.entries += 1,
         };
         if let Some(acc) = self.months.get_mut(month) {
             count(acc);
         }
-        count(self.consulter.entry(keys.consulter.clone()).or_default());
-        count(self.intake.entry(keys.intake.clone()).or_default());
-        count(self.city.entry(keys.city.clone()).or_default());
-        count(self.area.entry(keys.area.clone()).or_default());
-        for c in categories {
-            count(self.category.entry(c.clone()).or_default());
+        count(self.consulter.entry(keys.consulter).or_default());
+        count(self.intake.entry(keys.intake).or_default());
+        count(self.city.entry(keys.city).or_default());
+        count(self.area.entry(keys.area).or_default());
+        for c in &keys.categories {
+            count(self.category.entry(*c).or_default());
         }
     }
+}
+
+/// A text column borrowed from the row, without allocating.
+fn str_at<'a>(r: &'a rusqlite::Row, i: usize) -> rusqlite::Result<&'a str> {
+    Ok(r.get_ref(i)?.as_str()?)
 }
 
 fn month_index(range: &Range, iso_date: &str) -> usize {
@@ -359,89 +384,133 @@ fn month_index(range: &Range, iso_date: &str) -> usize {
     ((y - first.year()) * 12 + m - first.month() as i32) as usize
 }
 
+/// Names of the rows of a breakdown, keyed by interned id; ids never seen
+/// are left out of the lookup (their rows are all zero).
+fn by_name(accs: &HashMap<u32, Acc>, ids: &Interner) -> HashMap<String, Acc> {
+    let mut out = HashMap::new();
+    for (key, n) in &ids.0 {
+        if let Some(acc) = accs.get(n) {
+            out.insert(
+                key.clone(),
+                Acc {
+                    persons: acc.persons.clone(),
+                    cases: acc.cases,
+                    entries: acc.entries,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// A case's keys from a row of (person, consulter, intake, city, area).
+fn case_keys(ids: &mut Interner, r: &rusqlite::Row, first: usize) -> rusqlite::Result<CaseKeys> {
+    let text = |i: usize| -> rusqlite::Result<String> {
+        Ok(r.get::<_, Option<String>>(first + i)?.unwrap_or_default())
+    };
+    Ok(CaseKeys {
+        person: ids.id(&text(0)?),
+        consulter: ids.id(&text(1)?),
+        intake: ids.id(&text(2)?),
+        city: ids.id(&text(3)?),
+        area: ids.id(&text(4)?),
+        categories: Vec::new(),
+    })
+}
+
 fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
     let from = iso(range.first);
     let to = iso(range.last);
     let after = iso(range.last.succ_opt().unwrap_or(range.last));
-
-    // Categories of every case that has a reception or an entry in range.
-    let mut categories: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.rowid, cc.item_id FROM cases c JOIN case_categories cc ON cc.case_id = c.id
-          WHERE c.received_at >= ?1 AND c.received_at < ?2
-         UNION
-         SELECT c.rowid, cc.item_id FROM case_entries e
-           JOIN cases c ON c.id = e.case_id
-           JOIN case_categories cc ON cc.case_id = c.id
-          WHERE e.entry_date BETWEEN ?1 AND ?3",
-    )?;
-    let mut rows = stmt.query(params![from, after, to])?;
-    while let Some(r) = rows.next()? {
-        categories.entry(r.get(0)?).or_default().push(r.get(1)?);
-    }
-
+    // One interner for every kind of id: UUIDs never collide across tables.
+    let mut ids = Interner::default();
     let mut t = Tallies {
         months: range.months.iter().map(|_| Acc::default()).collect(),
         ..Default::default()
     };
-    let keys = |r: &rusqlite::Row, first: usize| -> rusqlite::Result<Keys> {
-        Ok(Keys {
-            consulter: r.get(first)?,
-            intake: r.get(first + 1)?,
-            city: r.get::<_, Option<String>>(first + 2)?.unwrap_or_default(),
-            area: r.get::<_, Option<String>>(first + 3)?.unwrap_or_default(),
-        })
-    };
-    let none: Vec<String> = Vec::new();
-    let (mut persons, mut cases, mut new_cases, mut timed, mut minutes) =
-        (HashSet::new(), 0, 0, 0, 0);
+
+    // Receptions in the period, read from covering indexes
+    // (cases_for_report, persons_for_report) without touching the rows.
+    let mut cases: HashMap<String, CaseKeys> = HashMap::new();
+    let mut received: Vec<(String, usize, Option<i64>, bool)> = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT c.rowid, p.rowid, c.received_at, c.consulter_type_id, c.intake_method_id,
-                p.city_id, p.area_id, c.minutes, c.is_new
+        "SELECT c.id, c.received_at, c.minutes, c.is_new,
+                c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
            FROM cases c JOIN persons p ON p.id = c.person_id
           WHERE c.received_at >= ?1 AND c.received_at < ?2",
     )?;
     let mut rows = stmt.query(params![from, after])?;
     while let Some(r) = rows.next()? {
-        let case: i64 = r.get(0)?;
-        let person: i64 = r.get(1)?;
-        let received: String = r.get(2)?;
-        let k = keys(r, 3)?;
-        if let Some(m) = r.get::<_, Option<i64>>(7)? {
-            timed += 1;
-            minutes += m;
+        let id: String = r.get(0)?;
+        let month = month_index(range, str_at(r, 1)?);
+        received.push((id.clone(), month, r.get(2)?, r.get(3)?));
+        cases.insert(id, case_keys(&mut ids, r, 4)?);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT cc.case_id, cc.item_id FROM cases c JOIN case_categories cc ON cc.case_id = c.id
+          WHERE c.received_at >= ?1 AND c.received_at < ?2",
+    )?;
+    let mut rows = stmt.query(params![from, after])?;
+    while let Some(r) = rows.next()? {
+        let item = ids.id(str_at(r, 1)?);
+        if let Some(keys) = cases.get_mut(str_at(r, 0)?) {
+            keys.categories.push(item);
         }
-        if r.get::<_, bool>(8)? {
-            new_cases += 1;
-        }
-        cases += 1;
-        persons.insert(person);
-        let cats = categories.get(&case).unwrap_or(&none);
-        t.add(month_index(range, &received), &k, cats, Some(person));
     }
 
-    let mut entries = 0;
+    // 経過記録 in the period; a case received before it is looked up.
+    let mut entries: Vec<(String, usize, Option<i64>)> = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT c.rowid, e.entry_date, c.consulter_type_id, c.intake_method_id,
-                p.city_id, p.area_id, e.minutes
-           FROM case_entries e
-           JOIN cases c ON c.id = e.case_id
-           JOIN persons p ON p.id = c.person_id
-          WHERE e.entry_date BETWEEN ?1 AND ?2",
+        "SELECT case_id, entry_date, minutes FROM case_entries
+          WHERE entry_date BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
-        let case: i64 = r.get(0)?;
-        let date: String = r.get(1)?;
-        let k = keys(r, 2)?;
-        if let Some(m) = r.get::<_, Option<i64>>(6)? {
+        let month = month_index(range, str_at(r, 1)?);
+        entries.push((r.get(0)?, month, r.get(2)?));
+    }
+    for (case_id, _, _) in &entries {
+        if cases.contains_key(case_id) {
+            continue;
+        }
+        let mut keys = conn
+            .prepare_cached(
+                "SELECT c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
+                   FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?1",
+            )?
+            .query_row([case_id], |r| case_keys(&mut ids, r, 0))?;
+        let mut stmt =
+            conn.prepare_cached("SELECT item_id FROM case_categories WHERE case_id = ?1")?;
+        let mut rows = stmt.query([case_id])?;
+        while let Some(r) = rows.next()? {
+            keys.categories.push(ids.id(str_at(r, 0)?));
+        }
+        cases.insert(case_id.clone(), keys);
+    }
+
+    let (mut persons, mut new_cases, mut timed, mut minutes) = (HashSet::new(), 0, 0, 0);
+    for (id, month, case_minutes, is_new) in &received {
+        let Some(keys) = cases.get(id) else { continue };
+        persons.insert(keys.person);
+        new_cases += i64::from(*is_new);
+        if let Some(m) = case_minutes {
             timed += 1;
             minutes += m;
         }
-        entries += 1;
-        let cats = categories.get(&case).unwrap_or(&none);
-        t.add(month_index(range, &date), &k, cats, None);
+        t.add(*month, keys, true);
     }
+    for (case_id, month, entry_minutes) in &entries {
+        let Some(keys) = cases.get(case_id) else {
+            continue;
+        };
+        if let Some(m) = entry_minutes {
+            timed += 1;
+            minutes += m;
+        }
+        t.add(*month, keys, false);
+    }
+    let case_count = received.len() as i64;
+    let entry_count = entries.len() as i64;
 
     let office = office::load(conn)?;
     let city_rows: Vec<(String, String)> = office
@@ -460,11 +529,11 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
         .collect();
     Ok(Consultations {
         persons: persons.len() as i64,
-        cases,
+        cases: case_count,
         new_cases,
-        continuing_cases: cases - new_cases,
-        entries,
-        total: cases + entries,
+        continuing_cases: case_count - new_cases,
+        entries: entry_count,
+        total: case_count + entry_count,
         timed,
         minutes,
         average_minutes: (timed > 0).then(|| (minutes as f64 * 10.0 / timed as f64).round() / 10.0),
@@ -475,22 +544,22 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
             .map(|(m, acc)| acc.tally(format!("{}年{}月", m.year(), m.month())))
             .collect(),
         consulter_types: named_tallies(
-            &t.consulter,
+            &by_name(&t.consulter, &ids),
             &list_rows(conn, ListKind::ConsulterType)?,
             "その他",
         ),
         categories: named_tallies(
-            &t.category,
+            &by_name(&t.category, &ids),
             &list_rows(conn, ListKind::Category)?,
             "分類なし",
         ),
         intake_methods: named_tallies(
-            &t.intake,
+            &by_name(&t.intake, &ids),
             &list_rows(conn, ListKind::IntakeMethod)?,
             "その他",
         ),
-        cities: named_tallies(&t.city, &city_rows, "市の記録なし"),
-        areas: named_tallies(&t.area, &area_rows, "圏域の記録なし"),
+        cities: named_tallies(&by_name(&t.city, &ids), &city_rows, "市の記録なし"),
+        areas: named_tallies(&by_name(&t.area, &ids), &area_rows, "圏域の記録なし"),
     })
 }
 

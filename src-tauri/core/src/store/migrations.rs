@@ -380,8 +380,12 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX support_bed_updates_by_bed ON support_bed_updates(bed_id, checked_on);
 
-    CREATE INDEX cases_by_received_at ON cases(received_at);
-    CREATE INDEX case_entries_by_date ON case_entries(entry_date);
+    -- Covering indexes: the report reads a year of cases, persons and
+    -- entries from these alone, without visiting the (wide) rows.
+    CREATE INDEX cases_for_report ON cases(received_at, id, person_id,
+        consulter_type_id, intake_method_id, minutes, is_new);
+    CREATE INDEX persons_for_report ON persons(id, city_id, area_id);
+    CREATE INDEX case_entries_for_report ON case_entries(entry_date, case_id, minutes);
     "#,
 ];
 
