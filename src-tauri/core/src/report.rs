@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
@@ -277,21 +277,48 @@ impl Acc {
     }
 }
 
-/// Rows keyed by an id, named in the order of `rows`; a key outside the
-/// list (none recorded) becomes `missing` at the end if it has counts.
+/// Small numbers for the ids seen while counting, so tallies hash and
+/// compare integers instead of 36-character strings. Id 0 is "none".
+struct Interner(HashMap<String, u32>);
+
+impl Interner {
+    fn new() -> Self {
+        Interner(HashMap::from([(String::new(), 0)]))
+    }
+
+    fn id(&mut self, key: &str) -> u32 {
+        if let Some(&n) = self.0.get(key) {
+            return n;
+        }
+        let n = self.0.len() as u32;
+        self.0.insert(key.to_string(), n);
+        n
+    }
+}
+
+/// Rows of a breakdown named in the order of `rows` (id, name); counts
+/// under an id outside the list (or none) become `missing` at the end.
 fn named_tallies(
-    accs: &HashMap<String, Acc>,
+    accs: &HashMap<u32, Acc>,
+    ids: &Interner,
     rows: &[(String, String)],
     missing: &str,
 ) -> Vec<Tally> {
     let empty = Acc::default();
+    let listed: HashSet<u32> = rows
+        .iter()
+        .filter_map(|(id, _)| ids.0.get(id).copied())
+        .collect();
     let mut out: Vec<Tally> = rows
         .iter()
-        .map(|(id, name)| accs.get(id).unwrap_or(&empty).tally(name.clone()))
+        .map(|(id, name)| {
+            let acc = ids.0.get(id).and_then(|n| accs.get(n)).unwrap_or(&empty);
+            acc.tally(name.clone())
+        })
         .collect();
     let mut other = Acc::default();
     for (key, acc) in accs {
-        if !rows.iter().any(|(id, _)| id == key) {
+        if !listed.contains(key) {
             other.persons.extend(&acc.persons);
             other.cases += acc.cases;
             other.entries += acc.entries;
@@ -311,24 +338,7 @@ fn list_rows(conn: &Connection, kind: ListKind) -> Result<Vec<(String, String)>>
         .collect())
 }
 
-/// Small numbers for the ids seen while counting, so tallies hash and
-/// compare integers instead of 36-character strings.
-#[derive(Default)]
-struct Interner(HashMap<String, u32>);
-
-impl Interner {
-    fn id(&mut self, key: &str) -> u32 {
-        if let Some(&n) = self.0.get(key) {
-            return n;
-        }
-        let n = self.0.len() as u32;
-        self.0.insert(key.to_string(), n);
-        n
-    }
-}
-
 /// What the breakdowns of one case group by (interned ids).
-#[derive(Clone)]
 struct CaseKeys {
     person: u32,
     consulter: u32,
@@ -349,7 +359,7 @@ struct Tallies {
 }
 
 impl Tallies {
-    /// Counts one reception (`reception`) or one 経過記録.
+    /// Counts one reception (`reception`) or one 経過記録 of a case.
     fn add(&mut self, month: usize, keys: &CaseKeys, reception: bool) {
         let count = |acc: &mut Acc| {
             if reception {
@@ -374,7 +384,7 @@ impl Tallies {
 
 /// A text column borrowed from the row, without allocating.
 fn str_at<'a>(r: &'a rusqlite::Row, i: usize) -> rusqlite::Result<&'a str> {
-    Ok(r.get_ref(i)?.as_str()?)
+    Ok(r.get_ref(i)?.as_str_or_null()?.unwrap_or(""))
 }
 
 fn month_index(range: &Range, iso_date: &str) -> usize {
@@ -384,55 +394,40 @@ fn month_index(range: &Range, iso_date: &str) -> usize {
     ((y - first.year()) * 12 + m - first.month() as i32) as usize
 }
 
-/// Names of the rows of a breakdown, keyed by interned id; ids never seen
-/// are left out of the lookup (their rows are all zero).
-fn by_name(accs: &HashMap<u32, Acc>, ids: &Interner) -> HashMap<String, Acc> {
-    let mut out = HashMap::new();
-    for (key, n) in &ids.0 {
-        if let Some(acc) = accs.get(n) {
-            out.insert(
-                key.clone(),
-                Acc {
-                    persons: acc.persons.clone(),
-                    cases: acc.cases,
-                    entries: acc.entries,
-                },
-            );
-        }
-    }
-    out
-}
-
-/// A case's keys from a row of (person, consulter, intake, city, area).
+/// Keys from the columns person_id, consulter_type_id, intake_method_id,
+/// city_id, area_id starting at `first`.
 fn case_keys(ids: &mut Interner, r: &rusqlite::Row, first: usize) -> rusqlite::Result<CaseKeys> {
-    let text = |i: usize| -> rusqlite::Result<String> {
-        Ok(r.get::<_, Option<String>>(first + i)?.unwrap_or_default())
-    };
     Ok(CaseKeys {
-        person: ids.id(&text(0)?),
-        consulter: ids.id(&text(1)?),
-        intake: ids.id(&text(2)?),
-        city: ids.id(&text(3)?),
-        area: ids.id(&text(4)?),
+        person: ids.id(str_at(r, first)?),
+        consulter: ids.id(str_at(r, first + 1)?),
+        intake: ids.id(str_at(r, first + 2)?),
+        city: ids.id(str_at(r, first + 3)?),
+        area: ids.id(str_at(r, first + 4)?),
         categories: Vec::new(),
     })
+}
+
+/// A reception or an entry to count: month, minutes, and (receptions) 新規.
+struct Event {
+    case: usize,
+    month: usize,
+    minutes: Option<i64>,
+    is_new: bool,
 }
 
 fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
     let from = iso(range.first);
     let to = iso(range.last);
-    let after = iso(range.last.succ_opt().unwrap_or(range.last));
-    // One interner for every kind of id: UUIDs never collide across tables.
-    let mut ids = Interner::default();
-    let mut t = Tallies {
-        months: range.months.iter().map(|_| Acc::default()).collect(),
-        ..Default::default()
-    };
+    let after_day = range.last.succ_opt().unwrap_or(range.last);
+    let after = iso(after_day);
+    let mut ids = Interner::new();
+    // Cases by id → index into `keys`.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut keys: Vec<CaseKeys> = Vec::new();
 
-    // Receptions in the period, read from covering indexes
-    // (cases_for_report, persons_for_report) without touching the rows.
-    let mut cases: HashMap<String, CaseKeys> = HashMap::new();
-    let mut received: Vec<(String, usize, Option<i64>, bool)> = Vec::new();
+    // Receptions, from the covering indexes cases_for_report and
+    // persons_for_report (the wide rows are never read).
+    let mut receptions: Vec<Event> = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.received_at, c.minutes, c.is_new,
                 c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
@@ -441,75 +436,78 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
     )?;
     let mut rows = stmt.query(params![from, after])?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let month = month_index(range, str_at(r, 1)?);
-        received.push((id.clone(), month, r.get(2)?, r.get(3)?));
-        cases.insert(id, case_keys(&mut ids, r, 4)?);
+        let case = keys.len();
+        keys.push(case_keys(&mut ids, r, 4)?);
+        index.insert(r.get(0)?, case);
+        receptions.push(Event {
+            case,
+            month: month_index(range, str_at(r, 1)?),
+            minutes: r.get(2)?,
+            is_new: r.get(3)?,
+        });
     }
+    // Their categories through (item_id, sort_key): sort_key starts with
+    // the 受付 minute, so each category is one short range of that index.
+    let key_of = |day: NaiveDate| crate::cases::search::sort_key(day.and_time(NaiveTime::MIN), 0);
     let mut stmt = conn.prepare_cached(
-        "SELECT cc.case_id, cc.item_id FROM cases c JOIN case_categories cc ON cc.case_id = c.id
-          WHERE c.received_at >= ?1 AND c.received_at < ?2",
+        "SELECT case_id, item_id FROM case_categories
+          WHERE item_id IN (SELECT id FROM case_list_items WHERE kind = 'category')
+            AND sort_key >= ?1 AND sort_key < ?2",
     )?;
-    let mut rows = stmt.query(params![from, after])?;
+    let mut rows = stmt.query(params![key_of(range.first), key_of(after_day)])?;
     while let Some(r) = rows.next()? {
-        let item = ids.id(str_at(r, 1)?);
-        if let Some(keys) = cases.get_mut(str_at(r, 0)?) {
-            keys.categories.push(item);
+        if let Some(&case) = index.get(str_at(r, 0)?) {
+            let item = ids.id(str_at(r, 1)?);
+            keys[case].categories.push(item);
         }
     }
 
     // 経過記録 in the period; a case received before it is looked up.
-    let mut entries: Vec<(String, usize, Option<i64>)> = Vec::new();
+    let mut entries: Vec<Event> = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT case_id, entry_date, minutes FROM case_entries
-          WHERE entry_date BETWEEN ?1 AND ?2",
+        "SELECT case_id, entry_date, minutes FROM case_entries WHERE entry_date BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
-        let month = month_index(range, str_at(r, 1)?);
-        entries.push((r.get(0)?, month, r.get(2)?));
-    }
-    for (case_id, _, _) in &entries {
-        if cases.contains_key(case_id) {
-            continue;
-        }
-        let mut keys = conn
-            .prepare_cached(
-                "SELECT c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
-                   FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?1",
-            )?
-            .query_row([case_id], |r| case_keys(&mut ids, r, 0))?;
-        let mut stmt =
-            conn.prepare_cached("SELECT item_id FROM case_categories WHERE case_id = ?1")?;
-        let mut rows = stmt.query([case_id])?;
-        while let Some(r) = rows.next()? {
-            keys.categories.push(ids.id(str_at(r, 0)?));
-        }
-        cases.insert(case_id.clone(), keys);
+        let case_id = str_at(r, 0)?;
+        let case = match index.get(case_id) {
+            Some(&case) => case,
+            None => {
+                let case = keys.len();
+                keys.push(earlier_case(conn, &mut ids, case_id)?);
+                index.insert(case_id.to_string(), case);
+                case
+            }
+        };
+        entries.push(Event {
+            case,
+            month: month_index(range, str_at(r, 1)?),
+            minutes: r.get(2)?,
+            is_new: false,
+        });
     }
 
-    let (mut persons, mut new_cases, mut timed, mut minutes) = (HashSet::new(), 0, 0, 0);
-    for (id, month, case_minutes, is_new) in &received {
-        let Some(keys) = cases.get(id) else { continue };
-        persons.insert(keys.person);
-        new_cases += i64::from(*is_new);
-        if let Some(m) = case_minutes {
-            timed += 1;
-            minutes += m;
+    let mut t = Tallies {
+        months: range.months.iter().map(|_| Acc::default()).collect(),
+        ..Default::default()
+    };
+    let mut persons = HashSet::new();
+    let (mut timed, mut minutes) = (0, 0);
+    for (events, reception) in [(&receptions, true), (&entries, false)] {
+        for e in events {
+            let k = &keys[e.case];
+            if reception {
+                persons.insert(k.person);
+            }
+            if let Some(m) = e.minutes {
+                timed += 1;
+                minutes += m;
+            }
+            t.add(e.month, k, reception);
         }
-        t.add(*month, keys, true);
     }
-    for (case_id, month, entry_minutes) in &entries {
-        let Some(keys) = cases.get(case_id) else {
-            continue;
-        };
-        if let Some(m) = entry_minutes {
-            timed += 1;
-            minutes += m;
-        }
-        t.add(*month, keys, false);
-    }
-    let case_count = received.len() as i64;
+    let cases = receptions.len() as i64;
+    let new_cases = receptions.iter().filter(|e| e.is_new).count() as i64;
     let entry_count = entries.len() as i64;
 
     let office = office::load(conn)?;
@@ -529,11 +527,11 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
         .collect();
     Ok(Consultations {
         persons: persons.len() as i64,
-        cases: case_count,
+        cases,
         new_cases,
-        continuing_cases: case_count - new_cases,
+        continuing_cases: cases - new_cases,
         entries: entry_count,
-        total: case_count + entry_count,
+        total: cases + entry_count,
         timed,
         minutes,
         average_minutes: (timed > 0).then(|| (minutes as f64 * 10.0 / timed as f64).round() / 10.0),
@@ -544,23 +542,42 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
             .map(|(m, acc)| acc.tally(format!("{}年{}月", m.year(), m.month())))
             .collect(),
         consulter_types: named_tallies(
-            &by_name(&t.consulter, &ids),
+            &t.consulter,
+            &ids,
             &list_rows(conn, ListKind::ConsulterType)?,
             "その他",
         ),
         categories: named_tallies(
-            &by_name(&t.category, &ids),
+            &t.category,
+            &ids,
             &list_rows(conn, ListKind::Category)?,
             "分類なし",
         ),
         intake_methods: named_tallies(
-            &by_name(&t.intake, &ids),
+            &t.intake,
+            &ids,
             &list_rows(conn, ListKind::IntakeMethod)?,
             "その他",
         ),
-        cities: named_tallies(&by_name(&t.city, &ids), &city_rows, "市の記録なし"),
-        areas: named_tallies(&by_name(&t.area, &ids), &area_rows, "圏域の記録なし"),
+        cities: named_tallies(&t.city, &ids, &city_rows, "市の記録なし"),
+        areas: named_tallies(&t.area, &ids, &area_rows, "圏域の記録なし"),
     })
+}
+
+/// Keys of a case received before the period that has an entry in it.
+fn earlier_case(conn: &Connection, ids: &mut Interner, case_id: &str) -> Result<CaseKeys> {
+    let mut keys = conn
+        .prepare_cached(
+            "SELECT c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
+               FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?1",
+        )?
+        .query_row([case_id], |r| case_keys(ids, r, 0))?;
+    let mut stmt = conn.prepare_cached("SELECT item_id FROM case_categories WHERE case_id = ?1")?;
+    let mut rows = stmt.query([case_id])?;
+    while let Some(r) = rows.next()? {
+        keys.categories.push(ids.id(str_at(r, 0)?));
+    }
+    Ok(keys)
 }
 
 fn booklets(conn: &Connection, range: &Range) -> Result<Booklets> {
