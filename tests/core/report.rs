@@ -642,3 +642,65 @@ fn the_demo_year_has_figures_that_add_up() {
     assert_eq!(r.resources.doctors, 23);
     assert!(r.resources.dementia_consult > 5);
 }
+
+#[test]
+fn moving_a_case_to_another_year_moves_all_its_figures() {
+    let (_dir, mut conn) = build();
+    let l = lists(&conn);
+    // C3 (P2, 来所, 入退院支援, 20 min) was received on 2025-05-01; its date
+    // is corrected to 2024-05-01 (令和6年度).
+    let (id, person, city, area): (String, String, String, String) = conn
+        .query_row(
+            "SELECT c.id, p.id, p.city_id, p.area_id FROM cases c JOIN persons p ON p.id = c.person_id
+              WHERE c.received_at = '2025-05-01T11:00:00'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    let input = CaseInput {
+        received_date: "2024-05-01".into(),
+        received_time: "11:00".into(),
+        intake_method_id: l.visit.clone(),
+        consulter_type_id: l.own.clone(),
+        is_new: true,
+        person: PersonInput {
+            id: Some(person),
+            name: "鶴島 二郎".into(),
+            city_id: city,
+            area_id: area,
+            ..Default::default()
+        },
+        category_ids: vec![l.discharge.clone()],
+        minutes: "20".into(),
+        staff_id: l.staff.clone(),
+        status: "対応中".into(),
+        version: Some(1),
+        ..Default::default()
+    };
+    cases::update(&mut conn, &id, &input, &l.staff, now()).unwrap();
+
+    // 令和7年度 without C3: C2, C4, C6; 入退院支援 keeps only C4, 来所 is gone.
+    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (3, 3, 4, 7));
+    assert_eq!(
+        nonzero(&c.categories),
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 3, 4),
+            ("入退院支援", 1, 1, 0, 1),
+            ("認知症", 2, 2, 3, 5),
+        ]
+    );
+    assert_eq!(nonzero(&c.intake_methods), [("電話", 3, 3, 4, 7)]);
+    // 令和6年度: C1 (2025-03-31) and C3 now, categories included.
+    let r = report::build(&conn, &fiscal(2024), today()).unwrap();
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (2, 2, 0, 2));
+    assert_eq!(
+        nonzero(&c.categories),
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 0, 1),
+            ("入退院支援", 1, 1, 0, 1)
+        ]
+    );
+}
