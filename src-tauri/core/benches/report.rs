@@ -111,9 +111,10 @@ fn main() {
     }
     let p95 = percentile(&times, 0.95);
     println!(
-        "yearly aggregation (report::build)   p50 {:>7.2} ms   p95 {:>7.2} ms   ({RUNS} runs) — target ≤ 50 ms: {}",
+        "yearly aggregation (report::build)   p50 {:>7.2} ms   p95 {:>7.2} ms   best {:>7.2} ms   ({RUNS} runs) — target ≤ 50 ms (p95): {}",
         ms(percentile(&times, 0.5)),
         ms(p95),
+        ms(times[0]),
         if ms(p95) <= 50.0 { "met" } else { "NOT MET" }
     );
     if build_cpu > Duration::ZERO {
