@@ -81,6 +81,16 @@ async fn add_a_doctor_and_find_them_by_search() {
     app.fill("#registry-search", "試験").await;
     app.wait_for_text("[data-testid='dementia-table']", "試験ホームクリニック")
         .await;
+    snap(&app, "registry-dementia").await;
+
+    // 関係機関: the demo set, filtered by kind.
+    app.click("#tab-organisations").await;
+    app.wait_for_text("[data-testid='organisation-count']", "25件")
+        .await;
+    app.fill("#registry-search", "包括").await;
+    app.wait_for_text("[data-testid='organisation-count']", "9件")
+        .await;
+    snap(&app, "registry-organisations").await;
 
     // Saved in the file, with the 圏域 ticked.
     let conn = store::open(&db).unwrap();
