@@ -266,7 +266,16 @@ const DOCTORS: &[DoctorRow] = &[
 ];
 
 /// (kind, name, department, city index, address, phone)
-const ORGANISATIONS: &[(&str, &str, &str, Option<usize>, &str, &str)] = &[
+type OrganisationRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<usize>,
+    &'static str,
+    &'static str,
+);
+
+const ORGANISATIONS: &[OrganisationRow] = &[
     (
         "病院（医療相談室）",
         "坂戸中央病院",
