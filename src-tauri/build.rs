@@ -48,6 +48,16 @@ const COMMANDS: &[&str] = &[
     "export_registry_csv",
     "build_report",
     "export_report_csv",
+    "lecture_screen",
+    "lecture_session",
+    "save_lecture_session",
+    "save_lecture_tally",
+    "record_lecture_booklets",
+    "save_lecture_theme",
+    "save_lecture_venue",
+    "save_questionnaire",
+    "lecture_indicator",
+    "export_lectures_csv",
 ];
 
 fn main() {

@@ -84,6 +84,16 @@ pub fn app_builder<R: Runtime>(
         commands::registries::export_registry_csv,
         commands::report::build_report,
         commands::report::export_report_csv,
+        commands::lectures::lecture_screen,
+        commands::lectures::lecture_session,
+        commands::lectures::save_lecture_session,
+        commands::lectures::save_lecture_tally,
+        commands::lectures::record_lecture_booklets,
+        commands::lectures::save_lecture_theme,
+        commands::lectures::save_lecture_venue,
+        commands::lectures::save_questionnaire,
+        commands::lectures::lecture_indicator,
+        commands::lectures::export_lectures_csv,
     ])
 }
 

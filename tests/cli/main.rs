@@ -424,6 +424,8 @@ mod backup;
 
 // report (事業報告 CSV) and the 名簿 exports.
 mod report;
+// export lectures (issue 7, 出前講座・市民公開講座).
+mod lectures;
 
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend

@@ -127,7 +127,7 @@ fn registry_lists_are_exported_as_csv() {
     for (what, rows, header) in [
         ("doctors", 23, "医師名,ふりがな,医療機関名"),
         ("beds", 4, "病院名,市,電話番号,床数"),
-        ("organisations", 25, "種別,機関名,部署"),
+        ("organisations", 30, "種別,機関名,部署"),
         ("dementia", 11, "市,医療機関名,医師名,住所,電話番号"),
     ] {
         let out = dir.path().join(format!("{what}.csv"));

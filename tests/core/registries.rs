@@ -302,7 +302,11 @@ fn demo_registries_search_and_csv() {
         },
     )
     .unwrap();
-    assert_eq!(orgs.len(), 9, "nine 地域包括支援センター for nine 圏域");
+    assert_eq!(
+        orgs.len(),
+        10,
+        "nine 地域包括支援センター for nine 圏域 and the lecture providers' 連絡会"
+    );
     let tsuru = office::load(&conn).unwrap().cities[1].id.clone();
     let kind = OrganisationFilter {
         kind: "地域包括支援センター".into(),

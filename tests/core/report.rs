@@ -521,10 +521,9 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
         q(&b.cities),
         [("坂戸市".into(), 10, 1), ("鶴ヶ島市".into(), 5, 1)]
     );
-    assert_eq!(
-        r.awareness.lectures, None,
-        "no lecture data: section left out"
-    );
+    let lectures = r.awareness.lectures.as_ref().unwrap();
+    assert_eq!((lectures.sessions_held, lectures.participants), (0, 0));
+    assert_eq!(lectures.response_rate, None, "no attendees, no 回収率");
 }
 
 #[test]
@@ -640,6 +639,8 @@ fn the_demo_year_has_figures_that_add_up() {
     assert!(sum(&c.categories) >= c.total);
     assert!(c.persons <= c.cases);
     assert_eq!(r.resources.doctors, 23);
+    let lectures = r.awareness.lectures.as_ref().unwrap();
+    assert!(lectures.sessions_held > 0 && lectures.participants > 0);
     assert!(r.resources.dementia_consult > 5);
 }
 

@@ -24,3 +24,5 @@ mod cases;
 mod registry;
 // 集計・報告: the demo year's figures on screen equal the core's, empty year, bad range.
 mod reports;
+// 講座: a session from a theme, tallies from a paper form, the 浸透度 chart.
+mod lectures;

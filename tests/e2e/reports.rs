@@ -121,6 +121,16 @@ async fn the_demo_year_shows_the_core_figures() {
     .await;
     app.wait_for_text("[data-testid='report-resources']", "23")
         .await;
+    let lectures = expected.awareness.lectures.as_ref().unwrap();
+    app.wait_for_text(
+        "[data-testid='report-lectures-summary']",
+        &format!(
+            "実施 {}回・延べ参加者 {}人",
+            n(lectures.sessions_held),
+            n(lectures.participants)
+        ),
+    )
+    .await;
     snap(&app, "reports-demo-year").await;
     for (css, name) in [
         ("#sec-o", "reports-consultations"),

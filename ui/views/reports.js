@@ -227,14 +227,17 @@ function draw(r) {
   );
 }
 
+function pct(value) {
+  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
+}
+
 function lecturesPart(l) {
   return [
-    h('h3', {}, '出前講座・市民公開講座'),
-    table('講座', ['項目', '値'], [
-      ['開催回数', `${n(l.sessions)}回`],
-      ['延べ参加者', `${n(l.participants)}人`],
-      ['アンケート回収数', `${n(l.questionnaires)}枚`],
-      ['回収率', l.collection_rate === null ? '—' : `${l.collection_rate.toFixed(1)}%`],
-    ].map(([name, value]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: 'num' }, value))), 'report-lectures'),
+    h('h3', {}, '講座（出前講座・市民公開講座・研修会など）'),
+    h('p', { 'data-testid': 'report-lectures-summary' },
+      `実施 ${n(l.sessions_held)}回・延べ参加者 ${n(l.participants)}人・アンケート回収 ${n(l.forms_returned)}枚（回収率 ${pct(l.response_rate)}）・浸透度 ${pct(l.awareness)}`),
+    table('講座の種類別', ['種類', '開催回数', '延べ参加者', '回収率'], l.by_kind.map((k) => h('tr', {},
+      h('th', { scope: 'row' }, k.kind), h('td', { class: 'num' }, n(k.sessions)),
+      h('td', { class: 'num' }, n(k.participants)), h('td', { class: 'num' }, pct(k.response_rate)))), 'report-lectures'),
   ];
 }

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 mod booklets;
 pub mod cases;
+mod lectures;
 mod registries;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
@@ -60,6 +61,9 @@ pub struct DemoSummary {
     pub doctors: usize,
     pub support_beds: usize,
     pub organisations: usize,
+    /// 講座: catalogue themes and sessions (past and upcoming).
+    pub lecture_themes: usize,
+    pub lecture_sessions: usize,
 }
 
 /// How many demo cases `demo-data` makes unless told otherwise.
@@ -127,6 +131,7 @@ pub fn fill_with_cases(
     let ledger = booklets::fill(conn, &office, now)?;
     let cases = cases::fill(conn, &office, case_count, now)?;
     let registries = registries::fill(conn, &office, now)?;
+    let lectures = lectures::fill(conn, &office, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
@@ -137,5 +142,7 @@ pub fn fill_with_cases(
         doctors: registries.doctors,
         support_beds: registries.beds,
         organisations: registries.organisations,
+        lecture_themes: lectures.themes,
+        lecture_sessions: lectures.sessions,
     })
 }

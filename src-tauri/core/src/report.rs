@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::booklets::{Period, PeriodKind};
 use crate::cases::lists::{self, ListKind};
 use crate::csv::{self, Cell};
+use crate::lectures::{self, LectureFigures};
 use crate::registries::{self, Counts};
 use crate::{office, wareki, Error, Result};
 
@@ -93,25 +94,13 @@ pub struct Booklets {
     pub cities: Vec<Quantity>,
 }
 
-/// 出前講座・市民公開講座 figures, filled once the lectures capability exists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Lectures {
-    pub sessions: i64,
-    /// 延べ参加者
-    pub participants: i64,
-    pub questionnaires: i64,
-    /// 回収率 in percent.
-    pub collection_rate: Option<f64>,
-    /// 地域包括ケアシステムを知っている and answered, for the 浸透度.
-    pub awareness_rate: Option<f64>,
-}
-
 /// 地域住民への普及啓発 (item キ).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Awareness {
     pub booklets: Booklets,
-    /// `None` until lectures are recorded in the app.
-    pub lectures: Option<Lectures>,
+    /// 出前講座・市民公開講座・研修会 (held sessions in the period); `None`
+    /// only for an app without the lectures capability.
+    pub lectures: Option<LectureFigures>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -669,6 +658,7 @@ pub fn definitions() -> Vec<Definition> {
         ("市・圏域", "対象者の現在の登録内容によります。"),
         ("平均所要時間", "期間内の受付と経過記録のうち所要時間の記録があるものについて、合計分数÷件数（小数第1位に四捨五入）。"),
         ("意志表示帳の配布", "期間内の配布（取消したものを除く）の冊数と回数。"),
+        ("講座", "期間内に実施済の開催の回数と参加者数の合計（延べ参加者）。回収率＝アンケート回収数÷参加者数（アンケートを集計した開催について）。浸透度＝地域包括ケアシステムの認知を問う設問で最初の選択肢（知っている）を選んだ割合。"),
         ("名簿", "出力日に登録中のものの件数。"),
     ]
     .into_iter()
@@ -684,7 +674,10 @@ pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Resu
     let range = period.range()?;
     let consultations = consultations(conn, &range)?;
     let booklets = booklets(conn, &range)?;
-    let empty = consultations.total == 0 && booklets.issue_entries == 0;
+    let lectures = lectures::figures(conn, range.first, range.last)?;
+    let empty = consultations.total == 0
+        && booklets.issue_entries == 0
+        && lectures.sessions_held + lectures.sessions_cancelled == 0;
     let office = office::load(conn)?;
     Ok(Report {
         title: format!("{} 在宅医療・介護連携推進事業 事業報告", range.label),
@@ -701,7 +694,7 @@ pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Resu
         empty,
         note: empty.then(|| {
             format!(
-                "{}には相談・経過記録・意志表示帳の配布の記録がありません。すべての件数が0の報告です。",
+                "{}には相談・経過記録・意志表示帳の配布・講座の記録がありません。すべての件数が0の報告です。",
                 range.label
             )
         }),
@@ -710,7 +703,7 @@ pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Resu
         consultations,
         awareness: Awareness {
             booklets,
-            lectures: None,
+            lectures: Some(lectures),
         },
     })
 }
@@ -747,6 +740,41 @@ fn quantity_rows(rows: &mut Vec<Vec<Cell>>, table: &str, items: &[Quantity]) {
                 value.into(),
             ]);
         }
+    }
+}
+
+/// A fraction as a percentage with one decimal (回収率, 浸透度).
+fn percent(value: Option<f64>) -> Cell {
+    value
+        .map(|v| Cell::Text(format!("{:.1}", v * 100.0)))
+        .unwrap_or_else(|| "".into())
+}
+
+fn lecture_rows(rows: &mut Vec<Vec<Cell>>, l: &LectureFigures) {
+    let mut push = |table: &str, name: &str, measure: &str, value: Cell| {
+        rows.push(vec![
+            SECTION_AWARENESS.into(),
+            table.into(),
+            name.into(),
+            measure.into(),
+            value,
+        ]);
+    };
+    let table = "講座（出前講座・市民公開講座・研修会など）";
+    push(table, "合計", "開催回数", l.sessions_held.into());
+    push(table, "合計", "延べ参加者", l.participants.into());
+    push(table, "合計", "アンケート回収数", l.forms_returned.into());
+    push(table, "合計", "回収率（%）", percent(l.response_rate));
+    push(table, "合計", "浸透度（%）", percent(l.awareness));
+    for k in &l.by_kind {
+        push("講座 種類別", &k.kind, "開催回数", k.sessions.into());
+        push("講座 種類別", &k.kind, "延べ参加者", k.participants.into());
+        push(
+            "講座 種類別",
+            &k.kind,
+            "回収率（%）",
+            percent(k.response_rate),
+        );
     }
 }
 
@@ -838,25 +866,7 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
     quantity_rows(&mut rows, "意志表示帳 配布経路別", &b.channels);
     quantity_rows(&mut rows, "意志表示帳 市別", &b.cities);
     if let Some(l) = &report.awareness.lectures {
-        for (name, value) in [
-            ("開催回数", Cell::Number(l.sessions)),
-            ("延べ参加者", Cell::Number(l.participants)),
-            ("アンケート回収数", Cell::Number(l.questionnaires)),
-            (
-                "回収率（%）",
-                l.collection_rate
-                    .map(|v| Cell::Text(format!("{v:.1}")))
-                    .unwrap_or_else(|| "".into()),
-            ),
-        ] {
-            rows.push(vec![
-                SECTION_AWARENESS.into(),
-                "出前講座・市民公開講座".into(),
-                name.into(),
-                "".into(),
-                value,
-            ]);
-        }
+        lecture_rows(&mut rows, l);
     }
 
     for d in &report.definitions {

@@ -1,6 +1,7 @@
 //! Demo 名簿: 23 往診登録医 (some of them もの忘れ相談医, a few with a
 //! registration sheet due), four hospitals with 療養支援ベッド and their
-//! recent availability, and the organisations of the two demo cities. Every
+//! recent availability, and the organisations of the two demo cities (the
+//! professional associations come with the lecture providers). Every
 //! name, address and number is invented for this project.
 
 use chrono::{Months, NaiveDateTime};
@@ -419,30 +420,6 @@ const ORGANISATIONS: &[OrganisationRow] = &[
         Some(0),
         "坂戸市元町12番地",
         "049-200-3500",
-    ),
-    (
-        "職能団体",
-        "坂戸鶴ヶ島医師会",
-        "事務局",
-        None,
-        "坂戸市千代田一丁目1番地",
-        "049-200-4100",
-    ),
-    (
-        "職能団体",
-        "坂戸鶴ヶ島歯科医師会",
-        "事務局",
-        None,
-        "坂戸市芦山町2番地",
-        "049-200-4200",
-    ),
-    (
-        "職能団体",
-        "坂戸鶴ヶ島薬剤師会",
-        "事務局",
-        None,
-        "鶴ヶ島市鶴ヶ丘3番地",
-        "049-200-4300",
     ),
     (
         "行政",
