@@ -85,10 +85,10 @@ async fn add_a_doctor_and_find_them_by_search() {
 
     // 関係機関: the demo set, filtered by kind.
     app.click("#tab-organisations").await;
-    app.wait_for_text("[data-testid='organisation-count']", "25件")
+    app.wait_for_text("[data-testid='organisation-count']", "30件")
         .await;
     app.fill("#registry-search", "包括").await;
-    app.wait_for_text("[data-testid='organisation-count']", "9件")
+    app.wait_for_text("[data-testid='organisation-count']", "10件")
         .await;
     snap(&app, "registry-organisations").await;
 
