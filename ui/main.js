@@ -7,15 +7,16 @@ import { initMessages, showError, showMessage, clearMessage } from './lib/messag
 import * as booklets from './views/booklets.js';
 import * as cases from './views/cases.js';
 import * as lectures from './views/lectures.js';
-import * as placeholder from './views/placeholder.js';
+import * as registry from './views/registry.js';
+import * as reports from './views/reports.js';
 import * as settings from './views/settings.js';
 
 const VIEWS = {
   cases: { title: '相談記録', module: cases },
   booklets: { title: '意志表示帳', module: booklets },
   lectures: { title: '講座・チラシ', module: lectures },
-  registry: { title: '名簿', module: placeholder },
-  reports: { title: '集計・報告', module: placeholder },
+  registry: { title: '名簿', module: registry },
+  reports: { title: '集計・報告', module: reports },
   settings: { title: '設定', module: settings },
 };
 const ORDER = Object.keys(VIEWS);

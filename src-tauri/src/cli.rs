@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use zaitaku_core::backup::{self, BackupKind};
+use zaitaku_core::organisations::OrganisationFilter;
 use zaitaku_core::print::{self, documents::flyer, PrintJob};
+use zaitaku_core::registries::{BedFilter, DoctorFilter, Export as List};
 use zaitaku_core::{demo, store};
 
 #[derive(Parser, Debug)]
@@ -67,6 +69,15 @@ enum Command {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
+    /// 事業報告（年度の集計）を CSV に書き出す（PDF は印刷機能の追加後）
+    Report {
+        /// 年度（4月始まり。例: 2025 は令和7年4月〜令和8年3月）
+        #[arg(long, value_name = "YEAR")]
+        year: i32,
+        /// 書き出すファイル（.csv。.pdf は印刷機能の追加後）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// バックアップを作成する（整合性を検査してから保存し、古い世代を整理する）
     Backup {
         /// 保存先のフォルダ
@@ -105,6 +116,30 @@ enum Export {
         /// この暦年（1月〜12月）だけを書き出す
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
+    },
+    /// 往診登録医の名簿（登録終了の医師を含む）
+    Doctors {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// もの忘れ相談医リスト（市民向け：市・医療機関・医師・住所・電話）
+    Dementia {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 療養支援ベッド（病院ごとの最新の空床状況）
+    Beds {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 関係機関の名簿（登録終了の機関を含む）
+    Organisations {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// 出前講座・市民公開講座の開催とアンケート集計（1列目は開催ID、古い順）
     Lectures {
@@ -183,7 +218,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、講座テーマ {} 件・開催 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、講座テーマ {} 件・開催 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
@@ -192,7 +227,10 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 summary.booklet_issues,
                 summary.cases,
                 summary.lecture_themes,
-                summary.lecture_sessions
+                summary.lecture_sessions,
+                summary.doctors,
+                summary.support_beds,
+                summary.organisations
             );
         }
         Command::Export {
@@ -246,6 +284,74 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 out.display()
             );
         }
+        Command::Report { year, out } => {
+            use zaitaku_core::report::{self, ReportPeriod};
+            let extension = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            match extension.as_deref() {
+                Some("csv") => {}
+                Some("pdf") => {
+                    return Err("PDF の事業報告は印刷機能の追加後に作成できます。いまは --out に .csv のファイルを指定してください。".into())
+                }
+                _ => return Err("--out には .csv のファイルを指定してください。".into()),
+            }
+            let conn = store::open(db).map_err(fail)?;
+            let today = chrono::Local::now().date_naive();
+            let built =
+                report::build(&conn, &ReportPeriod::Fiscal { year }, today).map_err(fail)?;
+            write_file(&out, &report::to_csv(&built))?;
+            println!(
+                "{}の事業報告を書き出しました: {}（実数 {} 人、延べ {} 件）",
+                built.period_label,
+                out.display(),
+                built.consultations.persons,
+                built.consultations.total
+            );
+            if let Some(note) = &built.note {
+                println!("{note}");
+            }
+        }
+        Command::Export {
+            what: Export::Doctors { out },
+        } => export_registry(
+            db,
+            List::Doctors {
+                filter: DoctorFilter {
+                    include_retired: true,
+                    ..Default::default()
+                },
+            },
+            &out,
+        )?,
+        Command::Export {
+            what: Export::Dementia { out },
+        } => export_registry(db, List::Dementia, &out)?,
+        Command::Export {
+            what: Export::Beds { out },
+        } => export_registry(
+            db,
+            List::Beds {
+                filter: BedFilter {
+                    include_retired: true,
+                    ..Default::default()
+                },
+            },
+            &out,
+        )?,
+        Command::Export {
+            what: Export::Organisations { out },
+        } => export_registry(
+            db,
+            List::Organisations {
+                filter: OrganisationFilter {
+                    include_retired: true,
+                    ..Default::default()
+                },
+            },
+            &out,
+        )?,
         Command::Export {
             what: Export::Lectures { out, fiscal_year },
         } => {
@@ -312,4 +418,25 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// One registry list as CSV (名簿 export subcommands).
+fn export_registry(db: &Path, list: List, out: &Path) -> Result<(), String> {
+    let fail = |e: zaitaku_core::Error| e.to_string();
+    let conn = store::open(db).map_err(fail)?;
+    let today = chrono::Local::now().date_naive();
+    let (bytes, name) = list.csv(&conn, today).map_err(fail)?;
+    let rows = bytes
+        .windows(2)
+        .filter(|w| w == b"\r\n")
+        .count()
+        .saturating_sub(1);
+    write_file(out, &bytes)?;
+    println!("{name}を書き出しました: {}（{rows} 件）", out.display());
+    Ok(())
+}
+
+fn write_file(out: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(out, bytes)
+        .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))
 }

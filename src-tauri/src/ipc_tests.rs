@@ -23,6 +23,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "access_status",
     "lock_screen",
     "case_form_options",
+    "registry_options",
     "recent_audit_log",
     "get_booklet_template",
 ];
@@ -265,6 +266,76 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "save_case_list",
         json!({ "kind": "outcome", "items": [{ "name": huge() }] }),
     ));
+    // 名簿 and 集計 (issue 4).
+    for junk in junk_values() {
+        calls.push(("list_doctors", json!({ "filter": junk })));
+        calls.push(("save_doctor", json!({ "doctor": junk })));
+        calls.push(("list_support_beds", json!({ "filter": junk })));
+        calls.push(("save_support_bed", json!({ "bed": junk })));
+        calls.push((
+            "add_support_bed_update",
+            json!({ "id": junk, "update": junk }),
+        ));
+        calls.push(("search_organisations", json!({ "filter": junk })));
+        calls.push((
+            "save_registry_organisation",
+            json!({ "organisation": junk }),
+        ));
+        calls.push(("export_registry_csv", json!({ "export": junk })));
+        calls.push(("build_report", json!({ "period": junk })));
+        calls.push(("export_report_csv", json!({ "period": junk })));
+    }
+    for doctor in [
+        json!({}),
+        json!({ "name": huge(), "clinic": "医院" }),
+        json!({ "name": "医師", "clinic": "医院", "phone": "'; DROP TABLE doctors; --" }),
+        json!({ "name": "医師", "clinic": "医院", "area_ids": ["not-a-uuid"] }),
+        json!({ "name": "医師", "clinic": "医院", "area_ids": [uuid] }),
+        json!({ "name": "医師", "clinic": "医院", "sheet_updated_on": "9999-12-31" }),
+        json!({ "name": "医師", "clinic": "医院", "home_visits": "yes" }),
+        json!({ "id": uuid, "name": "医師", "clinic": "医院" }),
+        json!({ "name": "医師", "clinic": "医院", "unknown": 1 }),
+    ] {
+        calls.push(("save_doctor", json!({ "doctor": doctor })));
+    }
+    calls.push(("list_doctors", json!({ "filter": { "unknown": 1 } })));
+    for bed in [
+        json!({ "hospital": "", "beds": "1" }),
+        json!({ "hospital": "病院", "beds": "-1" }),
+        json!({ "hospital": "病院", "beds": 5 }),
+        json!({ "hospital": "病院", "beds": huge() }),
+        json!({ "id": uuid, "hospital": "病院", "beds": "1" }),
+    ] {
+        calls.push(("save_support_bed", json!({ "bed": bed })));
+    }
+    calls.push((
+        "add_support_bed_update",
+        json!({ "id": uuid, "update": { "checked_on": "2025-01-01", "free_beds": "1" } }),
+    ));
+    calls.push((
+        "save_registry_organisation",
+        json!({ "organisation": { "name": "" } }),
+    ));
+    calls.push(("search_organisations", json!({ "filter": { "kind": 5 } })));
+    calls.push((
+        "export_registry_csv",
+        json!({ "export": { "list": "passwords" } }),
+    ));
+    calls.push((
+        "export_registry_csv",
+        json!({ "export": { "list": "doctors", "filter": 5 } }),
+    ));
+    for period in [
+        json!({ "kind": "fiscal", "year": 1999 }),
+        json!({ "kind": "fiscal", "year": 4294967296_u64 }),
+        json!({ "kind": "months", "from": "2025-09", "to": "2025-04" }),
+        json!({ "kind": "months", "from": "2015-04", "to": "2025-04" }),
+        json!({ "kind": "months", "from": huge(), "to": "2025-04" }),
+        json!({ "kind": "weekly", "year": 2025 }),
+    ] {
+        calls.push(("build_report", json!({ "period": period.clone() })));
+        calls.push(("export_report_csv", json!({ "period": period })));
+    }
     // 出前講座・市民公開講座 (issue 7).
     for junk in junk_values() {
         calls.push(("lecture_screen", json!({ "filter": junk })));

@@ -424,6 +424,8 @@ mod backup;
 // booklet, flyer and list PDFs checked with qpdf and poppler.
 mod print;
 
+// report (事業報告 CSV) and the 名簿 exports.
+mod report;
 // export lectures (issue 7, 出前講座・市民公開講座).
 mod lectures;
 

@@ -31,3 +31,9 @@ mod print;
 
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;
+
+// 名簿: 往診登録医, もの忘れ相談医, 療養支援ベッド, 関係機関 — search, filters, CSV.
+mod registries;
+
+// 集計・報告: every figure of the yearly report against a hand count.
+mod report;

@@ -20,6 +20,10 @@ mod xss;
 mod access;
 // 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
 mod cases;
+// 名簿: add a doctor, find it by search, もの忘れ相談医 tab, bed availability.
+mod registry;
+// 集計・報告: the demo year's figures on screen equal the core's, empty year, bad range.
+mod reports;
 // 講座: a session from a theme, tallies from a paper form, the 浸透度 chart.
 mod lectures;
 // 印刷: booklet preview, a missing character marked, PDF saved.

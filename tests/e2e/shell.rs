@@ -1,6 +1,7 @@
 use crate::harness::{temp_db, App};
 
-const SCREENS: &[(&str, &str)] = &[("registry", "名簿"), ("reports", "集計・報告")];
+// Every screen is built now; the loop stays for the next placeholder.
+const SCREENS: &[(&str, &str)] = &[];
 
 #[tokio::test]
 async fn window_is_japanese_and_unbuilt_screens_say_so() {

@@ -175,3 +175,40 @@ export function shareRows({ rows, title }) {
   });
   return svg;
 }
+
+/**
+ * Shares of a whole as horizontal bars, one row per item, largest first,
+ * each with its count and percentage. For categories where a person
+ * compares parts rather than reads numbers.
+ * items: [{ name, value }]; total: the whole the percentages refer to.
+ */
+export function shareBars({ items, total, title, unit = '件' }) {
+  const rows = items.filter((i) => i.value > 0).sort((a, b) => b.value - a.value);
+  const width = 560;
+  const rowH = 26;
+  const labelW = 190;
+  const valueW = 110;
+  const height = Math.max(rowH, rows.length * rowH) + 8;
+  const plotW = width - labelW - valueW;
+  const max = Math.max(...rows.map((r) => r.value), 1);
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`, class: 'chart share-chart', role: 'img', 'aria-label': title,
+    preserveAspectRatio: 'xMinYMin meet',
+  }, s('title', {}, title));
+  if (rows.length === 0) {
+    svg.append(s('text', { class: 'chart-label', x: 4, y: 18 }, '該当なし'));
+    return svg;
+  }
+  rows.forEach((row, i) => {
+    const y = 4 + i * rowH;
+    const w = Math.max(1, (row.value / max) * plotW);
+    const percent = total > 0 ? Math.round((row.value / total) * 1000) / 10 : 0;
+    svg.append(s('g', { class: 'chart-share', dataset: { name: row.name, value: String(row.value) } },
+      s('text', { class: 'chart-label share-name', x: labelW - 8, y: y + 16, 'text-anchor': 'end' }, row.name),
+      s('rect', { x: labelW, y: y + 4, width: w, height: rowH - 10, fill: PALETTE[i % PALETTE.length] },
+        s('title', {}, `${row.name}：${row.value.toLocaleString('ja-JP')}${unit}（${percent}%）`)),
+      s('text', { class: 'chart-total', x: labelW + w + 6, y: y + 16 },
+        `${row.value.toLocaleString('ja-JP')}${unit}（${percent}%）`)));
+  });
+  return svg;
+}

@@ -360,6 +360,13 @@ async function showForm(detail) {
     outcome_id: select('outcome_id', itemOptions('outcome', v.outcome_id, '—'), v.outcome_id ?? ''),
   };
   f.content.value = v.content ?? '';
+  // 関係機関 from 名簿 as suggestions for 所属 and 紹介先; typing stays free.
+  const organisations = h('datalist', { id: uniqueId('orgs') });
+  api.searchOrganisations({}).then((orgs) => {
+    organisations.append(...orgs.map((o) => h('option', { value: o.department ? `${o.name} ${o.department}` : o.name })));
+  }).catch(() => { /* suggestions only */ });
+  f.consulter_affiliation.setAttribute('list', organisations.id);
+  f.referral_to.setAttribute('list', organisations.id);
   const age = h('span', { class: 'age', id: 'person-age', 'aria-live': 'polite' });
   const showAge = () => {
     const d = parseDate(f.birth_date.value);
@@ -430,6 +437,7 @@ async function showForm(detail) {
   for (const el of [f.name, f.kana, f.birth_date]) el.addEventListener('change', checkDuplicates);
 
   const form = h('form', { class: 'case-form', id: 'case-form', novalidate: true, 'aria-labelledby': 'case-form-title' },
+    organisations,
     h('h2', { id: 'case-form-title' }, editing ? `相談記録 No.${detail.case_no} を編集` : '新規受付'),
     h('fieldset', { class: 'card' }, h('legend', {}, '受付'),
       h('div', { class: 'form-grid case-grid' },

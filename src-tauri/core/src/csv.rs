@@ -64,6 +64,22 @@ fn quote(s: &str) -> String {
     }
 }
 
+/// Writes `bytes` as `dir/<stem>_<date-time>.csv` through a temporary file,
+/// so a half-written CSV never carries the final name; returns the path.
+pub fn write_to_folder(
+    dir: &std::path::Path,
+    stem: &str,
+    now: chrono::NaiveDateTime,
+    bytes: &[u8],
+) -> crate::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("{stem}_{}.csv", now.format("%Y%m%d-%H%M%S")));
+    let partial = path.with_extension("csv.part");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, &path)?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

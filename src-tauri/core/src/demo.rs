@@ -8,6 +8,7 @@ use rusqlite::Connection;
 mod booklets;
 pub mod cases;
 mod lectures;
+mod registries;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
 use crate::{Error, Result};
@@ -56,6 +57,10 @@ pub struct DemoSummary {
     pub booklet_issues: usize,
     /// 相談記録: demo cases (with their lists and staff).
     pub cases: usize,
+    /// 名簿: 往診登録医, hospitals with 療養支援ベッド, 関係機関.
+    pub doctors: usize,
+    pub support_beds: usize,
+    pub organisations: usize,
     /// 講座: catalogue themes and sessions (past and upcoming).
     pub lecture_themes: usize,
     pub lecture_sessions: usize,
@@ -125,6 +130,7 @@ pub fn fill_with_cases(
     let office = office::save(conn, &office_input(), now)?;
     let ledger = booklets::fill(conn, &office, now)?;
     let cases = cases::fill(conn, &office, case_count, now)?;
+    let registries = registries::fill(conn, &office, now)?;
     let lectures = lectures::fill(conn, &office, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
@@ -133,6 +139,9 @@ pub fn fill_with_cases(
         booklet_receipts: ledger.receipts,
         booklet_issues: ledger.issues,
         cases,
+        doctors: registries.doctors,
+        support_beds: registries.beds,
+        organisations: registries.organisations,
         lecture_themes: lectures.themes,
         lecture_sessions: lectures.sessions,
     })

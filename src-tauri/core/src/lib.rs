@@ -24,6 +24,8 @@ pub mod lectures;
 pub mod office;
 pub mod organisations;
 pub mod print;
+pub mod registries;
+pub mod report;
 pub mod store;
 pub mod text;
 pub mod wareki;

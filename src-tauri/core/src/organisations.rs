@@ -5,6 +5,8 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::cases::search::fold;
+use crate::csv::{self, Cell};
 use crate::{text, Error, Result};
 
 /// Kinds offered as suggestions; the office may type its own.
@@ -216,6 +218,99 @@ pub fn save(
             }
         };
     get(conn, &id)
+}
+
+/// Search and filters of the 関係機関 registry; every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationFilter {
+    /// Substring of name, department, address, contact person or notes.
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub city_id: Option<String>,
+    #[serde(default)]
+    pub include_retired: bool,
+}
+
+/// The organisations matching `filter`, in the order of [`list`].
+pub fn search(conn: &Connection, filter: &OrganisationFilter) -> Result<Vec<Organisation>> {
+    let needle = fold(filter.query.trim());
+    let kind = filter.kind.trim();
+    let city = filter.city_id.as_deref().filter(|c| !c.is_empty());
+    Ok(list(conn, filter.include_retired)?
+        .into_iter()
+        .filter(|o| kind.is_empty() || o.kind == kind)
+        .filter(|o| city.is_none_or(|c| o.city_id.as_deref() == Some(c)))
+        .filter(|o| {
+            needle.is_empty()
+                || [
+                    &o.name,
+                    &o.department,
+                    &o.address,
+                    &o.contact_person,
+                    &o.notes,
+                ]
+                .iter()
+                .any(|h| fold(h).contains(&needle))
+        })
+        .collect())
+}
+
+/// The registry as CSV (the filter of the screen applies).
+pub fn export_csv(conn: &Connection, filter: &OrganisationFilter) -> Result<Vec<u8>> {
+    let cities: std::collections::HashMap<String, String> = conn
+        .prepare("SELECT id, name FROM cities")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<Vec<Cell>> = search(conn, filter)?
+        .into_iter()
+        .map(|o| {
+            let city = o
+                .city_id
+                .as_ref()
+                .and_then(|c| cities.get(c).cloned())
+                .unwrap_or_default();
+            vec![
+                o.kind.into(),
+                o.name.into(),
+                o.department.into(),
+                o.postal_code.into(),
+                o.address.into(),
+                city.into(),
+                o.phone.into(),
+                o.fax.into(),
+                o.email.into(),
+                o.contact_person.into(),
+                o.notes.into(),
+                if o.retired {
+                    "登録終了"
+                } else {
+                    "登録中"
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    Ok(csv::to_bytes(
+        &[
+            "種別",
+            "機関名",
+            "部署",
+            "郵便番号",
+            "住所",
+            "市",
+            "電話番号",
+            "FAX番号",
+            "メール",
+            "担当者",
+            "備考",
+            "状態",
+        ],
+        &rows,
+    ))
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ pub mod cases;
 pub mod lectures;
 pub mod office;
 pub mod print;
+pub mod registries;
+pub mod report;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

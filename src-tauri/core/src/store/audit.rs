@@ -74,6 +74,38 @@ const AUDITED: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        "doctors",
+        "id",
+        &[
+            "name",
+            "kana",
+            "clinic",
+            "address",
+            "phone",
+            "fax",
+            "city_id",
+            "home_visits",
+            "regular_visits",
+            "end_of_life",
+            "round_the_clock",
+            "dementia_consult",
+            "sheet_updated_on",
+            "notes",
+            "retired",
+        ],
+    ),
+    ("doctor_areas", "doctor_id", &["area_id"]),
+    (
+        "support_beds",
+        "id",
+        &["hospital", "city_id", "phone", "beds", "notes", "retired"],
+    ),
+    (
+        "support_bed_updates",
+        "id",
+        &["bed_id", "checked_on", "free_beds", "note"],
+    ),
+    (
         "lecture_themes",
         "id",
         &[

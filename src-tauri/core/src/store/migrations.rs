@@ -448,6 +448,70 @@ const MIGRATIONS: &[&str] = &[
         blank_lines INTEGER NOT NULL CHECK (blank_lines BETWEEN 0 AND 40)
     ) STRICT;
     "#,
+    // 10: 名簿 and 集計: 往診登録医 (with the もの忘れ相談医 flag and the 圏域 each
+    //    doctor covers), 療養支援ベッド with dated availability updates, and
+    //    indexes on the dates the yearly report ranges over.
+    r#"
+    CREATE TABLE doctors (
+        id               TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name             TEXT NOT NULL CHECK (name <> ''),
+        kana             TEXT NOT NULL DEFAULT '',
+        clinic           TEXT NOT NULL DEFAULT '',
+        postal_code      TEXT NOT NULL DEFAULT '',
+        address          TEXT NOT NULL DEFAULT '',
+        phone            TEXT NOT NULL DEFAULT '',
+        fax              TEXT NOT NULL DEFAULT '',
+        city_id          TEXT REFERENCES cities(id),
+        home_visits      INTEGER NOT NULL DEFAULT 0 CHECK (home_visits IN (0, 1)),
+        regular_visits   INTEGER NOT NULL DEFAULT 0 CHECK (regular_visits IN (0, 1)),
+        end_of_life      INTEGER NOT NULL DEFAULT 0 CHECK (end_of_life IN (0, 1)),
+        round_the_clock  INTEGER NOT NULL DEFAULT 0 CHECK (round_the_clock IN (0, 1)),
+        dementia_consult INTEGER NOT NULL DEFAULT 0 CHECK (dementia_consult IN (0, 1)),
+        sheet_updated_on TEXT CHECK (sheet_updated_on IS NULL OR sheet_updated_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        notes            TEXT NOT NULL DEFAULT '',
+        retired          INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        UNIQUE (name, clinic)
+    ) STRICT;
+    CREATE INDEX doctors_by_city ON doctors(city_id);
+
+    CREATE TABLE doctor_areas (
+        doctor_id TEXT NOT NULL REFERENCES doctors(id) ON DELETE CASCADE,
+        area_id   TEXT NOT NULL REFERENCES areas(id) ON DELETE CASCADE,
+        PRIMARY KEY (doctor_id, area_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX doctor_areas_by_area ON doctor_areas(area_id);
+
+    CREATE TABLE support_beds (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        hospital   TEXT NOT NULL UNIQUE CHECK (hospital <> ''),
+        city_id    TEXT REFERENCES cities(id),
+        phone      TEXT NOT NULL DEFAULT '',
+        beds       INTEGER NOT NULL CHECK (beds >= 0),
+        notes      TEXT NOT NULL DEFAULT '',
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE support_bed_updates (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        bed_id     TEXT NOT NULL REFERENCES support_beds(id) ON DELETE CASCADE,
+        checked_on TEXT NOT NULL CHECK (checked_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        free_beds  INTEGER NOT NULL CHECK (free_beds >= 0),
+        note       TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX support_bed_updates_by_bed ON support_bed_updates(bed_id, checked_on);
+
+    -- Covering indexes: the report reads a year of cases, persons and
+    -- entries from these alone, without visiting the (wide) rows.
+    CREATE INDEX cases_for_report ON cases(received_at, id, person_id,
+        consulter_type_id, intake_method_id, minutes, is_new);
+    CREATE INDEX persons_for_report ON persons(id, city_id, area_id);
+    CREATE INDEX case_entries_for_report ON case_entries(entry_date, case_id, minutes);
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,132 @@
+//! Speed of the yearly report (集計) on a large office: 100,000 generated
+//! cases spread over ten years in a real database file.
+//!
+//! Run: cargo bench -p zaitaku-core --bench report [-- CASES]
+//! (REPORT_BENCH_DB=/tmp/r.db keeps the generated database for the next run.)
+//!
+//! The demo generator spreads cases over two years; the bench then moves
+//! four fifths of them (with their 経過記録) back by 2, 4, 6 or 8 years, so
+//! every 年度 holds about a tenth (sort keys follow, as the app keeps them). Prints p50/p95 of `report::build` for a
+//! full year and of the CSV. The target is ≤ 50 ms. Not part of `cargo test`.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::Connection;
+use zaitaku_core::report::{self, ReportPeriod};
+use zaitaku_core::{demo, store};
+
+const RUNS: usize = 30;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// CPU time of this process so far (Linux: /proc/self/stat, 10 ms ticks),
+/// to tell the work itself from waiting for a core on a shared machine.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn generate(conn: &mut Connection, now: NaiveDateTime, count: usize) {
+    demo::fill_with_cases(conn, now, count).expect("demo data");
+    conn.execute_batch(
+        "BEGIN;
+         UPDATE case_entries SET entry_date = date(entry_date, '-' ||
+             ((SELECT case_no FROM cases WHERE cases.id = case_entries.case_id) % 5 * 2) || ' years');
+         UPDATE cases SET received_at =
+             strftime('%Y-%m-%dT%H:%M:%S', received_at, '-' || (case_no % 5 * 2) || ' years');
+         -- sort_key = 受付 minute since 2000 << 24 | case number, as the app writes it.
+         UPDATE cases SET sort_key = (CAST(round((julianday(received_at)
+             - julianday('2000-01-01T00:00:00')) * 1440) AS INTEGER) << 24) | (case_no & 16777215);
+         UPDATE case_categories SET sort_key =
+             (SELECT sort_key FROM cases WHERE cases.id = case_categories.case_id);
+         COMMIT;
+         ANALYZE;",
+    )
+    .expect("spread over ten years");
+}
+
+fn main() {
+    let count: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = std::env::var_os("REPORT_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("bench.db"));
+    let reuse = path.exists();
+    let mut conn = store::open(&path).expect("open");
+    let now = NaiveDate::from_ymd_opt(2025, 11, 24)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .expect("date");
+    println!("集計 benchmark: {count} cases in {}", path.display());
+    if !reuse {
+        let start = Instant::now();
+        generate(&mut conn, now, count);
+        println!("generated in {:.1} s", start.elapsed().as_secs_f64());
+    }
+    let (cases, first, last): (i64, String, String) = conn
+        .query_row(
+            "SELECT count(*), min(received_at), max(received_at) FROM cases",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("span");
+    println!("{cases} cases from {first} to {last}");
+
+    let today = now.date();
+    let period = ReportPeriod::Fiscal { year: 2024 };
+    let mut times = Vec::with_capacity(RUNS);
+    let mut csv_times = Vec::with_capacity(RUNS);
+    let mut figures = None;
+    let mut build_cpu = Duration::ZERO;
+    for _ in 0..RUNS {
+        let cpu = cpu_time();
+        let t = Instant::now();
+        let r = report::build(&conn, &period, today).expect("report");
+        times.push(t.elapsed());
+        if let (Some(before), Some(after)) = (cpu, cpu_time()) {
+            build_cpu += after.saturating_sub(before);
+        }
+        let t = Instant::now();
+        let bytes = report::to_csv(&r);
+        csv_times.push(t.elapsed());
+        let c = &r.consultations;
+        figures = Some((c.persons, c.cases, c.entries, bytes.len()));
+    }
+    times.sort();
+    csv_times.sort();
+    if let Some((persons, cases, entries, csv)) = figures {
+        println!("令和6年度: 実数 {persons}, 受付 {cases}, 経過記録 {entries}, CSV {csv} bytes");
+    }
+    let p95 = percentile(&times, 0.95);
+    println!(
+        "yearly aggregation (report::build)   p50 {:>7.2} ms   p95 {:>7.2} ms   best {:>7.2} ms   ({RUNS} runs) — target ≤ 50 ms (p95): {}",
+        ms(percentile(&times, 0.5)),
+        ms(p95),
+        ms(times[0]),
+        if ms(p95) <= 50.0 { "met" } else { "NOT MET" }
+    );
+    if build_cpu > Duration::ZERO {
+        println!(
+            "  CPU time per aggregation (mean of {RUNS}, excludes waiting for a core): {:.1} ms; load average {}",
+            ms(build_cpu) / RUNS as f64,
+            std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+        );
+    }
+    println!(
+        "CSV of the report (report::to_csv)    p50 {:>7.2} ms   p95 {:>7.2} ms",
+        ms(percentile(&csv_times, 0.5)),
+        ms(percentile(&csv_times, 0.95))
+    );
+}

@@ -1,0 +1,977 @@
+//! 名簿 (DESIGN.md §5, item ア): 往診登録医 with the もの忘れ相談医 flag and the
+//! 圏域 each doctor covers, and 療養支援ベッド with dated availability updates.
+//! 関係機関 live in [`crate::organisations`].
+//!
+//! The lists are small (tens of rows), so search and filters run in Rust over
+//! the whole list with the same width/kana folding as case search.
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::cases::search::fold;
+use crate::csv::{self, Cell};
+use crate::{text, wareki, Error, Result};
+
+/// A registration sheet older than this is due for renewal.
+const SHEET_VALID_MONTHS: u32 = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Doctor {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    pub clinic: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: String,
+    pub city_id: Option<String>,
+    pub city_name: String,
+    pub area_ids: Vec<String>,
+    /// 「北部圏域・東部圏域」 in the office's order.
+    pub area_names: Vec<String>,
+    /// 往診
+    pub home_visits: bool,
+    /// 訪問診療
+    pub regular_visits: bool,
+    /// 看取り対応
+    pub end_of_life: bool,
+    /// 24時間対応
+    pub round_the_clock: bool,
+    /// もの忘れ相談医
+    pub dementia_consult: bool,
+    /// 登録シート更新日 (ISO), if a sheet was ever received.
+    pub sheet_updated_on: Option<String>,
+    /// 令和7年4月1日, or 未登録.
+    pub sheet_label: String,
+    /// No sheet, or the sheet is more than a year old on `today`.
+    pub sheet_due: bool,
+    pub notes: String,
+    pub retired: bool,
+    pub updated_at: String,
+}
+
+/// What the doctor form sends. Without an id it is a new doctor.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctorInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kana: String,
+    #[serde(default)]
+    pub clinic: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub fax: String,
+    #[serde(default)]
+    pub city_id: Option<String>,
+    #[serde(default)]
+    pub area_ids: Vec<String>,
+    #[serde(default)]
+    pub home_visits: bool,
+    #[serde(default)]
+    pub regular_visits: bool,
+    #[serde(default)]
+    pub end_of_life: bool,
+    #[serde(default)]
+    pub round_the_clock: bool,
+    #[serde(default)]
+    pub dementia_consult: bool,
+    /// 令和 or ISO; empty when no sheet has been received.
+    #[serde(default)]
+    pub sheet_updated_on: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub retired: bool,
+}
+
+/// Search and filters of the doctor list; every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctorFilter {
+    /// Substring of name, ふりがな, clinic, address or notes.
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub city_id: Option<String>,
+    /// Doctors covering this 圏域.
+    #[serde(default)]
+    pub area_id: Option<String>,
+    #[serde(default)]
+    pub dementia_only: bool,
+    #[serde(default)]
+    pub end_of_life_only: bool,
+    #[serde(default)]
+    pub round_the_clock_only: bool,
+    /// Only doctors whose registration sheet is due.
+    #[serde(default)]
+    pub sheet_due_only: bool,
+    #[serde(default)]
+    pub include_retired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BedUpdate {
+    pub id: String,
+    pub checked_on: String,
+    /// 令和7年4月1日（火）
+    pub checked_label: String,
+    pub free_beds: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupportBed {
+    pub id: String,
+    pub hospital: String,
+    pub city_id: Option<String>,
+    pub city_name: String,
+    pub phone: String,
+    /// 療養支援ベッドの床数
+    pub beds: i64,
+    pub notes: String,
+    pub retired: bool,
+    /// Newest first.
+    pub updates: Vec<BedUpdate>,
+    pub updated_at: String,
+}
+
+impl SupportBed {
+    pub fn latest(&self) -> Option<&BedUpdate> {
+        self.updates.first()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportBedInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub hospital: String,
+    #[serde(default)]
+    pub city_id: Option<String>,
+    #[serde(default)]
+    pub phone: String,
+    /// As typed (全角 digits allowed).
+    #[serde(default)]
+    pub beds: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub retired: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BedUpdateInput {
+    #[serde(default)]
+    pub checked_on: String,
+    #[serde(default)]
+    pub free_beds: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BedFilter {
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub city_id: Option<String>,
+    /// Only hospitals whose latest update shows a free bed.
+    #[serde(default)]
+    pub free_only: bool,
+    #[serde(default)]
+    pub include_retired: bool,
+}
+
+/// Registry sizes for the report's section ア, as of `today`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub doctors: i64,
+    pub home_visits: i64,
+    pub regular_visits: i64,
+    pub end_of_life: i64,
+    pub round_the_clock: i64,
+    pub dementia_consult: i64,
+    pub sheets_due: i64,
+    pub bed_hospitals: i64,
+    pub beds: i64,
+    pub organisations: i64,
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn iso(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn stamp(now: NaiveDateTime) -> String {
+    now.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn city_names(conn: &Connection) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM cities")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An optional city id from a form: empty is none, unknown is refused.
+fn optional_city(conn: &Connection, city_id: Option<&str>) -> Result<Option<String>> {
+    match city_id.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(city) => {
+            let city = text::uuid("city_id", city)?;
+            let known: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM cities WHERE id = ?1)",
+                [&city],
+                |r| r.get(0),
+            )?;
+            if known {
+                Ok(Some(city))
+            } else {
+                Err(Error::invalid("city_id", "選ばれた市が見つかりません。"))
+            }
+        }
+    }
+}
+
+/// A non-negative count as typed (全角 digits allowed).
+fn count(field: &str, label: &str, value: &str, max: i64) -> Result<i64> {
+    let folded = text::fold_number_text(value.trim());
+    if folded.is_empty() {
+        return Err(Error::invalid(
+            field,
+            format!("{label}を入力してください。"),
+        ));
+    }
+    match folded.parse::<i64>() {
+        Ok(n) if (0..=max).contains(&n) => Ok(n),
+        _ => Err(Error::invalid(
+            field,
+            format!("{label}は0から{max}までの数で入力してください。"),
+        )),
+    }
+}
+
+/// True if `needle` (already folded) is in any of `hay`.
+fn matches(needle: &str, hay: &[&str]) -> bool {
+    needle.is_empty() || hay.iter().any(|h| fold(h).contains(needle))
+}
+
+fn flag(b: bool) -> &'static str {
+    if b {
+        "○"
+    } else {
+        ""
+    }
+}
+
+/// Whether a sheet dated `on` needs renewing on `today`.
+pub fn sheet_due(on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    match on {
+        None => true,
+        Some(on) => on
+            .checked_add_months(Months::new(SHEET_VALID_MONTHS))
+            .is_none_or(|expires| expires < today),
+    }
+}
+
+// ---------------------------------------------------------------- doctors
+
+/// Every doctor (retired ones too), by ふりがな then name.
+fn all_doctors(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>> {
+    let cities = city_names(conn)?;
+    let mut areas: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT da.doctor_id, a.id, a.name FROM doctor_areas da
+           JOIN areas a ON a.id = da.area_id
+           JOIN cities c ON c.id = a.city_id
+          ORDER BY c.sort_order, a.sort_order",
+    )?;
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (doctor, id, name) = row?;
+        areas.entry(doctor).or_default().push((id, name));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, name, kana, clinic, postal_code, address, phone, fax, city_id, home_visits,
+                regular_visits, end_of_life, round_the_clock, dementia_consult, sheet_updated_on,
+                notes, retired, updated_at
+           FROM doctors ORDER BY kana, name, clinic",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: String = r.get(0)?;
+        let city_id: Option<String> = r.get(8)?;
+        let sheet: Option<String> = r.get(14)?;
+        let sheet_date = sheet
+            .as_deref()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        let covered = areas.remove(&id).unwrap_or_default();
+        Ok(Doctor {
+            name: r.get(1)?,
+            kana: r.get(2)?,
+            clinic: r.get(3)?,
+            postal_code: r.get(4)?,
+            address: r.get(5)?,
+            phone: r.get(6)?,
+            fax: r.get(7)?,
+            city_name: city_id
+                .as_ref()
+                .and_then(|c| cities.get(c).cloned())
+                .unwrap_or_default(),
+            city_id,
+            area_ids: covered.iter().map(|(id, _)| id.clone()).collect(),
+            area_names: covered.into_iter().map(|(_, name)| name).collect(),
+            home_visits: r.get(9)?,
+            regular_visits: r.get(10)?,
+            end_of_life: r.get(11)?,
+            round_the_clock: r.get(12)?,
+            dementia_consult: r.get(13)?,
+            sheet_label: sheet_date
+                .map(wareki::format_date)
+                .unwrap_or_else(|| "未登録".into()),
+            sheet_due: sheet_due(sheet_date, today),
+            sheet_updated_on: sheet,
+            notes: r.get(15)?,
+            retired: r.get(16)?,
+            updated_at: r.get(17)?,
+            id,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The doctors matching `filter`, by ふりがな.
+pub fn doctors(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<Vec<Doctor>> {
+    let needle = fold(filter.query.trim());
+    let city = filter.city_id.as_deref().filter(|c| !c.is_empty());
+    let area = filter.area_id.as_deref().filter(|a| !a.is_empty());
+    Ok(all_doctors(conn, today)?
+        .into_iter()
+        .filter(|d| filter.include_retired || !d.retired)
+        .filter(|d| city.is_none_or(|c| d.city_id.as_deref() == Some(c)))
+        .filter(|d| area.is_none_or(|a| d.area_ids.iter().any(|x| x == a)))
+        .filter(|d| !filter.dementia_only || d.dementia_consult)
+        .filter(|d| !filter.end_of_life_only || d.end_of_life)
+        .filter(|d| !filter.round_the_clock_only || d.round_the_clock)
+        .filter(|d| !filter.sheet_due_only || d.sheet_due)
+        .filter(|d| {
+            matches(
+                &needle,
+                &[&d.name, &d.kana, &d.clinic, &d.address, &d.notes],
+            )
+        })
+        .collect())
+}
+
+pub fn doctor(conn: &Connection, id: &str, today: NaiveDate) -> Result<Doctor> {
+    all_doctors(conn, today)?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or(Error::NotFound {
+            what: "往診登録医"
+        })
+}
+
+struct CleanDoctor {
+    id: Option<String>,
+    name: String,
+    kana: String,
+    clinic: String,
+    postal_code: String,
+    address: String,
+    phone: String,
+    fax: String,
+    city_id: Option<String>,
+    area_ids: Vec<String>,
+    sheet_updated_on: Option<String>,
+    notes: String,
+}
+
+fn validate_doctor(conn: &Connection, d: &DoctorInput, today: NaiveDate) -> Result<CleanDoctor> {
+    let id = d.id.as_deref().map(|id| text::uuid("id", id)).transpose()?;
+    let mut area_ids = Vec::new();
+    for area in &d.area_ids {
+        let area = text::uuid("area_ids", area)?;
+        let known: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM areas WHERE id = ?1)",
+            [&area],
+            |r| r.get(0),
+        )?;
+        if !known {
+            return Err(Error::invalid("area_ids", "選ばれた圏域が見つかりません。"));
+        }
+        if !area_ids.contains(&area) {
+            area_ids.push(area);
+        }
+    }
+    let sheet_updated_on = match d.sheet_updated_on.trim() {
+        "" => None,
+        typed => {
+            let day = wareki::parse_date("sheet_updated_on", typed)?;
+            if day > today {
+                return Err(Error::invalid(
+                    "sheet_updated_on",
+                    "登録シート更新日に未来の日付は入力できません。",
+                ));
+            }
+            Some(iso(day))
+        }
+    };
+    Ok(CleanDoctor {
+        id,
+        name: text::single_line("name", "医師名", &d.name, 40, true)?,
+        kana: text::single_line("kana", "ふりがな", &d.kana, 60, false)?,
+        clinic: text::single_line("clinic", "医療機関名", &d.clinic, 80, true)?,
+        postal_code: text::postal_code("postal_code", &d.postal_code)?,
+        address: text::single_line("address", "住所", &d.address, 120, false)?,
+        phone: text::phone_number("phone", "電話番号", &d.phone, false)?,
+        fax: text::phone_number("fax", "FAX番号", &d.fax, false)?,
+        city_id: optional_city(conn, d.city_id.as_deref())?,
+        area_ids,
+        sheet_updated_on,
+        notes: text::multi_line("notes", "備考", &d.notes, 2000)?,
+    })
+}
+
+/// Creates or updates a doctor and the 圏域 covered, in one transaction.
+/// The same doctor at the same clinic twice is refused.
+pub fn save_doctor(
+    conn: &mut Connection,
+    input: &DoctorInput,
+    now: NaiveDateTime,
+) -> Result<Doctor> {
+    let c = validate_doctor(conn, input, now.date())?;
+    let tx = conn.transaction()?;
+    let duplicate: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM doctors WHERE name = ?1 AND clinic = ?2 AND id IS NOT ?3)",
+        params![c.name, c.clinic, c.id],
+        |r| r.get(0),
+    )?;
+    if duplicate {
+        return Err(Error::invalid(
+            "name",
+            format!("{}（{}）はすでに登録されています。", c.name, c.clinic),
+        ));
+    }
+    let at = stamp(now);
+    let id = match &c.id {
+        Some(id) => {
+            let changed = tx.execute(
+                "UPDATE doctors SET name = ?2, kana = ?3, clinic = ?4, postal_code = ?5,
+                        address = ?6, phone = ?7, fax = ?8, city_id = ?9, home_visits = ?10,
+                        regular_visits = ?11, end_of_life = ?12, round_the_clock = ?13,
+                        dementia_consult = ?14, sheet_updated_on = ?15, notes = ?16,
+                        retired = ?17, updated_at = ?18
+                  WHERE id = ?1",
+                params![
+                    id,
+                    c.name,
+                    c.kana,
+                    c.clinic,
+                    c.postal_code,
+                    c.address,
+                    c.phone,
+                    c.fax,
+                    c.city_id,
+                    input.home_visits,
+                    input.regular_visits,
+                    input.end_of_life,
+                    input.round_the_clock,
+                    input.dementia_consult,
+                    c.sheet_updated_on,
+                    c.notes,
+                    input.retired,
+                    at
+                ],
+            )?;
+            if changed == 0 {
+                return Err(Error::NotFound {
+                    what: "往診登録医"
+                });
+            }
+            id.clone()
+        }
+        None => {
+            let id = text::new_id();
+            tx.execute(
+                "INSERT INTO doctors (id, name, kana, clinic, postal_code, address, phone, fax,
+                        city_id, home_visits, regular_visits, end_of_life, round_the_clock,
+                        dementia_consult, sheet_updated_on, notes, retired, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17, ?18, ?18)",
+                params![
+                    id,
+                    c.name,
+                    c.kana,
+                    c.clinic,
+                    c.postal_code,
+                    c.address,
+                    c.phone,
+                    c.fax,
+                    c.city_id,
+                    input.home_visits,
+                    input.regular_visits,
+                    input.end_of_life,
+                    input.round_the_clock,
+                    input.dementia_consult,
+                    c.sheet_updated_on,
+                    c.notes,
+                    input.retired,
+                    at
+                ],
+            )?;
+            id
+        }
+    };
+    // Only the links that changed are written, so the audit log shows them.
+    let old: Vec<String> = tx
+        .prepare("SELECT area_id FROM doctor_areas WHERE doctor_id = ?1")?
+        .query_map([&id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for gone in old.iter().filter(|a| !c.area_ids.contains(a)) {
+        tx.execute(
+            "DELETE FROM doctor_areas WHERE doctor_id = ?1 AND area_id = ?2",
+            params![id, gone],
+        )?;
+    }
+    for new in c.area_ids.iter().filter(|a| !old.contains(a)) {
+        tx.execute(
+            "INSERT INTO doctor_areas (doctor_id, area_id) VALUES (?1, ?2)",
+            params![id, new],
+        )?;
+    }
+    tx.commit()?;
+    doctor(conn, &id, now.date())
+}
+
+const DOCTOR_HEADERS: &[&str] = &[
+    "医師名",
+    "ふりがな",
+    "医療機関名",
+    "郵便番号",
+    "住所",
+    "電話番号",
+    "FAX番号",
+    "市",
+    "対応圏域",
+    "往診",
+    "訪問診療",
+    "看取り対応",
+    "24時間対応",
+    "もの忘れ相談医",
+    "登録シート更新日",
+    "登録シート要更新",
+    "備考",
+    "状態",
+];
+
+/// The doctor list as CSV (the filter of the screen applies).
+pub fn doctors_csv(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell>> = doctors(conn, filter, today)?
+        .into_iter()
+        .map(|d| {
+            vec![
+                d.name.into(),
+                d.kana.into(),
+                d.clinic.into(),
+                d.postal_code.into(),
+                d.address.into(),
+                d.phone.into(),
+                d.fax.into(),
+                d.city_name.into(),
+                d.area_names.join("・").into(),
+                flag(d.home_visits).into(),
+                flag(d.regular_visits).into(),
+                flag(d.end_of_life).into(),
+                flag(d.round_the_clock).into(),
+                flag(d.dementia_consult).into(),
+                d.sheet_label.into(),
+                flag(d.sheet_due).into(),
+                d.notes.into(),
+                if d.retired {
+                    "登録終了"
+                } else {
+                    "登録中"
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    Ok(csv::to_bytes(DOCTOR_HEADERS, &rows))
+}
+
+/// The printable もの忘れ相談医リスト for citizens: current もの忘れ相談医 only,
+/// by 市 and clinic, with the contact details a citizen needs.
+pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<Vec<u8>> {
+    let filter = DoctorFilter {
+        dementia_only: true,
+        ..Default::default()
+    };
+    let mut list = doctors(conn, &filter, today)?;
+    list.sort_by(|a, b| (&a.city_name, &a.clinic).cmp(&(&b.city_name, &b.clinic)));
+    let rows: Vec<Vec<Cell>> = list
+        .into_iter()
+        .map(|d| {
+            vec![
+                d.city_name.into(),
+                d.clinic.into(),
+                d.name.into(),
+                d.address.into(),
+                d.phone.into(),
+            ]
+        })
+        .collect();
+    Ok(csv::to_bytes(
+        &["市", "医療機関名", "医師名", "住所", "電話番号"],
+        &rows,
+    ))
+}
+
+// ---------------------------------------------------------------- beds
+
+fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
+    let cities = city_names(conn)?;
+    let mut updates: HashMap<String, Vec<BedUpdate>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT bed_id, id, checked_on, free_beds, note FROM support_bed_updates
+          ORDER BY checked_on DESC, created_at DESC",
+    )?;
+    for row in stmt.query_map([], |r| {
+        let checked_on: String = r.get(2)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            BedUpdate {
+                id: r.get(1)?,
+                checked_label: NaiveDate::parse_from_str(&checked_on, "%Y-%m-%d")
+                    .map(wareki::format_date_with_weekday)
+                    .unwrap_or_else(|_| checked_on.clone()),
+                checked_on,
+                free_beds: r.get(3)?,
+                note: r.get(4)?,
+            },
+        ))
+    })? {
+        let (bed, update) = row?;
+        updates.entry(bed).or_default().push(update);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, hospital, city_id, phone, beds, notes, retired, updated_at
+           FROM support_beds ORDER BY hospital",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: String = r.get(0)?;
+        let city_id: Option<String> = r.get(2)?;
+        Ok(SupportBed {
+            hospital: r.get(1)?,
+            city_name: city_id
+                .as_ref()
+                .and_then(|c| cities.get(c).cloned())
+                .unwrap_or_default(),
+            city_id,
+            phone: r.get(3)?,
+            beds: r.get(4)?,
+            notes: r.get(5)?,
+            retired: r.get(6)?,
+            updates: updates.remove(&id).unwrap_or_default(),
+            updated_at: r.get(7)?,
+            id,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Hospitals with support beds matching `filter`, each with its updates
+/// newest first.
+pub fn beds(conn: &Connection, filter: &BedFilter) -> Result<Vec<SupportBed>> {
+    let needle = fold(filter.query.trim());
+    let city = filter.city_id.as_deref().filter(|c| !c.is_empty());
+    Ok(all_beds(conn)?
+        .into_iter()
+        .filter(|b| filter.include_retired || !b.retired)
+        .filter(|b| city.is_none_or(|c| b.city_id.as_deref() == Some(c)))
+        .filter(|b| !filter.free_only || b.latest().is_some_and(|u| u.free_beds > 0))
+        .filter(|b| matches(&needle, &[&b.hospital, &b.notes]))
+        .collect())
+}
+
+pub fn bed(conn: &Connection, id: &str) -> Result<SupportBed> {
+    all_beds(conn)?
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or(Error::NotFound {
+            what: "療養支援ベッド",
+        })
+}
+
+/// Creates or updates a hospital's support-bed record.
+pub fn save_bed(
+    conn: &Connection,
+    input: &SupportBedInput,
+    now: NaiveDateTime,
+) -> Result<SupportBed> {
+    let id = input
+        .id
+        .as_deref()
+        .map(|id| text::uuid("id", id))
+        .transpose()?;
+    let hospital = text::single_line("hospital", "病院名", &input.hospital, 80, true)?;
+    let city_id = optional_city(conn, input.city_id.as_deref())?;
+    let phone = text::phone_number("phone", "電話番号", &input.phone, false)?;
+    let beds = count("beds", "床数", &input.beds, 999)?;
+    let notes = text::multi_line("notes", "備考", &input.notes, 2000)?;
+    let duplicate: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM support_beds WHERE hospital = ?1 AND id IS NOT ?2)",
+        params![hospital, id],
+        |r| r.get(0),
+    )?;
+    if duplicate {
+        return Err(Error::invalid(
+            "hospital",
+            format!("「{hospital}」はすでに登録されています。"),
+        ));
+    }
+    let at = stamp(now);
+    let id = match id {
+        Some(id) => {
+            let changed = conn.execute(
+                "UPDATE support_beds SET hospital = ?2, city_id = ?3, phone = ?4, beds = ?5,
+                        notes = ?6, retired = ?7, updated_at = ?8 WHERE id = ?1",
+                params![id, hospital, city_id, phone, beds, notes, input.retired, at],
+            )?;
+            if changed == 0 {
+                return Err(Error::NotFound {
+                    what: "療養支援ベッド",
+                });
+            }
+            id
+        }
+        None => {
+            let id = text::new_id();
+            conn.execute(
+                "INSERT INTO support_beds (id, hospital, city_id, phone, beds, notes, retired,
+                        created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![id, hospital, city_id, phone, beds, notes, input.retired, at],
+            )?;
+            id
+        }
+    };
+    bed(conn, &id)
+}
+
+/// Records an availability check (date, free beds, note). Free beds above
+/// the hospital's number of beds, or a future date, are refused.
+pub fn add_bed_update(
+    conn: &Connection,
+    bed_id: &str,
+    input: &BedUpdateInput,
+    now: NaiveDateTime,
+) -> Result<SupportBed> {
+    let bed_id = text::uuid("id", bed_id)?;
+    let total: i64 = conn
+        .query_row(
+            "SELECT beds FROM support_beds WHERE id = ?1",
+            [&bed_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(Error::NotFound {
+            what: "療養支援ベッド",
+        })?;
+    let checked_on = wareki::parse_date("checked_on", &input.checked_on)?;
+    if checked_on > now.date() {
+        return Err(Error::invalid(
+            "checked_on",
+            "確認日に未来の日付は入力できません。",
+        ));
+    }
+    let free = count("free_beds", "空床数", &input.free_beds, 999)?;
+    if free > total {
+        return Err(Error::invalid(
+            "free_beds",
+            format!("空床数が床数（{total}床）を超えています。"),
+        ));
+    }
+    let note = text::single_line("note", "メモ", &input.note, 200, false)?;
+    conn.execute(
+        "INSERT INTO support_bed_updates (id, bed_id, checked_on, free_beds, note, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            text::new_id(),
+            bed_id,
+            iso(checked_on),
+            free,
+            note,
+            stamp(now)
+        ],
+    )?;
+    bed(conn, &bed_id)
+}
+
+/// The bed list as CSV with the latest update of each hospital.
+pub fn beds_csv(conn: &Connection, filter: &BedFilter) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell>> = beds(conn, filter)?
+        .into_iter()
+        .map(|b| {
+            let latest = b.latest().cloned();
+            vec![
+                b.hospital.into(),
+                b.city_name.into(),
+                b.phone.into(),
+                Cell::Number(b.beds),
+                latest
+                    .as_ref()
+                    .map(|u| u.checked_label.clone())
+                    .unwrap_or_default()
+                    .into(),
+                latest
+                    .as_ref()
+                    .map(|u| Cell::Number(u.free_beds))
+                    .unwrap_or_else(|| "".into()),
+                latest.map(|u| u.note).unwrap_or_default().into(),
+                b.notes.into(),
+                if b.retired {
+                    "登録終了"
+                } else {
+                    "登録中"
+                }
+                .into(),
+            ]
+        })
+        .collect();
+    Ok(csv::to_bytes(
+        &[
+            "病院名",
+            "市",
+            "電話番号",
+            "床数",
+            "最新の確認日",
+            "空床数",
+            "確認メモ",
+            "備考",
+            "状態",
+        ],
+        &rows,
+    ))
+}
+
+// ---------------------------------------------------------------- export
+
+/// Which registry list to export, with the screen's filter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "list", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Export {
+    Doctors {
+        #[serde(default)]
+        filter: DoctorFilter,
+    },
+    /// もの忘れ相談医リスト (for citizens; no filter).
+    Dementia,
+    Beds {
+        #[serde(default)]
+        filter: BedFilter,
+    },
+    Organisations {
+        #[serde(default)]
+        filter: crate::organisations::OrganisationFilter,
+    },
+}
+
+impl Export {
+    /// The CSV and the file name stem (往診登録医, …).
+    pub fn csv(&self, conn: &Connection, today: NaiveDate) -> Result<(Vec<u8>, &'static str)> {
+        Ok(match self {
+            Export::Doctors { filter } => (doctors_csv(conn, filter, today)?, "往診登録医"),
+            Export::Dementia => (dementia_list_csv(conn, today)?, "もの忘れ相談医リスト"),
+            Export::Beds { filter } => (beds_csv(conn, filter)?, "療養支援ベッド"),
+            Export::Organisations { filter } => {
+                (crate::organisations::export_csv(conn, filter)?, "関係機関")
+            }
+        })
+    }
+}
+
+/// Writes the chosen list as CSV into `dir`; returns the path.
+pub fn export_to_folder(
+    conn: &Connection,
+    export: &Export,
+    dir: &std::path::Path,
+    now: NaiveDateTime,
+) -> Result<std::path::PathBuf> {
+    let (bytes, stem) = export.csv(conn, now.date())?;
+    csv::write_to_folder(dir, stem, now, &bytes)
+}
+
+// ---------------------------------------------------------------- counts
+
+/// Sizes of the registries (current entries only) for the report.
+pub fn counts(conn: &Connection, today: NaiveDate) -> Result<Counts> {
+    let current: Vec<Doctor> = all_doctors(conn, today)?
+        .into_iter()
+        .filter(|d| !d.retired)
+        .collect();
+    let n = |f: fn(&Doctor) -> bool| current.iter().filter(|d| f(d)).count() as i64;
+    let (bed_hospitals, beds): (i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(beds), 0) FROM support_beds WHERE retired = 0",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Counts {
+        doctors: current.len() as i64,
+        home_visits: n(|d| d.home_visits),
+        regular_visits: n(|d| d.regular_visits),
+        end_of_life: n(|d| d.end_of_life),
+        round_the_clock: n(|d| d.round_the_clock),
+        dementia_consult: n(|d| d.dementia_consult),
+        sheets_due: n(|d| d.sheet_due),
+        bed_hospitals,
+        beds,
+        organisations: conn.query_row(
+            "SELECT count(*) FROM organisations WHERE retired = 0",
+            [],
+            |r| r.get(0),
+        )?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    #[test]
+    fn a_sheet_is_due_after_one_year_or_when_missing() {
+        let today = day(2025, 6, 2);
+        assert!(sheet_due(None, today));
+        assert!(
+            !sheet_due(Some(day(2024, 6, 2)), today),
+            "exactly a year is fine"
+        );
+        assert!(sheet_due(Some(day(2024, 6, 1)), today));
+        assert!(!sheet_due(Some(day(2025, 1, 10)), today));
+    }
+}

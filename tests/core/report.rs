@@ -1,0 +1,707 @@
+//! 集計・報告: a small database built by hand through the public API, and
+//! every figure of the yearly report checked against numbers worked out by
+//! hand below. If a definition changes, this file says what it was.
+//!
+//! The data (令和7年度 = 2025-04-01 … 2026-03-31):
+//!
+//! | case | person | 受付日      | 方法 | 相談者   | 分類             | 分 | 経過記録 (分)                 |
+//! |------|--------|-------------|------|----------|------------------|----|-------------------------------|
+//! | C1   | P1     | 2025-03-31  | 電話 | 家族     | 往診医           | 30 | E1 2025-04-02 (20)            |
+//! | C2   | P1     | 2025-04-10  | 電話 | 家族     | 往診医, 認知症   | 40 | E2 04-15 (15), E3 05-20 (—)   |
+//! | C3   | P2     | 2025-05-01  | 来所 | 本人     | 入退院支援       | 20 |                               |
+//! | C4   | P2     | 2026-03-31  | 電話 | ケアマネ | 入退院支援       | —  | E4 2026-04-01 (30)            |
+//! | C5   | P3     | 2026-04-01  | 電話 | 本人     | 認知症           | 10 |                               |
+//! | C6   | P4     | 2025-05-31  | 電話 | ケアマネ | 認知症           | 50 | E5 2025-06-01 (10)            |
+//!
+//! P1: 坂戸市 坂戸・三芳野圏域; P2, P4: 鶴ヶ島市 北部圏域; P3: 坂戸市, no 圏域.
+//! C2 and C4 are 継続 (is_new = false), the others 新規.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use zaitaku_core::booklets::{self, EditionInput, Kind};
+use zaitaku_core::cases::lists::{self, ListKind};
+use zaitaku_core::cases::{self, CaseInput, EntryInput, PersonInput};
+use zaitaku_core::organisations::{self, OrganisationInput};
+use zaitaku_core::registries::{self, BedUpdateInput, DoctorInput, SupportBedInput};
+use zaitaku_core::report::{self, ReportPeriod, Tally};
+use zaitaku_core::store::{self, Connection};
+use zaitaku_core::{demo, office};
+
+/// The output date of the report and the clock of every save.
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 5, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+}
+
+fn today() -> NaiveDate {
+    now().date()
+}
+
+fn fiscal(year: i32) -> ReportPeriod {
+    ReportPeriod::Fiscal { year }
+}
+
+struct Lists {
+    phone: String,
+    visit: String,
+    own: String,
+    family: String,
+    care_manager: String,
+    doctor: String,
+    discharge: String,
+    dementia: String,
+    staff: String,
+}
+
+fn lists(conn: &Connection) -> Lists {
+    let item = |kind, name: &str| {
+        lists::list(conn, kind)
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|i| i.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .id
+    };
+    Lists {
+        phone: item(ListKind::IntakeMethod, "電話"),
+        visit: item(ListKind::IntakeMethod, "来所"),
+        own: item(ListKind::ConsulterType, "本人"),
+        family: item(ListKind::ConsulterType, "家族・親族"),
+        care_manager: item(ListKind::ConsulterType, "ケアマネジャー"),
+        doctor: item(ListKind::Category, "往診医・訪問診療の紹介"),
+        discharge: item(ListKind::Category, "入退院支援"),
+        dementia: item(ListKind::Category, "認知症"),
+        staff: lists::list(conn, ListKind::Staff).unwrap().items[0]
+            .id
+            .clone(),
+    }
+}
+
+struct Person {
+    name: &'static str,
+    city: String,
+    area: String,
+}
+
+struct Case<'a> {
+    person: &'a Person,
+    person_id: Option<String>,
+    date: &'static str,
+    time: &'static str,
+    method: &'a str,
+    consulter: &'a str,
+    categories: Vec<&'a str>,
+    minutes: &'static str,
+}
+
+/// Registers a case; returns (case id, person id).
+fn case(conn: &mut Connection, l: &Lists, c: Case) -> (String, String) {
+    let input = CaseInput {
+        received_date: c.date.into(),
+        received_time: c.time.into(),
+        intake_method_id: c.method.into(),
+        consulter_type_id: c.consulter.into(),
+        is_new: c.person_id.is_none(),
+        new_person: c.person_id.is_none(),
+        person: PersonInput {
+            id: c.person_id.clone(),
+            name: c.person.name.into(),
+            city_id: c.person.city.clone(),
+            area_id: c.person.area.clone(),
+            ..Default::default()
+        },
+        category_ids: c.categories.iter().map(|s| s.to_string()).collect(),
+        minutes: c.minutes.into(),
+        staff_id: l.staff.clone(),
+        status: "対応中".into(),
+        ..Default::default()
+    };
+    let d = cases::create(conn, &input, &l.staff, now()).unwrap();
+    (d.id, d.person.id)
+}
+
+fn entry(conn: &mut Connection, l: &Lists, case_id: &str, date: &str, minutes: &str) {
+    let input = EntryInput {
+        date: date.into(),
+        staff_id: l.staff.clone(),
+        note: "経過".into(),
+        minutes: minutes.into(),
+        ..Default::default()
+    };
+    cases::add_entry(conn, case_id, &input, false, &l.staff, now()).unwrap();
+}
+
+fn build() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = store::open(&dir.path().join("office.db")).unwrap();
+    office::save(&mut conn, &demo::office_input(), now()).unwrap();
+    demo::cases::seed_lists(&mut conn).unwrap();
+    let l = lists(&conn);
+    let o = office::load(&conn).unwrap();
+    let (sakado, tsuru) = (&o.cities[0], &o.cities[1]);
+    let p1 = Person {
+        name: "坂戸 一子",
+        city: sakado.id.clone(),
+        area: sakado.areas[0].id.clone(),
+    };
+    let p2 = Person {
+        name: "鶴島 二郎",
+        city: tsuru.id.clone(),
+        area: tsuru.areas[0].id.clone(),
+    };
+    let p3 = Person {
+        name: "坂戸 三枝",
+        city: sakado.id.clone(),
+        area: String::new(),
+    };
+    let p4 = Person {
+        name: "鶴島 四郎",
+        city: tsuru.id.clone(),
+        area: tsuru.areas[0].id.clone(),
+    };
+    let mk = |person, person_id, date, time, method, consulter, categories, minutes| Case {
+        person,
+        person_id,
+        date,
+        time,
+        method,
+        consulter,
+        categories,
+        minutes,
+    };
+    let (c1, p1_id) = case(
+        &mut conn,
+        &l,
+        mk(
+            &p1,
+            None,
+            "2025-03-31",
+            "10:00",
+            &l.phone,
+            &l.family,
+            vec![&l.doctor],
+            "30",
+        ),
+    );
+    entry(&mut conn, &l, &c1, "2025-04-02", "20");
+    let (c2, _) = case(
+        &mut conn,
+        &l,
+        mk(
+            &p1,
+            Some(p1_id),
+            "2025-04-10",
+            "10:00",
+            &l.phone,
+            &l.family,
+            vec![&l.doctor, &l.dementia],
+            "40",
+        ),
+    );
+    entry(&mut conn, &l, &c2, "2025-04-15", "15");
+    entry(&mut conn, &l, &c2, "2025-05-20", "");
+    let (_c3, p2_id) = case(
+        &mut conn,
+        &l,
+        mk(
+            &p2,
+            None,
+            "2025-05-01",
+            "11:00",
+            &l.visit,
+            &l.own,
+            vec![&l.discharge],
+            "20",
+        ),
+    );
+    let (c4, _) = case(
+        &mut conn,
+        &l,
+        mk(
+            &p2,
+            Some(p2_id),
+            "2026-03-31",
+            "16:00",
+            &l.phone,
+            &l.care_manager,
+            vec![&l.discharge],
+            "",
+        ),
+    );
+    entry(&mut conn, &l, &c4, "2026-04-01", "30");
+    case(
+        &mut conn,
+        &l,
+        mk(
+            &p3,
+            None,
+            "2026-04-01",
+            "09:00",
+            &l.phone,
+            &l.own,
+            vec![&l.dementia],
+            "10",
+        ),
+    );
+    let (c6, _) = case(
+        &mut conn,
+        &l,
+        mk(
+            &p4,
+            None,
+            "2025-05-31",
+            "17:00",
+            &l.phone,
+            &l.care_manager,
+            vec![&l.dementia],
+            "50",
+        ),
+    );
+    entry(&mut conn, &l, &c6, "2025-06-01", "10");
+
+    booklet_ledger(&mut conn, &sakado.id, &tsuru.id);
+    registers(&mut conn);
+    (dir, conn)
+}
+
+/// 意志表示帳: 100 received; issued 10 (4月, 相談窓口, 坂戸市), 5 (7月, 出前講座,
+/// 鶴ヶ島市), 3 (8月, voided) and 7 (2026-04-02, next year).
+fn booklet_ledger(conn: &mut Connection, sakado: &str, tsuru: &str) {
+    let edition = booklets::save_edition(
+        conn,
+        &EditionInput {
+            title: "私の意志表示帳".into(),
+            edition: "第2版".into(),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap()
+    .id;
+    let channel = |name: &str| {
+        booklets::channels(conn)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .id
+    };
+    let (counter, lecture) = (channel("相談窓口"), channel("出前講座"));
+    let entry = |kind, date: &str, qty: &str, channel: &str, city: &str| booklets::EntryInput {
+        kind,
+        entry_date: date.into(),
+        edition_id: edition.clone(),
+        quantity: qty.into(),
+        source: if kind == Kind::Receipt {
+            "print".into()
+        } else {
+            String::new()
+        },
+        channel_id: channel.into(),
+        city_id: city.into(),
+        recipient_type: String::new(),
+        recipient_name: String::new(),
+        note: String::new(),
+    };
+    for input in [
+        entry(Kind::Receipt, "2025-04-01", "100", "", ""),
+        entry(Kind::Issue, "2025-04-20", "10", &counter, sakado),
+        entry(Kind::Issue, "2025-07-01", "5", &lecture, tsuru),
+        entry(Kind::Issue, "2026-04-02", "7", &counter, sakado),
+    ] {
+        booklets::add_entry(conn, &input, "", now()).unwrap();
+    }
+    let voided = booklets::add_entry(
+        conn,
+        &entry(Kind::Issue, "2025-08-01", "3", &counter, ""),
+        "",
+        now(),
+    )
+    .unwrap();
+    booklets::void_entry(conn, &voided.id, "二重入力", "", now()).unwrap();
+}
+
+/// 名簿 on the output date: D1 (往診・訪問診療・看取り・もの忘れ, sheet
+/// 2025-01-10: more than a year old), D2 (往診・24時間, sheet 2026-04-01),
+/// D3 retired; one hospital with 2 beds and a retired one with 3; one
+/// organisation and a retired one.
+fn registers(conn: &mut Connection) {
+    let doctor = |name: &str, sheet: &str, retired| DoctorInput {
+        name: name.into(),
+        clinic: format!("{name}医院"),
+        sheet_updated_on: sheet.into(),
+        retired,
+        ..Default::default()
+    };
+    registries::save_doctor(
+        conn,
+        &DoctorInput {
+            home_visits: true,
+            regular_visits: true,
+            end_of_life: true,
+            dementia_consult: true,
+            ..doctor("一医師", "2025-01-10", false)
+        },
+        now(),
+    )
+    .unwrap();
+    registries::save_doctor(
+        conn,
+        &DoctorInput {
+            home_visits: true,
+            round_the_clock: true,
+            ..doctor("二医師", "2026-04-01", false)
+        },
+        now(),
+    )
+    .unwrap();
+    registries::save_doctor(
+        conn,
+        &DoctorInput {
+            dementia_consult: true,
+            ..doctor("三医師", "", true)
+        },
+        now(),
+    )
+    .unwrap();
+    for (hospital, beds, retired) in [("一病院", "2", false), ("二病院", "3", true)] {
+        let bed = registries::save_bed(
+            conn,
+            &SupportBedInput {
+                hospital: hospital.into(),
+                beds: beds.into(),
+                retired,
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+        registries::add_bed_update(
+            conn,
+            &bed.id,
+            &BedUpdateInput {
+                checked_on: "2026-04-30".into(),
+                free_beds: "1".into(),
+                note: String::new(),
+            },
+            now(),
+        )
+        .unwrap();
+    }
+    for (name, retired) in [("一地域包括支援センター", false), ("二病院", true)] {
+        organisations::save(
+            conn,
+            &OrganisationInput {
+                name: name.into(),
+                retired,
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
+    }
+}
+
+/// (name, 実数, 受付件数, 経過記録, 延べ件数) of the rows with any count.
+fn nonzero(rows: &[Tally]) -> Vec<(&str, i64, i64, i64, i64)> {
+    rows.iter()
+        .filter(|t| t.total > 0)
+        .map(|t| (t.name.as_str(), t.persons, t.cases, t.entries, t.total))
+        .collect()
+}
+
+#[test]
+fn every_figure_of_the_yearly_report_matches_the_hand_count() {
+    let (_dir, conn) = build();
+    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+
+    assert_eq!(r.title, "令和7年度 在宅医療・介護連携推進事業 事業報告");
+    assert_eq!(r.office_name, "坂戸鶴ヶ島医師会 在宅医療相談室");
+    assert_eq!(r.range_label, "令和7年4月1日〜令和8年3月31日");
+    assert_eq!(r.output_date, "令和8年5月1日");
+    assert!(!r.empty);
+    assert_eq!(r.note, None);
+
+    // ア: current doctors D1, D2; 往診 both; 訪問診療, 看取り, もの忘れ: D1;
+    // 24時間: D2; sheet due: D1 (2025-01-10 + 1 year < 2026-05-01).
+    let a = &r.resources;
+    assert_eq!(
+        (a.doctors, a.home_visits, a.regular_visits, a.end_of_life),
+        (2, 2, 1, 1)
+    );
+    assert_eq!(
+        (a.round_the_clock, a.dementia_consult, a.sheets_due),
+        (1, 1, 1)
+    );
+    assert_eq!((a.bed_hospitals, a.beds, a.organisations), (1, 2, 1));
+
+    // オ: receptions C2, C3, C4, C6 = 4 (新規 C3, C6; 継続 C2, C4); persons
+    // P1, P2, P4 = 3; entries E1, E2, E3, E5 = 4 (E4 is 2026-04-01);
+    // 延べ 4 + 4 = 8.
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (3, 4, 4, 8));
+    assert_eq!((c.new_cases, c.continuing_cases), (2, 2));
+    // Timed: C2 40, C3 20, C6 50, E1 20, E2 15, E5 10 → 6 items, 155 min,
+    // 155 / 6 = 25.83… → 25.8.
+    assert_eq!(
+        (c.timed, c.minutes, c.average_minutes),
+        (6, 155, Some(25.8))
+    );
+
+    // By month: 4月 C2 + E1, E2; 5月 C3, C6 + E3; 6月 E5; 3月 C4.
+    assert_eq!(c.months.len(), 12);
+    assert_eq!(
+        nonzero(&c.months),
+        [
+            ("2025年4月", 1, 1, 2, 3),
+            ("2025年5月", 2, 2, 1, 3),
+            ("2025年6月", 0, 0, 1, 1),
+            ("2026年3月", 1, 1, 0, 1),
+        ]
+    );
+    // 家族: C2 + E1 (C1 is 家族), E2, E3; 本人: C3; ケアマネ: C4, C6 + E5.
+    assert_eq!(
+        nonzero(&c.consulter_types),
+        [
+            ("本人", 1, 1, 0, 1),
+            ("家族・親族", 1, 1, 3, 4),
+            ("ケアマネジャー", 2, 2, 1, 3),
+        ]
+    );
+    // A case counts under each of its categories: 往診医 C2 + E1, E2, E3;
+    // 入退院支援 C3, C4 (both P2); 認知症 C2, C6 + E2, E3, E5.
+    assert_eq!(
+        nonzero(&c.categories),
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 3, 4),
+            ("入退院支援", 1, 2, 0, 2),
+            ("認知症", 2, 2, 3, 5),
+        ]
+    );
+    assert_eq!(
+        nonzero(&c.intake_methods),
+        [("電話", 3, 3, 4, 7), ("来所", 1, 1, 0, 1)]
+    );
+    assert_eq!(
+        nonzero(&c.cities),
+        [("坂戸市", 1, 1, 3, 4), ("鶴ヶ島市", 2, 3, 1, 4)]
+    );
+    assert_eq!(c.cities.len(), 2, "no 市の記録なし row when all are known");
+    assert_eq!(
+        nonzero(&c.areas),
+        [
+            ("坂戸市 坂戸・三芳野圏域", 1, 1, 3, 4),
+            ("鶴ヶ島市 北部圏域", 2, 3, 1, 4),
+        ]
+    );
+    assert_eq!(c.areas.len(), 9);
+
+    // キ: issued 10 + 5 = 15 in 2 hand-outs; the voided 3 and next year's 7
+    // do not count.
+    let b = &r.awareness.booklets;
+    assert_eq!((b.issued, b.issue_entries), (15, 2));
+    let q = |items: &[report::Quantity]| -> Vec<(String, i64, i64)> {
+        items
+            .iter()
+            .filter(|q| q.entries > 0)
+            .map(|q| (q.name.clone(), q.quantity, q.entries))
+            .collect()
+    };
+    assert_eq!(
+        q(&b.months),
+        [("2025年4月".into(), 10, 1), ("2025年7月".into(), 5, 1)]
+    );
+    assert_eq!(
+        q(&b.channels),
+        [("相談窓口".into(), 10, 1), ("出前講座".into(), 5, 1)]
+    );
+    assert_eq!(
+        q(&b.cities),
+        [("坂戸市".into(), 10, 1), ("鶴ヶ島市".into(), 5, 1)]
+    );
+    let lectures = r.awareness.lectures.as_ref().unwrap();
+    assert_eq!((lectures.sessions_held, lectures.participants), (0, 0));
+    assert_eq!(lectures.response_rate, None, "no attendees, no 回収率");
+}
+
+#[test]
+fn the_next_year_and_a_month_range_count_only_their_own_days() {
+    let (_dir, conn) = build();
+    // 令和8年度: C5 (P3, 坂戸市, no 圏域) and E4 (C4: P2, 鶴ヶ島市 北部圏域).
+    let r = report::build(&conn, &fiscal(2026), today()).unwrap();
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (1, 1, 1, 2));
+    assert_eq!(
+        nonzero(&c.areas),
+        [
+            ("鶴ヶ島市 北部圏域", 0, 0, 1, 1),
+            ("圏域の記録なし", 1, 1, 0, 1)
+        ]
+    );
+    assert_eq!(r.awareness.booklets.issued, 7);
+
+    // 2025年5月 only: C3, C6 + E3.
+    let may = ReportPeriod::Months {
+        from: "2025-05".into(),
+        to: "2025-05".into(),
+    };
+    let r = report::build(&conn, &may, today()).unwrap();
+    assert_eq!(r.period_label, "令和7年5月");
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (2, 2, 1, 3));
+    assert_eq!(c.months.len(), 1);
+    // C3 20, C6 50 (E3 untimed) → 35.0.
+    assert_eq!(c.average_minutes, Some(35.0));
+}
+
+#[test]
+fn a_year_without_data_is_an_empty_report_with_a_note() {
+    let (_dir, conn) = build();
+    let r = report::build(&conn, &fiscal(2030), today()).unwrap();
+    assert!(r.empty);
+    let note = r.note.clone().unwrap();
+    assert!(
+        note.contains("令和12年度") && note.contains("記録がありません"),
+        "{note}"
+    );
+    assert_eq!(r.consultations.total, 0);
+    assert_eq!(r.consultations.average_minutes, None);
+    assert_eq!(r.consultations.months.len(), 12);
+    assert!(r.consultations.months.iter().all(|m| m.total == 0));
+    let csv = String::from_utf8(report::to_csv(&r)).unwrap();
+    assert!(csv.contains("注記"), "the note is in the CSV too");
+}
+
+#[test]
+fn a_bad_year_or_range_is_refused_in_japanese_naming_the_field() {
+    let (_dir, conn) = build();
+    let err = report::build(&conn, &fiscal(1999), today()).unwrap_err();
+    assert_eq!(err.field(), Some("year"));
+    assert!(err.to_string().contains("年度"), "{err}");
+    let inverted = ReportPeriod::Months {
+        from: "2025-09".into(),
+        to: "2025-04".into(),
+    };
+    let err = report::build(&conn, &inverted, today()).unwrap_err();
+    assert_eq!(err.field(), Some("to"));
+    assert!(err.to_string().contains("終了月"), "{err}");
+}
+
+#[test]
+fn the_csv_carries_the_figures_definitions_and_header_for_excel() {
+    let (_dir, conn) = build();
+    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let bytes = report::to_csv(&r);
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 BOM");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("\r\n") && !text.replace("\r\n", "").contains('\n'));
+    let lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').split("\r\n").collect();
+    assert_eq!(lines[0], "章,表,区分,指標,値");
+    assert!(lines.contains(&"報告,事業所,坂戸鶴ヶ島医師会 在宅医療相談室,,"));
+    assert!(lines.contains(&"報告,期間,令和7年4月1日〜令和8年3月31日,,"));
+    assert!(lines.contains(&"報告,出力日,令和8年5月1日,,"));
+    let s = "オ 在宅医療・介護連携に関する相談支援";
+    for expected in [
+        format!("{s},合計,実数,,3"),
+        format!("{s},合計,延べ件数,,8"),
+        format!("{s},合計,平均所要時間（分）,,25.8"),
+        format!("{s},月別,2025年4月,延べ件数,3"),
+        format!("{s},相談内容分類,認知症,実数,2"),
+        "ア 地域の医療・介護の資源の把握,名簿,往診登録医,件数,2".to_string(),
+        "キ 地域住民への普及啓発,私の意志表示帳,配布合計,冊数,15".to_string(),
+    ] {
+        assert!(lines.contains(&expected.as_str()), "missing: {expected}");
+    }
+    // Sections in the order of items ア〜キ, definitions last.
+    let first = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix)).unwrap();
+    assert!(first("ア ") < first("オ ") && first("オ ") < first("キ "));
+    assert!(first("キ ") < first("定義,実数"));
+    assert!(text.contains("同じ人の相談が何件あっても1人"));
+}
+
+#[test]
+fn the_demo_year_has_figures_that_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = store::open(&dir.path().join("office.db")).unwrap();
+    demo::fill(&mut conn, now()).unwrap();
+    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let c = &r.consultations;
+    assert!(c.cases > 100, "{}", c.cases);
+    assert_eq!(c.total, c.cases + c.entries);
+    let sum = |rows: &[Tally]| rows.iter().map(|t| t.total).sum::<i64>();
+    assert_eq!(sum(&c.months), c.total);
+    assert_eq!(sum(&c.consulter_types), c.total);
+    assert_eq!(sum(&c.intake_methods), c.total);
+    assert_eq!(sum(&c.cities), c.total);
+    assert_eq!(sum(&c.areas), c.total);
+    assert!(sum(&c.categories) >= c.total);
+    assert!(c.persons <= c.cases);
+    assert_eq!(r.resources.doctors, 23);
+    let lectures = r.awareness.lectures.as_ref().unwrap();
+    assert!(lectures.sessions_held > 0 && lectures.participants > 0);
+    assert!(r.resources.dementia_consult > 5);
+}
+
+#[test]
+fn moving_a_case_to_another_year_moves_all_its_figures() {
+    let (_dir, mut conn) = build();
+    let l = lists(&conn);
+    // C3 (P2, 来所, 入退院支援, 20 min) was received on 2025-05-01; its date
+    // is corrected to 2024-05-01 (令和6年度).
+    let (id, person, city, area): (String, String, String, String) = conn
+        .query_row(
+            "SELECT c.id, p.id, p.city_id, p.area_id FROM cases c JOIN persons p ON p.id = c.person_id
+              WHERE c.received_at = '2025-05-01T11:00:00'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    let input = CaseInput {
+        received_date: "2024-05-01".into(),
+        received_time: "11:00".into(),
+        intake_method_id: l.visit.clone(),
+        consulter_type_id: l.own.clone(),
+        is_new: true,
+        person: PersonInput {
+            id: Some(person),
+            name: "鶴島 二郎".into(),
+            city_id: city,
+            area_id: area,
+            ..Default::default()
+        },
+        category_ids: vec![l.discharge.clone()],
+        minutes: "20".into(),
+        staff_id: l.staff.clone(),
+        status: "対応中".into(),
+        version: Some(1),
+        ..Default::default()
+    };
+    cases::update(&mut conn, &id, &input, &l.staff, now()).unwrap();
+
+    // 令和7年度 without C3: C2, C4, C6; 入退院支援 keeps only C4, 来所 is gone.
+    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (3, 3, 4, 7));
+    assert_eq!(
+        nonzero(&c.categories),
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 3, 4),
+            ("入退院支援", 1, 1, 0, 1),
+            ("認知症", 2, 2, 3, 5),
+        ]
+    );
+    assert_eq!(nonzero(&c.intake_methods), [("電話", 3, 3, 4, 7)]);
+    // 令和6年度: C1 (2025-03-31) and C3 now, categories included.
+    let r = report::build(&conn, &fiscal(2024), today()).unwrap();
+    let c = &r.consultations;
+    assert_eq!((c.persons, c.cases, c.entries, c.total), (2, 2, 0, 2));
+    assert_eq!(
+        nonzero(&c.categories),
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 0, 1),
+            ("入退院支援", 1, 1, 0, 1)
+        ]
+    );
+}

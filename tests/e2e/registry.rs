@@ -1,0 +1,145 @@
+//! 名簿: register a doctor with the keyboard, find them by search as you
+//! type (half-width カタカナ), see them in the もの忘れ相談医 list, a refused
+//! form with the message by the field, and a bed availability update shown
+//! first.
+
+use zaitaku_core::registries::{self, DoctorFilter};
+use zaitaku_core::store;
+
+use crate::harness::{temp_db, App};
+
+async fn snap(app: &App, name: &str) {
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.screenshot(name).await;
+}
+
+#[tokio::test]
+async fn add_a_doctor_and_find_them_by_search() {
+    let (_dir, db) = temp_db();
+    {
+        let mut conn = store::open(&db).unwrap();
+        let now = chrono::Local::now().naive_local();
+        zaitaku_core::demo::fill_with_cases(&mut conn, now, 0).unwrap();
+    }
+    let app = App::launch(&db).await;
+    app.click("a[data-view='registry']").await;
+    app.wait_for_text("#view h1", "名簿").await;
+    app.wait_for_text("[data-testid='doctor-count']", "23人")
+        .await;
+    snap(&app, "registry-doctors").await;
+
+    // An empty form is refused, the message next to 医師名, nothing saved.
+    app.click("#registry-new").await;
+    app.wait_for("#doctor-form").await;
+    app.click("#doctor-save").await;
+    let error = app
+        .wait_for_text("#doctor-form .field-error", "医師名を入力してください")
+        .await;
+    assert!(!error.is_empty());
+
+    app.fill("#doctor-form [data-field='name']", "試験 一郎")
+        .await;
+    app.fill("#doctor-form [data-field='kana']", "しけん いちろう")
+        .await;
+    app.fill("#doctor-form [data-field='clinic']", "試験ホームクリニック")
+        .await;
+    app.fill(
+        "#doctor-form [data-field='sheet_updated_on']",
+        "令和7年4月1日",
+    )
+    .await;
+    app.click("#doctor-form [data-field='home_visits']").await;
+    app.click("#doctor-form [data-field='dementia_consult']")
+        .await;
+    app.click("#doctor-form input[type='checkbox'][data-area]")
+        .await;
+    snap(&app, "registry-doctor-form").await;
+    app.click("#doctor-save").await;
+    app.wait_for_text(
+        "#message-text",
+        "試験 一郎（試験ホームクリニック）を保存しました",
+    )
+    .await;
+    app.wait_for_text("[data-testid='doctor-count']", "24人")
+        .await;
+
+    // Search as you type, in half-width katakana.
+    app.fill("#registry-search", "ｼｹﾝ").await;
+    app.wait_for_text("[data-testid='doctor-count']", "1人")
+        .await;
+    let table = app
+        .wait_for_text("[data-testid='doctor-table']", "試験 一郎")
+        .await;
+    assert!(
+        table.contains("往診") && table.contains("もの忘れ"),
+        "{table}"
+    );
+    snap(&app, "registry-search").await;
+
+    // It is on the もの忘れ相談医 list too.
+    app.click("#tab-dementia").await;
+    app.fill("#registry-search", "試験").await;
+    app.wait_for_text("[data-testid='dementia-table']", "試験ホームクリニック")
+        .await;
+    snap(&app, "registry-dementia").await;
+
+    // 関係機関: the demo set, filtered by kind.
+    app.click("#tab-organisations").await;
+    app.wait_for_text("[data-testid='organisation-count']", "30件")
+        .await;
+    app.fill("#registry-search", "包括").await;
+    app.wait_for_text("[data-testid='organisation-count']", "10件")
+        .await;
+    snap(&app, "registry-organisations").await;
+
+    // Saved in the file, with the 圏域 ticked.
+    let conn = store::open(&db).unwrap();
+    let found = registries::doctors(
+        &conn,
+        &DoctorFilter {
+            query: "試験".into(),
+            ..Default::default()
+        },
+        chrono::Local::now().date_naive(),
+    )
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].sheet_updated_on.as_deref(), Some("2025-04-01"));
+    assert_eq!(found[0].area_names.len(), 1);
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn bed_availability_is_recorded_and_shown_first() {
+    let (_dir, db) = temp_db();
+    {
+        let mut conn = store::open(&db).unwrap();
+        let now = chrono::Local::now().naive_local();
+        zaitaku_core::demo::fill_with_cases(&mut conn, now, 0).unwrap();
+    }
+    let app = App::launch(&db).await;
+    app.click("a[data-view='registry']").await;
+    app.click("#tab-beds").await;
+    app.wait_for_text("[data-testid='bed-count']", "4病院")
+        .await;
+    app.fill("#registry-search", "坂戸中央").await;
+    app.wait_for_text("[data-testid='bed-count']", "1病院")
+        .await;
+    app.click(".bed-card button.primary").await;
+    app.fill("#bed-update-form [data-field='free_beds']", "5")
+        .await;
+    app.click("#bed-update-save").await;
+    app.wait_for_text("#bed-update-form .field-error", "床数（2床）を超えています")
+        .await;
+    app.fill("#bed-update-form [data-field='free_beds']", "2")
+        .await;
+    app.fill("#bed-update-form [data-field='note']", "来週まで空きあり")
+        .await;
+    app.click("#bed-update-save").await;
+    app.wait_for_text("#message-text", "空床（2床）を記録しました")
+        .await;
+    app.wait_for_text("[data-testid='bed-latest']", "空床 2床（来週まで空きあり）")
+        .await;
+    snap(&app, "registry-beds").await;
+    app.quit().await;
+}
