@@ -6,13 +6,14 @@ import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as booklets from './views/booklets.js';
 import * as cases from './views/cases.js';
+import * as lectures from './views/lectures.js';
 import * as placeholder from './views/placeholder.js';
 import * as settings from './views/settings.js';
 
 const VIEWS = {
   cases: { title: '相談記録', module: cases },
   booklets: { title: '意志表示帳', module: booklets },
-  lectures: { title: '講座・チラシ', module: placeholder },
+  lectures: { title: '講座・チラシ', module: lectures },
   registry: { title: '名簿', module: placeholder },
   reports: { title: '集計・報告', module: placeholder },
   settings: { title: '設定', module: settings },

@@ -106,6 +106,15 @@ enum Export {
         #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
     },
+    /// 出前講座・市民公開講座の開催とアンケート集計（1列目は開催ID、古い順）
+    Lectures {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この年度（4月〜3月、例: 2025）の実施済・過去の開催だけを書き出す。省略時はすべて
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: Option<i32>,
+    },
     /// 相談記録（期間を指定しなければすべて、新しい順）
     Cases {
         /// 書き出す CSV ファイル
@@ -174,14 +183,16 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、講座テーマ {} 件・開催 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
                 summary.booklet_editions,
                 summary.booklet_receipts,
                 summary.booklet_issues,
-                summary.cases
+                summary.cases,
+                summary.lecture_themes,
+                summary.lecture_sessions
             );
         }
         Command::Export {
@@ -234,6 +245,24 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 "意志表示帳の台帳を書き出しました: {}（{rows} 行）",
                 out.display()
             );
+        }
+        Command::Export {
+            what: Export::Lectures { out, fiscal_year },
+        } => {
+            use zaitaku_core::lectures::{self, PastFilter};
+            let conn = store::open(db).map_err(fail)?;
+            let filter = fiscal_year.map(PastFilter::fiscal);
+            let today = chrono::Local::now().date_naive();
+            let bytes = lectures::export_csv(&conn, filter.as_ref(), today).map_err(fail)?;
+            // Records end in CRLF; a comment's own line breaks are bare LF.
+            let rows = bytes
+                .windows(2)
+                .filter(|w| w == b"\r\n")
+                .count()
+                .saturating_sub(1);
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
+            println!("講座の開催を書き出しました: {}（{rows} 件）", out.display());
         }
         Command::Booklet { out, imposed } => {
             print_to(db, &PrintJob::Booklet { imposed }, &out)?;

@@ -265,6 +265,91 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "save_case_list",
         json!({ "kind": "outcome", "items": [{ "name": huge() }] }),
     ));
+    // 出前講座・市民公開講座 (issue 7).
+    for junk in junk_values() {
+        calls.push(("lecture_screen", json!({ "filter": junk })));
+        calls.push(("lecture_session", json!({ "id": junk })));
+        calls.push(("save_lecture_session", json!({ "session": junk })));
+        calls.push(("save_lecture_tally", json!({ "id": junk, "tally": junk })));
+        calls.push((
+            "record_lecture_booklets",
+            json!({ "id": junk, "booklets": junk }),
+        ));
+        calls.push(("save_lecture_theme", json!({ "theme": junk })));
+        calls.push(("save_lecture_venue", json!({ "venue": junk })));
+        calls.push(("save_questionnaire", json!({ "questionnaire": junk })));
+        calls.push(("lecture_indicator", json!({ "query": junk })));
+        calls.push(("export_lectures_csv", json!({ "filter": junk })));
+    }
+    let session = |patch: Value| {
+        let mut s = json!({ "kind": "出前講座", "title": "講座", "session_date": "2025-04-01",
+                            "start_time": "14:00", "end_time": "15:00", "status": "予定" });
+        if let (Some(s), Some(p)) = (s.as_object_mut(), patch.as_object()) {
+            s.extend(p.clone());
+        }
+        s
+    };
+    for bad in [
+        json!({}),
+        session(json!({ "kind": "宴会" })),
+        session(json!({ "end_time": "13:00" })),
+        session(json!({ "start_time": "25:99" })),
+        session(json!({ "session_date": huge() })),
+        session(json!({ "capacity": "-1" })),
+        session(json!({ "attendees": 5 })),
+        session(json!({ "theme_id": "'; DROP TABLE lecture_sessions; --" })),
+        session(json!({ "venue_id": uuid })),
+        session(json!({ "status": "実施済", "session_date": "9999-12-31" })),
+        session(json!({ "notes": "a\u{0}b" })),
+        session(json!({ "id": uuid })),
+        session(json!({ "unknown": 1 })),
+    ] {
+        calls.push(("save_lecture_session", json!({ "session": bad })));
+    }
+    for tally in [
+        json!({ "forms_returned": "-1" }),
+        json!({ "forms_returned": "1", "counts": [{ "choice_id": uuid, "count": "-5" }] }),
+        json!({ "forms_returned": "1", "comments": [huge()] }),
+    ] {
+        calls.push(("save_lecture_tally", json!({ "id": uuid, "tally": tally })));
+    }
+    calls.push((
+        "record_lecture_booklets",
+        json!({ "id": uuid, "booklets": { "edition_id": uuid, "quantity": "-3" } }),
+    ));
+    for theme in [
+        json!({ "number": "0", "title": "テーマ" }),
+        json!({ "number": "1", "title": "" }),
+        json!({ "number": "1", "title": huge() }),
+        json!({ "number": "1", "title": "テーマ", "organisation_id": uuid }),
+        json!({ "id": uuid, "number": "1", "title": "テーマ" }),
+    ] {
+        calls.push(("save_lecture_theme", json!({ "theme": theme })));
+    }
+    for venue in [
+        json!({ "name": "" }),
+        json!({ "name": "公民館", "city_id": uuid }),
+        json!({ "id": uuid, "name": "公民館" }),
+    ] {
+        calls.push(("save_lecture_venue", json!({ "venue": venue })));
+    }
+    for q in [
+        json!({ "name": "様式", "questions": [] }),
+        json!({ "name": "様式", "questions": [{ "text": "理解度", "choices": ["はい"] }] }),
+        json!({ "name": "", "questions": [{ "text": "理解度", "choices": ["はい", "いいえ"] }] }),
+        json!({ "name": "様式", "questions": [{ "text": "a", "awareness": true, "choices": ["x", "y"] },
+                                             { "text": "b", "awareness": true, "choices": ["x", "y"] }] }),
+    ] {
+        calls.push(("save_questionnaire", json!({ "questionnaire": q })));
+    }
+    calls.push((
+        "lecture_indicator",
+        json!({ "query": { "period": { "kind": "fiscal", "year": 99999 } } }),
+    ));
+    calls.push((
+        "lecture_screen",
+        json!({ "filter": { "period": { "kind": "fiscal", "year": 2025 }, "kind": "宴会" } }),
+    ));
     calls
 }
 

@@ -424,6 +424,9 @@ mod backup;
 // booklet, flyer and list PDFs checked with qpdf and poppler.
 mod print;
 
+// export lectures (issue 7, 出前講座・市民公開講座).
+mod lectures;
+
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend
 // on the helpers above.

@@ -24,6 +24,9 @@ mod booklets;
 // 相談記録: intake, validation, search, history, duplicates, lists, stale saves.
 mod cases;
 
+// 出前講座・市民公開講座: sessions, tallies, template versions, indicator, booklet link, CSV.
+mod lectures;
+
 // 印刷: booklet text saved and printed, every print job, missing characters.
 mod print;
 

@@ -20,5 +20,7 @@ mod xss;
 mod access;
 // 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
 mod cases;
+// 講座: a session from a theme, tallies from a paper form, the 浸透度 chart.
+mod lectures;
 // 印刷: booklet preview, a missing character marked, PDF saved.
 mod print;

@@ -1,10 +1,6 @@
 use crate::harness::{temp_db, App};
 
-const SCREENS: &[(&str, &str)] = &[
-    ("lectures", "講座・チラシ"),
-    ("registry", "名簿"),
-    ("reports", "集計・報告"),
-];
+const SCREENS: &[(&str, &str)] = &[("registry", "名簿"), ("reports", "集計・報告")];
 
 #[tokio::test]
 async fn window_is_japanese_and_unbuilt_screens_say_so() {

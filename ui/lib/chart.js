@@ -86,3 +86,92 @@ export function stackedBars({ months, series, title, unit = '冊' }) {
   svg.append(s('line', { class: 'chart-axis', x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0) }));
   return svg;
 }
+
+const pct = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`);
+
+/**
+ * One bar per point on a 0–100% scale (the 浸透度 trend). A point without
+ * answers draws no bar and says so, instead of a misleading 0%.
+ * points: [{ key, label, share (0..1 or null), note }]
+ */
+export function shareColumns({ points, title }) {
+  const width = 720;
+  const height = 240;
+  const pad = { top: 18, right: 12, bottom: 34, left: 44 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const y = (share) => pad.top + plotH - share * plotH;
+  const slot = plotW / Math.max(points.length, 1);
+  const barW = Math.min(56, slot * 0.6);
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title,
+    preserveAspectRatio: 'xMidYMid meet',
+  }, s('title', {}, title));
+  const grid = s('g', { class: 'chart-grid' });
+  for (let v = 0; v <= 100; v += 25) {
+    grid.append(
+      s('line', { x1: pad.left, x2: width - pad.right, y1: y(v / 100), y2: y(v / 100) }),
+      s('text', { x: pad.left - 6, y: y(v / 100) + 4, 'text-anchor': 'end' }, `${v}%`),
+    );
+  }
+  svg.append(grid);
+  points.forEach((point, i) => {
+    const x = pad.left + slot * i + (slot - barW) / 2;
+    const has = point.share !== null && point.share !== undefined;
+    const group = s('g', { class: 'chart-bar', dataset: { key: point.key, share: has ? point.share.toFixed(4) : '' } });
+    if (has) {
+      group.append(s('rect', {
+        x, width: barW, y: y(point.share), height: Math.max(0.5, y(0) - y(point.share)), fill: PALETTE[0],
+      }, s('title', {}, `${point.label}：${pct(point.share)}${point.note ? `（${point.note}）` : ''}`)));
+    }
+    group.append(s('text', { class: 'chart-total', x: x + barW / 2, y: (has ? y(point.share) : y(0)) - 4, 'text-anchor': 'middle' },
+      has ? pct(point.share) : '回答なし'));
+    group.append(s('text', { class: 'chart-label', x: x + barW / 2, y: height - pad.bottom + 18, 'text-anchor': 'middle' }, point.label));
+    svg.append(group);
+  });
+  svg.append(s('line', { class: 'chart-axis', x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0) }));
+  return svg;
+}
+
+/**
+ * One horizontal 100% bar per question, split by answer share.
+ * rows: [{ key, label, answered, parts: [{ label, count, share }] }]
+ */
+export function shareRows({ rows, title }) {
+  const width = 720;
+  const rowH = 34;
+  const pad = { top: 8, right: 12, bottom: 8, left: 250 };
+  const height = pad.top + pad.bottom + rowH * Math.max(rows.length, 1);
+  const plotW = width - pad.left - pad.right;
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`, class: 'chart share-rows', role: 'img', 'aria-label': title,
+    preserveAspectRatio: 'xMidYMid meet',
+  }, s('title', {}, title));
+  rows.forEach((row, i) => {
+    const top = pad.top + rowH * i;
+    const group = s('g', { class: 'chart-row', dataset: { key: row.key, answered: String(row.answered) } });
+    const label = row.label.length > 18 ? `${row.label.slice(0, 17)}…` : row.label;
+    group.append(s('text', { class: 'chart-label', x: pad.left - 8, y: top + rowH / 2 + 4, 'text-anchor': 'end' }, label,
+      s('title', {}, row.label)));
+    let left = 0;
+    row.parts.forEach((part, k) => {
+      const share = part.share || 0;
+      if (share <= 0) return;
+      const w = share * plotW;
+      group.append(s('rect', {
+        x: pad.left + left, y: top + 5, width: Math.max(0.5, w), height: rowH - 10,
+        fill: PALETTE[k % PALETTE.length], dataset: { part: part.label, share: share.toFixed(4) },
+      }, s('title', {}, `${row.label} ${part.label}：${part.count}（${pct(part.share)}）`)));
+      if (w > 38) {
+        group.append(s('text', { class: 'chart-inbar', x: pad.left + left + w / 2, y: top + rowH / 2 + 4, 'text-anchor': 'middle' },
+          `${Math.round(share * 100)}%`));
+      }
+      left += w;
+    });
+    if (!row.answered) {
+      group.append(s('text', { class: 'chart-label', x: pad.left + 4, y: top + rowH / 2 + 4 }, '回答なし'));
+    }
+    svg.append(group);
+  });
+  return svg;
+}

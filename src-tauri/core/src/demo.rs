@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 mod booklets;
 pub mod cases;
+mod lectures;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
 use crate::{Error, Result};
@@ -55,6 +56,9 @@ pub struct DemoSummary {
     pub booklet_issues: usize,
     /// 相談記録: demo cases (with their lists and staff).
     pub cases: usize,
+    /// 講座: catalogue themes and sessions (past and upcoming).
+    pub lecture_themes: usize,
+    pub lecture_sessions: usize,
 }
 
 /// How many demo cases `demo-data` makes unless told otherwise.
@@ -121,6 +125,7 @@ pub fn fill_with_cases(
     let office = office::save(conn, &office_input(), now)?;
     let ledger = booklets::fill(conn, &office, now)?;
     let cases = cases::fill(conn, &office, case_count, now)?;
+    let lectures = lectures::fill(conn, &office, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
@@ -128,5 +133,7 @@ pub fn fill_with_cases(
         booklet_receipts: ledger.receipts,
         booklet_issues: ledger.issues,
         cases,
+        lecture_themes: lectures.themes,
+        lecture_sessions: lectures.sessions,
     })
 }

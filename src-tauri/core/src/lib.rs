@@ -20,6 +20,7 @@ pub mod csv;
 pub mod demo;
 pub mod error;
 pub mod fonts;
+pub mod lectures;
 pub mod office;
 pub mod organisations;
 pub mod print;

@@ -6,6 +6,7 @@ pub mod app;
 pub mod backup;
 pub mod booklets;
 pub mod cases;
+pub mod lectures;
 pub mod office;
 pub mod print;
 

@@ -73,6 +73,29 @@ const AUDITED: &[(&str, &str, &[&str])] = &[
             "retired",
         ],
     ),
+    (
+        "lecture_themes",
+        "id",
+        &[
+            "number",
+            "title",
+            "organisation_id",
+            "summary",
+            "duration_minutes",
+            "audience",
+            "retired",
+        ],
+    ),
+    (
+        "lecture_venues",
+        "id",
+        &["name", "address", "city_id", "retired"],
+    ),
+    (
+        "questionnaires",
+        "id",
+        &["name", "version", "superseded_at"],
+    ),
 ];
 
 /// The automatic backup stamp changes daily by itself; not a person's change.
@@ -196,6 +219,9 @@ fn table_label(table: &str) -> &'static str {
         "booklet_template_sections" => "意志表示帳の文面（項目）",
         "app_settings" => "設定",
         "staff_pins" => "暗証番号",
+        "lecture_themes" => "講座テーマ",
+        "lecture_venues" => "講座の会場",
+        "questionnaires" => "アンケートの様式",
         "restore" => "復元",
         _ => "その他",
     }

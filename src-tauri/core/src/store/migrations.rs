@@ -323,7 +323,112 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX organisations_by_kind ON organisations(kind, name);
     CREATE INDEX organisations_by_city ON organisations(city_id);
     "#,
-    // 私の意志表示帳 as printed: the cover (one row) and the sections the
+    // 8: 出前講座・市民公開講座 — venues, the lecture catalogue (themes with
+    //    their providing organisation), questionnaire templates kept as
+    //    versions (a version that has answers is never changed: editing it
+    //    makes a new version), sessions, the per-session tallies (count per
+    //    answer choice) and typed free comments. A booklet issue may name
+    //    the session it was handed out at.
+    r#"
+    CREATE TABLE lecture_venues (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+        address    TEXT NOT NULL DEFAULT '',
+        city_id    TEXT REFERENCES cities(id),
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX lecture_venues_by_city ON lecture_venues(city_id);
+
+    CREATE TABLE lecture_themes (
+        id               TEXT PRIMARY KEY CHECK (length(id) = 36),
+        number           INTEGER NOT NULL UNIQUE CHECK (number > 0),
+        title            TEXT NOT NULL CHECK (title <> ''),
+        organisation_id  TEXT REFERENCES organisations(id),
+        summary          TEXT NOT NULL DEFAULT '',
+        duration_minutes INTEGER CHECK (duration_minutes IS NULL OR duration_minutes > 0),
+        audience         TEXT NOT NULL DEFAULT '',
+        retired          INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX lecture_themes_by_organisation ON lecture_themes(organisation_id);
+
+    CREATE TABLE questionnaires (
+        id            TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name          TEXT NOT NULL CHECK (name <> ''),
+        version       INTEGER NOT NULL CHECK (version > 0),
+        superseded_at TEXT,
+        created_at    TEXT NOT NULL,
+        UNIQUE (name, version)
+    ) STRICT;
+
+    CREATE TABLE questionnaire_questions (
+        id               TEXT PRIMARY KEY CHECK (length(id) = 36),
+        questionnaire_id TEXT NOT NULL REFERENCES questionnaires(id) ON DELETE CASCADE,
+        position         INTEGER NOT NULL,
+        text             TEXT NOT NULL CHECK (text <> ''),
+        awareness        INTEGER NOT NULL DEFAULT 0 CHECK (awareness IN (0, 1)),
+        UNIQUE (questionnaire_id, position)
+    ) STRICT;
+
+    CREATE TABLE questionnaire_choices (
+        id          TEXT PRIMARY KEY CHECK (length(id) = 36),
+        question_id TEXT NOT NULL REFERENCES questionnaire_questions(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        label       TEXT NOT NULL CHECK (label <> ''),
+        UNIQUE (question_id, position)
+    ) STRICT;
+
+    CREATE TABLE lecture_sessions (
+        id               TEXT PRIMARY KEY CHECK (length(id) = 36),
+        kind             TEXT NOT NULL CHECK (kind IN ('出前講座', '市民公開講座', '研修会', '施設見学ツアー', 'その他')),
+        theme_id         TEXT REFERENCES lecture_themes(id),
+        title            TEXT NOT NULL CHECK (title <> ''),
+        session_date     TEXT NOT NULL CHECK (session_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        start_time       TEXT NOT NULL CHECK (start_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        end_time         TEXT NOT NULL CHECK (end_time GLOB '[0-2][0-9]:[0-5][0-9]' AND end_time > start_time),
+        venue_id         TEXT REFERENCES lecture_venues(id),
+        requesting_group TEXT NOT NULL DEFAULT '',
+        lecturers        TEXT NOT NULL DEFAULT '',
+        capacity         INTEGER CHECK (capacity IS NULL OR capacity >= 0),
+        applicants       INTEGER CHECK (applicants IS NULL OR applicants >= 0),
+        attendees        INTEGER CHECK (attendees IS NULL OR attendees >= 0),
+        city_id          TEXT REFERENCES cities(id),
+        status           TEXT NOT NULL CHECK (status IN ('予定', '実施済', '中止')),
+        notes            TEXT NOT NULL DEFAULT '',
+        questionnaire_id TEXT REFERENCES questionnaires(id),
+        forms_returned   INTEGER CHECK (forms_returned IS NULL OR forms_returned >= 0),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX lecture_sessions_by_date ON lecture_sessions(session_date, start_time);
+    CREATE INDEX lecture_sessions_by_theme ON lecture_sessions(theme_id);
+    CREATE INDEX lecture_sessions_by_venue ON lecture_sessions(venue_id);
+    CREATE INDEX lecture_sessions_by_city ON lecture_sessions(city_id);
+    CREATE INDEX lecture_sessions_by_questionnaire ON lecture_sessions(questionnaire_id);
+
+    CREATE TABLE lecture_tallies (
+        session_id TEXT NOT NULL REFERENCES lecture_sessions(id) ON DELETE CASCADE,
+        choice_id  TEXT NOT NULL REFERENCES questionnaire_choices(id),
+        count      INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (session_id, choice_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX lecture_tallies_by_choice ON lecture_tallies(choice_id);
+
+    CREATE TABLE lecture_comments (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        session_id TEXT NOT NULL REFERENCES lecture_sessions(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        text       TEXT NOT NULL CHECK (text <> ''),
+        UNIQUE (session_id, position)
+    ) STRICT;
+
+    ALTER TABLE booklet_entries ADD COLUMN lecture_session_id TEXT REFERENCES lecture_sessions(id);
+    CREATE INDEX booklet_entries_by_lecture_session ON booklet_entries(lecture_session_id);
+    "#,
+    // 9: 私の意志表示帳 as printed: the cover (one row) and the sections the
     //    office edits, in order. Until the office saves its own text the
     //    built-in template is used (booklet_template::load), so both start
     //    empty.

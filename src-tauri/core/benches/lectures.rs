@@ -1,0 +1,133 @@
+//! Speed of the 講座 screens on a long-running office: the demo's two years
+//! of sessions copied back in time until there are about N sessions (default
+//! 3,000 — a century of an office's lectures, far more than real), with their
+//! tallies.
+//!
+//! Run: cargo bench -p zaitaku-core --bench lectures [-- SESSIONS]
+//!
+//! Prints p50/p95 of the screen (予定 + 実施済 of one year), one session, the
+//! indicator (figures, per theme, 浸透度 trend) and the CSV export.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use zaitaku_core::booklets::{Period, PeriodKind};
+use zaitaku_core::lectures::{self, IndicatorQuery, PastFilter};
+use zaitaku_core::{demo, store};
+
+const RUNS: usize = 25;
+
+fn report(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3;
+    println!(
+        "{label:<40} p50 {:>8.3} ms   p95 {:>8.3} ms   ({} runs)",
+        at(0.5),
+        at(0.95),
+        times.len()
+    );
+}
+
+fn runs(label: &str, mut f: impl FnMut()) {
+    let times = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    report(label, times);
+}
+
+/// Copies every session (and its tallies) `years` years earlier.
+fn copy_back(conn: &store::Connection, years: i64) {
+    let shift = format!("-{years} years");
+    conn.execute_batch(&format!(
+        "CREATE TEMP TABLE IF NOT EXISTS copy_map (old TEXT, new TEXT);
+         DELETE FROM copy_map;
+         INSERT INTO copy_map
+           SELECT id, lower(printf('%s-%s-4%s-a%s-%s', hex(randomblob(4)), hex(randomblob(2)),
+                  substr(hex(randomblob(2)), 2), substr(hex(randomblob(2)), 2), hex(randomblob(6))))
+             FROM lecture_sessions WHERE session_date >= date('2023-11-01');
+         INSERT INTO lecture_sessions (id, kind, theme_id, title, session_date, start_time, end_time,
+                venue_id, requesting_group, lecturers, capacity, applicants, attendees, city_id,
+                status, notes, questionnaire_id, forms_returned, created_at, updated_at)
+           SELECT m.new, kind, theme_id, title, date(session_date, '{shift}'), start_time, end_time,
+                  venue_id, requesting_group, lecturers, capacity, applicants, attendees, city_id,
+                  CASE status WHEN '予定' THEN '実施済' ELSE status END, notes, questionnaire_id,
+                  forms_returned, created_at, updated_at
+             FROM lecture_sessions s JOIN copy_map m ON m.old = s.id;
+         INSERT INTO lecture_tallies (session_id, choice_id, count)
+           SELECT m.new, choice_id, count FROM lecture_tallies t JOIN copy_map m ON m.old = t.session_id;"
+    ))
+    .expect("copy sessions");
+}
+
+fn main() {
+    let wanted: i64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(3_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let mut conn = store::open(&path).expect("open");
+    let now = NaiveDate::from_ymd_opt(2025, 11, 24)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .expect("date");
+    demo::fill_with_cases(&mut conn, now, 0).expect("demo data");
+    let count = |conn: &store::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM lecture_sessions", [], |r| r.get(0))
+            .expect("count")
+    };
+    let mut years = 2;
+    while count(&conn) < wanted {
+        copy_back(&conn, years);
+        years += 2;
+    }
+    let sessions = count(&conn);
+    let tallies: i64 = conn
+        .query_row("SELECT count(*) FROM lecture_tallies", [], |r| r.get(0))
+        .expect("count");
+    println!(
+        "講座 benchmark: {sessions} sessions, {tallies} tally rows in {}",
+        path.display()
+    );
+
+    let today = now.date();
+    let filter = PastFilter::fiscal(2024);
+    runs("screen (予定 + 実施済 令和6年度)", || {
+        lectures::screen(&conn, &filter, today).expect("screen");
+    });
+    let id: String = conn
+        .query_row(
+            "SELECT id FROM lecture_sessions WHERE forms_returned IS NOT NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a session");
+    runs("one session with tallies", || {
+        lectures::session(&conn, &id).expect("session");
+    });
+    let query = IndicatorQuery {
+        period: Period {
+            kind: PeriodKind::Fiscal,
+            year: 2024,
+        },
+        kind: String::new(),
+        theme_id: String::new(),
+    };
+    runs("indicator (figures, themes, trend)", || {
+        lectures::indicator(&conn, &query).expect("indicator");
+    });
+    let (from, to) = query.period.range();
+    runs("figures of one fiscal year", || {
+        lectures::figures(&conn, from, to).expect("figures");
+    });
+    let start = Instant::now();
+    let bytes = lectures::export_csv(&conn, None, today).expect("csv");
+    println!(
+        "CSV export of all sessions: {:.1} ms, {} KiB",
+        start.elapsed().as_secs_f64() * 1e3,
+        bytes.len() / 1024
+    );
+}
