@@ -157,16 +157,29 @@ fn tour_header(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette) -> Result<f32> 
     Ok(92.0)
 }
 
-/// A title with spaces breaks at them when that still reads large (主題 on
-/// one line, 〜副題〜 on the next); otherwise it wraps like any text.
+/// A title breaks at its own seams when that still reads large: at spaces
+/// (主題 on one line, 〜副題〜 on the next), else before an opening bracket
+/// or 〜 (…在宅療養 / （専門職向け）); otherwise it wraps like any text.
 fn fit_title(title: &str, area: Area, max: f32) -> Result<Lines> {
-    let pieces: Vec<&str> = title.split([' ', '　']).filter(|p| !p.is_empty()).collect();
-    if pieces.len() > 1 && pieces.len() <= 3 {
-        if let Ok(lines) = fit("title", "題名", &pieces.join("\n"), area, max, max * 0.7) {
+    if let Some(seamed) = title_seams(title) {
+        if let Ok(lines) = fit("title", "題名", &seamed, area, max, max * 0.7) {
             return Ok(lines);
         }
     }
     fit("title", "題名", title, area, max, 18.0)
+}
+
+fn title_seams(title: &str) -> Option<String> {
+    let pieces: Vec<&str> = title.split([' ', '　']).filter(|p| !p.is_empty()).collect();
+    if (2..=3).contains(&pieces.len()) {
+        return Some(pieces.join("\n"));
+    }
+    let at = title
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| matches!(c, '（' | '〜' | '「' | '～'))
+        .map(|(i, _)| i)?;
+    Some(format!("{}\n{}", &title[..at], &title[at..]))
 }
 
 fn kind_pill(ops: &mut Vec<Op>, data: &FlyerData, at: Area, bg: Rgb, fg: Rgb) -> Result<()> {
@@ -608,6 +621,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn titles_break_at_their_seams() {
+        assert_eq!(
+            title_seams("住み慣れた家で　〜在宅医療〜").as_deref(),
+            Some("住み慣れた家で\n〜在宅医療〜")
+        );
+        assert_eq!(
+            title_seams("多職種で支える在宅療養（専門職向け）").as_deref(),
+            Some("多職種で支える在宅療養\n（専門職向け）")
+        );
+        assert_eq!(title_seams("介護保険サービスのしくみ"), None);
+        let area = Area::new(0.0, 0.0, 182.0, 48.0);
+        let lines = fit_title("多職種で支える在宅療養（専門職向け）", area, 36.0).unwrap();
+        assert_eq!(
+            lines.lines,
+            vec!["多職種で支える在宅療養", "（専門職向け）"]
+        );
     }
 
     #[test]
