@@ -51,14 +51,22 @@ enum Command {
         #[arg(long)]
         imposed: bool,
     },
-    /// 講座チラシの見本を PDF にする（連絡先は設定の事業所）
+    /// 講座の開催のチラシ（A4）を PDF にする（連絡先は設定の事業所）
     Flyer {
         /// 保存する PDF ファイル
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
-        /// 見本のひな形: lecture（出前講座・市民公開講座）または tour（施設見学ツアー）
+        /// 開催の ID
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "sample",
+            conflicts_with = "sample"
+        )]
+        session: Option<String>,
+        /// 開催の代わりに見本: lecture（出前講座・市民公開講座）または tour（施設見学ツアー）
         #[arg(long, value_enum, value_name = "TEMPLATE")]
-        sample: SampleFlyer,
+        sample: Option<SampleFlyer>,
     },
     /// 一覧表を PDF にする（見出し行は各ページにくり返す）
     List {
@@ -373,12 +381,21 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         Command::Booklet { out, imposed } => {
             print_to(db, &PrintJob::Booklet { imposed }, &out)?;
         }
-        Command::Flyer { out, sample } => {
-            let template = match sample {
-                SampleFlyer::Lecture => flyer::Template::Lecture,
-                SampleFlyer::Tour => flyer::Template::Tour,
+        Command::Flyer {
+            out,
+            session,
+            sample,
+        } => {
+            let job = match (session, sample) {
+                (Some(session_id), _) => PrintJob::Flyer { session_id },
+                (None, Some(SampleFlyer::Tour)) => PrintJob::SampleFlyer {
+                    template: flyer::Template::Tour,
+                },
+                (None, _) => PrintJob::SampleFlyer {
+                    template: flyer::Template::Lecture,
+                },
             };
-            print_to(db, &PrintJob::SampleFlyer { template }, &out)?;
+            print_to(db, &job, &out)?;
         }
         Command::List { what, out } => {
             let job = match what {

@@ -120,8 +120,12 @@ pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
     let result = app_builder(
         tauri::Builder::default()
             .plugin(log)
-            .plugin(tauri_plugin_dialog::init())
-            .plugin(tauri_plugin_opener::init()),
+            // No click handler script: links are not opened from the webview.
+            .plugin(
+                tauri_plugin_opener::Builder::new()
+                    .open_js_links_on_click(false)
+                    .build(),
+            ),
         db_override,
     )
     .run(tauri::generate_context!());

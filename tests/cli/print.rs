@@ -262,6 +262,60 @@ fn flyer_shows_reiwa_date_venue_and_contact_in_reading_order() {
 }
 
 #[test]
+fn flyer_of_a_lecture_session_shows_its_date_venue_and_lecturer() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let (id, date, start, venue, lecturer): (String, String, String, String, String) = {
+        let conn = store::open(&db).unwrap();
+        conn.query_row(
+            "SELECT s.id, s.session_date, s.start_time, v.name, s.lecturers
+               FROM lecture_sessions s
+               JOIN lecture_venues v ON v.id = s.venue_id
+              WHERE s.start_time <> '' AND s.status <> '中止' AND s.lecturers <> ''
+              ORDER BY s.session_date LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap()
+    };
+    let pdf = dir.path().join("session.pdf");
+    let ran = zaitaku_run(&[
+        "flyer",
+        "--db",
+        arg(&db),
+        "--session",
+        &id,
+        "--out",
+        arg(&pdf),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let day = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
+    let when = format!(
+        "{}{start}",
+        zaitaku_core::wareki::format_date_with_weekday(day)
+    );
+    let lecturer = lecturer.lines().next().unwrap().to_string();
+    in_order(
+        &text_of(&pdf, 1),
+        &[&when, &venue, &lecturer, "お問い合わせ・お申し込み"],
+    );
+
+    let missing = dir.path().join("none.pdf");
+    let ran = zaitaku_run(&[
+        "flyer",
+        "--db",
+        arg(&db),
+        "--session",
+        "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4",
+        "--out",
+        arg(&missing),
+    ]);
+    assert_failed_with(&ran, "見つかりません");
+    assert!(!missing.exists());
+}
+
+#[test]
 fn list_repeats_its_header_on_every_page() {
     let dir = temp_dir();
     let db = demo_db(dir.path());

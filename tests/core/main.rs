@@ -26,6 +26,7 @@ mod cases;
 
 // 出前講座・市民公開講座: sessions, tallies, template versions, indicator, booklet link, CSV.
 mod lectures;
+
 // 印刷: booklet text saved and printed, every print job, missing characters.
 mod print;
 

@@ -94,3 +94,54 @@ async fn preview_the_booklet_mark_a_missing_character_and_save_the_pdf() {
     std::env::remove_var("ZAITAKU_E2E_SAVE_PATH");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_planned_session_gets_its_flyer_with_the_reiwa_date() {
+    let (_dir, db) = temp_db();
+    {
+        let mut conn = zaitaku_core::store::open(&db).unwrap();
+        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
+    }
+    let app = App::launch(&db).await;
+    app.click("a[data-view='lectures']").await;
+    let button = "#panel-upcoming [data-flyer]";
+    app.wait_for(button).await;
+    let label = app
+        .eval(&format!(
+            "return document.querySelector(\"{button}\").getAttribute('aria-label')"
+        ))
+        .await;
+    // 令和7年12月3日（水）「…」のチラシを作成
+    let date_label = label
+        .as_str()
+        .unwrap()
+        .split('「')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        date_label.starts_with("令和") && date_label.ends_with('）'),
+        "{date_label}"
+    );
+    app.click(button).await;
+    app.wait_for_text("#print-pages", "お問い合わせ・お申し込み")
+        .await;
+    app.wait_for_text("#print-pages", &date_label).await;
+    app.wait_for_text("#print-title", "（1ページ）").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.screenshot("print-session-flyer").await;
+    // Escape closes the preview and gives focus back to the button.
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.eval("return document.getElementById('print-overlay') === null")
+            .await,
+        serde_json::json!(true)
+    );
+    app.quit().await;
+}

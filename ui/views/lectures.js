@@ -12,6 +12,7 @@ import { h, clear, uniqueId } from '../lib/dom.js';
 import { shareColumns, shareRows, PALETTE } from '../lib/chart.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { showPrintPreview } from '../lib/print-preview.js';
 
 const TABS = [
   ['upcoming', '予定'],
@@ -161,7 +162,9 @@ function sessionButtons(row) {
   const canTally = row.session_date <= data.today && row.status !== '中止';
   return h('div', { class: 'row-actions' },
     h('button', { type: 'button', class: 'secondary small', 'aria-label': `${row.date_label}「${row.title}」を編集`, onclick: () => openSessionForm(row.id) }, '編集'),
-    canTally ? h('button', { type: 'button', class: 'secondary small', dataset: { tally: row.id }, 'aria-label': `${row.date_label}「${row.title}」のアンケート集計`, onclick: () => openTallyForm(row.id) }, '集計入力') : null);
+    canTally ? h('button', { type: 'button', class: 'secondary small', dataset: { tally: row.id }, 'aria-label': `${row.date_label}「${row.title}」のアンケート集計`, onclick: () => openTallyForm(row.id) }, '集計入力') : null,
+    row.status !== '中止' ? h('button', { type: 'button', class: 'secondary small', dataset: { flyer: row.id }, 'aria-label': `${row.date_label}「${row.title}」のチラシを作成`,
+      onclick: () => showPrintPreview({ kind: 'flyer', sessionId: row.id }, { title: `チラシ（${row.title}）` }).catch(showError) }, 'チラシ') : null);
 }
 
 function renderUpcoming(panel) {

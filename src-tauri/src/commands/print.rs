@@ -37,8 +37,8 @@ pub fn print_preview(state: State<'_, AppState>, job: Option<Value>) -> Result<P
     state.with_conn(|conn| Ok(print::render(conn, &job, now().date())?.preview()))
 }
 
-/// Asks where to save (native dialog) and writes the PDF; `None` when the
-/// user cancels.
+/// Asks where to save (the native dialog) and writes the PDF; `None` when
+/// the user cancels.
 #[tauri::command(async)]
 pub fn save_pdf<R: Runtime>(
     app: AppHandle<R>,
@@ -90,24 +90,38 @@ fn choose_path<R: Runtime>(app: &AppHandle<R>, title: &str) -> Result<Option<Pat
     if let Some(path) = std::env::var_os("ZAITAKU_E2E_SAVE_PATH") {
         return Ok(Some(PathBuf::from(path)));
     }
-    use tauri_plugin_dialog::DialogExt;
-    if app.try_state::<tauri_plugin_dialog::Dialog<R>>().is_none() {
-        return Err(UiError::new("io", "保存の画面を開けません。"));
-    }
     let file_name = format!(
         "{}.pdf",
         title.replace(['/', '\\', ':', '*', '?', '"', '<', '>', '|'], "_")
     );
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title("PDFを保存")
-        .set_file_name(file_name)
-        .add_filter("PDF", &["pdf"]);
-    if let Ok(dir) = super::download_dir(app) {
-        dialog = dialog.set_directory(dir);
-    }
-    Ok(dialog.blocking_save_file().and_then(|p| p.into_path().ok()))
+    let directory = super::download_dir(app).ok();
+    let window = app.get_webview_window("main");
+    let (tx, rx) = std::sync::mpsc::channel();
+    // GTK dialogs are created on the main thread and awaited off it (as
+    // tauri-plugin-dialog does), so this command thread can block on them.
+    app.run_on_main_thread(move || {
+        let mut dialog = rfd::AsyncFileDialog::new()
+            .set_title("PDFを保存")
+            .set_file_name(file_name)
+            .add_filter("PDF", &["pdf"]);
+        if let Some(dir) = directory {
+            dialog = dialog.set_directory(dir);
+        }
+        if let Some(window) = &window {
+            dialog = dialog.set_parent(window);
+        }
+        let chosen = dialog.save_file();
+        std::thread::spawn(move || {
+            let path = tauri::async_runtime::block_on(chosen).map(|f| f.path().to_path_buf());
+            let _ = tx.send(path);
+        });
+    })
+    .map_err(|e| {
+        log::error!("cannot show the save dialog: {e}");
+        UiError::new("io", "保存先を選ぶ画面を開けませんでした。")
+    })?;
+    rx.recv()
+        .map_err(|_| UiError::new("io", "保存先を選ぶ画面を開けませんでした。"))
 }
 
 /// Opens a PDF saved in this session in the system's viewer to print it.

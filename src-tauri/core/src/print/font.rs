@@ -1,6 +1,7 @@
 //! The bundled Japanese font, parsed once per process: glyph lookup and
 //! advance widths for measuring text, shared by the PDF and SVG outputs.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
@@ -11,16 +12,20 @@ use crate::fonts::JAPANESE_FONT;
 /// the SVG preview draws with the very font the PDF embeds.
 pub const SVG_FONT_FAMILY: &str = "ZaitakuGothic";
 
+/// Not a valid advance: a NaN bit pattern no lookup produces.
+const UNKNOWN: u32 = u32::MAX;
+
 /// Millimetres per typographic point.
 pub const MM_PER_PT: f32 = 25.4 / 72.0;
 
 pub struct Font {
     parsed: ParsedFont,
     units_per_em: f32,
-    /// Advance in ems of every BMP character, negative when the font lacks
-    /// it: layout measures the same characters thousands of times while
-    /// shrinking text to fit, and a table lookup beats the cmap search.
-    bmp: Vec<f32>,
+    /// Advance in ems of each BMP character once looked up (f32 bits;
+    /// negative when the font lacks it, [`UNKNOWN`] before the first look):
+    /// layout measures the same characters thousands of times while
+    /// shrinking text to fit, and the font's cmap search is slow.
+    bmp: Vec<AtomicU32>,
 }
 
 /// Parsing the 6 MB font takes most of a flyer's generation time, so it is
@@ -32,14 +37,7 @@ pub fn font() -> &'static Font {
         let parsed = ParsedFont::from_bytes(JAPANESE_FONT, 0, &mut warnings)
             .expect("the bundled font is a valid TrueType file");
         let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        let bmp = (0..=0xFFFFu32)
-            .map(
-                |cp| match parsed.lookup_glyph_index(cp).filter(|&g| g != 0) {
-                    Some(gid) => f32::from(parsed.get_horizontal_advance(gid)) / units_per_em,
-                    None => -1.0,
-                },
-            )
-            .collect();
+        let bmp = (0..=0xFFFF).map(|_| AtomicU32::new(UNKNOWN)).collect();
         Font {
             parsed,
             units_per_em,
@@ -60,12 +58,23 @@ impl Font {
     }
 
     fn known_advance(&self, c: char) -> Option<f32> {
-        match self.bmp.get(c as usize) {
-            Some(&em) => (em >= 0.0).then_some(em),
-            None => self
-                .glyph(c)
-                .map(|gid| f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em),
-        }
+        let Some(slot) = self.bmp.get(c as usize) else {
+            return self.look_up(c);
+        };
+        let bits = slot.load(Ordering::Relaxed);
+        let em = if bits == UNKNOWN {
+            let em = self.look_up(c).unwrap_or(-1.0);
+            slot.store(em.to_bits(), Ordering::Relaxed);
+            em
+        } else {
+            f32::from_bits(bits)
+        };
+        (em >= 0.0).then_some(em)
+    }
+
+    fn look_up(&self, c: char) -> Option<f32> {
+        self.glyph(c)
+            .map(|gid| f32::from(self.parsed.get_horizontal_advance(gid)) / self.units_per_em)
     }
 
     fn glyph(&self, c: char) -> Option<u16> {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::documents::{booklet, case_summary, flyer, table_list};
 use super::layout::Column;
 use super::Printed;
-use crate::{booklet_template, cases, office, organisations, Result};
+use crate::{booklet_template, cases, lectures, office, organisations, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(
@@ -22,6 +22,9 @@ pub enum PrintJob {
         #[serde(default)]
         imposed: bool,
     },
+    /// The A4 flyer of a lecture session (講座 or 施設見学ツアー template by
+    /// the session's kind).
+    Flyer { session_id: String },
     /// One case on one page.
     CaseSummary { case_id: String },
     /// 関係機関一覧 (the shared organisations table).
@@ -43,6 +46,10 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
             case_summary::build(&case, &office::load(conn)?.name, today).layout()
         }
         PrintJob::Organisations => organisations_list(conn, today),
+        PrintJob::Flyer { session_id } => {
+            let session = lectures::session(conn, &crate::text::uuid("sessionId", session_id)?)?;
+            flyer::build(&flyer::from_session(&session, office::load(conn)?)?)
+        }
         PrintJob::SampleFlyer { template } => {
             flyer::build(&flyer::demo(*template, office::load(conn)?))
         }

@@ -157,16 +157,29 @@ fn tour_header(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette) -> Result<f32> 
     Ok(92.0)
 }
 
-/// A title with spaces breaks at them when that still reads large (主題 on
-/// one line, 〜副題〜 on the next); otherwise it wraps like any text.
+/// A title breaks at its own seams when that still reads large: at spaces
+/// (主題 on one line, 〜副題〜 on the next), else before an opening bracket
+/// or 〜 (…在宅療養 / （専門職向け）); otherwise it wraps like any text.
 fn fit_title(title: &str, area: Area, max: f32) -> Result<Lines> {
-    let pieces: Vec<&str> = title.split([' ', '　']).filter(|p| !p.is_empty()).collect();
-    if pieces.len() > 1 && pieces.len() <= 3 {
-        if let Ok(lines) = fit("title", "題名", &pieces.join("\n"), area, max, max * 0.7) {
+    if let Some(seamed) = title_seams(title) {
+        if let Ok(lines) = fit("title", "題名", &seamed, area, max, max * 0.7) {
             return Ok(lines);
         }
     }
     fit("title", "題名", title, area, max, 18.0)
+}
+
+fn title_seams(title: &str) -> Option<String> {
+    let pieces: Vec<&str> = title.split([' ', '　']).filter(|p| !p.is_empty()).collect();
+    if (2..=3).contains(&pieces.len()) {
+        return Some(pieces.join("\n"));
+    }
+    let at = title
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| matches!(c, '（' | '〜' | '「' | '～'))
+        .map(|(i, _)| i)?;
+    Some(format!("{}\n{}", &title[..at], &title[at..]))
 }
 
 fn kind_pill(ops: &mut Vec<Op>, data: &FlyerData, at: Area, bg: Rgb, fg: Rgb) -> Result<()> {
@@ -255,12 +268,13 @@ fn body(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette, top: f32, bottom: f32)
     }
     let desc_area = Area::new(M, y, text_w, terms_top - y - 4.0);
     if !data.description.is_empty() {
+        // A short text is set larger so the page does not look empty.
         let desc = fit(
             "description",
             "説明",
             &data.description,
             desc_area,
-            13.5,
+            16.0,
             9.0,
         )?;
         desc.draw(ops, desc_area, Align::Left, Rgb::BLACK);
@@ -372,9 +386,12 @@ fn contact(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette, area: Area) -> Resu
     if !o.fax.is_empty() {
         phones.push_str(&format!("　FAX {}", o.fax));
     }
-    if !o.contact_person.is_empty() {
-        phones.push_str(&format!("　担当 {}", o.contact_person));
-    }
+    // The person on a line of its own, so a name is never split.
+    let person = if o.contact_person.is_empty() {
+        String::new()
+    } else {
+        format!("担当　{}", o.contact_person)
+    };
     let name_area = Area::new(area.x + 5.0, area.y + 11.0, text_w, 9.0);
     let name = fit(
         "office",
@@ -385,7 +402,7 @@ fn contact(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette, area: Area) -> Resu
         10.0,
     )?;
     name.draw(ops, name_area, Align::Left, Rgb::BLACK);
-    let rest = [address, phones]
+    let rest = [address, phones, person]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
@@ -453,6 +470,67 @@ fn contain(image: &Image, max_w: f32, max_h: f32) -> (f32, f32) {
     let ratio = image.height_px.max(1) as f32 / image.width_px.max(1) as f32;
     let w = max_w.min(max_h / ratio);
     (w, w * ratio)
+}
+
+/// The flyer of a lecture session: kind, title, 令和 date and time, venue
+/// with address, lecturers with the theme's organisation, the theme's
+/// summary, 定員, and the office's contact box with a QR code of its phone
+/// number (a smartphone calls it).
+pub fn from_session(session: &crate::lectures::Session, office: Office) -> Result<FlyerData> {
+    let date = NaiveDate::parse_from_str(&session.session_date, "%Y-%m-%d").map_err(|_| {
+        Error::invalid(
+            "sessionDate",
+            "開催日が正しくありません。開催を開き直してください。",
+        )
+    })?;
+    let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok();
+    let start = time(&session.start_time).ok_or_else(|| {
+        Error::invalid(
+            "startTime",
+            "チラシには開始時刻が必要です。開催に開始時刻を入れてください。",
+        )
+    })?;
+    let theme = session.theme.as_ref();
+    let title = if session.title.is_empty() {
+        theme.map(|t| t.title.clone()).unwrap_or_default()
+    } else {
+        session.title.clone()
+    };
+    let (venue_name, venue_address) = session
+        .venue
+        .as_ref()
+        .map(|v| (v.name.clone(), v.address.clone()))
+        .unwrap_or_default();
+    let capacity = match session.capacity {
+        Some(n) if n > 0 => format!("{n}名（先着順）・参加無料"),
+        _ => "どなたでも・参加無料".to_string(),
+    };
+    let qr_text =
+        (!office.phone.is_empty()).then(|| format!("tel:{}", office.phone.replace(['-', ' '], "")));
+    Ok(FlyerData {
+        template: if session.kind.contains("見学") {
+            Template::Tour
+        } else {
+            Template::Lecture
+        },
+        kind_label: session.kind.clone(),
+        title,
+        date,
+        start,
+        end: time(&session.end_time),
+        venue_name,
+        venue_address,
+        lecturer: session.lecturers.join("、"),
+        lecturer_organisation: theme
+            .map(|t| t.organisation_name.clone())
+            .unwrap_or_default(),
+        description: theme.map(|t| t.summary.clone()).unwrap_or_default(),
+        capacity,
+        application: "お電話でお申し込みください\n（下記のお問い合わせ先）".into(),
+        office,
+        image: None,
+        qr_text,
+    })
 }
 
 /// A flyer for tests, the benchmark and a first look; text written for this
@@ -543,6 +621,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn titles_break_at_their_seams() {
+        assert_eq!(
+            title_seams("住み慣れた家で　〜在宅医療〜").as_deref(),
+            Some("住み慣れた家で\n〜在宅医療〜")
+        );
+        assert_eq!(
+            title_seams("多職種で支える在宅療養（専門職向け）").as_deref(),
+            Some("多職種で支える在宅療養\n（専門職向け）")
+        );
+        assert_eq!(title_seams("介護保険サービスのしくみ"), None);
+        let area = Area::new(0.0, 0.0, 182.0, 48.0);
+        let lines = fit_title("多職種で支える在宅療養（専門職向け）", area, 36.0).unwrap();
+        assert_eq!(
+            lines.lines,
+            vec!["多職種で支える在宅療養", "（専門職向け）"]
+        );
     }
 
     #[test]
