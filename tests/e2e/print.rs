@@ -195,7 +195,7 @@ async fn report_and_dementia_list_open_in_the_preview_and_save() {
 
     app.click("a[data-view='registry']").await;
     app.click("#tab-dementia").await;
-    app.wait_for("#dementia-table").await;
+    app.wait_for("[data-testid='dementia-table']").await;
     app.click("#registry-print").await;
     app.wait_for_text("#print-pages", "もの忘れ相談医リスト")
         .await;

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::table_list;
-use crate::print::layout::{Block, Column, Document};
+use crate::print::layout::{Align, Block, Column, Document};
 use crate::registries::{Doctor, SupportBed};
 use crate::wareki;
 
@@ -53,6 +53,14 @@ pub fn dementia(doctors: &[Doctor], office_name: &str, today: NaiveDate) -> Docu
     doc
 }
 
+/// A centred ○ column.
+fn mark(title: &str, width: f32) -> Column {
+    Column {
+        align: Align::Center,
+        ..Column::new(title, width)
+    }
+}
+
 fn flag(b: bool) -> String {
     if b { "○" } else { "" }.to_string()
 }
@@ -60,17 +68,17 @@ fn flag(b: bool) -> String {
 /// 往診登録医一覧 (A4 landscape: the flags need columns).
 pub fn doctors(doctors: &[Doctor], office_name: &str, today: NaiveDate) -> Document {
     let columns = vec![
-        Column::new("医師名", 1.2),
-        Column::new("医療機関名", 1.8),
-        Column::new("住所", 2.4),
+        Column::new("医師名", 1.1),
+        Column::new("医療機関名", 1.7),
+        Column::new("住所", 2.2),
         Column::new("電話番号", 1.2),
         Column::new("市", 0.8),
-        Column::new("圏域", 1.0),
-        Column::new("往診", 0.5),
-        Column::new("訪問診療", 0.75),
-        Column::new("看取り", 0.6),
-        Column::new("24時間", 0.6),
-        Column::new("もの忘れ", 0.75),
+        Column::new("圏域", 1.9),
+        mark("往診", 0.5),
+        mark("訪問診療", 0.75),
+        mark("看取り", 0.6),
+        mark("24時間", 0.65),
+        mark("もの忘れ", 0.75),
     ];
     let rows = doctors
         .iter()

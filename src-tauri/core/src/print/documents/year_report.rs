@@ -41,7 +41,7 @@ pub fn build(report: &Report, printed_on: NaiveDate) -> Document {
 
 fn caption(doc: &mut Document, text: &str) {
     doc.push(Block::Spacer(1.5));
-    doc.push(Block::Paragraph(format!("■ {text}")));
+    doc.push(Block::Caption(format!("■ {text}")));
 }
 
 fn table(doc: &mut Document, columns: Vec<Column>, rows: Vec<Vec<String>>) {
