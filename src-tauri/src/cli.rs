@@ -70,19 +70,19 @@ enum Command {
     },
     /// 一覧表を PDF にする（見出し行は各ページにくり返す）
     List {
-        /// organisations（関係機関一覧）
+        /// dementia（もの忘れ相談医リスト）、doctors（往診登録医一覧）、beds（療養支援ベッド一覧）、organisations（関係機関一覧）
         #[arg(value_enum)]
         what: ListKind,
         /// 保存する PDF ファイル
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
-    /// 事業報告（年度の集計）を CSV に書き出す（PDF は印刷機能の追加後）
+    /// 事業報告（年度の集計）を PDF または CSV に書き出す（--out の拡張子で選ぶ）
     Report {
         /// 年度（4月始まり。例: 2025 は令和7年4月〜令和8年3月）
         #[arg(long, value_name = "YEAR")]
         year: i32,
-        /// 書き出すファイル（.csv。.pdf は印刷機能の追加後）
+        /// 書き出すファイル（.pdf または .csv）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
@@ -108,6 +108,9 @@ enum SampleFlyer {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum ListKind {
+    Dementia,
+    Doctors,
+    Beds,
     Organisations,
 }
 
@@ -301,9 +304,14 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             match extension.as_deref() {
                 Some("csv") => {}
                 Some("pdf") => {
-                    return Err("PDF の事業報告は印刷機能の追加後に作成できます。いまは --out に .csv のファイルを指定してください。".into())
+                    let period = ReportPeriod::Fiscal { year };
+                    // Check the year first so a bad one is refused like for CSV.
+                    period.range().map_err(fail)?;
+                    return print_to(db, &PrintJob::YearReport { period }, &out);
                 }
-                _ => return Err("--out には .csv のファイルを指定してください。".into()),
+                _ => {
+                    return Err("--out には .pdf または .csv のファイルを指定してください。".into())
+                }
             }
             let conn = store::open(db).map_err(fail)?;
             let today = chrono::Local::now().date_naive();
@@ -399,6 +407,9 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         }
         Command::List { what, out } => {
             let job = match what {
+                ListKind::Dementia => PrintJob::DementiaList,
+                ListKind::Doctors => PrintJob::Doctors,
+                ListKind::Beds => PrintJob::Beds,
                 ListKind::Organisations => PrintJob::Organisations,
             };
             print_to(db, &job, &out)?;

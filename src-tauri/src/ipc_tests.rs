@@ -334,7 +334,21 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         json!({ "kind": "weekly", "year": 2025 }),
     ] {
         calls.push(("build_report", json!({ "period": period.clone() })));
-        calls.push(("export_report_csv", json!({ "period": period })));
+        calls.push(("export_report_csv", json!({ "period": period.clone() })));
+        // The 事業報告 PDF refuses the same periods before any dialog opens.
+        let job = json!({ "kind": "yearReport", "period": period });
+        calls.push(("print_preview", json!({ "job": job.clone() })));
+        calls.push(("save_pdf", json!({ "job": job })));
+    }
+    for job in [
+        json!({ "kind": "yearReport" }),
+        json!({ "kind": "yearReport", "period": 2025 }),
+        json!({ "kind": "yearReport", "period": { "kind": "fiscal", "year": 2025, "extra": 1 } }),
+        json!({ "kind": "registry", "list": "passwords" }),
+        json!({ "kind": "yearReport", "period": { "kind": "months", "from": "2025-04" } }),
+    ] {
+        calls.push(("print_preview", json!({ "job": job.clone() })));
+        calls.push(("save_pdf", json!({ "job": job })));
     }
     // 出前講座・市民公開講座 (issue 7).
     for junk in junk_values() {

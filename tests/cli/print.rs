@@ -379,3 +379,244 @@ fn printing_into_a_missing_folder_fails_with_one_japanese_line() {
     let ran = zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&out)]);
     assert_failed_with(&ran, "書き込めません");
 }
+
+/// Text of the whole PDF with pdftotext's spaces and line breaks removed, so
+/// a figure matches however the line was wrapped.
+fn squeezed_text(pdf: &Path) -> String {
+    tool("pdftotext", &[arg(pdf), "-"])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn report_pdf_shows_office_year_definitions_and_the_core_figures() {
+    use zaitaku_core::report::{self, ReportPeriod};
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let pdf = dir.path().join("事業報告.pdf");
+    let ran = zaitaku_run(&[
+        "report",
+        "--db",
+        arg(&db),
+        "--year",
+        "2025",
+        "--out",
+        arg(&pdf),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("PDF を保存しました"), "{}", ran.stdout);
+    assert_sound_pdf(&pdf);
+
+    let conn = store::open(&db).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let expected = report::build(&conn, &ReportPeriod::Fiscal { year: 2025 }, today).unwrap();
+    let c = &expected.consultations;
+    assert!(c.cases > 0 && c.entries > 0, "the demo year has figures");
+
+    let text = squeezed_text(&pdf);
+    let office_name = squeeze(&expected.office_name);
+    assert!(!office_name.is_empty());
+    // Every page has the title with the 年度 and the office.
+    for p in 1..=pages(&pdf) {
+        let page = squeeze(&text_of(&pdf, p));
+        assert!(
+            page.contains("令和7年度在宅医療・介護連携推進事業事業報告"),
+            "page {p}: {page}"
+        );
+        assert!(page.contains(&office_name), "page {p}");
+    }
+    in_order(
+        &text,
+        &[
+            "ア地域の医療・介護の資源の把握",
+            "オ在宅医療・介護連携に関する相談支援",
+            "月別",
+            "相談者種別",
+            "相談内容分類",
+            "市別",
+            "受付方法",
+            "キ地域住民への普及啓発",
+            "配布経路別",
+            "講座",
+            "用語の定義",
+        ],
+    );
+    for figure in [
+        format!("実数{}人", c.persons),
+        format!(
+            "受付件数{}件（新規{}件・継続{}件）",
+            c.cases, c.new_cases, c.continuing_cases
+        ),
+        format!("経過記録{}件", c.entries),
+        format!("延べ件数{}件", c.total),
+        format!(
+            "私の意志表示帳の配布{}冊（{}回）",
+            expected.awareness.booklets.issued, expected.awareness.booklets.issue_entries
+        ),
+    ] {
+        assert!(text.contains(&figure), "{figure} in:\n{text}");
+    }
+    // The month table ends with the totals row.
+    assert!(
+        text.contains(&format!(
+            "合計{}{}{}{}",
+            c.persons, c.cases, c.entries, c.total
+        )),
+        "month totals in:\n{text}"
+    );
+    for d in &expected.definitions {
+        let start: String = d.text.chars().take(12).collect();
+        assert!(text.contains(&squeeze(&start)), "definition of {}", d.term);
+    }
+    assert!(!text.contains("記録がありません"));
+}
+
+#[test]
+fn report_pdf_of_an_empty_year_carries_the_note() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let pdf = dir.path().join("r.pdf");
+    let ran = zaitaku_run(&[
+        "report",
+        "--db",
+        arg(&db),
+        "--year",
+        "2040",
+        "--out",
+        arg(&pdf),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let text = squeezed_text(&pdf);
+    assert!(text.contains("令和22年度"), "{text}");
+    assert!(text.contains("記録がありません"), "{text}");
+    assert!(text.contains("延べ件数0件"), "{text}");
+}
+
+#[test]
+fn dementia_list_has_every_flagged_current_doctor_and_no_other() {
+    use zaitaku_core::registries::{self, DoctorFilter, DoctorInput};
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    {
+        // Enough doctors for more pages, plus ones that must stay off it.
+        let mut conn = store::open(&db).unwrap();
+        let now = chrono::Local::now().naive_local();
+        for i in 1..=70 {
+            let input = DoctorInput {
+                name: format!("相談{i}号 医師"),
+                clinic: format!("ものわすれ第{i}クリニック"),
+                address: format!("坂戸市本町{i}丁目2番3号"),
+                phone: "049-200-1234".into(),
+                dementia_consult: i % 7 != 0,
+                retired: i % 10 == 0,
+                ..Default::default()
+            };
+            registries::save_doctor(&mut conn, &input, now).unwrap();
+        }
+    }
+    let pdf = dir.path().join("dementia.pdf");
+    let ran = zaitaku_run(&["list", "dementia", "--db", arg(&db), "--out", arg(&pdf)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let n = pages(&pdf);
+    assert!(n >= 2, "{n} pages");
+    for p in 1..=n {
+        let text = text_of(&pdf, p);
+        in_order(
+            &text,
+            &[
+                "もの忘れ相談医リスト",
+                "市",
+                "医療機関名",
+                "医師名",
+                "住所",
+                "電話番号",
+            ],
+        );
+        assert!(
+            text.replace(' ', "").contains(&format!("{p}/{n}")),
+            "page {p}"
+        );
+    }
+
+    let conn = store::open(&db).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let everyone = registries::doctors(
+        &conn,
+        &DoctorFilter {
+            include_retired: true,
+            ..Default::default()
+        },
+        today,
+    )
+    .unwrap();
+    let text = squeezed_text(&pdf);
+    let (listed, left_out): (Vec<_>, Vec<_>) = everyone
+        .iter()
+        .partition(|d| d.dementia_consult && !d.retired);
+    assert!(listed.len() > 50 && left_out.len() > 15);
+    for d in listed {
+        assert!(text.contains(&squeeze(&d.name)), "{} listed", d.name);
+    }
+    for d in left_out {
+        assert!(!text.contains(&squeeze(&d.name)), "{} left out", d.name);
+    }
+}
+
+#[test]
+fn doctor_and_bed_lists_print_their_current_entries() {
+    use zaitaku_core::registries::{self, BedFilter, DoctorFilter};
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let conn = store::open(&db).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let doctors = registries::doctors(&conn, &DoctorFilter::default(), today).unwrap();
+    let beds = registries::beds(&conn, &BedFilter::default()).unwrap();
+    assert!(!doctors.is_empty() && !beds.is_empty());
+
+    let pdf = dir.path().join("doctors.pdf");
+    let ran = zaitaku_run(&["list", "doctors", "--db", arg(&db), "--out", arg(&pdf)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let text = squeezed_text(&pdf);
+    in_order(
+        &text,
+        &[
+            "往診登録医一覧",
+            "医師名",
+            "医療機関名",
+            "看取り",
+            "もの忘れ",
+        ],
+    );
+    for d in &doctors {
+        assert!(text.contains(&squeeze(&d.name)), "{}", d.name);
+    }
+
+    let pdf = dir.path().join("beds.pdf");
+    let ran = zaitaku_run(&["list", "beds", "--db", arg(&db), "--out", arg(&pdf)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(&pdf);
+    let text = squeezed_text(&pdf);
+    in_order(
+        &text,
+        &["療養支援ベッド一覧", "病院名", "最新の確認日", "空床数"],
+    );
+    for b in &beds {
+        assert!(text.contains(&squeeze(&b.hospital)), "{}", b.hospital);
+        if let Some(latest) = b.latest() {
+            assert!(
+                text.contains(&squeeze(&latest.checked_label)),
+                "{} checked {}",
+                b.hospital,
+                latest.checked_label
+            );
+        }
+    }
+}

@@ -90,11 +90,11 @@ fn bad_years_and_file_types_are_refused_and_write_nothing() {
         "--db",
         arg(&db),
         "--year",
-        "2025",
+        "1999",
         "--out",
         arg(&pdf),
     ]);
-    assert_failed_with(&ran, "PDF");
+    assert_failed_with(&ran, "年度は2000年度から2100年度");
     let txt = dir.path().join("r.txt");
     let ran = zaitaku_run(&[
         "report",

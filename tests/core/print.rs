@@ -6,6 +6,7 @@ use zaitaku_core::booklet_template::{self, Section};
 use zaitaku_core::cases::{self, CaseFilter};
 use zaitaku_core::print::documents::flyer::Template as FlyerTemplate;
 use zaitaku_core::print::{self, PrintJob};
+use zaitaku_core::report::ReportPeriod;
 use zaitaku_core::store::audit;
 use zaitaku_core::{demo, Error};
 
@@ -145,6 +146,12 @@ fn every_job_lays_out_from_demo_data() {
         PrintJob::SampleFlyer {
             template: FlyerTemplate::Tour,
         },
+        PrintJob::YearReport {
+            period: ReportPeriod::Fiscal { year: 2024 },
+        },
+        PrintJob::DementiaList,
+        PrintJob::Doctors,
+        PrintJob::Beds,
     ];
     for job in &jobs {
         let printed = print::render(&conn, job, today()).unwrap();
@@ -183,6 +190,18 @@ fn jobs_arrive_as_camel_case_json_and_junk_is_refused() {
     );
     let job: PrintJob = serde_json::from_str(r#"{"kind":"booklet","imposed":true}"#).unwrap();
     assert_eq!(job, PrintJob::Booklet { imposed: true });
+    let job: PrintJob =
+        serde_json::from_str(r#"{"kind":"yearReport","period":{"kind":"fiscal","year":2025}}"#)
+            .unwrap();
+    assert_eq!(
+        job,
+        PrintJob::YearReport {
+            period: ReportPeriod::Fiscal { year: 2025 }
+        }
+    );
+    let job: PrintJob = serde_json::from_str(r#"{"kind":"dementiaList"}"#).unwrap();
+    assert_eq!(job, PrintJob::DementiaList);
+    assert!(serde_json::from_str::<PrintJob>(r#"{"kind":"yearReport"}"#).is_err());
     assert!(serde_json::from_str::<PrintJob>(r#"{"kind":"shell"}"#).is_err());
     let dir = temp_dir();
     let (_, conn) = new_db(dir.path());
@@ -214,4 +233,35 @@ fn the_preview_names_and_marks_characters_the_font_lacks() {
         .map(|p| p.matches("missing-glyph").count())
         .sum();
     assert_eq!(marks, 2);
+}
+
+#[test]
+fn report_table_captions_never_end_a_page() {
+    let dir = temp_dir();
+    let (_, mut conn) = new_db(dir.path());
+    demo::fill(&mut conn, at(9, 0)).unwrap();
+    let job = PrintJob::YearReport {
+        period: ReportPeriod::Fiscal { year: 2024 },
+    };
+    let printed = print::render(&conn, &job, today()).unwrap();
+    assert!(printed.pages.len() >= 3, "{} pages", printed.pages.len());
+    let mut captions = 0;
+    for (i, page) in printed.pages.iter().enumerate() {
+        let text = page.text();
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            if line.starts_with("■ ") {
+                captions += 1;
+                // The running header is drawn after the body: a caption
+                // directly before it would be orphaned at the page's foot.
+                assert_ne!(
+                    lines.get(at + 1).copied(),
+                    Some(printed.title.as_str()),
+                    "page {}: {line} ends the page",
+                    i + 1
+                );
+            }
+        }
+    }
+    assert!(captions >= 10, "{captions} captions");
 }

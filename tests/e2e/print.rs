@@ -145,3 +145,61 @@ async fn a_planned_session_gets_its_flyer_with_the_reiwa_date() {
     );
     app.quit().await;
 }
+
+#[tokio::test]
+async fn report_and_dementia_list_open_in_the_preview_and_save() {
+    let (dir, db) = temp_db();
+    let now = chrono::Local::now().naive_local();
+    {
+        let mut conn = zaitaku_core::store::open(&db).unwrap();
+        zaitaku_core::demo::fill(&mut conn, now).unwrap();
+    }
+    let last_year = zaitaku_core::booklets::Period::fiscal_of(now.date()).year - 1;
+    let expected = {
+        let conn = zaitaku_core::store::open(&db).unwrap();
+        zaitaku_core::report::build(
+            &conn,
+            &zaitaku_core::report::ReportPeriod::Fiscal { year: last_year },
+            now.date(),
+        )
+        .unwrap()
+    };
+    let pdf = dir.path().join("事業報告.pdf");
+    std::env::set_var("ZAITAKU_E2E_SAVE_PATH", &pdf);
+    let app = App::launch(&db).await;
+    app.click("a[data-view='reports']").await;
+    app.wait_for("#report-title").await;
+    app.eval(&format!(
+        "const s = document.getElementById('report-year'); s.value = '{last_year}'; s.dispatchEvent(new Event('change')); return true;"
+    ))
+    .await;
+    app.wait_for_text("#report-title", &expected.title).await;
+    app.click("#report-pdf").await;
+    app.wait_for_text("#print-pages", "用語の定義").await;
+    app.wait_for_text(
+        "#print-pages",
+        &format!("{} 人", expected.consultations.persons),
+    )
+    .await;
+    assert!(svg_pages(&app).await >= 2);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.screenshot("print-year-report-preview").await;
+    app.click("#print-save").await;
+    app.wait_for_text("#print-status", "保存しました").await;
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext");
+    assert!(String::from_utf8_lossy(&text.stdout).contains("在宅医療・介護連携推進事業"));
+    app.click("#print-close").await;
+
+    app.click("a[data-view='registry']").await;
+    app.click("#tab-dementia").await;
+    app.wait_for("[data-testid='dementia-table']").await;
+    app.click("#registry-print").await;
+    app.wait_for_text("#print-pages", "もの忘れ相談医リスト")
+        .await;
+    app.wait_for_text("#print-pages", "医療機関名").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.screenshot("print-dementia-list-preview").await;
+}

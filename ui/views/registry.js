@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { h, clear, uniqueId } from '../lib/dom.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { showPrintPreview } from '../lib/print-preview.js';
 
 const TAB_KEY = 'zaitaku-registry-tab';
 const TABS = [
@@ -122,7 +123,7 @@ async function switchTab(key) {
 }
 
 /** The search row shared by the tabs: a search box, filters, buttons. */
-function toolbar({ placeholder, filters = [], onChange, onNew, newLabel, onCsv, csvLabel = 'CSVを保存' }) {
+function toolbar({ placeholder, filters = [], onChange, onNew, newLabel, onCsv, csvLabel = 'CSVを保存', printJob, printTitle }) {
   const search = h('input', {
     type: 'search', id: 'registry-search', placeholder, autocomplete: 'off', 'aria-label': '検索',
   });
@@ -136,6 +137,10 @@ function toolbar({ placeholder, filters = [], onChange, onNew, newLabel, onCsv, 
     filters.map((f) => (f.type === 'checkbox' ? f.closest('label') || f : f)),
     h('span', { class: 'toolbar-space' }),
     onNew ? h('button', { type: 'button', class: 'primary', id: 'registry-new', onclick: onNew }, newLabel) : null,
+    printJob ? h('button', {
+      type: 'button', class: 'secondary', id: 'registry-print', title: '登録中のすべてを印刷します（検索・絞り込みは反映しません）',
+      onclick: () => showPrintPreview(printJob, { title: printTitle }).catch(showError),
+    }, '印刷') : null,
     h('button', { type: 'button', class: 'secondary', id: 'registry-csv', onclick: onCsv }, csvLabel));
   return { bar, search };
 }
@@ -206,6 +211,8 @@ async function doctorsTab() {
     onNew: () => openDoctor(editor, null, refresh),
     newLabel: '医師を登録',
     onCsv: () => saveCsv({ list: 'doctors', filter: filter() }),
+    printJob: { kind: 'doctors' },
+    printTitle: '往診登録医一覧の印刷',
   });
   ui.panel.append(tools.bar, editor, list);
   await refresh();
@@ -341,10 +348,12 @@ async function dementiaTab() {
     filters: [city],
     onChange: refresh,
     onCsv: () => saveCsv({ list: 'dementia' }),
+    printJob: { kind: 'dementiaList' },
+    printTitle: 'もの忘れ相談医リストの印刷',
     csvLabel: '配布用リストをCSVで保存',
   });
   ui.panel.append(tools.bar,
-    h('p', { class: 'muted' }, '市民に配るもの忘れ相談医リストです。登録・変更は「往診登録医」で行います。印刷用のPDFは印刷機能の追加後に作成できます。'),
+    h('p', { class: 'muted' }, '市民に配るもの忘れ相談医リストです。登録・変更は「往診登録医」で行います。「印刷」で市民に配る一覧（市ごと）をプレビューし、PDFの保存や印刷ができます。'),
     list);
   await refresh();
   tools.search.focus();
@@ -373,6 +382,8 @@ async function bedsTab() {
     onNew: () => openBed(editor, null, refresh),
     newLabel: '病院を登録',
     onCsv: () => saveCsv({ list: 'beds', filter: filter() }),
+    printJob: { kind: 'beds' },
+    printTitle: '療養支援ベッド一覧の印刷',
   });
   ui.panel.append(tools.bar, editor, list);
   await refresh();
@@ -513,6 +524,8 @@ async function organisationsTab() {
     onNew: () => openOrganisation(editor, null, refresh),
     newLabel: '関係機関を登録',
     onCsv: () => saveCsv({ list: 'organisations', filter: filter() }),
+    printJob: { kind: 'organisations' },
+    printTitle: '関係機関一覧の印刷',
   });
   ui.panel.append(tools.bar, editor, list);
   await refresh();

@@ -9,6 +9,7 @@ import { h, clear, uniqueId } from '../lib/dom.js';
 import { stackedBars, shareBars, PALETTE } from '../lib/chart.js';
 import { clearFieldErrors, showFieldError } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { showPrintPreview } from '../lib/print-preview.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
 const n = (value) => Number(value).toLocaleString('ja-JP');
@@ -76,6 +77,7 @@ export async function render(container) {
       field('集計の区切り', kind), yearBox, monthBox,
       h('div', { class: 'report-buttons' },
         h('button', { type: 'submit', class: 'primary', id: 'report-run' }, '集計する'),
+        h('button', { type: 'button', class: 'secondary', id: 'report-pdf', onclick: () => previewPdf(form) }, 'PDF（プレビュー・印刷）'),
         h('button', { type: 'button', class: 'secondary', id: 'report-csv', onclick: () => exportCsv(form) }, 'CSVを保存'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -117,6 +119,17 @@ async function exportCsv(form) {
   try {
     const path = await api.exportReportCsv(chosenPeriod());
     showMessage(`CSVを保存しました：${path}`, 'success');
+  } catch (error) {
+    showError(error);
+    showFieldError(form, error);
+  }
+}
+
+async function previewPdf(form) {
+  clearMessage();
+  clearFieldErrors(form);
+  try {
+    await showPrintPreview({ kind: 'yearReport', period: chosenPeriod() }, { title: '事業報告の印刷' });
   } catch (error) {
     showError(error);
     showFieldError(form, error);

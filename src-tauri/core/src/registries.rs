@@ -621,16 +621,22 @@ pub fn doctors_csv(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -
     Ok(csv::to_bytes(DOCTOR_HEADERS, &rows))
 }
 
-/// The printable もの忘れ相談医リスト for citizens: current もの忘れ相談医 only,
-/// by 市 and clinic, with the contact details a citizen needs.
-pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<Vec<u8>> {
+/// Current もの忘れ相談医 by 市 and clinic: the rows of the list citizens
+/// get, as CSV and as PDF.
+pub fn dementia_list(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>> {
     let filter = DoctorFilter {
         dementia_only: true,
         ..Default::default()
     };
     let mut list = doctors(conn, &filter, today)?;
     list.sort_by(|a, b| (&a.city_name, &a.clinic).cmp(&(&b.city_name, &b.clinic)));
-    let rows: Vec<Vec<Cell>> = list
+    Ok(list)
+}
+
+/// The printable もの忘れ相談医リスト for citizens: current もの忘れ相談医 only,
+/// by 市 and clinic, with the contact details a citizen needs.
+pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<Vec<u8>> {
+    let rows: Vec<Vec<Cell>> = dementia_list(conn, today)?
         .into_iter()
         .map(|d| {
             vec![

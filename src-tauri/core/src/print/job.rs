@@ -5,9 +5,11 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::documents::{booklet, case_summary, flyer, table_list};
+use super::documents::{booklet, case_summary, flyer, registry_lists, table_list, year_report};
 use super::layout::Column;
 use super::Printed;
+use crate::registries::{self, BedFilter, DoctorFilter};
+use crate::report::{self, ReportPeriod};
 use crate::{booklet_template, cases, lectures, office, organisations, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -32,6 +34,14 @@ pub enum PrintJob {
     /// A sample flyer with the office's contact box, until flyers are made
     /// from lecture sessions.
     SampleFlyer { template: flyer::Template },
+    /// 事業報告 of a 年度 or month range (A4 portrait).
+    YearReport { period: ReportPeriod },
+    /// もの忘れ相談医リスト for citizens.
+    DementiaList,
+    /// 往診登録医一覧 (current doctors).
+    Doctors,
+    /// 療養支援ベッド一覧 with the latest availability.
+    Beds,
 }
 
 /// Lays out a job; `today` is the output date printed in footers.
@@ -52,6 +62,21 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
         }
         PrintJob::SampleFlyer { template } => {
             flyer::build(&flyer::demo(*template, office::load(conn)?))
+        }
+        PrintJob::YearReport { period } => {
+            year_report::build(&report::build(conn, period, today)?, today).layout()
+        }
+        PrintJob::DementiaList => {
+            let list = registries::dementia_list(conn, today)?;
+            registry_lists::dementia(&list, &office::load(conn)?.name, today).layout()
+        }
+        PrintJob::Doctors => {
+            let list = registries::doctors(conn, &DoctorFilter::default(), today)?;
+            registry_lists::doctors(&list, &office::load(conn)?.name, today).layout()
+        }
+        PrintJob::Beds => {
+            let list = registries::beds(conn, &BedFilter::default())?;
+            registry_lists::beds(&list, &office::load(conn)?.name, today).layout()
         }
     }
 }

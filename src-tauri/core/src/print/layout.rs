@@ -180,6 +180,9 @@ impl Column {
 pub enum Block {
     Heading(String),
     Paragraph(String),
+    /// The title line of the table that follows, kept on the same page as
+    /// the table's first rows.
+    Caption(String),
     /// Label / value rows, e.g. 相談日 / 令和7年4月1日.
     KeyValue(Vec<(String, String)>),
     /// The header row repeats on each page; `min_row_height` (mm) leaves
@@ -433,6 +436,11 @@ impl Flow {
         match block {
             Block::Heading(text) => self.heading(text),
             Block::Paragraph(text) => self.paragraph(text, self.body, Rgb::BLACK),
+            Block::Caption(text) => {
+                // Room for the caption, the table header and two rows.
+                self.ensure(wrap(text, self.width, self.body).height() + 24.0);
+                self.paragraph(text, self.body, ACCENT)
+            }
             Block::KeyValue(rows) => self.key_value(rows),
             Block::Table {
                 columns,

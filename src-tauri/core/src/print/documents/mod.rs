@@ -5,6 +5,8 @@ pub mod booklet;
 pub mod case_summary;
 pub mod flyer;
 pub mod impose;
+pub mod registry_lists;
+pub mod year_report;
 
 use chrono::NaiveDate;
 
