@@ -705,3 +705,62 @@ fn moving_a_case_to_another_year_moves_all_its_figures() {
         ]
     );
 }
+
+/// (実数, 受付件数, 経過記録, 延べ件数) of the row named `name`, zeros if absent.
+fn row(rows: &[Tally], name: &str) -> (i64, i64, i64, i64) {
+    rows.iter()
+        .find(|t| t.name == name)
+        .map(|t| (t.persons, t.cases, t.entries, t.total))
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_person_who_moves_keeps_earlier_cases_in_the_old_city() {
+    let (_dir, mut conn) = build();
+    let l = lists(&conn);
+    let o = office::load(&conn).unwrap();
+    let (sakado, tsuru) = (&o.cities[0], &o.cities[1]);
+    let new_area = format!("{} {}", sakado.name, sakado.areas[1].name);
+    let old_area = format!("{} {}", tsuru.name, tsuru.areas[0].name);
+    let before = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let b = &before.consultations;
+    // 鶴島 二郎 (C3, C4 in 鶴ヶ島市) moves to 坂戸市 and consults again.
+    let person_id: String = conn
+        .query_row(
+            "SELECT person_id FROM cases WHERE received_at = '2025-05-01T11:00:00'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let moved = Person {
+        name: "鶴島 二郎",
+        city: sakado.id.clone(),
+        area: sakado.areas[1].id.clone(),
+    };
+    case(
+        &mut conn,
+        &l,
+        Case {
+            person: &moved,
+            person_id: Some(person_id),
+            date: "2025-12-01",
+            time: "09:00",
+            method: &l.phone,
+            consulter: &l.family,
+            categories: vec![&l.doctor],
+            minutes: "",
+        },
+    );
+
+    let after = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let a = &after.consultations;
+    // The earlier cases stay where they were received; only the new one
+    // counts in 坂戸市 (a new person there: 実数 +1, 受付 +1).
+    assert_eq!(row(&a.cities, &tsuru.name), row(&b.cities, &tsuru.name));
+    assert_eq!(row(&a.areas, &old_area), row(&b.areas, &old_area));
+    let (p, c, e, t) = row(&b.cities, &sakado.name);
+    assert_eq!(row(&a.cities, &sakado.name), (p + 1, c + 1, e, t + 1));
+    assert_eq!(row(&a.areas, &new_area), (1, 1, 0, 1));
+    assert_eq!(row(&b.areas, &new_area), (0, 0, 0, 0));
+    assert_eq!((a.persons, a.cases), (b.persons, b.cases + 1));
+}

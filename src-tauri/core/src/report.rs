@@ -12,7 +12,7 @@
 //! Everything is read in three range queries (cases, entries, categories)
 //! and tallied in Rust, so a year of a large office takes milliseconds.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use rusqlite::{params, Connection};
@@ -249,7 +249,7 @@ fn iso(d: NaiveDate) -> String {
 /// A breakdown being counted: persons as a set, cases and entries as counts.
 #[derive(Default)]
 struct Acc {
-    persons: HashSet<u32>,
+    persons: FxHashSet<u32>,
     cases: i64,
     entries: i64,
 }
@@ -268,11 +268,13 @@ impl Acc {
 
 /// Small numbers for the ids seen while counting, so tallies hash and
 /// compare integers instead of 36-character strings. Id 0 is "none".
-struct Interner(HashMap<String, u32>);
+struct Interner(FxHashMap<String, u32>);
 
 impl Interner {
     fn new() -> Self {
-        Interner(HashMap::from([(String::new(), 0)]))
+        let mut ids = FxHashMap::with_capacity_and_hasher(16_384, Default::default());
+        ids.insert(String::new(), 0);
+        Interner(ids)
     }
 
     fn id(&mut self, key: &str) -> u32 {
@@ -288,13 +290,13 @@ impl Interner {
 /// Rows of a breakdown named in the order of `rows` (id, name); counts
 /// under an id outside the list (or none) become `missing` at the end.
 fn named_tallies(
-    accs: &HashMap<u32, Acc>,
+    accs: &FxHashMap<u32, Acc>,
     ids: &Interner,
     rows: &[(String, String)],
     missing: &str,
 ) -> Vec<Tally> {
     let empty = Acc::default();
-    let listed: HashSet<u32> = rows
+    let listed: FxHashSet<u32> = rows
         .iter()
         .filter_map(|(id, _)| ids.0.get(id).copied())
         .collect();
@@ -340,11 +342,11 @@ struct CaseKeys {
 #[derive(Default)]
 struct Tallies {
     months: Vec<Acc>,
-    consulter: HashMap<u32, Acc>,
-    category: HashMap<u32, Acc>,
-    intake: HashMap<u32, Acc>,
-    city: HashMap<u32, Acc>,
-    area: HashMap<u32, Acc>,
+    consulter: FxHashMap<u32, Acc>,
+    category: FxHashMap<u32, Acc>,
+    intake: FxHashMap<u32, Acc>,
+    city: FxHashMap<u32, Acc>,
+    area: FxHashMap<u32, Acc>,
 }
 
 impl Tallies {
@@ -410,24 +412,29 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
     let after_day = range.last.succ_opt().unwrap_or(range.last);
     let after = iso(after_day);
     let mut ids = Interner::new();
-    // Cases by id → index into `keys`.
-    let mut index: HashMap<String, usize> = HashMap::new();
+    // Cases by id and by sort_key → index into `keys`.
+    let mut index: FxHashMap<String, usize> =
+        FxHashMap::with_capacity_and_hasher(16_384, Default::default());
+    let mut by_sort_key: FxHashMap<i64, usize> =
+        FxHashMap::with_capacity_and_hasher(16_384, Default::default());
     let mut keys: Vec<CaseKeys> = Vec::new();
 
-    // Receptions, from the covering indexes cases_for_report and
-    // persons_for_report (the wide rows are never read).
+    // Receptions, from the covering index cases_for_report alone (the wide
+    // rows are never read). 市・圏域 are those recorded on the case at 受付,
+    // so no lookup in persons is needed.
     let mut receptions: Vec<Event> = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.received_at, c.minutes, c.is_new,
-                c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
-           FROM cases c JOIN persons p ON p.id = c.person_id
-          WHERE c.received_at >= ?1 AND c.received_at < ?2",
+        "SELECT id, received_at, minutes, is_new,
+                person_id, consulter_type_id, intake_method_id, city_id, area_id, sort_key
+           FROM cases
+          WHERE received_at >= ?1 AND received_at < ?2",
     )?;
     let mut rows = stmt.query(params![from, after])?;
     while let Some(r) = rows.next()? {
         let case = keys.len();
         keys.push(case_keys(&mut ids, r, 4)?);
         index.insert(r.get(0)?, case);
+        by_sort_key.insert(r.get(9)?, case);
         receptions.push(Event {
             case,
             month: month_index(range, str_at(r, 1)?),
@@ -436,16 +443,17 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
         });
     }
     // Their categories through (item_id, sort_key): sort_key starts with
-    // the 受付 minute, so each category is one short range of that index.
+    // the 受付 minute, so each category is one short range of that index,
+    // and it is the case's own (unique) sort_key, an integer to look up.
     let key_of = |day: NaiveDate| crate::cases::search::sort_key(day.and_time(NaiveTime::MIN), 0);
     let mut stmt = conn.prepare_cached(
-        "SELECT case_id, item_id FROM case_categories
+        "SELECT sort_key, item_id FROM case_categories
           WHERE item_id IN (SELECT id FROM case_list_items WHERE kind = 'category')
             AND sort_key >= ?1 AND sort_key < ?2",
     )?;
     let mut rows = stmt.query(params![key_of(range.first), key_of(after_day)])?;
     while let Some(r) = rows.next()? {
-        if let Some(&case) = index.get(str_at(r, 0)?) {
+        if let Some(&case) = by_sort_key.get(&r.get::<_, i64>(0)?) {
             let item = ids.id(str_at(r, 1)?);
             keys[case].categories.push(item);
         }
@@ -480,7 +488,7 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
         months: range.months.iter().map(|_| Acc::default()).collect(),
         ..Default::default()
     };
-    let mut persons = HashSet::new();
+    let mut persons = FxHashSet::default();
     let (mut timed, mut minutes) = (0, 0);
     for (events, reception) in [(&receptions, true), (&entries, false)] {
         for e in events {
@@ -557,8 +565,8 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
 fn earlier_case(conn: &Connection, ids: &mut Interner, case_id: &str) -> Result<CaseKeys> {
     let mut keys = conn
         .prepare_cached(
-            "SELECT c.person_id, c.consulter_type_id, c.intake_method_id, p.city_id, p.area_id
-               FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?1",
+            "SELECT person_id, consulter_type_id, intake_method_id, city_id, area_id
+               FROM cases WHERE id = ?1",
         )?
         .query_row([case_id], |r| case_keys(ids, r, 0))?;
     let mut stmt = conn.prepare_cached("SELECT item_id FROM case_categories WHERE case_id = ?1")?;
@@ -581,8 +589,8 @@ fn booklets(conn: &Connection, range: &Range) -> Result<Booklets> {
             entries: 0,
         })
         .collect();
-    let mut by_channel: HashMap<String, (i64, i64)> = HashMap::new();
-    let mut by_city: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut by_channel: FxHashMap<String, (i64, i64)> = FxHashMap::default();
+    let mut by_city: FxHashMap<String, (i64, i64)> = FxHashMap::default();
     let mut stmt = conn.prepare_cached(
         "SELECT entry_date, channel_id, coalesce(city_id, ''), quantity FROM booklet_entries
           WHERE kind = 'issue' AND voided_at IS NULL AND entry_date BETWEEN ?1 AND ?2",
@@ -607,29 +615,30 @@ fn booklets(conn: &Connection, range: &Range) -> Result<Booklets> {
             e.1 += 1;
         }
     }
-    let named = |map: &HashMap<String, (i64, i64)>, rows: Vec<(String, String)>, missing: &str| {
-        let mut out: Vec<Quantity> = Vec::new();
-        for (id, name) in &rows {
-            let (quantity, entries) = map.get(id).copied().unwrap_or_default();
-            out.push(Quantity {
-                name: name.clone(),
-                quantity,
-                entries,
-            });
-        }
-        let (quantity, entries) = map
-            .iter()
-            .filter(|(k, _)| !rows.iter().any(|(id, _)| id == *k))
-            .fold((0, 0), |a, (_, v)| (a.0 + v.0, a.1 + v.1));
-        if entries > 0 {
-            out.push(Quantity {
-                name: missing.into(),
-                quantity,
-                entries,
-            });
-        }
-        out
-    };
+    let named =
+        |map: &FxHashMap<String, (i64, i64)>, rows: Vec<(String, String)>, missing: &str| {
+            let mut out: Vec<Quantity> = Vec::new();
+            for (id, name) in &rows {
+                let (quantity, entries) = map.get(id).copied().unwrap_or_default();
+                out.push(Quantity {
+                    name: name.clone(),
+                    quantity,
+                    entries,
+                });
+            }
+            let (quantity, entries) = map
+                .iter()
+                .filter(|(k, _)| !rows.iter().any(|(id, _)| id == *k))
+                .fold((0, 0), |a, (_, v)| (a.0 + v.0, a.1 + v.1));
+            if entries > 0 {
+                out.push(Quantity {
+                    name: missing.into(),
+                    quantity,
+                    entries,
+                });
+            }
+            out
+        };
     let channel_rows: Vec<(String, String)> = conn
         .prepare_cached("SELECT id, name FROM booklet_channels ORDER BY sort_order")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -655,7 +664,7 @@ pub fn definitions() -> Vec<Definition> {
         ("経過記録", "期間内の日付の経過記録の件数。受付が期間より前の相談への記録も含みます。"),
         ("延べ件数", "受付件数＋経過記録の件数。区分別の延べ件数は、その区分の相談の受付件数と、その相談への期間内の経過記録の件数の合計です。"),
         ("相談内容分類", "1件の相談に複数の分類があるときは、それぞれの分類に数えます（合計は全体の件数より多くなることがあります）。"),
-        ("市・圏域", "対象者の現在の登録内容によります。"),
+        ("市・圏域", "相談の受付時（またはその相談を保存したとき）に記録した対象者の市・日常生活圏域によります。その後に対象者が転居しても、過去の相談の集計は変わりません。"),
         ("平均所要時間", "期間内の受付と経過記録のうち所要時間の記録があるものについて、合計分数÷件数（小数第1位に四捨五入）。"),
         ("意志表示帳の配布", "期間内の配布（取消したものを除く）の冊数と回数。"),
         ("講座", "期間内に実施済の開催の回数と参加者数の合計（延べ参加者）。回収率＝アンケート回収数÷参加者数（アンケートを集計した開催について）。浸透度＝地域包括ケアシステムの認知を問う設問で最初の選択肢（知っている）を選んだ割合。"),

@@ -856,8 +856,9 @@ pub(crate) fn insert_case(
         "INSERT INTO cases (id, case_no, sort_key, person_id, received_at, intake_method_id,
                 consulter_type_id, consulter_affiliation, consulter_name, info_source, is_new,
                 content, referral_to, minutes, staff_id, status, outcome_id, version,
-                created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18)",
+                created_at, updated_at, city_id, area_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18,
+                 ?19, ?20)",
     )?
     .execute(params![
         id,
@@ -877,7 +878,9 @@ pub(crate) fn insert_case(
         clean.staff_id,
         clean.status,
         clean.outcome_id,
-        stamp(now)
+        stamp(now),
+        clean.person.city_id,
+        clean.person.area_id
     ])?;
     write_links(tx, "case_categories", &id, &clean.category_ids, key)?;
     write_links(tx, "case_responses", &id, &clean.response_ids, key)?;
@@ -965,7 +968,7 @@ pub fn update(
                 consulter_type_id = ?6, consulter_affiliation = ?7, consulter_name = ?8,
                 info_source = ?9, is_new = ?10, content = ?11, referral_to = ?12, minutes = ?13,
                 staff_id = ?14, status = ?15, outcome_id = ?16, version = version + 1,
-                updated_at = ?17
+                updated_at = ?17, city_id = ?18, area_id = ?19
           WHERE id = ?1",
         params![
             id,
@@ -984,7 +987,9 @@ pub fn update(
             clean.staff_id,
             clean.status,
             clean.outcome_id,
-            stamp(now)
+            stamp(now),
+            clean.person.city_id,
+            clean.person.area_id
         ],
     )?;
     write_links(&tx, "case_categories", &id, &clean.category_ids, key)?;
