@@ -455,10 +455,10 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
     assert_eq!(
         nonzero(&c.months),
         [
-            ("2025年4月", 1, 1, 2, 3),
-            ("2025年5月", 2, 2, 1, 3),
-            ("2025年6月", 0, 0, 1, 1),
-            ("2026年3月", 1, 1, 0, 1),
+            ("令和7年4月", 1, 1, 2, 3),
+            ("令和7年5月", 2, 2, 1, 3),
+            ("令和7年6月", 0, 0, 1, 1),
+            ("令和8年3月", 1, 1, 0, 1),
         ]
     );
     // 家族: C2 + E1 (C1 is 家族), E2, E3; 本人: C3; ケアマネ: C4, C6 + E5.
@@ -511,7 +511,7 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
     };
     assert_eq!(
         q(&b.months),
-        [("2025年4月".into(), 10, 1), ("2025年7月".into(), 5, 1)]
+        [("令和7年4月".into(), 10, 1), ("令和7年7月".into(), 5, 1)]
     );
     assert_eq!(
         q(&b.channels),
@@ -607,7 +607,7 @@ fn the_csv_carries_the_figures_definitions_and_header_for_excel() {
         format!("{s},合計,実数,,3"),
         format!("{s},合計,延べ件数,,8"),
         format!("{s},合計,平均所要時間（分）,,25.8"),
-        format!("{s},月別,2025年4月,延べ件数,3"),
+        format!("{s},月別,令和7年4月,延べ件数,3"),
         format!("{s},相談内容分類,認知症,実数,2"),
         "ア 地域の医療・介護の資源の把握,名簿,往診登録医,件数,2".to_string(),
         "キ 地域住民への普及啓発,私の意志表示帳,配布合計,冊数,15".to_string(),

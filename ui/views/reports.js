@@ -205,7 +205,7 @@ function draw(r) {
       h('div', { class: 'chart-box', id: 'report-month-chart' },
         stackedBars({
           title: `${r.period_label}の月別延べ件数（受付件数と経過記録）`,
-          months: c.months.map((m) => ({ key: m.name, label: m.name.replace(/^\d+年/, ''), values: [m.cases, m.entries] })),
+          months: c.months.map((m) => ({ key: m.name, label: m.name.replace(/^.*?年/, ''), values: [m.cases, m.entries] })),
           series: [{ name: '受付件数' }, { name: '経過記録' }],
           unit: '件',
         })),

@@ -536,7 +536,7 @@ fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
             .months
             .iter()
             .zip(&t.months)
-            .map(|(m, acc)| acc.tally(format!("{}年{}月", m.year(), m.month())))
+            .map(|(m, acc)| acc.tally(month_label(*m)))
             .collect(),
         consulter_types: named_tallies(
             &t.consulter,
@@ -584,7 +584,7 @@ fn booklets(conn: &Connection, range: &Range) -> Result<Booklets> {
         .months
         .iter()
         .map(|m| Quantity {
-            name: format!("{}年{}月", m.year(), m.month()),
+            name: month_label(*m),
             quantity: 0,
             entries: 0,
         })

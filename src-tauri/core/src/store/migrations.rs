@@ -512,10 +512,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX persons_for_report ON persons(id, city_id, area_id);
     CREATE INDEX case_entries_for_report ON case_entries(entry_date, case_id, minutes);
     "#,
-    // The person's 市・圏域 as recorded at 受付, kept on the case: the report
-    // counts a year by these without joining persons (10k lookups by TEXT
-    // id cost ~20 ms), and a person who moves later leaves past years as
-    // they were reported.
+    // 11: the person's 市・圏域 as recorded at 受付, kept on the case: the
+    //    report counts a year by these without joining persons (10k lookups
+    //    by TEXT id cost ~20 ms), and a person who moves later leaves past
+    //    years as they were reported. sort_key joins the covering index so
+    //    categories map to cases by integer; persons_for_report is unused.
     r#"
     ALTER TABLE cases ADD COLUMN city_id TEXT REFERENCES cities(id);
     ALTER TABLE cases ADD COLUMN area_id TEXT REFERENCES areas(id);
@@ -524,6 +525,7 @@ const MIGRATIONS: &[&str] = &[
         area_id = (SELECT p.area_id FROM persons p WHERE p.id = cases.person_id);
     CREATE INDEX cases_by_city ON cases(city_id);
     CREATE INDEX cases_by_area ON cases(area_id);
+    DROP INDEX persons_for_report;
     DROP INDEX cases_for_report;
     CREATE INDEX cases_for_report ON cases(received_at, id, sort_key, person_id,
         consulter_type_id, intake_method_id, minutes, is_new, city_id, area_id);
