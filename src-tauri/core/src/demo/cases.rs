@@ -223,6 +223,9 @@ pub fn fill(
     let mut batch = Vec::new();
     let mut written = 0;
     let mut people: Vec<PersonInput> = Vec::new();
+    // Written in tenths (at most 2,000 a transaction), so even the small demo
+    // has repeat consultations of people from earlier batches (実数 < 延べ).
+    let batch_size = (count / 10).clamp(1, 2000);
     for (n, received) in times.iter().enumerate() {
         let repeat = !people.is_empty() && rng.chance(15);
         let person = if repeat {
@@ -317,7 +320,7 @@ pub fn fill(
             })
             .collect();
         batch.push((input, entries));
-        if batch.len() == 2000 || n + 1 == count {
+        if batch.len() == batch_size || n + 1 == count {
             let by = staff[0].clone();
             let created = cases::insert_many(conn, &batch, &by, now)?;
             written += created.len();
