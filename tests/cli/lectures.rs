@@ -1,37 +1,19 @@
 //! `export lectures` (issue 7): sessions with their tallies as Excel-ready CSV.
 
-use std::process::{Command, Output};
-
-fn zaitaku(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zaitaku-desk"))
-        .args(args)
-        .env_remove("ZAITAKU_DESK_DB")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("run zaitaku-desk")
-}
+use crate::{arg, temp_dir, zaitaku_run};
 
 #[test]
 fn export_lectures_writes_one_row_per_session_with_the_id_first() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = temp_dir();
     let db = dir.path().join("office.db");
     let out = dir.path().join("講座.csv");
-    let (db_arg, out_arg) = (db.to_str().unwrap(), out.to_str().unwrap());
-    let made = zaitaku(&["demo-data", "--cases", "0", "--db", db_arg]);
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    assert!(String::from_utf8_lossy(&made.stdout).contains("講座テーマ 24 件"));
+    let (db_arg, out_arg) = (arg(&db), arg(&out));
+    let made = zaitaku_run(&["demo-data", "--cases", "0", "--db", db_arg]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    assert!(made.stdout.contains("講座テーマ 24 件"), "{}", made.stdout);
 
-    let ran = zaitaku(&["export", "lectures", "--db", db_arg, "--out", out_arg]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    let ran = zaitaku_run(&["export", "lectures", "--db", db_arg, "--out", out_arg]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
@@ -55,11 +37,14 @@ fn export_lectures_writes_one_row_per_session_with_the_id_first() {
         "{}",
         records[1]
     );
-    let stdout = String::from_utf8(ran.stdout).unwrap();
-    assert!(stdout.contains(&format!("（{sessions} 件）")), "{stdout}");
+    assert!(
+        ran.stdout.contains(&format!("（{sessions} 件）")),
+        "{}",
+        ran.stdout
+    );
 
     // A fiscal year with no sessions: the header only.
-    let ran = zaitaku(&[
+    let ran = zaitaku_run(&[
         "export",
         "lectures",
         "--db",
@@ -69,20 +54,20 @@ fn export_lectures_writes_one_row_per_session_with_the_id_first() {
         "--fiscal-year",
         "2001",
     ]);
-    assert!(ran.status.success());
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
     let text = String::from_utf8(std::fs::read(&out).unwrap()[3..].to_vec()).unwrap();
     assert_eq!(text.split_terminator("\r\n").count(), 1);
 
     // A database that is not there: one Japanese line, exit 1.
     let missing = dir.path().join("ない/office.db");
-    let ran = zaitaku(&[
+    let ran = zaitaku_run(&[
         "export",
         "lectures",
         "--db",
-        missing.to_str().unwrap(),
+        arg(&missing),
         "--out",
         out_arg,
     ]);
-    assert_eq!(ran.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&ran.stderr).starts_with("エラー: "));
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.starts_with("エラー: "), "{}", ran.stderr);
 }
