@@ -50,6 +50,12 @@ fn generate(conn: &mut Connection, now: NaiveDateTime, count: usize) {
          UPDATE case_categories SET sort_key =
              (SELECT sort_key FROM cases WHERE cases.id = case_categories.case_id);
          COMMIT;
+         -- The moves above scatter the date indexes; an office writes cases
+         -- in 受付 order over ten years, which keeps them in order. Rebuild
+         -- them to match that layout (without this: p50 ≈ 50 ms, quiet machine).
+         REINDEX cases_for_report;
+         REINDEX case_entries_for_report;
+         REINDEX case_categories_by_item;
          ANALYZE;",
     )
     .expect("spread over ten years");
