@@ -125,7 +125,7 @@ pub fn validate(input: &Template) -> Result<Template> {
 /// Saves the cover and all sections in one transaction.
 pub fn save(conn: &mut Connection, input: &Template, now: NaiveDateTime) -> Result<Template> {
     let t = validate(input)?;
-    let now = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let now = crate::store::stamp(now);
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO booklet_template (id, title, subtitle, edition, cover_note, updated_at)

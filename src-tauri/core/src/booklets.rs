@@ -972,13 +972,7 @@ fn check_never_negative(tx: &Transaction, edition_id: &str, field: &str, what: &
 
 // --------------------------------------------------------------- writing
 
-fn iso(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
-fn stamp(now: NaiveDateTime) -> String {
-    now.format("%Y-%m-%dT%H:%M:%S").to_string()
-}
+use crate::store::{iso, stamp};
 
 fn log_change(
     tx: &Transaction,

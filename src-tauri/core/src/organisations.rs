@@ -169,7 +169,7 @@ pub fn save(
     now: NaiveDateTime,
 ) -> Result<Organisation> {
     let o = validate(conn, input)?;
-    let now = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let now = crate::store::stamp(now);
     let duplicate: Option<String> = conn
         .query_row(
             "SELECT id FROM organisations WHERE name = ?1 AND department = ?2 AND id IS NOT ?3",

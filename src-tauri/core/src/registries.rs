@@ -216,13 +216,7 @@ pub struct Counts {
 
 // ---------------------------------------------------------------- helpers
 
-fn iso(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
-fn stamp(now: NaiveDateTime) -> String {
-    now.format("%Y-%m-%dT%H:%M:%S").to_string()
-}
+use crate::store::{iso, stamp};
 
 fn city_names(conn: &Connection) -> Result<HashMap<String, String>> {
     let mut stmt = conn.prepare("SELECT id, name FROM cities")?;

@@ -240,9 +240,7 @@ impl ReportPeriod {
     }
 }
 
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
+use crate::store::iso;
 
 // ---------------------------------------------------------------- tallying
 

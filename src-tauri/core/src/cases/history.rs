@@ -129,7 +129,7 @@ pub(crate) fn record(
         record.code(),
         record_id,
         action,
-        now.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        crate::store::stamp(now),
         changed_by,
         json(old),
         json(new)

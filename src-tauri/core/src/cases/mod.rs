@@ -225,9 +225,7 @@ pub fn form_options(conn: &Connection) -> Result<FormOptions> {
     })
 }
 
-fn stamp(now: NaiveDateTime) -> String {
-    now.format("%Y-%m-%dT%H:%M:%S").to_string()
-}
+use crate::store::stamp;
 
 fn parse_stamp(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()

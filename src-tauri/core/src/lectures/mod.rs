@@ -40,13 +40,7 @@ pub const KINDS: &[&str] = &[
 /// 予定 / 実施済 / 中止
 pub const STATUSES: &[&str] = &["予定", "実施済", "中止"];
 
-pub(crate) fn stamp(now: NaiveDateTime) -> String {
-    now.format("%Y-%m-%dT%H:%M:%S").to_string()
-}
-
-pub(crate) fn iso(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
+pub(crate) use crate::store::{iso, stamp};
 
 fn optional_id(field: &str, value: &str) -> Result<Option<String>> {
     match value.trim() {

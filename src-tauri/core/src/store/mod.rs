@@ -14,6 +14,16 @@ use rusqlite::OpenFlags;
 use crate::{Error, Result};
 
 pub use migrations::{migrate, SCHEMA_VERSION};
+
+/// A moment as stored in every table: ISO 8601 local time to the second.
+pub fn stamp(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// A day as stored in every table (and compared as text): YYYY-MM-DD.
+pub fn iso(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
 pub use rusqlite::Connection;
 
 /// Written into the SQLite header (`PRAGMA application_id`) so that another
