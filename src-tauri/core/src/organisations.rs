@@ -123,21 +123,13 @@ pub fn validate(conn: &Connection, input: &OrganisationInput) -> Result<Organisa
         Some(id) => Some(text::uuid("id", id)?),
         None => None,
     };
-    let city_id = match input.city_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(city) => {
-            let city = text::uuid("city_id", city)?;
-            let known: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM cities WHERE id = ?1)",
-                [&city],
-                |r| r.get(0),
-            )?;
-            if !known {
-                return Err(Error::invalid("city_id", "選ばれた市が見つかりません。"));
-            }
-            Some(city)
-        }
-    };
+    let city_id = crate::store::known_id(
+        conn,
+        "cities",
+        "city_id",
+        "市",
+        input.city_id.as_deref().unwrap_or(""),
+    )?;
     Ok(OrganisationInput {
         id,
         kind: text::single_line("kind", "種別", &input.kind, 40, false)?,

@@ -226,22 +226,7 @@ fn city_names(conn: &Connection) -> Result<HashMap<String, String>> {
 
 /// An optional city id from a form: empty is none, unknown is refused.
 fn optional_city(conn: &Connection, city_id: Option<&str>) -> Result<Option<String>> {
-    match city_id.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(city) => {
-            let city = text::uuid("city_id", city)?;
-            let known: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM cities WHERE id = ?1)",
-                [&city],
-                |r| r.get(0),
-            )?;
-            if known {
-                Ok(Some(city))
-            } else {
-                Err(Error::invalid("city_id", "選ばれた市が見つかりません。"))
-            }
-        }
-    }
+    crate::store::known_id(conn, "cities", "city_id", "市", city_id.unwrap_or(""))
 }
 
 /// A non-negative count as typed (全角 digits allowed).

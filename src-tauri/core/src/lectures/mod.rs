@@ -42,39 +42,7 @@ pub const STATUSES: &[&str] = &["予定", "実施済", "中止"];
 
 pub(crate) use crate::store::{iso, stamp};
 
-fn optional_id(field: &str, value: &str) -> Result<Option<String>> {
-    match value.trim() {
-        "" => Ok(None),
-        v => text::uuid(field, v).map(Some),
-    }
-}
-
-fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"),
-        [id],
-        |r| r.get(0),
-    )?)
-}
-
-fn known_id(
-    conn: &Connection,
-    table: &str,
-    field: &str,
-    what: &str,
-    value: &str,
-) -> Result<Option<String>> {
-    let Some(id) = optional_id(field, value)? else {
-        return Ok(None);
-    };
-    if !exists(conn, table, &id)? {
-        return Err(Error::invalid(
-            field,
-            format!("選ばれた{what}が見つかりません。"),
-        ));
-    }
-    Ok(Some(id))
-}
+pub(crate) use crate::store::{known_id, optional_id};
 
 // ------------------------------------------------------------------ themes
 

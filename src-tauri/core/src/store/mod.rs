@@ -15,6 +15,43 @@ use crate::{Error, Result};
 
 pub use migrations::{migrate, SCHEMA_VERSION};
 
+/// An optional id from a form: empty is none, anything else must be a UUID.
+pub fn optional_id(field: &str, value: &str) -> Result<Option<String>> {
+    match value.trim() {
+        "" => Ok(None),
+        v => crate::text::uuid(field, v).map(Some),
+    }
+}
+
+fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"),
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// An optional reference to a row of `table` (a table name from code, never
+/// from input): empty is none, an unknown id is refused naming the field.
+pub fn known_id(
+    conn: &Connection,
+    table: &str,
+    field: &str,
+    what: &str,
+    value: &str,
+) -> Result<Option<String>> {
+    let Some(id) = optional_id(field, value)? else {
+        return Ok(None);
+    };
+    if !exists(conn, table, &id)? {
+        return Err(Error::invalid(
+            field,
+            format!("選ばれた{what}が見つかりません。"),
+        ));
+    }
+    Ok(Some(id))
+}
+
 /// A moment as stored in every table: ISO 8601 local time to the second.
 pub fn stamp(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
