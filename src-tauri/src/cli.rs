@@ -273,7 +273,8 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                     year,
                 },
         } => {
-            use zaitaku_core::booklets::{self, Period, PeriodKind};
+            use zaitaku_core::booklets;
+            use zaitaku_core::period::{Period, PeriodKind};
             let conn = store::open(db).map_err(fail)?;
             let period = match (fiscal_year, year) {
                 (Some(year), _) => Some(Period {

@@ -3,7 +3,8 @@
 //! corrections with history, summaries by month/channel/市, CSV, demo data.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind, Period, PeriodKind};
+use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind};
+use zaitaku_core::period::{Period, PeriodKind};
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, Error};
 

@@ -2,11 +2,12 @@
 //! the indicator, the booklet link and the CSV export.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind, Period, PeriodKind};
+use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind};
 use zaitaku_core::lectures::{
     self, questionnaire, BookletsInput, CountInput, IndicatorQuery, PastFilter, SessionInput,
     TallyInput, ThemeInput, VenueInput,
 };
+use zaitaku_core::period::{Period, PeriodKind};
 use zaitaku_core::store::Connection;
 use zaitaku_core::{demo, office, Error};
 

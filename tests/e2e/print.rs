@@ -154,7 +154,7 @@ async fn report_and_dementia_list_open_in_the_preview_and_save() {
         let mut conn = zaitaku_core::store::open(&db).unwrap();
         zaitaku_core::demo::fill(&mut conn, now).unwrap();
     }
-    let last_year = zaitaku_core::booklets::Period::fiscal_of(now.date()).year - 1;
+    let last_year = zaitaku_core::period::Period::fiscal_of(now.date()).year - 1;
     let expected = {
         let conn = zaitaku_core::store::open(&db).unwrap();
         zaitaku_core::report::build(

@@ -42,7 +42,7 @@ async fn the_demo_year_shows_the_core_figures() {
     }
     // The demo cases cover the two years before today: last 年度 is full.
     let today = now.date();
-    let last_year = zaitaku_core::booklets::Period::fiscal_of(today).year - 1;
+    let last_year = zaitaku_core::period::Period::fiscal_of(today).year - 1;
     let expected = {
         let conn = store::open(&db).unwrap();
         report::build(&conn, &ReportPeriod::Fiscal { year: last_year }, today).unwrap()

@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use zaitaku_core::booklets::{Period, PeriodKind};
 use zaitaku_core::lectures::{self, IndicatorQuery, PastFilter};
+use zaitaku_core::period::{Period, PeriodKind};
 use zaitaku_core::{demo, store};
 
 const RUNS: usize = 25;

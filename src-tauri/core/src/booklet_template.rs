@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::{text, wareki, Error, Result};
+use crate::{store, text, wareki, Error, Result};
 
 const MAX_SECTIONS: usize = 20;
 const MAX_BLANK_LINES: i64 = 40;
@@ -67,9 +67,7 @@ pub fn load(conn: &Connection) -> Result<Template> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let updated_label = NaiveDateTime::parse_from_str(&updated_at, "%Y-%m-%dT%H:%M:%S")
-        .ok()
-        .map(wareki::format_datetime);
+    let updated_label = Some(wareki::format_datetime(store::parse_stamp(&updated_at)?));
     Ok(Template {
         title,
         subtitle,

@@ -14,6 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::csv::{self, Cell};
+use crate::period::{Period, PeriodKind};
 use crate::{text, wareki, Error, Result};
 
 /// Where a receipt came from: stored code and label.
@@ -29,6 +30,15 @@ pub const RECIPIENT_TYPES: &[&str] = &[
     "行政・関係団体",
     "その他",
 ];
+
+/// The channels migration 3 seeds, by id. Staff may rename them in 設定, so
+/// code that needs one (a lecture's hand-out) uses the id, never the name.
+pub mod seeded_channel {
+    pub const COUNTER: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000001";
+    pub const OUTREACH_LECTURE: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000002";
+    pub const PUBLIC_LECTURE: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000003";
+    pub const OTHER: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000008";
+}
 
 /// Written as the author of a change when no 担当者名 was given.
 pub const UNKNOWN_STAFF: &str = "（未設定）";
@@ -191,81 +201,6 @@ pub struct Change {
     pub field: String,
     pub old_value: String,
     pub new_value: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PeriodKind {
-    /// 年度: April to March, named by the year it starts in.
-    Fiscal,
-    /// 暦年: January to December.
-    Calendar,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Period {
-    pub kind: PeriodKind,
-    pub year: i32,
-}
-
-impl Period {
-    /// The fiscal year that contains `day`.
-    pub fn fiscal_of(day: NaiveDate) -> Period {
-        let year = if day.month() >= 4 {
-            day.year()
-        } else {
-            day.year() - 1
-        };
-        Period {
-            kind: PeriodKind::Fiscal,
-            year,
-        }
-    }
-
-    pub fn check(self) -> Result<Period> {
-        if !(2000..=2100).contains(&self.year) {
-            return Err(Error::invalid(
-                "period_year",
-                "年は2000年から2100年の間で指定してください。",
-            ));
-        }
-        Ok(self)
-    }
-
-    /// First and last day, inclusive.
-    pub fn range(self) -> (NaiveDate, NaiveDate) {
-        let (start, end) = match self.kind {
-            PeriodKind::Fiscal => ((self.year, 4), (self.year + 1, 3)),
-            PeriodKind::Calendar => ((self.year, 1), (self.year, 12)),
-        };
-        let first = NaiveDate::from_ymd_opt(start.0, start.1, 1).unwrap_or(NaiveDate::MIN);
-        let last = NaiveDate::from_ymd_opt(end.0, end.1, 1)
-            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(NaiveDate::MAX);
-        (first, last)
-    }
-
-    /// The twelve months as (year, month).
-    pub fn months(self) -> Vec<(i32, u32)> {
-        let (first, _) = self.range();
-        (0..12)
-            .filter_map(|i| first.checked_add_months(chrono::Months::new(i)))
-            .map(|d| (d.year(), d.month()))
-            .collect()
-    }
-
-    /// 令和7年度 / 2025年（令和7年）
-    pub fn label(self) -> String {
-        match self.kind {
-            PeriodKind::Fiscal => wareki::fiscal_year_label(self.year),
-            PeriodKind::Calendar => {
-                let jan = NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or(NaiveDate::MIN);
-                format!("{}年（{}）", self.year, wareki::era_year(jan))
-            }
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

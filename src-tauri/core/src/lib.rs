@@ -23,6 +23,7 @@ pub mod fonts;
 pub mod lectures;
 pub mod office;
 pub mod organisations;
+pub mod period;
 pub mod print;
 pub mod registries;
 pub mod report;

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::{text, wareki, Error, Result};
+use crate::{store, text, wareki, Error, Result};
 
 const MAX_CITIES: usize = 20;
 const MAX_AREAS_PER_CITY: usize = 30;
@@ -129,11 +129,10 @@ pub fn load(conn: &Connection) -> Result<Office> {
         },
     )?;
     office.cities = load_cities(conn)?;
-    office.updated_label = office
-        .updated_at
-        .as_deref()
-        .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S").ok())
-        .map(wareki::format_datetime);
+    office.updated_label = match office.updated_at.as_deref() {
+        Some(at) => Some(wareki::format_datetime(store::parse_stamp(at)?)),
+        None => None,
+    };
     Ok(office)
 }
 

@@ -18,10 +18,10 @@ use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use crate::booklets::{Period, PeriodKind};
 use crate::cases::lists::{self, ListKind};
 use crate::csv::{self, Cell};
 use crate::lectures::{self, LectureFigures};
+use crate::period::{Period, PeriodKind};
 use crate::registries::{self, Counts};
 use crate::{office, wareki, Error, Result};
 

@@ -140,6 +140,159 @@ pub fn postal_code(field: &str, value: &str) -> Result<String> {
     Ok(format!("{}-{}", &digits[..3], &digits[3..]))
 }
 
+/// Units a person may type after a number (「30人」「5冊」「90分」); they
+/// carry no meaning of their own, the field's label says what is counted.
+const COUNT_UNITS: &[char] = &['人', '名', '枚', '件', '冊', '部', '回', '床', '分'];
+
+/// Typed text quoted back in a message, cut short so the message stays readable.
+pub fn quoted(value: &str) -> String {
+    let value = value.trim();
+    if value.chars().count() > 20 {
+        format!("{}…", value.chars().take(20).collect::<String>())
+    } else {
+        value.to_string()
+    }
+}
+
+/// The range a count field accepts, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub min: i64,
+    pub max: i64,
+}
+
+impl Range {
+    pub const fn new(min: i64, max: i64) -> Range {
+        Range { min, max }
+    }
+}
+
+/// A whole number as people type it: 全角 digits, blanks, thousands
+/// separators (1,000 / １，０００) and one unit (人・名・枚・件・冊・部・回・床・分)
+/// are accepted. Empty is `None`; negatives, fractions and words are
+/// refused with a message naming the field.
+pub fn count(field: &str, label: &str, value: &str, range: Range) -> Result<Option<i64>> {
+    let folded = fold_number_text(value);
+    let digits: String = folded
+        .trim()
+        .trim_end_matches(COUNT_UNITS)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '、')
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    if digits.len() > 1
+        && digits.starts_with('-')
+        && digits[1..].chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{label}に負の数は入力できません。{}以上の数を入力してください。",
+                range.min.max(0)
+            ),
+        ));
+    }
+    if digits.len() > 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{label}は数字で入力してください（いま「{}」）。",
+                quoted(value)
+            ),
+        ));
+    }
+    let n: i64 = digits.parse().map_err(|_| {
+        Error::invalid(
+            field,
+            format!("{label}は{}以下で入力してください。", range.max),
+        )
+    })?;
+    if n < range.min {
+        return Err(Error::invalid(
+            field,
+            format!("{label}は{}以上で入力してください（いま{n}）。", range.min),
+        ));
+    }
+    if n > range.max {
+        return Err(Error::invalid(
+            field,
+            format!("{label}は{}以下で入力してください（いま{n}）。", range.max),
+        ));
+    }
+    Ok(Some(n))
+}
+
+/// Like [`count`], and an empty value is refused.
+pub fn required_count(field: &str, label: &str, value: &str, range: Range) -> Result<i64> {
+    count(field, label, value, range)?
+        .ok_or_else(|| Error::invalid(field, format!("{label}を入力してください。")))
+}
+
+/// A duration in minutes: 「90」「90分」「１時間」「1時間30分」. Empty is `None`.
+pub fn minutes(field: &str, label: &str, value: &str, max: i64) -> Result<Option<i64>> {
+    let folded = fold_ascii_width(value).replace(' ', "");
+    let Some((hours, rest)) = folded.split_once("時間") else {
+        return count(field, label, value, Range::new(0, max));
+    };
+    let range = Range::new(0, max);
+    let hours = required_count(field, label, hours, range)?;
+    let rest = count(field, label, rest, range)?.unwrap_or(0);
+    if rest > 59 {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{label}の「分」は0から59で入力してください（いま「{}」）。",
+                quoted(value)
+            ),
+        ));
+    }
+    let total = hours * 60 + rest;
+    if total > max {
+        return Err(Error::invalid(
+            field,
+            format!("{label}は{max}分以下で入力してください（いま{total}分）。"),
+        ));
+    }
+    Ok(Some(total))
+}
+
+/// A time of day as people type it: 9:30, ９：３０, 09:30, 9時, 9時30分, 9.
+/// Empty is refused; the hour is 0–23 (24時間制).
+pub fn time_of_day(field: &str, label: &str, value: &str) -> Result<chrono::NaiveTime> {
+    let folded = fold_ascii_width(value)
+        .replace(' ', "")
+        .replace('時', ":")
+        .replace('分', "");
+    if folded.is_empty() {
+        return Err(Error::invalid(
+            field,
+            format!("{label}を入力してください。"),
+        ));
+    }
+    let bad = || {
+        Error::invalid(
+            field,
+            format!(
+                "{label}「{}」を読み取れません。14:05 のように24時間制で入力してください。",
+                quoted(value)
+            ),
+        )
+    };
+    let (h, m) = match folded.split_once(':') {
+        Some((h, "")) => (h, "0"),
+        Some(pair) => pair,
+        None => (folded.as_str(), "0"),
+    };
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(h) || !digits(m) {
+        return Err(bad());
+    }
+    let (hour, minute) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    chrono::NaiveTime::from_hms_opt(hour, minute, 0).ok_or_else(bad)
+}
+
 /// Validates a record id received from outside (the UI, a file).
 pub fn uuid(field: &str, value: &str) -> Result<String> {
     uuid::Uuid::parse_str(value)
@@ -159,6 +312,114 @@ pub fn new_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ANY: Range = Range::new(0, 100_000);
+
+    #[test]
+    fn counts_read_what_people_type() {
+        let table: &[(&str, Option<i64>)] = &[
+            ("", None),
+            ("   ", None),
+            ("　", None),
+            ("0", Some(0)),
+            ("30", Some(30)),
+            ("３０", Some(30)),
+            (" 30 ", Some(30)),
+            ("30人", Some(30)),
+            ("３０人", Some(30)),
+            ("30 人", Some(30)),
+            ("5冊", Some(5)),
+            ("12枚", Some(12)),
+            ("90分", Some(90)),
+            ("3件", Some(3)),
+            ("1,000", Some(1000)),
+            ("１，０００", Some(1000)),
+            ("1,000冊", Some(1000)),
+            ("1 000", Some(1000)),
+        ];
+        for (typed, want) in table {
+            assert_eq!(count("n", "冊数", typed, ANY).unwrap(), *want, "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn counts_refuse_negatives_fractions_words_and_out_of_range() {
+        let table: &[(&str, &str)] = &[
+            ("-1", "負の数"),
+            ("－３", "負の数"),
+            ("1.5", "数字で入力"),
+            ("三十", "数字で入力"),
+            ("30人30", "数字で入力"),
+            ("abc", "数字で入力"),
+            ("999999999999999", "数字で入力"),
+            ("100001", "100000以下"),
+        ];
+        for (typed, says) in table {
+            let err = count("n", "冊数", typed, ANY).unwrap_err();
+            assert_eq!(err.field(), Some("n"), "{typed:?}");
+            assert!(err.to_string().starts_with("冊数"), "{typed:?}: {err}");
+            assert!(err.to_string().contains(says), "{typed:?}: {err}");
+        }
+        let err = required_count("n", "冊数", "0", Range::new(1, 10)).unwrap_err();
+        assert!(err.to_string().contains("1以上"), "{err}");
+        let err = required_count("n", "冊数", " ", Range::new(1, 10)).unwrap_err();
+        assert_eq!(err.to_string(), "冊数を入力してください。");
+    }
+
+    #[test]
+    fn minutes_read_hours_and_minutes() {
+        let table: &[(&str, Option<i64>)] = &[
+            ("", None),
+            ("30", Some(30)),
+            ("３０分", Some(30)),
+            ("1時間", Some(60)),
+            ("１時間３０分", Some(90)),
+            ("1時間 5分", Some(65)),
+        ];
+        for (typed, want) in table {
+            assert_eq!(
+                minutes("m", "所要時間", typed, 1440).unwrap(),
+                *want,
+                "{typed:?}"
+            );
+        }
+        for bad in ["-5", "1時間70分", "25時間", "半", "1441"] {
+            let err = minutes("m", "所要時間", bad, 1440).unwrap_err();
+            assert_eq!(err.field(), Some("m"), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn times_of_day_read_colons_and_kanji() {
+        let hm = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let table = [
+            ("9:30", hm(9, 30)),
+            ("09:30", hm(9, 30)),
+            ("９：３０", hm(9, 30)),
+            ("9時", hm(9, 0)),
+            ("９時", hm(9, 0)),
+            ("9時30分", hm(9, 30)),
+            ("14:05", hm(14, 5)),
+            ("14", hm(14, 0)),
+            ("14:", hm(14, 0)),
+            (" 0:00 ", hm(0, 0)),
+        ];
+        for (typed, want) in table {
+            assert_eq!(
+                time_of_day("t", "開始時刻", typed).unwrap(),
+                want,
+                "{typed:?}"
+            );
+        }
+        assert_eq!(
+            time_of_day("t", "開始時刻", "").unwrap_err().to_string(),
+            "開始時刻を入力してください。"
+        );
+        for bad in ["24:00", "9:60", "9:5:0", "午後2時", "930", "a:b", "-1:00"] {
+            let err = time_of_day("t", "開始時刻", bad).unwrap_err();
+            assert!(err.to_string().contains("24時間制"), "{bad:?}: {err}");
+        }
+    }
 
     #[test]
     fn full_width_digits_and_dashes_become_ascii() {

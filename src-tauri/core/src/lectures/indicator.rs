@@ -12,7 +12,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use super::{check_kind_filter, iso, optional_id, validate};
-use crate::booklets::{Period, PeriodKind};
+use crate::period::{Period, PeriodKind};
 use crate::{wareki, Result};
 
 /// One session as the arithmetic needs it.

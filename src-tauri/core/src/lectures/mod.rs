@@ -26,7 +26,8 @@ pub use export::export_csv;
 pub use indicator::{figures, indicator, Indicator, IndicatorQuery, LectureFigures};
 pub use questionnaire::{Questionnaire, QuestionnaireInput};
 
-use crate::booklets::{self, EntryInput, Kind as EntryKind, Period, PeriodKind};
+use crate::booklets::{self, EntryInput, Kind as EntryKind};
+use crate::period::{Period, PeriodKind};
 use crate::{organisations, text, wareki, Error, Result};
 
 /// 開催の種別, stored as the label.

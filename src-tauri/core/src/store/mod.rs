@@ -52,14 +52,44 @@ pub fn known_id(
     Ok(Some(id))
 }
 
+const STAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+const ISO_FORMAT: &str = "%Y-%m-%d";
+
 /// A moment as stored in every table: ISO 8601 local time to the second.
 pub fn stamp(at: chrono::NaiveDateTime) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S").to_string()
+    at.format(STAMP_FORMAT).to_string()
 }
 
 /// A day as stored in every table (and compared as text): YYYY-MM-DD.
 pub fn iso(day: chrono::NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
+    day.format(ISO_FORMAT).to_string()
+}
+
+/// Reads a stored moment back. The app wrote it, so an unreadable one means
+/// the file was changed behind the app's back: [`Error::Corrupt`], never a
+/// made-up date.
+pub fn parse_stamp(stored: &str) -> Result<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(stored, STAMP_FORMAT).map_err(|_| {
+        Error::Corrupt(format!(
+            "日時「{}」を読み取れません",
+            crate::text::quoted(stored)
+        ))
+    })
+}
+
+/// Reads a stored day back; see [`parse_stamp`].
+pub fn parse_iso(stored: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(stored, ISO_FORMAT).map_err(|_| {
+        Error::Corrupt(format!(
+            "日付「{}」を読み取れません",
+            crate::text::quoted(stored)
+        ))
+    })
+}
+
+/// Reads a stored month (YYYY-MM, as in 月別 tallies) as its first day.
+pub fn parse_month(stored: &str) -> Result<chrono::NaiveDate> {
+    parse_iso(&format!("{stored}-01"))
 }
 pub use rusqlite::Connection;
 
