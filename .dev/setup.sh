@@ -36,6 +36,12 @@ if ! command -v cargo >/dev/null; then
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
 fi
 
+# The test command checks formatting and lints; a minimal rustup profile lacks both.
+if [[ $want_test -eq 1 ]] && ! (cargo fmt --version && cargo clippy --version) >/dev/null 2>&1; then
+  echo "==> rustup component add rustfmt clippy"
+  rustup component add rustfmt clippy
+fi
+
 if [[ $want_test -eq 1 ]] && ! command -v tauri-driver >/dev/null; then
   echo "==> cargo install tauri-driver"
   cargo install tauri-driver --version '^2' --locked --quiet

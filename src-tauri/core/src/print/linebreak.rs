@@ -45,8 +45,7 @@ pub fn break_lines(text: &str, max_width: f32, width: impl Fn(&str) -> f32) -> V
     let mut line_start = 0;
     // The last allowed break inside the current line.
     let mut last_fit: Option<usize> = None;
-    let mut ops = opportunities(text).into_iter().peekable();
-    while let Some((at, forced)) = ops.next() {
+    for (at, forced) in opportunities(text) {
         let candidate = text[line_start..at].trim_end();
         if width(candidate) <= max_width {
             if forced {
