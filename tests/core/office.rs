@@ -226,127 +226,122 @@ fn assert_invalid(err: &Error, expected_field: &str) {
     assert_eq!(err.field(), Some(expected_field));
 }
 
-#[test]
-fn an_invalid_phone_number_is_refused_on_its_field() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    let first = saved_sample(&mut conn);
-    let mut input = OfficeInput::from(&first);
-    input.name = "変更してはいけない名前".into();
-    input.phone = "abc-123".into();
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "phone");
-    assert!(err.to_string().contains("電話番号"), "{err}");
+/// What a refused save must be: invalid on a field (and its message names
+/// something), or a whole-record refusal.
+enum Refusal {
+    Field(&'static str, &'static str),
+    NotFound,
+    Conflict,
 }
 
+/// Each row edits a saved office (or, with `blank`, a fresh database's
+/// first save) and must be refused as said, writing nothing.
 #[test]
-fn an_invalid_phone_number_is_refused_on_a_blank_database_too() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    let input = OfficeInput {
-        phone: "abc-123".into(),
-        ..sample_input()
-    };
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "phone");
-    assert_eq!(office::load(&conn).unwrap().updated_at, None);
-}
-
-#[test]
-fn a_missing_office_name_is_refused() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    saved_sample(&mut conn);
-    let input = OfficeInput {
-        name: " 　".into(),
-        ..sample_input()
-    };
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "name");
-}
-
-#[test]
-fn the_same_city_twice_is_refused_on_the_second_one() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    saved_sample(&mut conn);
-    let mut input = sample_input();
-    input.cities[1].name = "鶴ヶ島市".into();
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "cities.1.name");
-    assert!(err.to_string().contains("鶴ヶ島市"), "{err}");
-
-    // Spaces around a name do not make it a different city.
-    input.cities[1].name = "　鶴ヶ島市 ".into();
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "cities.1.name");
-}
-
-#[test]
-fn the_same_area_twice_in_a_city_is_refused() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    saved_sample(&mut conn);
-    let mut input = sample_input();
-    input.cities[0].areas[2].name = "東部圏域".into();
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "cities.0.areas.2.name");
-}
-
-#[test]
-fn an_unknown_city_id_is_not_found_and_nothing_is_written() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    let first = saved_sample(&mut conn);
-    let mut input = OfficeInput::from(&first);
-    input.name = "変更してはいけない名前".into();
-    // A city deleted meanwhile (e.g. in another window): its id is unknown.
-    input.cities.push(city(
-        Some(&text::new_id()),
-        "川越市",
-        vec![area(None, "中央圏域")],
-    ));
-    let err = assert_refused(&mut conn, &input);
-    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
-}
-
-#[test]
-fn an_unknown_area_id_is_not_found_and_nothing_is_written() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    let first = saved_sample(&mut conn);
-    let mut input = OfficeInput::from(&first);
-    input.cities[0]
-        .areas
-        .push(area(Some(&text::new_id()), "消えた圏域"));
-    let err = assert_refused(&mut conn, &input);
-    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
-}
-
-#[test]
-fn an_id_that_is_not_a_uuid_is_invalid() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    let first = saved_sample(&mut conn);
-    let mut input = OfficeInput::from(&first);
-    input.cities[0].id = Some("1; DROP TABLE cities".into());
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "cities.0.id");
-
-    let mut input = OfficeInput::from(&first);
-    input.cities[1].areas[0].id = Some("not-a-uuid".into());
-    let err = assert_refused(&mut conn, &input);
-    assert_invalid(&err, "cities.1.areas.0.id");
-}
-
-#[test]
-fn an_area_cannot_move_to_another_city() {
-    let dir = temp_dir();
-    let (_path, mut conn) = new_db(dir.path());
-    let first = saved_sample(&mut conn);
-    let mut input = OfficeInput::from(&first);
-    let moved = input.cities[0].areas.remove(0);
-    input.cities[1].areas.push(moved);
-    let err = assert_refused(&mut conn, &input);
-    assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+fn refused_saves_say_why_and_write_nothing() {
+    type Edit = fn(&mut OfficeInput);
+    let rows: &[(&str, bool, Edit, Refusal)] = &[
+        (
+            "letters in the phone number",
+            false,
+            |i| {
+                i.name = "変更してはいけない名前".into();
+                i.phone = "abc-123".into();
+            },
+            Refusal::Field("phone", "電話番号"),
+        ),
+        (
+            "a bad phone number on a blank database",
+            true,
+            |i| i.phone = "abc-123".into(),
+            Refusal::Field("phone", "電話番号"),
+        ),
+        (
+            "no office name",
+            false,
+            |i| i.name = " 　".into(),
+            Refusal::Field("name", "名"),
+        ),
+        (
+            "the same city twice",
+            false,
+            |i| i.cities[1].name = "鶴ヶ島市".into(),
+            Refusal::Field("cities.1.name", "鶴ヶ島市"),
+        ),
+        (
+            "the same city twice, spaces around it",
+            false,
+            |i| i.cities[1].name = "　鶴ヶ島市 ".into(),
+            Refusal::Field("cities.1.name", "鶴ヶ島市"),
+        ),
+        (
+            "the same area twice in a city",
+            false,
+            |i| i.cities[0].areas[2].name = "東部圏域".into(),
+            Refusal::Field("cities.0.areas.2.name", "東部圏域"),
+        ),
+        (
+            "a city id that is not a UUID",
+            false,
+            |i| i.cities[0].id = Some("1; DROP TABLE cities".into()),
+            Refusal::Field("cities.0.id", "識別子"),
+        ),
+        (
+            "an area id that is not a UUID",
+            false,
+            |i| i.cities[1].areas[0].id = Some("not-a-uuid".into()),
+            Refusal::Field("cities.1.areas.0.id", "識別子"),
+        ),
+        (
+            // A city deleted meanwhile (e.g. in another window).
+            "an unknown city id",
+            false,
+            |i| {
+                i.name = "変更してはいけない名前".into();
+                let id = text::new_id();
+                i.cities
+                    .push(city(Some(&id), "川越市", vec![area(None, "中央圏域")]));
+            },
+            Refusal::NotFound,
+        ),
+        (
+            "an unknown area id",
+            false,
+            |i| {
+                let id = text::new_id();
+                i.cities[0].areas.push(area(Some(&id), "消えた圏域"));
+            },
+            Refusal::NotFound,
+        ),
+        (
+            "an area moved to another city",
+            false,
+            |i| {
+                let moved = i.cities[0].areas.remove(0);
+                i.cities[1].areas.push(moved);
+            },
+            Refusal::Conflict,
+        ),
+    ];
+    for (what, blank, edit, refusal) in rows {
+        let dir = temp_dir();
+        let (_path, mut conn) = new_db(dir.path());
+        let mut input = if *blank {
+            sample_input()
+        } else {
+            OfficeInput::from(&saved_sample(&mut conn))
+        };
+        edit(&mut input);
+        let err = assert_refused(&mut conn, &input);
+        match refusal {
+            Refusal::Field(field, names) => {
+                assert_invalid(&err, field);
+                assert!(err.to_string().contains(names), "{what}: {err}");
+            }
+            Refusal::NotFound => assert!(matches!(err, Error::NotFound { .. }), "{what}: {err:?}"),
+            Refusal::Conflict => assert!(matches!(err, Error::Conflict(_)), "{what}: {err:?}"),
+        }
+        if *blank {
+            assert_eq!(office::load(&conn).unwrap().updated_at, None, "{what}");
+        }
+    }
 }
