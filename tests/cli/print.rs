@@ -8,7 +8,7 @@ use std::process::Command;
 
 use zaitaku_core::{organisations, store};
 
-use super::{arg, assert_failed_with, demo_db, temp_dir, zaitaku_run};
+use super::{arg, assert_failed_with, demo_db, temp_dir, zaitaku_run, Ran};
 
 fn tool(name: &str, args: &[&str]) -> String {
     let out = Command::new(name)
@@ -29,6 +29,17 @@ fn pages(pdf: &Path) -> usize {
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .expect("pdfinfo shows the page count")
+}
+
+/// Runs `zaitaku-desk <args> --db DB --out PDF`, which must succeed and
+/// leave a sound PDF.
+fn made_pdf(args: &[&str], db: &Path, pdf: &Path) -> Ran {
+    let mut all = args.to_vec();
+    all.extend(["--db", arg(db), "--out", arg(pdf)]);
+    let ran = zaitaku_run(&all);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_sound_pdf(pdf);
+    ran
 }
 
 /// The checks every PDF of the app must pass.
@@ -137,10 +148,8 @@ fn booklet_as_a5_pages_reads_in_order_with_page_numbers() {
     let dir = temp_dir();
     let db = demo_db(dir.path());
     let pdf = dir.path().join("booklet.pdf");
-    let ran = zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&pdf)]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = made_pdf(&["booklet"], &db, &pdf);
     assert!(ran.stdout.contains("PDF を保存しました"), "{}", ran.stdout);
-    assert_sound_pdf(&pdf);
     let n = pages(&pdf);
     assert_eq!(n % 4, 0, "padded to a multiple of 4");
     let cover = text_of(&pdf, 1);
@@ -188,9 +197,7 @@ fn imposed_booklet_puts_pages_on_sheet_sides_in_fold_order() {
         zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&plain)]).code,
         0
     );
-    let ran = zaitaku_run(&["booklet", "--db", arg(&db), "--out", arg(&pdf), "--imposed"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["booklet", "--imposed"], &db, &pdf);
     let n = pages(&plain);
     assert_eq!(pages(&pdf), n / 2, "two pages per sheet side");
     let info = tool("pdfinfo", &[arg(&pdf)]);
@@ -232,17 +239,7 @@ fn flyer_shows_reiwa_date_venue_and_contact_in_reading_order() {
     for (sample, kind) in [("lecture", "市民公開講座"), ("tour", "介護施設見学ツアー")]
     {
         let pdf = dir.path().join(format!("{sample}.pdf"));
-        let ran = zaitaku_run(&[
-            "flyer",
-            "--db",
-            arg(&db),
-            "--sample",
-            sample,
-            "--out",
-            arg(&pdf),
-        ]);
-        assert_eq!(ran.code, 0, "{}", ran.stderr);
-        assert_sound_pdf(&pdf);
+        made_pdf(&["flyer", "--sample", sample], &db, &pdf);
         assert_eq!(pages(&pdf), 1);
         let text = text_of(&pdf, 1);
         in_order(
@@ -279,17 +276,7 @@ fn flyer_of_a_lecture_session_shows_its_date_venue_and_lecturer() {
         .unwrap()
     };
     let pdf = dir.path().join("session.pdf");
-    let ran = zaitaku_run(&[
-        "flyer",
-        "--db",
-        arg(&db),
-        "--session",
-        &id,
-        "--out",
-        arg(&pdf),
-    ]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["flyer", "--session", &id], &db, &pdf);
     let day = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
     let when = format!(
         "{}{start}",
@@ -337,16 +324,7 @@ fn list_repeats_its_header_on_every_page() {
         }
     }
     let pdf = dir.path().join("list.pdf");
-    let ran = zaitaku_run(&[
-        "list",
-        "organisations",
-        "--db",
-        arg(&db),
-        "--out",
-        arg(&pdf),
-    ]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["list", "organisations"], &db, &pdf);
     let n = pages(&pdf);
     assert!(n >= 2, "{n} pages");
     for p in 1..=n {
@@ -399,18 +377,8 @@ fn report_pdf_shows_office_year_definitions_and_the_core_figures() {
     let dir = temp_dir();
     let db = demo_db(dir.path());
     let pdf = dir.path().join("事業報告.pdf");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "2025",
-        "--out",
-        arg(&pdf),
-    ]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = made_pdf(&["report", "--year", "2025"], &db, &pdf);
     assert!(ran.stdout.contains("PDF を保存しました"), "{}", ran.stdout);
-    assert_sound_pdf(&pdf);
 
     let conn = store::open(&db).unwrap();
     let today = chrono::Local::now().date_naive();
@@ -481,17 +449,7 @@ fn report_pdf_of_an_empty_year_carries_the_note() {
     let dir = temp_dir();
     let db = demo_db(dir.path());
     let pdf = dir.path().join("r.pdf");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "2040",
-        "--out",
-        arg(&pdf),
-    ]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["report", "--year", "2040"], &db, &pdf);
     let text = squeezed_text(&pdf);
     assert!(text.contains("令和22年度"), "{text}");
     assert!(text.contains("記録がありません"), "{text}");
@@ -521,9 +479,7 @@ fn dementia_list_has_every_flagged_current_doctor_and_no_other() {
         }
     }
     let pdf = dir.path().join("dementia.pdf");
-    let ran = zaitaku_run(&["list", "dementia", "--db", arg(&db), "--out", arg(&pdf)]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["list", "dementia"], &db, &pdf);
     let n = pages(&pdf);
     assert!(n >= 2, "{n} pages");
     for p in 1..=n {
@@ -581,9 +537,7 @@ fn doctor_and_bed_lists_print_their_current_entries() {
     assert!(!doctors.is_empty() && !beds.is_empty());
 
     let pdf = dir.path().join("doctors.pdf");
-    let ran = zaitaku_run(&["list", "doctors", "--db", arg(&db), "--out", arg(&pdf)]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["list", "doctors"], &db, &pdf);
     let text = squeezed_text(&pdf);
     in_order(
         &text,
@@ -600,9 +554,7 @@ fn doctor_and_bed_lists_print_their_current_entries() {
     }
 
     let pdf = dir.path().join("beds.pdf");
-    let ran = zaitaku_run(&["list", "beds", "--db", arg(&db), "--out", arg(&pdf)]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_sound_pdf(&pdf);
+    made_pdf(&["list", "beds"], &db, &pdf);
     let text = squeezed_text(&pdf);
     in_order(
         &text,
