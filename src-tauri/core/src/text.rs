@@ -28,6 +28,11 @@ pub fn fold_number_text(s: &str) -> String {
         .collect()
 }
 
+/// The error of a required field left empty.
+pub fn missing(field: &str, label: &str) -> Error {
+    Error::invalid(field, format!("{label}を入力してください。"))
+}
+
 /// A one-line text field: trimmed, free of control characters, at most
 /// `max_chars` characters. `required` refuses an empty value.
 pub fn single_line(
@@ -39,63 +44,62 @@ pub fn single_line(
 ) -> Result<String> {
     let trimmed = value.trim_matches(|c: char| c.is_whitespace());
     if required && trimmed.is_empty() {
-        return Err(Error::invalid(
-            field,
-            format!("{label}を入力してください。"),
-        ));
+        return Err(missing(field, label));
     }
-    if trimmed.chars().any(char::is_control) {
-        return Err(Error::invalid(
-            field,
-            format!("{label}に使えない文字（改行や制御文字）が含まれています。"),
-        ));
-    }
-    let count = trimmed.chars().count();
-    if count > max_chars {
-        return Err(Error::invalid(
-            field,
-            format!("{label}は{max_chars}文字以内で入力してください（いま{count}文字）。"),
-        ));
-    }
-    Ok(trimmed.to_string())
+    checked_text(
+        field,
+        label,
+        trimmed,
+        max_chars,
+        "文字（改行や制御文字）",
+        |_| false,
+    )
 }
 
-/// A Japanese phone or FAX number: digits with optional hyphens, brackets and
-/// spaces, 10 or 11 digits starting with 0. Returned in half-width form.
-/// An empty value is allowed unless `required`.
 /// Multi-line free text: trimmed, no control characters other than line
 /// breaks and tabs, at most `max` characters.
 pub fn multi_line(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
     let value = value.replace("\r\n", "\n").replace('\r', "\n");
-    let trimmed = value.trim();
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    checked_text(field, label, value.trim(), max, "制御文字", |c| {
+        c == '\n' || c == '\t'
+    })
+}
+
+/// Refuses control characters (except those `allowed`) and text longer than
+/// `max` characters, naming the field.
+fn checked_text(
+    field: &str,
+    label: &str,
+    text: &str,
+    max: usize,
+    what: &str,
+    allowed: fn(char) -> bool,
+) -> Result<String> {
+    if text.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(Error::invalid(
             field,
-            format!("{label}に使えない制御文字が含まれています。"),
+            format!("{label}に使えない{what}が含まれています。"),
         ));
     }
-    let count = trimmed.chars().count();
+    let count = text.chars().count();
     if count > max {
         return Err(Error::invalid(
             field,
             format!("{label}は{max}文字以内で入力してください（いま{count}文字）。"),
         ));
     }
-    Ok(trimmed.to_string())
+    Ok(text.to_string())
 }
 
+/// A Japanese phone or FAX number: digits with optional hyphens, brackets and
+/// spaces, 10 or 11 digits starting with 0. Returned in half-width form.
+/// An empty value is allowed unless `required`.
 pub fn phone_number(field: &str, label: &str, value: &str, required: bool) -> Result<String> {
     let folded = fold_number_text(value.trim());
     let folded = folded.trim();
     if folded.is_empty() {
         if required {
-            return Err(Error::invalid(
-                field,
-                format!("{label}を入力してください。"),
-            ));
+            return Err(missing(field, label));
         }
         return Ok(String::new());
     }
@@ -226,8 +230,7 @@ pub fn count(field: &str, label: &str, value: &str, range: Range) -> Result<Opti
 
 /// Like [`count`], and an empty value is refused.
 pub fn required_count(field: &str, label: &str, value: &str, range: Range) -> Result<i64> {
-    count(field, label, value, range)?
-        .ok_or_else(|| Error::invalid(field, format!("{label}を入力してください。")))
+    count(field, label, value, range)?.ok_or_else(|| missing(field, label))
 }
 
 /// A duration in minutes: 「90」「90分」「１時間」「1時間30分」. Empty is `None`.
@@ -266,10 +269,7 @@ pub fn time_of_day(field: &str, label: &str, value: &str) -> Result<chrono::Naiv
         .replace('時', ":")
         .replace('分', "");
     if folded.is_empty() {
-        return Err(Error::invalid(
-            field,
-            format!("{label}を入力してください。"),
-        ));
+        return Err(missing(field, label));
     }
     let bad = || {
         Error::invalid(
