@@ -13,34 +13,22 @@ struct Era {
     start: (i32, u32, u32),
 }
 
+const fn era(name: &'static str, initial: char, start: (i32, u32, u32)) -> Era {
+    Era {
+        name,
+        initial,
+        start,
+    }
+}
+
 /// Newest first. 明治 is counted from 1873, when Japan adopted the Gregorian
 /// calendar; earlier dates are shown in 西暦.
 const ERAS: &[Era] = &[
-    Era {
-        name: "令和",
-        initial: 'R',
-        start: (2019, 5, 1),
-    },
-    Era {
-        name: "平成",
-        initial: 'H',
-        start: (1989, 1, 8),
-    },
-    Era {
-        name: "昭和",
-        initial: 'S',
-        start: (1926, 12, 25),
-    },
-    Era {
-        name: "大正",
-        initial: 'T',
-        start: (1912, 7, 30),
-    },
-    Era {
-        name: "明治",
-        initial: 'M',
-        start: (1868, 1, 25),
-    },
+    era("令和", 'R', (2019, 5, 1)),
+    era("平成", 'H', (1989, 1, 8)),
+    era("昭和", 'S', (1926, 12, 25)),
+    era("大正", 'T', (1912, 7, 30)),
+    era("明治", 'M', (1868, 1, 25)),
 ];
 
 fn era_start(era: &Era) -> NaiveDate {
