@@ -1,7 +1,7 @@
 // The shell: side navigation, one view at a time, app-wide keyboard keys.
 
 import { api } from './api.js';
-import { clear } from './lib/dom.js';
+import { h, clear } from './lib/dom.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as booklets from './views/booklets.js';
@@ -11,13 +11,14 @@ import * as registry from './views/registry.js';
 import * as reports from './views/reports.js';
 import * as settings from './views/settings.js';
 
+// `unsaved`: what to ask before leaving a screen with unsaved input.
 const VIEWS = {
-  cases: { title: '相談記録', module: cases },
+  cases: { title: '相談記録', module: cases, unsaved: '保存していない入力があります。破棄して移動しますか？' },
   booklets: { title: '意志表示帳', module: booklets },
   lectures: { title: '講座・チラシ', module: lectures },
   registry: { title: '名簿', module: registry },
   reports: { title: '集計・報告', module: reports },
-  settings: { title: '設定', module: settings },
+  settings: { title: '設定', module: settings, unsaved: '保存していない変更があります。破棄して移動しますか？' },
 };
 const ORDER = Object.keys(VIEWS);
 
@@ -29,13 +30,8 @@ function setOfficeName(office) {
 
 async function show(name) {
   const view = VIEWS[name] ? name : ORDER[0];
-  if (current === 'settings' && view !== 'settings' && settings.hasUnsavedChanges()
-      && !window.confirm('保存していない変更があります。破棄して移動しますか？')) {
-    history.replaceState(null, '', `#${current}`);
-    return;
-  }
-  if (current === 'cases' && view !== 'cases' && cases.hasUnsavedChanges()
-      && !window.confirm('保存していない入力があります。破棄して移動しますか？')) {
+  const leaving = VIEWS[current];
+  if (view !== current && leaving?.unsaved && leaving.module.hasUnsavedChanges() && !window.confirm(leaving.unsaved)) {
     history.replaceState(null, '', `#${current}`);
     return;
   }
@@ -64,16 +60,9 @@ function onKey(e) {
 
 function showStartupError(error) {
   document.querySelector('.app').classList.add('failed');
-  const container = clear(document.getElementById('view'));
-  const box = document.createElement('section');
-  box.className = 'startup-error';
-  box.setAttribute('role', 'alert');
-  const title = document.createElement('h1');
-  title.textContent = 'データベースを開けませんでした';
-  const message = document.createElement('p');
-  message.textContent = error.message;
-  box.append(title, message);
-  container.append(box);
+  clear(document.getElementById('view')).append(h('section', { class: 'startup-error', role: 'alert' },
+    h('h1', {}, 'データベースを開けませんでした'),
+    h('p', {}, error.message)));
 }
 
 async function start() {

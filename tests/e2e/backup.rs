@@ -1,43 +1,24 @@
-use zaitaku_core::{demo, office, store};
+use zaitaku_core::{office, store};
 
-use crate::harness::{temp_db, App};
+use crate::harness::{demo_app_on, demo_db, App};
 
-fn demo_db() -> (tempfile::TempDir, std::path::PathBuf) {
-    let (dir, db) = temp_db();
-    let mut conn = store::open(&db).unwrap();
-    demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
-    (dir, db)
-}
+const BACKUPS: &str = ".backup-list tbody tr";
 
 #[tokio::test]
 async fn backup_now_then_restore_brings_back_the_old_data() {
-    let (dir, db) = demo_db();
-    let app = App::launch(&db).await;
-    app.click("a[data-view='settings']").await;
+    let (dir, _db, app) = demo_app_on(zaitaku_core::demo::DEFAULT_CASES, "settings").await;
     // The app made its daily backup when it started.
     app.wait_for_text("#backup-status", "最後のバックアップ：令和")
         .await;
-    let rows_before = app
-        .client
-        .find_all(fantoccini::Locator::Css(".backup-list tbody tr"))
-        .await
-        .unwrap()
-        .len();
-    assert_eq!(rows_before, 1, "one automatic backup at start");
+    assert_eq!(app.count(BACKUPS).await, 1, "one automatic backup at start");
 
-    app.click("#backup-now").await;
-    app.wait_for_text("#message-text", "バックアップを作成しました")
+    app.click_for_message("#backup-now", "バックアップを作成しました")
         .await;
-    let rows = app
-        .client
-        .find_all(fantoccini::Locator::Css(".backup-list tbody tr"))
-        .await
-        .unwrap();
-    assert_eq!(rows.len(), 2);
+    assert_eq!(app.count(BACKUPS).await, 2);
 
     app.fill("[data-field='name']", "書き換えた事業所名").await;
-    app.click("#save-settings").await;
-    app.wait_for_text("#message-text", "保存しました").await;
+    app.click_for_message("#save-settings", "保存しました")
+        .await;
 
     // Restore the newest backup (first row): asks first, then reloads.
     app.click(".backup-list tbody tr:first-child button").await;
@@ -73,10 +54,9 @@ async fn backup_now_then_restore_brings_back_the_old_data() {
 async fn a_missing_backup_folder_is_reported_and_warned_about() {
     let (dir, db) = demo_db();
     {
-        let conn = store::open(&db).unwrap();
+        let mut conn = store::open(&db).unwrap();
         let usb = dir.path().join("usb-stick");
         std::fs::create_dir(&usb).unwrap();
-        let mut conn = conn;
         let settings = zaitaku_core::backup::BackupSettings {
             dir: usb.display().to_string(),
             keep_daily: 14,
@@ -95,8 +75,7 @@ async fn a_missing_backup_folder_is_reported_and_warned_about() {
         .eval("return document.getElementById('backup-status').classList.contains('stale')")
         .await;
     assert_eq!(stale, true, "{status} should be shown as a warning");
-    app.click("#backup-now").await;
-    let message = app.wait_for_text("#message-text", "見つかりません").await;
+    let message = app.click_for_message("#backup-now", "見つかりません").await;
     assert!(message.contains("usb-stick"), "{message}");
     app.screenshot("backup-missing-folder").await;
     app.quit().await;

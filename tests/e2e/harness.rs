@@ -13,7 +13,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 pub const APP_BIN: &str = env!("CARGO_BIN_EXE_zaitaku-desk");
-const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(15);
 
 pub struct App {
     pub client: Client,
@@ -285,4 +285,51 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("office.db");
     (dir, db)
+}
+
+/// A database with the demo office, lists, registries, booklets and
+/// lectures, and `cases` demo consultation cases.
+pub fn demo_db_with_cases(cases: usize) -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = temp_db();
+    let mut conn = zaitaku_core::store::open(&db).expect("open the test database");
+    zaitaku_core::demo::fill_with_cases(&mut conn, chrono::Local::now().naive_local(), cases)
+        .expect("demo data");
+    (dir, db)
+}
+
+/// The app on a [`demo_db_with_cases`] database, open on the screen `view`.
+pub async fn demo_app_on(cases: usize, view: &str) -> (tempfile::TempDir, PathBuf, App) {
+    let (dir, db) = demo_db_with_cases(cases);
+    let app = App::launch(&db).await;
+    app.open_view(view).await;
+    (dir, db, app)
+}
+
+/// [`demo_db_with_cases`] with the demo's usual number of cases.
+pub fn demo_db() -> (tempfile::TempDir, PathBuf) {
+    demo_db_with_cases(zaitaku_core::demo::DEFAULT_CASES)
+}
+
+/// The number `sql` selects from the database file `db` (a count, a sum).
+pub fn db_number(db: &Path, sql: &str) -> i64 {
+    let conn = zaitaku_core::store::open(db).expect("open the test database");
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The text `sql` selects from the database file `db`.
+pub fn db_text(db: &Path, sql: &str) -> String {
+    let conn = zaitaku_core::store::open(db).expect("open the test database");
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The text of the PDF `pdf` as pdftotext extracts it.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

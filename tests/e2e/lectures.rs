@@ -4,13 +4,9 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use fantoccini::Locator;
-use zaitaku_core::store::{self, Connection};
+use serde_json::json;
 
-use crate::harness::{temp_db, App};
-
-fn query_string(conn: &Connection, sql: &str) -> String {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
+use crate::harness::{db_text, demo_app_on, demo_db_with_cases, App};
 
 /// The first day of the fiscal half-year (上期 4月, 下期 10月) of `day`.
 fn half_start(day: NaiveDate) -> String {
@@ -22,62 +18,31 @@ fn half_start(day: NaiveDate) -> String {
     format!("{year:04}-{month:02}-01")
 }
 
-async fn snap(app: &App, name: &str) {
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot(name).await;
-}
-
-async fn bar_share(app: &App, key: &str) -> String {
-    let js = format!(
-        "const g = document.querySelector(\"#awareness-chart g.chart-bar[data-key='{key}']\"); return g ? g.dataset.share : 'missing';"
-    );
-    app.eval(&js)
-        .await
-        .as_str()
-        .unwrap_or("missing")
-        .to_string()
-}
-
+/// The 浸透度 bar of the half-year starting `key`: its share, "" for a
+/// half-year without answers.
 async fn wait_for_share(app: &App, key: &str, want: &str) {
-    for _ in 0..100 {
-        if bar_share(app, key).await == want {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!(
-        "bar {key} shows {:?}, expected {want:?}",
-        bar_share(app, key).await
-    );
-}
-
-async fn set_select(app: &App, css: &str, value: &str) {
-    app.wait_for(css).await;
-    app.eval(&format!(
-        "const el = document.querySelector(\"{css}\"); el.value = '{value}'; el.dispatchEvent(new Event('change', {{bubbles: true}})); return el.value;"
-    ))
+    app.wait_for_value(
+        &format!("document.querySelector(\"#awareness-chart g.chart-bar[data-key='{key}']\")?.dataset.share ?? 'missing'"),
+        json!(want),
+    )
     .await;
 }
 
 #[tokio::test]
 async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
-    let (_dir, db) = temp_db();
-    let theme_id = {
-        let mut conn = store::open(&db).unwrap();
-        zaitaku_core::demo::fill_with_cases(&mut conn, chrono::Local::now().naive_local(), 0)
-            .unwrap();
-        // The catalogue, venues and template stay; the sessions go, so the
-        // chart starts empty and the change is unmistakable.
-        conn.execute_batch("DELETE FROM lecture_comments; DELETE FROM lecture_tallies; DELETE FROM lecture_sessions;")
-            .unwrap();
-        query_string(&conn, "SELECT id FROM lecture_themes WHERE number = 3")
-    };
+    let (_dir, db) = demo_db_with_cases(0);
+    // The catalogue, venues and template stay; the sessions go, so the
+    // chart starts empty and the change is unmistakable.
+    zaitaku_core::store::open(&db)
+        .unwrap()
+        .execute_batch("DELETE FROM lecture_comments; DELETE FROM lecture_tallies; DELETE FROM lecture_sessions;")
+        .unwrap();
+    let theme_id = db_text(&db, "SELECT id FROM lecture_themes WHERE number = 3");
     let yesterday = chrono::Local::now().date_naive() - Days::new(1);
     let key = half_start(yesterday);
 
     let app = App::launch(&db).await;
-    app.click("a[data-view='lectures']").await;
-    app.wait_for_text("#view h1", "講座・チラシ").await;
+    app.open_view("lectures").await;
     app.wait_for_text("#panel-upcoming", "予定の開催はありません")
         .await;
 
@@ -94,28 +59,22 @@ async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
         app.value("#session-form [data-field='theme_id']").await,
         theme_id
     );
-    app.fill(
-        "#session-form [data-field='session_date']",
-        &yesterday.format("%Y-%m-%d").to_string(),
+    app.fill_fields(
+        "#session-form",
+        &[
+            ("session_date", &yesterday.format("%Y-%m-%d").to_string()),
+            ("start_time", "１４：００"),
+            ("end_time", "15:30"),
+            ("capacity", "30"),
+            ("attendees", "25"),
+            ("requesting_group", "千代田地区老人クラブ連合会"),
+        ],
     )
     .await;
-    app.fill("#session-form [data-field='start_time']", "１４：００")
+    app.choose_value("#session-form [data-field='status']", "実施済")
         .await;
-    app.fill("#session-form [data-field='end_time']", "15:30")
-        .await;
-    app.fill("#session-form [data-field='capacity']", "30")
-        .await;
-    app.fill("#session-form [data-field='attendees']", "25")
-        .await;
-    app.fill(
-        "#session-form [data-field='requesting_group']",
-        "千代田地区老人クラブ連合会",
-    )
-    .await;
-    set_select(&app, "#session-form [data-field='status']", "実施済").await;
-    app.click("#save-session").await;
     let saved = app
-        .wait_for_text("#message-text", "開催を保存しました")
+        .click_for_message("#save-session", "開催を保存しました")
         .await;
     assert!(saved.contains("人生会議（ACP）はじめの一歩"), "{saved}");
 
@@ -144,28 +103,20 @@ async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
     app.wait_for_text("#live-rate", "回収率 80.0%").await;
     app.wait_for_text("#tally-form .tally-sum.over", "回収数を超えています")
         .await;
-    snap(&app, "lectures-tally-inconsistent").await;
+    app.snap("lectures-tally-inconsistent").await;
     app.click("#save-tally").await;
-    let refused = app.wait_for_text("#message-text", "「満足度」").await;
+    let refused = app.refused("#tally-form", "「満足度」").await;
     assert!(refused.contains("21"), "{refused}");
-    let inline = app
-        .wait_for_text("#tally-form .field-error", "「満足度」")
-        .await;
-    assert_eq!(inline, refused);
-    {
-        let conn = store::open(&db).unwrap();
-        assert_eq!(
-            query_string(&conn, "SELECT CAST(count(*) AS TEXT) FROM lecture_tallies"),
-            "0"
-        );
-    }
+    assert_eq!(
+        db_text(&db, "SELECT CAST(count(*) AS TEXT) FROM lecture_tallies"),
+        "0"
+    );
 
     // Corrected: the last 満足度 count is 0.
     inputs[7].clear().await.unwrap();
     inputs[7].send_keys("0").await.unwrap();
-    app.click("#save-tally").await;
     let done = app
-        .wait_for_text("#message-text", "集計を保存しました")
+        .click_for_message("#save-tally", "集計を保存しました")
         .await;
     assert!(done.contains("回収率 80.0%"), "{done}");
     app.wait_for_text("#panel-past", "80.0%").await;
@@ -187,37 +138,25 @@ async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
         .eval("return document.querySelector(\"#share-chart g.chart-row[data-key='理解度']\").dataset.answered")
         .await;
     assert_eq!(understood, "20");
-    snap(&app, "lectures-indicator").await;
+    app.snap("lectures-indicator").await;
 
     app.click("#tab-upcoming").await;
-    snap(&app, "lectures-upcoming").await;
+    app.snap("lectures-upcoming").await;
     app.quit().await;
 
-    let conn = store::open(&db).unwrap();
     assert_eq!(
-        query_string(
-            &conn,
-            "SELECT CAST(sum(count) AS TEXT) FROM lecture_tallies"
-        ),
+        db_text(&db, "SELECT CAST(sum(count) AS TEXT) FROM lecture_tallies"),
         "100"
     );
     assert_eq!(
-        query_string(&conn, "SELECT requesting_group || '/' || start_time || '/' || forms_returned FROM lecture_sessions"),
+        db_text(&db, "SELECT requesting_group || '/' || start_time || '/' || forms_returned FROM lecture_sessions"),
         "千代田地区老人クラブ連合会/14:00/20"
     );
 }
 
 #[tokio::test]
 async fn demo_calendar_indicator_and_a_new_questionnaire_version() {
-    let (_dir, db) = temp_db();
-    {
-        let mut conn = store::open(&db).unwrap();
-        zaitaku_core::demo::fill_with_cases(&mut conn, chrono::Local::now().naive_local(), 0)
-            .unwrap();
-    }
-    let app = App::launch(&db).await;
-    app.click("a[data-view='lectures']").await;
-    app.wait_for_text("#view h1", "講座・チラシ").await;
+    let (_dir, db, app) = demo_app_on(0, "lectures").await;
     // 予定: months as headings, each session with its weekday in kanji.
     app.wait_for("#panel-upcoming .calendar-month h2").await;
     let heading = app
@@ -229,11 +168,11 @@ async fn demo_calendar_indicator_and_a_new_questionnaire_version() {
         ["（月）", "（火）", "（水）", "（木）", "（金）", "（土）"].contains(&weekday.as_str()),
         "{weekday}"
     );
-    snap(&app, "lectures-demo-upcoming").await;
+    app.snap("lectures-demo-upcoming").await;
 
     app.click("#tab-past").await;
     app.wait_for_text("#past-totals", "延べ参加者").await;
-    snap(&app, "lectures-demo-past").await;
+    app.snap("lectures-demo-past").await;
 
     // 指標: six half-years, the demo's awareness is counted in the recent ones.
     app.click("#tab-indicator").await;
@@ -246,10 +185,10 @@ async fn demo_calendar_indicator_and_a_new_questionnaire_version() {
         .eval("return [...document.querySelectorAll('#awareness-chart g.chart-bar')].filter(g => g.dataset.share !== '').length")
         .await;
     assert!(with_share.as_i64().unwrap() >= 3, "{with_share}");
-    snap(&app, "lectures-demo-indicator").await;
+    app.snap("lectures-demo-indicator").await;
     app.eval("document.getElementById('share-chart').scrollIntoView(); return null;")
         .await;
-    snap(&app, "lectures-demo-shares").await;
+    app.snap("lectures-demo-shares").await;
 
     // アンケート様式: it has answers, so an edit becomes 第2版.
     app.click("#tab-questionnaire").await;
@@ -265,12 +204,11 @@ async fn demo_calendar_indicator_and_a_new_questionnaire_version() {
     app.client.accept_alert().await.unwrap();
     app.wait_for_text("#message-text", "第2版）を保存しました")
         .await;
-    snap(&app, "lectures-demo-questionnaire").await;
+    app.snap("lectures-demo-questionnaire").await;
     app.quit().await;
 
-    let conn = store::open(&db).unwrap();
     assert_eq!(
-        query_string(&conn, "SELECT group_concat(version || ':' || (superseded_at IS NULL), ',') FROM (SELECT * FROM questionnaires ORDER BY version)"),
+        db_text(&db, "SELECT group_concat(version || ':' || (superseded_at IS NULL), ',') FROM (SELECT * FROM questionnaires ORDER BY version)"),
         "1:0,2:1"
     );
 }

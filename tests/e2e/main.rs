@@ -4,8 +4,10 @@
 //!
 //! Run: xvfb-run -a cargo test -p zaitaku-desk --features e2e --test e2e -- --test-threads=1
 
-// Starting and stopping the app, driver ports, screenshots.
+// Starting and stopping the app, driver ports, screenshots, test databases.
 mod harness;
+// Steps on a page: open a screen, fill a form, wait for a message or a value.
+mod steps;
 // The shell: window title, navigation, placeholders, bundled font, startup errors.
 mod shell;
 // 設定: office data saved, shown again after a restart, bad input refused.
@@ -28,3 +30,5 @@ mod reports;
 mod lectures;
 // 印刷: booklet preview, a missing character marked, PDF saved.
 mod print;
+// Forms: Enter twice saves once; 必須 fields carry aria-required.
+mod forms;

@@ -7,7 +7,8 @@
 //! (see `choose_path` in src-tauri/src/commands/print.rs). Everything else —
 //! the button, the command, the PDF written — is the real path.
 
-use crate::harness::{temp_db, App};
+use crate::harness::{demo_app_on, demo_db, pdf_text, App};
+use crate::steps::ESCAPE;
 
 async fn svg_pages(app: &App) -> i64 {
     app.eval("return document.querySelectorAll('#print-pages figure svg').length")
@@ -18,11 +19,7 @@ async fn svg_pages(app: &App) -> i64 {
 
 #[tokio::test]
 async fn preview_the_booklet_mark_a_missing_character_and_save_the_pdf() {
-    let (dir, db) = temp_db();
-    {
-        let mut conn = zaitaku_core::store::open(&db).unwrap();
-        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
-    }
+    let (dir, db) = demo_db();
     let pdf = dir.path().join("冊子.pdf");
     // Inherited by tauri-driver and so by the app (tests run one at a time).
     std::env::set_var("ZAITAKU_E2E_SAVE_PATH", &pdf);
@@ -36,18 +33,13 @@ async fn preview_the_booklet_mark_a_missing_character_and_save_the_pdf() {
         .await;
     app.wait_for_text("#print-pages", "わたしが大切にしていること")
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot("print-booklet-preview").await;
+    app.snap("print-booklet-preview").await;
 
     app.click("#print-save").await;
     app.wait_for_text("#print-status", "保存しました").await;
     let bytes = std::fs::read(&pdf).expect("the PDF was written");
     assert!(bytes.starts_with(b"%PDF"));
-    let text = std::process::Command::new("pdftotext")
-        .args([pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext");
-    assert!(String::from_utf8_lossy(&text.stdout).contains("私の意志表示帳"));
+    assert!(pdf_text(&pdf).contains("私の意志表示帳"));
     app.click("#print-close").await;
     assert_eq!(
         app.eval("return document.getElementById('print-overlay') === null")
@@ -97,13 +89,7 @@ async fn preview_the_booklet_mark_a_missing_character_and_save_the_pdf() {
 
 #[tokio::test]
 async fn a_planned_session_gets_its_flyer_with_the_reiwa_date() {
-    let (_dir, db) = temp_db();
-    {
-        let mut conn = zaitaku_core::store::open(&db).unwrap();
-        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
-    }
-    let app = App::launch(&db).await;
-    app.click("a[data-view='lectures']").await;
+    let (_dir, _db, app) = demo_app_on(zaitaku_core::demo::DEFAULT_CASES, "lectures").await;
     let button = "#panel-upcoming [data-flyer]";
     app.wait_for(button).await;
     let label = app
@@ -128,14 +114,13 @@ async fn a_planned_session_gets_its_flyer_with_the_reiwa_date() {
         .await;
     app.wait_for_text("#print-pages", &date_label).await;
     app.wait_for_text("#print-title", "（1ページ）").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot("print-session-flyer").await;
+    app.snap("print-session-flyer").await;
     // Escape closes the preview and gives focus back to the button.
     app.client
         .active_element()
         .await
         .unwrap()
-        .send_keys("\u{E00C}")
+        .send_keys(ESCAPE)
         .await
         .unwrap();
     assert_eq!(
@@ -148,12 +133,8 @@ async fn a_planned_session_gets_its_flyer_with_the_reiwa_date() {
 
 #[tokio::test]
 async fn report_and_dementia_list_open_in_the_preview_and_save() {
-    let (dir, db) = temp_db();
+    let (dir, db) = demo_db();
     let now = chrono::Local::now().naive_local();
-    {
-        let mut conn = zaitaku_core::store::open(&db).unwrap();
-        zaitaku_core::demo::fill(&mut conn, now).unwrap();
-    }
     let last_year = zaitaku_core::period::Period::fiscal_of(now.date()).year - 1;
     let expected = {
         let conn = zaitaku_core::store::open(&db).unwrap();
@@ -169,10 +150,8 @@ async fn report_and_dementia_list_open_in_the_preview_and_save() {
     let app = App::launch(&db).await;
     app.click("a[data-view='reports']").await;
     app.wait_for("#report-title").await;
-    app.eval(&format!(
-        "const s = document.getElementById('report-year'); s.value = '{last_year}'; s.dispatchEvent(new Event('change')); return true;"
-    ))
-    .await;
+    app.choose_value("#report-year", &last_year.to_string())
+        .await;
     app.wait_for_text("#report-title", &expected.title).await;
     app.click("#report-pdf").await;
     app.wait_for_text("#print-pages", "用語の定義").await;
@@ -182,15 +161,10 @@ async fn report_and_dementia_list_open_in_the_preview_and_save() {
     )
     .await;
     assert!(svg_pages(&app).await >= 2);
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot("print-year-report-preview").await;
+    app.snap("print-year-report-preview").await;
     app.click("#print-save").await;
     app.wait_for_text("#print-status", "保存しました").await;
-    let text = std::process::Command::new("pdftotext")
-        .args([pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext");
-    assert!(String::from_utf8_lossy(&text.stdout).contains("在宅医療・介護連携推進事業"));
+    assert!(pdf_text(&pdf).contains("在宅医療・介護連携推進事業"));
     app.click("#print-close").await;
 
     app.click("a[data-view='registry']").await;
@@ -200,6 +174,5 @@ async fn report_and_dementia_list_open_in_the_preview_and_save() {
     app.wait_for_text("#print-pages", "もの忘れ相談医リスト")
         .await;
     app.wait_for_text("#print-pages", "医療機関名").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot("print-dementia-list-preview").await;
+    app.snap("print-dementia-list-preview").await;
 }

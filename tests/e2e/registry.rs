@@ -6,46 +6,38 @@
 use zaitaku_core::registries::{self, DoctorFilter};
 use zaitaku_core::store;
 
-use crate::harness::{temp_db, App};
+use crate::harness::{demo_app_on, App};
 
-async fn snap(app: &App, name: &str) {
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot(name).await;
+/// Types `text` into the search box and waits until the count of the list
+/// `list` (its data-testid prefix) shows `shown`.
+async fn search(app: &App, text: &str, list: &str, shown: &str) {
+    app.fill("#registry-search", text).await;
+    app.wait_for_text(&format!("[data-testid='{list}-count']"), shown)
+        .await;
 }
 
 #[tokio::test]
 async fn add_a_doctor_and_find_them_by_search() {
-    let (_dir, db) = temp_db();
-    {
-        let mut conn = store::open(&db).unwrap();
-        let now = chrono::Local::now().naive_local();
-        zaitaku_core::demo::fill_with_cases(&mut conn, now, 0).unwrap();
-    }
-    let app = App::launch(&db).await;
-    app.click("a[data-view='registry']").await;
-    app.wait_for_text("#view h1", "名簿").await;
+    let (_dir, db, app) = demo_app_on(0, "registry").await;
     app.wait_for_text("[data-testid='doctor-count']", "23人")
         .await;
-    snap(&app, "registry-doctors").await;
+    app.snap("registry-doctors").await;
 
     // An empty form is refused, the message next to 医師名, nothing saved.
     app.click("#registry-new").await;
     app.wait_for("#doctor-form").await;
     app.click("#doctor-save").await;
-    let error = app
-        .wait_for_text("#doctor-form .field-error", "医師名を入力してください")
+    app.refused("#doctor-form", "医師名を入力してください")
         .await;
-    assert!(!error.is_empty());
 
-    app.fill("#doctor-form [data-field='name']", "試験 一郎")
-        .await;
-    app.fill("#doctor-form [data-field='kana']", "しけん いちろう")
-        .await;
-    app.fill("#doctor-form [data-field='clinic']", "試験ホームクリニック")
-        .await;
-    app.fill(
-        "#doctor-form [data-field='sheet_updated_on']",
-        "令和7年4月1日",
+    app.fill_fields(
+        "#doctor-form",
+        &[
+            ("name", "試験 一郎"),
+            ("kana", "しけん いちろう"),
+            ("clinic", "試験ホームクリニック"),
+            ("sheet_updated_on", "令和7年4月1日"),
+        ],
     )
     .await;
     app.click("#doctor-form [data-field='home_visits']").await;
@@ -53,10 +45,9 @@ async fn add_a_doctor_and_find_them_by_search() {
         .await;
     app.click("#doctor-form input[type='checkbox'][data-area]")
         .await;
-    snap(&app, "registry-doctor-form").await;
-    app.click("#doctor-save").await;
-    app.wait_for_text(
-        "#message-text",
+    app.snap("registry-doctor-form").await;
+    app.click_for_message(
+        "#doctor-save",
         "試験 一郎（試験ホームクリニック）を保存しました",
     )
     .await;
@@ -64,9 +55,7 @@ async fn add_a_doctor_and_find_them_by_search() {
         .await;
 
     // Search as you type, in half-width katakana.
-    app.fill("#registry-search", "ｼｹﾝ").await;
-    app.wait_for_text("[data-testid='doctor-count']", "1人")
-        .await;
+    search(&app, "ｼｹﾝ", "doctor", "1人").await;
     let table = app
         .wait_for_text("[data-testid='doctor-table']", "試験 一郎")
         .await;
@@ -74,23 +63,21 @@ async fn add_a_doctor_and_find_them_by_search() {
         table.contains("往診") && table.contains("もの忘れ"),
         "{table}"
     );
-    snap(&app, "registry-search").await;
+    app.snap("registry-search").await;
 
     // It is on the もの忘れ相談医 list too.
     app.click("#tab-dementia").await;
     app.fill("#registry-search", "試験").await;
     app.wait_for_text("[data-testid='dementia-table']", "試験ホームクリニック")
         .await;
-    snap(&app, "registry-dementia").await;
+    app.snap("registry-dementia").await;
 
     // 関係機関: the demo set, filtered by kind.
     app.click("#tab-organisations").await;
     app.wait_for_text("[data-testid='organisation-count']", "30件")
         .await;
-    app.fill("#registry-search", "包括").await;
-    app.wait_for_text("[data-testid='organisation-count']", "10件")
-        .await;
-    snap(&app, "registry-organisations").await;
+    search(&app, "包括", "organisation", "10件").await;
+    app.snap("registry-organisations").await;
 
     // Saved in the file, with the 圏域 ticked.
     let conn = store::open(&db).unwrap();
@@ -111,35 +98,26 @@ async fn add_a_doctor_and_find_them_by_search() {
 
 #[tokio::test]
 async fn bed_availability_is_recorded_and_shown_first() {
-    let (_dir, db) = temp_db();
-    {
-        let mut conn = store::open(&db).unwrap();
-        let now = chrono::Local::now().naive_local();
-        zaitaku_core::demo::fill_with_cases(&mut conn, now, 0).unwrap();
-    }
-    let app = App::launch(&db).await;
-    app.click("a[data-view='registry']").await;
+    let (_dir, _db, app) = demo_app_on(0, "registry").await;
     app.click("#tab-beds").await;
     app.wait_for_text("[data-testid='bed-count']", "4病院")
         .await;
-    app.fill("#registry-search", "坂戸中央").await;
-    app.wait_for_text("[data-testid='bed-count']", "1病院")
-        .await;
+    search(&app, "坂戸中央", "bed", "1病院").await;
     app.click(".bed-card button.primary").await;
     app.fill("#bed-update-form [data-field='free_beds']", "5")
         .await;
     app.click("#bed-update-save").await;
-    app.wait_for_text("#bed-update-form .field-error", "床数（2床）を超えています")
+    app.refused("#bed-update-form", "床数（2床）を超えています")
         .await;
-    app.fill("#bed-update-form [data-field='free_beds']", "2")
-        .await;
-    app.fill("#bed-update-form [data-field='note']", "来週まで空きあり")
-        .await;
-    app.click("#bed-update-save").await;
-    app.wait_for_text("#message-text", "空床（2床）を記録しました")
+    app.fill_fields(
+        "#bed-update-form",
+        &[("free_beds", "2"), ("note", "来週まで空きあり")],
+    )
+    .await;
+    app.click_for_message("#bed-update-save", "空床（2床）を記録しました")
         .await;
     app.wait_for_text("[data-testid='bed-latest']", "空床 2床（来週まで空きあり）")
         .await;
-    snap(&app, "registry-beds").await;
+    app.snap("registry-beds").await;
     app.quit().await;
 }

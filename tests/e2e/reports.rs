@@ -5,12 +5,7 @@
 use zaitaku_core::report::{self, ReportPeriod};
 use zaitaku_core::store;
 
-use crate::harness::{temp_db, App};
-
-async fn snap(app: &App, name: &str) {
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.screenshot(name).await;
-}
+use crate::harness::{demo_db, App};
 
 fn n(value: i64) -> String {
     // toLocaleString('ja-JP'): thousands separated by commas.
@@ -26,20 +21,13 @@ fn n(value: i64) -> String {
 }
 
 async fn choose_year(app: &App, year: i32) {
-    app.eval(&format!(
-        "const s = document.getElementById('report-year'); s.value = '{year}'; s.dispatchEvent(new Event('change')); return true;"
-    ))
-    .await;
+    app.choose_value("#report-year", &year.to_string()).await;
 }
 
 #[tokio::test]
 async fn the_demo_year_shows_the_core_figures() {
-    let (_dir, db) = temp_db();
+    let (_dir, db) = demo_db();
     let now = chrono::Local::now().naive_local();
-    {
-        let mut conn = store::open(&db).unwrap();
-        zaitaku_core::demo::fill(&mut conn, now).unwrap();
-    }
     // The demo cases cover the two years before today: last 年度 is full.
     let today = now.date();
     let last_year = zaitaku_core::period::Period::fiscal_of(today).year - 1;
@@ -51,8 +39,7 @@ async fn the_demo_year_shows_the_core_figures() {
     assert!(c.cases > 50, "the demo year has cases");
 
     let app = App::launch(&db).await;
-    app.click("a[data-view='reports']").await;
-    app.wait_for_text("#view h1", "集計・報告").await;
+    app.open_view("reports").await;
     app.wait_for("#report-title").await;
     choose_year(&app, last_year).await;
     app.wait_for_text("#report-title", &expected.title).await;
@@ -131,7 +118,7 @@ async fn the_demo_year_shows_the_core_figures() {
         ),
     )
     .await;
-    snap(&app, "reports-demo-year").await;
+    app.snap("reports-demo-year").await;
     for (css, name) in [
         ("#sec-o", "reports-consultations"),
         (".report-grid", "reports-shares"),
@@ -141,7 +128,7 @@ async fn the_demo_year_shows_the_core_figures() {
             "document.querySelector('{css}').scrollIntoView(); return true;"
         ))
         .await;
-        snap(&app, name).await;
+        app.snap(name).await;
     }
 
     // A year without data: an empty report with a clear note, not an error.
@@ -151,17 +138,16 @@ async fn the_demo_year_shows_the_core_figures() {
         .await;
     app.wait_for_text("[data-testid='stat-total'] .stat-value", "0")
         .await;
-    snap(&app, "reports-empty-year").await;
+    app.snap("reports-empty-year").await;
 
     // An inverted month range is refused next to 終了月.
-    app.eval("const k = document.querySelector('#report-form select[data-field=\"kind\"]'); k.value = 'months'; k.dispatchEvent(new Event('change')); return true;")
+    app.choose_value("#report-form select[data-field='kind']", "months")
         .await;
     app.fill("#report-from", "2025-09").await;
     app.fill("#report-to", "2025-04").await;
     app.click("#report-run").await;
-    app.wait_for_text("#report-form .field-error", "終了月は開始月と同じか後の月")
+    app.refused("#report-form", "終了月は開始月と同じか後の月")
         .await;
-    app.wait_for_text("#message-text", "終了月").await;
-    snap(&app, "reports-bad-range").await;
+    app.snap("reports-bad-range").await;
     app.quit().await;
 }

@@ -1,27 +1,49 @@
 use zaitaku_core::{office, store};
 
-use crate::harness::{temp_db, App};
+use crate::harness::{demo_db, temp_db, App};
 
-async fn open_settings(app: &App) {
-    app.click("a[data-view='settings']").await;
-    app.wait_for_text("#view h1", "設定").await;
+/// What the office data is saved as, field by field (the phone typed with
+/// full-width digits, as a Japanese IME often does, is stored half-width).
+const OFFICE: &[(&str, &str)] = &[
+    ("name", "坂戸鶴ヶ島医師会 在宅医療相談室"),
+    ("postal_code", "350-0214"),
+    ("address", "埼玉県坂戸市千代田一丁目1番地"),
+    ("phone", "049-283-1234"),
+    ("fax", "049-283-1235"),
+    ("contact_person", "山田 花子"),
+    ("cities.0.name", "坂戸市"),
+    ("cities.0.areas.0.name", "入西圏域"),
+    ("cities.1.name", "鶴ヶ島市"),
+];
+
+/// The values of the `fields` of the settings screen, with their names.
+async fn shown(app: &App, fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+    let values = app.field_values("#view", &names).await;
+    names.iter().map(|n| n.to_string()).zip(values).collect()
+}
+
+fn expected(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
 #[tokio::test]
 async fn office_data_is_saved_and_shown_again_after_restart() {
     let (_dir, db) = temp_db();
     let app = App::launch(&db).await;
-    open_settings(&app).await;
-    app.fill("[data-field='name']", "坂戸鶴ヶ島医師会 在宅医療相談室")
-        .await;
-    app.fill("[data-field='postal_code']", "350-0214").await;
-    app.fill("[data-field='address']", "埼玉県坂戸市千代田一丁目1番地")
-        .await;
-    // Typed with full-width digits, as a Japanese IME often does.
-    app.fill("[data-field='phone']", "０４９－２８３－１２３４")
-        .await;
-    app.fill("[data-field='fax']", "049-283-1235").await;
-    app.fill("[data-field='contact_person']", "山田 花子").await;
+    app.open_view("settings").await;
+    // The office fields as typed: the phone with full-width digits.
+    let typed: Vec<(&str, &str)> = OFFICE[..6]
+        .iter()
+        .map(|&(field, value)| match field {
+            "phone" => (field, "０４９－２８３－１２３４"),
+            _ => (field, value),
+        })
+        .collect();
+    app.fill_fields("#view", &typed).await;
     app.click("#add-city").await;
     app.fill("[data-field='cities.0.name']", "坂戸市").await;
     app.click(".city button.secondary").await;
@@ -29,40 +51,20 @@ async fn office_data_is_saved_and_shown_again_after_restart() {
         .await;
     app.click("#add-city").await;
     app.fill("[data-field='cities.1.name']", "鶴ヶ島市").await;
-    app.click("#save-settings").await;
-    app.wait_for_text("#message-text", "保存しました").await;
+    app.click_for_message("#save-settings", "保存しました")
+        .await;
     // The stored, normalised phone number is what the form now shows.
     assert_eq!(app.value("[data-field='phone']").await, "049-283-1234");
     assert_eq!(
         app.wait_for_text("#sidebar-office", "在宅医療相談室").await,
         "坂戸鶴ヶ島医師会 在宅医療相談室"
     );
-    app.screenshot("settings-saved").await;
+    app.snap("settings-saved").await;
     app.quit().await;
 
     let app = App::launch(&db).await;
-    open_settings(&app).await;
-    assert_eq!(
-        app.value("[data-field='name']").await,
-        "坂戸鶴ヶ島医師会 在宅医療相談室"
-    );
-    assert_eq!(app.value("[data-field='postal_code']").await, "350-0214");
-    assert_eq!(
-        app.value("[data-field='address']").await,
-        "埼玉県坂戸市千代田一丁目1番地"
-    );
-    assert_eq!(app.value("[data-field='phone']").await, "049-283-1234");
-    assert_eq!(app.value("[data-field='fax']").await, "049-283-1235");
-    assert_eq!(
-        app.value("[data-field='contact_person']").await,
-        "山田 花子"
-    );
-    assert_eq!(app.value("[data-field='cities.0.name']").await, "坂戸市");
-    assert_eq!(
-        app.value("[data-field='cities.0.areas.0.name']").await,
-        "入西圏域"
-    );
-    assert_eq!(app.value("[data-field='cities.1.name']").await, "鶴ヶ島市");
+    app.open_view("settings").await;
+    assert_eq!(shown(&app, OFFICE).await, expected(OFFICE));
     app.wait_for_text("#updated-label", "最終保存：令和").await;
     app.quit().await;
 }
@@ -71,15 +73,13 @@ async fn office_data_is_saved_and_shown_again_after_restart() {
 async fn an_invalid_phone_number_is_refused_and_nothing_is_saved() {
     let (_dir, db) = temp_db();
     let app = App::launch(&db).await;
-    open_settings(&app).await;
-    app.fill("[data-field='name']", "テスト相談室").await;
-    app.fill("[data-field='phone']", "abc-123").await;
+    app.open_view("settings").await;
+    let typed = [("name", "テスト相談室"), ("phone", "abc-123")];
+    app.fill_fields("#view", &typed).await;
     app.click("#save-settings").await;
-    let message = app.wait_for_text("#message-text", "電話番号は").await;
-    assert!(message.contains("10桁か11桁"), "{message}");
     // The same message next to the field, tied to it for screen readers.
-    let inline = app.wait_for_text(".field-error", "電話番号は").await;
-    assert_eq!(inline, message);
+    let message = app.refused("#view", "電話番号は").await;
+    assert!(message.contains("10桁か11桁"), "{message}");
     let described = app
         .eval("const i = document.querySelector(\"[data-field='phone']\"); return [i.getAttribute('aria-invalid'), i.getAttribute('aria-describedby'), document.activeElement === i];")
         .await;
@@ -90,9 +90,8 @@ async fn an_invalid_phone_number_is_refused_and_nothing_is_saved() {
     );
     assert_eq!(described[2], true, "focus should move to the bad field");
     // What was typed is still there to correct.
-    assert_eq!(app.value("[data-field='name']").await, "テスト相談室");
-    assert_eq!(app.value("[data-field='phone']").await, "abc-123");
-    app.screenshot("settings-invalid-phone").await;
+    assert_eq!(shown(&app, &typed).await, expected(&typed));
+    app.snap("settings-invalid-phone").await;
     app.quit().await;
 
     let conn = store::open(&db).unwrap();
@@ -106,13 +105,9 @@ async fn an_invalid_phone_number_is_refused_and_nothing_is_saved() {
 
 #[tokio::test]
 async fn removing_an_area_can_be_undone_before_saving() {
-    let (_dir, db) = temp_db();
-    {
-        let mut conn = store::open(&db).unwrap();
-        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
-    }
+    let (_dir, db) = demo_db();
     let app = App::launch(&db).await;
-    open_settings(&app).await;
+    app.open_view("settings").await;
     let first_area = app.value("[data-field='cities.0.areas.0.name']").await;
     app.click(".city .areas .danger-link").await;
     app.wait_for_text("#message-text", "一覧から外しました")

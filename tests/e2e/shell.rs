@@ -1,24 +1,21 @@
 use crate::harness::{temp_db, App};
+use crate::steps::SCREENS;
 
-const SCREENS: &[(&str, &str)] = &[
-    ("cases", "相談記録"),
-    ("booklets", "意志表示帳"),
-    ("lectures", "講座・チラシ"),
-    ("registry", "名簿"),
-    ("reports", "集計・報告"),
-    ("settings", "設定"),
-];
+/// The app on a new, empty database: it opens on 設定.
+async fn new_office() -> (tempfile::TempDir, App) {
+    let (dir, db) = temp_db();
+    let app = App::launch(&db).await;
+    app.wait_for_text("#view h1", "設定").await;
+    (dir, app)
+}
 
 #[tokio::test]
 async fn window_is_japanese_and_every_screen_opens_from_the_menu() {
-    let (_dir, db) = temp_db();
-    let app = App::launch(&db).await;
-    assert_eq!(app.client.title().await.unwrap(), "在宅医療相談室デスク");
     // A new office opens on 設定, so the first thing entered is its own data.
-    app.wait_for_text("#view h1", "設定").await;
+    let (_dir, app) = new_office().await;
+    assert_eq!(app.client.title().await.unwrap(), "在宅医療相談室デスク");
     for (view, title) in SCREENS {
-        app.click(&format!("a[data-view='{view}']")).await;
-        app.wait_for_text("#view h1", title).await;
+        app.open_view(view).await;
         let placeholders = app
             .eval(
                 "return String(document.querySelectorAll(\"[data-testid='placeholder']\").length)",
@@ -39,9 +36,7 @@ async fn window_is_japanese_and_every_screen_opens_from_the_menu() {
 
 #[tokio::test]
 async fn bundled_japanese_font_is_loaded() {
-    let (_dir, db) = temp_db();
-    let app = App::launch(&db).await;
-    app.wait_for_text("#view h1", "設定").await;
+    let (_dir, app) = new_office().await;
     // The font comes from the app itself (zfont: protocol) and passes the CSP.
     let mut status = serde_json::Value::Null;
     for _ in 0..50 {
@@ -67,9 +62,7 @@ async fn bundled_japanese_font_is_loaded() {
 
 #[tokio::test]
 async fn keyboard_shortcuts_switch_screens() {
-    let (_dir, db) = temp_db();
-    let app = App::launch(&db).await;
-    app.wait_for_text("#view h1", "設定").await;
+    let (_dir, app) = new_office().await;
     let body = app.wait_for("body").await;
     // Ctrl+1 → 相談記録 (WebDriver key codes: \u{E009} is Control).
     body.send_keys("\u{E009}1\u{E000}").await.unwrap();

@@ -18,13 +18,12 @@ async fn markup_in_text_fields_is_shown_as_text_and_never_runs() {
     app.fill("[data-field='cities.0.name']", "<b>市</b>").await;
     app.click(".city button.secondary").await;
     app.fill("[data-field='cities.0.areas.0.name']", IMG).await;
-    app.click("#save-settings").await;
-    app.wait_for_text("#message-text", "保存しました").await;
+    app.click_for_message("#save-settings", "保存しました")
+        .await;
     // Reload from the database so every value is rendered afresh.
     app.client.refresh().await.unwrap();
     app.wait_for("#view > *").await;
-    app.click("a[data-view='settings']").await;
-    app.wait_for_text("#view h1", "設定").await;
+    app.open_view("settings").await;
 
     assert_eq!(app.value("[data-field='name']").await, IMG);
     assert_eq!(app.value("[data-field='address']").await, SCRIPT);

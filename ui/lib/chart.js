@@ -2,6 +2,9 @@
 // no markup strings, no library to vendor or update, and nothing that could
 // reach the network; the office PC and the laptop at a 公民館 draw the same.
 
+import { h } from './dom.js';
+import { num, pct } from './format.js';
+
 const NS = 'http://www.w3.org/2000/svg';
 
 /** s('rect', { x: 1, class: 'bar' }, child…) — the SVG twin of h(). */
@@ -23,6 +26,22 @@ export function s(tag, attrs = {}, ...children) {
 export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#8c7a3c', '#6b6b6b',
   '#2f8f83', '#b07aa1', '#9c755f', '#4e79a7'];
 
+/**
+ * The key to a chart's colours: one item per series name, in palette
+ * order; a null name keeps its colour but is not listed.
+ */
+export function legend(names, props = {}) {
+  const list = h('ul', { class: 'chart-legend', ...props });
+  names.forEach((name, i) => {
+    if (name === null) return;
+    const swatch = h('span', { class: 'swatch' });
+    // Colours set through the DOM, not an inline style string (CSP).
+    swatch.style.background = PALETTE[i % PALETTE.length];
+    list.append(h('li', {}, swatch, name));
+  });
+  return list;
+}
+
 /** A round step for about `count` gridlines up to `max`. */
 function niceStep(max, count = 5) {
   const raw = Math.max(max, 1) / count;
@@ -31,63 +50,79 @@ function niceStep(max, count = 5) {
   return Math.max(1, step);
 }
 
+/** The <svg> of a chart, named by `title` for a screen reader. */
+function chartSvg(width, height, title, { className = 'chart', aspect = 'xMidYMid meet' } = {}) {
+  return s('svg', {
+    viewBox: `0 0 ${width} ${height}`, class: className, role: 'img', 'aria-label': title,
+    preserveAspectRatio: aspect,
+  }, s('title', {}, title));
+}
+
+/**
+ * Vertical columns on a scale from 0 to `top`, with gridlines at `ticks`
+ * ([[value, label]]) and a label under each column; a column is at most
+ * `bar[0]` wide and takes the share `bar[1]` of its slot.
+ * columns: [{ dataset, label, draw({ x, barW, y }) → the column's shapes }]
+ */
+function columnChart({ title, height, pad, top, ticks, columns, bar: [maxBarW, slotShare] }) {
+  const width = 720;
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const y = (v) => pad.top + plotH - (v / top) * plotH;
+  const slot = plotW / Math.max(columns.length, 1);
+  const barW = Math.min(maxBarW, slot * slotShare);
+  const svg = chartSvg(width, height, title);
+  svg.append(s('g', { class: 'chart-grid' }, ticks.map(([v, label]) => [
+    s('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v) }),
+    s('text', { x: pad.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, label),
+  ])));
+  columns.forEach((column, i) => {
+    const x = pad.left + slot * i + (slot - barW) / 2;
+    svg.append(s('g', { class: 'chart-bar', dataset: column.dataset },
+      column.draw({ x, barW, y }),
+      s('text', { class: 'chart-label', x: x + barW / 2, y: height - pad.bottom + 18, 'text-anchor': 'middle' }, column.label)));
+  });
+  svg.append(s('line', { class: 'chart-axis', x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0) }));
+  return svg;
+}
+
+/** A figure written above a column whose top is at `top`. */
+function columnTop(x, barW, top, text) {
+  return s('text', { class: 'chart-total', x: x + barW / 2, y: top - 4, 'text-anchor': 'middle' }, text);
+}
+
 /**
  * Bars by month, stacked by series.
  * months: [{ key: '2025-04', label: '4月', values: [n per series] }]
  * series: [{ name }]
  */
 export function stackedBars({ months, series, title, unit = '冊' }) {
-  const width = 720;
-  const height = 260;
-  const pad = { top: 16, right: 12, bottom: 30, left: 44 };
-  const plotW = width - pad.left - pad.right;
-  const plotH = height - pad.top - pad.bottom;
   const totals = months.map((m) => m.values.reduce((a, b) => a + b, 0));
   const step = niceStep(Math.max(...totals, 0));
   const top = Math.max(step, Math.ceil(Math.max(...totals, 0) / step) * step);
-  const y = (v) => pad.top + plotH - (v / top) * plotH;
-  const slot = plotW / Math.max(months.length, 1);
-  const barW = Math.min(40, slot * 0.62);
-
-  const svg = s('svg', {
-    viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title,
-    preserveAspectRatio: 'xMidYMid meet',
-  }, s('title', {}, title));
-
-  const grid = s('g', { class: 'chart-grid' });
-  for (let v = 0; v <= top; v += step) {
-    grid.append(
-      s('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v) }),
-      s('text', { x: pad.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, v.toLocaleString('ja-JP')),
-    );
-  }
-  svg.append(grid);
-
-  months.forEach((month, i) => {
-    const x = pad.left + slot * i + (slot - barW) / 2;
-    const group = s('g', { class: 'chart-bar', dataset: { month: month.key, total: String(totals[i]) } });
-    let base = 0;
-    month.values.forEach((value, k) => {
-      if (!value) return;
-      const rect = s('rect', {
-        x, width: barW, y: y(base + value), height: Math.max(0.5, y(base) - y(base + value)),
-        fill: PALETTE[k % PALETTE.length], dataset: { series: series[k].name },
-      }, s('title', {}, `${month.label} ${series[k].name}：${value.toLocaleString('ja-JP')}${unit}`));
-      group.append(rect);
-      base += value;
-    });
-    if (totals[i] > 0) {
-      group.append(s('text', { class: 'chart-total', x: x + barW / 2, y: y(totals[i]) - 4, 'text-anchor': 'middle' },
-        totals[i].toLocaleString('ja-JP')));
-    }
-    group.append(s('text', { class: 'chart-label', x: x + barW / 2, y: height - pad.bottom + 18, 'text-anchor': 'middle' }, month.label));
-    svg.append(group);
+  const ticks = [];
+  for (let v = 0; v <= top; v += step) ticks.push([v, num(v)]);
+  return columnChart({
+    title, height: 260, pad: { top: 16, right: 12, bottom: 30, left: 44 }, top, ticks, bar: [40, 0.62],
+    columns: months.map((month, i) => ({
+      dataset: { month: month.key, total: String(totals[i]) },
+      label: month.label,
+      draw: ({ x, barW, y }) => {
+        let base = 0;
+        const rects = month.values.map((value, k) => {
+          if (!value) return null;
+          const rect = s('rect', {
+            x, width: barW, y: y(base + value), height: Math.max(0.5, y(base) - y(base + value)),
+            fill: PALETTE[k % PALETTE.length], dataset: { series: series[k].name },
+          }, s('title', {}, `${month.label} ${series[k].name}：${num(value)}${unit}`));
+          base += value;
+          return rect;
+        });
+        return [rects, totals[i] > 0 ? columnTop(x, barW, y(totals[i]), num(totals[i])) : null];
+      },
+    })),
   });
-  svg.append(s('line', { class: 'chart-axis', x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0) }));
-  return svg;
 }
-
-const pct = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`);
 
 /**
  * One bar per point on a 0–100% scale (the 浸透度 trend). A point without
@@ -95,42 +130,23 @@ const pct = (share) => (share === null || share === undefined ? '—' : `${(shar
  * points: [{ key, label, share (0..1 or null), note }]
  */
 export function shareColumns({ points, title }) {
-  const width = 720;
-  const height = 240;
-  const pad = { top: 18, right: 12, bottom: 34, left: 44 };
-  const plotW = width - pad.left - pad.right;
-  const plotH = height - pad.top - pad.bottom;
-  const y = (share) => pad.top + plotH - share * plotH;
-  const slot = plotW / Math.max(points.length, 1);
-  const barW = Math.min(56, slot * 0.6);
-  const svg = s('svg', {
-    viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': title,
-    preserveAspectRatio: 'xMidYMid meet',
-  }, s('title', {}, title));
-  const grid = s('g', { class: 'chart-grid' });
-  for (let v = 0; v <= 100; v += 25) {
-    grid.append(
-      s('line', { x1: pad.left, x2: width - pad.right, y1: y(v / 100), y2: y(v / 100) }),
-      s('text', { x: pad.left - 6, y: y(v / 100) + 4, 'text-anchor': 'end' }, `${v}%`),
-    );
-  }
-  svg.append(grid);
-  points.forEach((point, i) => {
-    const x = pad.left + slot * i + (slot - barW) / 2;
-    const has = point.share !== null && point.share !== undefined;
-    const group = s('g', { class: 'chart-bar', dataset: { key: point.key, share: has ? point.share.toFixed(4) : '' } });
-    if (has) {
-      group.append(s('rect', {
-        x, width: barW, y: y(point.share), height: Math.max(0.5, y(0) - y(point.share)), fill: PALETTE[0],
-      }, s('title', {}, `${point.label}：${pct(point.share)}${point.note ? `（${point.note}）` : ''}`)));
-    }
-    group.append(s('text', { class: 'chart-total', x: x + barW / 2, y: (has ? y(point.share) : y(0)) - 4, 'text-anchor': 'middle' },
-      has ? pct(point.share) : '回答なし'));
-    group.append(s('text', { class: 'chart-label', x: x + barW / 2, y: height - pad.bottom + 18, 'text-anchor': 'middle' }, point.label));
-    svg.append(group);
+  return columnChart({
+    title, height: 240, pad: { top: 18, right: 12, bottom: 34, left: 44 }, top: 1, bar: [56, 0.6],
+    ticks: [0, 25, 50, 75, 100].map((v) => [v / 100, `${v}%`]),
+    columns: points.map((point) => {
+      const has = point.share !== null && point.share !== undefined;
+      return {
+        dataset: { key: point.key, share: has ? point.share.toFixed(4) : '' },
+        label: point.label,
+        draw: ({ x, barW, y }) => [
+          has ? s('rect', {
+            x, width: barW, y: y(point.share), height: Math.max(0.5, y(0) - y(point.share)), fill: PALETTE[0],
+          }, s('title', {}, `${point.label}：${pct(point.share)}${point.note ? `（${point.note}）` : ''}`)) : null,
+          columnTop(x, barW, has ? y(point.share) : y(0), has ? pct(point.share) : '回答なし'),
+        ],
+      };
+    }),
   });
-  svg.append(s('line', { class: 'chart-axis', x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0) }));
-  return svg;
 }
 
 /**
@@ -143,10 +159,7 @@ export function shareRows({ rows, title }) {
   const pad = { top: 8, right: 12, bottom: 8, left: 250 };
   const height = pad.top + pad.bottom + rowH * Math.max(rows.length, 1);
   const plotW = width - pad.left - pad.right;
-  const svg = s('svg', {
-    viewBox: `0 0 ${width} ${height}`, class: 'chart share-rows', role: 'img', 'aria-label': title,
-    preserveAspectRatio: 'xMidYMid meet',
-  }, s('title', {}, title));
+  const svg = chartSvg(width, height, title, { className: 'chart share-rows' });
   rows.forEach((row, i) => {
     const top = pad.top + rowH * i;
     const group = s('g', { class: 'chart-row', dataset: { key: row.key, answered: String(row.answered) } });
@@ -191,10 +204,7 @@ export function shareBars({ items, total, title, unit = '件' }) {
   const height = Math.max(rowH, rows.length * rowH) + 8;
   const plotW = width - labelW - valueW;
   const max = Math.max(...rows.map((r) => r.value), 1);
-  const svg = s('svg', {
-    viewBox: `0 0 ${width} ${height}`, class: 'chart share-chart', role: 'img', 'aria-label': title,
-    preserveAspectRatio: 'xMinYMin meet',
-  }, s('title', {}, title));
+  const svg = chartSvg(width, height, title, { className: 'chart share-chart', aspect: 'xMinYMin meet' });
   if (rows.length === 0) {
     svg.append(s('text', { class: 'chart-label', x: 4, y: 18 }, '該当なし'));
     return svg;
@@ -206,9 +216,9 @@ export function shareBars({ items, total, title, unit = '件' }) {
     svg.append(s('g', { class: 'chart-share', dataset: { name: row.name, value: String(row.value) } },
       s('text', { class: 'chart-label share-name', x: labelW - 8, y: y + 16, 'text-anchor': 'end' }, row.name),
       s('rect', { x: labelW, y: y + 4, width: w, height: rowH - 10, fill: PALETTE[i % PALETTE.length] },
-        s('title', {}, `${row.name}：${row.value.toLocaleString('ja-JP')}${unit}（${percent}%）`)),
+        s('title', {}, `${row.name}：${num(row.value)}${unit}（${percent}%）`)),
       s('text', { class: 'chart-total', x: labelW + w + 6, y: y + 16 },
-        `${row.value.toLocaleString('ja-JP')}${unit}（${percent}%）`)));
+        `${num(row.value)}${unit}（${percent}%）`)));
   });
   return svg;
 }

@@ -37,3 +37,43 @@ export function uniqueId(prefix) {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/** A table with its caption and column heads; `numeric` right-aligns every head but the first. */
+export function table(caption, head, rows, { className = 'data-table', testid = null, numeric = false } = {}) {
+  return h('table', { class: className, 'data-testid': testid },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, head.map((c, i) => h('th', { scope: 'col', class: numeric && i ? 'num' : null }, c)))),
+    h('tbody', {}, rows));
+}
+
+/**
+ * A WAI-ARIA tab list of `items` ([[key, label]]): tab `key` has the id
+ * tab-<key> and controls the panel `controls(key)`; a click or ←/→ calls
+ * `show(key)`, which marks it with selectTab().
+ */
+export function tabList(label, items, { controls, show }) {
+  const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': label },
+    items.map(([key, text]) => h('button', {
+      type: 'button', role: 'tab', id: `tab-${key}`, 'aria-controls': controls(key), dataset: { tab: key },
+      onclick: () => show(key),
+    }, text)));
+  list.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const keys = items.map(([key]) => key);
+    const i = keys.indexOf(e.target.dataset.tab);
+    const next = keys[(i + (e.key === 'ArrowRight' ? 1 : keys.length - 1)) % keys.length];
+    e.preventDefault();
+    show(next);
+    document.getElementById(`tab-${next}`).focus();
+  });
+  return list;
+}
+
+/** Marks tab `key` of `list` as selected; only it is in the Tab order. */
+export function selectTab(list, key) {
+  list.querySelectorAll('[role="tab"]').forEach((b) => {
+    const selected = b.dataset.tab === key;
+    b.setAttribute('aria-selected', String(selected));
+    b.tabIndex = selected ? 0 : -1;
+  });
+}

@@ -3,8 +3,8 @@
 
 import { api } from '../api.js';
 import { h } from '../lib/dom.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
-import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { field, input, onSubmit } from '../lib/forms.js';
+import { showMessage } from '../lib/messages.js';
 import { setLockMinutes } from '../lib/lock.js';
 
 export async function render(container) {
@@ -33,53 +33,34 @@ function auditTable(entries) {
 }
 
 function lockForm(minutes) {
+  const lockMinutes = input('lock_minutes', { id: 'lock-minutes', type: 'number', min: '0', max: '240', value: String(minutes), class: 'narrow' });
   const form = h('form', { class: 'inline-form', novalidate: true },
-    h('div', { class: 'field' },
-      h('label', { for: 'lock-minutes' }, '自動ロックまでの分数（0はロックしない）'),
-      h('input', { id: 'lock-minutes', type: 'number', min: '0', max: '240', value: String(minutes), 'data-field': 'lock_minutes', class: 'narrow' })),
+    field('自動ロックまでの分数（0はロックしない）', lockMinutes),
     h('button', { type: 'submit', class: 'secondary', id: 'save-lock-minutes' }, '保存'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
-    try {
-      const saved = await api.saveLockMinutes(Number(form.querySelector('#lock-minutes').value));
-      setLockMinutes(saved);
-      showMessage(saved === 0 ? '画面をロックしない設定にしました。' : `${saved}分操作がないと画面をロックします。`, 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+  onSubmit(form, async () => {
+    const saved = await api.saveLockMinutes(Number(lockMinutes.value));
+    setLockMinutes(saved);
+    showMessage(saved === 0 ? '画面をロックしない設定にしました。' : `${saved}分操作がないと画面をロックします。`, 'success');
   });
   return form;
 }
 
 function pinForm(actor) {
+  const pin = (name, id) => input(name, { id, type: 'password', inputmode: 'numeric', class: 'narrow' });
+  const current = actor.has_pin ? pin('current_pin', 'current-pin') : null;
+  const next = pin('new_pin', 'new-pin');
   const form = h('form', { class: 'pin-form', novalidate: true },
     h('h3', {}, `${actor.name} さんの暗証番号`),
     h('p', { class: 'hint' }, actor.has_pin
       ? '変更するときは、いまの暗証番号と新しい暗証番号を入力します。新しい暗証番号を空欄にすると、暗証番号なしになります。'
       : '4〜8桁の数字を設定すると、ロック解除のときに入力を求めます。'),
-    actor.has_pin ? h('div', { class: 'field' },
-      h('label', { for: 'current-pin' }, 'いまの暗証番号'),
-      h('input', { id: 'current-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', 'data-field': 'current_pin', class: 'narrow' })) : null,
-    h('div', { class: 'field' },
-      h('label', { for: 'new-pin' }, '新しい暗証番号'),
-      h('input', { id: 'new-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', 'data-field': 'new_pin', class: 'narrow' })),
+    current ? field('いまの暗証番号', current) : null,
+    field('新しい暗証番号', next),
     h('button', { type: 'submit', class: 'secondary', id: 'save-pin' }, '暗証番号を保存'));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
-    const current = form.querySelector('#current-pin')?.value ?? '';
-    try {
-      const member = await api.setOwnPin(current, form.querySelector('#new-pin').value);
-      form.reset();
-      showMessage(member.has_pin ? '暗証番号を保存しました。' : '暗証番号をなくしました。', 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+  onSubmit(form, async () => {
+    const member = await api.setOwnPin(current?.value ?? '', next.value);
+    form.reset();
+    showMessage(member.has_pin ? '暗証番号を保存しました。' : '暗証番号をなくしました。', 'success');
   });
   return form;
 }

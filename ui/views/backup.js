@@ -3,12 +3,9 @@
 
 import { api } from '../api.js';
 import { h, clear } from '../lib/dom.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
+import { field, input, attempt, onSubmit } from '../lib/forms.js';
+import { fileSize } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
-
-function sizeLabel(bytes) {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 export async function render(container) {
   const section = h('section', { class: 'card backup', 'aria-labelledby': 'backup-title' });
@@ -36,40 +33,24 @@ function statusLine(status) {
   return h('p', { class: status.stale ? 'backup-status stale' : 'backup-status', id: 'backup-status', role: status.stale ? 'alert' : null }, text);
 }
 
-function numberField(id, field, label, value, min, max) {
-  return h('div', { class: 'field' },
-    h('label', { for: id }, label),
-    h('input', { id, type: 'number', min, max, value: String(value), 'data-field': field, class: 'narrow' }));
-}
-
 function settingsForm(section, status) {
+  const generations = (name, id, value, min, max) => input(name, { id, type: 'number', min, max, value: String(value), class: 'narrow' });
+  const f = {
+    dir: input('backup_dir', { id: 'backup-dir', value: status.settings.dir, placeholder: '例：E:\\バックアップ' }),
+    keep_daily: generations('keep_daily', 'keep-daily', status.settings.keep_daily, 1, 366),
+    keep_monthly: generations('keep_monthly', 'keep-monthly', status.settings.keep_monthly, 0, 120),
+  };
   const form = h('form', { class: 'backup-settings', novalidate: true },
-    h('div', { class: 'field' },
-      h('label', { for: 'backup-dir' }, '保存先のフォルダ'),
-      h('p', { class: 'hint', id: 'backup-dir-hint' }, `空欄のときはデータベースと同じ場所の backups フォルダ。いまの保存先：${status.dir}`),
-      h('input', { id: 'backup-dir', type: 'text', value: status.settings.dir, 'data-field': 'backup_dir', 'aria-describedby': 'backup-dir-hint', placeholder: '例：E:\\バックアップ' })),
+    field('保存先のフォルダ', f.dir, { hint: `空欄のときはデータベースと同じ場所の backups フォルダ。いまの保存先：${status.dir}` }),
     h('div', { class: 'backup-generations' },
-      numberField('keep-daily', 'keep_daily', '毎日の世代数', status.settings.keep_daily, 1, 366),
-      numberField('keep-monthly', 'keep_monthly', '毎月の世代数', status.settings.keep_monthly, 0, 120)),
+      field('毎日の世代数', f.keep_daily),
+      field('毎月の世代数', f.keep_monthly)),
     h('button', { type: 'submit', class: 'secondary', id: 'save-backup-settings' }, '保存先と世代数を保存'),
   );
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
-    const settings = {
-      dir: form.querySelector('#backup-dir').value,
-      keep_daily: Number(form.querySelector('#keep-daily').value),
-      keep_monthly: Number(form.querySelector('#keep-monthly').value),
-    };
-    try {
-      await api.saveBackupSettings(settings);
-      await refresh(section);
-      showMessage('バックアップの設定を保存しました。', 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+  onSubmit(form, async () => {
+    await api.saveBackupSettings({ dir: f.dir.value, keep_daily: Number(f.keep_daily.value), keep_monthly: Number(f.keep_monthly.value) });
+    await refresh(section);
+    showMessage('バックアップの設定を保存しました。', 'success');
   });
   return form;
 }
@@ -81,7 +62,7 @@ async function backupNow(section, button) {
   try {
     const file = await api.backupNow();
     await refresh(section);
-    showMessage(`バックアップを作成しました（${file.created_label}、${sizeLabel(file.size_bytes)}、検査済み）。`, 'success');
+    showMessage(`バックアップを作成しました（${file.created_label}、${fileSize(file.size_bytes)}、検査済み）。`, 'success');
   } catch (error) {
     showError(error);
     button.disabled = false;
@@ -97,19 +78,13 @@ function backupList(section, files) {
     h('tbody', {}, files.map((f) => h('tr', {},
       h('td', {}, f.created_label),
       h('td', {}, f.kind_label),
-      h('td', {}, sizeLabel(f.size_bytes)),
+      h('td', {}, fileSize(f.size_bytes)),
       h('td', {}, h('button', { type: 'button', class: 'secondary small', onclick: () => restore(section, f.path) }, 'この時点に復元…'))))));
 }
 
 async function restore(section, path) {
-  clearMessage();
-  let contents;
-  try {
-    contents = await api.inspectBackup(path);
-  } catch (error) {
-    showError(error);
-    return;
-  }
+  const contents = await attempt(null, () => api.inspectBackup(path));
+  if (!contents) return;
   const counts = contents.counts.map(([label, n]) => `・${label}：${n}件`).join('\n');
   const question = `${contents.file.created_label} のバックアップに戻します。\n\n`
     + `事業所名：${contents.office_name || '（未登録）'}\n${counts}\n\n`

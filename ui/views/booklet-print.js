@@ -3,31 +3,16 @@
 // imposed two to a side on A4 for a saddle-stitched booklet.
 
 import { api } from '../api.js';
-import { h, clear, uniqueId } from '../lib/dom.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
-import { showMessage, showError } from '../lib/messages.js';
+import { h, clear } from '../lib/dom.js';
+import { field, input, textarea, onSubmit, attempt } from '../lib/forms.js';
+import { showMessage } from '../lib/messages.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 
 const MAX_SECTIONS = 20;
 
-function labelled(label, control, hint = '') {
-  const hintId = hint ? `${control.id}-hint` : null;
-  if (hintId) control.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field wide' },
-    h('label', { for: control.id }, label),
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
-    control);
-}
-
-function text(field, value, props = {}) {
-  return h('input', { id: uniqueId('bt'), type: 'text', autocomplete: 'off', 'data-field': field, value, ...props });
-}
-
-function area(field, value, rows = 3) {
-  const el = h('textarea', { id: uniqueId('bt'), 'data-field': field, rows });
-  el.value = value;
-  return el;
-}
+const labelled = (label, control, hint = '') => field(label, control, { hint, wide: true });
+const text = (name, value, props = {}) => input(name, { value, ...props });
+const area = (name, value) => textarea(name, { value });
 
 /** Appends the section to `container` (the end of the 意志表示帳 screen). */
 export async function renderBookletPrint(container) {
@@ -40,14 +25,14 @@ export async function renderBookletPrint(container) {
     title: text('title', template.title),
     subtitle: text('subtitle', template.subtitle),
     edition: text('edition', template.edition),
-    coverNote: area('coverNote', template.coverNote, 3),
+    coverNote: area('coverNote', template.coverNote),
   };
 
   const drawSections = () => {
     clear(sectionsBox);
     sections.forEach((s, i) => {
       const title = text(`sections.${i}.title`, s.title);
-      const body = area(`sections.${i}.body`, s.body, 3);
+      const body = area(`sections.${i}.body`, s.body);
       const lines = text(`sections.${i}.blankLines`, String(s.blankLines), { type: 'number', min: '0', max: '40', inputmode: 'numeric', class: 'narrow' });
       title.addEventListener('input', () => { s.title = title.value; });
       body.addEventListener('input', () => { s.body = body.value; });
@@ -80,15 +65,11 @@ export async function renderBookletPrint(container) {
   const updated = h('p', { class: 'muted', id: 'template-updated' },
     template.updatedLabel ? `最終保存：${template.updatedLabel}` : '標準の文面です（保存すると事業所の文面になります）');
 
-  const preview = (imposed) => async () => {
-    try {
-      await showPrintPreview({ kind: 'booklet', imposed }, { title: imposed ? '私の意志表示帳（中綴じ用 A4横）' : '私の意志表示帳（A5）' });
-    } catch (error) {
-      // A text too long for its box names the field: open the editor there.
-      form.querySelector('#template-editor').open = true;
-      if (!showFieldError(form, error)) showError(error);
-    }
-  };
+  // A text too long for its box names the field: the editor opens there.
+  const openEditor = () => { form.querySelector('#template-editor').open = true; };
+  const preview = (imposed) => () => attempt(form,
+    () => showPrintPreview({ kind: 'booklet', imposed }, { title: imposed ? '私の意志表示帳（中綴じ用 A4横）' : '私の意志表示帳（A5）' }),
+    { onError: openEditor });
 
   form.append(
     h('h2', { id: 'booklet-print-title' }, '冊子の印刷と文面'),
@@ -110,25 +91,18 @@ export async function renderBookletPrint(container) {
         h('button', { type: 'submit', class: 'primary', id: 'save-template' }, '文面を保存'),
         updated)));
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    const input = {
+  onSubmit(form, async () => {
+    const saved = await api.saveBookletTemplate({
       title: cover.title.value,
       subtitle: cover.subtitle.value,
       edition: cover.edition.value,
       coverNote: cover.coverNote.value,
       sections: sections.map((s) => ({ title: s.title, body: s.body, blankLines: Number.isFinite(s.blankLines) ? s.blankLines : -1 })),
-    };
-    try {
-      const saved = await api.saveBookletTemplate(input);
-      sections = saved.sections.map((s) => ({ ...s }));
-      drawSections();
-      updated.textContent = `最終保存：${saved.updatedLabel}`;
-      showMessage('意志表示帳の文面を保存しました。プレビューで確かめてください。', 'success');
-    } catch (error) {
-      if (!showFieldError(form, error)) showError(error);
-    }
+    });
+    sections = saved.sections.map((s) => ({ ...s }));
+    drawSections();
+    updated.textContent = `最終保存：${saved.updatedLabel}`;
+    showMessage('意志表示帳の文面を保存しました。プレビューで確かめてください。', 'success');
   });
   container.append(form);
 }

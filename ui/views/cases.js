@@ -4,7 +4,9 @@
 
 import { api } from '../api.js';
 import { h, clear, uniqueId } from '../lib/dom.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
+import {
+  field, input, textarea, select, setOptions, requiredMark, clearFieldErrors, reportError, attempt, saveFile, onSubmit, saveShortcut,
+} from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { currentActor } from '../lib/lock.js';
 import { showPrintPreview } from '../lib/print-preview.js';
@@ -92,36 +94,10 @@ function operator() {
   return currentActor()?.id || '';
 }
 
-function field(label, control, { required = false, hint = '', wide = false, extra = null } = {}) {
-  const hintId = hint ? `${control.id}-hint` : null;
-  if (hintId) control.setAttribute('aria-describedby', hintId);
-  if (required) control.setAttribute('aria-required', 'true');
-  return h('div', { class: wide ? 'field wide' : 'field' },
-    h('label', { for: control.id }, label, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '必須') : null),
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
-    control, extra);
-}
-
-function input(name, props = {}) {
-  return h('input', { id: uniqueId('c'), type: 'text', autocomplete: 'off', name, 'data-field': name, ...props });
-}
-
-function select(name, opts, value = '', props = {}) {
-  const el = h('select', { id: uniqueId('c'), name, 'data-field': name, ...props });
-  setOptions(el, opts, value);
-  return el;
-}
-
-function setOptions(el, opts, value = el.value) {
-  clear(el);
-  for (const [v, label] of opts) el.append(h('option', { value: v }, label));
-  el.value = opts.some(([v]) => v === value) ? value : (opts[0]?.[0] ?? '');
-}
-
 function checkGroup(name, legend, opts, checked = [], required = false) {
   const set = new Set(checked);
   return h('fieldset', { class: 'check-group', 'data-group': name },
-    h('legend', {}, legend, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '必須') : null),
+    h('legend', {}, legend, required ? requiredMark() : null),
     opts.map(([id, label], i) => {
       const boxId = uniqueId('c');
       return h('label', { class: 'check', for: boxId },
@@ -133,11 +109,6 @@ function checkGroup(name, legend, opts, checked = [], required = false) {
 function statusBadge(status) {
   const tone = { 受付: 'status-new', 対応中: 'status-open', 終結: 'status-closed' }[status] || '';
   return h('span', { class: `badge ${tone}` }, status);
-}
-
-function handleError(form, error) {
-  showError(error);
-  if (form) showFieldError(form, error);
 }
 
 // ---------------------------------------------------------------- shell
@@ -176,6 +147,11 @@ function confirmLeave() {
 
 // ----------------------------------------------------------------- list
 
+const FILTER_LABELS = {
+  from: '期間（から）', to: '期間（まで）', status: '状態', category_id: '相談内容分類',
+  consulter_type_id: '相談者種別', city_id: '市', staff_id: '担当者',
+};
+
 async function showList({ focusSearch = true } = {}) {
   if (!confirmLeave()) return;
   clear(body);
@@ -189,21 +165,15 @@ async function showList({ focusSearch = true } = {}) {
   const f = {
     from: input('from', { value: filter.from, placeholder: '令和7年4月1日', size: 14 }),
     to: input('to', { value: filter.to, placeholder: '令和8年3月31日', size: 14 }),
-    status: select('status', [['', 'すべて'], ...options.statuses.map((s) => [s, s])], filter.status),
-    category_id: select('category_id', itemOptions('category', filter.category_id, 'すべて'), filter.category_id),
-    consulter_type_id: select('consulter_type_id', itemOptions('consulter_type', filter.consulter_type_id, 'すべて'), filter.consulter_type_id),
-    city_id: select('city_id', [['', 'すべて'], ...options.cities.map((c) => [c.id, c.name])], filter.city_id),
-    staff_id: select('staff_id', itemOptions('staff', filter.staff_id, 'すべて'), filter.staff_id),
+    status: select('status', [['', 'すべて'], ...options.statuses.map((s) => [s, s])], { value: filter.status }),
+    category_id: select('category_id', itemOptions('category', filter.category_id, 'すべて'), { value: filter.category_id }),
+    consulter_type_id: select('consulter_type_id', itemOptions('consulter_type', filter.consulter_type_id, 'すべて'), { value: filter.consulter_type_id }),
+    city_id: select('city_id', [['', 'すべて'], ...options.cities.map((c) => [c.id, c.name])], { value: filter.city_id }),
+    staff_id: select('staff_id', itemOptions('staff', filter.staff_id, 'すべて'), { value: filter.staff_id }),
   };
   const filters = h('form', { class: 'case-filters', id: 'case-filters', novalidate: true, onsubmit: (e) => e.preventDefault() },
     h('div', { class: 'field search-field' }, h('label', { for: 'case-search' }, '検索'), search),
-    field('期間（から）', f.from),
-    field('期間（まで）', f.to),
-    field('状態', f.status),
-    field('相談内容分類', f.category_id),
-    field('相談者種別', f.consulter_type_id),
-    field('市', f.city_id),
-    field('担当者', f.staff_id),
+    Object.entries(f).map(([key, el]) => field(FILTER_LABELS[key], el)),
     h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', id: 'clear-filters', onclick: () => {
       filter = { ...filter, query: '', from: '', to: '', status: '', category_id: '', consulter_type_id: '', city_id: '', staff_id: '', offset: 0 };
       showList();
@@ -239,7 +209,7 @@ async function loadList(form, box, count) {
   try {
     page = await api.listCases({ ...filter, limit: 50 });
   } catch (error) {
-    if (seq === listSeq) handleError(form, error);
+    if (seq === listSeq) reportError(form, error);
     return;
   }
   if (seq !== listSeq) return; // a newer search has started
@@ -268,14 +238,8 @@ async function loadList(form, box, count) {
   box.append(pager);
 }
 
-async function exportCsv() {
-  clearMessage();
-  try {
-    const path = await api.exportCasesCsv({ ...filter, offset: 0 });
-    showMessage(`いまの条件の相談記録をCSVに保存しました：${path}`, 'success');
-  } catch (error) {
-    showError(error);
-  }
+function exportCsv() {
+  return saveFile(() => api.exportCasesCsv({ ...filter, offset: 0 }), { saved: 'いまの条件の相談記録をCSVに保存しました' });
 }
 
 function rowKeys(e) {
@@ -339,27 +303,26 @@ async function showForm(detail) {
   const f = {
     received_date: input('received_date', { value: v.received_date, size: 16 }),
     received_time: input('received_time', { value: v.received_time, size: 6 }),
-    intake_method_id: select('intake_method_id', itemOptions('intake_method', v.intake_method_id), v.intake_method_id),
-    consulter_type_id: select('consulter_type_id', itemOptions('consulter_type', v.consulter_type_id), v.consulter_type_id),
+    intake_method_id: select('intake_method_id', itemOptions('intake_method', v.intake_method_id), { value: v.intake_method_id }),
+    consulter_type_id: select('consulter_type_id', itemOptions('consulter_type', v.consulter_type_id), { value: v.consulter_type_id }),
     consulter_affiliation: input('consulter_affiliation', { value: v.consulter_affiliation ?? '' }),
     consulter_name: input('consulter_name', { value: v.consulter_name ?? '' }),
     info_source: input('info_source', { value: v.info_source ?? '' }),
     name: input('person.name', { value: p.name ?? '' }),
     kana: input('person.kana', { value: p.kana ?? '' }),
-    sex: select('person.sex', [['', '—'], ...options.sexes.map((s) => [s, s])], p.sex ?? ''),
+    sex: select('person.sex', [['', '—'], ...options.sexes.map((s) => [s, s])], { value: p.sex ?? '' }),
     birth_date: input('person.birth_date', { value: p.birth_date ?? '', size: 16 }),
-    city_id: select('person.city_id', [['', '—'], ...options.cities.map((c) => [c.id, c.name])], p.city_id ?? ''),
-    area_id: select('person.area_id', [['', '—']], ''),
-    care_level: select('person.care_level', [['', '—'], ...options.care_levels.map((s) => [s, s])], p.care_level ?? ''),
-    family_doctor: select('person.family_doctor', [['', '—'], ...options.family_doctor.map((s) => [s, s])], p.family_doctor ?? ''),
-    content: h('textarea', { id: uniqueId('c'), name: 'content', 'data-field': 'content', rows: 6 }),
+    city_id: select('person.city_id', [['', '—'], ...options.cities.map((c) => [c.id, c.name])], { value: p.city_id ?? '' }),
+    area_id: select('person.area_id', [['', '—']], { value: '' }),
+    care_level: select('person.care_level', [['', '—'], ...options.care_levels.map((s) => [s, s])], { value: p.care_level ?? '' }),
+    family_doctor: select('person.family_doctor', [['', '—'], ...options.family_doctor.map((s) => [s, s])], { value: p.family_doctor ?? '' }),
+    content: textarea('content', { rows: 6, value: v.content }),
     referral_to: input('referral_to', { value: v.referral_to ?? '' }),
     minutes: input('minutes', { value: v.minutes ?? '', size: 6, inputmode: 'numeric' }),
-    staff_id: select('staff_id', itemOptions('staff', v.staff_id), v.staff_id),
-    status: select('status', options.statuses.map((s) => [s, s]), v.status),
-    outcome_id: select('outcome_id', itemOptions('outcome', v.outcome_id, '—'), v.outcome_id ?? ''),
+    staff_id: select('staff_id', itemOptions('staff', v.staff_id), { value: v.staff_id }),
+    status: select('status', options.statuses.map((s) => [s, s]), { value: v.status }),
+    outcome_id: select('outcome_id', itemOptions('outcome', v.outcome_id, '—'), { value: v.outcome_id ?? '' }),
   };
-  f.content.value = v.content ?? '';
   // 関係機関 from 名簿 as suggestions for 所属 and 紹介先; typing stays free.
   const organisations = h('datalist', { id: uniqueId('orgs') });
   api.searchOrganisations({}).then((orgs) => {
@@ -515,33 +478,16 @@ async function showForm(detail) {
   });
 
   form.addEventListener('input', () => { formDirty = true; });
-  form.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 's') {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const button = form.querySelector('#save-case');
-    button.disabled = true;
-    clearFieldErrors(form);
-    clearMessage();
-    try {
-      const saved = editing
-        ? await api.updateCase(detail.id, collect())
-        : await api.createCase(collect());
-      formDirty = false;
-      await showCase(saved.id);
-      showMessage(editing ? `相談記録 No.${saved.case_no} を保存しました。` : `相談記録 No.${saved.case_no} を登録しました。`, 'success');
-    } catch (error) {
-      // What was typed stays in the form; nothing was saved.
-      handleError(form, error);
-      if (error.field === 'person.name' && !editing) checkDuplicates();
-    } finally {
-      button.disabled = false;
-    }
-  });
+  saveShortcut(form);
+  // On an error what was typed stays in the form; nothing was saved.
+  onSubmit(form, async () => {
+    const saved = editing
+      ? await api.updateCase(detail.id, collect())
+      : await api.createCase(collect());
+    formDirty = false;
+    await showCase(saved.id);
+    showMessage(editing ? `相談記録 No.${saved.case_no} を保存しました。` : `相談記録 No.${saved.case_no} を登録しました。`, 'success');
+  }, { onError: (error) => { if (error.field === 'person.name' && !editing) checkDuplicates(); } });
   body.append(form);
   f.received_date.focus();
   f.received_date.select();
@@ -556,13 +502,8 @@ function dl(pairs) {
 
 async function showCase(id, { focus = true } = {}) {
   if (!confirmLeave()) return;
-  let d;
-  try {
-    d = await api.getCase(id);
-  } catch (error) {
-    showError(error);
-    return;
-  }
+  const d = await attempt(null, () => api.getCase(id));
+  if (!d) return;
   clear(body);
   const p = d.person;
   const title = h('h2', { id: 'case-title', tabindex: '-1' }, `No.${d.case_no}　${p.name}`, p.kana ? h('span', { class: 'kana' }, p.kana) : null, ' ', statusBadge(d.status));
@@ -611,9 +552,9 @@ async function showCase(id, { focus = true } = {}) {
 function timeline(d) {
   const f = {
     date: input('entry.date', { value: reiwaToday(), size: 16 }),
-    staff_id: select('entry.staff_id', itemOptions('staff'), operator()),
-    response_id: select('entry.response_id', itemOptions('response', [], '—'), ''),
-    note: h('textarea', { id: uniqueId('c'), name: 'entry.note', 'data-field': 'entry.note', rows: 3 }),
+    staff_id: select('entry.staff_id', itemOptions('staff'), { value: operator() }),
+    response_id: select('entry.response_id', itemOptions('response', [], '—'), { value: '' }),
+    note: textarea('entry.note'),
     minutes: input('entry.minutes', { size: 6, inputmode: 'numeric' }),
   };
   let editing = null; // the entry being corrected, or null when adding
@@ -642,46 +583,25 @@ function timeline(d) {
       field('所要時間（分）', f.minutes),
       field('内容', f.note, { required: true, wide: true })),
     h('div', { class: 'form-actions' }, submit, cancel));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
+  onSubmit(form, async () => {
     const entry = { date: f.date.value, staff_id: f.staff_id.value, response_id: f.response_id.value, note: f.note.value, minutes: f.minutes.value };
     if (editing) {
-      clearFieldErrors(form);
-      clearMessage();
-      try {
-        await api.updateCaseEntry(editing.id, entry);
-        formDirty = false;
-        await showCase(d.id, { focus: false });
-        showMessage('経過記録を訂正しました。', 'success');
-      } catch (error) {
-        handleError(form, error);
-      }
-      return;
-    }
-    let reopen = false;
-    if (d.status === '終結') {
-      if (!window.confirm('この相談は終結しています。相談を再開（状態を「対応中」に）して経過を追加しますか？')) return;
-      reopen = true;
-    }
-    clearFieldErrors(form);
-    clearMessage();
-    try {
-      await api.addCaseEntry(d.id, entry, reopen);
+      await api.updateCaseEntry(editing.id, entry);
       formDirty = false;
       await showCase(d.id, { focus: false });
-      showMessage(reopen ? '相談を再開し、経過を追加しました。' : '経過を追加しました。', 'success');
-      document.querySelector('#entry-form textarea')?.focus();
-    } catch (error) {
-      handleError(form, error);
+      showMessage('経過記録を訂正しました。', 'success');
+      return;
     }
+    const reopen = d.status === '終結';
+    if (reopen && !window.confirm('この相談は終結しています。相談を再開（状態を「対応中」に）して経過を追加しますか？')) return;
+    await api.addCaseEntry(d.id, entry, reopen);
+    formDirty = false;
+    await showCase(d.id, { focus: false });
+    showMessage(reopen ? '相談を再開し、経過を追加しました。' : '経過を追加しました。', 'success');
+    document.querySelector('#entry-form textarea')?.focus();
   });
   form.addEventListener('input', () => { formDirty = true; });
-  form.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'Enter')) {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  saveShortcut(form, ['s', 'Enter']);
   const entries = d.entries.length === 0
     ? h('p', { class: 'muted' }, 'まだ経過記録はありません。')
     : h('ol', { class: 'timeline', id: 'timeline' }, d.entries.map((e) => h('li', {},
@@ -694,48 +614,35 @@ function timeline(d) {
 }
 
 async function setStatus(d, status) {
-  const input = inputFromDetail(d);
-  input.status = status;
-  try {
-    await api.updateCase(d.id, input);
+  await attempt(null, async () => {
+    await api.updateCase(d.id, { ...inputFromDetail(d), status });
     await showCase(d.id);
     showMessage(`状態を「${status}」にしました。`, 'success');
-  } catch (error) {
-    handleError(null, error);
-  }
+  });
 }
 
 async function deleteEntry(d, e) {
   if (!window.confirm(`${e.date_label} の経過記録を削除しますか？（削除したことは変更履歴に残ります）`)) return;
-  try {
+  await attempt(null, async () => {
     await api.deleteCaseEntry(e.id);
     await showCase(d.id, { focus: false });
     showMessage('経過記録を削除しました。', 'success');
-  } catch (error) {
-    handleError(null, error);
-  }
+  });
 }
 
 async function deleteCase(d) {
   if (!window.confirm(`相談記録 No.${d.case_no}（${d.person.name}）を削除しますか？\n経過記録も削除されます。削除したことは変更履歴に残ります。`)) return;
-  try {
+  await attempt(null, async () => {
     await api.deleteCase(d.id, d.version);
     formDirty = false;
     await showList();
     showMessage(`相談記録 No.${d.case_no} を削除しました。`, 'success');
-  } catch (error) {
-    handleError(null, error);
-  }
+  });
 }
 
 async function showHistory(d) {
-  let changes;
-  try {
-    changes = await api.caseHistory(d.id);
-  } catch (error) {
-    showError(error);
-    return;
-  }
+  const changes = await attempt(null, () => api.caseHistory(d.id));
+  if (!changes) return;
   clear(body);
   const title = h('h2', { id: 'history-title', tabindex: '-1' }, `相談記録 No.${d.case_no}（${d.person.name}）の変更履歴`);
   body.append(

@@ -2,16 +2,16 @@
 // sessions with filters, the session form, the tally form for the paper
 // questionnaires, the indicator (浸透度) with charts, the theme catalogue,
 // venues and the questionnaire template. Tabs share one `data` object
-// reloaded from lecture_screen after every save.
-//
-// The 「チラシを作成」 action is deliberately absent: the flyer PDF belongs
-// to the printing work and is wired in when that lands.
+// reloaded from lecture_screen after every save. 「チラシ」 on a session
+// opens its A4 flyer in the print preview (PDF, print).
 
 import { api } from '../api.js';
-import { h, clear, uniqueId } from '../lib/dom.js';
-import { shareColumns, shareRows, PALETTE } from '../lib/chart.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
+import { h, clear, table, tabList, selectTab } from '../lib/dom.js';
+import { shareColumns, shareRows, legend } from '../lib/chart.js';
+import { field, input, textarea, select, setOptions, checkbox, values, onSubmit, attempt, whileBusy, saveFile } from '../lib/forms.js';
+import { num, numOrDash, pct } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { fiscalYearOf } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 
 const TABS = [
@@ -29,52 +29,6 @@ let ui = null;
 let tab = 'upcoming';
 let indicatorQuery = null;
 
-const n = (value) => Number(value).toLocaleString('ja-JP');
-const pct = (share) => (share === null || share === undefined ? '—' : `${(share * 100).toFixed(1)}%`);
-const orDash = (value) => (value === null || value === undefined ? '—' : n(value));
-
-function fiscalYearOf(date) {
-  return date.getMonth() >= 3 ? date.getFullYear() : date.getFullYear() - 1;
-}
-
-// ------------------------------------------------------------ form parts
-
-function field({ label, control, hint, wide = false, required = false }) {
-  const hintId = hint ? `${control.id}-hint` : null;
-  if (hintId) control.setAttribute('aria-describedby', hintId);
-  return h('div', { class: wide ? 'field wide' : 'field' },
-    h('label', { for: control.id }, label, required ? h('span', { class: 'required', 'aria-hidden': 'true' }, '必須') : null),
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
-    control);
-}
-
-function input(fieldName, props = {}) {
-  return h('input', { id: uniqueId('l'), type: 'text', autocomplete: 'off', 'data-field': fieldName, name: fieldName, ...props });
-}
-
-function textarea(fieldName, props = {}) {
-  return h('textarea', { id: uniqueId('l'), 'data-field': fieldName, name: fieldName, rows: 3, ...props });
-}
-
-function select(fieldName, options, props = {}) {
-  const el = h('select', { id: uniqueId('l'), 'data-field': fieldName, name: fieldName, ...props });
-  setOptions(el, options);
-  return el;
-}
-
-function setOptions(el, options, wanted = el.value) {
-  clear(el);
-  for (const [value, label] of options) el.append(h('option', { value }, label));
-  if (options.some(([value]) => value === wanted)) el.value = wanted;
-}
-
-function table(caption, head, rows, className = 'data-table') {
-  return h('table', { class: className },
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, rows));
-}
-
 const themeLabel = (t) => `${t.number}. ${t.title}`;
 const themeOptions = (blank, keep = null) => [['', blank],
   ...data.themes.filter((t) => !t.retired || t.id === keep).map((t) => [t.id, themeLabel(t)])];
@@ -82,26 +36,22 @@ const venueOptions = (keep = null) => [['', '（未定）'],
   ...data.venues.filter((v) => !v.retired || v.id === keep).map((v) => [v.id, v.city_name ? `${v.name}（${v.city_name}）` : v.name])];
 const cityOptions = (blank) => [['', blank], ...data.cities.map((c) => [c.id, c.name])];
 const kindOptions = (blank) => [...(blank ? [['', blank]] : []), ...data.kinds.map((k) => [k, k])];
+const yearOptions = () => data.years.map((y) => [String(y.year), y.label]);
 
 // ------------------------------------------------------------- the screen
 
 export async function render(container) {
-  filter = { period: { kind: 'fiscal', year: fiscalYearOf(new Date()) }, kind: '', theme_id: '', city_id: '' };
-  indicatorQuery = { period: { kind: 'fiscal', year: filter.period.year }, kind: '', theme_id: '' };
+  const year = fiscalYearOf(new Date());
+  filter = { period: { kind: 'fiscal', year }, kind: '', theme_id: '', city_id: '' };
+  indicatorQuery = { period: { kind: 'fiscal', year }, kind: '', theme_id: '' };
   data = await api.lectureScreen(filter);
   tab = 'upcoming';
 
-  const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': '講座の画面' });
-  const panels = {};
-  for (const [key, label] of TABS) {
-    tabList.append(h('button', {
-      type: 'button', role: 'tab', id: `tab-${key}`, 'aria-controls': `panel-${key}`, dataset: { tab: key },
-      onclick: () => showTab(key), onkeydown: onTabKey,
-    }, label));
-    panels[key] = h('section', { class: 'tab-panel', role: 'tabpanel', id: `panel-${key}`, 'aria-labelledby': `tab-${key}`, hidden: true });
-  }
+  const panels = Object.fromEntries(TABS.map(([key]) => [key,
+    h('section', { class: 'tab-panel', role: 'tabpanel', id: `panel-${key}`, 'aria-labelledby': `tab-${key}`, hidden: true })]));
   ui = {
-    tabList, panels,
+    tabs: tabList('講座の画面', TABS, { controls: (key) => `panel-${key}`, show: showTab }),
+    panels,
     editor: h('div', { id: 'lecture-editor' }),
   };
   container.append(
@@ -109,31 +59,17 @@ export async function render(container) {
       h('h1', {}, '講座・チラシ'),
       h('div', { class: 'header-tools' },
         h('button', { type: 'button', class: 'primary', id: 'new-session', onclick: () => openSessionForm(null) }, '新しい開催'))),
-    tabList,
+    ui.tabs,
     ui.editor,
     ...Object.values(panels),
   );
   showTab('upcoming');
 }
 
-function onTabKey(e) {
-  const keys = TABS.map(([k]) => k);
-  const i = keys.indexOf(e.currentTarget.dataset.tab);
-  const next = e.key === 'ArrowRight' ? keys[(i + 1) % keys.length] : e.key === 'ArrowLeft' ? keys[(i - 1 + keys.length) % keys.length] : null;
-  if (!next) return;
-  e.preventDefault();
-  showTab(next);
-  document.getElementById(`tab-${next}`).focus();
-}
-
 async function showTab(key) {
   tab = key;
-  for (const [k] of TABS) {
-    const button = document.getElementById(`tab-${k}`);
-    button.setAttribute('aria-selected', String(k === key));
-    button.tabIndex = k === key ? 0 : -1;
-    ui.panels[k].hidden = k !== key;
-  }
+  selectTab(ui.tabs, key);
+  for (const [k] of TABS) ui.panels[k].hidden = k !== key;
   await renderTab();
 }
 
@@ -188,7 +124,7 @@ function renderUpcoming(panel) {
         h('p', { class: 'calendar-title' }, h('span', { class: 'badge' }, row.kind), ' ', row.title,
           row.status === '中止' ? h('span', { class: 'badge void' }, '中止') : null),
         h('p', { class: 'muted' }, [`${row.start_time}〜${row.end_time}`, row.venue_name, row.city_name, row.requesting_group].filter(Boolean).join('　'),
-          `　申込 ${orDash(row.applicants)} / 定員 ${orDash(row.capacity)}`)),
+          `　申込 ${numOrDash(row.applicants)} / 定員 ${numOrDash(row.capacity)}`)),
       sessionButtons(row)));
   }
 }
@@ -196,14 +132,10 @@ function renderUpcoming(panel) {
 // ------------------------------------------------------------- 実施済
 
 function renderPast(panel) {
-  const year = select('year', data.years.map((y) => [String(y.year), y.label]), { 'aria-label': '年度' });
-  year.value = String(filter.period.year);
-  const kind = select('kind', kindOptions('すべての種別'), { 'aria-label': '種別' });
-  kind.value = filter.kind;
-  const theme = select('theme_id', themeOptions('すべてのテーマ'), { 'aria-label': 'テーマ' });
-  theme.value = filter.theme_id;
-  const city = select('city_id', cityOptions('すべての市'), { 'aria-label': '市' });
-  city.value = filter.city_id;
+  const year = select('year', yearOptions(), { value: String(filter.period.year), 'aria-label': '年度' });
+  const kind = select('kind', kindOptions('すべての種別'), { value: filter.kind, 'aria-label': '種別' });
+  const theme = select('theme_id', themeOptions('すべてのテーマ'), { value: filter.theme_id, 'aria-label': 'テーマ' });
+  const city = select('city_id', cityOptions('すべての市'), { value: filter.city_id, 'aria-label': '市' });
   const onChange = async () => {
     filter = { period: { kind: 'fiscal', year: Number(year.value) }, kind: kind.value, theme_id: theme.value, city_id: city.value };
     try {
@@ -220,8 +152,8 @@ function renderPast(panel) {
     h('td', {}, r.kind),
     h('td', {}, r.title),
     h('td', {}, [r.venue_name, r.city_name].filter(Boolean).join('・')),
-    h('td', { class: r.over_capacity ? 'num warn' : 'num', title: r.over_capacity ? '定員を超えています' : null }, `${orDash(r.attendees)} / ${orDash(r.capacity)}`),
-    h('td', { class: 'num' }, orDash(r.forms_returned)),
+    h('td', { class: r.over_capacity ? 'num warn' : 'num', title: r.over_capacity ? '定員を超えています' : null }, `${numOrDash(r.attendees)} / ${numOrDash(r.capacity)}`),
+    h('td', { class: 'num' }, numOrDash(r.forms_returned)),
     h('td', { class: 'num' }, pct(r.response_rate)),
     h('td', {}, r.status),
     h('td', {}, sessionButtons(r))));
@@ -229,22 +161,13 @@ function renderPast(panel) {
   const participants = held.reduce((a, r) => a + (r.attendees || 0), 0);
   panel.append(h('section', { class: 'card wide-card' },
     h('div', { class: 'case-filters lecture-filters' }, year, kind, theme, city,
-      h('button', { type: 'button', class: 'secondary', id: 'export-lectures-csv', onclick: exportCsv }, 'CSV出力')),
-    h('p', { class: 'overview-totals', id: 'past-totals' }, `実施 ${n(held.length)}回・延べ参加者 ${n(participants)}人（一覧 ${n(data.past.length)}件）`),
+      h('button', { type: 'button', class: 'secondary', id: 'export-lectures-csv', onclick: () => saveFile(() => api.exportLecturesCsv(filter)) }, 'CSV出力')),
+    h('p', { class: 'overview-totals', id: 'past-totals' }, `実施 ${num(held.length)}回・延べ参加者 ${num(participants)}人（一覧 ${num(data.past.length)}件）`),
     data.past.length === 0
       ? h('p', { class: 'muted' }, 'この条件の開催はありません。')
-      : table('過去の開催（新しい順）', ['開催日', '種別', '題名', '会場・市', '参加 / 定員', '回収数', '回収率', '状態', ''], rows, 'data-table ledger')));
+      : table('過去の開催（新しい順）', ['開催日', '種別', '題名', '会場・市', '参加 / 定員', '回収数', '回収率', '状態', ''], rows, { className: 'data-table ledger' })));
 }
 
-async function exportCsv() {
-  clearMessage();
-  try {
-    const path = await api.exportLecturesCsv(filter);
-    showMessage(`CSVを保存しました：${path}`, 'success');
-  } catch (error) {
-    showError(error);
-  }
-}
 
 // ------------------------------------------------------------- session form
 
@@ -254,49 +177,25 @@ function closeEditor() {
 
 async function openSessionForm(id, theme = null) {
   clearMessage();
-  let s = null;
-  try {
-    if (id) s = await api.lectureSession(id);
-  } catch (error) {
-    showError(error);
-    return;
-  }
+  const s = id ? await attempt(null, () => api.lectureSession(id)) : null;
+  if (id && !s) return;
   const f = {
-    kind: select('kind', kindOptions(null), { 'aria-required': 'true' }),
-    theme_id: select('theme_id', themeOptions('（テーマなし）', s?.theme?.id)),
-    title: input('title', { size: 40 }),
-    session_date: input('session_date', { size: 14, placeholder: '令和7年6月14日', 'aria-required': 'true' }),
-    start_time: input('start_time', { size: 6, placeholder: '14:00', 'aria-required': 'true' }),
-    end_time: input('end_time', { size: 6, placeholder: '15:30', 'aria-required': 'true' }),
-    venue_id: select('venue_id', venueOptions(s?.venue?.id)),
-    city_id: select('city_id', cityOptions('（会場の市）')),
-    requesting_group: input('requesting_group'),
-    lecturers: textarea('lecturers', { rows: 2 }),
-    capacity: input('capacity', { size: 6, inputmode: 'numeric' }),
-    applicants: input('applicants', { size: 6, inputmode: 'numeric' }),
-    attendees: input('attendees', { size: 6, inputmode: 'numeric' }),
-    status: select('status', data.statuses.map((x) => [x, x])),
-    notes: textarea('notes', { rows: 2 }),
+    kind: select('kind', kindOptions(null), { value: s?.kind }),
+    theme_id: select('theme_id', themeOptions('（テーマなし）', s?.theme?.id), { value: s ? s.theme?.id : theme?.id }),
+    title: input('title', { size: 40, value: s?.title }),
+    session_date: input('session_date', { size: 14, placeholder: '令和7年6月14日', value: s?.session_date }),
+    start_time: input('start_time', { size: 6, placeholder: '14:00', value: s?.start_time }),
+    end_time: input('end_time', { size: 6, placeholder: '15:30', value: s?.end_time }),
+    venue_id: select('venue_id', venueOptions(s?.venue?.id), { value: s?.venue?.id }),
+    city_id: select('city_id', cityOptions('（会場の市）'), { value: s?.city_id }),
+    requesting_group: input('requesting_group', { value: s?.requesting_group }),
+    lecturers: textarea('lecturers', { rows: 2, value: s?.lecturers.join('\n') }),
+    capacity: input('capacity', { size: 6, inputmode: 'numeric', value: s?.capacity }),
+    applicants: input('applicants', { size: 6, inputmode: 'numeric', value: s?.applicants }),
+    attendees: input('attendees', { size: 6, inputmode: 'numeric', value: s?.attendees }),
+    status: select('status', data.statuses.map((x) => [x, x]), { value: s?.status }),
+    notes: textarea('notes', { rows: 2, value: s?.notes }),
   };
-  if (s) {
-    f.kind.value = s.kind;
-    f.theme_id.value = s.theme?.id || '';
-    f.title.value = s.title;
-    f.session_date.value = s.session_date;
-    f.start_time.value = s.start_time;
-    f.end_time.value = s.end_time;
-    f.venue_id.value = s.venue?.id || '';
-    f.city_id.value = s.city_id || '';
-    f.requesting_group.value = s.requesting_group;
-    f.lecturers.value = s.lecturers.join('\n');
-    f.capacity.value = s.capacity ?? '';
-    f.applicants.value = s.applicants ?? '';
-    f.attendees.value = s.attendees ?? '';
-    f.status.value = s.status;
-    f.notes.value = s.notes;
-  } else if (theme) {
-    f.theme_id.value = theme.id;
-  }
   const titleHint = () => {
     const t = data.themes.find((x) => x.id === f.theme_id.value);
     f.title.placeholder = t ? t.title : '';
@@ -308,38 +207,29 @@ async function openSessionForm(id, theme = null) {
       h('h2', { id: 'session-form-title' }, s ? `開催の編集（${s.date_label}）` : '新しい開催'),
       h('button', { type: 'button', class: 'secondary small', onclick: closeEditor }, '閉じる')),
     h('div', { class: 'form-grid session-grid' },
-      field({ label: '種別', control: f.kind, required: true }),
-      field({ label: 'テーマ（カタログ）', control: f.theme_id, wide: true }),
-      field({ label: '題名', control: f.title, hint: '空欄ならテーマ名', wide: true }),
-      field({ label: '開催日', control: f.session_date, required: true }),
-      field({ label: '開始', control: f.start_time, required: true }),
-      field({ label: '終了', control: f.end_time, required: true }),
-      field({ label: '会場', control: f.venue_id }),
-      field({ label: '市', control: f.city_id }),
-      field({ label: '依頼団体', control: f.requesting_group }),
-      field({ label: '講師（1行に1人）', control: f.lecturers }),
-      field({ label: '定員', control: f.capacity }),
-      field({ label: '申込数', control: f.applicants }),
-      field({ label: '参加者数', control: f.attendees, hint: '開催後に入力' }),
-      field({ label: '状態', control: f.status }),
-      field({ label: '備考', control: f.notes, wide: true })),
+      field('種別', f.kind, { required: true }),
+      field('テーマ（カタログ）', f.theme_id, { wide: true }),
+      field('題名', f.title, { hint: '空欄ならテーマ名', wide: true }),
+      field('開催日', f.session_date, { required: true }),
+      field('開始', f.start_time, { required: true }),
+      field('終了', f.end_time, { required: true }),
+      field('会場', f.venue_id),
+      field('市', f.city_id),
+      field('依頼団体', f.requesting_group),
+      field('講師（1行に1人）', f.lecturers),
+      field('定員', f.capacity),
+      field('申込数', f.applicants),
+      field('参加者数', f.attendees, { hint: '開催後に入力' }),
+      field('状態', f.status),
+      field('備考', f.notes, { wide: true })),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary', id: 'save-session' }, '開催を保存')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
-    const values = Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.value]));
-    try {
-      const saved = await api.saveLectureSession({ ...values, id: s?.id || null });
-      closeEditor();
-      await reload();
-      const text = `開催を保存しました：${saved.session.date_label}「${saved.session.title}」。`;
-      showMessage(saved.warnings.length ? `${text}注意：${saved.warnings.join(' ')}` : text, saved.warnings.length ? 'info' : 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+  onSubmit(form, async () => {
+    const saved = await api.saveLectureSession({ ...values(f), id: s?.id || null });
+    closeEditor();
+    await reload();
+    const text = `開催を保存しました：${saved.session.date_label}「${saved.session.title}」。`;
+    showMessage(saved.warnings.length ? `${text}注意：${saved.warnings.join(' ')}` : text, saved.warnings.length ? 'info' : 'success');
   });
   clear(ui.editor).append(form);
   form.scrollIntoView({ block: 'start' });
@@ -349,14 +239,8 @@ async function openSessionForm(id, theme = null) {
 // ------------------------------------------------------------- tally form
 
 async function openTallyForm(id) {
-  clearMessage();
-  let s;
-  try {
-    s = await api.lectureSession(id);
-  } catch (error) {
-    showError(error);
-    return;
-  }
+  const s = await attempt(null, () => api.lectureSession(id));
+  if (!s) return;
   if (s.status !== '実施済') {
     showMessage('アンケートの集計は「実施済」の開催にだけ入力できます。先に「編集」で状態と参加者数を保存してください。', 'error');
     return;
@@ -365,7 +249,7 @@ async function openTallyForm(id) {
     showMessage('アンケートの様式がありません。「アンケート様式」タブで作成してください。', 'error');
     return;
   }
-  const returned = input('forms_returned', { size: 6, inputmode: 'numeric', value: s.forms_returned ?? '', 'aria-required': 'true' });
+  const returned = input('forms_returned', { size: 6, inputmode: 'numeric', value: s.forms_returned ?? '' });
   const rate = h('output', { id: 'live-rate', class: 'live-rate', for: returned.id });
   const questionBoxes = [];
   const grid = h('div', { class: 'tally-grid' });
@@ -383,18 +267,18 @@ async function openTallyForm(id) {
       sum));
   });
   const comments = textarea('comments', { rows: 4, value: s.comments.join('\n') });
-  comments.value = s.comments.join('\n');
-  const num = (el) => {
+  // A running sum while typing, full-width digits too; Rust checks on saving.
+  const typed = (el) => {
     const text = el.value.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xFEE0)).trim();
     return text === '' ? 0 : Number(text);
   };
   const refresh = () => {
-    const r = num(returned);
-    rate.textContent = s.attendees > 0 && Number.isFinite(r) ? `回収率 ${(100 * r / s.attendees).toFixed(1)}%（${n(r)} / ${n(s.attendees)}人）` : '回収率 —';
+    const r = typed(returned);
+    rate.textContent = s.attendees > 0 && Number.isFinite(r) ? `回収率 ${pct(r / s.attendees)}（${num(r)} / ${num(s.attendees)}人）` : '回収率 —';
     rate.classList.toggle('over', r > (s.attendees ?? 0));
     for (const box of questionBoxes) {
-      const total = box.inputs.reduce((a, el) => a + (Number.isFinite(num(el)) ? num(el) : 0), 0);
-      box.sum.textContent = `計 ${n(total)} / 回収 ${n(r)}${total > r ? '（回収数を超えています）' : `・無回答 ${n(Math.max(0, r - total))}`}`;
+      const total = box.inputs.reduce((a, el) => a + (Number.isFinite(typed(el)) ? typed(el) : 0), 0);
+      box.sum.textContent = `計 ${num(total)} / 回収 ${num(r)}${total > r ? '（回収数を超えています）' : `・無回答 ${num(Math.max(0, r - total))}`}`;
       box.sum.classList.toggle('over', total > r);
     }
   };
@@ -402,32 +286,24 @@ async function openTallyForm(id) {
     h('div', { class: 'editor-head' },
       h('h2', { id: 'tally-title' }, `アンケート集計：${s.date_label}「${s.title}」`),
       h('button', { type: 'button', class: 'secondary small', onclick: closeEditor }, '閉じる')),
-    h('p', { class: 'muted' }, `参加者 ${orDash(s.attendees)}人。用紙を見ながら、選択肢ごとの枚数を Tab で順に入力します（空欄は0）。`,
+    h('p', { class: 'muted' }, `参加者 ${numOrDash(s.attendees)}人。用紙を見ながら、選択肢ごとの枚数を Tab で順に入力します（空欄は0）。`,
       s.questionnaire_version ? `様式 第${s.questionnaire_version}版。` : ''),
-    h('div', { class: 'tally-head' }, field({ label: '回収数（枚）', control: returned, required: true }), rate),
+    h('div', { class: 'tally-head' }, field('回収数（枚）', returned, { required: true }), rate),
     grid,
-    field({ label: '自由意見（1行に1件）', control: comments, wide: true }),
+    field('自由意見（1行に1件）', comments, { wide: true }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'save-tally' }, '集計を保存')),
     bookletBox(s));
   form.addEventListener('input', refresh);
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
+  onSubmit(form, async () => {
     const counts = questionBoxes.flatMap((box) => box.inputs.map((el) => ({ choice_id: el.dataset.choice, count: el.value })));
-    try {
-      const saved = await api.saveLectureTally(s.id, {
-        forms_returned: returned.value,
-        counts,
-        comments: comments.value.split('\n'),
-      });
-      closeEditor();
-      await reload();
-      showMessage(`集計を保存しました：${saved.date_label}「${saved.title}」回収 ${n(saved.forms_returned)}枚・回収率 ${pct(saved.response_rate)}。`, 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+    const saved = await api.saveLectureTally(s.id, {
+      forms_returned: returned.value,
+      counts,
+      comments: comments.value.split('\n'),
+    });
+    closeEditor();
+    await reload();
+    showMessage(`集計を保存しました：${saved.date_label}「${saved.title}」回収 ${num(saved.forms_returned)}枚・回収率 ${pct(saved.response_rate)}。`, 'success');
   });
   refresh();
   clear(ui.editor).append(form);
@@ -439,30 +315,23 @@ async function openTallyForm(id) {
 /** 意志表示帳 handed out at the session, recorded into the ledger. */
 function bookletBox(s) {
   if (data.editions.length === 0) return null;
-  const edition = select('edition_id', data.editions.map((e) => [e.id, e.name]));
-  edition.value = data.editions[data.editions.length - 1].id;
+  const editions = () => data.editions.map((e) => [e.id, e.name]);
+  const edition = select('edition_id', editions(), { value: data.editions[data.editions.length - 1].id });
   const quantity = input('quantity', { size: 5, inputmode: 'numeric' });
+  // A button, not a form: this sits inside the tally form.
+  const record = h('button', { type: 'button', class: 'secondary', id: 'record-booklets' }, '配布を記録');
   const box = h('fieldset', { class: 'plain booklet-link', id: 'lecture-booklets' },
     h('legend', {}, '意志表示帳の配布'),
-    h('p', { class: 'hint', id: 'booklets-so-far' }, `この開催で配布済み：${n(s.booklets_handed_out)}冊（台帳に「${s.kind === '市民公開講座' ? '市民公開講座' : s.kind === '出前講座' ? '出前講座' : 'イベント'}」として記録）`),
-    h('div', { class: 'void-row' },
-      field({ label: '版', control: edition }),
-      field({ label: '冊数', control: quantity }),
-      h('button', { type: 'button', class: 'secondary', id: 'record-booklets', onclick: async () => {
-        clearMessage();
-        clearFieldErrors(box);
-        try {
-          const saved = await api.recordLectureBooklets(s.id, { edition_id: edition.value, quantity: quantity.value });
-          quantity.value = '';
-          box.querySelector('#booklets-so-far').textContent = `この開催で配布済み：${n(saved.booklets_handed_out)}冊`;
-          data = await api.lectureScreen(filter);
-          setOptions(edition, data.editions.map((e) => [e.id, e.name]));
-          showMessage(`意志表示帳の配布を台帳に記録しました（この開催で計 ${n(saved.booklets_handed_out)}冊）。`, 'success');
-        } catch (error) {
-          showError(error);
-          showFieldError(box, error);
-        }
-      } }, '配布を記録')));
+    h('p', { class: 'hint', id: 'booklets-so-far' }, `この開催で配布済み：${num(s.booklets_handed_out)}冊（台帳に「${s.kind === '市民公開講座' ? '市民公開講座' : s.kind === '出前講座' ? '出前講座' : 'イベント'}」として記録）`),
+    h('div', { class: 'void-row' }, field('版', edition), field('冊数', quantity), record));
+  record.addEventListener('click', () => whileBusy(box, () => attempt(box, async () => {
+    const saved = await api.recordLectureBooklets(s.id, { edition_id: edition.value, quantity: quantity.value });
+    quantity.value = '';
+    box.querySelector('#booklets-so-far').textContent = `この開催で配布済み：${num(saved.booklets_handed_out)}冊`;
+    data = await api.lectureScreen(filter);
+    setOptions(edition, editions());
+    showMessage(`意志表示帳の配布を台帳に記録しました（この開催で計 ${num(saved.booklets_handed_out)}冊）。`, 'success');
+  }), [record]));
   return box;
 }
 
@@ -470,12 +339,9 @@ function bookletBox(s) {
 
 async function renderIndicator(panel) {
   const ind = await api.lectureIndicator(indicatorQuery);
-  const year = select('year', data.years.map((y) => [String(y.year), y.label]), { 'aria-label': '年度' });
-  year.value = String(indicatorQuery.period.year);
-  const kind = select('kind', kindOptions('すべての種別'), { 'aria-label': '種別' });
-  kind.value = indicatorQuery.kind;
-  const theme = select('theme_id', themeOptions('すべてのテーマ'), { 'aria-label': 'テーマ' });
-  theme.value = indicatorQuery.theme_id;
+  const year = select('year', yearOptions(), { value: String(indicatorQuery.period.year), 'aria-label': '年度' });
+  const kind = select('kind', kindOptions('すべての種別'), { value: indicatorQuery.kind, 'aria-label': '種別' });
+  const theme = select('theme_id', themeOptions('すべてのテーマ'), { value: indicatorQuery.theme_id, 'aria-label': 'テーマ' });
   const onChange = async (e) => {
     indicatorQuery = { period: { kind: 'fiscal', year: Number(year.value) }, kind: kind.value, theme_id: theme.value };
     const focused = e.target.dataset.field;
@@ -485,28 +351,26 @@ async function renderIndicator(panel) {
   [year, kind, theme].forEach((el) => el.addEventListener('change', onChange));
   const f = ind.figures;
   const figure = (label, value, id) => h('div', { class: 'figure', id }, h('span', { class: 'muted' }, label), h('strong', {}, value));
-  const kindRows = f.by_kind.map((k) => h('tr', {}, h('td', {}, k.kind), h('td', { class: 'num' }, n(k.sessions)),
-    h('td', { class: 'num' }, n(k.participants)), h('td', { class: 'num' }, n(k.forms_returned)), h('td', { class: 'num' }, pct(k.response_rate))));
-  const themeRows = ind.by_theme.map((t) => h('tr', {}, h('td', {}, `${t.number}. ${t.title}`), h('td', { class: 'num' }, n(t.sessions)),
-    h('td', { class: 'num' }, n(t.participants)), h('td', { class: 'num' }, pct(t.response_rate)), h('td', { class: 'num' }, pct(t.awareness))));
-  const legend = h('ul', { class: 'chart-legend' });
+  const cells = (...values) => values.map((v) => h('td', { class: 'num' }, v));
+  const kindRows = f.by_kind.map((k) => h('tr', {}, h('td', {}, k.kind),
+    cells(num(k.sessions), num(k.participants), num(k.forms_returned), pct(k.response_rate))));
+  const themeRows = ind.by_theme.map((t) => h('tr', {}, h('td', {}, themeLabel(t)),
+    cells(num(t.sessions), num(t.participants), pct(t.response_rate), pct(t.awareness))));
   const longest = f.questions.reduce((a, q) => (q.choices.length > a.length ? q.choices : a), []);
-  longest.forEach((c, i) => legend.append(h('li', {}, h('span', { class: 'swatch', dataset: { color: PALETTE[i % PALETTE.length] } }), `${i + 1}番目の選択肢`)));
-  legend.querySelectorAll('.swatch').forEach((el) => { el.style.background = el.dataset.color; });
-  const questionTables = f.questions.map((q) => table(`${q.text}（回答 ${n(q.answered)}）`, ['回答', '件数', '割合'],
-    q.choices.map((c) => h('tr', {}, h('td', {}, c.label), h('td', { class: 'num' }, n(c.count)), h('td', { class: 'num' }, pct(c.share)))),
-    'data-table compact'));
+  const compact = { className: 'data-table compact' };
+  const questionTables = f.questions.map((q) => table(`${q.text}（回答 ${num(q.answered)}）`, ['回答', '件数', '割合'],
+    q.choices.map((c) => h('tr', {}, h('td', {}, c.label), cells(num(c.count), pct(c.share)))), compact));
   panel.append(
     h('section', { class: 'card wide-card', 'aria-labelledby': 'indicator-title' },
       h('div', { class: 'overview-head' }, h('h2', { id: 'indicator-title' }, `${ind.period_label}の講座の指標`),
         h('div', { class: 'case-filters lecture-filters' }, year, kind, theme)),
       h('div', { class: 'figures', id: 'lecture-figures' },
-        figure('実施回数', `${n(f.sessions_held)}回`, 'fig-held'),
-        figure('延べ参加者', `${n(f.participants)}人`, 'fig-participants'),
-        figure('回収数', `${n(f.forms_returned)}枚`, 'fig-returned'),
+        figure('実施回数', `${num(f.sessions_held)}回`, 'fig-held'),
+        figure('延べ参加者', `${num(f.participants)}人`, 'fig-participants'),
+        figure('回収数', `${num(f.forms_returned)}枚`, 'fig-returned'),
         figure('回収率', pct(f.response_rate), 'fig-rate'),
         figure('浸透度', pct(f.awareness), 'fig-awareness'),
-        figure('中止', `${n(f.sessions_cancelled)}回`, 'fig-cancelled'))),
+        figure('中止', `${num(f.sessions_cancelled)}回`, 'fig-cancelled'))),
     h('section', { class: 'card wide-card', 'aria-labelledby': 'trend-title' },
       h('h2', { id: 'trend-title' }, `浸透度の推移：${ind.awareness_question ? `「${ind.awareness_question}」に最初の選択肢を選んだ割合` : '浸透度の質問が様式にありません'}`),
       h('div', { class: 'chart-box', id: 'awareness-chart' }, shareColumns({
@@ -518,11 +382,11 @@ async function renderIndicator(panel) {
       f.questions.length === 0 ? h('p', { class: 'muted' }, 'この期間の集計はまだありません。') : h('div', { class: 'chart-box', id: 'share-chart' }, shareRows({
         title: `${ind.period_label}の回答の割合`,
         rows: f.questions.map((q) => ({ key: q.text, label: q.text, answered: q.answered, parts: q.choices })),
-      }), legend),
+      }), legend(longest.map((c, i) => `${i + 1}番目の選択肢`))),
       h('div', { class: 'question-tables' }, questionTables)),
     h('section', { class: 'card wide-card overview-tables' },
-      table('種別ごと', ['種別', '実施回数', '延べ参加者', '回収数', '回収率'], kindRows, 'data-table compact'),
-      table('テーマごと（実施のあったもの）', ['テーマ', '実施回数', '延べ参加者', '回収率', '浸透度'], themeRows, 'data-table compact')),
+      table('種別ごと', ['種別', '実施回数', '延べ参加者', '回収数', '回収率'], kindRows, compact),
+      table('テーマごと（実施のあったもの）', ['テーマ', '実施回数', '延べ参加者', '回収率', '浸透度'], themeRows, compact)),
   );
 }
 
@@ -536,56 +400,45 @@ function renderCatalogue(panel) {
     h('td', {}, t.organisation_name),
     h('td', { class: 'num' }, t.duration_minutes ? `${t.duration_minutes}分` : ''),
     h('td', {}, t.audience),
-    h('td', { class: 'num' }, n(t.sessions_held)),
+    h('td', { class: 'num' }, num(t.sessions_held)),
     h('td', {}, h('div', { class: 'row-actions' },
       t.retired ? h('span', { class: 'badge void' }, '休止') : h('button', { type: 'button', class: 'primary small', dataset: { fromTheme: t.id }, 'aria-label': `「${t.title}」で開催を作成`, onclick: () => openSessionForm(null, t) }, '開催を作成'),
       h('button', { type: 'button', class: 'secondary small', 'aria-label': `「${t.title}」を編集`, onclick: () => themeForm(editorBox, t) }, '編集')))));
   panel.append(h('section', { class: 'card wide-card' },
-    h('div', { class: 'overview-head' }, h('h2', {}, `講座テーマ（${n(data.themes.length)}件）`),
+    h('div', { class: 'overview-head' }, h('h2', {}, `講座テーマ（${num(data.themes.length)}件）`),
       h('button', { type: 'button', class: 'secondary', id: 'new-theme', onclick: () => themeForm(editorBox, null) }, 'テーマを追加')),
     editorBox,
-    table('出前講座のカタログ', ['番号', 'テーマ・内容', '担当団体', '時間', '対象', '実施', ''], rows, 'data-table ledger')));
+    table('出前講座のカタログ', ['番号', 'テーマ・内容', '担当団体', '時間', '対象', '実施', ''], rows, { className: 'data-table ledger' })));
 }
 
 function themeForm(box, t) {
   const nextNumber = data.themes.reduce((a, x) => Math.max(a, x.number), 0) + 1;
   const f = {
     number: input('number', { size: 4, value: String(t?.number ?? nextNumber) }),
-    title: input('title', { size: 40, value: t?.title ?? '' }),
-    organisation_id: select('organisation_id', [['', '（未設定）'], ...data.organisations.map((o) => [o.id, o.name])]),
-    summary: textarea('summary', { rows: 3 }),
-    duration_minutes: input('duration_minutes', { size: 5, value: t?.duration_minutes ?? '' }),
-    audience: input('audience', { value: t?.audience ?? '' }),
+    title: input('title', { size: 40, value: t?.title }),
+    organisation_id: select('organisation_id', [['', '（未設定）'], ...data.organisations.map((o) => [o.id, o.name])], { value: t?.organisation_id }),
+    summary: textarea('summary', { rows: 3, value: t?.summary }),
+    duration_minutes: input('duration_minutes', { size: 5, value: t?.duration_minutes }),
+    audience: input('audience', { value: t?.audience }),
   };
-  f.organisation_id.value = t?.organisation_id ?? '';
-  f.summary.value = t?.summary ?? '';
-  const retired = h('input', { type: 'checkbox', id: uniqueId('l'), 'data-field': 'retired' });
-  retired.checked = Boolean(t?.retired);
+  const retired = checkbox('retired', ' 休止（新しい開催では選べなくする）', { checked: t?.retired });
   const form = h('form', { class: 'editor theme-form', novalidate: true },
     h('h3', {}, t ? `テーマ ${t.number} の編集` : '新しいテーマ'),
     h('div', { class: 'form-grid session-grid' },
-      field({ label: '番号', control: f.number, required: true }),
-      field({ label: 'テーマ', control: f.title, required: true, wide: true }),
-      field({ label: '担当団体', control: f.organisation_id, hint: '関係機関の一覧から' }),
-      field({ label: '所要時間（分）', control: f.duration_minutes }),
-      field({ label: '対象', control: f.audience }),
-      field({ label: '内容', control: f.summary, wide: true })),
-    h('label', { class: 'inline', for: retired.id }, retired, ' 休止（新しい開催では選べなくする）'),
+      field('番号', f.number, { required: true }),
+      field('テーマ', f.title, { required: true, wide: true }),
+      field('担当団体', f.organisation_id, { hint: '関係機関の一覧から' }),
+      field('所要時間（分）', f.duration_minutes),
+      field('対象', f.audience),
+      field('内容', f.summary, { wide: true })),
+    retired.label,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'primary' }, 'テーマを保存'),
       h('button', { type: 'button', class: 'secondary', onclick: () => clear(box) }, '閉じる')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
-    try {
-      const saved = await api.saveLectureTheme({ ...Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.value])), id: t?.id || null, retired: retired.checked });
-      await reload();
-      showMessage(`テーマ「${saved.title}」を保存しました。`, 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+  onSubmit(form, async () => {
+    const saved = await api.saveLectureTheme({ ...values(f), id: t?.id || null, retired: retired.box.checked });
+    await reload();
+    showMessage(`テーマ「${saved.title}」を保存しました。`, 'success');
   });
   clear(box).append(form);
   f.title.focus();
@@ -596,27 +449,19 @@ function themeForm(box, t) {
 function renderVenues(panel) {
   const list = h('div', { class: 'venue-list' });
   const venueForm = (v) => {
-    const name = input('name', { value: v?.name ?? '', 'aria-label': '会場名' });
-    const address = input('address', { value: v?.address ?? '', size: 36, 'aria-label': '住所' });
-    const city = select('city_id', cityOptions('（市）'), { 'aria-label': '市' });
-    city.value = v?.city_id ?? '';
-    const retired = h('input', { type: 'checkbox', 'aria-label': '使わない' });
-    retired.checked = Boolean(v?.retired);
+    const f = {
+      name: input('name', { value: v?.name, 'aria-label': '会場名' }),
+      address: input('address', { value: v?.address, size: 36, 'aria-label': '住所' }),
+      city_id: select('city_id', cityOptions('（市）'), { value: v?.city_id, 'aria-label': '市' }),
+    };
+    const retired = checkbox('', '使わない', { checked: v?.retired });
     const form = h('form', { class: v ? 'inline-form venue-row' : 'inline-form venue-row new', novalidate: true },
-      name, address, city, h('label', { class: 'inline' }, retired, '使わない'),
+      Object.values(f), retired.label,
       h('button', { type: 'submit', class: v ? 'secondary small' : 'primary small' }, v ? '保存' : '追加'));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      clearFieldErrors(form);
-      clearMessage();
-      try {
-        const saved = await api.saveLectureVenue({ id: v?.id || null, name: name.value, address: address.value, city_id: city.value, retired: retired.checked });
-        await reload();
-        showMessage(`会場「${saved.name}」を保存しました。`, 'success');
-      } catch (error) {
-        showError(error);
-        showFieldError(form, error);
-      }
+    onSubmit(form, async () => {
+      const saved = await api.saveLectureVenue({ id: v?.id || null, ...values(f), retired: retired.box.checked });
+      await reload();
+      showMessage(`会場「${saved.name}」を保存しました。`, 'success');
     });
     return form;
   };
@@ -636,9 +481,8 @@ function renderQuestionnaire(panel) {
   const name = input('name', { value: q?.name ?? '講座アンケート' });
   const list = h('ol', { class: 'question-editor' });
   const addQuestion = (question) => {
-    const text = input('question_text', { size: 40, value: question?.text ?? '', 'aria-label': '質問' });
-    const choices = textarea('choices', { rows: 4 });
-    choices.value = (question?.choices ?? []).map((c) => c.label ?? c).join('\n');
+    const text = input('question_text', { size: 40, value: question?.text, 'aria-label': '質問' });
+    const choices = textarea('choices', { rows: 4, value: (question?.choices ?? []).map((c) => c.label ?? c).join('\n') });
     const awareness = h('input', { type: 'radio', name: 'awareness', 'aria-label': '浸透度の質問' });
     awareness.checked = Boolean(question?.awareness);
     const item = h('li', { class: 'question-item' },
@@ -656,29 +500,21 @@ function renderQuestionnaire(panel) {
   const form = h('form', { class: 'card wide-card', id: 'questionnaire-form', novalidate: true },
     h('h2', {}, q ? `アンケート様式（第${q.version}版）` : 'アンケート様式'),
     q && q.sessions_with_answers > 0
-      ? h('p', { class: 'notice', id: 'version-notice' }, `この版で${n(q.sessions_with_answers)}件の開催の回答が入力されています。保存すると第${q.version + 1}版として保存し、過去の集計はそのまま残ります。`)
+      ? h('p', { class: 'notice', id: 'version-notice' }, `この版で${num(q.sessions_with_answers)}件の開催の回答が入力されています。保存すると第${q.version + 1}版として保存し、過去の集計はそのまま残ります。`)
       : h('p', { class: 'hint' }, 'まだ回答の入力がない版は、そのまま書き換えます。'),
-    field({ label: '様式の名前', control: name }),
+    field('様式の名前', name),
     list,
     h('div', { class: 'form-actions' },
       h('button', { type: 'button', class: 'secondary', onclick: () => addQuestion(null).focus() }, '質問を追加'),
       h('button', { type: 'submit', class: 'primary', id: 'save-questionnaire' }, '様式を保存')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
+  onSubmit(form, async () => {
     // Field names follow the order sent, so an error lands on the right row.
     [...list.children].forEach((item, i) => { item.querySelector('input[type="text"]').dataset.field = `question_${i}`; });
     const questions = [...list.children].map((item) => item.read());
     if (q && q.sessions_with_answers > 0 && !window.confirm(`第${q.version + 1}版として保存します。よろしいですか？`)) return;
-    try {
-      const saved = await api.saveQuestionnaire({ name: name.value, questions });
-      await reload();
-      showMessage(`アンケート様式（第${saved.version}版）を保存しました。`, 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+    const saved = await api.saveQuestionnaire({ name: name.value, questions });
+    await reload();
+    showMessage(`アンケート様式（第${saved.version}版）を保存しました。`, 'success');
   });
   panel.append(form);
 }

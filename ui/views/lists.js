@@ -3,9 +3,9 @@
 // never removed, only marked 「使用しない」.
 
 import { api } from '../api.js';
-import { h, clear, uniqueId } from '../lib/dom.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
-import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { h, clear } from '../lib/dom.js';
+import { field, input, select, checkbox, clearFieldErrors, onSubmit } from '../lib/forms.js';
+import { showMessage } from '../lib/messages.js';
 
 let lists = [];
 let kind = 'staff';
@@ -15,13 +15,12 @@ export async function render(container) {
   const options = await api.caseFormOptions();
   lists = options.lists;
   if (!lists.some((l) => l.kind === kind)) kind = lists[0]?.kind;
-  const kindSelect = h('select', { id: 'case-list-kind' }, lists.map((l) => h('option', { value: l.kind }, l.label)));
-  kindSelect.value = kind;
+  const kindSelect = select('', lists.map((l) => [l.kind, l.label]), { id: 'case-list-kind', value: kind });
   const rows = h('ol', { class: 'list-items', id: 'case-list-items' });
   const form = h('form', { class: 'card case-lists', id: 'case-lists', novalidate: true, 'aria-labelledby': 'case-lists-title' },
     h('h2', { id: 'case-lists-title' }, '相談記録の一覧項目'),
     h('p', { class: 'hint' }, '相談記録で選ぶ項目です。過去の記録で使われた項目は削除できません。使わなくなった項目は「使用しない」にすると、新しい入力では選べなくなり、過去の記録にはそのまま表示されます。'),
-    h('div', { class: 'field' }, h('label', { for: 'case-list-kind' }, '一覧'), kindSelect),
+    field('一覧', kindSelect),
     rows,
     h('div', { class: 'form-actions' },
       h('button', { type: 'button', class: 'secondary', id: 'add-list-item', onclick: () => { items.push({ id: null, name: '', retired: false }); draw(rows, items.length - 1); } }, '＋ 項目を追加'),
@@ -36,19 +35,11 @@ export async function render(container) {
     clearFieldErrors(form);
     load();
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearFieldErrors(form);
-    clearMessage();
-    try {
-      const saved = await api.saveCaseList(kind, items.map((i) => ({ id: i.id, name: i.name, retired: i.retired })));
-      lists = lists.map((l) => (l.kind === saved.kind ? saved : l));
-      load();
-      showMessage(`「${saved.label}」の一覧を保存しました。`, 'success');
-    } catch (error) {
-      showError(error);
-      showFieldError(form, error);
-    }
+  onSubmit(form, async () => {
+    const saved = await api.saveCaseList(kind, items.map((i) => ({ id: i.id, name: i.name, retired: i.retired })));
+    lists = lists.map((l) => (l.kind === saved.kind ? saved : l));
+    load();
+    showMessage(`「${saved.label}」の一覧を保存しました。`, 'success');
   });
   container.append(form);
   load();
@@ -57,11 +48,10 @@ export async function render(container) {
 function draw(rows, focusIndex = null) {
   clear(rows);
   items.forEach((item, i) => {
-    const id = uniqueId('li');
-    const name = h('input', { id, type: 'text', value: item.name, 'data-field': `items.${i}.name`, autocomplete: 'off', 'aria-label': `項目${i + 1}の名前` });
+    const name = input(`items.${i}.name`, { value: item.name, 'aria-label': `項目${i + 1}の名前` });
     name.addEventListener('input', () => { item.name = name.value; });
-    const retired = h('input', { type: 'checkbox', id: `${id}-retired`, checked: item.retired });
-    retired.addEventListener('change', () => { item.retired = retired.checked; row.classList.toggle('retired', retired.checked); });
+    const retired = checkbox('', ' 使用しない', { checked: item.retired, class: 'check' });
+    retired.box.addEventListener('change', () => { item.retired = retired.box.checked; row.classList.toggle('retired', retired.box.checked); });
     const move = (delta) => {
       const j = i + delta;
       if (j < 0 || j >= items.length) return;
@@ -71,7 +61,7 @@ function draw(rows, focusIndex = null) {
     };
     const row = h('li', { class: item.retired ? 'list-item retired' : 'list-item' },
       name,
-      h('label', { for: `${id}-retired`, class: 'check' }, retired, ' 使用しない'),
+      retired.label,
       h('button', { type: 'button', class: 'secondary move-up', disabled: i === 0, 'aria-label': `${item.name || '項目'}を上へ`, onclick: () => move(-1) }, '↑'),
       h('button', { type: 'button', class: 'secondary move-down', disabled: i === items.length - 1, 'aria-label': `${item.name || '項目'}を下へ`, onclick: () => move(1) }, '↓'),
       item.id ? null : h('button', { type: 'button', class: 'link danger-link', onclick: () => { items.splice(i, 1); draw(rows); } }, '取り消す'));

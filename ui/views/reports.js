@@ -5,29 +5,17 @@
 // computed here except percentages for the charts.
 
 import { api } from '../api.js';
-import { h, clear, uniqueId } from '../lib/dom.js';
-import { stackedBars, shareBars, PALETTE } from '../lib/chart.js';
-import { clearFieldErrors, showFieldError } from '../lib/forms.js';
-import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { h, clear, table } from '../lib/dom.js';
+import { stackedBars, shareBars, legend } from '../lib/chart.js';
+import { field, input, select, attempt, saveFile } from '../lib/forms.js';
+import { num, pct } from '../lib/format.js';
+import { fiscalYearOf, loadPeriod, savePeriod } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
-const n = (value) => Number(value).toLocaleString('ja-JP');
 
 let ui = null;
 let period = null;
-
-function fiscalYearOf(date) {
-  return date.getMonth() >= 3 ? date.getFullYear() : date.getFullYear() - 1;
-}
-
-function loadPeriod() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(PERIOD_KEY) || 'null');
-    if (saved && (saved.kind === 'fiscal' || saved.kind === 'months')) return saved;
-  } catch { /* the current 年度 */ }
-  return { kind: 'fiscal', year: fiscalYearOf(new Date()) };
-}
 
 function eraLabel(year) {
   // 令和 starts 2019; earlier years are shown in 西暦 only.
@@ -36,35 +24,19 @@ function eraLabel(year) {
   return `${year}年度`;
 }
 
-function field(label, control, hint) {
-  const hintId = hint ? `${control.id}-hint` : null;
-  if (hintId) control.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field' },
-    h('label', { for: control.id }, label),
-    hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
-    control);
-}
-
 export async function render(container) {
-  period = loadPeriod();
+  period = loadPeriod(PERIOD_KEY, (p) => p.kind === 'fiscal' || p.kind === 'months');
   const current = fiscalYearOf(new Date());
-  const kind = h('select', { id: uniqueId('r'), 'data-field': 'kind' },
-    h('option', { value: 'fiscal' }, '年度（4月〜3月）'),
-    h('option', { value: 'months' }, '月の範囲'));
-  const year = h('select', { id: 'report-year', 'data-field': 'year' });
-  for (let y = current + 1; y >= current - 15; y -= 1) {
-    year.append(h('option', { value: String(y) }, `${eraLabel(y)}（${y}年4月〜）`));
-  }
-  const from = h('input', { id: 'report-from', type: 'text', size: 9, 'data-field': 'from', placeholder: '2025-04', autocomplete: 'off' });
-  const to = h('input', { id: 'report-to', type: 'text', size: 9, 'data-field': 'to', placeholder: '2025-09', autocomplete: 'off' });
-  kind.value = period.kind;
-  year.value = String(period.year ?? current);
-  from.value = period.from ?? `${current}-04`;
-  to.value = period.to ?? `${current + 1}-03`;
+  const years = [];
+  for (let y = current + 1; y >= current - 15; y -= 1) years.push([String(y), `${eraLabel(y)}（${y}年4月〜）`]);
+  const kind = select('kind', [['fiscal', '年度（4月〜3月）'], ['months', '月の範囲']], { value: period.kind });
+  const year = select('year', years, { id: 'report-year', value: String(period.year ?? current) });
+  const from = input('from', { id: 'report-from', size: 9, placeholder: '2025-04', value: period.from ?? `${current}-04` });
+  const to = input('to', { id: 'report-to', size: 9, placeholder: '2025-09', value: period.to ?? `${current + 1}-03` });
 
   const yearBox = h('div', { class: 'report-choice' }, field('年度', year));
   const monthBox = h('div', { class: 'report-choice months' },
-    field('開始月', from, '例：2025-04'), field('終了月', to, '例：2026-03（24か月まで）'));
+    field('開始月', from, { hint: '例：2025-04' }), field('終了月', to, { hint: '例：2026-03（24か月まで）' }));
   const syncKind = () => {
     yearBox.hidden = kind.value !== 'fiscal';
     monthBox.hidden = kind.value !== 'months';
@@ -98,64 +70,47 @@ function chosenPeriod() {
   return { kind: 'months', from: ui.from.value, to: ui.to.value };
 }
 
+// Each of these shows a bad period by its field (開始月, 終了月).
+
 async function run(form) {
-  clearMessage();
-  clearFieldErrors(form);
   const wanted = chosenPeriod();
-  try {
+  await attempt(form, async () => {
     const report = await api.buildReport(wanted);
     period = wanted;
-    sessionStorage.setItem(PERIOD_KEY, JSON.stringify(period));
+    savePeriod(PERIOD_KEY, period);
     draw(report);
-  } catch (error) {
-    showError(error);
-    showFieldError(form, error);
-  }
+  });
 }
 
-async function exportCsv(form) {
-  clearMessage();
-  clearFieldErrors(form);
-  try {
-    const path = await api.exportReportCsv(chosenPeriod());
-    showMessage(`CSVを保存しました：${path}`, 'success');
-  } catch (error) {
-    showError(error);
-    showFieldError(form, error);
-  }
+function exportCsv(form) {
+  return saveFile(() => api.exportReportCsv(chosenPeriod()), { form });
 }
 
 async function previewPdf(form) {
-  clearMessage();
-  clearFieldErrors(form);
-  try {
-    await showPrintPreview({ kind: 'yearReport', period: chosenPeriod() }, { title: '事業報告の印刷' });
-  } catch (error) {
-    showError(error);
-    showFieldError(form, error);
-  }
+  await attempt(form, () => showPrintPreview({ kind: 'yearReport', period: chosenPeriod() }, { title: '事業報告の印刷' }));
 }
 
 // ------------------------------------------------------------- drawing
 
-function table(caption, head, rows, testid, extraClass = '') {
-  return h('table', { class: `data-table report-table ${extraClass}`, 'data-testid': testid },
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, head.map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
-    h('tbody', {}, rows));
+function reportTable(caption, head, rows, testid, extraClass = '') {
+  return table(caption, head, rows, { className: `data-table report-table ${extraClass}`, testid, numeric: true });
+}
+
+/** A row: its name as the row head, then the figures. */
+function figureRow(name, ...figures) {
+  return h('tr', { dataset: { name } }, h('th', { scope: 'row' }, name), figures.map((f) => h('td', { class: 'num' }, f)));
 }
 
 /** 実数・受付件数・経過記録・延べ件数 per row. */
 function tallyTable(caption, tallies, testid, { hideEmpty = false } = {}) {
   const rows = tallies
     .filter((t) => !hideEmpty || t.total > 0)
-    .map((t) => h('tr', { dataset: { name: t.name } },
-      h('th', { scope: 'row' }, t.name),
-      h('td', { class: 'num' }, n(t.persons)),
-      h('td', { class: 'num' }, n(t.cases)),
-      h('td', { class: 'num' }, n(t.entries)),
-      h('td', { class: 'num total' }, n(t.total))));
-  return table(caption, ['区分', '実数', '受付件数', '経過記録', '延べ件数'], rows, testid);
+    .map((t) => {
+      const row = figureRow(t.name, num(t.persons), num(t.cases), num(t.entries), num(t.total));
+      row.lastChild.classList.add('total');
+      return row;
+    });
+  return reportTable(caption, ['区分', '実数', '受付件数', '経過記録', '延べ件数'], rows, testid);
 }
 
 function stat(label, value, unit, testid, sub) {
@@ -163,14 +118,6 @@ function stat(label, value, unit, testid, sub) {
     h('p', { class: 'stat-label' }, label),
     h('p', { class: 'stat-number' }, h('span', { class: 'stat-value' }, value), h('span', { class: 'unit' }, unit)),
     sub ? h('p', { class: 'muted stat-sub' }, sub) : null);
-}
-
-function legend(names) {
-  const list = h('ul', { class: 'chart-legend' },
-    names.map((name, i) => h('li', {}, h('span', { class: 'swatch', dataset: { color: PALETTE[i % PALETTE.length] } }), name)));
-  // Colours through the DOM, not an inline style string (CSP).
-  list.querySelectorAll('.swatch').forEach((el) => { el.style.background = el.dataset.color; });
-  return list;
 }
 
 function draw(r) {
@@ -186,21 +133,21 @@ function draw(r) {
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-a' },
       h('h2', { id: 'sec-a' }, 'ア 地域の医療・介護の資源の把握'),
       h('p', { class: 'muted' }, `名簿に登録中のもの（${r.output_date}現在）`),
-      table('名簿の登録数', ['名簿', '件数'], [
+      reportTable('名簿の登録数', ['名簿', '件数'], [
         ['往診登録医', a.doctors], ['　うち往診', a.home_visits], ['　うち訪問診療', a.regular_visits],
         ['　うち看取り対応', a.end_of_life], ['　うち24時間対応', a.round_the_clock],
         ['もの忘れ相談医', a.dementia_consult], ['登録シートの更新が必要な医師', a.sheets_due],
         ['療養支援ベッドのある病院', a.bed_hospitals], ['療養支援ベッドの床数', a.beds], ['関係機関', a.organisations],
-      ].map(([name, value]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', { class: 'num' }, n(value)))), 'report-resources', 'report-resources-table')),
+      ].map(([name, value]) => figureRow(name, num(value))), 'report-resources', 'report-resources-table')),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),
       h('div', { class: 'stats' },
-        stat('実数', n(c.persons), '人', 'stat-persons', '相談の対象者（同じ人は1人）'),
-        stat('延べ件数', n(c.total), '件', 'stat-total', `受付 ${n(c.cases)}件＋経過記録 ${n(c.entries)}件`),
-        stat('受付件数', n(c.cases), '件', 'stat-cases', `新規 ${n(c.new_cases)}件・継続 ${n(c.continuing_cases)}件`),
+        stat('実数', num(c.persons), '人', 'stat-persons', '相談の対象者（同じ人は1人）'),
+        stat('延べ件数', num(c.total), '件', 'stat-total', `受付 ${num(c.cases)}件＋経過記録 ${num(c.entries)}件`),
+        stat('受付件数', num(c.cases), '件', 'stat-cases', `新規 ${num(c.new_cases)}件・継続 ${num(c.continuing_cases)}件`),
         stat('平均所要時間', c.average_minutes === null ? '—' : c.average_minutes.toFixed(1), '分', 'stat-minutes',
-          c.timed ? `記録のある ${n(c.timed)}件の平均` : '所要時間の記録なし')),
+          c.timed ? `記録のある ${num(c.timed)}件の平均` : '所要時間の記録なし')),
       h('h3', {}, '月別の延べ件数'),
       h('div', { class: 'chart-box', id: 'report-month-chart' },
         stackedBars({
@@ -226,12 +173,10 @@ function draw(r) {
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-ki' },
       h('h2', { id: 'sec-ki' }, 'キ 地域住民への普及啓発'),
       h('h3', {}, '私の意志表示帳の配布'),
-      h('p', { 'data-testid': 'report-booklets' }, `配布 ${n(b.issued)}冊（${n(b.issue_entries)}回）`),
+      h('p', { 'data-testid': 'report-booklets' }, `配布 ${num(b.issued)}冊（${num(b.issue_entries)}回）`),
       h('div', { class: 'report-tables' },
-        table('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => h('tr', {},
-          h('th', { scope: 'row' }, q.name), h('td', { class: 'num' }, n(q.quantity)), h('td', { class: 'num' }, n(q.entries)))), 'report-booklet-channels'),
-        table('市別', ['市', '冊数', '回数'], b.cities.map((q) => h('tr', {},
-          h('th', { scope: 'row' }, q.name), h('td', { class: 'num' }, n(q.quantity)), h('td', { class: 'num' }, n(q.entries)))), 'report-booklet-cities')),
+        reportTable('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-channels'),
+        reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities')),
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },
@@ -240,17 +185,11 @@ function draw(r) {
   );
 }
 
-function pct(value) {
-  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
-}
-
 function lecturesPart(l) {
   return [
     h('h3', {}, '講座（出前講座・市民公開講座・研修会など）'),
     h('p', { 'data-testid': 'report-lectures-summary' },
-      `実施 ${n(l.sessions_held)}回・延べ参加者 ${n(l.participants)}人・アンケート回収 ${n(l.forms_returned)}枚（回収率 ${pct(l.response_rate)}）・浸透度 ${pct(l.awareness)}`),
-    table('講座の種類別', ['種類', '開催回数', '延べ参加者', '回収率'], l.by_kind.map((k) => h('tr', {},
-      h('th', { scope: 'row' }, k.kind), h('td', { class: 'num' }, n(k.sessions)),
-      h('td', { class: 'num' }, n(k.participants)), h('td', { class: 'num' }, pct(k.response_rate)))), 'report-lectures'),
+      `実施 ${num(l.sessions_held)}回・延べ参加者 ${num(l.participants)}人・アンケート回収 ${num(l.forms_returned)}枚（回収率 ${pct(l.response_rate)}）・浸透度 ${pct(l.awareness)}`),
+    reportTable('講座の種類別', ['種類', '開催回数', '延べ参加者', '回収率'], l.by_kind.map((k) => figureRow(k.kind, num(k.sessions), num(k.participants), pct(k.response_rate))), 'report-lectures'),
   ];
 }

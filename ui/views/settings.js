@@ -3,8 +3,8 @@
 
 import { api } from '../api.js';
 import { h, clear } from '../lib/dom.js';
-import { textField, clearFieldErrors, showFieldError } from '../lib/forms.js';
-import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { field, input, label, onSubmit, saveShortcut } from '../lib/forms.js';
+import { showMessage, clearMessage } from '../lib/messages.js';
 import * as backup from './backup.js';
 import * as caseLists from './lists.js';
 import * as accessSettings from './access-settings.js';
@@ -37,7 +37,9 @@ export async function render(container, { onSaved }) {
   form.append(
     h('fieldset', { class: 'card' },
       h('legend', {}, '事業所情報'),
-      h('div', { class: 'office-grid' }, OFFICE_FIELDS.map((f) => textField({ ...f, value: office[f.field] ?? '' })))),
+      h('div', { class: 'office-grid' }, OFFICE_FIELDS.map((f) => field(f.label,
+        input(f.field, { value: office[f.field] ?? '', type: f.type, size: f.size }),
+        { hint: f.hint, required: f.required, wide: f.wide })))),
     h('fieldset', { class: 'card' },
       h('legend', {}, '市と日常生活圏域'),
       h('p', { class: 'hint' }, '相談記録や意志表示帳の集計に使う市と圏域です。記録で使われている市・圏域は削除できません。'),
@@ -52,16 +54,8 @@ export async function render(container, { onSaved }) {
     dirty = true;
     syncFromInput(e.target);
   });
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    save(form, updated, onSaved);
-  });
-  form.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 's') {
-      e.preventDefault();
-      form.requestSubmit();
-    }
-  });
+  onSubmit(form, () => save(form, updated, onSaved));
+  saveShortcut(form);
 
   container.append(
     h('header', { class: 'view-header' },
@@ -99,11 +93,11 @@ function renderCities(box) {
 }
 
 function cityRow(box, city, i) {
-  const nameId = `city-${i}-name`;
+  const name = input(`cities.${i}.name`, { id: `city-${i}-name`, value: city.name, dataset: { cityIndex: String(i) } });
   return h('div', { class: 'city', dataset: { city: String(i) } },
     h('div', { class: 'city-head' },
-      h('label', { for: nameId }, '市の名前', h('span', { class: 'required', 'aria-hidden': 'true' }, '必須')),
-      h('input', { id: nameId, type: 'text', value: city.name, 'data-field': `cities.${i}.name`, dataset: { cityIndex: String(i) }, 'aria-required': 'true' }),
+      label('市の名前', name, { required: true }),
+      name,
       h('button', { type: 'button', class: 'danger-link', onclick: () => removeCity(box, i) }, `この市を削除`)),
     h('ul', { class: 'areas', 'aria-label': `${city.name || '市'}の日常生活圏域` },
       city.areas.map((area, j) => areaRow(box, area, i, j))),
@@ -112,10 +106,12 @@ function cityRow(box, city, i) {
 }
 
 function areaRow(box, area, i, j) {
-  const id = `city-${i}-area-${j}`;
+  const name = input(`cities.${i}.areas.${j}.name`, {
+    id: `city-${i}-area-${j}`, value: area.name, dataset: { cityIndex: String(i), areaIndex: String(j) },
+  });
   return h('li', { class: 'area' },
-    h('label', { for: id, class: 'visually-hidden' }, `圏域${j + 1}`),
-    h('input', { id, type: 'text', value: area.name, 'data-field': `cities.${i}.areas.${j}.name`, dataset: { cityIndex: String(i), areaIndex: String(j) } }),
+    label(`圏域${j + 1}`, name, { class: 'visually-hidden' }),
+    name,
     h('button', { type: 'button', class: 'danger-link', 'aria-label': `圏域「${area.name}」を削除`, onclick: () => removeArea(box, i, j) }, '削除'));
 }
 
@@ -159,28 +155,17 @@ function collect(form) {
   return office;
 }
 
+/** On an error what was typed stays in the form; nothing was saved. */
 async function save(form, updatedEl, onSaved) {
-  const button = form.querySelector('#save-settings');
-  button.disabled = true;
-  clearFieldErrors(form);
-  clearMessage();
-  try {
-    const saved = await api.saveOffice(collect(form));
-    state = { office: saved, cities: structuredClone(saved.cities) };
-    dirty = false;
-    // Show the stored (normalised) values, e.g. full-width digits made half-width.
-    for (const f of OFFICE_FIELDS) form.querySelector(`[data-field="${f.field}"]`).value = saved[f.field];
-    renderCities(form.querySelector('#cities'));
-    showUpdated(updatedEl, saved);
-    showMessage('事業所情報を保存しました。', 'success');
-    onSaved?.(saved);
-  } catch (error) {
-    // What was typed stays in the form; nothing was saved.
-    showError(error);
-    showFieldError(form, error);
-  } finally {
-    button.disabled = false;
-  }
+  const saved = await api.saveOffice(collect(form));
+  state = { office: saved, cities: structuredClone(saved.cities) };
+  dirty = false;
+  // Show the stored (normalised) values, e.g. full-width digits made half-width.
+  for (const f of OFFICE_FIELDS) form.querySelector(`[data-field="${f.field}"]`).value = saved[f.field];
+  renderCities(form.querySelector('#cities'));
+  showUpdated(updatedEl, saved);
+  showMessage('事業所情報を保存しました。', 'success');
+  onSaved?.(saved);
 }
 
 async function revert(container, onSaved) {
