@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use zaitaku_core::backup::{self, BackupKind};
-use zaitaku_core::organisations::OrganisationFilter;
 use zaitaku_core::print::{self, documents::flyer, PrintJob};
+use zaitaku_core::registries::organisations::OrganisationFilter;
 use zaitaku_core::registries::{BedFilter, DoctorFilter, Export as List};
 use zaitaku_core::{demo, store};
 

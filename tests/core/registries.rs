@@ -3,7 +3,7 @@
 //! the registration-sheet reminder, newest-first bed updates, CSV, audit.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::organisations::{self, OrganisationFilter};
+use zaitaku_core::registries::organisations::{self, OrganisationFilter};
 use zaitaku_core::registries::{
     self, BedFilter, BedUpdateInput, DoctorFilter, DoctorInput, SupportBedInput,
 };

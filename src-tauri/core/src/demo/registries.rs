@@ -8,7 +8,7 @@ use chrono::{Months, NaiveDateTime};
 use rusqlite::Connection;
 
 use crate::office::Office;
-use crate::organisations::{self, OrganisationInput};
+use crate::registries::organisations::{self, OrganisationInput};
 use crate::registries::{self, BedUpdateInput, DoctorInput, SupportBedInput};
 use crate::Result;
 
