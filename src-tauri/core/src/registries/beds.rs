@@ -2,15 +2,24 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection, OptionalExtension};
+use chrono::NaiveDateTime;
+use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{city_names, count, matches, optional_city};
-use crate::cases::search::fold;
-use crate::csv::{self, Cell};
-use crate::store::{iso, stamp};
-use crate::{text, wareki, Error, Result};
+use super::common::{self, status, Cities, Column, Csv, Search, Table};
+use crate::csv::Cell;
+use crate::store::{iso, parse_iso, stamp};
+use crate::text::{self, Range};
+use crate::{wareki, Error, Result};
+
+const TABLE: Table = Table {
+    name: "support_beds",
+    what: "療養支援ベッド",
+    unique: &["hospital"],
+};
+
+/// What a 床数 or 空床数 may be.
+const BEDS: Range = Range::new(0, 999);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BedUpdate {
@@ -89,33 +98,36 @@ pub struct BedFilter {
     pub include_retired: bool,
 }
 
-// ---------------------------------------------------------------- beds
-
-fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
-    let cities = city_names(conn)?;
-    let mut updates: HashMap<String, Vec<BedUpdate>> = HashMap::new();
+/// Every hospital's updates, newest first.
+fn all_updates(conn: &Connection) -> Result<HashMap<String, Vec<BedUpdate>>> {
     let mut stmt = conn.prepare(
         "SELECT bed_id, id, checked_on, free_beds, note FROM support_bed_updates
           ORDER BY checked_on DESC, created_at DESC",
     )?;
-    for row in stmt.query_map([], |r| {
-        let checked_on: String = r.get(2)?;
+    let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             BedUpdate {
                 id: r.get(1)?,
-                checked_label: NaiveDate::parse_from_str(&checked_on, "%Y-%m-%d")
-                    .map(wareki::format_date_with_weekday)
-                    .unwrap_or_else(|_| checked_on.clone()),
-                checked_on,
+                checked_on: r.get(2)?,
+                checked_label: String::new(),
                 free_beds: r.get(3)?,
                 note: r.get(4)?,
             },
         ))
-    })? {
-        let (bed, update) = row?;
+    })?;
+    let mut updates: HashMap<String, Vec<BedUpdate>> = HashMap::new();
+    for row in rows {
+        let (bed, mut update) = row?;
+        update.checked_label = wareki::format_date_with_weekday(parse_iso(&update.checked_on)?);
         updates.entry(bed).or_default().push(update);
     }
+    Ok(updates)
+}
+
+fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
+    let cities = Cities::load(conn)?;
+    let mut updates = all_updates(conn)?;
     let mut stmt = conn.prepare(
         "SELECT id, hospital, city_id, phone, beds, notes, retired, updated_at
            FROM support_beds ORDER BY hospital",
@@ -125,10 +137,7 @@ fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
         let city_id: Option<String> = r.get(2)?;
         Ok(SupportBed {
             hospital: r.get(1)?,
-            city_name: city_id
-                .as_ref()
-                .and_then(|c| cities.get(c).cloned())
-                .unwrap_or_default(),
+            city_name: cities.name(city_id.as_deref()),
             city_id,
             phone: r.get(3)?,
             beds: r.get(4)?,
@@ -145,14 +154,11 @@ fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
 /// Hospitals with support beds matching `filter`, each with its updates
 /// newest first.
 pub fn beds(conn: &Connection, filter: &BedFilter) -> Result<Vec<SupportBed>> {
-    let needle = fold(filter.query.trim());
-    let city = filter.city_id.as_deref().filter(|c| !c.is_empty());
+    let search = Search::new(&filter.query, &filter.city_id, filter.include_retired);
     Ok(all_beds(conn)?
         .into_iter()
-        .filter(|b| filter.include_retired || !b.retired)
-        .filter(|b| city.is_none_or(|c| b.city_id.as_deref() == Some(c)))
+        .filter(|b| search.keeps(b.retired, b.city_id.as_deref(), &[&b.hospital, &b.notes]))
         .filter(|b| !filter.free_only || b.latest().is_some_and(|u| u.free_beds > 0))
-        .filter(|b| matches(&needle, &[&b.hospital, &b.notes]))
         .collect())
 }
 
@@ -160,9 +166,7 @@ pub fn bed(conn: &Connection, id: &str) -> Result<SupportBed> {
     all_beds(conn)?
         .into_iter()
         .find(|b| b.id == id)
-        .ok_or(Error::NotFound {
-            what: "療養支援ベッド",
-        })
+        .ok_or_else(|| TABLE.not_found())
 }
 
 /// Creates or updates a hospital's support-bed record.
@@ -171,53 +175,21 @@ pub fn save_bed(
     input: &SupportBedInput,
     now: NaiveDateTime,
 ) -> Result<SupportBed> {
-    let id = input
-        .id
-        .as_deref()
-        .map(|id| text::uuid("id", id))
-        .transpose()?;
     let hospital = text::single_line("hospital", "病院名", &input.hospital, 80, true)?;
-    let city_id = optional_city(conn, input.city_id.as_deref())?;
+    let city_id = common::optional_city(conn, input.city_id.as_deref())?;
     let phone = text::phone_number("phone", "電話番号", &input.phone, false)?;
-    let beds = count("beds", "床数", &input.beds, 999)?;
+    let beds = text::required_count("beds", "床数", &input.beds, BEDS)?;
     let notes = text::multi_line("notes", "備考", &input.notes, 2000)?;
-    let duplicate: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM support_beds WHERE hospital = ?1 AND id IS NOT ?2)",
-        params![hospital, id],
-        |r| r.get(0),
-    )?;
-    if duplicate {
-        return Err(Error::invalid(
+    let row = named_params! {
+        ":hospital": hospital, ":city_id": city_id, ":phone": phone, ":beds": beds,
+        ":notes": notes, ":retired": input.retired,
+    };
+    let id = TABLE.save(conn, input.id.as_deref(), row, now, || {
+        Error::invalid(
             "hospital",
             format!("「{hospital}」はすでに登録されています。"),
-        ));
-    }
-    let at = stamp(now);
-    let id = match id {
-        Some(id) => {
-            let changed = conn.execute(
-                "UPDATE support_beds SET hospital = ?2, city_id = ?3, phone = ?4, beds = ?5,
-                        notes = ?6, retired = ?7, updated_at = ?8 WHERE id = ?1",
-                params![id, hospital, city_id, phone, beds, notes, input.retired, at],
-            )?;
-            if changed == 0 {
-                return Err(Error::NotFound {
-                    what: "療養支援ベッド",
-                });
-            }
-            id
-        }
-        None => {
-            let id = text::new_id();
-            conn.execute(
-                "INSERT INTO support_beds (id, hospital, city_id, phone, beds, notes, retired,
-                        created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                params![id, hospital, city_id, phone, beds, notes, input.retired, at],
-            )?;
-            id
-        }
-    };
+        )
+    })?;
     bed(conn, &id)
 }
 
@@ -230,16 +202,7 @@ pub fn add_bed_update(
     now: NaiveDateTime,
 ) -> Result<SupportBed> {
     let bed_id = text::uuid("id", bed_id)?;
-    let total: i64 = conn
-        .query_row(
-            "SELECT beds FROM support_beds WHERE id = ?1",
-            [&bed_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "療養支援ベッド",
-        })?;
+    let total = bed(conn, &bed_id)?.beds;
     let checked_on = wareki::parse_date("checked_on", &input.checked_on)?;
     if checked_on > now.date() {
         return Err(Error::invalid(
@@ -247,7 +210,7 @@ pub fn add_bed_update(
             "確認日に未来の日付は入力できません。",
         ));
     }
-    let free = count("free_beds", "空床数", &input.free_beds, 999)?;
+    let free = text::required_count("free_beds", "空床数", &input.free_beds, BEDS)?;
     if free > total {
         return Err(Error::invalid(
             "free_beds",
@@ -257,62 +220,42 @@ pub fn add_bed_update(
     let note = text::single_line("note", "メモ", &input.note, 200, false)?;
     conn.execute(
         "INSERT INTO support_bed_updates (id, bed_id, checked_on, free_beds, note, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            text::new_id(),
-            bed_id,
-            iso(checked_on),
-            free,
-            note,
-            stamp(now)
-        ],
+         VALUES (:id, :bed_id, :checked_on, :free_beds, :note, :created_at)",
+        named_params! {
+            ":id": text::new_id(), ":bed_id": bed_id, ":checked_on": iso(checked_on),
+            ":free_beds": free, ":note": note, ":created_at": stamp(now),
+        },
     )?;
     bed(conn, &bed_id)
 }
 
-/// The bed list as CSV with the latest update of each hospital.
-pub fn beds_csv(conn: &Connection, filter: &BedFilter) -> Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell>> = beds(conn, filter)?
-        .into_iter()
-        .map(|b| {
-            let latest = b.latest().cloned();
-            vec![
-                b.hospital.into(),
-                b.city_name.into(),
-                b.phone.into(),
-                Cell::Number(b.beds),
-                latest
-                    .as_ref()
-                    .map(|u| u.checked_label.clone())
-                    .unwrap_or_default()
-                    .into(),
-                latest
-                    .as_ref()
-                    .map(|u| Cell::Number(u.free_beds))
-                    .unwrap_or_else(|| "".into()),
-                latest.map(|u| u.note).unwrap_or_default().into(),
-                b.notes.into(),
-                if b.retired {
-                    "登録終了"
-                } else {
-                    "登録中"
-                }
-                .into(),
-            ]
-        })
-        .collect();
-    Ok(csv::to_bytes(
-        &[
-            "病院名",
-            "市",
-            "電話番号",
-            "床数",
-            "最新の確認日",
-            "空床数",
-            "確認メモ",
-            "備考",
-            "状態",
-        ],
-        &rows,
-    ))
+/// The bed list's CSV columns, with the latest update of each hospital.
+const BED_COLUMNS: &[Column<SupportBed>] = &[
+    ("病院名", |b| b.hospital.clone().into()),
+    ("市", |b| b.city_name.clone().into()),
+    ("電話番号", |b| b.phone.clone().into()),
+    ("床数", |b| Cell::Number(b.beds)),
+    ("最新の確認日", |b| {
+        b.latest()
+            .map(|u| u.checked_label.clone())
+            .unwrap_or_default()
+            .into()
+    }),
+    ("空床数", |b| {
+        b.latest()
+            .map_or_else(|| "".into(), |u| Cell::Number(u.free_beds))
+    }),
+    ("確認メモ", |b| {
+        b.latest()
+            .map(|u| u.note.clone())
+            .unwrap_or_default()
+            .into()
+    }),
+    ("備考", |b| b.notes.clone().into()),
+    ("状態", |b| status(b.retired)),
+];
+
+/// The bed list as CSV (the filter of the screen applies).
+pub fn beds_csv(conn: &Connection, filter: &BedFilter) -> Result<Csv> {
+    Ok(common::csv(BED_COLUMNS, &beds(conn, filter)?))
 }

@@ -3,14 +3,18 @@
 use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection};
+use rusqlite::{named_params, params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{city_names, flag, matches, optional_city};
-use crate::cases::search::fold;
-use crate::csv::{self, Cell};
-use crate::store::{iso, stamp};
+use super::common::{self, flag, status, Cities, Column, Contact, Csv, Search, Table};
+use crate::store::{iso, parse_iso};
 use crate::{text, wareki, Error, Result};
+
+const TABLE: Table = Table {
+    name: "doctors",
+    what: "往診登録医",
+    unique: &["name", "clinic"],
+};
 
 /// A registration sheet older than this is due for renewal.
 const SHEET_VALID_MONTHS: u32 = 12;
@@ -129,11 +133,8 @@ pub fn sheet_due(on: Option<NaiveDate>, today: NaiveDate) -> bool {
     }
 }
 
-// ---------------------------------------------------------------- doctors
-
-/// Every doctor (retired ones too), by ふりがな then name.
-pub(super) fn all_doctors(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>> {
-    let cities = city_names(conn)?;
+/// The 圏域 of every doctor as (id, name), in the office's order.
+fn covered_areas(conn: &Connection) -> Result<HashMap<String, Vec<(String, String)>>> {
     let mut areas: HashMap<String, Vec<(String, String)>> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT da.doctor_id, a.id, a.name FROM doctor_areas da
@@ -141,84 +142,80 @@ pub(super) fn all_doctors(conn: &Connection, today: NaiveDate) -> Result<Vec<Doc
            JOIN cities c ON c.id = a.city_id
           ORDER BY c.sort_order, a.sort_order",
     )?;
-    for row in stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })? {
-        let (doctor, id, name) = row?;
-        areas.entry(doctor).or_default().push((id, name));
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    for row in rows {
+        let (doctor, area): (String, _) = row?;
+        areas.entry(doctor).or_default().push(area);
     }
-    let mut stmt = conn.prepare(
-        "SELECT id, name, kana, clinic, postal_code, address, phone, fax, city_id, home_visits,
-                regular_visits, end_of_life, round_the_clock, dementia_consult, sheet_updated_on,
-                notes, retired, updated_at
-           FROM doctors ORDER BY kana, name, clinic",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let id: String = r.get(0)?;
-        let city_id: Option<String> = r.get(8)?;
-        let sheet: Option<String> = r.get(14)?;
-        let sheet_date = sheet
-            .as_deref()
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-        let covered = areas.remove(&id).unwrap_or_default();
-        Ok(Doctor {
-            name: r.get(1)?,
-            kana: r.get(2)?,
-            clinic: r.get(3)?,
-            postal_code: r.get(4)?,
-            address: r.get(5)?,
-            phone: r.get(6)?,
-            fax: r.get(7)?,
-            city_name: city_id
-                .as_ref()
-                .and_then(|c| cities.get(c).cloned())
-                .unwrap_or_default(),
-            city_id,
-            area_ids: covered.iter().map(|(id, _)| id.clone()).collect(),
-            area_names: covered.into_iter().map(|(_, name)| name).collect(),
-            home_visits: r.get(9)?,
-            regular_visits: r.get(10)?,
-            end_of_life: r.get(11)?,
-            round_the_clock: r.get(12)?,
-            dementia_consult: r.get(13)?,
-            sheet_label: sheet_date
-                .map(wareki::format_date)
-                .unwrap_or_else(|| "未登録".into()),
-            sheet_due: sheet_due(sheet_date, today),
-            sheet_updated_on: sheet,
-            notes: r.get(15)?,
-            retired: r.get(16)?,
-            updated_at: r.get(17)?,
-            id,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(areas)
+}
+
+/// A doctor as stored; the city, 圏域 and sheet columns are filled in by
+/// [`all_doctors`].
+fn from_row(r: &Row) -> rusqlite::Result<Doctor> {
+    Ok(Doctor {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        kana: r.get("kana")?,
+        clinic: r.get("clinic")?,
+        postal_code: r.get("postal_code")?,
+        address: r.get("address")?,
+        phone: r.get("phone")?,
+        fax: r.get("fax")?,
+        city_id: r.get("city_id")?,
+        city_name: String::new(),
+        area_ids: Vec::new(),
+        area_names: Vec::new(),
+        home_visits: r.get("home_visits")?,
+        regular_visits: r.get("regular_visits")?,
+        end_of_life: r.get("end_of_life")?,
+        round_the_clock: r.get("round_the_clock")?,
+        dementia_consult: r.get("dementia_consult")?,
+        sheet_updated_on: r.get("sheet_updated_on")?,
+        sheet_label: String::new(),
+        sheet_due: false,
+        notes: r.get("notes")?,
+        retired: r.get("retired")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+/// Every doctor (retired ones too), by ふりがな then name.
+pub(super) fn all_doctors(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>> {
+    let cities = Cities::load(conn)?;
+    let mut areas = covered_areas(conn)?;
+    let mut list = conn
+        .prepare("SELECT * FROM doctors ORDER BY kana, name, clinic")?
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for d in &mut list {
+        d.city_name = cities.name(d.city_id.as_deref());
+        let covered = areas.remove(&d.id).unwrap_or_default();
+        (d.area_ids, d.area_names) = covered.into_iter().unzip();
+        let sheet = d.sheet_updated_on.as_deref().map(parse_iso).transpose()?;
+        d.sheet_label = sheet
+            .map(wareki::format_date)
+            .unwrap_or_else(|| "未登録".into());
+        d.sheet_due = sheet_due(sheet, today);
+    }
+    Ok(list)
 }
 
 /// The doctors matching `filter`, by ふりがな.
 pub fn doctors(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<Vec<Doctor>> {
-    let needle = fold(filter.query.trim());
-    let city = filter.city_id.as_deref().filter(|c| !c.is_empty());
+    let search = Search::new(&filter.query, &filter.city_id, filter.include_retired);
     let area = filter.area_id.as_deref().filter(|a| !a.is_empty());
     Ok(all_doctors(conn, today)?
         .into_iter()
-        .filter(|d| filter.include_retired || !d.retired)
-        .filter(|d| city.is_none_or(|c| d.city_id.as_deref() == Some(c)))
+        .filter(|d| {
+            let hay = [&*d.name, &d.kana, &d.clinic, &d.address, &d.notes];
+            search.keeps(d.retired, d.city_id.as_deref(), &hay)
+        })
         .filter(|d| area.is_none_or(|a| d.area_ids.iter().any(|x| x == a)))
         .filter(|d| !filter.dementia_only || d.dementia_consult)
         .filter(|d| !filter.end_of_life_only || d.end_of_life)
         .filter(|d| !filter.round_the_clock_only || d.round_the_clock)
         .filter(|d| !filter.sheet_due_only || d.sheet_due)
-        .filter(|d| {
-            matches(
-                &needle,
-                &[&d.name, &d.kana, &d.clinic, &d.address, &d.notes],
-            )
-        })
         .collect())
 }
 
@@ -226,70 +223,36 @@ pub fn doctor(conn: &Connection, id: &str, today: NaiveDate) -> Result<Doctor> {
     all_doctors(conn, today)?
         .into_iter()
         .find(|d| d.id == id)
-        .ok_or(Error::NotFound {
-            what: "往診登録医"
-        })
+        .ok_or_else(|| TABLE.not_found())
 }
 
-struct CleanDoctor {
-    id: Option<String>,
-    name: String,
-    kana: String,
-    clinic: String,
-    postal_code: String,
-    address: String,
-    phone: String,
-    fax: String,
-    city_id: Option<String>,
-    area_ids: Vec<String>,
-    sheet_updated_on: Option<String>,
-    notes: String,
-}
-
-fn validate_doctor(conn: &Connection, d: &DoctorInput, today: NaiveDate) -> Result<CleanDoctor> {
-    let id = d.id.as_deref().map(|id| text::uuid("id", id)).transpose()?;
-    let mut area_ids = Vec::new();
-    for area in &d.area_ids {
-        let area = text::uuid("area_ids", area)?;
-        let known: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM areas WHERE id = ?1)",
-            [&area],
-            |r| r.get(0),
-        )?;
-        if !known {
-            return Err(Error::invalid("area_ids", "選ばれた圏域が見つかりません。"));
-        }
-        if !area_ids.contains(&area) {
-            area_ids.push(area);
+/// Checked 圏域 ids: each known, each once.
+fn known_areas(conn: &Connection, typed: &[String]) -> Result<Vec<String>> {
+    let mut areas = Vec::new();
+    for area in typed {
+        let area = crate::store::known_id(conn, "areas", "area_ids", "圏域", area)?
+            .ok_or_else(|| Error::invalid("area_ids", "選ばれた圏域が見つかりません。"))?;
+        if !areas.contains(&area) {
+            areas.push(area);
         }
     }
-    let sheet_updated_on = match d.sheet_updated_on.trim() {
-        "" => None,
-        typed => {
-            let day = wareki::parse_date("sheet_updated_on", typed)?;
-            if day > today {
-                return Err(Error::invalid(
-                    "sheet_updated_on",
-                    "登録シート更新日に未来の日付は入力できません。",
-                ));
-            }
-            Some(iso(day))
-        }
-    };
-    Ok(CleanDoctor {
-        id,
-        name: text::single_line("name", "医師名", &d.name, 40, true)?,
-        kana: text::single_line("kana", "ふりがな", &d.kana, 60, false)?,
-        clinic: text::single_line("clinic", "医療機関名", &d.clinic, 80, true)?,
-        postal_code: text::postal_code("postal_code", &d.postal_code)?,
-        address: text::single_line("address", "住所", &d.address, 120, false)?,
-        phone: text::phone_number("phone", "電話番号", &d.phone, false)?,
-        fax: text::phone_number("fax", "FAX番号", &d.fax, false)?,
-        city_id: optional_city(conn, d.city_id.as_deref())?,
-        area_ids,
-        sheet_updated_on,
-        notes: text::multi_line("notes", "備考", &d.notes, 2000)?,
-    })
+    Ok(areas)
+}
+
+/// 登録シート更新日 as typed: empty when no sheet was received, never in the
+/// future.
+fn sheet_date(typed: &str, today: NaiveDate) -> Result<Option<String>> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    let day = wareki::parse_date("sheet_updated_on", typed)?;
+    if day > today {
+        return Err(Error::invalid(
+            "sheet_updated_on",
+            "登録シート更新日に未来の日付は入力できません。",
+        ));
+    }
+    Ok(Some(iso(day)))
 }
 
 /// Creates or updates a doctor and the 圏域 covered, in one transaction.
@@ -299,101 +262,43 @@ pub fn save_doctor(
     input: &DoctorInput,
     now: NaiveDateTime,
 ) -> Result<Doctor> {
-    let c = validate_doctor(conn, input, now.date())?;
+    let d = input;
+    let name = text::single_line("name", "医師名", &d.name, 40, true)?;
+    let clinic = text::single_line("clinic", "医療機関名", &d.clinic, 80, true)?;
+    let kana = text::single_line("kana", "ふりがな", &d.kana, 60, false)?;
+    let contact = Contact::check(&d.postal_code, &d.address, &d.phone, &d.fax)?;
+    let city_id = common::optional_city(conn, d.city_id.as_deref())?;
+    let area_ids = known_areas(conn, &d.area_ids)?;
+    let sheet_updated_on = sheet_date(&d.sheet_updated_on, now.date())?;
+    let notes = text::multi_line("notes", "備考", &d.notes, 2000)?;
     let tx = conn.transaction()?;
-    let duplicate: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM doctors WHERE name = ?1 AND clinic = ?2 AND id IS NOT ?3)",
-        params![c.name, c.clinic, c.id],
-        |r| r.get(0),
-    )?;
-    if duplicate {
-        return Err(Error::invalid(
-            "name",
-            format!("{}（{}）はすでに登録されています。", c.name, c.clinic),
-        ));
-    }
-    let at = stamp(now);
-    let id = match &c.id {
-        Some(id) => {
-            let changed = tx.execute(
-                "UPDATE doctors SET name = ?2, kana = ?3, clinic = ?4, postal_code = ?5,
-                        address = ?6, phone = ?7, fax = ?8, city_id = ?9, home_visits = ?10,
-                        regular_visits = ?11, end_of_life = ?12, round_the_clock = ?13,
-                        dementia_consult = ?14, sheet_updated_on = ?15, notes = ?16,
-                        retired = ?17, updated_at = ?18
-                  WHERE id = ?1",
-                params![
-                    id,
-                    c.name,
-                    c.kana,
-                    c.clinic,
-                    c.postal_code,
-                    c.address,
-                    c.phone,
-                    c.fax,
-                    c.city_id,
-                    input.home_visits,
-                    input.regular_visits,
-                    input.end_of_life,
-                    input.round_the_clock,
-                    input.dementia_consult,
-                    c.sheet_updated_on,
-                    c.notes,
-                    input.retired,
-                    at
-                ],
-            )?;
-            if changed == 0 {
-                return Err(Error::NotFound {
-                    what: "往診登録医"
-                });
-            }
-            id.clone()
-        }
-        None => {
-            let id = text::new_id();
-            tx.execute(
-                "INSERT INTO doctors (id, name, kana, clinic, postal_code, address, phone, fax,
-                        city_id, home_visits, regular_visits, end_of_life, round_the_clock,
-                        dementia_consult, sheet_updated_on, notes, retired, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18, ?18)",
-                params![
-                    id,
-                    c.name,
-                    c.kana,
-                    c.clinic,
-                    c.postal_code,
-                    c.address,
-                    c.phone,
-                    c.fax,
-                    c.city_id,
-                    input.home_visits,
-                    input.regular_visits,
-                    input.end_of_life,
-                    input.round_the_clock,
-                    input.dementia_consult,
-                    c.sheet_updated_on,
-                    c.notes,
-                    input.retired,
-                    at
-                ],
-            )?;
-            id
-        }
+    let row = named_params! {
+        ":name": name, ":kana": kana, ":clinic": clinic,
+        ":postal_code": contact.postal_code, ":address": contact.address,
+        ":phone": contact.phone, ":fax": contact.fax, ":city_id": city_id,
+        ":home_visits": d.home_visits, ":regular_visits": d.regular_visits,
+        ":end_of_life": d.end_of_life, ":round_the_clock": d.round_the_clock,
+        ":dementia_consult": d.dementia_consult, ":sheet_updated_on": sheet_updated_on,
+        ":notes": notes, ":retired": d.retired,
     };
+    let id = TABLE.save(&tx, d.id.as_deref(), row, now, || {
+        Error::invalid(
+            "name",
+            format!("{name}（{clinic}）はすでに登録されています。"),
+        )
+    })?;
     // Only the links that changed are written, so the audit log shows them.
     let old: Vec<String> = tx
         .prepare("SELECT area_id FROM doctor_areas WHERE doctor_id = ?1")?
         .query_map([&id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for gone in old.iter().filter(|a| !c.area_ids.contains(a)) {
+    for gone in old.iter().filter(|a| !area_ids.contains(a)) {
         tx.execute(
             "DELETE FROM doctor_areas WHERE doctor_id = ?1 AND area_id = ?2",
             params![id, gone],
         )?;
     }
-    for new in c.area_ids.iter().filter(|a| !old.contains(a)) {
+    for new in area_ids.iter().filter(|a| !old.contains(a)) {
         tx.execute(
             "INSERT INTO doctor_areas (doctor_id, area_id) VALUES (?1, ?2)",
             params![id, new],
@@ -403,60 +308,30 @@ pub fn save_doctor(
     doctor(conn, &id, now.date())
 }
 
-const DOCTOR_HEADERS: &[&str] = &[
-    "医師名",
-    "ふりがな",
-    "医療機関名",
-    "郵便番号",
-    "住所",
-    "電話番号",
-    "FAX番号",
-    "市",
-    "対応圏域",
-    "往診",
-    "訪問診療",
-    "看取り対応",
-    "24時間対応",
-    "もの忘れ相談医",
-    "登録シート更新日",
-    "登録シート要更新",
-    "備考",
-    "状態",
+const DOCTOR_COLUMNS: &[Column<Doctor>] = &[
+    ("医師名", |d| d.name.clone().into()),
+    ("ふりがな", |d| d.kana.clone().into()),
+    ("医療機関名", |d| d.clinic.clone().into()),
+    ("郵便番号", |d| d.postal_code.clone().into()),
+    ("住所", |d| d.address.clone().into()),
+    ("電話番号", |d| d.phone.clone().into()),
+    ("FAX番号", |d| d.fax.clone().into()),
+    ("市", |d| d.city_name.clone().into()),
+    ("対応圏域", |d| d.area_names.join("・").into()),
+    ("往診", |d| flag(d.home_visits).into()),
+    ("訪問診療", |d| flag(d.regular_visits).into()),
+    ("看取り対応", |d| flag(d.end_of_life).into()),
+    ("24時間対応", |d| flag(d.round_the_clock).into()),
+    ("もの忘れ相談医", |d| flag(d.dementia_consult).into()),
+    ("登録シート更新日", |d| d.sheet_label.clone().into()),
+    ("登録シート要更新", |d| flag(d.sheet_due).into()),
+    ("備考", |d| d.notes.clone().into()),
+    ("状態", |d| status(d.retired)),
 ];
 
 /// The doctor list as CSV (the filter of the screen applies).
-pub fn doctors_csv(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell>> = doctors(conn, filter, today)?
-        .into_iter()
-        .map(|d| {
-            vec![
-                d.name.into(),
-                d.kana.into(),
-                d.clinic.into(),
-                d.postal_code.into(),
-                d.address.into(),
-                d.phone.into(),
-                d.fax.into(),
-                d.city_name.into(),
-                d.area_names.join("・").into(),
-                flag(d.home_visits).into(),
-                flag(d.regular_visits).into(),
-                flag(d.end_of_life).into(),
-                flag(d.round_the_clock).into(),
-                flag(d.dementia_consult).into(),
-                d.sheet_label.into(),
-                flag(d.sheet_due).into(),
-                d.notes.into(),
-                if d.retired {
-                    "登録終了"
-                } else {
-                    "登録中"
-                }
-                .into(),
-            ]
-        })
-        .collect();
-    Ok(csv::to_bytes(DOCTOR_HEADERS, &rows))
+pub fn doctors_csv(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<Csv> {
+    Ok(common::csv(DOCTOR_COLUMNS, &doctors(conn, filter, today)?))
 }
 
 /// Current もの忘れ相談医 by 市 and clinic: the rows of the list citizens
@@ -471,25 +346,19 @@ pub fn dementia_list(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>>
     Ok(list)
 }
 
-/// The printable もの忘れ相談医リスト for citizens: current もの忘れ相談医 only,
-/// by 市 and clinic, with the contact details a citizen needs.
-pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<Vec<u8>> {
-    let rows: Vec<Vec<Cell>> = dementia_list(conn, today)?
-        .into_iter()
-        .map(|d| {
-            vec![
-                d.city_name.into(),
-                d.clinic.into(),
-                d.name.into(),
-                d.address.into(),
-                d.phone.into(),
-            ]
-        })
-        .collect();
-    Ok(csv::to_bytes(
-        &["市", "医療機関名", "医師名", "住所", "電話番号"],
-        &rows,
-    ))
+/// What a citizen needs to call a もの忘れ相談医: the columns of the list
+/// citizens get, the same in CSV and on paper.
+pub const DEMENTIA_COLUMNS: &[Column<Doctor>] = &[
+    ("市", |d| d.city_name.clone().into()),
+    ("医療機関名", |d| d.clinic.clone().into()),
+    ("医師名", |d| d.name.clone().into()),
+    ("住所", |d| d.address.clone().into()),
+    ("電話番号", |d| d.phone.clone().into()),
+];
+
+/// The もの忘れ相談医リスト for citizens as CSV.
+pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<Csv> {
+    Ok(common::csv(DEMENTIA_COLUMNS, &dementia_list(conn, today)?))
 }
 
 #[cfg(test)]

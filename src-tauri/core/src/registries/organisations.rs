@@ -2,12 +2,17 @@
 //! registries screen, lecture providers and the case form's suggestions.
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::cases::search::fold;
-use crate::csv::{self, Cell};
+use super::common::{self, status, Cities, Column, Contact, Csv, Search, Table};
 use crate::{text, Error, Result};
+
+const TABLE: Table = Table {
+    name: "organisations",
+    what: "関係機関",
+    unique: &["name", "department"],
+};
 
 /// Kinds offered as suggestions; the office may type its own.
 pub const SUGGESTED_KINDS: &[&str] = &[
@@ -73,84 +78,38 @@ pub struct OrganisationInput {
     pub retired: bool,
 }
 
-const COLUMNS: &str = "id, kind, name, department, postal_code, address, phone, fax, email, \
-                       contact_person, city_id, notes, retired, updated_at";
-
 fn from_row(row: &Row) -> rusqlite::Result<Organisation> {
     Ok(Organisation {
-        id: row.get(0)?,
-        kind: row.get(1)?,
-        name: row.get(2)?,
-        department: row.get(3)?,
-        postal_code: row.get(4)?,
-        address: row.get(5)?,
-        phone: row.get(6)?,
-        fax: row.get(7)?,
-        email: row.get(8)?,
-        contact_person: row.get(9)?,
-        city_id: row.get(10)?,
-        notes: row.get(11)?,
-        retired: row.get(12)?,
-        updated_at: row.get(13)?,
+        id: row.get("id")?,
+        kind: row.get("kind")?,
+        name: row.get("name")?,
+        department: row.get("department")?,
+        postal_code: row.get("postal_code")?,
+        address: row.get("address")?,
+        phone: row.get("phone")?,
+        fax: row.get("fax")?,
+        email: row.get("email")?,
+        contact_person: row.get("contact_person")?,
+        city_id: row.get("city_id")?,
+        notes: row.get("notes")?,
+        retired: row.get("retired")?,
+        updated_at: row.get("updated_at")?,
     })
 }
 
 /// All organisations by kind and name; retired ones only when asked.
 pub fn list(conn: &Connection, include_retired: bool) -> Result<Vec<Organisation>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM organisations WHERE retired = 0 OR ?1
-         ORDER BY kind, name, department"
-    ))?;
+    let mut stmt = conn.prepare(
+        "SELECT * FROM organisations WHERE retired = 0 OR ?1 ORDER BY kind, name, department",
+    )?;
     let rows = stmt.query_map([include_retired], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Organisation> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM organisations WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::NotFound {
-        what: "関係機関"
-    })
-}
-
-/// Checks and cleans a form; the result is what gets stored.
-pub fn validate(conn: &Connection, input: &OrganisationInput) -> Result<OrganisationInput> {
-    let id = match &input.id {
-        Some(id) => Some(text::uuid("id", id)?),
-        None => None,
-    };
-    let city_id = crate::store::known_id(
-        conn,
-        "cities",
-        "city_id",
-        "市",
-        input.city_id.as_deref().unwrap_or(""),
-    )?;
-    Ok(OrganisationInput {
-        id,
-        kind: text::single_line("kind", "種別", &input.kind, 40, false)?,
-        name: text::single_line("name", "機関名", &input.name, 80, true)?,
-        department: text::single_line("department", "部署", &input.department, 60, false)?,
-        postal_code: text::postal_code("postal_code", &input.postal_code)?,
-        address: text::single_line("address", "住所", &input.address, 120, false)?,
-        phone: text::phone_number("phone", "電話番号", &input.phone, false)?,
-        fax: text::phone_number("fax", "FAX番号", &input.fax, false)?,
-        email: text::single_line("email", "メール", &input.email, 120, false)?,
-        contact_person: text::single_line(
-            "contact_person",
-            "担当者",
-            &input.contact_person,
-            40,
-            false,
-        )?,
-        city_id,
-        notes: text::multi_line("notes", "備考", &input.notes, 2000)?,
-        retired: input.retired,
-    })
+    conn.query_row("SELECT * FROM organisations WHERE id = ?1", [id], from_row)
+        .optional()?
+        .ok_or_else(|| TABLE.not_found())
 }
 
 /// Creates or updates one organisation. The same name and department twice
@@ -160,55 +119,26 @@ pub fn save(
     input: &OrganisationInput,
     now: NaiveDateTime,
 ) -> Result<Organisation> {
-    let o = validate(conn, input)?;
-    let now = crate::store::stamp(now);
-    let duplicate: Option<String> = conn
-        .query_row(
-            "SELECT id FROM organisations WHERE name = ?1 AND department = ?2 AND id IS NOT ?3",
-            params![o.name, o.department, o.id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if duplicate.is_some() {
-        return Err(Error::invalid(
-            "name",
-            format!("「{}」はすでに登録されています。", o.name),
-        ));
-    }
-    let id =
-        match &o.id {
-            Some(id) => {
-                let changed = conn.execute(
-                "UPDATE organisations SET kind = ?2, name = ?3, department = ?4, postal_code = ?5,
-                     address = ?6, phone = ?7, fax = ?8, email = ?9, contact_person = ?10,
-                     city_id = ?11, notes = ?12, retired = ?13, updated_at = ?14
-                 WHERE id = ?1",
-                params![
-                    id, o.kind, o.name, o.department, o.postal_code, o.address, o.phone, o.fax,
-                    o.email, o.contact_person, o.city_id, o.notes, o.retired, now
-                ],
-            )?;
-                if changed == 0 {
-                    return Err(Error::NotFound {
-                        what: "関係機関"
-                    });
-                }
-                id.clone()
-            }
-            None => {
-                let id = text::new_id();
-                conn.execute(
-                "INSERT INTO organisations (id, kind, name, department, postal_code, address, phone,
-                     fax, email, contact_person, city_id, notes, retired, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-                params![
-                    id, o.kind, o.name, o.department, o.postal_code, o.address, o.phone, o.fax,
-                    o.email, o.contact_person, o.city_id, o.notes, o.retired, now
-                ],
-            )?;
-                id
-            }
-        };
+    let o = input;
+    let name = text::single_line("name", "機関名", &o.name, 80, true)?;
+    let department = text::single_line("department", "部署", &o.department, 60, false)?;
+    let kind = text::single_line("kind", "種別", &o.kind, 40, false)?;
+    let contact = Contact::check(&o.postal_code, &o.address, &o.phone, &o.fax)?;
+    let email = text::single_line("email", "メール", &o.email, 120, false)?;
+    let contact_person =
+        text::single_line("contact_person", "担当者", &o.contact_person, 40, false)?;
+    let city_id = common::optional_city(conn, o.city_id.as_deref())?;
+    let notes = text::multi_line("notes", "備考", &o.notes, 2000)?;
+    let row = named_params! {
+        ":kind": kind, ":name": name, ":department": department,
+        ":postal_code": contact.postal_code, ":address": contact.address,
+        ":phone": contact.phone, ":fax": contact.fax, ":email": email,
+        ":contact_person": contact_person, ":city_id": city_id, ":notes": notes,
+        ":retired": o.retired,
+    };
+    let id = TABLE.save(conn, o.id.as_deref(), row, now, || {
+        Error::invalid("name", format!("「{name}」はすでに登録されています。"))
+    })?;
     get(conn, &id)
 }
 
@@ -229,80 +159,56 @@ pub struct OrganisationFilter {
 
 /// The organisations matching `filter`, in the order of [`list`].
 pub fn search(conn: &Connection, filter: &OrganisationFilter) -> Result<Vec<Organisation>> {
-    let needle = fold(filter.query.trim());
+    let search = Search::new(&filter.query, &filter.city_id, filter.include_retired);
     let kind = filter.kind.trim();
-    let city = filter.city_id.as_deref().filter(|c| !c.is_empty());
     Ok(list(conn, filter.include_retired)?
         .into_iter()
         .filter(|o| kind.is_empty() || o.kind == kind)
-        .filter(|o| city.is_none_or(|c| o.city_id.as_deref() == Some(c)))
         .filter(|o| {
-            needle.is_empty()
-                || [
-                    &o.name,
-                    &o.department,
-                    &o.address,
-                    &o.contact_person,
-                    &o.notes,
-                ]
-                .iter()
-                .any(|h| fold(h).contains(&needle))
+            let hay = [
+                &*o.name,
+                &o.department,
+                &o.address,
+                &o.contact_person,
+                &o.notes,
+            ];
+            search.keeps(o.retired, o.city_id.as_deref(), &hay)
         })
         .collect())
 }
 
+/// An organisation with the name of its 市, as a CSV row shows it.
+struct Listed {
+    o: Organisation,
+    city: String,
+}
+
+const COLUMNS: &[Column<Listed>] = &[
+    ("種別", |l| l.o.kind.clone().into()),
+    ("機関名", |l| l.o.name.clone().into()),
+    ("部署", |l| l.o.department.clone().into()),
+    ("郵便番号", |l| l.o.postal_code.clone().into()),
+    ("住所", |l| l.o.address.clone().into()),
+    ("市", |l| l.city.clone().into()),
+    ("電話番号", |l| l.o.phone.clone().into()),
+    ("FAX番号", |l| l.o.fax.clone().into()),
+    ("メール", |l| l.o.email.clone().into()),
+    ("担当者", |l| l.o.contact_person.clone().into()),
+    ("備考", |l| l.o.notes.clone().into()),
+    ("状態", |l| status(l.o.retired)),
+];
+
 /// The registry as CSV (the filter of the screen applies).
-pub fn export_csv(conn: &Connection, filter: &OrganisationFilter) -> Result<Vec<u8>> {
-    let cities: std::collections::HashMap<String, String> = conn
-        .prepare("SELECT id, name FROM cities")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let rows: Vec<Vec<Cell>> = search(conn, filter)?
+pub fn export_csv(conn: &Connection, filter: &OrganisationFilter) -> Result<Csv> {
+    let cities = Cities::load(conn)?;
+    let listed: Vec<Listed> = search(conn, filter)?
         .into_iter()
-        .map(|o| {
-            let city = o
-                .city_id
-                .as_ref()
-                .and_then(|c| cities.get(c).cloned())
-                .unwrap_or_default();
-            vec![
-                o.kind.into(),
-                o.name.into(),
-                o.department.into(),
-                o.postal_code.into(),
-                o.address.into(),
-                city.into(),
-                o.phone.into(),
-                o.fax.into(),
-                o.email.into(),
-                o.contact_person.into(),
-                o.notes.into(),
-                if o.retired {
-                    "登録終了"
-                } else {
-                    "登録中"
-                }
-                .into(),
-            ]
+        .map(|o| Listed {
+            city: cities.name(o.city_id.as_deref()),
+            o,
         })
         .collect();
-    Ok(csv::to_bytes(
-        &[
-            "種別",
-            "機関名",
-            "部署",
-            "郵便番号",
-            "住所",
-            "市",
-            "電話番号",
-            "FAX番号",
-            "メール",
-            "担当者",
-            "備考",
-            "状態",
-        ],
-        &rows,
-    ))
+    Ok(common::csv(COLUMNS, &listed))
 }
 
 #[cfg(test)]
