@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, status, Cities, Column, Csv, Search, Table};
+use super::common::{self, status, Cities, Csv, CsvColumn, Search, Table};
 use crate::csv::Cell;
 use crate::store::{iso, parse_iso, stamp};
 use crate::text::{self, Range};
@@ -230,7 +230,7 @@ pub fn add_bed_update(
 }
 
 /// The bed list's CSV columns, with the latest update of each hospital.
-const BED_COLUMNS: &[Column<SupportBed>] = &[
+const BED_COLUMNS: &[CsvColumn<SupportBed>] = &[
     ("病院名", |b| b.hospital.clone().into()),
     ("市", |b| b.city_name.clone().into()),
     ("電話番号", |b| b.phone.clone().into()),

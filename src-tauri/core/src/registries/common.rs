@@ -101,9 +101,9 @@ pub struct Csv {
 }
 
 /// A CSV column: its header and its cell for one entry.
-pub type Column<T> = (&'static str, fn(&T) -> Cell);
+pub type CsvColumn<T> = (&'static str, fn(&T) -> Cell);
 
-pub(super) fn csv<T>(columns: &[Column<T>], entries: &[T]) -> Csv {
+pub(super) fn csv<T>(columns: &[CsvColumn<T>], entries: &[T]) -> Csv {
     let headers: Vec<&str> = columns.iter().map(|(header, _)| *header).collect();
     let rows: Vec<Vec<Cell>> = entries
         .iter()

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate, NaiveDateTime};
 use rusqlite::{named_params, params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, flag, status, Cities, Column, Contact, Csv, Search, Table};
+use super::common::{self, flag, status, Cities, Contact, Csv, CsvColumn, Search, Table};
 use crate::store::{iso, parse_iso};
 use crate::{text, wareki, Error, Result};
 
@@ -308,7 +308,7 @@ pub fn save_doctor(
     doctor(conn, &id, now.date())
 }
 
-const DOCTOR_COLUMNS: &[Column<Doctor>] = &[
+const DOCTOR_COLUMNS: &[CsvColumn<Doctor>] = &[
     ("医師名", |d| d.name.clone().into()),
     ("ふりがな", |d| d.kana.clone().into()),
     ("医療機関名", |d| d.clinic.clone().into()),
@@ -348,7 +348,7 @@ pub fn dementia_list(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>>
 
 /// What a citizen needs to call a もの忘れ相談医: the columns of the list
 /// citizens get, the same in CSV and on paper.
-pub const DEMENTIA_COLUMNS: &[Column<Doctor>] = &[
+pub const DEMENTIA_COLUMNS: &[CsvColumn<Doctor>] = &[
     ("市", |d| d.city_name.clone().into()),
     ("医療機関名", |d| d.clinic.clone().into()),
     ("医師名", |d| d.name.clone().into()),

@@ -11,7 +11,7 @@ mod doctors;
 pub mod organisations;
 
 pub use beds::*;
-pub use common::{flag, Column, Csv};
+pub use common::{flag, Csv, CsvColumn};
 pub use doctors::*;
 
 use chrono::{NaiveDate, NaiveDateTime};

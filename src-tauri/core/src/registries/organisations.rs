@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, status, Cities, Column, Contact, Csv, Search, Table};
+use super::common::{self, status, Cities, Contact, Csv, CsvColumn, Search, Table};
 use crate::{text, Error, Result};
 
 const TABLE: Table = Table {
@@ -183,7 +183,7 @@ struct Listed {
     city: String,
 }
 
-const COLUMNS: &[Column<Listed>] = &[
+const COLUMNS: &[CsvColumn<Listed>] = &[
     ("種別", |l| l.o.kind.clone().into()),
     ("機関名", |l| l.o.name.clone().into()),
     ("部署", |l| l.o.department.clone().into()),
