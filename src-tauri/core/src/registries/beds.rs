@@ -85,16 +85,12 @@ pub struct BedUpdateInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct BedFilter {
-    #[serde(default)]
     pub query: String,
-    #[serde(default)]
     pub city_id: Option<String>,
     /// Only hospitals whose latest update shows a free bed.
-    #[serde(default)]
     pub free_only: bool,
-    #[serde(default)]
     pub include_retired: bool,
 }
 

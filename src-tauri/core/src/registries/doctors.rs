@@ -100,26 +100,18 @@ pub struct DoctorInput {
 
 /// Search and filters of the doctor list; every field is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct DoctorFilter {
     /// Substring of name, ふりがな, clinic, address or notes.
-    #[serde(default)]
     pub query: String,
-    #[serde(default)]
     pub city_id: Option<String>,
     /// Doctors covering this 圏域.
-    #[serde(default)]
     pub area_id: Option<String>,
-    #[serde(default)]
     pub dementia_only: bool,
-    #[serde(default)]
     pub end_of_life_only: bool,
-    #[serde(default)]
     pub round_the_clock_only: bool,
     /// Only doctors whose registration sheet is due.
-    #[serde(default)]
     pub sheet_due_only: bool,
-    #[serde(default)]
     pub include_retired: bool,
 }
 

@@ -144,16 +144,12 @@ pub fn save(
 
 /// Search and filters of the 関係機関 registry; every field is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrganisationFilter {
     /// Substring of name, department, address, contact person or notes.
-    #[serde(default)]
     pub query: String,
-    #[serde(default)]
     pub kind: String,
-    #[serde(default)]
     pub city_id: Option<String>,
-    #[serde(default)]
     pub include_retired: bool,
 }
 
