@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use zaitaku_core::backup::{self, BackupKind};
-use zaitaku_core::organisations::OrganisationFilter;
 use zaitaku_core::print::{self, documents::flyer, PrintJob};
+use zaitaku_core::registries::organisations::OrganisationFilter;
 use zaitaku_core::registries::{BedFilter, DoctorFilter, Export as List};
 use zaitaku_core::{demo, store};
 
@@ -454,13 +454,9 @@ fn export_registry(db: &Path, list: List, out: &Path) -> Result<(), String> {
     let fail = |e: zaitaku_core::Error| e.to_string();
     let conn = store::open(db).map_err(fail)?;
     let today = chrono::Local::now().date_naive();
-    let (bytes, name) = list.csv(&conn, today).map_err(fail)?;
-    let rows = bytes
-        .windows(2)
-        .filter(|w| w == b"\r\n")
-        .count()
-        .saturating_sub(1);
-    write_file(out, &bytes)?;
+    let csv = list.csv(&conn, today).map_err(fail)?;
+    write_file(out, &csv.bytes)?;
+    let (name, rows) = (list.name(), csv.rows);
     println!("{name}を書き出しました: {}（{rows} 件）", out.display());
     Ok(())
 }

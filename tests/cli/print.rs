@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use zaitaku_core::{organisations, store};
+use zaitaku_core::{registries::organisations, store};
 
 use super::{arg, assert_failed_with, demo_db, temp_dir, zaitaku_run, Ran};
 

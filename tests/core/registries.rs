@@ -3,7 +3,7 @@
 //! the registration-sheet reminder, newest-first bed updates, CSV, audit.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::organisations::{self, OrganisationFilter};
+use zaitaku_core::registries::organisations::{self, OrganisationFilter};
 use zaitaku_core::registries::{
     self, BedFilter, BedUpdateInput, DoctorFilter, DoctorInput, SupportBedInput,
 };
@@ -24,11 +24,10 @@ fn with_office() -> (Connection, office::Office) {
     (conn, o)
 }
 
-fn names(list: &[registries::Doctor]) -> Vec<&str> {
-    list.iter().map(|d| d.name.as_str()).collect()
-}
-
-fn search(conn: &Connection, filter: DoctorFilter) -> Vec<String> {
+/// The names of the doctors a filter finds, by ふりがな.
+fn search(conn: &Connection, change: impl Fn(&mut DoctorFilter)) -> Vec<String> {
+    let mut filter = DoctorFilter::default();
+    change(&mut filter);
     registries::doctors(conn, &filter, now().date())
         .unwrap()
         .into_iter()
@@ -82,33 +81,22 @@ fn a_doctor_is_saved_with_areas_and_found_by_search_and_filters() {
 
     // Search as typed: kana in katakana, half-width, part of a clinic name.
     for query in ["ワカバ", "ﾜｶﾊﾞ", "ファミリー", "わかば"] {
-        let found = search(
-            &conn,
-            DoctorFilter {
-                query: query.into(),
-                ..Default::default()
-            },
-        );
+        let found = search(&conn, |f| f.query = query.into());
         assert_eq!(found, ["若葉 太郎"], "query {query}");
     }
-    let dementia = DoctorFilter {
-        dementia_only: true,
-        ..Default::default()
-    };
-    assert_eq!(search(&conn, dementia), ["若葉 太郎"]);
-    let area = DoctorFilter {
-        area_id: Some(tsuru.areas[1].id.clone()),
-        ..Default::default()
-    };
-    assert_eq!(search(&conn, area), ["若葉 太郎"]);
+    assert_eq!(search(&conn, |f| f.dementia_only = true), ["若葉 太郎"]);
+    let area = tsuru.areas[1].id.clone();
+    assert_eq!(
+        search(&conn, |f| f.area_id = Some(area.clone())),
+        ["若葉 太郎"]
+    );
     // 2024-11-01 is more than a year before 2025-11-24.
-    let due = DoctorFilter {
-        sheet_due_only: true,
-        ..Default::default()
-    };
-    assert_eq!(search(&conn, due), ["坂戸 次郎"]);
-    let all = registries::doctors(&conn, &DoctorFilter::default(), now().date()).unwrap();
-    assert_eq!(names(&all), ["坂戸 次郎", "若葉 太郎"], "by ふりがな");
+    assert_eq!(search(&conn, |f| f.sheet_due_only = true), ["坂戸 次郎"]);
+    assert_eq!(
+        search(&conn, |_| ()),
+        ["坂戸 次郎", "若葉 太郎"],
+        "by ふりがな"
+    );
 
     // Retiring keeps the record but hides it unless asked.
     registries::save_doctor(
@@ -124,7 +112,7 @@ fn a_doctor_is_saved_with_areas_and_found_by_search_and_filters() {
         now(),
     )
     .unwrap();
-    assert_eq!(search(&conn, DoctorFilter::default()), ["坂戸 次郎"]);
+    assert_eq!(search(&conn, |_| ()), ["坂戸 次郎"]);
     let with_retired = registries::doctor(&conn, &saved.id, now().date()).unwrap();
     assert!(with_retired.retired);
     assert_eq!(with_retired.area_names, ["北部圏域"]);
@@ -138,61 +126,40 @@ fn bad_doctor_input_is_refused_in_japanese_and_writes_nothing() {
         clinic: "医院".into(),
         ..Default::default()
     };
+    let unknown = "00000000-0000-4000-8000-000000000000".to_string();
+    let area = o.cities[0].areas[0].id.clone();
+    let with = |change: &dyn Fn(&mut DoctorInput)| {
+        let mut input = base.clone();
+        change(&mut input);
+        input
+    };
     let cases = [
+        (with(&|d| d.name = " ".into()), "name"),
+        (with(&|d| d.clinic = "".into()), "clinic"),
+        (with(&|d| d.phone = "12".into()), "phone"),
         (
-            DoctorInput {
-                name: " ".into(),
-                ..base.clone()
-            },
-            "name",
-        ),
-        (
-            DoctorInput {
-                clinic: "".into(),
-                ..base.clone()
-            },
-            "clinic",
-        ),
-        (
-            DoctorInput {
-                phone: "12".into(),
-                ..base.clone()
-            },
-            "phone",
-        ),
-        (
-            DoctorInput {
-                sheet_updated_on: "2026-01-01".into(),
-                ..base.clone()
-            },
+            with(&|d| d.sheet_updated_on = "2026-01-01".into()),
             "sheet_updated_on",
         ),
+        (with(&|d| d.area_ids = vec![unknown.clone()]), "area_ids"),
         (
-            DoctorInput {
-                area_ids: vec!["00000000-0000-4000-8000-000000000000".into()],
-                ..base.clone()
-            },
-            "area_ids",
-        ),
-        (
-            DoctorInput {
-                city_id: Some("00000000-0000-4000-8000-000000000000".into()),
-                area_ids: vec![o.cities[0].areas[0].id.clone()],
-                ..base.clone()
-            },
+            with(&|d| {
+                d.city_id = Some(unknown.clone());
+                d.area_ids = vec![area.clone()];
+            }),
             "city_id",
         ),
+        (with(&|d| d.id = Some(unknown.clone())), "id"),
     ];
     for (input, field) in cases {
         let err = registries::save_doctor(&mut conn, &input, now()).unwrap_err();
-        assert_eq!(err.field(), Some(field), "{err}");
+        match field {
+            "id" => assert_eq!(err.kind(), "not_found", "{err}"),
+            _ => assert_eq!(err.field(), Some(field), "{err}"),
+        }
         assert!(err.to_string().chars().any(|c| c > '\u{3000}'), "{err}");
     }
-    assert!(
-        registries::doctors(&conn, &DoctorFilter::default(), now().date())
-            .unwrap()
-            .is_empty()
-    );
+    assert!(search(&conn, |_| ()).is_empty());
     registries::save_doctor(&mut conn, &base, now()).unwrap();
     let twice = registries::save_doctor(&mut conn, &base, now()).unwrap_err();
     assert_eq!(twice.field(), Some("name"));
@@ -215,17 +182,21 @@ fn bed_updates_are_shown_newest_first_and_checked_against_the_bed_count() {
     .unwrap();
     assert_eq!(bed.beds, 2);
     assert!(bed.latest().is_none());
-    for (day, free) in [
-        ("2025-11-10", "0"),
-        ("2025-11-20", "2"),
-        ("2025-11-15", "1"),
-    ] {
+    let check = |day: &str, free: &str| {
         let input = BedUpdateInput {
             checked_on: day.into(),
             free_beds: free.into(),
             note: String::new(),
         };
-        registries::add_bed_update(&conn, &bed.id, &input, now()).unwrap();
+        registries::add_bed_update(&conn, &bed.id, &input, now())
+    };
+    // Typed as people type: 全角, a unit.
+    for (day, free) in [
+        ("2025-11-10", "0"),
+        ("令和7年11月20日", "２床"),
+        ("2025-11-15", "1"),
+    ] {
+        check(day, free).unwrap();
     }
     let bed = registries::bed(&conn, &bed.id).unwrap();
     let order: Vec<(&str, i64)> = bed
@@ -239,21 +210,16 @@ fn bed_updates_are_shown_newest_first_and_checked_against_the_bed_count() {
     );
     assert_eq!(bed.latest().unwrap().checked_label, "令和7年11月20日（木）");
 
-    let too_many = BedUpdateInput {
-        checked_on: "2025-11-21".into(),
-        free_beds: "3".into(),
-        note: String::new(),
-    };
-    let err = registries::add_bed_update(&conn, &bed.id, &too_many, now()).unwrap_err();
-    assert_eq!(err.field(), Some("free_beds"));
-    assert!(err.to_string().contains("2床"), "{err}");
-    let future = BedUpdateInput {
-        checked_on: "2025-12-01".into(),
-        free_beds: "1".into(),
-        note: String::new(),
-    };
-    let err = registries::add_bed_update(&conn, &bed.id, &future, now()).unwrap_err();
-    assert_eq!(err.field(), Some("checked_on"));
+    for (day, free, field, says) in [
+        ("2025-11-21", "3", "free_beds", "床数（2床）を超えています"),
+        ("2025-12-01", "1", "checked_on", "未来の日付"),
+        ("2025-11-21", "-1", "free_beds", "負の数"),
+        ("2025-11-21", "", "free_beds", "空床数を入力してください"),
+    ] {
+        let err = check(day, free).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+        assert!(err.to_string().contains(says), "{err}");
+    }
     assert_eq!(registries::bed(&conn, &bed.id).unwrap().updates.len(), 3);
 
     let free = BedFilter {
@@ -261,8 +227,9 @@ fn bed_updates_are_shown_newest_first_and_checked_against_the_bed_count() {
         ..Default::default()
     };
     assert_eq!(registries::beds(&conn, &free).unwrap().len(), 1);
-    let csv =
-        String::from_utf8(registries::beds_csv(&conn, &BedFilter::default()).unwrap()).unwrap();
+    let csv = registries::beds_csv(&conn, &BedFilter::default()).unwrap();
+    assert_eq!(csv.rows, 1);
+    let csv = String::from_utf8(csv.bytes).unwrap();
     assert!(csv.starts_with("\u{FEFF}病院名,市,電話番号,床数,最新の確認日,空床数"));
     assert!(
         csv.contains("坂戸中央病院,坂戸市,,2,令和7年11月20日（木）,2,"),
@@ -281,12 +248,15 @@ fn demo_registries_search_and_csv() {
     assert!(all.iter().all(|d| !d.area_names.is_empty()));
 
     let csv = registries::doctors_csv(&conn, &DoctorFilter::default(), today).unwrap();
-    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.rows, 23);
+    let text = String::from_utf8(csv.bytes).unwrap();
     assert_eq!(text.matches("\r\n").count(), 24, "header and 23 doctors");
     assert!(text.starts_with("\u{FEFF}医師名,ふりがな,医療機関名"));
 
-    let list = String::from_utf8(registries::dementia_list_csv(&conn, today).unwrap()).unwrap();
+    let list = registries::dementia_list_csv(&conn, today).unwrap();
     let dementia = all.iter().filter(|d| d.dementia_consult).count();
+    assert_eq!(list.rows, dementia);
+    let list = String::from_utf8(list.bytes).unwrap();
     assert_eq!(list.matches("\r\n").count(), dementia + 1);
     assert!(list.starts_with("\u{FEFF}市,医療機関名,医師名,住所,電話番号\r\n"));
 
@@ -314,38 +284,136 @@ fn demo_registries_search_and_csv() {
         ..Default::default()
     };
     assert_eq!(organisations::search(&conn, &kind).unwrap().len(), 4);
-    let csv = String::from_utf8(organisations::export_csv(&conn, &kind).unwrap()).unwrap();
+    let csv = organisations::export_csv(&conn, &kind).unwrap();
+    assert_eq!(csv.rows, 4);
+    let csv = String::from_utf8(csv.bytes).unwrap();
     assert!(csv.starts_with("\u{FEFF}種別,機関名,部署"));
     assert_eq!(csv.matches("\r\n").count(), 5);
+}
+
+fn audit_rows(conn: &Connection, id: &str) -> Vec<(String, String, String)> {
+    conn.prepare("SELECT actor, table_name, action FROM audit_log WHERE row_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 #[test]
 fn registry_changes_are_in_the_audit_log_with_the_member() {
     let (mut conn, o) = with_office();
     store::audit::set_actor(&conn, "山田 花子").unwrap();
-    let d = registries::save_doctor(
-        &mut conn,
-        &DoctorInput {
-            name: "医師".into(),
-            clinic: "医院".into(),
-            area_ids: vec![o.cities[0].areas[0].id.clone()],
+    let input = DoctorInput {
+        name: "医師".into(),
+        clinic: "医院".into(),
+        area_ids: vec![o.cities[0].areas[0].id.clone()],
+        ..Default::default()
+    };
+    let d = registries::save_doctor(&mut conn, &input, now()).unwrap();
+    let row = |table: &str, action: &str| ("山田 花子".to_string(), table.into(), action.into());
+    let inserted = [row("doctors", "insert"), row("doctor_areas", "insert")];
+    assert_eq!(audit_rows(&conn, &d.id), inserted);
+
+    // Saving the form unchanged records nothing; a real change, one update.
+    let same = DoctorInput {
+        id: Some(d.id.clone()),
+        ..input
+    };
+    registries::save_doctor(&mut conn, &same, now()).unwrap();
+    assert_eq!(audit_rows(&conn, &d.id), inserted);
+    let phone = DoctorInput {
+        phone: "049-200-1234".into(),
+        ..same
+    };
+    registries::save_doctor(&mut conn, &phone, now()).unwrap();
+    let changed = audit_rows(&conn, &d.id);
+    assert_eq!(changed[2..], [row("doctors", "update")]);
+    let created: String = conn
+        .query_row(
+            "SELECT created_at FROM doctors WHERE id = ?1",
+            [&d.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(created, "2025-11-24T10:00:00", "kept on update");
+}
+
+#[test]
+fn saving_beds_and_organisations_unchanged_records_nothing() {
+    let (conn, _) = with_office();
+    let bed_input = SupportBedInput {
+        hospital: "坂戸中央病院".into(),
+        beds: "2".into(),
+        ..Default::default()
+    };
+    let bed = registries::save_bed(&conn, &bed_input, now()).unwrap();
+    let org_input = organisations::OrganisationInput {
+        name: "坂戸市地域包括支援センター".into(),
+        ..Default::default()
+    };
+    let org = organisations::save(&conn, &org_input, now()).unwrap();
+    for _ in 0..2 {
+        let again = SupportBedInput {
+            id: Some(bed.id.clone()),
+            ..bed_input.clone()
+        };
+        registries::save_bed(&conn, &again, now()).unwrap();
+        let again = organisations::OrganisationInput {
+            id: Some(org.id.clone()),
+            ..org_input.clone()
+        };
+        organisations::save(&conn, &again, now()).unwrap();
+    }
+    assert_eq!(audit_rows(&conn, &bed.id).len(), 1, "the insert only");
+    assert_eq!(audit_rows(&conn, &org.id).len(), 1, "the insert only");
+
+    let retired = SupportBedInput {
+        id: Some(bed.id.clone()),
+        retired: true,
+        ..bed_input
+    };
+    registries::save_bed(&conn, &retired, now()).unwrap();
+    let actions: Vec<String> = audit_rows(&conn, &bed.id)
+        .into_iter()
+        .map(|r| r.2)
+        .collect();
+    assert_eq!(actions, ["insert", "update"]);
+}
+
+#[test]
+fn counts_are_read_as_typed_and_a_damaged_stored_date_is_reported() {
+    let (conn, _) = with_office();
+    let typed = |beds: &str| {
+        let input = SupportBedInput {
+            hospital: format!("病院{beds}"),
+            beds: beds.into(),
             ..Default::default()
-        },
-        now(),
+        };
+        registries::save_bed(&conn, &input, now())
+    };
+    assert_eq!(typed("１２床").unwrap().beds, 12);
+    let err = typed("1,000").unwrap_err();
+    assert_eq!(err.field(), Some("beds"));
+    assert!(err.to_string().contains("999以下"), "{err}");
+    assert_eq!(
+        typed(" ").unwrap_err().to_string(),
+        "床数を入力してください。"
+    );
+
+    let bed = typed("2").unwrap();
+    let update = BedUpdateInput {
+        checked_on: "2025-11-20".into(),
+        free_beds: "1".into(),
+        note: String::new(),
+    };
+    registries::add_bed_update(&conn, &bed.id, &update, now()).unwrap();
+    conn.execute(
+        "UPDATE support_bed_updates SET checked_on = '2025-02-30'",
+        [],
     )
     .unwrap();
-    let rows: Vec<(String, String, String)> = conn
-        .prepare("SELECT actor, table_name, action FROM audit_log WHERE row_id = ?1 ORDER BY seq")
-        .unwrap()
-        .query_map([&d.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(
-        rows,
-        [
-            ("山田 花子".into(), "doctors".into(), "insert".into()),
-            ("山田 花子".into(), "doctor_areas".into(), "insert".into()),
-        ]
-    );
+    let err = registries::beds(&conn, &BedFilter::default()).unwrap_err();
+    assert_eq!(err.kind(), "corrupt", "{err}");
+    assert!(err.to_string().contains("2025-02-30"), "{err}");
 }

@@ -20,7 +20,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use zaitaku_core::booklets::{self, EditionInput, Kind};
 use zaitaku_core::cases::lists::{self, ListKind};
 use zaitaku_core::cases::{self, CaseInput, EntryInput, PersonInput};
-use zaitaku_core::organisations::{self, OrganisationInput};
+use zaitaku_core::registries::organisations::{self, OrganisationInput};
 use zaitaku_core::registries::{self, BedUpdateInput, DoctorInput, SupportBedInput};
 use zaitaku_core::report::{self, ReportPeriod, Tally};
 use zaitaku_core::store::{self, Connection};

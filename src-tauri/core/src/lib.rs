@@ -22,7 +22,6 @@ pub mod error;
 pub mod fonts;
 pub mod lectures;
 pub mod office;
-pub mod organisations;
 pub mod period;
 pub mod print;
 pub mod registries;

@@ -3,7 +3,9 @@
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
-use zaitaku_core::organisations::{self, Organisation, OrganisationFilter, OrganisationInput};
+use zaitaku_core::registries::organisations::{
+    self, Organisation, OrganisationFilter, OrganisationInput,
+};
 use zaitaku_core::registries::{
     self, BedFilter, BedUpdateInput, Doctor, DoctorFilter, DoctorInput, Export, SupportBed,
     SupportBedInput,

@@ -13,7 +13,7 @@ use crate::lectures::{
     self, questionnaire, CountInput, SessionInput, TallyInput, ThemeInput, VenueInput,
 };
 use crate::office::Office;
-use crate::organisations::{self, OrganisationInput};
+use crate::registries::organisations::{self, OrganisationInput};
 use crate::Result;
 
 /// How much was created.

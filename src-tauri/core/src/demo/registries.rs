@@ -8,8 +8,9 @@ use chrono::{Months, NaiveDateTime};
 use rusqlite::Connection;
 
 use crate::office::Office;
-use crate::organisations::{self, OrganisationInput};
+use crate::registries::organisations::{self, OrganisationInput};
 use crate::registries::{self, BedUpdateInput, DoctorInput, SupportBedInput};
+use crate::store::iso;
 use crate::Result;
 
 /// What was created, for the demo summary.
@@ -497,7 +498,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
         let city = city(*city_index);
         let sheet = months
             .and_then(|m| now.date().checked_sub_months(Months::new(m)))
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(iso)
             .unwrap_or_default();
         registries::save_doctor(
             conn,
@@ -552,7 +553,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 conn,
                 &bed.id,
                 &BedUpdateInput {
-                    checked_on: day.format("%Y-%m-%d").to_string(),
+                    checked_on: iso(day),
                     free_beds: free.to_string(),
                     note: if *free == 0 {
                         "満床".into()

@@ -28,7 +28,7 @@ pub use questionnaire::{Questionnaire, QuestionnaireInput};
 
 use crate::booklets::{self, EntryInput, Kind as EntryKind};
 use crate::period::{Period, PeriodKind};
-use crate::{organisations, text, wareki, Error, Result};
+use crate::{registries::organisations, text, wareki, Error, Result};
 
 /// 開催の種別, stored as the label.
 pub const KINDS: &[&str] = &[

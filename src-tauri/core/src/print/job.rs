@@ -10,7 +10,7 @@ use super::layout::Column;
 use super::Printed;
 use crate::registries::{self, BedFilter, DoctorFilter};
 use crate::report::{self, ReportPeriod};
-use crate::{booklet_template, cases, lectures, office, organisations, Result};
+use crate::{booklet_template, cases, lectures, office, registries::organisations, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(

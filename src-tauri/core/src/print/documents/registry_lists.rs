@@ -5,29 +5,41 @@
 use chrono::NaiveDate;
 
 use super::table_list;
+use crate::csv::Cell;
 use crate::print::layout::{Align, Block, Column, Document};
-use crate::registries::{Doctor, SupportBed};
+use crate::registries::{flag, Doctor, SupportBed, DEMENTIA_COLUMNS};
 use crate::wareki;
 
-/// もの忘れ相談医リスト: by 市, with what a citizen needs to call.
+/// A printed column and its text for one entry.
+type Printed<T> = (Column, fn(&T) -> String);
+
+fn table<T>(columns: &[Printed<T>], entries: &[T]) -> (Vec<Column>, Vec<Vec<String>>) {
+    let rows = entries
+        .iter()
+        .map(|e| columns.iter().map(|(_, text)| text(e)).collect())
+        .collect();
+    (columns.iter().map(|(c, _)| c.clone()).collect(), rows)
+}
+
+/// もの忘れ相談医リスト: by 市, with what a citizen needs to call (the
+/// columns of its CSV).
 pub fn dementia(doctors: &[Doctor], office_name: &str, today: NaiveDate) -> Document {
-    let columns = vec![
-        Column::new("市", 0.9),
-        Column::new("医療機関名", 2.0),
-        Column::new("医師名", 1.3),
-        Column::new("住所", 2.6),
-        Column::new("電話番号", 1.3),
-    ];
+    let widths = [0.9, 2.0, 1.3, 2.6, 1.3];
+    let columns = DEMENTIA_COLUMNS
+        .iter()
+        .zip(widths)
+        .map(|((title, _), width)| Column::new(title, width))
+        .collect();
     let rows = doctors
         .iter()
         .map(|d| {
-            vec![
-                d.city_name.clone(),
-                d.clinic.clone(),
-                d.name.clone(),
-                d.address.clone(),
-                d.phone.clone(),
-            ]
+            DEMENTIA_COLUMNS
+                .iter()
+                .map(|(_, cell)| match cell(d) {
+                    Cell::Text(s) => s,
+                    Cell::Number(n) => n.to_string(),
+                })
+                .collect()
         })
         .collect();
     let mut doc = table_list(
@@ -61,43 +73,26 @@ fn mark(title: &str, width: f32) -> Column {
     }
 }
 
-fn flag(b: bool) -> String {
-    if b { "○" } else { "" }.to_string()
-}
-
 /// 往診登録医一覧 (A4 landscape: the flags need columns).
 pub fn doctors(doctors: &[Doctor], office_name: &str, today: NaiveDate) -> Document {
-    let columns = vec![
-        Column::new("医師名", 1.1),
-        Column::new("医療機関名", 1.7),
-        Column::new("住所", 2.2),
-        Column::new("電話番号", 1.2),
-        Column::new("市", 0.8),
-        Column::new("圏域", 1.9),
-        mark("往診", 0.5),
-        mark("訪問診療", 0.75),
-        mark("看取り", 0.6),
-        mark("24時間", 0.65),
-        mark("もの忘れ", 0.75),
+    let columns: &[Printed<Doctor>] = &[
+        (Column::new("医師名", 1.1), |d| d.name.clone()),
+        (Column::new("医療機関名", 1.7), |d| d.clinic.clone()),
+        (Column::new("住所", 2.2), |d| d.address.clone()),
+        (Column::new("電話番号", 1.2), |d| d.phone.clone()),
+        (Column::new("市", 0.8), |d| d.city_name.clone()),
+        (Column::new("圏域", 1.9), |d| d.area_names.join("・")),
+        (mark("往診", 0.5), |d| flag(d.home_visits).into()),
+        (mark("訪問診療", 0.75), |d| {
+            flag(d.regular_visits).into()
+        }),
+        (mark("看取り", 0.6), |d| flag(d.end_of_life).into()),
+        (mark("24時間", 0.65), |d| flag(d.round_the_clock).into()),
+        (mark("もの忘れ", 0.75), |d| {
+            flag(d.dementia_consult).into()
+        }),
     ];
-    let rows = doctors
-        .iter()
-        .map(|d| {
-            vec![
-                d.name.clone(),
-                d.clinic.clone(),
-                d.address.clone(),
-                d.phone.clone(),
-                d.city_name.clone(),
-                d.area_names.join("・"),
-                flag(d.home_visits),
-                flag(d.regular_visits),
-                flag(d.end_of_life),
-                flag(d.round_the_clock),
-                flag(d.dementia_consult),
-            ]
-        })
-        .collect();
+    let (columns, rows) = table(columns, doctors);
     table_list(
         "往診登録医一覧",
         &format!("{office_name}　登録中 {} 名", doctors.len()),
@@ -109,32 +104,25 @@ pub fn doctors(doctors: &[Doctor], office_name: &str, today: NaiveDate) -> Docum
 
 /// 療養支援ベッド一覧 with each hospital's latest availability check.
 pub fn beds(beds: &[SupportBed], office_name: &str, today: NaiveDate) -> Document {
-    let columns = vec![
-        Column::new("病院名", 2.0),
-        Column::new("市", 0.8),
-        Column::new("電話番号", 1.2),
-        Column::new("床数", 0.6).right(),
-        Column::new("最新の確認日", 1.6),
-        Column::new("空床数", 0.7).right(),
-        Column::new("確認メモ", 2.2),
+    let columns: &[Printed<SupportBed>] = &[
+        (Column::new("病院名", 2.0), |b| b.hospital.clone()),
+        (Column::new("市", 0.8), |b| b.city_name.clone()),
+        (Column::new("電話番号", 1.2), |b| b.phone.clone()),
+        (Column::new("床数", 0.6).right(), |b| b.beds.to_string()),
+        (Column::new("最新の確認日", 1.6), |b| {
+            b.latest()
+                .map_or_else(|| "未確認".into(), |u| u.checked_label.clone())
+        }),
+        (Column::new("空床数", 0.7).right(), |b| {
+            b.latest()
+                .map(|u| u.free_beds.to_string())
+                .unwrap_or_default()
+        }),
+        (Column::new("確認メモ", 2.2), |b| {
+            b.latest().map(|u| u.note.clone()).unwrap_or_default()
+        }),
     ];
-    let rows = beds
-        .iter()
-        .map(|b| {
-            let latest = b.latest();
-            vec![
-                b.hospital.clone(),
-                b.city_name.clone(),
-                b.phone.clone(),
-                b.beds.to_string(),
-                latest
-                    .map(|u| u.checked_label.clone())
-                    .unwrap_or_else(|| "未確認".into()),
-                latest.map(|u| u.free_beds.to_string()).unwrap_or_default(),
-                latest.map(|u| u.note.clone()).unwrap_or_default(),
-            ]
-        })
-        .collect();
+    let (columns, rows) = table(columns, beds);
     table_list(
         "療養支援ベッド一覧",
         &format!("{office_name}　空床数は各病院の最新の確認時点のものです"),

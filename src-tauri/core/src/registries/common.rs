@@ -1,0 +1,211 @@
+//! What the three 名簿 share: city names, the search every list filter has,
+//! the ○ and 登録中 cells, CSV with its row count, and the steps of a save
+//! (known id, no second identical entry, one upsert).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, ToSql};
+
+use crate::cases::search::fold;
+use crate::csv::{self, Cell};
+use crate::store::stamp;
+use crate::{text, Error, Result};
+
+/// 市 names by id.
+pub(super) struct Cities(HashMap<String, String>);
+
+impl Cities {
+    pub(super) fn load(conn: &Connection) -> Result<Cities> {
+        let mut stmt = conn.prepare("SELECT id, name FROM cities")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Cities(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// The name of an optional city; empty when none.
+    pub(super) fn name(&self, id: Option<&str>) -> String {
+        id.and_then(|id| self.0.get(id).cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// An optional city id from a form: empty is none, unknown is refused.
+pub(super) fn optional_city(conn: &Connection, city_id: Option<&str>) -> Result<Option<String>> {
+    crate::store::known_id(conn, "cities", "city_id", "市", city_id.unwrap_or(""))
+}
+
+/// The part every list filter has: words searched in some fields, one 市,
+/// and whether retired entries show.
+pub(super) struct Search<'a> {
+    needle: String,
+    city: Option<&'a str>,
+    include_retired: bool,
+}
+
+impl<'a> Search<'a> {
+    pub(super) fn new(query: &str, city_id: &'a Option<String>, include_retired: bool) -> Self {
+        Search {
+            needle: fold(query.trim()),
+            city: city_id.as_deref().filter(|c| !c.is_empty()),
+            include_retired,
+        }
+    }
+
+    /// Whether an entry of `city_id` with the searchable texts `hay` shows.
+    pub(super) fn keeps(&self, retired: bool, city_id: Option<&str>, hay: &[&str]) -> bool {
+        (self.include_retired || !retired)
+            && self.city.is_none_or(|c| city_id == Some(c))
+            && (self.needle.is_empty() || hay.iter().any(|h| fold(h).contains(&self.needle)))
+    }
+}
+
+/// 郵便番号, 住所, 電話番号 and FAX番号 from a form, checked alike in every
+/// 名簿 that has them.
+pub(super) struct Contact {
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: String,
+}
+
+impl Contact {
+    pub(super) fn check(postal_code: &str, address: &str, phone: &str, fax: &str) -> Result<Self> {
+        Ok(Contact {
+            postal_code: text::postal_code("postal_code", postal_code)?,
+            address: text::single_line("address", "住所", address, 120, false)?,
+            phone: text::phone_number("phone", "電話番号", phone, false)?,
+            fax: text::phone_number("fax", "FAX番号", fax, false)?,
+        })
+    }
+}
+
+/// The mark of a yes/no column in lists and CSV.
+pub fn flag(b: bool) -> &'static str {
+    if b {
+        "○"
+    } else {
+        ""
+    }
+}
+
+/// The 状態 column of every registry CSV.
+pub(super) fn status(retired: bool) -> Cell {
+    if retired { "登録終了" } else { "登録中" }.into()
+}
+
+/// A CSV file and how many entries it holds (the header row not counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Csv {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
+/// A CSV column: its header and its cell for one entry.
+pub type CsvColumn<T> = (&'static str, fn(&T) -> Cell);
+
+pub(super) fn csv<T>(columns: &[CsvColumn<T>], entries: &[T]) -> Csv {
+    let headers: Vec<&str> = columns.iter().map(|(header, _)| *header).collect();
+    let rows: Vec<Vec<Cell>> = entries
+        .iter()
+        .map(|e| columns.iter().map(|(_, cell)| cell(e)).collect())
+        .collect();
+    Csv {
+        bytes: csv::to_bytes(&headers, &rows),
+        rows: rows.len(),
+    }
+}
+
+/// A 名簿 table as its saves see it.
+pub(super) struct Table {
+    /// The SQL name (from code, never from input).
+    pub name: &'static str,
+    /// An entry in messages: 往診登録医, 関係機関, …
+    pub what: &'static str,
+    /// The UNIQUE columns besides the id: a second entry with the same
+    /// values is refused.
+    pub unique: &'static [&'static str],
+}
+
+impl Table {
+    pub(super) fn not_found(&self) -> Error {
+        Error::NotFound { what: self.what }
+    }
+
+    /// The id of a form that edits an existing entry: a UUID that is
+    /// known, else [`Error::NotFound`]. `None` for a new entry.
+    fn existing_id(&self, conn: &Connection, id: Option<&str>) -> Result<Option<String>> {
+        let Some(id) = id.map(|id| text::uuid("id", id)).transpose()? else {
+            return Ok(None);
+        };
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", self.name);
+        if !conn.query_row(&sql, [&id], |r| r.get(0))? {
+            return Err(self.not_found());
+        }
+        Ok(Some(id))
+    }
+
+    /// Creates (without `id`) or updates the entry `id` from `row`, whose
+    /// named parameters are the columns of the same name; returns its id.
+    /// `duplicate` is the refusal when another entry has the same
+    /// [`Table::unique`] values.
+    pub(super) fn save(
+        &self,
+        conn: &Connection,
+        id: Option<&str>,
+        row: &[(&str, &dyn ToSql)],
+        now: NaiveDateTime,
+        duplicate: impl FnOnce() -> Error,
+    ) -> Result<String> {
+        let id = self.existing_id(conn, id)?.unwrap_or_else(text::new_id);
+        if self.taken(conn, &id, row)? {
+            return Err(duplicate());
+        }
+        let at = stamp(now);
+        let mut params: Vec<(&str, &dyn ToSql)> =
+            vec![(":id", &id), (":created_at", &at), (":updated_at", &at)];
+        params.extend_from_slice(row);
+        self.upsert(conn, &params)?;
+        Ok(id)
+    }
+
+    /// Whether an entry other than `id` has the [`Table::unique`] values of
+    /// `row`.
+    fn taken(&self, conn: &Connection, id: &str, row: &[(&str, &dyn ToSql)]) -> Result<bool> {
+        let mut sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM {} WHERE id IS NOT :id",
+            self.name
+        );
+        let mut params: Vec<(&str, &dyn ToSql)> = vec![(":id", &id)];
+        for &(param, value) in row {
+            let column = param.trim_start_matches(':');
+            if self.unique.contains(&column) {
+                sql.push_str(&format!(" AND {column} = {param}"));
+                params.push((param, value));
+            }
+        }
+        sql.push(')');
+        Ok(conn.query_row(&sql, params.as_slice(), |r| r.get(0))?)
+    }
+
+    /// One `INSERT … ON CONFLICT(id) DO UPDATE` setting every column but id
+    /// and created_at. SQLite runs the audit triggers on the update path,
+    /// which record it only when a column really changed.
+    fn upsert(&self, conn: &Connection, params: &[(&str, &dyn ToSql)]) -> Result<()> {
+        let names: Vec<&str> = params.iter().map(|(p, _)| *p).collect();
+        let columns: Vec<&str> = names.iter().map(|p| p.trim_start_matches(':')).collect();
+        let set: Vec<String> = columns
+            .iter()
+            .filter(|c| !matches!(**c, "id" | "created_at"))
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+            self.name,
+            columns.join(", "),
+            names.join(", "),
+            set.join(", ")
+        );
+        conn.execute(&sql, params)?;
+        Ok(())
+    }
+}
