@@ -13,6 +13,8 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 use zaitaku_core::store;
 
+use crate::commands::NAMES;
+
 /// Commands that take no arguments: there is nothing to malform, but they
 /// are still called with junk and must not change anything.
 const WITHOUT_ARGUMENTS: &[&str] = &[
@@ -187,27 +189,15 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("get_case", json!({ "id": junk })));
         calls.push(("case_history", json!({ "id": junk })));
         calls.push(("similar_persons", json!({ "person": junk })));
-        calls.push(("create_case", json!({ "case": junk, "changedBy": junk })));
-        calls.push((
-            "update_case",
-            json!({ "id": junk, "case": junk, "changedBy": junk }),
-        ));
-        calls.push((
-            "delete_case",
-            json!({ "id": junk, "version": junk, "changedBy": junk }),
-        ));
-        calls.push((
-            "add_case_entry",
-            json!({ "caseId": junk, "entry": junk, "changedBy": junk }),
-        ));
+        calls.push(("create_case", json!({ "case": junk })));
+        calls.push(("update_case", json!({ "id": junk, "case": junk })));
+        calls.push(("delete_case", json!({ "id": junk, "version": junk })));
+        calls.push(("add_case_entry", json!({ "caseId": junk, "entry": junk })));
         calls.push((
             "update_case_entry",
-            json!({ "entryId": junk, "entry": junk, "changedBy": junk }),
+            json!({ "entryId": junk, "entry": junk }),
         ));
-        calls.push((
-            "delete_case_entry",
-            json!({ "entryId": junk, "changedBy": junk }),
-        ));
+        calls.push(("delete_case_entry", json!({ "entryId": junk })));
         calls.push(("save_case_list", json!({ "kind": junk, "items": junk })));
         calls.push(("export_cases_csv", json!({ "filter": junk })));
     }
@@ -230,32 +220,16 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         json!({ "minutes": "-5" }),
         json!({ "unknown": 1 }),
     ] {
-        calls.push((
-            "create_case",
-            json!({ "case": case.clone(), "changedBy": uuid }),
-        ));
-        calls.push((
-            "update_case",
-            json!({ "id": uuid, "case": case, "changedBy": uuid }),
-        ));
+        calls.push(("create_case", json!({ "case": case.clone() })));
+        calls.push(("update_case", json!({ "id": uuid, "case": case })));
     }
-    calls.push((
-        "delete_case",
-        json!({ "id": uuid, "version": 1, "changedBy": "" }),
-    ));
-    calls.push((
-        "delete_case",
-        json!({ "id": uuid, "version": 1, "changedBy": uuid }),
-    ));
+    calls.push(("delete_case", json!({ "id": uuid, "version": 1 })));
     calls.push(("get_case", json!({ "id": uuid })));
     calls.push((
         "add_case_entry",
-        json!({ "caseId": uuid, "entry": { "note": "x" }, "changedBy": uuid }),
+        json!({ "caseId": uuid, "entry": { "note": "x" } }),
     ));
-    calls.push((
-        "delete_case_entry",
-        json!({ "entryId": uuid, "changedBy": uuid }),
-    ));
+    calls.push(("delete_case_entry", json!({ "entryId": uuid })));
     calls.push((
         "similar_persons",
         json!({ "person": { "birth_date": "令和7年2月30日" } }),
@@ -438,19 +412,6 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     calls
 }
 
-fn declared_commands() -> Vec<String> {
-    let build = include_str!("../build.rs");
-    let list = build
-        .split_once("const COMMANDS: &[&str] = &[")
-        .and_then(|(_, rest)| rest.split_once("];"))
-        .map(|(list, _)| list)
-        .unwrap_or_default();
-    list.split(',')
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 struct TestApp {
     _app: tauri::App<tauri::test::MockRuntime>,
     webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
@@ -512,11 +473,11 @@ fn is_japanese(text: &str) -> bool {
 #[test]
 fn every_command_is_covered() {
     let covered: Vec<&str> = hostile_calls().iter().map(|(c, _)| *c).collect();
-    for command in declared_commands() {
+    for &command in NAMES {
         assert!(
-            covered.contains(&command.as_str())
-                || WITHOUT_ARGUMENTS.contains(&command.as_str())
-                || SIDE_EFFECT_ONLY.contains(&command.as_str()),
+            covered.contains(&command)
+                || WITHOUT_ARGUMENTS.contains(&command)
+                || SIDE_EFFECT_ONLY.contains(&command),
             "command `{command}` has no hostile-input rows: add them to hostile_calls() in src-tauri/src/ipc_tests.rs"
         );
     }
@@ -570,6 +531,64 @@ fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
         std::io::stderr(),
         "hostile-input: {} refused calls over {} commands, database unchanged",
         calls.len(),
-        declared_commands().len()
+        NAMES.len()
     );
+}
+
+/// The command names `ui/api.js` passes to `call('…')`.
+fn api_js_commands() -> Vec<&'static str> {
+    include_str!("../../ui/api.js")
+        .split("call('")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('\'').map(|(name, _)| name))
+        .collect()
+}
+
+#[test]
+fn the_command_list_and_api_js_agree() {
+    let called = api_js_commands();
+    for (i, command) in NAMES.iter().enumerate() {
+        assert!(
+            !NAMES[..i].contains(command),
+            "`{command}` is twice in src/commands/list.rs"
+        );
+        assert!(
+            called.contains(command),
+            "`{command}` is in src/commands/list.rs but ui/api.js never calls it"
+        );
+    }
+    for command in called {
+        assert!(
+            NAMES.contains(&command),
+            "ui/api.js calls `{command}`, which is not in src/commands/list.rs"
+        );
+    }
+}
+
+/// Tauri answers a command that the capability does not grant, or that the
+/// invoke handler does not know, with a plain string; our commands answer
+/// with `{kind, message}` or a value.
+#[test]
+fn every_listed_command_is_granted_and_answered() {
+    let app = start();
+    let member = {
+        let conn = store::open(&app.db).expect("open");
+        zaitaku_core::access::staff(&conn).expect("staff").remove(0)
+    };
+    assert!(invoke(&app, "sign_in", json!({ "staffId": member.id, "pin": "" })).is_ok());
+    // lock_screen last, so that the others are called signed in.
+    let order = NAMES
+        .iter()
+        .filter(|c| **c != "lock_screen")
+        .chain(NAMES.iter().filter(|c| **c == "lock_screen"));
+    for command in order {
+        if let Err(error) = invoke(&app, command, json!({})) {
+            assert!(
+                error["kind"].is_string() && error["kind"] != "signed_out",
+                "{command} was not answered by our handler: {error}"
+            );
+        }
+    }
+    let unknown = invoke(&app, "no_such_command", json!({})).expect_err("unknown command");
+    assert!(unknown.is_string(), "{unknown}");
 }

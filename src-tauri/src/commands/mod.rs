@@ -1,5 +1,6 @@
 //! `#[tauri::command]` wrappers only: take the state, parse the arguments,
-//! call one core function, map the error. One file per capability.
+//! call one core function, map the error. One file per capability; every
+//! command is one line of `list.rs`.
 
 pub mod access;
 pub mod app;
@@ -11,6 +12,23 @@ pub mod office;
 pub mod print;
 pub mod registries;
 pub mod report;
+
+// The one list of commands (list.rs, also read by build.rs) becomes the
+// names the tests check and the invoke handler that answers them.
+macro_rules! command_list {
+    ($($file:ident :: $command:ident),* $(,)?) => {
+        /// Every command the window may call, in the order of `list.rs`.
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub const NAMES: &[&str] = &[$(stringify!($command)),*];
+
+        /// The invoke handler answering every command of `list.rs`.
+        pub fn handler<R: tauri::Runtime>(
+        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($file::$command),*]
+        }
+    };
+}
+include!("list.rs");
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
