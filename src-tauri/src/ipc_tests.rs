@@ -14,6 +14,7 @@ use tauri::WebviewWindowBuilder;
 use zaitaku_core::store;
 
 use crate::commands::NAMES;
+use crate::state::LOCK_SCREEN;
 
 /// Commands that take no arguments: there is nothing to malform, but they
 /// are still called with junk and must not change anything.
@@ -23,11 +24,12 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "backup_status",
     "list_backups",
     "access_status",
-    "lock_screen",
     "case_form_options",
     "registry_options",
     "recent_audit_log",
     "get_booklet_template",
+    // Last: the others need somebody signed in.
+    "lock_screen",
 ];
 /// Commands whose whole point is a side effect outside the rows (a backup
 /// file); covered by their own tests.
@@ -419,12 +421,19 @@ struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// The app on the demo database (which has staff), nobody signed in.
 fn start() -> TestApp {
+    start_with(true)
+}
+
+fn start_with(demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("office.db");
     {
         let mut conn = store::open(&db).expect("open");
-        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
+        if demo {
+            zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
+        }
     }
     let app = crate::app_builder(mock_builder(), Some(db.clone()))
         .build(tauri::generate_context!())
@@ -483,15 +492,21 @@ fn every_command_is_covered() {
     }
 }
 
-#[test]
-fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
-    let app = start();
-    // Signed in, so that calls get past the access check to the validation.
+/// Signs in as the first staff member of the demo data.
+fn sign_in(app: &TestApp) {
     let member = {
         let conn = store::open(&app.db).expect("open");
         zaitaku_core::access::staff(&conn).expect("staff").remove(0)
     };
-    assert!(invoke(&app, "sign_in", json!({ "staffId": member.id, "pin": "" })).is_ok());
+    let signed_in = invoke(app, "sign_in", json!({ "staffId": member.id, "pin": "" }));
+    assert!(signed_in.is_ok(), "{signed_in:?}");
+}
+
+#[test]
+fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
+    let app = start();
+    // Signed in, so that calls get past the access check to the validation.
+    sign_in(&app);
     let before = fingerprint(&app.db);
     let calls = hostile_calls();
     for (cmd, args) in &calls {
@@ -571,11 +586,7 @@ fn the_command_list_and_api_js_agree() {
 #[test]
 fn every_listed_command_is_granted_and_answered() {
     let app = start();
-    let member = {
-        let conn = store::open(&app.db).expect("open");
-        zaitaku_core::access::staff(&conn).expect("staff").remove(0)
-    };
-    assert!(invoke(&app, "sign_in", json!({ "staffId": member.id, "pin": "" })).is_ok());
+    sign_in(&app);
     // lock_screen last, so that the others are called signed in.
     let order = NAMES
         .iter()
@@ -591,4 +602,82 @@ fn every_listed_command_is_granted_and_answered() {
     }
     let unknown = invoke(&app, "no_such_command", json!({})).expect_err("unknown command");
     assert!(unknown.is_string(), "{unknown}");
+}
+
+fn assert_refused_as_locked(app: &TestApp, command: &str, args: &Value) {
+    let shown: String = args.to_string().chars().take(80).collect();
+    match invoke(app, command, args.clone()) {
+        Ok(value) => panic!("{command} {shown} answered while locked: {value}"),
+        Err(error) => {
+            assert_eq!(error["kind"], "signed_out", "{command} {shown}: {error}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(is_japanese(message), "{command}: {error}");
+        }
+    }
+}
+
+#[test]
+fn a_locked_window_answers_only_the_lock_screen() {
+    let app = start();
+    let before = fingerprint(&app.db);
+    for command in LOCK_SCREEN {
+        assert!(NAMES.contains(command), "{command} is not a command");
+    }
+    let guarded: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|c| !LOCK_SCREEN.contains(c))
+        .collect();
+    // Refused before the arguments are read: with none, and with every
+    // hostile row (which, signed in, would be refused for their content).
+    for command in &guarded {
+        assert_refused_as_locked(&app, command, &json!({}));
+    }
+    for (command, args) in hostile_calls() {
+        if guarded.contains(&command) {
+            assert_refused_as_locked(&app, command, &args);
+        }
+    }
+    assert_eq!(fingerprint(&app.db), before, "a locked call changed data");
+
+    // The lock screen's own calls are answered.
+    for command in ["app_status", "access_status", "lock_screen"] {
+        let answer = invoke(&app, command, json!({}));
+        assert!(answer.is_ok(), "{command}: {answer:?}");
+    }
+    sign_in(&app);
+    for command in &guarded {
+        if let Err(error) = invoke(&app, command, json!({})) {
+            assert_ne!(error["kind"], "signed_out", "{command} after sign-in");
+        }
+    }
+    // Locked again, refused again.
+    assert!(invoke(&app, "lock_screen", json!({})).is_ok());
+    for command in &guarded {
+        assert_refused_as_locked(&app, command, &json!({}));
+    }
+}
+
+/// An office with no staff cannot sign in: it works unlocked and its
+/// changes are recorded under no name, until its first member is added.
+#[test]
+fn an_office_without_staff_works_until_it_registers_some() {
+    let app = start_with(false);
+    let status = invoke(&app, "access_status", json!({})).expect("status");
+    assert_eq!(status["staff"], json!([]));
+    assert!(invoke(
+        &app,
+        "save_office",
+        json!({ "office": { "name": "相談室" } })
+    )
+    .is_ok());
+    let log = invoke(&app, "recent_audit_log", json!({})).expect("audit log");
+    assert_eq!(log[0]["actor"], "（未設定）", "{log}");
+    let staff = json!({ "kind": "staff", "items": [{ "name": "山田 花子" }] });
+    assert!(invoke(&app, "save_case_list", staff).is_ok());
+    // Now somebody could sign in, so nobody signed in means locked.
+    assert_refused_as_locked(&app, "get_office", &json!({}));
+    sign_in(&app);
+    let office = invoke(&app, "get_office", json!({})).expect("office");
+    assert_eq!(office["name"], "相談室");
 }
