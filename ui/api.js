@@ -26,7 +26,11 @@ async function call(command, args = {}) {
   try {
     return await tauri.core.invoke(command, args);
   } catch (raw) {
-    throw toAppError(raw);
+    const error = toAppError(raw);
+    // The Rust side answers nothing while the window is locked (say, just
+    // after the first 担当者 was registered): lib/lock.js asks who is working.
+    if (error.kind === 'signed_out') window.dispatchEvent(new Event('zaitaku:signed-out'));
+    throw error;
   }
 }
 

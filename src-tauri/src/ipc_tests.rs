@@ -13,6 +13,9 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 use zaitaku_core::store;
 
+use crate::commands::NAMES;
+use crate::state::LOCK_SCREEN;
+
 /// Commands that take no arguments: there is nothing to malform, but they
 /// are still called with junk and must not change anything.
 const WITHOUT_ARGUMENTS: &[&str] = &[
@@ -21,11 +24,12 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "backup_status",
     "list_backups",
     "access_status",
-    "lock_screen",
     "case_form_options",
     "registry_options",
     "recent_audit_log",
     "get_booklet_template",
+    // Last: the others need somebody signed in.
+    "lock_screen",
 ];
 /// Commands whose whole point is a side effect outside the rows (a backup
 /// file); covered by their own tests.
@@ -187,27 +191,15 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("get_case", json!({ "id": junk })));
         calls.push(("case_history", json!({ "id": junk })));
         calls.push(("similar_persons", json!({ "person": junk })));
-        calls.push(("create_case", json!({ "case": junk, "changedBy": junk })));
-        calls.push((
-            "update_case",
-            json!({ "id": junk, "case": junk, "changedBy": junk }),
-        ));
-        calls.push((
-            "delete_case",
-            json!({ "id": junk, "version": junk, "changedBy": junk }),
-        ));
-        calls.push((
-            "add_case_entry",
-            json!({ "caseId": junk, "entry": junk, "changedBy": junk }),
-        ));
+        calls.push(("create_case", json!({ "case": junk })));
+        calls.push(("update_case", json!({ "id": junk, "case": junk })));
+        calls.push(("delete_case", json!({ "id": junk, "version": junk })));
+        calls.push(("add_case_entry", json!({ "caseId": junk, "entry": junk })));
         calls.push((
             "update_case_entry",
-            json!({ "entryId": junk, "entry": junk, "changedBy": junk }),
+            json!({ "entryId": junk, "entry": junk }),
         ));
-        calls.push((
-            "delete_case_entry",
-            json!({ "entryId": junk, "changedBy": junk }),
-        ));
+        calls.push(("delete_case_entry", json!({ "entryId": junk })));
         calls.push(("save_case_list", json!({ "kind": junk, "items": junk })));
         calls.push(("export_cases_csv", json!({ "filter": junk })));
     }
@@ -230,32 +222,16 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         json!({ "minutes": "-5" }),
         json!({ "unknown": 1 }),
     ] {
-        calls.push((
-            "create_case",
-            json!({ "case": case.clone(), "changedBy": uuid }),
-        ));
-        calls.push((
-            "update_case",
-            json!({ "id": uuid, "case": case, "changedBy": uuid }),
-        ));
+        calls.push(("create_case", json!({ "case": case.clone() })));
+        calls.push(("update_case", json!({ "id": uuid, "case": case })));
     }
-    calls.push((
-        "delete_case",
-        json!({ "id": uuid, "version": 1, "changedBy": "" }),
-    ));
-    calls.push((
-        "delete_case",
-        json!({ "id": uuid, "version": 1, "changedBy": uuid }),
-    ));
+    calls.push(("delete_case", json!({ "id": uuid, "version": 1 })));
     calls.push(("get_case", json!({ "id": uuid })));
     calls.push((
         "add_case_entry",
-        json!({ "caseId": uuid, "entry": { "note": "x" }, "changedBy": uuid }),
+        json!({ "caseId": uuid, "entry": { "note": "x" } }),
     ));
-    calls.push((
-        "delete_case_entry",
-        json!({ "entryId": uuid, "changedBy": uuid }),
-    ));
+    calls.push(("delete_case_entry", json!({ "entryId": uuid })));
     calls.push((
         "similar_persons",
         json!({ "person": { "birth_date": "令和7年2月30日" } }),
@@ -438,19 +414,6 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     calls
 }
 
-fn declared_commands() -> Vec<String> {
-    let build = include_str!("../build.rs");
-    let list = build
-        .split_once("const COMMANDS: &[&str] = &[")
-        .and_then(|(_, rest)| rest.split_once("];"))
-        .map(|(list, _)| list)
-        .unwrap_or_default();
-    list.split(',')
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 struct TestApp {
     _app: tauri::App<tauri::test::MockRuntime>,
     webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
@@ -458,12 +421,19 @@ struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// The app on the demo database (which has staff), nobody signed in.
 fn start() -> TestApp {
+    start_with(true)
+}
+
+fn start_with(demo: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("office.db");
     {
         let mut conn = store::open(&db).expect("open");
-        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
+        if demo {
+            zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
+        }
     }
     let app = crate::app_builder(mock_builder(), Some(db.clone()))
         .build(tauri::generate_context!())
@@ -512,25 +482,31 @@ fn is_japanese(text: &str) -> bool {
 #[test]
 fn every_command_is_covered() {
     let covered: Vec<&str> = hostile_calls().iter().map(|(c, _)| *c).collect();
-    for command in declared_commands() {
+    for &command in NAMES {
         assert!(
-            covered.contains(&command.as_str())
-                || WITHOUT_ARGUMENTS.contains(&command.as_str())
-                || SIDE_EFFECT_ONLY.contains(&command.as_str()),
+            covered.contains(&command)
+                || WITHOUT_ARGUMENTS.contains(&command)
+                || SIDE_EFFECT_ONLY.contains(&command),
             "command `{command}` has no hostile-input rows: add them to hostile_calls() in src-tauri/src/ipc_tests.rs"
         );
     }
+}
+
+/// Signs in as the first staff member of the demo data.
+fn sign_in(app: &TestApp) {
+    let member = {
+        let conn = store::open(&app.db).expect("open");
+        zaitaku_core::access::staff(&conn).expect("staff").remove(0)
+    };
+    let signed_in = invoke(app, "sign_in", json!({ "staffId": member.id, "pin": "" }));
+    assert!(signed_in.is_ok(), "{signed_in:?}");
 }
 
 #[test]
 fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
     let app = start();
     // Signed in, so that calls get past the access check to the validation.
-    let member = {
-        let conn = store::open(&app.db).expect("open");
-        zaitaku_core::access::staff(&conn).expect("staff").remove(0)
-    };
-    assert!(invoke(&app, "sign_in", json!({ "staffId": member.id, "pin": "" })).is_ok());
+    sign_in(&app);
     let before = fingerprint(&app.db);
     let calls = hostile_calls();
     for (cmd, args) in &calls {
@@ -570,6 +546,138 @@ fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
         std::io::stderr(),
         "hostile-input: {} refused calls over {} commands, database unchanged",
         calls.len(),
-        declared_commands().len()
+        NAMES.len()
     );
+}
+
+/// The command names `ui/api.js` passes to `call('…')`.
+fn api_js_commands() -> Vec<&'static str> {
+    include_str!("../../ui/api.js")
+        .split("call('")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('\'').map(|(name, _)| name))
+        .collect()
+}
+
+#[test]
+fn the_command_list_and_api_js_agree() {
+    let called = api_js_commands();
+    for (i, command) in NAMES.iter().enumerate() {
+        assert!(
+            !NAMES[..i].contains(command),
+            "`{command}` is twice in src/commands/list.rs"
+        );
+        assert!(
+            called.contains(command),
+            "`{command}` is in src/commands/list.rs but ui/api.js never calls it"
+        );
+    }
+    for command in called {
+        assert!(
+            NAMES.contains(&command),
+            "ui/api.js calls `{command}`, which is not in src/commands/list.rs"
+        );
+    }
+}
+
+/// Tauri answers a command that the capability does not grant, or that the
+/// invoke handler does not know, with a plain string; our commands answer
+/// with `{kind, message}` or a value.
+#[test]
+fn every_listed_command_is_granted_and_answered() {
+    let app = start();
+    sign_in(&app);
+    // lock_screen last, so that the others are called signed in.
+    let order = NAMES
+        .iter()
+        .filter(|c| **c != "lock_screen")
+        .chain(NAMES.iter().filter(|c| **c == "lock_screen"));
+    for command in order {
+        if let Err(error) = invoke(&app, command, json!({})) {
+            assert!(
+                error["kind"].is_string() && error["kind"] != "signed_out",
+                "{command} was not answered by our handler: {error}"
+            );
+        }
+    }
+    let unknown = invoke(&app, "no_such_command", json!({})).expect_err("unknown command");
+    assert!(unknown.is_string(), "{unknown}");
+}
+
+fn assert_refused_as_locked(app: &TestApp, command: &str, args: &Value) {
+    let shown: String = args.to_string().chars().take(80).collect();
+    match invoke(app, command, args.clone()) {
+        Ok(value) => panic!("{command} {shown} answered while locked: {value}"),
+        Err(error) => {
+            assert_eq!(error["kind"], "signed_out", "{command} {shown}: {error}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(is_japanese(message), "{command}: {error}");
+        }
+    }
+}
+
+#[test]
+fn a_locked_window_answers_only_the_lock_screen() {
+    let app = start();
+    let before = fingerprint(&app.db);
+    for command in LOCK_SCREEN {
+        assert!(NAMES.contains(command), "{command} is not a command");
+    }
+    let guarded: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|c| !LOCK_SCREEN.contains(c))
+        .collect();
+    // Refused before the arguments are read: with none, and with every
+    // hostile row (which, signed in, would be refused for their content).
+    for command in &guarded {
+        assert_refused_as_locked(&app, command, &json!({}));
+    }
+    for (command, args) in hostile_calls() {
+        if guarded.contains(&command) {
+            assert_refused_as_locked(&app, command, &args);
+        }
+    }
+    assert_eq!(fingerprint(&app.db), before, "a locked call changed data");
+
+    // The lock screen's own calls are answered.
+    for command in ["app_status", "access_status", "lock_screen"] {
+        let answer = invoke(&app, command, json!({}));
+        assert!(answer.is_ok(), "{command}: {answer:?}");
+    }
+    sign_in(&app);
+    for command in &guarded {
+        if let Err(error) = invoke(&app, command, json!({})) {
+            assert_ne!(error["kind"], "signed_out", "{command} after sign-in");
+        }
+    }
+    // Locked again, refused again.
+    assert!(invoke(&app, "lock_screen", json!({})).is_ok());
+    for command in &guarded {
+        assert_refused_as_locked(&app, command, &json!({}));
+    }
+}
+
+/// An office with no staff cannot sign in: it works unlocked and its
+/// changes are recorded under no name, until its first member is added.
+#[test]
+fn an_office_without_staff_works_until_it_registers_some() {
+    let app = start_with(false);
+    let status = invoke(&app, "access_status", json!({})).expect("status");
+    assert_eq!(status["staff"], json!([]));
+    assert!(invoke(
+        &app,
+        "save_office",
+        json!({ "office": { "name": "相談室" } })
+    )
+    .is_ok());
+    let log = invoke(&app, "recent_audit_log", json!({})).expect("audit log");
+    assert_eq!(log[0]["actor"], "（未設定）", "{log}");
+    let staff = json!({ "kind": "staff", "items": [{ "name": "山田 花子" }] });
+    assert!(invoke(&app, "save_case_list", staff).is_ok());
+    // Now somebody could sign in, so nobody signed in means locked.
+    assert_refused_as_locked(&app, "get_office", &json!({}));
+    sign_in(&app);
+    let office = invoke(&app, "get_office", json!({})).expect("office");
+    assert_eq!(office["name"], "相談室");
 }

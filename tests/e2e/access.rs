@@ -28,9 +28,15 @@ async fn the_app_asks_who_is_working_and_locks_on_request() {
     for m in &members {
         assert!(panel.contains(&m.name), "{} missing from {panel}", m.name);
     }
-    // Nothing behind the lock can be reached meanwhile.
+    // Nothing behind the lock can be reached meanwhile, and the page asked
+    // for nothing the locked backend refuses (it would show the refusal).
     assert_eq!(
         app.eval("return document.querySelector('.app').inert")
+            .await,
+        true
+    );
+    assert_eq!(
+        app.eval("return document.getElementById('message').hidden")
             .await,
         true
     );
@@ -52,6 +58,11 @@ async fn the_app_asks_who_is_working_and_locks_on_request() {
     app.click("#lock-now").await;
     app.wait_for_text("#lock .lock-panel", "担当者を選んでください")
         .await;
+    assert_eq!(
+        app.eval("return document.getElementById('message').hidden")
+            .await,
+        true
+    );
     assert_eq!(
         app.eval("return document.getElementById('sidebar-actor').hidden")
             .await,

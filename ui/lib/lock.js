@@ -57,6 +57,12 @@ export function setLockMinutes(minutes) {
 /** Resolves once somebody has signed in (at once when nobody is registered). */
 export async function start() {
   document.getElementById('lock-now').addEventListener('click', lock);
+  window.addEventListener('zaitaku:signed-out', () => {
+    if (!document.getElementById('lock').hidden) return;
+    clearTimeout(idleTimer);
+    announce(null);
+    showSignIn();
+  });
   for (const type of ['keydown', 'pointerdown', 'wheel']) {
     document.addEventListener(type, resetIdleTimer, { passive: true, capture: true });
   }

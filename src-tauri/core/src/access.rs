@@ -1,7 +1,7 @@
 //! Access record: who is working. At the start of a session (and after the
 //! screen locks) a staff member picks their name from the 担当者 list; an
 //! optional 4–8 digit PIN, kept only as a salted Argon2id hash, guards it.
-//! The shell keeps the signed-in member and passes them to every change.
+//! The shell keeps the signed-in [`Actor`] and passes it to every change.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -21,6 +21,39 @@ pub struct StaffMember {
     pub id: String,
     pub name: String,
     pub has_pin: bool,
+}
+
+/// Who makes a change. Only [`sign_in`] and [`set_own_pin`] (which checks
+/// the current PIN again) make one for a member. An office with no staff
+/// registered cannot sign in, so [`unregistered`] makes the one actor
+/// without a member for it, whose changes are recorded under an empty name
+/// (shown as （未設定）).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    member: Option<StaffMember>,
+}
+
+impl Actor {
+    /// The signed-in member; `None` in an office without staff.
+    pub fn member(&self) -> Option<&StaffMember> {
+        self.member.as_ref()
+    }
+
+    /// The name recorded in change histories; empty without a member.
+    pub fn name(&self) -> &str {
+        self.member.as_ref().map_or("", |m| m.name.as_str())
+    }
+
+    /// The member's id in the 担当者 list; empty without a member.
+    pub fn staff_id(&self) -> &str {
+        self.member.as_ref().map_or("", |m| m.id.as_str())
+    }
+}
+
+/// The actor of an office that has no staff registered, where nobody can
+/// sign in; `None` as soon as one member is registered.
+pub fn unregistered(conn: &Connection) -> Result<Option<Actor>> {
+    Ok(staff(conn)?.is_empty().then_some(Actor { member: None }))
 }
 
 /// Active staff, in the order of the 担当者 list.
@@ -84,7 +117,13 @@ fn pin_matches(hash: &str, pin: &str) -> bool {
 }
 
 /// Checks the name and PIN chosen on the sign-in screen.
-pub fn sign_in(conn: &Connection, staff_id: &str, pin: &str) -> Result<StaffMember> {
+pub fn sign_in(conn: &Connection, staff_id: &str, pin: &str) -> Result<Actor> {
+    Ok(Actor {
+        member: Some(check_pin(conn, staff_id, pin)?),
+    })
+}
+
+fn check_pin(conn: &Connection, staff_id: &str, pin: &str) -> Result<StaffMember> {
     let member = member(conn, staff_id)?;
     if let Some(hash) = stored_hash(conn, &member.id)? {
         let typed = text::fold_ascii_width(pin.trim());
@@ -107,7 +146,7 @@ pub fn set_pin(
     new_pin: &str,
     now: NaiveDateTime,
 ) -> Result<StaffMember> {
-    let member = sign_in(conn, staff_id, current).map_err(|e| match e {
+    let member = check_pin(conn, staff_id, current).map_err(|e| match e {
         Error::Invalid { message, .. } => Error::invalid("current_pin", message),
         other => other,
     })?;
@@ -129,6 +168,27 @@ pub fn set_pin(
         params![member.id, hash, now.format("%Y-%m-%dT%H:%M:%S").to_string()],
     )?;
     self::member(conn, &member.id)
+}
+
+/// The signed-in member sets, changes or removes their own PIN, as
+/// [`set_pin`]; returns them as they are now.
+pub fn set_own_pin(
+    conn: &mut Connection,
+    me: &Actor,
+    current: &str,
+    new_pin: &str,
+    now: NaiveDateTime,
+) -> Result<Actor> {
+    let Some(member) = &me.member else {
+        return Err(Error::invalid(
+            "new_pin",
+            "担当者が登録されていないため、暗証番号は設定できません。",
+        ));
+    };
+    let member = set_pin(conn, &member.id, current, new_pin, now)?;
+    Ok(Actor {
+        member: Some(member),
+    })
 }
 
 pub fn lock_minutes(conn: &Connection) -> Result<u32> {
@@ -191,7 +251,7 @@ mod tests {
         let (conn, yamada, _) = with_staff()?;
         let names: Vec<String> = staff(&conn)?.into_iter().map(|m| m.name).collect();
         assert_eq!(names, ["山田 花子", "佐藤 一郎"]);
-        assert_eq!(sign_in(&conn, &yamada, "")?.name, "山田 花子");
+        assert_eq!(sign_in(&conn, &yamada, "")?.name(), "山田 花子");
         assert_eq!(
             sign_in(&conn, "not-a-uuid", "").unwrap_err().field(),
             Some("staff_id")
@@ -209,7 +269,7 @@ mod tests {
             hash.starts_with("$argon2id$") && !hash.contains("1234"),
             "{hash}"
         );
-        assert_eq!(sign_in(&conn, &yamada, "1234")?.id, yamada);
+        assert_eq!(sign_in(&conn, &yamada, "1234")?.staff_id(), yamada);
         assert_eq!(
             sign_in(&conn, &yamada, "9999").unwrap_err().to_string(),
             "暗証番号が違います。"
@@ -232,6 +292,27 @@ mod tests {
         assert!(sign_in(&conn, &yamada, "5678").is_ok());
         assert!(!set_pin(&mut conn, &yamada, "5678", "", now())?.has_pin);
         assert!(sign_in(&conn, &yamada, "").is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn an_actor_is_a_signed_in_member_or_the_office_without_staff() -> Result<()> {
+        let mut conn = store::open_in_memory()?;
+        let nobody = unregistered(&conn)?.expect("no staff registered");
+        assert_eq!((nobody.name(), nobody.staff_id()), ("", ""));
+        assert_eq!(
+            set_own_pin(&mut conn, &nobody, "", "1234", now())
+                .unwrap_err()
+                .field(),
+            Some("new_pin")
+        );
+        let (mut conn, yamada, _) = with_staff()?;
+        assert_eq!(unregistered(&conn)?, None);
+        let me = sign_in(&conn, &yamada, "")?;
+        assert_eq!(me.member().map(|m| m.has_pin), Some(false));
+        let me = set_own_pin(&mut conn, &me, "", "2468", now())?;
+        assert_eq!(me.member().map(|m| m.has_pin), Some(true));
+        assert!(set_own_pin(&mut conn, &me, "0000", "", now()).is_err());
         Ok(())
     }
 

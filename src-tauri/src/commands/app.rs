@@ -12,14 +12,13 @@ pub struct AppStatus {
     startup_error: Option<UiError>,
 }
 
+/// Answered while locked, and when the database could not be opened.
 #[tauri::command(async)]
 pub fn app_status(state: State<'_, AppState>) -> AppStatus {
     AppStatus {
         version: env!("CARGO_PKG_VERSION"),
         db_path: state.db_path.display().to_string(),
-        schema_version: state
-            .with_conn(|c| zaitaku_core::store::schema_version(c))
-            .ok(),
+        schema_version: state.schema_version(),
         startup_error: state.startup_error.clone(),
     }
 }

@@ -11,7 +11,7 @@ use crate::{AppState, UiError};
 
 #[tauri::command(async)]
 pub fn backup_status(state: State<'_, AppState>) -> Result<BackupStatus, UiError> {
-    state.with_conn(|conn| backup::status(conn, &state.db_path, now()))
+    state.read(|conn| backup::status(conn, &state.db_path, now()))
 }
 
 #[tauri::command(async)]
@@ -20,7 +20,7 @@ pub fn save_backup_settings(
     settings: Option<Value>,
 ) -> Result<BackupStatus, UiError> {
     let input: BackupSettings = parse_arg("settings", settings)?;
-    state.with_conn(|conn| {
+    state.write(|conn, _| {
         backup::save_settings(conn, &input)?;
         backup::status(conn, &state.db_path, now())
     })
@@ -28,12 +28,12 @@ pub fn save_backup_settings(
 
 #[tauri::command(async)]
 pub fn backup_now(state: State<'_, AppState>) -> Result<BackupFile, UiError> {
-    state.with_conn(|conn| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now()))
+    state.write(|conn, _| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now()))
 }
 
 #[tauri::command(async)]
 pub fn list_backups(state: State<'_, AppState>) -> Result<Vec<BackupFile>, UiError> {
-    state.with_conn(|conn| {
+    state.read(|conn| {
         backup::list(&backup::resolve_dir(
             &backup::load_settings(conn)?,
             &state.db_path,
@@ -53,7 +53,7 @@ pub fn restore_backup(
     path: Option<Value>,
 ) -> Result<BackupFile, UiError> {
     let path: PathBuf = parse_arg("path", path)?;
-    state.with_conn(|conn| {
+    state.write(|conn, _| {
         let safety = backup::restore(conn, &state.db_path, &path, now())?;
         zaitaku_core::store::audit::record_event(conn, "restore", &path.display().to_string())?;
         Ok(safety)

@@ -16,7 +16,7 @@ pub fn booklet_screen(
     period: Option<Value>,
 ) -> Result<Screen, UiError> {
     let period: Period = parse_arg("period", period)?;
-    state.with_conn(|conn| booklets::screen(conn, period, now().date()))
+    state.read(|conn| booklets::screen(conn, period, now().date()))
 }
 
 #[tauri::command(async)]
@@ -25,8 +25,7 @@ pub fn add_booklet_entry(
     entry: Option<Value>,
 ) -> Result<Entry, UiError> {
     let input: EntryInput = parse_arg("entry", entry)?;
-    let by = state.recorded_name()?;
-    state.with_conn(|conn| booklets::add_entry(conn, &input, &by, now()))
+    state.write(|conn, actor| booklets::add_entry(conn, &input, actor.name(), now()))
 }
 
 #[tauri::command(async)]
@@ -37,8 +36,7 @@ pub fn correct_booklet_entry(
 ) -> Result<Entry, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: EntryInput = parse_arg("entry", entry)?;
-    let by = state.recorded_name()?;
-    state.with_conn(|conn| booklets::correct_entry(conn, &id, &input, &by, now()))
+    state.write(|conn, actor| booklets::correct_entry(conn, &id, &input, actor.name(), now()))
 }
 
 #[tauri::command(async)]
@@ -49,8 +47,7 @@ pub fn void_booklet_entry(
 ) -> Result<Entry, UiError> {
     let id: String = parse_arg("id", id)?;
     let reason: String = parse_arg("reason", reason)?;
-    let by = state.recorded_name()?;
-    state.with_conn(|conn| booklets::void_entry(conn, &id, &reason, &by, now()))
+    state.write(|conn, actor| booklets::void_entry(conn, &id, &reason, actor.name(), now()))
 }
 
 #[tauri::command(async)]
@@ -59,7 +56,7 @@ pub fn booklet_entry_history(
     id: Option<Value>,
 ) -> Result<Vec<Change>, UiError> {
     let id: String = parse_arg("id", id)?;
-    state.with_conn(|conn| booklets::history(conn, &id))
+    state.read(|conn| booklets::history(conn, &id))
 }
 
 #[tauri::command(async)]
@@ -68,7 +65,7 @@ pub fn save_booklet_edition(
     edition: Option<Value>,
 ) -> Result<Edition, UiError> {
     let input: EditionInput = parse_arg("edition", edition)?;
-    state.with_conn(|conn| booklets::save_edition(conn, &input, now()))
+    state.write(|conn, _| booklets::save_edition(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -77,7 +74,7 @@ pub fn save_booklet_channels(
     channels: Option<Value>,
 ) -> Result<Vec<Channel>, UiError> {
     let input: Vec<ChannelInput> = parse_arg("channels", channels)?;
-    state.with_conn(|conn| booklets::save_channels(conn, &input))
+    state.write(|conn, _| booklets::save_channels(conn, &input))
 }
 
 /// Writes the CSV into the user's ダウンロード folder and returns its path.
@@ -90,6 +87,6 @@ pub fn export_booklets_csv<R: Runtime>(
     let period: Period = parse_arg("period", period)?;
     let dir = super::download_dir(&app)?;
     state
-        .with_conn(|conn| booklets::export_to_folder(conn, period, &dir, now()))
+        .read(|conn| booklets::export_to_folder(conn, period, &dir, now()))
         .map(|path| path.display().to_string())
 }

@@ -37,19 +37,19 @@ struct PersonQuery {
 
 #[tauri::command(async)]
 pub fn case_form_options(state: State<'_, AppState>) -> Result<FormOptions, UiError> {
-    state.with_conn(|conn| cases::form_options(conn))
+    state.read(cases::form_options)
 }
 
 #[tauri::command(async)]
 pub fn list_cases(state: State<'_, AppState>, filter: Option<Value>) -> Result<CasePage, UiError> {
     let filter: CaseFilter = parse_object("filter", filter)?;
-    state.with_conn(|conn| cases::search::list(conn, &filter))
+    state.read(|conn| cases::search::list(conn, &filter))
 }
 
 #[tauri::command(async)]
 pub fn get_case(state: State<'_, AppState>, id: Option<Value>) -> Result<CaseDetail, UiError> {
     let id: String = parse_arg("id", id)?;
-    state.with_conn(|conn| cases::get(conn, &id, now().date()))
+    state.read(|conn| cases::get(conn, &id, now().date()))
 }
 
 #[tauri::command(async)]
@@ -58,17 +58,13 @@ pub fn similar_persons(
     person: Option<Value>,
 ) -> Result<Vec<PersonMatch>, UiError> {
     let q: PersonQuery = parse_object("person", person)?;
-    state.with_conn(|conn| {
-        cases::similar_persons(conn, &q.name, &q.kana, &q.birth_date, now().date())
-    })
+    state.read(|conn| cases::similar_persons(conn, &q.name, &q.kana, &q.birth_date, now().date()))
 }
 
 #[tauri::command(async)]
 pub fn create_case(state: State<'_, AppState>, case: Option<Value>) -> Result<CaseDetail, UiError> {
     let input: CaseInput = parse_object("case", case)?;
-    // Who changes it is the signed-in member, never what the page says.
-    let by = state.require_actor()?.id;
-    state.with_conn(|conn| cases::create(conn, &input, &by, now()))
+    state.write(|conn, actor| cases::create(conn, &input, actor.staff_id(), now()))
 }
 
 #[tauri::command(async)]
@@ -79,9 +75,7 @@ pub fn update_case(
 ) -> Result<CaseDetail, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: CaseInput = parse_object("case", case)?;
-    // Who changes it is the signed-in member, never what the page says.
-    let by = state.require_actor()?.id;
-    state.with_conn(|conn| cases::update(conn, &id, &input, &by, now()))
+    state.write(|conn, actor| cases::update(conn, &id, &input, actor.staff_id(), now()))
 }
 
 #[tauri::command(async)]
@@ -92,9 +86,7 @@ pub fn delete_case(
 ) -> Result<(), UiError> {
     let id: String = parse_arg("id", id)?;
     let version: i64 = parse_arg("version", version)?;
-    // Who changes it is the signed-in member, never what the page says.
-    let by = state.require_actor()?.id;
-    state.with_conn(|conn| cases::delete(conn, &id, version, &by, now()))
+    state.write(|conn, actor| cases::delete(conn, &id, version, actor.staff_id(), now()))
 }
 
 #[tauri::command(async)]
@@ -107,9 +99,9 @@ pub fn add_case_entry(
     let case_id: String = parse_arg("caseId", case_id)?;
     let input: EntryInput = parse_object("entry", entry)?;
     let reopen: bool = parse_arg("reopen", reopen.or(Some(Value::Bool(false))))?;
-    // Who changes it is the signed-in member, never what the page says.
-    let by = state.require_actor()?.id;
-    state.with_conn(|conn| cases::add_entry(conn, &case_id, &input, reopen, &by, now()))
+    state.write(|conn, actor| {
+        cases::add_entry(conn, &case_id, &input, reopen, actor.staff_id(), now())
+    })
 }
 
 #[tauri::command(async)]
@@ -120,9 +112,7 @@ pub fn update_case_entry(
 ) -> Result<CaseDetail, UiError> {
     let entry_id: String = parse_arg("entryId", entry_id)?;
     let input: EntryInput = parse_object("entry", entry)?;
-    // Who changes it is the signed-in member, never what the page says.
-    let by = state.require_actor()?.id;
-    state.with_conn(|conn| cases::update_entry(conn, &entry_id, &input, &by, now()))
+    state.write(|conn, actor| cases::update_entry(conn, &entry_id, &input, actor.staff_id(), now()))
 }
 
 #[tauri::command(async)]
@@ -131,15 +121,13 @@ pub fn delete_case_entry(
     entry_id: Option<Value>,
 ) -> Result<CaseDetail, UiError> {
     let entry_id: String = parse_arg("entryId", entry_id)?;
-    // Who changes it is the signed-in member, never what the page says.
-    let by = state.require_actor()?.id;
-    state.with_conn(|conn| cases::delete_entry(conn, &entry_id, &by, now()))
+    state.write(|conn, actor| cases::delete_entry(conn, &entry_id, actor.staff_id(), now()))
 }
 
 #[tauri::command(async)]
 pub fn case_history(state: State<'_, AppState>, id: Option<Value>) -> Result<Vec<Change>, UiError> {
     let id: String = parse_arg("id", id)?;
-    state.with_conn(|conn| cases::history(conn, &id))
+    state.read(|conn| cases::history(conn, &id))
 }
 
 #[tauri::command(async)]
@@ -150,7 +138,7 @@ pub fn save_case_list(
 ) -> Result<List, UiError> {
     let kind: ListKind = parse_arg("kind", kind)?;
     let items: Vec<ListItemInput> = parse_arg("items", items)?;
-    state.with_conn(|conn| lists::save(conn, kind, &items))
+    state.write(|conn, _| lists::save(conn, kind, &items))
 }
 
 /// Writes the filtered list as CSV into the Downloads folder; returns the path.
@@ -163,6 +151,6 @@ pub fn export_cases_csv<R: Runtime>(
     let filter: CaseFilter = parse_object("filter", filter)?;
     let dir = super::download_dir(&app)?;
     state
-        .with_conn(|conn| cases::export_to_folder(conn, &filter, &dir, now()))
+        .read(|conn| cases::export_to_folder(conn, &filter, &dir, now()))
         .map(|path| path.display().to_string())
 }

@@ -17,13 +17,13 @@ pub fn lecture_screen(
     filter: Option<Value>,
 ) -> Result<Screen, UiError> {
     let filter: PastFilter = parse_arg("filter", filter)?;
-    state.with_conn(|conn| lectures::screen(conn, &filter, now().date()))
+    state.read(|conn| lectures::screen(conn, &filter, now().date()))
 }
 
 #[tauri::command(async)]
 pub fn lecture_session(state: State<'_, AppState>, id: Option<Value>) -> Result<Session, UiError> {
     let id: String = parse_arg("id", id)?;
-    state.with_conn(|conn| lectures::session(conn, &id))
+    state.read(|conn| lectures::session(conn, &id))
 }
 
 #[tauri::command(async)]
@@ -32,8 +32,7 @@ pub fn save_lecture_session(
     session: Option<Value>,
 ) -> Result<Saved, UiError> {
     let input: SessionInput = parse_arg("session", session)?;
-    state.require_actor()?;
-    state.with_conn(|conn| lectures::save_session(conn, &input, now()))
+    state.write(|conn, _| lectures::save_session(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -44,8 +43,7 @@ pub fn save_lecture_tally(
 ) -> Result<Session, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: TallyInput = parse_arg("tally", tally)?;
-    state.require_actor()?;
-    state.with_conn(|conn| lectures::save_tally(conn, &id, &input, now()))
+    state.write(|conn, _| lectures::save_tally(conn, &id, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -56,8 +54,7 @@ pub fn record_lecture_booklets(
 ) -> Result<Session, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: BookletsInput = parse_arg("booklets", booklets)?;
-    let by = state.require_actor()?.name;
-    state.with_conn(|conn| lectures::record_booklets(conn, &id, &input, &by, now()))
+    state.write(|conn, actor| lectures::record_booklets(conn, &id, &input, actor.name(), now()))
 }
 
 #[tauri::command(async)]
@@ -66,8 +63,7 @@ pub fn save_lecture_theme(
     theme: Option<Value>,
 ) -> Result<Theme, UiError> {
     let input: ThemeInput = parse_arg("theme", theme)?;
-    state.require_actor()?;
-    state.with_conn(|conn| lectures::save_theme(conn, &input, now()))
+    state.write(|conn, _| lectures::save_theme(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -76,8 +72,7 @@ pub fn save_lecture_venue(
     venue: Option<Value>,
 ) -> Result<Venue, UiError> {
     let input: VenueInput = parse_arg("venue", venue)?;
-    state.require_actor()?;
-    state.with_conn(|conn| lectures::save_venue(conn, &input, now()))
+    state.write(|conn, _| lectures::save_venue(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -86,8 +81,7 @@ pub fn save_questionnaire(
     questionnaire: Option<Value>,
 ) -> Result<Questionnaire, UiError> {
     let input: QuestionnaireInput = parse_arg("questionnaire", questionnaire)?;
-    state.require_actor()?;
-    state.with_conn(|conn| questionnaire::save(conn, &input, now()))
+    state.write(|conn, _| questionnaire::save(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -96,7 +90,7 @@ pub fn lecture_indicator(
     query: Option<Value>,
 ) -> Result<Indicator, UiError> {
     let query: IndicatorQuery = parse_arg("query", query)?;
-    state.with_conn(|conn| lectures::indicator(conn, &query))
+    state.read(|conn| lectures::indicator(conn, &query))
 }
 
 /// Writes the CSV of the filtered past sessions into ダウンロード.
@@ -109,6 +103,6 @@ pub fn export_lectures_csv<R: Runtime>(
     let filter: PastFilter = parse_arg("filter", filter)?;
     let dir = super::download_dir(&app)?;
     state
-        .with_conn(|conn| lectures::export::export_to_folder(conn, &filter, &dir, now()))
+        .read(|conn| lectures::export::export_to_folder(conn, &filter, &dir, now()))
         .map(|path| path.display().to_string())
 }

@@ -1,5 +1,6 @@
 //! `#[tauri::command]` wrappers only: take the state, parse the arguments,
-//! call one core function, map the error. One file per capability.
+//! call one core function, map the error. One file per capability; every
+//! command is one line of `list.rs`.
 
 pub mod access;
 pub mod app;
@@ -12,10 +13,46 @@ pub mod print;
 pub mod registries;
 pub mod report;
 
+// The one list of commands (list.rs, also read by build.rs) becomes the
+// names the tests check and the invoke handler that answers them.
+macro_rules! command_list {
+    ($($file:ident :: $command:ident),* $(,)?) => {
+        /// Every command the window may call, in the order of `list.rs`.
+        pub const NAMES: &[&str] = &[$(stringify!($command)),*];
+
+        /// Tauri's handler for every command of `list.rs`.
+        fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($file::$command),*]
+        }
+    };
+}
+include!("list.rs");
+
+/// The invoke handler. Before a command reads its arguments,
+/// `AppState::admit` decides whether it may be called now: not while the
+/// window is locked, unless the lock screen needs it.
+pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    let answer = commands::<R>();
+    move |invoke| {
+        let command = invoke.message.command();
+        if NAMES.contains(&command) {
+            let state = invoke.message.webview_ref().try_state::<AppState>();
+            if let Some(Err(refused)) = state.map(|s| s.admit(command)) {
+                log::info!("refused while locked: {command}");
+                invoke.resolver.reject(refused);
+                return true;
+            }
+        }
+        answer(invoke)
+    }
+}
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use tauri::ipc::Invoke;
+use tauri::{Manager, Runtime};
 
-use crate::UiError;
+use crate::{AppState, UiError};
 
 /// Arguments arrive as raw JSON so that a malformed call gets a Japanese
 /// error from us rather than serde's English one from Tauri.

@@ -7,11 +7,11 @@ use crate::{AppState, UiError};
 
 #[tauri::command(async)]
 pub fn get_office(state: State<'_, AppState>) -> Result<Office, UiError> {
-    state.with_conn(|conn| office::load(conn))
+    state.read(office::load)
 }
 
 #[tauri::command(async)]
 pub fn save_office(state: State<'_, AppState>, office: Option<Value>) -> Result<Office, UiError> {
     let input: OfficeInput = parse_arg("office", office)?;
-    state.with_conn(|conn| office::save(conn, &input, now()))
+    state.write(|conn, _| office::save(conn, &input, now()))
 }

@@ -34,7 +34,7 @@ pub struct SavedPdf {
 #[tauri::command(async)]
 pub fn print_preview(state: State<'_, AppState>, job: Option<Value>) -> Result<Preview, UiError> {
     let job: PrintJob = parse_arg("job", job)?;
-    state.with_conn(|conn| Ok(print::render(conn, &job, now().date())?.preview()))
+    state.read(|conn| Ok(print::render(conn, &job, now().date())?.preview()))
 }
 
 /// Asks where to save (the native dialog) and writes the PDF; `None` when
@@ -47,7 +47,7 @@ pub fn save_pdf<R: Runtime>(
     job: Option<Value>,
 ) -> Result<Option<SavedPdf>, UiError> {
     let job: PrintJob = parse_arg("job", job)?;
-    let printed = state.with_conn(|conn| print::render(conn, &job, now().date()))?;
+    let printed = state.read(|conn| print::render(conn, &job, now().date()))?;
     let Some(path) = choose_path(&app, &printed.title)? else {
         return Ok(None);
     };
@@ -158,7 +158,7 @@ pub fn open_pdf<R: Runtime>(
 
 #[tauri::command(async)]
 pub fn get_booklet_template(state: State<'_, AppState>) -> Result<Template, UiError> {
-    state.with_conn(|conn| booklet_template::load(conn))
+    state.read(booklet_template::load)
 }
 
 #[tauri::command(async)]
@@ -167,6 +167,5 @@ pub fn save_booklet_template(
     template: Option<Value>,
 ) -> Result<Template, UiError> {
     let input: Template = parse_arg("template", template)?;
-    state.require_actor()?;
-    state.with_conn(|conn| booklet_template::save(conn, &input, now()))
+    state.write(|conn, _| booklet_template::save(conn, &input, now()))
 }

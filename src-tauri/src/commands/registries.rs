@@ -41,14 +41,13 @@ pub fn list_doctors(
     filter: Option<Value>,
 ) -> Result<Vec<Doctor>, UiError> {
     let filter: DoctorFilter = self::filter("filter", filter)?;
-    state.with_conn(|conn| registries::doctors(conn, &filter, now().date()))
+    state.read(|conn| registries::doctors(conn, &filter, now().date()))
 }
 
 #[tauri::command(async)]
 pub fn save_doctor(state: State<'_, AppState>, doctor: Option<Value>) -> Result<Doctor, UiError> {
     let input: DoctorInput = parse_arg("doctor", doctor)?;
-    state.require_actor()?;
-    state.with_conn(|conn| registries::save_doctor(conn, &input, now()))
+    state.write(|conn, _| registries::save_doctor(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -57,7 +56,7 @@ pub fn list_support_beds(
     filter: Option<Value>,
 ) -> Result<Vec<SupportBed>, UiError> {
     let filter: BedFilter = self::filter("filter", filter)?;
-    state.with_conn(|conn| registries::beds(conn, &filter))
+    state.read(|conn| registries::beds(conn, &filter))
 }
 
 #[tauri::command(async)]
@@ -66,8 +65,7 @@ pub fn save_support_bed(
     bed: Option<Value>,
 ) -> Result<SupportBed, UiError> {
     let input: SupportBedInput = parse_arg("bed", bed)?;
-    state.require_actor()?;
-    state.with_conn(|conn| registries::save_bed(conn, &input, now()))
+    state.write(|conn, _| registries::save_bed(conn, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -78,8 +76,7 @@ pub fn add_support_bed_update(
 ) -> Result<SupportBed, UiError> {
     let id: String = parse_arg("id", id)?;
     let input: BedUpdateInput = parse_arg("update", update)?;
-    state.require_actor()?;
-    state.with_conn(|conn| registries::add_bed_update(conn, &id, &input, now()))
+    state.write(|conn, _| registries::add_bed_update(conn, &id, &input, now()))
 }
 
 #[tauri::command(async)]
@@ -88,7 +85,7 @@ pub fn search_organisations(
     filter: Option<Value>,
 ) -> Result<Vec<Organisation>, UiError> {
     let filter: OrganisationFilter = self::filter("filter", filter)?;
-    state.with_conn(|conn| organisations::search(conn, &filter))
+    state.read(|conn| organisations::search(conn, &filter))
 }
 
 #[tauri::command(async)]
@@ -97,8 +94,7 @@ pub fn save_registry_organisation(
     organisation: Option<Value>,
 ) -> Result<Organisation, UiError> {
     let input: OrganisationInput = parse_arg("organisation", organisation)?;
-    state.require_actor()?;
-    state.with_conn(|conn| organisations::save(conn, &input, now()))
+    state.write(|conn, _| organisations::save(conn, &input, now()))
 }
 
 /// Writes the chosen list as CSV into the Downloads folder; returns the path.
@@ -111,6 +107,6 @@ pub fn export_registry_csv<R: Runtime>(
     let export: Export = parse_arg("export", export)?;
     let dir = super::download_dir(&app)?;
     state
-        .with_conn(|conn| registries::export_to_folder(conn, &export, &dir, now()))
+        .read(|conn| registries::export_to_folder(conn, &export, &dir, now()))
         .map(|path| path.display().to_string())
 }

@@ -10,7 +10,7 @@ use crate::{AppState, UiError};
 #[tauri::command(async)]
 pub fn build_report(state: State<'_, AppState>, period: Option<Value>) -> Result<Report, UiError> {
     let period: ReportPeriod = parse_arg("period", period)?;
-    state.with_conn(|conn| report::build(conn, &period, now().date()))
+    state.read(|conn| report::build(conn, &period, now().date()))
 }
 
 /// Writes the report CSV into the Downloads folder; returns the path.
@@ -23,6 +23,6 @@ pub fn export_report_csv<R: Runtime>(
     let period: ReportPeriod = parse_arg("period", period)?;
     let dir = super::download_dir(&app)?;
     state
-        .with_conn(|conn| report::export_to_folder(conn, &period, &dir, now()))
+        .read(|conn| report::export_to_folder(conn, &period, &dir, now()))
         .map(|path| path.display().to_string())
 }

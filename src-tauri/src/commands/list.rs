@@ -1,0 +1,84 @@
+// Every command the window may call, one line each: `<file>::<function>`
+// of src/commands/. This is the only list of them: build.rs declares the
+// names to Tauri (an `allow-<name>` permission each, all of them granted
+// through the generated `app-commands` set in capabilities/default.json),
+// commands/mod.rs registers them with the invoke handler, and the tests
+// check ui/api.js and the access rules against it. Adding a command is one
+// function, one line here and one line in ui/api.js.
+//
+// Both read this file with include!(), so it holds plain comments and the
+// one macro call, nothing else.
+
+command_list![
+    access::access_status,
+    access::sign_in,
+    access::lock_screen,
+    access::set_own_pin,
+    access::save_lock_minutes,
+    access::recent_audit_log,
+
+    app::app_status,
+
+    booklets::booklet_screen,
+    booklets::add_booklet_entry,
+    booklets::correct_booklet_entry,
+    booklets::void_booklet_entry,
+    booklets::booklet_entry_history,
+    booklets::save_booklet_edition,
+    booklets::save_booklet_channels,
+    booklets::export_booklets_csv,
+
+    backup::backup_status,
+    backup::save_backup_settings,
+    backup::backup_now,
+    backup::list_backups,
+    backup::inspect_backup,
+    backup::restore_backup,
+
+    office::get_office,
+    office::save_office,
+
+    cases::case_form_options,
+    cases::list_cases,
+    cases::get_case,
+    cases::similar_persons,
+    cases::create_case,
+    cases::update_case,
+    cases::delete_case,
+    cases::add_case_entry,
+    cases::update_case_entry,
+    cases::delete_case_entry,
+    cases::case_history,
+    cases::save_case_list,
+    cases::export_cases_csv,
+
+    registries::registry_options,
+    registries::list_doctors,
+    registries::save_doctor,
+    registries::list_support_beds,
+    registries::save_support_bed,
+    registries::add_support_bed_update,
+    registries::search_organisations,
+    registries::save_registry_organisation,
+    registries::export_registry_csv,
+
+    report::build_report,
+    report::export_report_csv,
+
+    lectures::lecture_screen,
+    lectures::lecture_session,
+    lectures::save_lecture_session,
+    lectures::save_lecture_tally,
+    lectures::record_lecture_booklets,
+    lectures::save_lecture_theme,
+    lectures::save_lecture_venue,
+    lectures::save_questionnaire,
+    lectures::lecture_indicator,
+    lectures::export_lectures_csv,
+
+    print::print_preview,
+    print::save_pdf,
+    print::open_pdf,
+    print::get_booklet_template,
+    print::save_booklet_template,
+];
