@@ -86,47 +86,18 @@ fn describe_foreign_name(path: &Path) -> Result<BackupFile> {
     })
 }
 
-/// Row counts of the record tables, labelled for people.
+/// Row counts of the tables of records, labelled for people, in the order
+/// of [`store::tables::TABLES`].
 pub fn record_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table'
-               AND name NOT LIKE 'sqlite_%' AND name NOT IN ('office', 'app_settings')
-               AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
-             ORDER BY rowid",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let virtual_prefixes: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut counts = Vec::new();
-    for table in tables.iter().filter(|t| {
-        !virtual_prefixes
-            .iter()
-            .any(|v| t.starts_with(&format!("{v}_")))
-    }) {
-        // Table names come from sqlite_master, quoted as identifiers.
-        let n: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM \"{}\"", table.replace('"', "\"\"")),
-            [],
-            |r| r.get(0),
-        )?;
-        counts.push((table_label(table).to_string(), n));
+    for table in store::tables::present(conn)? {
+        if table.holds_records() {
+            let sql = format!("SELECT count(*) FROM {}", table.name);
+            let n: i64 = conn.query_row(&sql, [], |r| r.get(0))?;
+            counts.push((table.label.to_string(), n));
+        }
     }
     Ok(counts)
-}
-
-fn table_label(table: &str) -> &str {
-    match table {
-        "cities" => "市",
-        "areas" => "日常生活圏域",
-        "persons" => "対象者",
-        "cases" => "相談記録",
-        "case_entries" => "経過記録",
-        other => other,
-    }
 }
 
 /// Replaces the data of `conn` (the open database at `db`) with the backup
@@ -184,6 +155,10 @@ mod tests {
             "{:?}",
             contents.counts
         );
+        // Staff see every table by its Japanese name, never `booklet_entries`.
+        let labels: Vec<&str> = contents.counts.iter().map(|(l, _)| l.as_str()).collect();
+        assert!(labels.contains(&"意志表示帳の入庫・配布"), "{labels:?}");
+        assert!(labels.iter().all(|l| !l.is_ascii()), "{labels:?}");
 
         // Change the data, then restore the backup.
         let mut input = office::OfficeInput::from(&office::load(&conn)?);

@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod migrations;
+pub mod tables;
 
 use std::fs::OpenOptions;
 use std::io::Read;
@@ -258,14 +259,14 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
 pub fn content_fingerprint(conn: &Connection) -> Result<u64> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for table in tables {
-        table.hash(&mut hasher);
-        let mut stmt =
-            conn.prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))?;
+    for table in tables::present(conn)? {
+        table.name.hash(&mut hasher);
+        // The id first: a search index shows its rows only by rowid.
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {}, * FROM {}",
+            table.id.sql(table.name),
+            table.name
+        ))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
