@@ -99,6 +99,11 @@ fn backup_then_restore_from_the_command_line() {
         safety.iter().any(|f| f.ends_with("_pre-restore.db")),
         "{safety:?}"
     );
+    let newest = &store::audit::recent(&conn, 1).unwrap()[0];
+    assert_eq!(
+        (newest.table_label, newest.actor.as_str()),
+        ("復元", "管理者（コマンド）")
+    );
 }
 
 #[test]

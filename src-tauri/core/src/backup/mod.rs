@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, MAIN_DB};
 use serde::{Deserialize, Serialize};
 
-use crate::{text, wareki, Error, Result};
+use crate::{store, text, wareki, Error, Result};
 
 mod restore;
 mod rotate;
@@ -23,6 +23,8 @@ use rotate::describe;
 pub use rotate::{list, prune, to_keep};
 
 const PREFIX: &str = "zaitaku-desk_";
+/// The moment in a backup file name (a name, not a stored date: a name
+/// that does not parse is simply not one of our backups).
 const STAMP: &str = "%Y%m%d-%H%M%S";
 /// Backups made just before a restore are kept apart from the generations.
 const KEEP_PRE_RESTORE: usize = 5;
@@ -189,7 +191,8 @@ pub fn status(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Backup
     let settings = load_settings(conn)?;
     let dir = resolve_dir(&settings, db).display().to_string();
     let last_at = get_setting(conn, "backup.last_at")?
-        .and_then(|v| NaiveDateTime::parse_from_str(&v, "%Y-%m-%dT%H:%M:%S").ok());
+        .map(|v| store::parse_stamp(&v))
+        .transpose()?;
     let stale = last_at.is_none_or(|at| (now - at).num_days() >= STALE_AFTER_DAYS);
     Ok(BackupStatus {
         settings,
@@ -317,11 +320,7 @@ pub fn backup_now(
         fs::create_dir_all(&dir).map_err(disk_error)?;
     }
     let file = create(conn, &dir, kind, now)?;
-    set_setting(
-        conn,
-        "backup.last_at",
-        &now.format("%Y-%m-%dT%H:%M:%S").to_string(),
-    )?;
+    set_setting(conn, "backup.last_at", &store::stamp(now))?;
     prune(&dir, &settings)?;
     Ok(file)
 }
@@ -329,7 +328,6 @@ pub fn backup_now(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::store;
     use chrono::NaiveDate;
 
     pub(crate) fn at(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {

@@ -101,7 +101,8 @@ pub fn record_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
 }
 
 /// Replaces the data of `conn` (the open database at `db`) with the backup
-/// at `from`, after backing the current data up. Returns that safety copy.
+/// at `from`, after backing the current data up, and records the restore in
+/// the change record under the connection's actor. Returns the safety copy.
 pub fn restore(
     conn: &mut Connection,
     db: &Path,
@@ -125,11 +126,10 @@ pub fn restore(
         "backup.keep_monthly",
         &settings.keep_monthly.to_string(),
     )?;
-    set_setting(
-        &tx,
-        "backup.last_at",
-        &now.format("%Y-%m-%dT%H:%M:%S").to_string(),
-    )?;
+    set_setting(&tx, "backup.last_at", &store::stamp(now))?;
+    // Recorded in the restored data, under whoever is signed in here.
+    store::audit::install(&tx)?;
+    store::audit::record_event(&tx, "restore", &from.display().to_string())?;
     tx.commit()?;
     Ok(safety)
 }
@@ -164,9 +164,17 @@ mod tests {
         let mut input = office::OfficeInput::from(&office::load(&conn)?);
         input.name = "変更後の名前".into();
         office::save(&mut conn, &input, at(2025, 4, 2, 9))?;
+        store::audit::set_actor(&conn, "山田 花子")?;
         let safety = restore(&mut conn, &db, Path::new(&backup.path), at(2025, 4, 2, 10))?;
         let restored = office::load(&conn)?;
         assert_eq!(restored.name, "坂戸鶴ヶ島医師会 在宅医療相談室");
+        // The restore is in the restored change record, under the actor.
+        let newest = &store::audit::recent(&conn, 1)?[0];
+        assert_eq!(
+            (newest.table_label, newest.actor.as_str()),
+            ("復元", "山田 花子")
+        );
+        assert!(newest.summary.ends_with(&backup.file_name), "{newest:?}");
         // The data replaced by the restore is kept, and can itself be restored.
         assert_eq!(safety.kind, BackupKind::PreRestore);
         assert_eq!(
