@@ -14,7 +14,7 @@ use rusqlite::OpenFlags;
 
 use crate::{Error, Result};
 
-pub use migrations::{migrate, SCHEMA_VERSION};
+pub use migrations::{migrate, migrate_to, SCHEMA_VERSION};
 
 /// An optional id from a form: empty is none, anything else must be a UUID.
 pub fn optional_id(field: &str, value: &str) -> Result<Option<String>> {
