@@ -1,5 +1,6 @@
 //! Numbered schema migrations. Entry N brings `user_version` from N-1 to N.
-//! Never edit or remove a released entry; add a new one.
+//! Never edit or remove a released entry; add a new one, with its rows and
+//! fixture database (see tests/core/upgrade.rs).
 
 use rusqlite::{Connection, TransactionBehavior};
 
