@@ -339,9 +339,7 @@ pub(crate) mod tests {
 
     #[test]
     fn auto_backup_runs_once_a_day_and_status_warns_after_a_week() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let conn = store::open(&db)?;
+        let (dir, db, conn) = crate::store::temp_db()?;
         assert!(
             status(&conn, &db, at(2025, 4, 1, 8))?.stale,
             "never backed up"

@@ -143,9 +143,7 @@ mod tests {
 
     #[test]
     fn backup_restore_round_trip_keeps_a_safety_copy() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let mut conn = store::open(&db)?;
+        let (_dir, db, mut conn) = crate::store::temp_db()?;
         demo::fill(&mut conn, at(2025, 4, 1, 9))?;
         let backup = backup_now(&conn, &db, BackupKind::Manual, at(2025, 4, 1, 10))?;
         let contents = inspect(Path::new(&backup.path))?;
@@ -187,9 +185,7 @@ mod tests {
 
     #[test]
     fn refuses_missing_folder_and_foreign_files_without_writing() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let mut conn = store::open(&db)?;
+        let (dir, db, mut conn) = crate::store::temp_db()?;
         let missing = dir.path().join("usb-not-connected");
         let err = save_settings(
             &mut conn,
@@ -223,9 +219,7 @@ mod tests {
 
     #[test]
     fn a_backup_from_a_newer_version_is_refused() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let mut conn = store::open(&db)?;
+        let (_dir, db, mut conn) = crate::store::temp_db()?;
         let backup = backup_now(&conn, &db, BackupKind::Manual, at(2025, 4, 1, 9))?;
         {
             let newer = Connection::open(&backup.path)?;

@@ -166,9 +166,7 @@ mod tests {
 
     #[test]
     fn a_settings_change_is_recorded_with_the_actor_in_the_same_transaction() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let mut conn = store::open(&db)?;
+        let (_dir, db, mut conn) = crate::store::temp_db()?;
         set_actor(&conn, "山田 花子")?;
         let now = chrono::Local::now().naive_local();
         let mut input = demo::office_input();
@@ -217,9 +215,7 @@ mod tests {
 
     #[test]
     fn the_daily_backup_stamp_is_not_recorded() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let conn = store::open(&db)?;
+        let (_dir, db, conn) = crate::store::temp_db()?;
         crate::backup::auto_backup(&conn, &db, chrono::Local::now().naive_local())?;
         assert_eq!(count(&conn), 0);
         Ok(())

@@ -131,6 +131,16 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
+/// A new database file in a temporary folder (removed when the folder is
+/// dropped), for tests that need a real file: backups go beside it.
+#[cfg(test)]
+pub(crate) fn temp_db() -> Result<(tempfile::TempDir, std::path::PathBuf, Connection)> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("office.db");
+    let conn = open(&db)?;
+    Ok((dir, db, conn))
+}
+
 /// Refuses directories, files we may not read and write, and files that are
 /// not SQLite at all, before SQLite gets to touch them.
 fn preflight(path: &Path) -> Result<()> {
