@@ -68,11 +68,11 @@ pub fn install(conn: &Connection) -> Result<()> {
     let mut sql =
         String::from("CREATE TEMP TABLE IF NOT EXISTS session_actor (name TEXT NOT NULL);\n");
     for table in tables::present(conn)? {
-        let Some(columns) = table.audit else {
+        let Some(columns) = table.audit_columns() else {
             continue;
         };
         for action in ["insert", "update", "delete"] {
-            sql.push_str(&trigger_sql(table, columns, action));
+            sql.push_str(&trigger_sql(table, &columns, action));
             sql.push('\n');
         }
     }
