@@ -2,7 +2,7 @@
 //! office meets: a USB stick not plugged in, a read-only stick, a full one,
 //! a file that is not a backup. Each failure leaves the data as it was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use zaitaku_core::{office, store};
@@ -58,13 +58,12 @@ fn backup_onto_tmpfs(db: &Path, dir: &Path, mount_options: &str) -> super::Ran {
     ran
 }
 
-#[test]
-fn backup_then_restore_from_the_command_line() {
-    let dir = temp_dir();
-    let db = demo_db(dir.path());
-    let to = dir.path().join("usb");
+/// `zaitaku-desk backup` of `db` into a new folder `usb` in `dir`; the one
+/// backup file it made.
+fn backup_to_usb(dir: &Path, db: &Path) -> PathBuf {
+    let to = dir.join("usb");
     std::fs::create_dir(&to).unwrap();
-    let ran = zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&to)]);
+    let ran = zaitaku_run(&["backup", "--db", arg(db), "--to", arg(&to)]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(
         ran.stdout.contains("バックアップを作成しました"),
@@ -73,7 +72,14 @@ fn backup_then_restore_from_the_command_line() {
     );
     let files = entries(&to);
     assert_eq!(files.len(), 1, "{files:?}");
-    let backup = to.join(&files[0]);
+    to.join(&files[0])
+}
+
+#[test]
+fn backup_then_restore_from_the_command_line() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let backup = backup_to_usb(dir.path(), &db);
     let check = zaitaku_run(&["check", "--db", arg(&backup)]);
     assert_eq!(
         check.code, 0,
@@ -151,13 +157,7 @@ fn restore_refuses_what_is_not_a_backup_of_this_app() {
     assert_failed_with(&ran, "バックアップではありません");
 
     // A real backup, but from a newer version of the app.
-    let to = dir.path().join("usb");
-    std::fs::create_dir(&to).unwrap();
-    assert_eq!(
-        zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&to)]).code,
-        0
-    );
-    let backup = to.join(&entries(&to)[0]);
+    let backup = backup_to_usb(dir.path(), &db);
     {
         let conn = store::Connection::open(&backup).unwrap();
         conn.pragma_update(None, "user_version", store::SCHEMA_VERSION + 1)
