@@ -128,7 +128,6 @@ pub fn restore(
     )?;
     set_setting(&tx, "backup.last_at", &store::stamp(now))?;
     // Recorded in the restored data, under whoever is signed in here.
-    store::audit::install(&tx)?;
     store::audit::record_event(&tx, "restore", &from.display().to_string())?;
     tx.commit()?;
     Ok(safety)
@@ -227,6 +226,35 @@ mod tests {
         }
         let err = restore(&mut conn, &db, Path::new(&backup.path), at(2025, 4, 1, 10)).unwrap_err();
         assert_eq!(err.kind(), "newer_schema");
+        Ok(())
+    }
+
+    #[test]
+    fn a_backup_of_an_older_schema_is_brought_up_to_date_and_its_changes_recorded() -> Result<()> {
+        let (dir, db, mut conn) = crate::store::temp_db()?;
+        // A backup made by version 9, before the 名簿 tables existed.
+        let old = dir.path().join("old-backup.db");
+        {
+            let mut raw = Connection::open(&old)?;
+            store::migrate_to(&mut raw, 9)?;
+        }
+        let contents = inspect(&old)?;
+        assert_eq!(contents.schema_version, 9);
+        assert!(!contents.counts.iter().any(|(l, _)| l == "往診登録医"));
+
+        restore(&mut conn, &db, &old, at(2025, 4, 2, 10))?;
+        assert_eq!(store::check(&conn)?, SCHEMA_VERSION);
+        let doctor = crate::registries::DoctorInput {
+            name: "高橋 誠".into(),
+            clinic: "高橋内科".into(),
+            ..Default::default()
+        };
+        crate::registries::save_doctor(&mut conn, &doctor, at(2025, 4, 2, 11))?;
+        let newest = &store::audit::recent(&conn, 1)?[0];
+        assert_eq!(
+            (newest.table_label, newest.action_label),
+            ("往診登録医", "追加")
+        );
         Ok(())
     }
 }
