@@ -3,8 +3,9 @@
 //! (office data, cities and 圏域, the editable lists, booklet editions and
 //! channels, 名簿, lecture lists, app settings, PINs: the tables whose entry
 //! in [`super::tables::TABLES`] names audit columns) is recorded here by
-//! TEMP triggers that every connection installs. A trigger runs inside the transaction of the
-//! change, so a change and its record commit or vanish together.
+//! TEMP triggers that every connection installs. A trigger runs inside the
+//! transaction of the change, so a change and its record commit or vanish
+//! together.
 
 use rusqlite::Connection;
 use serde::Serialize;
