@@ -438,10 +438,8 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         Command::Restore { from } => {
             let mut conn = store::open(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
-            let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
             store::audit::set_actor(&conn, "管理者（コマンド）").map_err(fail)?;
-            store::audit::record_event(&conn, "restore", &from.display().to_string())
-                .map_err(fail)?;
+            let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
             println!("{} から復元しました。", from.display());
             println!("復元前のデータは {} に保存しました。", safety.path);
         }

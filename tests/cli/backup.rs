@@ -2,7 +2,7 @@
 //! office meets: a USB stick not plugged in, a read-only stick, a full one,
 //! a file that is not a backup. Each failure leaves the data as it was.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use zaitaku_core::{office, store};
@@ -58,13 +58,12 @@ fn backup_onto_tmpfs(db: &Path, dir: &Path, mount_options: &str) -> super::Ran {
     ran
 }
 
-#[test]
-fn backup_then_restore_from_the_command_line() {
-    let dir = temp_dir();
-    let db = demo_db(dir.path());
-    let to = dir.path().join("usb");
+/// `zaitaku-desk backup` of `db` into a new folder `usb` in `dir`; the one
+/// backup file it made.
+fn backup_to_usb(dir: &Path, db: &Path) -> PathBuf {
+    let to = dir.join("usb");
     std::fs::create_dir(&to).unwrap();
-    let ran = zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&to)]);
+    let ran = zaitaku_run(&["backup", "--db", arg(db), "--to", arg(&to)]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(
         ran.stdout.contains("バックアップを作成しました"),
@@ -73,7 +72,14 @@ fn backup_then_restore_from_the_command_line() {
     );
     let files = entries(&to);
     assert_eq!(files.len(), 1, "{files:?}");
-    let backup = to.join(&files[0]);
+    to.join(&files[0])
+}
+
+#[test]
+fn backup_then_restore_from_the_command_line() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let backup = backup_to_usb(dir.path(), &db);
     let check = zaitaku_run(&["check", "--db", arg(&backup)]);
     assert_eq!(
         check.code, 0,
@@ -99,65 +105,45 @@ fn backup_then_restore_from_the_command_line() {
         safety.iter().any(|f| f.ends_with("_pre-restore.db")),
         "{safety:?}"
     );
-}
-
-#[test]
-fn backup_to_a_folder_that_is_not_there_is_refused() {
-    let dir = temp_dir();
-    let db = demo_db(dir.path());
-    let before = fingerprint(&db);
-    let missing = dir.path().join("usb-not-plugged-in");
-    let ran = zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&missing)]);
-    assert_failed_with(&ran, "見つかりません");
-    assert!(!missing.exists());
-    assert_eq!(fingerprint(&db), before);
-}
-
-#[test]
-fn backup_to_a_read_only_folder_is_refused() {
-    let dir = temp_dir();
-    let db = demo_db(dir.path());
-    let before = fingerprint(&db);
-    let stick = dir.path().join("stick");
-    std::fs::create_dir(&stick).unwrap();
-    let ran = backup_onto_tmpfs(&db, &stick, "ro,size=1m");
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(
-        ran.stderr.starts_with("エラー:") && ran.stderr.contains("書き込めません"),
-        "{}",
-        ran.stderr
-    );
-    assert_eq!(fingerprint(&db), before);
-}
-
-#[test]
-fn backup_onto_a_full_disk_is_refused_and_leaves_no_partial_file() {
-    let dir = temp_dir();
-    let db = demo_db(dir.path());
-    let before = fingerprint(&db);
-    let size = std::fs::metadata(&db).unwrap().len();
-    let stick = dir.path().join("stick");
-    std::fs::create_dir(&stick).unwrap();
-    // Room for the write probe, not for the database.
-    assert!(
-        size > 16 * 1024,
-        "demo database too small for this test: {size}"
-    );
-    let ran = backup_onto_tmpfs(&db, &stick, "size=16k");
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    let lines: Vec<&str> = ran.stderr.lines().collect();
-    // The first line is the error; `ls -A` of the stick follows (it must be empty).
+    let newest = &store::audit::recent(&conn, 1).unwrap()[0];
     assert_eq!(
-        lines.len(),
-        1,
-        "one error line and nothing left on the stick: {lines:?}"
+        (newest.table_label, newest.actor.as_str()),
+        ("復元", "管理者（コマンド）")
     );
-    assert!(
-        lines[0].starts_with("エラー:") && lines[0].contains("空き容量"),
-        "{}",
-        lines[0]
-    );
-    assert_eq!(fingerprint(&db), before);
+}
+
+/// A USB stick that is not plugged in, read-only or full: the backup is
+/// refused with the reason, nothing is left on the stick, the data is as it was.
+#[test]
+fn backup_onto_a_missing_read_only_or_full_stick_is_refused() {
+    // (tmpfs mount options, or none for a folder that is not there; reason)
+    let sticks = [
+        (None, "見つかりません"),
+        (Some("ro,size=1m"), "書き込めません"),
+        // Room for the write probe, not for the database.
+        (Some("size=16k"), "空き容量"),
+    ];
+    for (mount, reason) in sticks {
+        let dir = temp_dir();
+        let db = demo_db(dir.path());
+        assert!(
+            std::fs::metadata(&db).unwrap().len() > 16 * 1024,
+            "demo too small"
+        );
+        let before = fingerprint(&db);
+        let stick = dir.path().join("stick");
+        let ran = match mount {
+            None => zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&stick)]),
+            Some(options) => {
+                std::fs::create_dir(&stick).unwrap();
+                backup_onto_tmpfs(&db, &stick, options)
+            }
+        };
+        // One error line: `ls -A` of the stick, after it, printed nothing.
+        assert_failed_with(&ran, reason);
+        assert_eq!(stick.exists(), mount.is_some(), "{reason}");
+        assert_eq!(fingerprint(&db), before, "{reason}");
+    }
 }
 
 #[test]
@@ -171,13 +157,7 @@ fn restore_refuses_what_is_not_a_backup_of_this_app() {
     assert_failed_with(&ran, "バックアップではありません");
 
     // A real backup, but from a newer version of the app.
-    let to = dir.path().join("usb");
-    std::fs::create_dir(&to).unwrap();
-    assert_eq!(
-        zaitaku_run(&["backup", "--db", arg(&db), "--to", arg(&to)]).code,
-        0
-    );
-    let backup = to.join(&entries(&to)[0]);
+    let backup = backup_to_usb(dir.path(), &db);
     {
         let conn = store::Connection::open(&backup).unwrap();
         conn.pragma_update(None, "user_version", store::SCHEMA_VERSION + 1)

@@ -30,7 +30,7 @@ fn crash_writer_child() {
     };
     let mut conn = store::open(Path::new(&db)).expect("open");
     let edition = booklets::editions(&conn).expect("editions")[0].id.clone();
-    let today = now().date().format("%Y-%m-%d").to_string();
+    let today = store::iso(now().date());
     for n in 0.. {
         let input = EntryInput {
             kind: Kind::Receipt,

@@ -1,6 +1,8 @@
 //! `store::open` and `store::check`: the settings every connection gets, and
 //! files that are refused without being changed.
 
+use std::path::{Path, PathBuf};
+
 use zaitaku_core::store::{self, Connection, APPLICATION_ID, SCHEMA_VERSION};
 use zaitaku_core::{office, Error};
 
@@ -66,74 +68,113 @@ fn open_turns_an_empty_file_into_a_database() {
     assert_eq!(query_i64(&conn, "PRAGMA application_id"), APPLICATION_ID);
 }
 
-#[test]
-fn open_refuses_a_missing_folder_without_creating_it() {
-    let dir = temp_dir();
-    let path = dir.path().join("no-such-folder").join("office.db");
-    let err = store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::CannotOpen { .. }), "{err:?}");
-    assert!(is_japanese(&err.to_string()), "{err}");
-    assert!(!dir.path().join("no-such-folder").exists());
+/// A file `store::open` must refuse: how to make it in a folder, the error
+/// kind and a part of its message.
+struct Refused {
+    make: fn(&Path) -> PathBuf,
+    kind: &'static str,
+    says: &'static str,
 }
 
-#[test]
-fn open_refuses_a_directory_and_leaves_it_alone() {
-    let dir = temp_dir();
-    let folder = dir.path().join("data.db");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::write(folder.join("memo.txt"), "中身").unwrap();
-    let before = snapshot(&folder);
-    let err = store::open(&folder).unwrap_err();
-    assert!(matches!(err, Error::IsADirectory { .. }), "{err:?}");
-    assert!(err.to_string().contains("フォルダ"), "{err}");
-    assert_eq!(snapshot(&folder), before);
-    let inside: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
-    assert_eq!(inside.len(), 1, "nothing created inside the folder");
+fn another_programs_database(dir: &Path) -> PathBuf {
+    let path = dir.join("other.sqlite");
+    let raw = Connection::open(&path).unwrap();
+    raw.execute_batch("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('他のアプリ');")
+        .unwrap();
+    path
 }
 
-#[test]
-fn open_refuses_a_text_file_and_leaves_it_untouched() {
-    let dir = temp_dir();
-    let path = dir.path().join("メモ.db");
-    std::fs::write(&path, "在宅医療相談室の引き継ぎメモ\n電話：049-200-0000\n").unwrap();
-    let before = snapshot(&path);
-    let err = store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::NotADatabase { .. }), "{err:?}");
-    assert!(
-        err.to_string().contains("データベースではありません"),
-        "{err}"
-    );
-    assert_eq!(snapshot(&path), before);
-}
+const REFUSED: &[Refused] = &[
+    Refused {
+        make: |dir| dir.join("no-such-folder").join("office.db"),
+        kind: "cannot_open",
+        says: "",
+    },
+    Refused {
+        make: |dir| {
+            let folder = dir.join("data.db");
+            std::fs::create_dir(&folder).unwrap();
+            std::fs::write(folder.join("memo.txt"), "中身").unwrap();
+            folder
+        },
+        kind: "is_a_directory",
+        says: "フォルダ",
+    },
+    Refused {
+        make: |dir| {
+            let path = dir.join("メモ.db");
+            std::fs::write(&path, "在宅医療相談室の引き継ぎメモ\n電話：049-200-0000\n").unwrap();
+            path
+        },
+        kind: "not_a_database",
+        says: "データベースではありません",
+    },
+    Refused {
+        make: |dir| {
+            let path = dir.join("short.db");
+            std::fs::write(&path, b"SQLite").unwrap();
+            path
+        },
+        kind: "not_a_database",
+        says: "",
+    },
+    Refused {
+        make: another_programs_database,
+        kind: "not_a_database",
+        says: "データベースではありません",
+    },
+    Refused {
+        make: |dir| {
+            let path = dir.join("other-empty.sqlite");
+            let raw = Connection::open(&path).unwrap();
+            raw.pragma_update(None, "application_id", 0x1234_5678)
+                .unwrap();
+            path
+        },
+        kind: "not_a_database",
+        says: "",
+    },
+    Refused {
+        make: |dir| {
+            let (path, conn) = new_db(dir);
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+            path
+        },
+        kind: "newer_schema",
+        says: "新しい版",
+    },
+];
 
 #[test]
-fn open_refuses_a_short_binary_file_and_leaves_it_untouched() {
-    let dir = temp_dir();
-    let path = dir.path().join("short.db");
-    std::fs::write(&path, b"SQLite").unwrap();
-    let before = snapshot(&path);
-    let err = store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::NotADatabase { .. }), "{err:?}");
-    assert_eq!(snapshot(&path), before);
-}
-
-#[test]
-fn open_refuses_another_programs_sqlite_file_and_leaves_it_untouched() {
-    let dir = temp_dir();
-    let path = dir.path().join("other.sqlite");
-    {
-        let raw = Connection::open(&path).unwrap();
-        raw.execute_batch("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('他のアプリ');")
-            .unwrap();
+fn open_refuses_what_is_not_our_database_and_leaves_it_untouched() {
+    for (i, refused) in REFUSED.iter().enumerate() {
+        let dir = temp_dir();
+        let path = (refused.make)(dir.path());
+        let before = path.exists().then(|| snapshot(&path));
+        let err = store::open(&path).unwrap_err();
+        assert_eq!(err.kind(), refused.kind, "case {i}: {err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains(refused.says) && is_japanese(&message),
+            "case {i}: {message}"
+        );
+        match before {
+            Some(before) => assert_eq!(snapshot(&path), before, "case {i} changed the file"),
+            None => assert!(!path.parent().unwrap().exists(), "case {i} made a folder"),
+        }
+        if path.is_dir() {
+            let inside = std::fs::read_dir(&path).unwrap().count();
+            assert_eq!(inside, 1, "nothing created inside the folder");
+        }
     }
-    let before = snapshot(&path);
-    let err = store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::NotADatabase { .. }), "{err:?}");
-    assert!(
-        err.to_string().contains("データベースではありません"),
-        "{err}"
-    );
-    assert_eq!(snapshot(&path), before);
+}
+
+#[test]
+fn a_refused_database_is_not_migrated() {
+    let dir = temp_dir();
+    let path = another_programs_database(dir.path());
+    assert!(store::open(&path).is_err());
     let raw = Connection::open(&path).unwrap();
     assert_eq!(
         query_i64(&raw, "PRAGMA user_version"),
@@ -150,38 +191,18 @@ fn open_refuses_another_programs_sqlite_file_and_leaves_it_untouched() {
 }
 
 #[test]
-fn open_refuses_an_empty_sqlite_file_of_another_application() {
-    let dir = temp_dir();
-    let path = dir.path().join("other-empty.sqlite");
-    {
-        let raw = Connection::open(&path).unwrap();
-        raw.pragma_update(None, "application_id", 0x1234_5678)
-            .unwrap();
-    }
-    let before = snapshot(&path);
-    let err = store::open(&path).unwrap_err();
-    assert!(matches!(err, Error::NotADatabase { .. }), "{err:?}");
-    assert_eq!(snapshot(&path), before);
-}
-
-#[test]
-fn open_refuses_a_database_from_a_newer_version_and_leaves_it_untouched() {
+fn a_newer_database_is_refused_naming_both_versions() {
     let dir = temp_dir();
     let (path, conn) = new_db(dir.path());
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
     drop(conn);
-    let before = snapshot(&path);
-    let err = store::open(&path).unwrap_err();
-    match &err {
+    match store::open(&path).unwrap_err() {
         Error::NewerSchema { found, supported } => {
-            assert_eq!(*found, SCHEMA_VERSION + 1);
-            assert_eq!(*supported, SCHEMA_VERSION);
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
         }
         other => panic!("expected NewerSchema, got {other:?}"),
     }
-    assert!(err.to_string().contains("新しい版"), "{err}");
-    assert_eq!(snapshot(&path), before);
 }
 
 #[test]

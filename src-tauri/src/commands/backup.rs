@@ -53,9 +53,5 @@ pub fn restore_backup(
     path: Option<Value>,
 ) -> Result<BackupFile, UiError> {
     let path: PathBuf = parse_arg("path", path)?;
-    state.write(|conn, _| {
-        let safety = backup::restore(conn, &state.db_path, &path, now())?;
-        zaitaku_core::store::audit::record_event(conn, "restore", &path.display().to_string())?;
-        Ok(safety)
-    })
+    state.write(|conn, _| backup::restore(conn, &state.db_path, &path, now()))
 }

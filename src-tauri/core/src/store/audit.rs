@@ -1,134 +1,17 @@
 //! Who changed the settings-like tables, and when. Cases and booklet entries
 //! keep their own detailed histories; everything else a person can change
 //! (office data, cities and 圏域, the editable lists, booklet editions and
-//! channels, app settings, PINs) is recorded here by TEMP triggers that
-//! every connection installs. A trigger runs inside the transaction of the
-//! change, so a change and its record commit or vanish together.
+//! channels, 名簿, lecture lists, app settings, PINs: the tables whose entry
+//! in [`super::tables::TABLES`] names audit columns) is recorded here by
+//! TEMP triggers that every connection installs. A trigger runs inside the
+//! transaction of the change, so a change and its record commit or vanish
+//! together.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
+use super::tables::{self, Table};
 use crate::{wareki, Result};
-
-/// (table, id expression, columns shown in the record). PIN hashes are
-/// never copied: only the fact that a PIN changed.
-const AUDITED: &[(&str, &str, &[&str])] = &[
-    (
-        "office",
-        "'office'",
-        &[
-            "name",
-            "postal_code",
-            "address",
-            "phone",
-            "fax",
-            "contact_person",
-        ],
-    ),
-    ("cities", "id", &["name", "sort_order"]),
-    ("areas", "id", &["city_id", "name", "sort_order"]),
-    (
-        "case_list_items",
-        "id",
-        &["kind", "name", "sort_order", "retired"],
-    ),
-    (
-        "booklet_editions",
-        "id",
-        &[
-            "title",
-            "edition",
-            "publisher",
-            "notes",
-            "low_stock_threshold",
-        ],
-    ),
-    ("booklet_channels", "id", &["name", "sort_order", "active"]),
-    (
-        "booklet_template",
-        "'booklet_template'",
-        &["title", "subtitle", "edition", "cover_note"],
-    ),
-    (
-        "booklet_template_sections",
-        "position",
-        &["title", "body", "blank_lines"],
-    ),
-    ("app_settings", "key", &["value"]),
-    ("staff_pins", "staff_id", &[]),
-    (
-        "organisations",
-        "id",
-        &[
-            "kind",
-            "name",
-            "department",
-            "address",
-            "phone",
-            "fax",
-            "email",
-            "contact_person",
-            "city_id",
-            "notes",
-            "retired",
-        ],
-    ),
-    (
-        "doctors",
-        "id",
-        &[
-            "name",
-            "kana",
-            "clinic",
-            "address",
-            "phone",
-            "fax",
-            "city_id",
-            "home_visits",
-            "regular_visits",
-            "end_of_life",
-            "round_the_clock",
-            "dementia_consult",
-            "sheet_updated_on",
-            "notes",
-            "retired",
-        ],
-    ),
-    ("doctor_areas", "doctor_id", &["area_id"]),
-    (
-        "support_beds",
-        "id",
-        &["hospital", "city_id", "phone", "beds", "notes", "retired"],
-    ),
-    (
-        "support_bed_updates",
-        "id",
-        &["bed_id", "checked_on", "free_beds", "note"],
-    ),
-    (
-        "lecture_themes",
-        "id",
-        &[
-            "number",
-            "title",
-            "organisation_id",
-            "summary",
-            "duration_minutes",
-            "audience",
-            "retired",
-        ],
-    ),
-    (
-        "lecture_venues",
-        "id",
-        &["name", "address", "city_id", "retired"],
-    ),
-    (
-        "questionnaires",
-        "id",
-        &["name", "version", "superseded_at"],
-    ),
-];
 
 /// The automatic backup stamp changes daily by itself; not a person's change.
 const NOT_A_CHANGE: &str = "'backup.last_at'";
@@ -144,23 +27,24 @@ fn json_of(prefix: &str, columns: &[&str]) -> String {
     format!("json_object({})", pairs.join(", "))
 }
 
-fn trigger_sql(table: &str, id: &str, columns: &[&str], action: &str) -> String {
+/// Now, as every stored moment is written (see [`super::stamp`]).
+fn now_sql() -> String {
+    format!("strftime('{}', 'now', 'localtime')", super::STAMP_FORMAT)
+}
+
+fn trigger_sql(table: &Table, columns: &[&str], action: &str) -> String {
     let (row, old, new) = match action {
         "insert" => ("NEW", "NULL".to_string(), json_of("NEW", columns)),
         "update" => ("NEW", json_of("OLD", columns), json_of("NEW", columns)),
         _ => ("OLD", json_of("OLD", columns), "NULL".to_string()),
     };
-    let id = if id.starts_with('\'') {
-        id.to_string()
-    } else {
-        format!("{row}.{id}")
-    };
+    let (name, id, now) = (table.name, table.id.sql(row), now_sql());
     // Saving a form rewrites unchanged rows too; only real changes count.
     let mut conditions = Vec::new();
     if action == "update" && !columns.is_empty() {
         conditions.push(format!("{old} IS NOT {new}"));
     }
-    if table == "app_settings" {
+    if name == "app_settings" {
         conditions.push(format!("{row}.key <> {NOT_A_CHANGE}"));
     }
     let skip = if conditions.is_empty() {
@@ -170,12 +54,11 @@ fn trigger_sql(table: &str, id: &str, columns: &[&str], action: &str) -> String 
     };
     let event = action.to_uppercase();
     format!(
-        "CREATE TEMP TRIGGER IF NOT EXISTS audit_{table}_{action} AFTER {event} ON main.{table} {skip}
+        "CREATE TEMP TRIGGER IF NOT EXISTS audit_{name}_{action} AFTER {event} ON main.{name} {skip}
          BEGIN
            INSERT INTO audit_log (at, actor, table_name, action, row_id, old_values, new_values)
-           VALUES (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'),
-                   COALESCE((SELECT name FROM session_actor LIMIT 1), ''),
-                   '{table}', '{action}', {id}, {old}, {new});
+           VALUES ({now}, COALESCE((SELECT name FROM session_actor LIMIT 1), ''),
+                   '{name}', '{action}', {id}, {old}, {new});
          END;"
     )
 }
@@ -185,22 +68,12 @@ fn trigger_sql(table: &str, id: &str, columns: &[&str], action: &str) -> String 
 pub fn install(conn: &Connection) -> Result<()> {
     let mut sql =
         String::from("CREATE TEMP TABLE IF NOT EXISTS session_actor (name TEXT NOT NULL);\n");
-    for (table, id, columns) in AUDITED {
-        let exists: Option<String> = conn
-            .query_row(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
-                [table],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if exists.is_none() {
+    for table in tables::present(conn)? {
+        let Some(columns) = table.audit_columns() else {
             continue;
-        }
+        };
         for action in ["insert", "update", "delete"] {
-            if *table == "office" && action != "update" {
-                continue;
-            }
-            sql.push_str(&trigger_sql(table, id, columns, action));
+            sql.push_str(&trigger_sql(table, &columns, action));
             sql.push('\n');
         }
     }
@@ -222,9 +95,12 @@ pub fn set_actor(conn: &Connection, name: &str) -> Result<()> {
 /// current actor.
 pub fn record_event(conn: &Connection, what: &str, detail: &str) -> Result<()> {
     conn.execute(
-        "INSERT INTO audit_log (at, actor, table_name, action, row_id, old_values, new_values)
-         VALUES (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'),
-                 COALESCE((SELECT name FROM session_actor LIMIT 1), ''), ?1, 'update', '', NULL, ?2)",
+        &format!(
+            "INSERT INTO audit_log (at, actor, table_name, action, row_id, old_values, new_values)
+             VALUES ({}, COALESCE((SELECT name FROM session_actor LIMIT 1), ''),
+                     ?1, 'update', '', NULL, ?2)",
+            now_sql()
+        ),
         [what, detail],
     )?;
     Ok(())
@@ -239,63 +115,44 @@ pub struct AuditEntry {
     pub summary: String,
 }
 
-fn table_label(table: &str) -> &'static str {
-    match table {
-        "office" => "事業所情報",
-        "cities" => "市",
-        "areas" => "日常生活圏域",
-        "case_list_items" => "相談記録の一覧項目",
-        "booklet_editions" => "意志表示帳の版",
-        "booklet_channels" => "配布経路",
-        "booklet_template" => "意志表示帳の文面（表紙）",
-        "booklet_template_sections" => "意志表示帳の文面（項目）",
-        "app_settings" => "設定",
-        "staff_pins" => "暗証番号",
-        "lecture_themes" => "講座テーマ",
-        "lecture_venues" => "講座の会場",
-        "questionnaires" => "アンケートの様式",
-        "restore" => "復元",
-        _ => "その他",
-    }
+/// Events that are not a row change, as [`record_event`] names them.
+const EVENTS: &[(&str, &str)] = &[("restore", "復元")];
+
+fn table_label(name: &str) -> &'static str {
+    tables::table(name)
+        .map(|t| t.label)
+        .or_else(|| EVENTS.iter().find(|(e, _)| *e == name).map(|(_, l)| *l))
+        .unwrap_or("その他")
 }
 
 /// The newest `limit` records, for the 設定 screen.
 pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>> {
-    let rows = conn
-        .prepare(
-            "SELECT at, actor, table_name, action, COALESCE(new_values, old_values, '')
-               FROM audit_log ORDER BY seq DESC LIMIT ?1",
-        )?
-        .query_map([limit], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, actor, table, action, values)| AuditEntry {
-            at_label: chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
-                .map(wareki::format_datetime)
-                .unwrap_or(at),
+    let mut stmt = conn.prepare(
+        "SELECT at, actor, table_name, action, COALESCE(new_values, old_values, '')
+           FROM audit_log ORDER BY seq DESC LIMIT ?1",
+    )?;
+    let mut rows = stmt.query([limit])?;
+    let mut entries = Vec::new();
+    while let Some(r) = rows.next()? {
+        let actor: String = r.get(1)?;
+        let values: String = r.get(4)?;
+        entries.push(AuditEntry {
+            at_label: wareki::format_datetime(super::parse_stamp(&r.get::<_, String>(0)?)?),
             actor: if actor.is_empty() {
                 "（未設定）".into()
             } else {
                 actor
             },
-            table_label: table_label(&table),
-            action_label: match action.as_str() {
+            table_label: table_label(&r.get::<_, String>(2)?),
+            action_label: match r.get::<_, String>(3)?.as_str() {
                 "insert" => "追加",
                 "delete" => "削除",
                 _ => "変更",
             },
             summary: values.chars().take(200).collect(),
-        })
-        .collect())
+        });
+    }
+    Ok(entries)
 }
 
 #[cfg(test)]
@@ -310,9 +167,7 @@ mod tests {
 
     #[test]
     fn a_settings_change_is_recorded_with_the_actor_in_the_same_transaction() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let mut conn = store::open(&db)?;
+        let (_dir, db, mut conn) = crate::store::temp_db()?;
         set_actor(&conn, "山田 花子")?;
         let now = chrono::Local::now().naive_local();
         let mut input = demo::office_input();
@@ -361,11 +216,35 @@ mod tests {
 
     #[test]
     fn the_daily_backup_stamp_is_not_recorded() -> Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = dir.path().join("office.db");
-        let conn = store::open(&db)?;
+        let (_dir, db, conn) = crate::store::temp_db()?;
         crate::backup::auto_backup(&conn, &db, chrono::Local::now().naive_local())?;
         assert_eq!(count(&conn), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn every_recorded_table_is_shown_by_its_name_for_staff() -> Result<()> {
+        let mut conn = store::open_in_memory()?;
+        demo::fill(&mut conn, chrono::Local::now().naive_local())?;
+        record_event(&conn, "restore", "backup.db")?;
+        let shown: std::collections::BTreeSet<&str> = recent(&conn, 100_000)?
+            .iter()
+            .map(|e| e.table_label)
+            .collect();
+        // 名簿 and lecture lists included: none falls back to 「その他」.
+        for label in [
+            "往診登録医",
+            "往診登録医の担当圏域",
+            "療養支援ベッド",
+            "療養支援ベッドの空床",
+            "関係機関",
+            "講座テーマ",
+            "復元",
+        ] {
+            assert!(shown.contains(label), "{label} missing from {shown:?}");
+        }
+        assert!(!shown.contains("その他"), "{shown:?}");
+        assert_eq!(table_label("no_such_table"), "その他");
         Ok(())
     }
 }

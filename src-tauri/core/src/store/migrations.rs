@@ -1,5 +1,6 @@
 //! Numbered schema migrations. Entry N brings `user_version` from N-1 to N.
-//! Never edit or remove a released entry; add a new one.
+//! Never edit or remove a released entry; add a new one, with its rows and
+//! fixture database (see tests/core/upgrade.rs).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -537,8 +538,20 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Applies every migration after the current `user_version`, each in its own
 /// exclusive transaction together with the version bump.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Brings a database from its `user_version` up to version `target` (at most
+/// [`SCHEMA_VERSION`]; never down), so that a test can put rows into the
+/// schema of version N−1 and see what migration N makes of them.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+    let steps = MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target.max(0) as usize)
+        .skip(current.max(0) as usize);
+    for (index, sql) in steps {
         let version = index as i64 + 1;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;

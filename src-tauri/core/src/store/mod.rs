@@ -3,6 +3,7 @@
 
 pub mod audit;
 mod migrations;
+pub mod tables;
 
 use std::fs::OpenOptions;
 use std::io::Read;
@@ -13,7 +14,7 @@ use rusqlite::OpenFlags;
 
 use crate::{Error, Result};
 
-pub use migrations::{migrate, SCHEMA_VERSION};
+pub use migrations::{migrate, migrate_to, SCHEMA_VERSION};
 
 /// An optional id from a form: empty is none, anything else must be a UUID.
 pub fn optional_id(field: &str, value: &str) -> Result<Option<String>> {
@@ -128,6 +129,16 @@ pub fn open_in_memory() -> Result<Connection> {
     migrate(&mut conn)?;
     audit::install(&conn)?;
     Ok(conn)
+}
+
+/// A new database file in a temporary folder (removed when the folder is
+/// dropped), for tests that need a real file: backups go beside it.
+#[cfg(test)]
+pub(crate) fn temp_db() -> Result<(tempfile::TempDir, std::path::PathBuf, Connection)> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("office.db");
+    let conn = open(&db)?;
+    Ok((dir, db, conn))
 }
 
 /// Refuses directories, files we may not read and write, and files that are
@@ -258,14 +269,14 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
 pub fn content_fingerprint(conn: &Connection) -> Result<u64> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for table in tables {
-        table.hash(&mut hasher);
-        let mut stmt =
-            conn.prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))?;
+    for table in tables::present(conn)? {
+        table.name.hash(&mut hasher);
+        // The id first: a search index shows its rows only by rowid.
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {}, * FROM {}",
+            table.id.sql(table.name),
+            table.name
+        ))?;
         let columns = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
