@@ -1,0 +1,84 @@
+//! 意志表示帳 handed out at a session, recorded in the booklet ledger.
+
+use chrono::NaiveDateTime;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+
+use super::sessions::{session, Session};
+use crate::booklets::{self, EntryInput, Kind as EntryKind};
+use crate::{text, Error, Result};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookletsInput {
+    pub edition_id: String,
+    pub quantity: String,
+}
+
+/// The ledger channel a session's hand-out is counted under.
+fn channel_name(kind: &str) -> &'static str {
+    match kind {
+        "出前講座" => "出前講座",
+        "市民公開講座" => "市民公開講座",
+        _ => "イベント",
+    }
+}
+
+/// Records 意志表示帳 handed out at a session: one ledger issue dated the
+/// session day, linked to the session, in one transaction. A shortfall is
+/// refused with the ledger's own message.
+pub fn record_booklets(
+    conn: &mut Connection,
+    session_id: &str,
+    input: &BookletsInput,
+    changed_by: &str,
+    now: NaiveDateTime,
+) -> Result<Session> {
+    let id = text::uuid("id", session_id)?;
+    let tx = conn.transaction()?;
+    let (kind, title, date, city): (String, String, String, Option<String>) = tx
+        .query_row(
+            "SELECT kind, title, session_date, city_id FROM lecture_sessions WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?
+        .ok_or(Error::NotFound {
+            what: "講座の開催"
+        })?;
+    let wanted = channel_name(&kind);
+    let channel = booklets::channels(&tx)?
+        .into_iter()
+        .find(|c| c.name == wanted && c.active)
+        .or_else(|| {
+            booklets::channels(&tx)
+                .ok()?
+                .into_iter()
+                .find(|c| c.name == "その他" && c.active)
+        })
+        .ok_or_else(|| {
+            Error::Conflict(format!(
+                "配布経路「{wanted}」がありません。意志表示帳の設定で配布経路を確認してください。"
+            ))
+        })?;
+    let entry = EntryInput {
+        kind: EntryKind::Issue,
+        entry_date: date,
+        edition_id: input.edition_id.clone(),
+        quantity: input.quantity.clone(),
+        source: String::new(),
+        channel_id: channel.id,
+        recipient_type: "市民（講座・イベント参加者）".into(),
+        recipient_name: String::new(),
+        city_id: city.unwrap_or_default(),
+        note: text::single_line("note", "題名", &format!("{kind}「{title}」"), 200, false)
+            .unwrap_or_default(),
+    };
+    let entry_id = booklets::add_entry_in(&tx, &entry, changed_by, now)?;
+    tx.execute(
+        "UPDATE booklet_entries SET lecture_session_id = ?2 WHERE id = ?1",
+        params![entry_id, id],
+    )?;
+    tx.commit()?;
+    session(conn, &id)
+}

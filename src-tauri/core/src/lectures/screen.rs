@@ -1,0 +1,101 @@
+//! Everything the 講座 screen needs besides the indicator, in one call.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::sessions::{past, upcoming, PastFilter, SessionRow};
+use super::themes::{themes, Theme};
+use super::venues::{venues, Venue};
+use super::{iso, questionnaire, Questionnaire, KINDS, STATUSES};
+use crate::period::Period;
+use crate::registries::organisations;
+use crate::{booklets, wareki, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearOption {
+    pub year: i32,
+    pub label: String,
+}
+
+/// Everything the 講座 screen needs besides the indicator, in one call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screen {
+    pub today: String,
+    pub kinds: Vec<String>,
+    pub statuses: Vec<String>,
+    pub themes: Vec<Theme>,
+    pub venues: Vec<Venue>,
+    pub organisations: Vec<Named>,
+    pub cities: Vec<Named>,
+    pub editions: Vec<Named>,
+    pub questionnaire: Option<Questionnaire>,
+    /// Fiscal years that have sessions, plus the current one, newest first.
+    pub years: Vec<YearOption>,
+    pub upcoming: Vec<SessionRow>,
+    pub past: Vec<SessionRow>,
+}
+
+pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Result<Screen> {
+    let mut years: Vec<i32> = conn
+        .prepare("SELECT DISTINCT session_date FROM lecture_sessions")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter_map(|d| {
+            d.ok()
+                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        })
+        .map(|d| Period::fiscal_of(d).year)
+        .collect();
+    years.extend([Period::fiscal_of(today).year, filter.period.year]);
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let named = |sql: &str| -> Result<Vec<Named>> {
+        Ok(conn
+            .prepare(sql)?
+            .query_map([], |r| {
+                Ok(Named {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    Ok(Screen {
+        today: iso(today),
+        kinds: KINDS.iter().map(|s| (*s).into()).collect(),
+        statuses: STATUSES.iter().map(|s| (*s).into()).collect(),
+        themes: themes(conn)?,
+        venues: venues(conn)?,
+        organisations: organisations::list(conn, false)?
+            .into_iter()
+            .map(|o| Named {
+                id: o.id,
+                name: o.name,
+            })
+            .collect(),
+        cities: named("SELECT id, name FROM cities ORDER BY sort_order, name")?,
+        editions: booklets::editions(conn)?
+            .into_iter()
+            .map(|e| Named {
+                name: format!("{}（在庫 {}冊）", e.label(), e.stock),
+                id: e.id,
+            })
+            .collect(),
+        questionnaire: questionnaire::current(conn)?,
+        years: years
+            .into_iter()
+            .map(|year| YearOption {
+                year,
+                label: wareki::fiscal_year_label(year),
+            })
+            .collect(),
+        upcoming: upcoming(conn, today)?,
+        past: past(conn, filter, today)?,
+    })
+}

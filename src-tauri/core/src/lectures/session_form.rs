@@ -1,0 +1,245 @@
+//! The session form: checking what it sends and saving it.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::sessions::{check_kind_filter, session, Session};
+use super::{iso, known_id, stamp, validate, STATUSES};
+use crate::{text, Error, Result};
+
+/// What the session form sends; numbers and dates as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub kind: String,
+    #[serde(default)]
+    pub theme_id: String,
+    /// Empty: the theme's title.
+    #[serde(default)]
+    pub title: String,
+    pub session_date: String,
+    pub start_time: String,
+    pub end_time: String,
+    #[serde(default)]
+    pub venue_id: String,
+    #[serde(default)]
+    pub requesting_group: String,
+    /// One lecturer per line.
+    #[serde(default)]
+    pub lecturers: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub applicants: String,
+    #[serde(default)]
+    pub attendees: String,
+    /// Empty: the venue's 市.
+    #[serde(default)]
+    pub city_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A saved session and what the person should look at again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Saved {
+    pub session: Session,
+    pub warnings: Vec<String>,
+}
+
+struct CleanSession {
+    kind: String,
+    theme_id: Option<String>,
+    title: String,
+    date: NaiveDate,
+    start: String,
+    end: String,
+    venue_id: Option<String>,
+    requesting_group: String,
+    lecturers: String,
+    capacity: Option<i64>,
+    applicants: Option<i64>,
+    attendees: Option<i64>,
+    city_id: Option<String>,
+    status: String,
+    notes: String,
+}
+
+fn validate_session(
+    conn: &Connection,
+    input: &SessionInput,
+    today: NaiveDate,
+) -> Result<CleanSession> {
+    let kind = check_kind_filter(&input.kind)?
+        .ok_or_else(|| Error::invalid("kind", "種別を選んでください。"))?;
+    let theme_id = known_id(
+        conn,
+        "lecture_themes",
+        "theme_id",
+        "テーマ",
+        &input.theme_id,
+    )?;
+    let mut title = text::single_line("title", "題名", &input.title, 100, false)?;
+    if title.is_empty() {
+        if let Some(theme) = &theme_id {
+            title = conn.query_row(
+                "SELECT title FROM lecture_themes WHERE id = ?1",
+                [theme],
+                |r| r.get(0),
+            )?;
+        } else {
+            return Err(Error::invalid(
+                "title",
+                "テーマを選ぶか、題名を入力してください。",
+            ));
+        }
+    }
+    let date = validate::date("session_date", "開催日", &input.session_date)?;
+    let start = validate::time_of_day("start_time", "開始時刻", &input.start_time)?;
+    let end = validate::time_of_day("end_time", "終了時刻", &input.end_time)?;
+    validate::check_times(&start, &end)?;
+    let venue_id = known_id(conn, "lecture_venues", "venue_id", "会場", &input.venue_id)?;
+    let requesting_group = text::single_line(
+        "requesting_group",
+        "依頼団体",
+        &input.requesting_group,
+        80,
+        false,
+    )?;
+    let lecturers = text::multi_line("lecturers", "講師", &input.lecturers, 400)?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let capacity = validate::count("capacity", "定員", &input.capacity)?;
+    let applicants = validate::count("applicants", "申込数", &input.applicants)?;
+    let attendees = validate::count("attendees", "参加者数", &input.attendees)?;
+    let mut city_id = known_id(conn, "cities", "city_id", "市", &input.city_id)?;
+    if city_id.is_none() {
+        if let Some(venue) = &venue_id {
+            city_id = conn.query_row(
+                "SELECT city_id FROM lecture_venues WHERE id = ?1",
+                [venue],
+                |r| r.get(0),
+            )?;
+        }
+    }
+    let status = input.status.trim();
+    if !STATUSES.contains(&status) {
+        return Err(Error::invalid("status", "状態を選んでください。"));
+    }
+    if status == "実施済" && date > today {
+        return Err(Error::invalid(
+            "status",
+            "開催日がまだ来ていない開催は「実施済」にできません。",
+        ));
+    }
+    if status != "実施済" && attendees.is_some() && date > today {
+        return Err(Error::invalid(
+            "attendees",
+            "参加者数は開催の後に入力してください。",
+        ));
+    }
+    let notes = text::multi_line("notes", "備考", &input.notes, 2000)?;
+    Ok(CleanSession {
+        kind,
+        theme_id,
+        title,
+        date,
+        start,
+        end,
+        venue_id,
+        requesting_group,
+        lecturers,
+        capacity,
+        applicants,
+        attendees,
+        city_id,
+        status: status.to_string(),
+        notes,
+    })
+}
+
+/// Creates or updates a session. More attendees than the 定員 is saved with
+/// a warning; fewer attendees than forms already returned is refused.
+pub fn save_session(
+    conn: &mut Connection,
+    input: &SessionInput,
+    now: NaiveDateTime,
+) -> Result<Saved> {
+    let tx = conn.transaction()?;
+    let id = save_session_in(&tx, input, now)?;
+    tx.commit()?;
+    let session = session(conn, &id)?;
+    Ok(Saved {
+        warnings: session.warnings.clone(),
+        session,
+    })
+}
+
+pub(crate) fn save_session_in(
+    tx: &Transaction,
+    input: &SessionInput,
+    now: NaiveDateTime,
+) -> Result<String> {
+    let c = validate_session(tx, input, now.date())?;
+    let at = stamp(now);
+    match &input.id {
+        Some(id) => {
+            let id = text::uuid("id", id)?;
+            let returned: Option<Option<i64>> = tx
+                .query_row(
+                    "SELECT forms_returned FROM lecture_sessions WHERE id = ?1",
+                    [&id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let returned = returned.ok_or(Error::NotFound {
+                what: "講座の開催"
+            })?;
+            if let Some(n) = returned.filter(|n| *n > 0) {
+                if c.attendees.unwrap_or(0) < n || c.status != "実施済" {
+                    return Err(Error::invalid(
+                        "attendees",
+                        format!(
+                            "アンケートが{n}枚回収済みです。参加者数を{n}人以上にし、状態は「実施済」のままにしてください。"
+                        ),
+                    ));
+                }
+            }
+            tx.execute(
+                "UPDATE lecture_sessions SET kind = ?2, theme_id = ?3, title = ?4, session_date = ?5,
+                        start_time = ?6, end_time = ?7, venue_id = ?8, requesting_group = ?9,
+                        lecturers = ?10, capacity = ?11, applicants = ?12, attendees = ?13,
+                        city_id = ?14, status = ?15, notes = ?16, updated_at = ?17
+                  WHERE id = ?1",
+                params![
+                    id, c.kind, c.theme_id, c.title, iso(c.date), c.start, c.end, c.venue_id,
+                    c.requesting_group, c.lecturers, c.capacity, c.applicants, c.attendees,
+                    c.city_id, c.status, c.notes, at
+                ],
+            )?;
+            Ok(id)
+        }
+        None => {
+            let id = text::new_id();
+            tx.execute(
+                "INSERT INTO lecture_sessions (id, kind, theme_id, title, session_date, start_time,
+                        end_time, venue_id, requesting_group, lecturers, capacity, applicants,
+                        attendees, city_id, status, notes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+                params![
+                    id, c.kind, c.theme_id, c.title, iso(c.date), c.start, c.end, c.venue_id,
+                    c.requesting_group, c.lecturers, c.capacity, c.applicants, c.attendees,
+                    c.city_id, c.status, c.notes, at
+                ],
+            )?;
+            Ok(id)
+        }
+    }
+}
