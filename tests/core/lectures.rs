@@ -2,7 +2,7 @@
 //! the indicator, the booklet link and the CSV export.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind};
+use zaitaku_core::booklets::{self, seeded_channel, ChannelInput, EditionInput, EntryInput, Kind};
 use zaitaku_core::lectures::{
     self, questionnaire, BookletsInput, CountInput, IndicatorQuery, PastFilter, SessionInput,
     TallyInput, ThemeInput, VenueInput,
@@ -507,4 +507,76 @@ fn demo_lectures_and_csv_export() {
     let filtered =
         lectures::export_csv(&conn, Some(&PastFilter::fiscal(2024)), now.date()).unwrap();
     assert!(filtered.len() < text.len());
+}
+
+#[test]
+fn a_hand_out_is_counted_on_the_seeded_channel_of_its_kind_whatever_its_name() {
+    let dir = temp_dir();
+    let (_p, mut conn) = new_db(dir.path());
+    let (venue, theme) = setup(&mut conn);
+    let edition = stocked_edition(&mut conn, 100);
+    // Staff rename 出前講座 in 設定 and hide イベント.
+    let channels: Vec<ChannelInput> = booklets::channels(&conn)
+        .unwrap()
+        .into_iter()
+        .map(|c| ChannelInput {
+            active: c.name != "イベント",
+            name: match c.id.as_str() {
+                seeded_channel::OUTREACH_LECTURE => "地域への出張講座".into(),
+                _ => c.name,
+            },
+            id: Some(c.id),
+        })
+        .collect();
+    booklets::save_channels(&mut conn, &channels).unwrap();
+    let table = [
+        ("出前講座", seeded_channel::OUTREACH_LECTURE),
+        ("市民公開講座", seeded_channel::PUBLIC_LECTURE),
+        // イベント is hidden: the hand-out falls back to その他.
+        ("研修会", seeded_channel::OTHER),
+    ];
+    for (kind, channel) in table {
+        let mut input = session_input(&venue, &theme, "2025-03-20", "実施済", "25");
+        input.kind = kind.into();
+        let held = lectures::save_session(&mut conn, &input, at(9, 0))
+            .unwrap()
+            .session;
+        let handout = BookletsInput {
+            edition_id: edition.clone(),
+            quantity: "5".into(),
+        };
+        lectures::record_booklets(&mut conn, &held.id, &handout, "山田 花子", at(9, 0)).unwrap();
+        let stored: String = conn
+            .query_row(
+                "SELECT channel_id FROM booklet_entries WHERE lecture_session_id = ?1",
+                [&held.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, channel, "{kind}");
+    }
+}
+
+/// An edition with `quantity` booklets received into stock.
+fn stocked_edition(conn: &mut Connection, quantity: i64) -> String {
+    let edition = booklets::save_edition(
+        conn,
+        &EditionInput {
+            title: "私の意志表示帳".into(),
+            edition: "第2版".into(),
+            ..Default::default()
+        },
+        at(8, 0),
+    )
+    .unwrap();
+    let receipt: EntryInput = serde_json::from_value(serde_json::json!({
+        "kind": "receipt",
+        "entry_date": "2025-03-01",
+        "edition_id": edition.id,
+        "quantity": quantity.to_string(),
+        "source": "print",
+    }))
+    .unwrap();
+    booklets::add_entry(conn, &receipt, "山田 花子", at(8, 0)).unwrap();
+    edition.id
 }

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use zaitaku_core::lectures::{self, IndicatorQuery, PastFilter};
+use zaitaku_core::lectures::{self, IndicatorQuery, PastFilter, Status};
 use zaitaku_core::period::{Period, PeriodKind};
 use zaitaku_core::{demo, store};
 
@@ -42,6 +42,7 @@ fn runs(label: &str, mut f: impl FnMut()) {
 /// Copies every session (and its tallies) `years` years earlier.
 fn copy_back(conn: &store::Connection, years: i64) {
     let shift = format!("-{years} years");
+    let (planned, held) = (Status::Planned, Status::Held);
     conn.execute_batch(&format!(
         "CREATE TEMP TABLE IF NOT EXISTS copy_map (old TEXT, new TEXT);
          DELETE FROM copy_map;
@@ -54,7 +55,7 @@ fn copy_back(conn: &store::Connection, years: i64) {
                 status, notes, questionnaire_id, forms_returned, created_at, updated_at)
            SELECT m.new, kind, theme_id, title, date(session_date, '{shift}'), start_time, end_time,
                   venue_id, requesting_group, lecturers, capacity, applicants, attendees, city_id,
-                  CASE status WHEN '予定' THEN '実施済' ELSE status END, notes, questionnaire_id,
+                  CASE status WHEN '{planned}' THEN '{held}' ELSE status END, notes, questionnaire_id,
                   forms_returned, created_at, updated_at
              FROM lecture_sessions s JOIN copy_map m ON m.old = s.id;
          INSERT INTO lecture_tallies (session_id, choice_id, count)

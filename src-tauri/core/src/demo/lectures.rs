@@ -10,7 +10,8 @@ use rusqlite::Connection;
 
 use super::Lcg;
 use crate::lectures::{
-    self, questionnaire, CountInput, SessionInput, TallyInput, ThemeInput, VenueInput,
+    self, questionnaire, CountInput, SessionInput, SessionKind, Status, TallyInput, ThemeInput,
+    VenueInput,
 };
 use crate::office::Office;
 use crate::registries::organisations::{self, OrganisationInput};
@@ -195,7 +196,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             let held = day < today;
             let (kind, theme) = pick_kind(&mut rng, &themes);
             let venue = rng.pick(&venues);
-            let public = kind == "市民公開講座";
+            let public = kind == SessionKind::PublicLecture;
             let capacity = if public {
                 150
             } else {
@@ -204,11 +205,11 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             let applicants = (capacity as f64 * (0.6 + rng.below(50) as f64 / 100.0)) as i64;
             let attendees = (applicants - rng.between(0, 4)).max(3);
             let status = if !held {
-                "予定"
+                Status::Planned
             } else if rng.chance(5) {
-                "中止"
+                Status::Cancelled
             } else {
-                "実施済"
+                Status::Held
             };
             let start_hour = *rng.pick(&[10u32, 13, 14]);
             let minutes = theme.duration_minutes.unwrap_or(60);
@@ -219,10 +220,10 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             };
             let input = SessionInput {
                 id: None,
-                kind: kind.into(),
+                kind: kind.to_string(),
                 theme_id: theme.id.clone(),
                 title,
-                session_date: day.format("%Y-%m-%d").to_string(),
+                session_date: crate::store::iso(day),
                 start_time: format!("{start_hour:02}:00"),
                 end_time: format!(
                     "{:02}:{:02}",
@@ -230,7 +231,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                     minutes % 60
                 ),
                 venue_id: venue.id.clone(),
-                requesting_group: if public || kind == "研修会" {
+                requesting_group: if public || kind == SessionKind::Training {
                     String::new()
                 } else {
                     (*rng.pick(GROUPS)).into()
@@ -238,14 +239,14 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 lecturers: (*rng.pick(LECTURERS)).into(),
                 capacity: capacity.to_string(),
                 applicants: applicants.to_string(),
-                attendees: if status == "実施済" {
+                attendees: if status == Status::Held {
                     attendees.to_string()
                 } else {
                     String::new()
                 },
                 city_id: String::new(),
-                status: status.into(),
-                notes: if status == "中止" {
+                status: status.to_string(),
+                notes: if status == Status::Cancelled {
                     "台風接近のため中止。".into()
                 } else {
                     String::new()
@@ -254,7 +255,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             let at = day.and_hms_opt(9, 0, 0).unwrap_or(now).min(now);
             let id = lectures::save_session_in(&tx, &input, at)?;
             made.sessions += 1;
-            if status == "実施済" {
+            if status == Status::Held {
                 let progress =
                     (day - start).num_days() as f64 / (today - start).num_days().max(1) as f64;
                 let tally = tally_for(&mut rng, &template, attendees, progress);
@@ -286,15 +287,18 @@ fn saturday_or_weekday(rng: &mut Lcg, month: NaiveDate) -> NaiveDate {
 fn pick_kind<'a>(
     rng: &mut Lcg,
     themes: &'a [lectures::Theme],
-) -> (&'static str, &'a lectures::Theme) {
+) -> (SessionKind, &'a lectures::Theme) {
     let roll = rng.below(100);
     let by_number = |n: i64| themes.iter().find(|t| t.number == n).unwrap_or(&themes[0]);
     match roll {
-        0..=69 => ("出前講座", &themes[rng.below(22)]),
-        70..=79 => ("市民公開講座", by_number(*rng.pick(&[1, 3, 5, 19]))),
-        80..=91 => ("研修会", by_number(*rng.pick(&[23, 24]))),
-        92..=96 => ("施設見学ツアー", by_number(13)),
-        _ => ("その他", by_number(21)),
+        0..=69 => (SessionKind::Outreach, &themes[rng.below(22)]),
+        70..=79 => (
+            SessionKind::PublicLecture,
+            by_number(*rng.pick(&[1, 3, 5, 19])),
+        ),
+        80..=91 => (SessionKind::Training, by_number(*rng.pick(&[23, 24]))),
+        92..=96 => (SessionKind::FacilityTour, by_number(13)),
+        _ => (SessionKind::Other, by_number(21)),
     }
 }
 

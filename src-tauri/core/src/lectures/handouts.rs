@@ -5,7 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
 use super::sessions::{session, Session};
-use crate::booklets::{self, EntryInput, Kind as EntryKind};
+use super::SessionKind;
+use crate::booklets::{self, seeded_channel, EntryInput, Kind as EntryKind};
 use crate::{text, Error, Result};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -15,12 +16,17 @@ pub struct BookletsInput {
     pub quantity: String,
 }
 
-/// The ledger channel a session's hand-out is counted under.
-fn channel_name(kind: &str) -> &'static str {
+/// The seeded イベント channel. It belongs beside the others in
+/// [`seeded_channel`]; kept here until the booklet module lists it.
+const EVENT_CHANNEL: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000007";
+
+/// The ledger channel a session's hand-out is counted under: a seeded
+/// channel, found by id because staff may rename channels in 設定.
+fn channel_for(kind: SessionKind) -> &'static str {
     match kind {
-        "出前講座" => "出前講座",
-        "市民公開講座" => "市民公開講座",
-        _ => "イベント",
+        SessionKind::Outreach => seeded_channel::OUTREACH_LECTURE,
+        SessionKind::PublicLecture => seeded_channel::PUBLIC_LECTURE,
+        SessionKind::Training | SessionKind::FacilityTour | SessionKind::Other => EVENT_CHANNEL,
     }
 }
 
@@ -36,7 +42,7 @@ pub fn record_booklets(
 ) -> Result<Session> {
     let id = text::uuid("id", session_id)?;
     let tx = conn.transaction()?;
-    let (kind, title, date, city): (String, String, String, Option<String>) = tx
+    let (kind, title, date, city): (SessionKind, String, String, Option<String>) = tx
         .query_row(
             "SELECT kind, title, session_date, city_id FROM lecture_sessions WHERE id = ?1",
             [&id],
@@ -46,19 +52,13 @@ pub fn record_booklets(
         .ok_or(Error::NotFound {
             what: "講座の開催"
         })?;
-    let wanted = channel_name(&kind);
-    let channel = booklets::channels(&tx)?
-        .into_iter()
-        .find(|c| c.name == wanted && c.active)
-        .or_else(|| {
-            booklets::channels(&tx)
-                .ok()?
-                .into_iter()
-                .find(|c| c.name == "その他" && c.active)
-        })
+    let channels = booklets::channels(&tx)?;
+    let usable = |id: &str| channels.iter().find(|c| c.id == id && c.active);
+    let channel = usable(channel_for(kind))
+        .or_else(|| usable(seeded_channel::OTHER))
         .ok_or_else(|| {
             Error::Conflict(format!(
-                "配布経路「{wanted}」がありません。意志表示帳の設定で配布経路を確認してください。"
+                "「{kind}」の配布を記録する配布経路（「その他」を含む）が使われていません。意志表示帳の設定で配布経路を確認してください。"
             ))
         })?;
     let entry = EntryInput {
@@ -67,7 +67,7 @@ pub fn record_booklets(
         edition_id: input.edition_id.clone(),
         quantity: input.quantity.clone(),
         source: String::new(),
-        channel_id: channel.id,
+        channel_id: channel.id.clone(),
         recipient_type: "市民（講座・イベント参加者）".into(),
         recipient_name: String::new(),
         city_id: city.unwrap_or_default(),

@@ -12,6 +12,7 @@
 //! ```
 
 mod handouts;
+mod kinds;
 mod screen;
 mod session_form;
 mod sessions;
@@ -27,27 +28,18 @@ pub mod validate;
 pub use export::export_csv;
 pub use handouts::{record_booklets, BookletsInput};
 pub use indicator::{figures, indicator, Indicator, IndicatorQuery, LectureFigures};
+pub(crate) use kinds::check_kind_filter;
+pub use kinds::{SessionKind, Status};
 pub use questionnaire::{Questionnaire, QuestionnaireInput};
 pub use screen::{screen, Named, Screen, YearOption};
 pub(crate) use session_form::save_session_in;
 pub use session_form::{save_session, Saved, SessionInput};
-pub(crate) use sessions::{check_kind_filter, session_cached};
+pub(crate) use sessions::session_cached;
 pub use sessions::{past, session, upcoming, PastFilter, Session, SessionRow};
 pub(crate) use tallies::save_tally_in;
 pub use tallies::{save_tally, ChoiceCount, CountInput, QuestionTally, TallyInput};
 pub use themes::{save_theme, themes, Theme, ThemeInput};
 pub use venues::{save_venue, venues, Venue, VenueInput};
-
-/// 開催の種別, stored as the label.
-pub const KINDS: &[&str] = &[
-    "出前講座",
-    "市民公開講座",
-    "研修会",
-    "施設見学ツアー",
-    "その他",
-];
-/// 予定 / 実施済 / 中止
-pub const STATUSES: &[&str] = &["予定", "実施済", "中止"];
 
 pub(crate) use crate::store::{iso, stamp};
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::sessions::{past, upcoming, PastFilter, SessionRow};
 use super::themes::{themes, Theme};
 use super::venues::{venues, Venue};
-use super::{iso, questionnaire, Questionnaire, KINDS, STATUSES};
+use super::{iso, questionnaire, Questionnaire, SessionKind, Status};
 use crate::period::Period;
 use crate::registries::organisations;
 use crate::{booklets, wareki, Result};
@@ -28,8 +28,8 @@ pub struct YearOption {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screen {
     pub today: String,
-    pub kinds: Vec<String>,
-    pub statuses: Vec<String>,
+    pub kinds: Vec<SessionKind>,
+    pub statuses: Vec<Status>,
     pub themes: Vec<Theme>,
     pub venues: Vec<Venue>,
     pub organisations: Vec<Named>,
@@ -68,8 +68,8 @@ pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Resul
     };
     Ok(Screen {
         today: iso(today),
-        kinds: KINDS.iter().map(|s| (*s).into()).collect(),
-        statuses: STATUSES.iter().map(|s| (*s).into()).collect(),
+        kinds: SessionKind::ALL.to_vec(),
+        statuses: Status::ALL.to_vec(),
         themes: themes(conn)?,
         venues: venues(conn)?,
         organisations: organisations::list(conn, false)?

@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::sessions::{check_kind_filter, session, Session};
-use super::{iso, known_id, stamp, validate, STATUSES};
+use super::sessions::{session, Session};
+use super::{check_kind_filter, iso, known_id, stamp, validate, SessionKind, Status};
 use crate::{text, Error, Result};
 
 /// What the session form sends; numbers and dates as typed.
@@ -52,7 +52,7 @@ pub struct Saved {
 }
 
 struct CleanSession {
-    kind: String,
+    kind: SessionKind,
     theme_id: Option<String>,
     title: String,
     date: NaiveDate,
@@ -65,7 +65,7 @@ struct CleanSession {
     applicants: Option<i64>,
     attendees: Option<i64>,
     city_id: Option<String>,
-    status: String,
+    status: Status,
     notes: String,
 }
 
@@ -129,17 +129,15 @@ fn validate_session(
             )?;
         }
     }
-    let status = input.status.trim();
-    if !STATUSES.contains(&status) {
-        return Err(Error::invalid("status", "状態を選んでください。"));
-    }
-    if status == "実施済" && date > today {
+    let status = Status::parse(input.status.trim())
+        .ok_or_else(|| Error::invalid("status", "状態を選んでください。"))?;
+    if status == Status::Held && date > today {
         return Err(Error::invalid(
             "status",
-            "開催日がまだ来ていない開催は「実施済」にできません。",
+            format!("開催日がまだ来ていない開催は「{status}」にできません。"),
         ));
     }
-    if status != "実施済" && attendees.is_some() && date > today {
+    if status != Status::Held && attendees.is_some() && date > today {
         return Err(Error::invalid(
             "attendees",
             "参加者数は開催の後に入力してください。",
@@ -160,7 +158,7 @@ fn validate_session(
         applicants,
         attendees,
         city_id,
-        status: status.to_string(),
+        status,
         notes,
     })
 }
@@ -203,11 +201,12 @@ pub(crate) fn save_session_in(
                 what: "講座の開催"
             })?;
             if let Some(n) = returned.filter(|n| *n > 0) {
-                if c.attendees.unwrap_or(0) < n || c.status != "実施済" {
+                if c.attendees.unwrap_or(0) < n || c.status != Status::Held {
                     return Err(Error::invalid(
                         "attendees",
                         format!(
-                            "アンケートが{n}枚回収済みです。参加者数を{n}人以上にし、状態は「実施済」のままにしてください。"
+                            "アンケートが{n}枚回収済みです。参加者数を{n}人以上にし、状態は「{}」のままにしてください。",
+                            Status::Held
                         ),
                     ));
                 }

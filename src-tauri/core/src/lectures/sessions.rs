@@ -7,18 +7,20 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::kinds::check_kind_filter;
 use super::tallies::{tallies_of, QuestionTally};
 use super::themes::{themes_where, Theme};
 use super::venues::{venues_where, Venue};
-use super::{iso, optional_id, validate, Questionnaire, KINDS};
+use super::{iso, optional_id, validate, Questionnaire, SessionKind, Status};
 use crate::period::{Period, PeriodKind};
+use crate::store::parse_iso;
 use crate::{text, wareki, Error, Result};
 
 /// One line of the 予定 / 実施済 lists.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionRow {
     pub id: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub theme_id: Option<String>,
     pub theme_number: Option<i64>,
     pub title: String,
@@ -37,7 +39,7 @@ pub struct SessionRow {
     pub capacity: Option<i64>,
     pub applicants: Option<i64>,
     pub attendees: Option<i64>,
-    pub status: String,
+    pub status: Status,
     pub forms_returned: Option<i64>,
     pub response_rate: Option<f64>,
     pub over_capacity: bool,
@@ -47,7 +49,7 @@ pub struct SessionRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
     pub id: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub theme: Option<Theme>,
     pub title: String,
     pub session_date: String,
@@ -62,7 +64,7 @@ pub struct Session {
     pub attendees: Option<i64>,
     pub city_id: Option<String>,
     pub city_name: String,
-    pub status: String,
+    pub status: Status,
     pub notes: String,
     /// The questionnaire version the tallies are (or will be) counted on.
     pub questionnaire_id: Option<String>,
@@ -86,13 +88,20 @@ const ROW_SELECT: &str = "
       LEFT JOIN lecture_venues v ON v.id = s.venue_id
       LEFT JOIN cities c ON c.id = s.city_id";
 
-fn row_from(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
+/// A stored day that does not read is [`crate::Error::Corrupt`], reported
+/// after the row is read (a row mapper can only fail with a SQLite error).
+type Mapped<T> = rusqlite::Result<Result<T>>;
+
+fn row_from(r: &rusqlite::Row) -> Mapped<SessionRow> {
     let session_date: String = r.get(5)?;
-    let date = NaiveDate::parse_from_str(&session_date, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
+    let date = match parse_iso(&session_date) {
+        Ok(date) => date,
+        Err(e) => return Ok(Err(e)),
+    };
     let capacity: Option<i64> = r.get(11)?;
     let attendees: Option<i64> = r.get(13)?;
     let forms_returned: Option<i64> = r.get(15)?;
-    Ok(SessionRow {
+    Ok(Ok(SessionRow {
         id: r.get(0)?,
         kind: r.get(1)?,
         theme_id: r.get(2)?,
@@ -112,24 +121,37 @@ fn row_from(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
         applicants: r.get(12)?,
         attendees,
         status: r.get(14)?,
-        response_rate: forms_returned
-            .and_then(|n| validate::response_rate(n, attendees.unwrap_or(0))),
+        response_rate: rate(forms_returned, attendees),
         forms_returned,
         over_capacity: matches!((capacity, attendees), (Some(c), Some(a)) if a > c),
-    })
+    }))
+}
+
+/// 回収率 of a session whose tally was entered.
+fn rate(forms_returned: Option<i64>, attendees: Option<i64>) -> Option<f64> {
+    forms_returned.and_then(|n| validate::response_rate(n, attendees.unwrap_or(0)))
+}
+
+/// The list rows `condition` (with its ORDER BY) selects.
+fn rows(
+    conn: &Connection,
+    condition: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<SessionRow>> {
+    conn.prepare(&format!("{ROW_SELECT} {condition}"))?
+        .query_map(args, row_from)?
+        .map(|row| row?)
+        .collect()
 }
 
 /// Sessions from `today` on that are not held yet (cancelled ones included,
 /// marked as such): the 予定 list, soonest first.
 pub fn upcoming(conn: &Connection, today: NaiveDate) -> Result<Vec<SessionRow>> {
-    let rows = conn
-        .prepare(&format!(
-            "{ROW_SELECT} WHERE s.session_date >= ?1 AND s.status <> '実施済'
-              ORDER BY s.session_date, s.start_time"
-        ))?
-        .query_map([iso(today)], row_from)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    rows(
+        conn,
+        "WHERE s.session_date >= ?1 AND s.status <> ?2 ORDER BY s.session_date, s.start_time",
+        params![iso(today), Status::Held],
+    )
 }
 
 /// Filters of the 実施済 list. Empty strings mean "all".
@@ -167,29 +189,27 @@ pub fn past(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Result<
     let kind = check_kind_filter(&filter.kind)?;
     let theme = optional_id("theme_id", &filter.theme_id)?;
     let city = optional_id("city_id", &filter.city_id)?;
-    let rows = conn
-        .prepare(&format!(
-            "{ROW_SELECT} WHERE s.session_date BETWEEN ?1 AND ?2
-               AND (s.session_date < ?6 OR s.status = '実施済')
-               AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
-               AND (?5 IS NULL OR s.city_id = ?5)
-             ORDER BY s.session_date DESC, s.start_time DESC"
-        ))?
-        .query_map(
-            params![iso(from), iso(to), kind, theme, city, iso(today)],
-            row_from,
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    rows(
+        conn,
+        "WHERE s.session_date BETWEEN ?1 AND ?2
+           AND (s.session_date < ?6 OR s.status = ?7)
+           AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
+           AND (?5 IS NULL OR s.city_id = ?5)
+         ORDER BY s.session_date DESC, s.start_time DESC",
+        params![
+            iso(from),
+            iso(to),
+            kind,
+            theme,
+            city,
+            iso(today),
+            Status::Held
+        ],
+    )
 }
 
-pub(crate) fn check_kind_filter(kind: &str) -> Result<Option<String>> {
-    match kind.trim() {
-        "" => Ok(None),
-        k if KINDS.contains(&k) => Ok(Some(k.to_string())),
-        _ => Err(Error::invalid("kind", "種別を一覧から選んでください。")),
-    }
-}
+/// The theme, venue and questionnaire ids a stored session points to.
+type Links = (Option<String>, Option<String>, Option<String>);
 
 /// One session with its theme, organisation, venue address, tallies and
 /// comments: everything a flyer or the tally form needs in one call.
@@ -205,7 +225,7 @@ pub(crate) fn session_cached(
     versions: &mut HashMap<String, Questionnaire>,
 ) -> Result<Session> {
     let id = text::uuid("id", id)?;
-    let base = conn
+    let (mut session, (theme_id, venue_id, questionnaire_id)) = conn
         .query_row(
             "SELECT s.kind, s.theme_id, s.title, s.session_date, s.start_time, s.end_time,
                     s.venue_id, s.requesting_group, s.lecturers, s.capacity, s.applicants,
@@ -214,99 +234,76 @@ pub(crate) fn session_cached(
                FROM lecture_sessions s LEFT JOIN cities c ON c.id = s.city_id
               WHERE s.id = ?1",
             [&id],
-            |r| {
-                Ok((
-                    (
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                    ),
-                    (
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, Option<i64>>(9)?,
-                        r.get::<_, Option<i64>>(10)?,
-                        r.get::<_, Option<i64>>(11)?,
-                    ),
-                    (
-                        r.get::<_, Option<String>>(12)?,
-                        r.get::<_, String>(13)?,
-                        r.get::<_, String>(14)?,
-                        r.get::<_, String>(15)?,
-                        r.get::<_, Option<String>>(16)?,
-                        r.get::<_, Option<i64>>(17)?,
-                        r.get::<_, String>(18)?,
-                    ),
-                ))
+            |r| -> Mapped<(Session, Links)> {
+                let session_date: String = r.get(3)?;
+                let date = match parse_iso(&session_date) {
+                    Ok(date) => date,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let lecturers: String = r.get(8)?;
+                let (capacity, applicants, attendees) = (r.get(9)?, r.get(10)?, r.get(11)?);
+                let forms_returned = r.get(17)?;
+                let session = Session {
+                    id: id.clone(),
+                    kind: r.get(0)?,
+                    theme: None,
+                    title: r.get(2)?,
+                    date_label: wareki::format_date_with_weekday(date),
+                    session_date,
+                    start_time: r.get(4)?,
+                    end_time: r.get(5)?,
+                    venue: None,
+                    requesting_group: r.get(7)?,
+                    lecturers: lecturers.lines().map(str::to_string).collect(),
+                    capacity,
+                    applicants,
+                    warnings: validate::capacity_warnings(capacity, applicants, attendees),
+                    attendees,
+                    city_id: r.get(12)?,
+                    city_name: r.get(13)?,
+                    status: r.get(14)?,
+                    notes: r.get(15)?,
+                    questionnaire_id: None,
+                    questionnaire_version: None,
+                    response_rate: rate(forms_returned, attendees),
+                    forms_returned,
+                    tallies: Vec::new(),
+                    comments: Vec::new(),
+                    booklets_handed_out: 0,
+                    updated_at: r.get(18)?,
+                };
+                Ok(Ok((session, (r.get(1)?, r.get(6)?, r.get(16)?))))
             },
         )
         .optional()?
         .ok_or(Error::NotFound {
             what: "講座の開催"
-        })?;
-    let (
-        (kind, theme_id, title, session_date, start_time, end_time),
-        (venue_id, requesting_group, lecturers, capacity, applicants, attendees),
-        (city_id, city_name, status, notes, questionnaire_id, forms_returned, updated_at),
-    ) = base;
-    let theme = match theme_id {
-        Some(t) => themes_where(conn, Some(&t))?.pop(),
-        None => None,
-    };
-    let venue = match venue_id {
-        Some(v) => venues_where(conn, Some(&v))?.pop(),
-        None => None,
-    };
-    let date = NaiveDate::parse_from_str(&session_date, "%Y-%m-%d").unwrap_or(NaiveDate::MIN);
+        })??;
+    if let Some(t) = theme_id {
+        session.theme = themes_where(conn, Some(&t))?.pop();
+    }
+    if let Some(v) = venue_id {
+        session.venue = venues_where(conn, Some(&v))?.pop();
+    }
     let (questionnaire, tallies) = tallies_of(
         conn,
         &id,
         questionnaire_id.as_deref(),
-        forms_returned.unwrap_or(0),
+        session.forms_returned.unwrap_or(0),
         versions,
     )?;
-    let comments = conn
+    session.questionnaire_id = questionnaire.as_ref().map(|q| q.id.clone());
+    session.questionnaire_version = questionnaire.as_ref().map(|q| q.version);
+    session.tallies = tallies;
+    session.comments = conn
         .prepare("SELECT text FROM lecture_comments WHERE session_id = ?1 ORDER BY position")?
         .query_map([&id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let booklets_handed_out = conn.query_row(
+    session.booklets_handed_out = conn.query_row(
         "SELECT coalesce(sum(quantity), 0) FROM booklet_entries
           WHERE lecture_session_id = ?1 AND kind = 'issue' AND voided_at IS NULL",
         [&id],
         |r| r.get(0),
     )?;
-    Ok(Session {
-        id,
-        kind,
-        theme,
-        title,
-        date_label: wareki::format_date_with_weekday(date),
-        session_date,
-        start_time,
-        end_time,
-        venue,
-        requesting_group,
-        lecturers: lecturers.lines().map(str::to_string).collect(),
-        capacity,
-        applicants,
-        warnings: validate::capacity_warnings(capacity, applicants, attendees),
-        attendees,
-        city_id,
-        city_name,
-        status,
-        notes,
-        questionnaire_id: questionnaire.as_ref().map(|q| q.id.clone()),
-        questionnaire_version: questionnaire.as_ref().map(|q| q.version),
-        response_rate: forms_returned
-            .and_then(|n| validate::response_rate(n, attendees.unwrap_or(0))),
-        forms_returned,
-        tallies,
-        comments,
-        booklets_handed_out,
-        updated_at,
-    })
+    Ok(session)
 }

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::sessions::{session, Session};
-use super::{questionnaire, stamp, validate, Questionnaire};
+use super::{questionnaire, stamp, validate, Questionnaire, Status};
 use crate::{text, Error, Result};
 
 /// A tally of one answer choice.
@@ -122,7 +122,7 @@ pub(crate) fn save_tally_in(
     now: NaiveDateTime,
 ) -> Result<()> {
     let id = text::uuid("id", session_id)?;
-    let (status, attendees, questionnaire_id): (String, Option<i64>, Option<String>) = tx
+    let (status, attendees, questionnaire_id): (Status, Option<i64>, Option<String>) = tx
         .query_row(
             "SELECT status, attendees, questionnaire_id FROM lecture_sessions WHERE id = ?1",
             [&id],
@@ -132,10 +132,10 @@ pub(crate) fn save_tally_in(
         .ok_or(Error::NotFound {
             what: "講座の開催"
         })?;
-    if status != "実施済" {
+    if status != Status::Held {
         return Err(Error::invalid(
             "forms_returned",
-            "アンケートの集計は「実施済」の開催にだけ入力できます。先に開催の状態と参加者数を保存してください。",
+            format!("アンケートの集計は「{}」の開催にだけ入力できます。先に開催の状態と参加者数を保存してください。", Status::Held),
         ));
     }
     let q = match questionnaire_id {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{known_id, stamp, validate};
+use super::{known_id, stamp, validate, Status};
 use crate::{text, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,12 +53,12 @@ pub(super) fn themes_where(conn: &Connection, id: Option<&str>) -> Result<Vec<Th
             "SELECT t.id, t.number, t.title, t.organisation_id, coalesce(o.name, ''), t.summary,
                     t.duration_minutes, t.audience, t.retired,
                     (SELECT count(*) FROM lecture_sessions s
-                      WHERE s.theme_id = t.id AND s.status = '実施済')
+                      WHERE s.theme_id = t.id AND s.status = ?2)
                FROM lecture_themes t LEFT JOIN organisations o ON o.id = t.organisation_id
               WHERE ?1 IS NULL OR t.id = ?1
               ORDER BY t.number",
         )?
-        .query_map([id], |r| {
+        .query_map(params![id, Status::Held], |r| {
             Ok(Theme {
                 id: r.get(0)?,
                 number: r.get(1)?,

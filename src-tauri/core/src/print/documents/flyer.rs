@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use crate::lectures::SessionKind;
 use crate::office::Office;
 use crate::print::layout::{fill, fit, frame, wrap, Align, Area, Lines, PageSize};
 use crate::print::{Image, Op, Page, Printed, Rgb};
@@ -508,12 +509,12 @@ pub fn from_session(session: &crate::lectures::Session, office: Office) -> Resul
     let qr_text =
         (!office.phone.is_empty()).then(|| format!("tel:{}", office.phone.replace(['-', ' '], "")));
     Ok(FlyerData {
-        template: if session.kind.contains("見学") {
+        template: if session.kind == SessionKind::FacilityTour {
             Template::Tour
         } else {
             Template::Lecture
         },
-        kind_label: session.kind.clone(),
+        kind_label: session.kind.to_string(),
         title,
         date,
         start,
