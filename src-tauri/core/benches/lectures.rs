@@ -125,10 +125,11 @@ fn main() {
         lectures::figures(&conn, from, to).expect("figures");
     });
     let start = Instant::now();
-    let bytes = lectures::export_csv(&conn, None, today).expect("csv");
+    let csv = lectures::export_csv(&conn, None, today).expect("csv");
     println!(
-        "CSV export of all sessions: {:.1} ms, {} KiB",
+        "CSV export of all sessions: {:.1} ms, {} rows, {} KiB",
         start.elapsed().as_secs_f64() * 1e3,
-        bytes.len() / 1024
+        csv.rows,
+        csv.bytes.len() / 1024
     );
 }

@@ -25,7 +25,7 @@ pub mod indicator;
 pub mod questionnaire;
 pub mod validate;
 
-pub use export::export_csv;
+pub use export::{export_csv, export_to_folder, Csv};
 pub use handouts::{record_booklets, BookletsInput};
 pub use indicator::{figures, indicator, Indicator, IndicatorQuery, LectureFigures};
 pub(crate) use kinds::check_kind_filter;
@@ -42,5 +42,52 @@ pub use themes::{save_theme, themes, Theme, ThemeInput};
 pub use venues::{save_venue, venues, Venue, VenueInput};
 
 pub(crate) use crate::store::{iso, stamp};
+
+/// A time of day as sessions store it (and compare it, as text): HH:MM.
+pub(crate) fn clock(time: chrono::NaiveTime) -> String {
+    time.format("%H:%M").to_string()
+}
+
+/// The id a form saves under: the edited row's, which must still be there,
+/// or a new one.
+pub(crate) fn id_to_save(
+    conn: &rusqlite::Connection,
+    table: &str,
+    id: Option<&str>,
+    what: &'static str,
+) -> crate::Result<String> {
+    let Some(id) = id else {
+        return Ok(crate::text::new_id());
+    };
+    let id = crate::text::uuid("id", id)?;
+    let found: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"),
+        [&id],
+        |r| r.get(0),
+    )?;
+    if !found {
+        return Err(crate::Error::NotFound { what });
+    }
+    Ok(id)
+}
+
+/// One statement that inserts a row of `table` or, when its id is taken,
+/// updates `columns` and updated_at (never created_at). The values are the
+/// named parameters `:id`, `:<column>` and `:at`.
+pub(crate) fn upsert_sql(table: &str, columns: &[&str]) -> String {
+    let names = columns.join(", ");
+    let values: Vec<String> = columns.iter().map(|c| format!(":{c}")).collect();
+    let set: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} (id, {names}, created_at, updated_at)
+         VALUES (:id, {}, :at, :at)
+         ON CONFLICT(id) DO UPDATE SET {}, updated_at = excluded.updated_at",
+        values.join(", "),
+        set.join(", ")
+    )
+}
 
 pub(crate) use crate::store::{known_id, optional_id};

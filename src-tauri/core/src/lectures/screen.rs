@@ -10,6 +10,7 @@ use super::venues::{venues, Venue};
 use super::{iso, questionnaire, Questionnaire, SessionKind, Status};
 use crate::period::Period;
 use crate::registries::organisations;
+use crate::store::parse_month;
 use crate::{booklets, wareki, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,15 +44,12 @@ pub struct Screen {
 }
 
 pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Result<Screen> {
+    // A fiscal year is made of whole months: one row per month is enough.
     let mut years: Vec<i32> = conn
-        .prepare("SELECT DISTINCT session_date FROM lecture_sessions")?
+        .prepare("SELECT DISTINCT substr(session_date, 1, 7) FROM lecture_sessions")?
         .query_map([], |r| r.get::<_, String>(0))?
-        .filter_map(|d| {
-            d.ok()
-                .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        })
-        .map(|d| Period::fiscal_of(d).year)
-        .collect();
+        .map(|month| Ok(Period::fiscal_of(parse_month(&month?)?).year))
+        .collect::<Result<_>>()?;
     years.extend([Period::fiscal_of(today).year, filter.period.year]);
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();

@@ -1,11 +1,14 @@
 //! The session form: checking what it sends and saving it.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rusqlite::{named_params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::sessions::{session, Session};
-use super::{check_kind_filter, iso, known_id, stamp, validate, SessionKind, Status};
+use super::{
+    check_kind_filter, clock, id_to_save, iso, known_id, stamp, upsert_sql, validate, SessionKind,
+    Status,
+};
 use crate::{text, Error, Result};
 
 /// What the session form sends; numbers and dates as typed.
@@ -56,8 +59,8 @@ struct CleanSession {
     theme_id: Option<String>,
     title: String,
     date: NaiveDate,
-    start: String,
-    end: String,
+    start: NaiveTime,
+    end: NaiveTime,
     venue_id: Option<String>,
     requesting_group: String,
     lecturers: String,
@@ -99,9 +102,9 @@ fn validate_session(
         }
     }
     let date = validate::date("session_date", "開催日", &input.session_date)?;
-    let start = validate::time_of_day("start_time", "開始時刻", &input.start_time)?;
-    let end = validate::time_of_day("end_time", "終了時刻", &input.end_time)?;
-    validate::check_times(&start, &end)?;
+    let start = text::time_of_day("start_time", "開始時刻", &input.start_time)?;
+    let end = text::time_of_day("end_time", "終了時刻", &input.end_time)?;
+    validate::check_times(start, end)?;
     let venue_id = known_id(conn, "lecture_venues", "venue_id", "会場", &input.venue_id)?;
     let requesting_group = text::single_line(
         "requesting_group",
@@ -116,9 +119,9 @@ fn validate_session(
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    let capacity = validate::count("capacity", "定員", &input.capacity)?;
-    let applicants = validate::count("applicants", "申込数", &input.applicants)?;
-    let attendees = validate::count("attendees", "参加者数", &input.attendees)?;
+    let capacity = text::count("capacity", "定員", &input.capacity, validate::COUNT)?;
+    let applicants = text::count("applicants", "申込数", &input.applicants, validate::COUNT)?;
+    let attendees = text::count("attendees", "参加者数", &input.attendees, validate::COUNT)?;
     let mut city_id = known_id(conn, "cities", "city_id", "市", &input.city_id)?;
     if city_id.is_none() {
         if let Some(venue) = &venue_id {
@@ -185,60 +188,67 @@ pub(crate) fn save_session_in(
     input: &SessionInput,
     now: NaiveDateTime,
 ) -> Result<String> {
+    let id = id_to_save(tx, "lecture_sessions", input.id.as_deref(), "講座の開催")?;
     let c = validate_session(tx, input, now.date())?;
-    let at = stamp(now);
-    match &input.id {
-        Some(id) => {
-            let id = text::uuid("id", id)?;
-            let returned: Option<Option<i64>> = tx
-                .query_row(
-                    "SELECT forms_returned FROM lecture_sessions WHERE id = ?1",
-                    [&id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let returned = returned.ok_or(Error::NotFound {
-                what: "講座の開催"
-            })?;
-            if let Some(n) = returned.filter(|n| *n > 0) {
-                if c.attendees.unwrap_or(0) < n || c.status != Status::Held {
-                    return Err(Error::invalid(
-                        "attendees",
-                        format!(
-                            "アンケートが{n}枚回収済みです。参加者数を{n}人以上にし、状態は「{}」のままにしてください。",
-                            Status::Held
-                        ),
-                    ));
-                }
-            }
-            tx.execute(
-                "UPDATE lecture_sessions SET kind = ?2, theme_id = ?3, title = ?4, session_date = ?5,
-                        start_time = ?6, end_time = ?7, venue_id = ?8, requesting_group = ?9,
-                        lecturers = ?10, capacity = ?11, applicants = ?12, attendees = ?13,
-                        city_id = ?14, status = ?15, notes = ?16, updated_at = ?17
-                  WHERE id = ?1",
-                params![
-                    id, c.kind, c.theme_id, c.title, iso(c.date), c.start, c.end, c.venue_id,
-                    c.requesting_group, c.lecturers, c.capacity, c.applicants, c.attendees,
-                    c.city_id, c.status, c.notes, at
-                ],
-            )?;
-            Ok(id)
-        }
-        None => {
-            let id = text::new_id();
-            tx.execute(
-                "INSERT INTO lecture_sessions (id, kind, theme_id, title, session_date, start_time,
-                        end_time, venue_id, requesting_group, lecturers, capacity, applicants,
-                        attendees, city_id, status, notes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
-                params![
-                    id, c.kind, c.theme_id, c.title, iso(c.date), c.start, c.end, c.venue_id,
-                    c.requesting_group, c.lecturers, c.capacity, c.applicants, c.attendees,
-                    c.city_id, c.status, c.notes, at
-                ],
-            )?;
-            Ok(id)
+    let returned: Option<i64> = tx
+        .query_row(
+            "SELECT forms_returned FROM lecture_sessions WHERE id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if let Some(n) = returned.filter(|n| *n > 0) {
+        if c.attendees.unwrap_or(0) < n || c.status != Status::Held {
+            return Err(Error::invalid(
+                "attendees",
+                format!(
+                    "アンケートが{n}枚回収済みです。参加者数を{n}人以上にし、状態は「{}」のままにしてください。",
+                    Status::Held
+                ),
+            ));
         }
     }
+    tx.execute(
+        &upsert_sql(
+            "lecture_sessions",
+            &[
+                "kind",
+                "theme_id",
+                "title",
+                "session_date",
+                "start_time",
+                "end_time",
+                "venue_id",
+                "requesting_group",
+                "lecturers",
+                "capacity",
+                "applicants",
+                "attendees",
+                "city_id",
+                "status",
+                "notes",
+            ],
+        ),
+        named_params! {
+            ":id": id,
+            ":kind": c.kind,
+            ":theme_id": c.theme_id,
+            ":title": c.title,
+            ":session_date": iso(c.date),
+            ":start_time": clock(c.start),
+            ":end_time": clock(c.end),
+            ":venue_id": c.venue_id,
+            ":requesting_group": c.requesting_group,
+            ":lecturers": c.lecturers,
+            ":capacity": c.capacity,
+            ":applicants": c.applicants,
+            ":attendees": c.attendees,
+            ":city_id": c.city_id,
+            ":status": c.status,
+            ":notes": c.notes,
+            ":at": stamp(now),
+        },
+    )?;
+    Ok(id)
 }

@@ -146,7 +146,13 @@ pub(crate) fn save_tally_in(
             )
         })?,
     };
-    let returned = validate::count("forms_returned", "回収数", &input.forms_returned)?.unwrap_or(0);
+    let returned = text::count(
+        "forms_returned",
+        "回収数",
+        &input.forms_returned,
+        validate::COUNT,
+    )?
+    .unwrap_or(0);
     let defs: Vec<validate::QuestionDef> = q
         .questions
         .iter()
@@ -164,10 +170,11 @@ pub(crate) fn save_tally_in(
                 "アンケートの様式が変わりました。画面を開き直してください。",
             ));
         };
-        let n = validate::count(
+        let n = text::count(
             &format!("question:{}", def.id),
             &format!("「{}」の回答数", def.text),
             &c.count,
+            validate::COUNT,
         )?
         .unwrap_or(0);
         counts.insert(c.choice_id.clone(), n);

@@ -2,11 +2,12 @@
 //! organisation.
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{named_params, params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{known_id, stamp, validate, Status};
-use crate::{text, Error, Result};
+use super::{id_to_save, known_id, stamp, upsert_sql, validate, Status};
+use crate::text::{self, Range};
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Theme {
@@ -76,15 +77,15 @@ pub(super) fn themes_where(conn: &Connection, id: Option<&str>) -> Result<Vec<Th
     Ok(rows)
 }
 
+/// The longest a lecture may last: a day.
+const MAX_MINUTES: i64 = 24 * 60;
+
 /// Creates or updates a catalogue theme; numbers are unique.
 pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> Result<Theme> {
-    let id = match &input.id {
-        Some(id) => Some(text::uuid("id", id)?),
-        None => None,
-    };
-    let number = validate::count("number", "番号", &input.number)?
-        .filter(|n| *n > 0)
-        .ok_or_else(|| Error::invalid("number", "番号を1以上の数で入力してください。"))?;
+    const WHAT: &str = "講座テーマ";
+    let id = id_to_save(conn, "lecture_themes", input.id.as_deref(), WHAT)?;
+    let numbers = Range::new(1, validate::COUNT.max);
+    let number = text::required_count("number", "番号", &input.number, numbers)?;
     let title = text::single_line("title", "テーマ", &input.title, 80, true)?;
     let organisation_id = known_id(
         conn,
@@ -94,7 +95,12 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
         &input.organisation_id,
     )?;
     let summary = text::multi_line("summary", "内容", &input.summary, 1000)?;
-    let duration = validate::count("duration_minutes", "所要時間", &input.duration_minutes)?;
+    let duration = text::minutes(
+        "duration_minutes",
+        "所要時間",
+        &input.duration_minutes,
+        MAX_MINUTES,
+    )?;
     if duration == Some(0) {
         return Err(Error::invalid(
             "duration_minutes",
@@ -104,7 +110,7 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
     let audience = text::single_line("audience", "対象", &input.audience, 80, false)?;
     let taken: Option<String> = conn
         .query_row(
-            "SELECT title FROM lecture_themes WHERE number = ?1 AND id IS NOT ?2",
+            "SELECT title FROM lecture_themes WHERE number = ?1 AND id <> ?2",
             params![number, id],
             |r| r.get(0),
         )
@@ -115,44 +121,32 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
             format!("番号{number}は「{other}」で使われています。"),
         ));
     }
-    let at = stamp(now);
-    let id = match id {
-        Some(id) => {
-            let changed = conn.execute(
-                "UPDATE lecture_themes SET number = ?2, title = ?3, organisation_id = ?4, summary = ?5,
-                        duration_minutes = ?6, audience = ?7, retired = ?8, updated_at = ?9
-                  WHERE id = ?1",
-                params![id, number, title, organisation_id, summary, duration, audience, input.retired, at],
-            )?;
-            if changed == 0 {
-                return Err(Error::NotFound {
-                    what: "講座テーマ"
-                });
-            }
-            id
-        }
-        None => {
-            let id = text::new_id();
-            conn.execute(
-                "INSERT INTO lecture_themes (id, number, title, organisation_id, summary,
-                        duration_minutes, audience, retired, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                params![
-                    id,
-                    number,
-                    title,
-                    organisation_id,
-                    summary,
-                    duration,
-                    audience,
-                    input.retired,
-                    at
-                ],
-            )?;
-            id
-        }
-    };
-    themes_where(conn, Some(&id))?.pop().ok_or(Error::NotFound {
-        what: "講座テーマ"
-    })
+    conn.execute(
+        &upsert_sql(
+            "lecture_themes",
+            &[
+                "number",
+                "title",
+                "organisation_id",
+                "summary",
+                "duration_minutes",
+                "audience",
+                "retired",
+            ],
+        ),
+        named_params! {
+            ":id": id,
+            ":number": number,
+            ":title": title,
+            ":organisation_id": organisation_id,
+            ":summary": summary,
+            ":duration_minutes": duration,
+            ":audience": audience,
+            ":retired": input.retired,
+            ":at": stamp(now),
+        },
+    )?;
+    themes_where(conn, Some(&id))?
+        .pop()
+        .ok_or(Error::NotFound { what: WHAT })
 }

@@ -1,10 +1,10 @@
 //! Venues (公民館, 市民センター …) where sessions are held, each in a 市.
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection};
+use rusqlite::{named_params, params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{known_id, stamp};
+use super::{id_to_save, known_id, stamp, upsert_sql};
 use crate::{text, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,15 +58,13 @@ pub(super) fn venues_where(conn: &Connection, id: Option<&str>) -> Result<Vec<Ve
 }
 
 pub fn save_venue(conn: &Connection, input: &VenueInput, now: NaiveDateTime) -> Result<Venue> {
-    let id = match &input.id {
-        Some(id) => Some(text::uuid("id", id)?),
-        None => None,
-    };
+    const WHAT: &str = "会場";
+    let id = id_to_save(conn, "lecture_venues", input.id.as_deref(), WHAT)?;
     let name = text::single_line("name", "会場名", &input.name, 60, true)?;
     let address = text::single_line("address", "住所", &input.address, 120, false)?;
     let city_id = known_id(conn, "cities", "city_id", "市", &input.city_id)?;
     let taken: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM lecture_venues WHERE name = ?1 AND id IS NOT ?2)",
+        "SELECT EXISTS (SELECT 1 FROM lecture_venues WHERE name = ?1 AND id <> ?2)",
         params![name, id],
         |r| r.get(0),
     )?;
@@ -76,30 +74,18 @@ pub fn save_venue(conn: &Connection, input: &VenueInput, now: NaiveDateTime) -> 
             format!("会場「{name}」はすでに登録されています。"),
         ));
     }
-    let at = stamp(now);
-    let id = match id {
-        Some(id) => {
-            let changed = conn.execute(
-                "UPDATE lecture_venues SET name = ?2, address = ?3, city_id = ?4, retired = ?5,
-                        updated_at = ?6 WHERE id = ?1",
-                params![id, name, address, city_id, input.retired, at],
-            )?;
-            if changed == 0 {
-                return Err(Error::NotFound { what: "会場" });
-            }
-            id
-        }
-        None => {
-            let id = text::new_id();
-            conn.execute(
-                "INSERT INTO lecture_venues (id, name, address, city_id, retired, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![id, name, address, city_id, input.retired, at],
-            )?;
-            id
-        }
-    };
+    conn.execute(
+        &upsert_sql("lecture_venues", &["name", "address", "city_id", "retired"]),
+        named_params! {
+            ":id": id,
+            ":name": name,
+            ":address": address,
+            ":city_id": city_id,
+            ":retired": input.retired,
+            ":at": stamp(now),
+        },
+    )?;
     venues_where(conn, Some(&id))?
         .pop()
-        .ok_or(Error::NotFound { what: "会場" })
+        .ok_or(Error::NotFound { what: WHAT })
 }
