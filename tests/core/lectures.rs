@@ -92,12 +92,13 @@ impl Office {
         lectures::save_session(&mut self.conn, input, now)
     }
 
-    fn session(&mut self, date: &str, status: Status, attendees: &str) -> Session {
+    /// Saves a session; returns its id.
+    fn session(&mut self, date: &str, status: Status, attendees: &str) -> String {
         let input = self.input(date, status, attendees);
-        self.save(&input, at(9, 0)).unwrap().session
+        self.save(&input, at(9, 0)).unwrap().session.basics.id
     }
 
-    fn held(&mut self, date: &str, attendees: &str) -> Session {
+    fn held(&mut self, date: &str, attendees: &str) -> String {
         self.session(date, Status::Held, attendees)
     }
 
@@ -148,6 +149,10 @@ impl Office {
         edition
     }
 
+    fn count(&self, table: &str) -> i64 {
+        query_i64(&self.conn, &format!("SELECT count(*) FROM {table}"))
+    }
+
     fn hand_out(&mut self, session: &str, edition: &str, quantity: &str) -> Result<Session> {
         let input = BookletsInput {
             edition_id: edition.into(),
@@ -160,11 +165,15 @@ impl Office {
 #[test]
 fn a_session_from_a_theme_takes_its_title_and_the_venues_city() {
     let mut o = office();
-    let s = o.session("令和7年5月10日", Status::Planned, "");
-    assert_eq!(s.title, "人生会議（ACP）はじめの一歩");
-    assert_eq!((s.kind, s.status), (SessionKind::Outreach, Status::Planned));
-    assert_eq!(s.date_label, "令和7年5月10日（土）");
-    assert_eq!(s.city_name, "坂戸市");
+    let id = o.session("令和7年5月10日", Status::Planned, "");
+    let s = lectures::session(&o.conn, &id).unwrap();
+    assert_eq!(s.basics.title, "人生会議（ACP）はじめの一歩");
+    assert_eq!(
+        (s.basics.kind, s.basics.status),
+        (SessionKind::Outreach, Status::Planned)
+    );
+    assert_eq!(s.basics.date_label, "令和7年5月10日（土）");
+    assert_eq!(s.basics.city_name, "坂戸市");
     assert_eq!(s.venue.as_ref().unwrap().address, "坂戸市千代田三丁目4-5");
     assert_eq!(s.lecturers, ["医師 佐藤 一郎", "訪問看護師 渡辺 幸子"]);
     assert_eq!(s.theme.as_ref().unwrap().duration_minutes, Some(90));
@@ -176,11 +185,10 @@ fn a_session_from_a_theme_takes_its_title_and_the_venues_city() {
     );
     // Times typed with an IME are stored as HH:MM; the wire keeps the labels.
     let mut edit = o.input("2025-05-10", Status::Planned, "");
-    (edit.id, edit.start_time, edit.end_time) =
-        (Some(s.id.clone()), "９時".into(), "10時30分".into());
+    (edit.id, edit.start_time, edit.end_time) = (Some(id), "９時".into(), "10時30分".into());
     let s = o.save(&edit, at(9, 0)).unwrap().session;
     assert_eq!(
-        (s.start_time.as_str(), s.end_time.as_str()),
+        (s.basics.start_time.as_str(), s.basics.end_time.as_str()),
         ("09:00", "10:30")
     );
     let json = serde_json::to_value(&s).unwrap();
@@ -195,14 +203,14 @@ fn bad_sessions_are_refused_and_over_capacity_is_only_a_warning() {
     let mut o = office();
     type Change = fn(&mut SessionInput);
     let table: &[(Change, &str)] = &[
-        (|s| s.end_time = "13:00".into(), "end_time"),
-        (|s| s.start_time = "午後2時".into(), "start_time"),
-        (|s| s.attendees = "-5".into(), "attendees"),
-        (|s| s.capacity = "−1".into(), "capacity"),
-        (|s| s.session_date = "2025-06-01".into(), "status"),
-        (|s| s.kind = "講演会".into(), "kind"),
-        (|s| s.status = "済".into(), "status"),
-        (|s| s.id = Some("not-an-id".into()), "id"),
+        (|i| i.end_time = "13:00".into(), "end_time"),
+        (|i| i.start_time = "午後2時".into(), "start_time"),
+        (|i| i.attendees = "-5".into(), "attendees"),
+        (|i| i.capacity = "−1".into(), "capacity"),
+        (|i| i.session_date = "2025-06-01".into(), "status"),
+        (|i| i.kind = "講演会".into(), "kind"),
+        (|i| i.status = "済".into(), "status"),
+        (|i| i.id = Some("not-an-id".into()), "id"),
     ];
     for (change, field) in table {
         let mut bad = o.input("2025-03-20", Status::Held, "20");
@@ -220,25 +228,22 @@ fn bad_sessions_are_refused_and_over_capacity_is_only_a_warning() {
     let saved = o.save(&crowded, at(9, 0)).unwrap();
     assert_eq!(saved.warnings.len(), 1, "{:?}", saved.warnings);
     assert!(saved.warnings[0].contains("定員（30人）"));
-    assert_eq!(
-        query_i64(&o.conn, "SELECT count(*) FROM lecture_sessions"),
-        1
-    );
+    assert_eq!(o.count("lecture_sessions"), 1);
 }
 
 #[test]
 fn editing_keeps_created_at_and_one_row() {
     let mut o = office();
-    let s = o.held("2025-03-20", "20");
+    let id = o.held("2025-03-20", "20");
     let mut edit = o.input("2025-03-20", Status::Held, "22");
-    edit.id = Some(s.id.clone());
+    edit.id = Some(id.clone());
     let s = o.save(&edit, at(11, 0)).unwrap().session;
-    assert_eq!(s.attendees, Some(22));
+    assert_eq!(s.basics.attendees, Some(22));
     let (created, updated): (String, String) = o
         .conn
         .query_row(
             "SELECT created_at, updated_at FROM lecture_sessions WHERE id = ?1",
-            [&s.id],
+            [&id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
@@ -246,23 +251,20 @@ fn editing_keeps_created_at_and_one_row() {
         (created.as_str(), updated.as_str()),
         ("2025-04-01T09:00:00", "2025-04-01T11:00:00")
     );
-    assert_eq!(
-        query_i64(&o.conn, "SELECT count(*) FROM lecture_sessions"),
-        1
-    );
+    assert_eq!(o.count("lecture_sessions"), 1);
 }
 
 #[test]
 fn an_unreadable_stored_day_is_reported_as_corrupt() {
     let mut o = office();
-    let s = o.held("2025-03-20", "20");
+    let id = o.held("2025-03-20", "20");
     o.conn
         .execute(
             "UPDATE lecture_sessions SET session_date = '2025-13-45' WHERE id = ?1",
-            [&s.id],
+            [&id],
         )
         .unwrap();
-    let e = lectures::session(&o.conn, &s.id).unwrap_err();
+    let e = lectures::session(&o.conn, &id).unwrap_err();
     assert!(matches!(e, Error::Corrupt(_)), "{e:?}");
     let e = lectures::past(&o.conn, &PastFilter::fiscal(2025), at(9, 0).date()).unwrap_err();
     assert!(matches!(e, Error::Corrupt(_)), "{e:?}");
@@ -272,36 +274,33 @@ fn an_unreadable_stored_day_is_reported_as_corrupt() {
 fn tallies_are_checked_against_forms_returned_and_attendance() {
     let mut o = office();
     let planned = o.session("2025-05-10", Status::Planned, "");
-    let e = o.enter(&planned.id, 0, &[]).unwrap_err();
+    let e = o.enter(&planned, 0, &[]).unwrap_err();
     assert!(e.to_string().contains("実施済"), "{e}");
 
     let held = o.held("2025-03-20", "25");
-    let e = o.enter(&held.id, 26, &[]).unwrap_err();
+    let e = o.enter(&held, 26, &[]).unwrap_err();
     assert_eq!(e.field(), Some("forms_returned"));
 
     // 満足度 adds up to 21 with 20 forms: refused, naming the question.
     let e = o
-        .enter(&held.id, 20, &[&[10, 8, 2, 0], &[12, 6, 2, 1]])
+        .enter(&held, 20, &[&[10, 8, 2, 0], &[12, 6, 2, 1]])
         .unwrap_err();
     assert!(e.to_string().contains("「満足度」"), "{e}");
     assert!(e.field().unwrap().starts_with("question:"));
-    assert_eq!(
-        query_i64(&o.conn, "SELECT count(*) FROM lecture_tallies"),
-        0
-    );
+    assert_eq!(o.count("lecture_tallies"), 0);
 
     let s = o
-        .enter(&held.id, 20, &[&[10, 8, 2, 0], &[12, 6, 1, 0], &[5, 5, 10]])
+        .enter(&held, 20, &[&[10, 8, 2, 0], &[12, 6, 1, 0], &[5, 5, 10]])
         .unwrap();
-    assert_eq!(s.forms_returned, Some(20));
-    assert_eq!(s.response_rate, Some(0.8));
+    assert_eq!(s.basics.forms_returned, Some(20));
+    assert_eq!(s.basics.response_rate, Some(0.8));
     assert_eq!(s.tallies[1].blank, 1);
     assert_eq!(s.tallies[3].blank, 20);
     assert_eq!(s.comments, ["分かりやすかったです。"]);
 
     // Attendance cannot drop below the forms already returned.
     let mut fewer = o.input("2025-03-20", Status::Held, "15");
-    fewer.id = Some(held.id.clone());
+    fewer.id = Some(held.clone());
     let e = o.save(&fewer, at(9, 0)).unwrap_err();
     assert_eq!(e.field(), Some("attendees"));
 }
@@ -317,7 +316,7 @@ fn editing_a_template_with_answers_creates_a_new_version() {
     assert_eq!((same.id.as_str(), same.version), (v1.id.as_str(), 1));
 
     let held = o.held("2025-03-20", "25");
-    o.enter(&held.id, 20, &[&[10, 8, 2, 0]]).unwrap();
+    o.enter(&held, 20, &[&[10, 8, 2, 0]]).unwrap();
 
     edit.questions[0].choices = vec!["よく分かった".into(), "分からなかった".into()];
     let v2 = questionnaire::save(&mut o.conn, &edit, at(10, 0)).unwrap();
@@ -327,7 +326,7 @@ fn editing_a_template_with_answers_creates_a_new_version() {
     assert!(old.superseded);
     assert_eq!(old.questions[0].choices.len(), 4);
     // The past session still shows its four choices and counts.
-    let s = lectures::session(&o.conn, &held.id).unwrap();
+    let s = lectures::session(&o.conn, &held).unwrap();
     assert_eq!(s.questionnaire_version, Some(1));
     let counts: Vec<i64> = s.tallies[0].choices.iter().map(|c| c.count).collect();
     assert_eq!(counts, [10, 8, 2, 0]);
@@ -359,7 +358,8 @@ fn figures_and_indicator_follow_the_tallies() {
         let next_day = date.succ_opt().unwrap().and_hms_opt(9, 0, 0).unwrap();
         let s = o.save(&input, next_day).unwrap().session;
         if *status == Status::Held {
-            o.enter(&s.id, *returned, &[&[], &[], aware]).unwrap();
+            o.enter(&s.basics.id, *returned, &[&[], &[], aware])
+                .unwrap();
         }
     }
 
@@ -407,7 +407,7 @@ fn booklets_handed_out_at_a_session_go_into_the_ledger_in_one_step() {
     let mut o = office();
     let edition = o.stocked_edition(50);
     let held = o.held("2025-03-20", "25");
-    let s = o.hand_out(&held.id, &edition, "20").unwrap();
+    let s = o.hand_out(&held, &edition, "20").unwrap();
     assert_eq!(s.booklets_handed_out, 20);
     assert_eq!(booklets::stock(&o.conn, &edition).unwrap(), 30);
     let summary = booklets::summary(&o.conn, fiscal(2024)).unwrap();
@@ -418,13 +418,13 @@ fn booklets_handed_out_at_a_session_go_into_the_ledger_in_one_step() {
         .unwrap();
     assert_eq!(channel.quantity, 20);
 
-    let e = o.hand_out(&held.id, &edition, "31").unwrap_err();
+    let e = o.hand_out(&held, &edition, "31").unwrap_err();
     assert!(
         matches!(e, Error::Invalid { .. } | Error::Conflict(_)),
         "{e:?}"
     );
     assert!(is_japanese(&e.to_string()));
-    let s = lectures::session(&o.conn, &held.id).unwrap();
+    let s = lectures::session(&o.conn, &held).unwrap();
     assert_eq!(s.booklets_handed_out, 20);
     assert_eq!(
         query_i64(
@@ -462,13 +462,13 @@ fn a_hand_out_is_counted_on_the_seeded_channel_of_its_kind_whatever_its_name() {
     for (kind, channel) in table {
         let mut input = o.input("2025-03-20", Status::Held, "25");
         input.kind = kind.to_string();
-        let held = o.save(&input, at(9, 0)).unwrap().session;
-        o.hand_out(&held.id, &edition, "5").unwrap();
+        let held = o.save(&input, at(9, 0)).unwrap().session.basics.id;
+        o.hand_out(&held, &edition, "5").unwrap();
         let stored: String = o
             .conn
             .query_row(
                 "SELECT channel_id FROM booklet_entries WHERE lecture_session_id = ?1",
-                [&held.id],
+                [&held],
                 |r| r.get(0),
             )
             .unwrap();

@@ -70,18 +70,18 @@ const THEMES: &[(i64, &str, usize, i64, &str, &str)] = &[
     (24, "ACPを支える専門職の対話", 3, 120, "医療・介護専門職", "本人の思いを聞き取り、記録し、チームで共有する対話の練習をロールプレイで行います。"),
 ];
 
-/// (name, address, city index)
-const VENUES: &[(&str, &str, usize)] = &[
-    ("坂戸市文化会館", "坂戸市芦山町1-2", 0),
-    ("千代田公民館", "坂戸市千代田三丁目4-5", 0),
-    ("大家公民館", "坂戸市塚越6-7", 0),
-    ("入西地域交流センター", "坂戸市にっさい花みず木8-9", 0),
-    ("北坂戸公民館", "坂戸市末広町10-11", 0),
-    ("坂戸鶴ヶ島医師会館 会議室", "坂戸市千代田一丁目1番地", 0),
-    ("鶴ヶ島市東市民センター", "鶴ヶ島市富士見一丁目12-13", 1),
-    ("鶴ヶ島市南市民センター", "鶴ヶ島市南町二丁目14-15", 1),
-    ("鶴ヶ島市北市民センター", "鶴ヶ島市上広谷16-17", 1),
-    ("鶴ヶ島市保健センター", "鶴ヶ島市三ツ木18-19", 1),
+/// (name, address); the address starts with the name of its 市.
+const VENUES: &[(&str, &str)] = &[
+    ("坂戸市文化会館", "坂戸市芦山町1-2"),
+    ("千代田公民館", "坂戸市千代田三丁目4-5"),
+    ("大家公民館", "坂戸市塚越6-7"),
+    ("入西地域交流センター", "坂戸市にっさい花みず木8-9"),
+    ("北坂戸公民館", "坂戸市末広町10-11"),
+    ("坂戸鶴ヶ島医師会館 会議室", "坂戸市千代田一丁目1番地"),
+    ("鶴ヶ島市東市民センター", "鶴ヶ島市富士見一丁目12-13"),
+    ("鶴ヶ島市南市民センター", "鶴ヶ島市南町二丁目14-15"),
+    ("鶴ヶ島市北市民センター", "鶴ヶ島市上広谷16-17"),
+    ("鶴ヶ島市保健センター", "鶴ヶ島市三ツ木18-19"),
 ];
 
 const GROUPS: &[&str] = &[
@@ -122,62 +122,48 @@ const COMMENTS: &[&str] = &[
 
 /// Creates the catalogue and sessions; returns what was made.
 pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Result<Lectures> {
-    let city_ids: Vec<String> = office.cities.iter().map(|c| c.id.clone()).collect();
-    let city = |i: usize| city_ids.get(i).cloned().unwrap_or_default();
+    let city_of = |address: &str| {
+        let city = office.cities.iter().find(|c| address.starts_with(&c.name));
+        city.map(|c| c.id.clone()).unwrap_or_default()
+    };
     let mut providers = Vec::new();
     for (name, kind) in PROVIDERS {
-        let o = organisations::save(
-            conn,
-            &OrganisationInput {
-                kind: (*kind).into(),
-                name: (*name).into(),
-                city_id: Some(city(0)),
-                ..Default::default()
-            },
-            now,
-        )?;
-        providers.push(o.id);
+        let provider = OrganisationInput {
+            kind: (*kind).into(),
+            name: (*name).into(),
+            city_id: office.cities.first().map(|c| c.id.clone()),
+            ..Default::default()
+        };
+        providers.push(organisations::save(conn, &provider, now)?.id);
     }
     let mut venues = Vec::new();
-    for (name, address, c) in VENUES {
-        let v = lectures::save_venue(
-            conn,
-            &VenueInput {
-                id: None,
-                name: (*name).into(),
-                address: (*address).into(),
-                city_id: city(*c),
-                retired: false,
-            },
-            now,
-        )?;
-        venues.push(v);
+    for (name, address) in VENUES {
+        let venue = VenueInput {
+            name: (*name).into(),
+            address: (*address).into(),
+            city_id: city_of(address),
+            ..Default::default()
+        };
+        venues.push(lectures::save_venue(conn, &venue, now)?);
     }
     let mut themes = Vec::new();
     for (number, title, provider, minutes, audience, summary) in THEMES {
-        let t = lectures::save_theme(
-            conn,
-            &ThemeInput {
-                id: None,
-                number: number.to_string(),
-                title: (*title).into(),
-                organisation_id: providers[*provider].clone(),
-                summary: (*summary).into(),
-                duration_minutes: minutes.to_string(),
-                audience: (*audience).into(),
-                retired: false,
-            },
-            now,
-        )?;
-        themes.push(t);
+        let theme = ThemeInput {
+            number: number.to_string(),
+            title: (*title).into(),
+            organisation_id: providers[*provider].clone(),
+            summary: (*summary).into(),
+            duration_minutes: minutes.to_string(),
+            audience: (*audience).into(),
+            ..Default::default()
+        };
+        themes.push(lectures::save_theme(conn, &theme, now)?);
     }
     let template = questionnaire::save(conn, &questionnaire::default_input(), now)?;
 
     let today = now.date();
-    let start = today
-        .with_day(1)
-        .and_then(|d| d.checked_sub_months(Months::new(24)))
-        .unwrap_or(today);
+    // Two years of lectures, from the first of the month.
+    let start = NaiveDate::from_ymd_opt(today.year() - 2, today.month(), 1).unwrap_or(today);
     let mut rng = Lcg(0x4C45_4354_5552_4553);
     let mut made = Lectures {
         themes: themes.len(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
-use super::{session_cached, PastFilter, Session};
+use super::{select, session_cached, PastFilter, Session};
 use crate::csv::{self, Cell};
 use crate::Result;
 
@@ -49,12 +49,14 @@ pub fn export_csv(conn: &Connection, filter: Option<&PastFilter>, today: NaiveDa
         Some(f) => super::past(conn, f, today)?
             .into_iter()
             .rev()
-            .map(|r| r.id)
+            .map(|r| r.basics.id)
             .collect(),
-        None => conn
-            .prepare("SELECT id FROM lecture_sessions ORDER BY session_date, start_time, id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
+        None => select(
+            conn,
+            "SELECT id FROM lecture_sessions ORDER BY session_date, start_time, id",
+            [],
+            |r| r.get(0),
+        )?,
     };
     let mut versions = std::collections::HashMap::new();
     let sessions = ids
@@ -63,7 +65,10 @@ pub fn export_csv(conn: &Connection, filter: Option<&PastFilter>, today: NaiveDa
         .collect::<Result<Vec<_>>>()?;
     // Answer columns: (question text, choice label) in first-seen order.
     let mut columns: Vec<(&str, &str)> = Vec::new();
-    for s in sessions.iter().filter(|s| s.forms_returned.is_some()) {
+    for s in sessions
+        .iter()
+        .filter(|s| s.basics.forms_returned.is_some())
+    {
         for q in &s.tallies {
             for c in &q.choices {
                 let key = (q.text.as_str(), c.label.as_str());
@@ -88,37 +93,38 @@ pub fn export_csv(conn: &Connection, filter: Option<&PastFilter>, today: NaiveDa
 /// where no tally was entered) and the comments.
 fn row(s: &Session, columns: &[(&str, &str)]) -> Vec<Cell> {
     let number = |n: Option<i64>| n.map(Cell::Number).unwrap_or_else(|| Cell::from(""));
+    let b = &s.basics;
     let theme = s.theme.as_ref();
     let venue = s.venue.as_ref();
     let mut row = vec![
-        Cell::from(s.id.as_str()),
-        Cell::from(s.kind.as_str()),
+        Cell::from(b.id.as_str()),
+        Cell::from(b.kind.as_str()),
         number(theme.map(|t| t.number)),
         Cell::from(theme.map_or("", |t| t.title.as_str())),
         Cell::from(theme.map_or("", |t| t.organisation_name.as_str())),
-        Cell::from(s.title.as_str()),
-        Cell::from(s.session_date.as_str()),
-        Cell::from(s.start_time.as_str()),
-        Cell::from(s.end_time.as_str()),
+        Cell::from(b.title.as_str()),
+        Cell::from(b.session_date.as_str()),
+        Cell::from(b.start_time.as_str()),
+        Cell::from(b.end_time.as_str()),
         Cell::from(venue.map_or("", |v| v.name.as_str())),
         Cell::from(venue.map_or("", |v| v.address.as_str())),
-        Cell::from(s.city_name.as_str()),
-        Cell::from(s.requesting_group.as_str()),
+        Cell::from(b.city_name.as_str()),
+        Cell::from(b.requesting_group.as_str()),
         Cell::from(s.lecturers.join("、")),
-        number(s.capacity),
-        number(s.applicants),
-        number(s.attendees),
-        Cell::from(s.status.as_str()),
-        number(s.forms_returned),
+        number(b.capacity),
+        number(b.applicants),
+        number(b.attendees),
+        Cell::from(b.status.as_str()),
+        number(b.forms_returned),
         Cell::from(
-            s.response_rate
+            b.response_rate
                 .map(|r| format!("{:.1}", r * 100.0))
                 .unwrap_or_default(),
         ),
         Cell::Number(s.booklets_handed_out),
     ];
     for (q, c) in columns {
-        let count = s
+        let count = b
             .forms_returned
             .and_then(|_| s.tallies.iter().find(|t| t.text == *q))
             .and_then(|t| t.choices.iter().find(|x| x.label == *c))

@@ -1,11 +1,11 @@
 //! 意志表示帳 handed out at a session, recorded in the booklet ledger.
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, Transaction};
 use serde::Deserialize;
 
 use super::sessions::{session, Session};
-use super::SessionKind;
+use super::{in_transaction, one, SessionKind};
 use crate::booklets::{self, seeded_channel, EntryInput, Kind as EntryKind};
 use crate::{text, Error, Result};
 
@@ -40,19 +40,25 @@ pub fn record_booklets(
     changed_by: &str,
     now: NaiveDateTime,
 ) -> Result<Session> {
+    let id = in_transaction(conn, |tx| record_in(tx, session_id, input, changed_by, now))?;
+    session(conn, &id)
+}
+
+/// [`record_booklets`] inside its transaction; returns the session id.
+fn record_in(
+    tx: &Transaction,
+    session_id: &str,
+    input: &BookletsInput,
+    changed_by: &str,
+    now: NaiveDateTime,
+) -> Result<String> {
+    let sql = "SELECT kind, title, session_date, city_id FROM lecture_sessions WHERE id = ?1";
     let id = text::uuid("id", session_id)?;
-    let tx = conn.transaction()?;
-    let (kind, title, date, city): (SessionKind, String, String, Option<String>) = tx
-        .query_row(
-            "SELECT kind, title, session_date, city_id FROM lecture_sessions WHERE id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "講座の開催"
+    let (kind, title, date, city): (SessionKind, String, String, Option<String>) =
+        one(tx, sql, &id, "講座の開催", |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
-    let channels = booklets::channels(&tx)?;
+    let channels = booklets::channels(tx)?;
     let usable = |id: &str| channels.iter().find(|c| c.id == id && c.active);
     let channel = usable(channel_for(kind))
         .or_else(|| usable(seeded_channel::OTHER))
@@ -74,11 +80,10 @@ pub fn record_booklets(
         note: text::single_line("note", "題名", &format!("{kind}「{title}」"), 200, false)
             .unwrap_or_default(),
     };
-    let entry_id = booklets::add_entry_in(&tx, &entry, changed_by, now)?;
+    let entry_id = booklets::add_entry_in(tx, &entry, changed_by, now)?;
     tx.execute(
         "UPDATE booklet_entries SET lecture_session_id = ?2 WHERE id = ?1",
         params![entry_id, id],
     )?;
-    tx.commit()?;
-    session(conn, &id)
+    Ok(id)
 }

@@ -11,7 +11,7 @@ use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{check_kind_filter, iso, optional_id, validate, SessionKind, Status};
+use super::{check_kind_filter, iso, optional_id, select, validate, SessionKind, Status};
 use crate::period::{Period, PeriodKind};
 use crate::{wareki, Result};
 
@@ -194,45 +194,31 @@ fn load(
     f: &Filter,
 ) -> Result<(Vec<SessionFacts>, Vec<AnswerCount>)> {
     let (from, to) = (iso(from), iso(to));
-    let sessions = conn
-        .prepare(
-            "SELECT kind, status, applicants, attendees, forms_returned FROM lecture_sessions
-              WHERE session_date BETWEEN ?1 AND ?2
-                AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)",
-        )?
-        .query_map(params![from, to, f.kind, f.theme_id], |r| {
-            Ok(SessionFacts {
-                kind: r.get(0)?,
-                status: r.get(1)?,
-                applicants: r.get(2)?,
-                attendees: r.get(3)?,
-                forms_returned: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let answers = conn
-        .prepare(
-            "SELECT q.text, q.awareness, c.position, c.label, sum(t.count)
-               FROM lecture_tallies t
-               JOIN lecture_sessions s ON s.id = t.session_id
-               JOIN questionnaire_choices c ON c.id = t.choice_id
-               JOIN questionnaire_questions q ON q.id = c.question_id
-               JOIN questionnaires v ON v.id = q.questionnaire_id
-              WHERE s.status = ?5 AND s.session_date BETWEEN ?1 AND ?2
-                AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
-              GROUP BY q.text, q.awareness, c.position, c.label
-              ORDER BY min(q.position), c.position, max(v.version) DESC",
-        )?
-        .query_map(params![from, to, f.kind, f.theme_id, Status::Held], |r| {
-            Ok(AnswerCount {
-                question: r.get(0)?,
-                awareness: r.get(1)?,
-                choice_position: r.get(2)?,
-                choice: r.get(3)?,
-                count: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let sessions = select(
+        conn,
+        "SELECT kind, status, applicants, attendees, forms_returned FROM lecture_sessions
+          WHERE session_date BETWEEN ?1 AND ?2
+            AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)",
+        params![from, to, f.kind, f.theme_id],
+        |r| {
+            Ok(from_row!(r => SessionFacts { kind, status, applicants, attendees, forms_returned }))
+        },
+    )?;
+    let answers = select(
+        conn,
+        "SELECT q.text, q.awareness, c.position, c.label, sum(t.count)
+           FROM lecture_tallies t
+           JOIN lecture_sessions s ON s.id = t.session_id
+           JOIN questionnaire_choices c ON c.id = t.choice_id
+           JOIN questionnaire_questions q ON q.id = c.question_id
+           JOIN questionnaires v ON v.id = q.questionnaire_id
+          WHERE s.status = ?5 AND s.session_date BETWEEN ?1 AND ?2
+            AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
+          GROUP BY q.text, q.awareness, c.position, c.label
+          ORDER BY min(q.position), c.position, max(v.version) DESC",
+        params![from, to, f.kind, f.theme_id, Status::Held],
+        |r| Ok(from_row!(r => AnswerCount { question, awareness, choice_position, choice, count })),
+    )?;
     Ok((sessions, answers))
 }
 
@@ -305,10 +291,12 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
     let (sessions, answers) = load(conn, from, to, &filter)?;
     let figures = summarise(&iso(from), &iso(to), &sessions, &answers);
 
-    let themes: Vec<(String, i64, String)> = conn
-        .prepare("SELECT id, number, title FROM lecture_themes ORDER BY number")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let themes: Vec<(String, i64, String)> = select(
+        conn,
+        "SELECT id, number, title FROM lecture_themes ORDER BY number",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let mut by_theme = Vec::new();
     for (id, number, title) in themes {
         if filter.theme_id.as_ref().is_some_and(|t| *t != id) {

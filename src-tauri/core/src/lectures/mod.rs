@@ -11,6 +11,8 @@
 //! # Ok::<(), zaitaku_core::Error>(())
 //! ```
 
+#[macro_use]
+mod db;
 mod handouts;
 mod kinds;
 mod screen;
@@ -35,59 +37,16 @@ pub use screen::{screen, Named, Screen, YearOption};
 pub(crate) use session_form::save_session_in;
 pub use session_form::{save_session, Saved, SessionInput};
 pub(crate) use sessions::session_cached;
-pub use sessions::{past, session, upcoming, PastFilter, Session, SessionRow};
+pub use sessions::{past, session, upcoming, PastFilter, Session, SessionBasics, SessionRow};
 pub(crate) use tallies::save_tally_in;
 pub use tallies::{save_tally, ChoiceCount, CountInput, QuestionTally, TallyInput};
 pub use themes::{save_theme, themes, Theme, ThemeInput};
 pub use venues::{save_venue, venues, Venue, VenueInput};
 
-pub(crate) use crate::store::{iso, stamp};
+pub(crate) use crate::store::{iso, known_id, optional_id, stamp};
+pub(crate) use db::{clash, id_to_save, in_transaction, one, select, upsert_sql, value};
 
 /// A time of day as sessions store it (and compare it, as text): HH:MM.
 pub(crate) fn clock(time: chrono::NaiveTime) -> String {
     time.format("%H:%M").to_string()
 }
-
-/// The id a form saves under: the edited row's, which must still be there,
-/// or a new one.
-pub(crate) fn id_to_save(
-    conn: &rusqlite::Connection,
-    table: &str,
-    id: Option<&str>,
-    what: &'static str,
-) -> crate::Result<String> {
-    let Some(id) = id else {
-        return Ok(crate::text::new_id());
-    };
-    let id = crate::text::uuid("id", id)?;
-    let found: bool = conn.query_row(
-        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"),
-        [&id],
-        |r| r.get(0),
-    )?;
-    if !found {
-        return Err(crate::Error::NotFound { what });
-    }
-    Ok(id)
-}
-
-/// One statement that inserts a row of `table` or, when its id is taken,
-/// updates `columns` and updated_at (never created_at). The values are the
-/// named parameters `:id`, `:<column>` and `:at`.
-pub(crate) fn upsert_sql(table: &str, columns: &[&str]) -> String {
-    let names = columns.join(", ");
-    let values: Vec<String> = columns.iter().map(|c| format!(":{c}")).collect();
-    let set: Vec<String> = columns
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    format!(
-        "INSERT INTO {table} (id, {names}, created_at, updated_at)
-         VALUES (:id, {}, :at, :at)
-         ON CONFLICT(id) DO UPDATE SET {}, updated_at = excluded.updated_at",
-        values.join(", "),
-        set.join(", ")
-    )
-}
-
-pub(crate) use crate::store::{known_id, optional_id};

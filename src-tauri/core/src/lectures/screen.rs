@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::sessions::{past, upcoming, PastFilter, SessionRow};
 use super::themes::{themes, Theme};
 use super::venues::{venues, Venue};
-use super::{iso, questionnaire, Questionnaire, SessionKind, Status};
+use super::{iso, questionnaire, select, Questionnaire, SessionKind, Status};
 use crate::period::Period;
 use crate::registries::organisations;
 use crate::store::parse_month;
@@ -45,25 +45,19 @@ pub struct Screen {
 
 pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Result<Screen> {
     // A fiscal year is made of whole months: one row per month is enough.
-    let mut years: Vec<i32> = conn
-        .prepare("SELECT DISTINCT substr(session_date, 1, 7) FROM lecture_sessions")?
-        .query_map([], |r| r.get::<_, String>(0))?
-        .map(|month| Ok(Period::fiscal_of(parse_month(&month?)?).year))
-        .collect::<Result<_>>()?;
+    let months: Vec<String> = select(
+        conn,
+        "SELECT DISTINCT substr(session_date, 1, 7) FROM lecture_sessions",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut years = months
+        .iter()
+        .map(|month| Ok(Period::fiscal_of(parse_month(month)?).year))
+        .collect::<Result<Vec<i32>>>()?;
     years.extend([Period::fiscal_of(today).year, filter.period.year]);
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
-    let named = |sql: &str| -> Result<Vec<Named>> {
-        Ok(conn
-            .prepare(sql)?
-            .query_map([], |r| {
-                Ok(Named {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?)
-    };
     Ok(Screen {
         today: iso(today),
         kinds: SessionKind::ALL.to_vec(),
@@ -77,7 +71,12 @@ pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Resul
                 name: o.name,
             })
             .collect(),
-        cities: named("SELECT id, name FROM cities ORDER BY sort_order, name")?,
+        cities: select(
+            conn,
+            "SELECT id, name FROM cities ORDER BY sort_order, name",
+            [],
+            |r| Ok(from_row!(r => Named { id, name })),
+        )?,
         editions: booklets::editions(conn)?
             .into_iter()
             .map(|e| Named {

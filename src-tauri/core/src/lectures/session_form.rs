@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::sessions::{session, Session};
 use super::{
-    check_kind_filter, clock, id_to_save, iso, known_id, stamp, upsert_sql, validate, SessionKind,
-    Status,
+    check_kind_filter, clock, id_to_save, in_transaction, iso, known_id, stamp, upsert_sql,
+    validate, value, SessionKind, Status,
 };
 use crate::{text, Error, Result};
 
@@ -88,18 +88,14 @@ fn validate_session(
     )?;
     let mut title = text::single_line("title", "題名", &input.title, 100, false)?;
     if title.is_empty() {
-        if let Some(theme) = &theme_id {
-            title = conn.query_row(
-                "SELECT title FROM lecture_themes WHERE id = ?1",
-                [theme],
-                |r| r.get(0),
-            )?;
-        } else {
+        let Some(theme) = &theme_id else {
             return Err(Error::invalid(
                 "title",
                 "テーマを選ぶか、題名を入力してください。",
             ));
-        }
+        };
+        let sql = "SELECT title FROM lecture_themes WHERE id = ?1";
+        title = value(conn, sql, theme, "講座テーマ")?;
     }
     let date = validate::date("session_date", "開催日", &input.session_date)?;
     let start = text::time_of_day("start_time", "開始時刻", &input.start_time)?;
@@ -123,14 +119,9 @@ fn validate_session(
     let applicants = text::count("applicants", "申込数", &input.applicants, validate::COUNT)?;
     let attendees = text::count("attendees", "参加者数", &input.attendees, validate::COUNT)?;
     let mut city_id = known_id(conn, "cities", "city_id", "市", &input.city_id)?;
-    if city_id.is_none() {
-        if let Some(venue) = &venue_id {
-            city_id = conn.query_row(
-                "SELECT city_id FROM lecture_venues WHERE id = ?1",
-                [venue],
-                |r| r.get(0),
-            )?;
-        }
+    if let (None, Some(venue)) = (&city_id, &venue_id) {
+        let sql = "SELECT city_id FROM lecture_venues WHERE id = ?1";
+        city_id = value(conn, sql, venue, "会場")?;
     }
     let status = Status::parse(input.status.trim())
         .ok_or_else(|| Error::invalid("status", "状態を選んでください。"))?;
@@ -173,9 +164,7 @@ pub fn save_session(
     input: &SessionInput,
     now: NaiveDateTime,
 ) -> Result<Saved> {
-    let tx = conn.transaction()?;
-    let id = save_session_in(&tx, input, now)?;
-    tx.commit()?;
+    let id = in_transaction(conn, |tx| save_session_in(tx, input, now))?;
     let session = session(conn, &id)?;
     Ok(Saved {
         warnings: session.warnings.clone(),
@@ -212,23 +201,8 @@ pub(crate) fn save_session_in(
     tx.execute(
         &upsert_sql(
             "lecture_sessions",
-            &[
-                "kind",
-                "theme_id",
-                "title",
-                "session_date",
-                "start_time",
-                "end_time",
-                "venue_id",
-                "requesting_group",
-                "lecturers",
-                "capacity",
-                "applicants",
-                "attendees",
-                "city_id",
-                "status",
-                "notes",
-            ],
+            "kind, theme_id, title, session_date, start_time, end_time, venue_id,
+             requesting_group, lecturers, capacity, applicants, attendees, city_id, status, notes",
         ),
         named_params! {
             ":id": id,

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::sessions::{session, Session};
-use super::{questionnaire, stamp, validate, Questionnaire, Status};
+use super::{in_transaction, one, questionnaire, select, stamp, validate, Questionnaire, Status};
 use crate::{text, Error, Result};
 
 /// A tally of one answer choice.
@@ -51,10 +51,14 @@ pub(super) fn tallies_of(
     let Some(q) = q else {
         return Ok((None, Vec::new()));
     };
-    let counts: HashMap<String, i64> = conn
-        .prepare("SELECT choice_id, count FROM lecture_tallies WHERE session_id = ?1")?
-        .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let counts: HashMap<String, i64> = select(
+        conn,
+        "SELECT choice_id, count FROM lecture_tallies WHERE session_id = ?1",
+        [session_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .into_iter()
+    .collect();
     let tallies = q
         .questions
         .iter()
@@ -109,9 +113,7 @@ pub fn save_tally(
     input: &TallyInput,
     now: NaiveDateTime,
 ) -> Result<Session> {
-    let tx = conn.transaction()?;
-    save_tally_in(&tx, session_id, input, now)?;
-    tx.commit()?;
+    in_transaction(conn, |tx| save_tally_in(tx, session_id, input, now))?;
     session(conn, session_id)
 }
 
@@ -122,15 +124,10 @@ pub(crate) fn save_tally_in(
     now: NaiveDateTime,
 ) -> Result<()> {
     let id = text::uuid("id", session_id)?;
-    let (status, attendees, questionnaire_id): (Status, Option<i64>, Option<String>) = tx
-        .query_row(
-            "SELECT status, attendees, questionnaire_id FROM lecture_sessions WHERE id = ?1",
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "講座の開催"
+    let sql = "SELECT status, attendees, questionnaire_id FROM lecture_sessions WHERE id = ?1";
+    let (status, attendees, questionnaire_id): (Status, Option<i64>, Option<String>) =
+        one(tx, sql, &id, "講座の開催", |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
     if status != Status::Held {
         return Err(Error::invalid(

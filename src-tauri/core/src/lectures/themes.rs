@@ -2,10 +2,10 @@
 //! organisation.
 
 use chrono::NaiveDateTime;
-use rusqlite::{named_params, params, Connection, OptionalExtension};
+use rusqlite::{named_params, params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{id_to_save, known_id, stamp, upsert_sql, validate, Status};
+use super::{clash, id_to_save, known_id, select, stamp, upsert_sql, validate, Status};
 use crate::text::{self, Range};
 use crate::{Error, Result};
 
@@ -43,38 +43,38 @@ pub struct ThemeInput {
     pub retired: bool,
 }
 
+const WHAT: &str = "講座テーマ";
+
 pub fn themes(conn: &Connection) -> Result<Vec<Theme>> {
     themes_where(conn, None)
 }
 
+/// The theme `id`.
+pub(super) fn theme(conn: &Connection, id: &str) -> Result<Theme> {
+    themes_where(conn, Some(id))?
+        .pop()
+        .ok_or(Error::NotFound { what: WHAT })
+}
+
 /// One theme, or all of them by number.
 pub(super) fn themes_where(conn: &Connection, id: Option<&str>) -> Result<Vec<Theme>> {
-    let rows = conn
-        .prepare(
-            "SELECT t.id, t.number, t.title, t.organisation_id, coalesce(o.name, ''), t.summary,
+    select(
+        conn,
+        "SELECT t.id, t.number, t.title, t.organisation_id, coalesce(o.name, ''), t.summary,
                     t.duration_minutes, t.audience, t.retired,
                     (SELECT count(*) FROM lecture_sessions s
                       WHERE s.theme_id = t.id AND s.status = ?2)
                FROM lecture_themes t LEFT JOIN organisations o ON o.id = t.organisation_id
               WHERE ?1 IS NULL OR t.id = ?1
               ORDER BY t.number",
-        )?
-        .query_map(params![id, Status::Held], |r| {
-            Ok(Theme {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                title: r.get(2)?,
-                organisation_id: r.get(3)?,
-                organisation_name: r.get(4)?,
-                summary: r.get(5)?,
-                duration_minutes: r.get(6)?,
-                audience: r.get(7)?,
-                retired: r.get(8)?,
-                sessions_held: r.get(9)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        params![id, Status::Held],
+        |r| {
+            Ok(
+                from_row!(r => Theme { id, number, title, organisation_id, organisation_name,
+                summary, duration_minutes, audience, retired, sessions_held }),
+            )
+        },
+    )
 }
 
 /// The longest a lecture may last: a day.
@@ -82,7 +82,6 @@ const MAX_MINUTES: i64 = 24 * 60;
 
 /// Creates or updates a catalogue theme; numbers are unique.
 pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> Result<Theme> {
-    const WHAT: &str = "講座テーマ";
     let id = id_to_save(conn, "lecture_themes", input.id.as_deref(), WHAT)?;
     let numbers = Range::new(1, validate::COUNT.max);
     let number = text::required_count("number", "番号", &input.number, numbers)?;
@@ -108,14 +107,7 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
         ));
     }
     let audience = text::single_line("audience", "対象", &input.audience, 80, false)?;
-    let taken: Option<String> = conn
-        .query_row(
-            "SELECT title FROM lecture_themes WHERE number = ?1 AND id <> ?2",
-            params![number, id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(other) = taken {
+    if let Some(other) = clash(conn, "lecture_themes", ("number", &number), &id, "title")? {
         return Err(Error::invalid(
             "number",
             format!("番号{number}は「{other}」で使われています。"),
@@ -124,15 +116,7 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
     conn.execute(
         &upsert_sql(
             "lecture_themes",
-            &[
-                "number",
-                "title",
-                "organisation_id",
-                "summary",
-                "duration_minutes",
-                "audience",
-                "retired",
-            ],
+            "number, title, organisation_id, summary, duration_minutes, audience, retired",
         ),
         named_params! {
             ":id": id,
@@ -146,7 +130,5 @@ pub fn save_theme(conn: &Connection, input: &ThemeInput, now: NaiveDateTime) -> 
             ":at": stamp(now),
         },
     )?;
-    themes_where(conn, Some(&id))?
-        .pop()
-        .ok_or(Error::NotFound { what: WHAT })
+    theme(conn, &id)
 }
