@@ -376,16 +376,14 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let conn = store::open(db).map_err(fail)?;
             let filter = fiscal_year.map(PastFilter::fiscal);
             let today = chrono::Local::now().date_naive();
-            let bytes = lectures::export_csv(&conn, filter.as_ref(), today).map_err(fail)?;
-            // Records end in CRLF; a comment's own line breaks are bare LF.
-            let rows = bytes
-                .windows(2)
-                .filter(|w| w == b"\r\n")
-                .count()
-                .saturating_sub(1);
-            std::fs::write(&out, bytes)
+            let csv = lectures::export_csv(&conn, filter.as_ref(), today).map_err(fail)?;
+            std::fs::write(&out, csv.bytes)
                 .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
-            println!("講座の開催を書き出しました: {}（{rows} 件）", out.display());
+            println!(
+                "講座の開催を書き出しました: {}（{} 件）",
+                out.display(),
+                csv.rows
+            );
         }
         Command::Booklet { out, imposed } => {
             print_to(db, &PrintJob::Booklet { imposed }, &out)?;

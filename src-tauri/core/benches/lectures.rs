@@ -8,11 +8,11 @@
 //! Prints p50/p95 of the screen (予定 + 実施済 of one year), one session, the
 //! indicator (figures, per theme, 浸透度 trend) and the CSV export.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
-use zaitaku_core::lectures::{self, IndicatorQuery, PastFilter};
-use zaitaku_core::period::{Period, PeriodKind};
+use chrono::{NaiveDate, NaiveDateTime};
+use zaitaku_core::lectures::{self, IndicatorQuery, PastFilter, Status};
 use zaitaku_core::{demo, store};
 
 const RUNS: usize = 25;
@@ -42,6 +42,7 @@ fn runs(label: &str, mut f: impl FnMut()) {
 /// Copies every session (and its tallies) `years` years earlier.
 fn copy_back(conn: &store::Connection, years: i64) {
     let shift = format!("-{years} years");
+    let (planned, held) = (Status::Planned, Status::Held);
     conn.execute_batch(&format!(
         "CREATE TEMP TABLE IF NOT EXISTS copy_map (old TEXT, new TEXT);
          DELETE FROM copy_map;
@@ -54,7 +55,7 @@ fn copy_back(conn: &store::Connection, years: i64) {
                 status, notes, questionnaire_id, forms_returned, created_at, updated_at)
            SELECT m.new, kind, theme_id, title, date(session_date, '{shift}'), start_time, end_time,
                   venue_id, requesting_group, lecturers, capacity, applicants, attendees, city_id,
-                  CASE status WHEN '予定' THEN '実施済' ELSE status END, notes, questionnaire_id,
+                  CASE status WHEN '{planned}' THEN '{held}' ELSE status END, notes, questionnaire_id,
                   forms_returned, created_at, updated_at
              FROM lecture_sessions s JOIN copy_map m ON m.old = s.id;
          INSERT INTO lecture_tallies (session_id, choice_id, count)
@@ -63,33 +64,37 @@ fn copy_back(conn: &store::Connection, years: i64) {
     .expect("copy sessions");
 }
 
-fn main() {
-    let wanted: i64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(3_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("bench.db");
-    let mut conn = store::open(&path).expect("open");
-    let now = NaiveDate::from_ymd_opt(2025, 11, 24)
-        .and_then(|d| d.and_hms_opt(18, 0, 0))
-        .expect("date");
+fn count(conn: &store::Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
+}
+
+/// The demo office with its sessions copied back in time until there are
+/// at least `wanted`.
+fn office(path: &Path, now: NaiveDateTime, wanted: i64) -> store::Connection {
+    let mut conn = store::open(path).expect("open");
     demo::fill_with_cases(&mut conn, now, 0).expect("demo data");
-    let count = |conn: &store::Connection| -> i64 {
-        conn.query_row("SELECT count(*) FROM lecture_sessions", [], |r| r.get(0))
-            .expect("count")
-    };
     let mut years = 2;
-    while count(&conn) < wanted {
+    while count(&conn, "lecture_sessions") < wanted {
         copy_back(&conn, years);
         years += 2;
     }
-    let sessions = count(&conn);
-    let tallies: i64 = conn
-        .query_row("SELECT count(*) FROM lecture_tallies", [], |r| r.get(0))
-        .expect("count");
+    conn
+}
+
+fn main() {
+    // The first argument that is a number (cargo bench also passes --bench).
+    let wanted = std::env::args().find_map(|a| a.parse().ok());
+    let now = NaiveDate::from_ymd_opt(2025, 11, 24)
+        .and_then(|d| d.and_hms_opt(18, 0, 0))
+        .expect("date");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let conn = office(&path, now, wanted.unwrap_or(3_000));
     println!(
-        "講座 benchmark: {sessions} sessions, {tallies} tally rows in {}",
+        "講座 benchmark: {} sessions, {} tally rows in {}",
+        count(&conn, "lecture_sessions"),
+        count(&conn, "lecture_tallies"),
         path.display()
     );
 
@@ -109,10 +114,7 @@ fn main() {
         lectures::session(&conn, &id).expect("session");
     });
     let query = IndicatorQuery {
-        period: Period {
-            kind: PeriodKind::Fiscal,
-            year: 2024,
-        },
+        period: filter.period,
         kind: String::new(),
         theme_id: String::new(),
     };
@@ -124,10 +126,11 @@ fn main() {
         lectures::figures(&conn, from, to).expect("figures");
     });
     let start = Instant::now();
-    let bytes = lectures::export_csv(&conn, None, today).expect("csv");
+    let csv = lectures::export_csv(&conn, None, today).expect("csv");
     println!(
-        "CSV export of all sessions: {:.1} ms, {} KiB",
+        "CSV export of all sessions: {:.1} ms, {} rows, {} KiB",
         start.elapsed().as_secs_f64() * 1e3,
-        bytes.len() / 1024
+        csv.rows,
+        csv.bytes.len() / 1024
     );
 }

@@ -10,7 +10,8 @@ use rusqlite::Connection;
 
 use super::Lcg;
 use crate::lectures::{
-    self, questionnaire, CountInput, SessionInput, TallyInput, ThemeInput, VenueInput,
+    self, questionnaire, CountInput, SessionInput, SessionKind, Status, TallyInput, ThemeInput,
+    VenueInput,
 };
 use crate::office::Office;
 use crate::registries::organisations::{self, OrganisationInput};
@@ -69,18 +70,18 @@ const THEMES: &[(i64, &str, usize, i64, &str, &str)] = &[
     (24, "ACPを支える専門職の対話", 3, 120, "医療・介護専門職", "本人の思いを聞き取り、記録し、チームで共有する対話の練習をロールプレイで行います。"),
 ];
 
-/// (name, address, city index)
-const VENUES: &[(&str, &str, usize)] = &[
-    ("坂戸市文化会館", "坂戸市芦山町1-2", 0),
-    ("千代田公民館", "坂戸市千代田三丁目4-5", 0),
-    ("大家公民館", "坂戸市塚越6-7", 0),
-    ("入西地域交流センター", "坂戸市にっさい花みず木8-9", 0),
-    ("北坂戸公民館", "坂戸市末広町10-11", 0),
-    ("坂戸鶴ヶ島医師会館 会議室", "坂戸市千代田一丁目1番地", 0),
-    ("鶴ヶ島市東市民センター", "鶴ヶ島市富士見一丁目12-13", 1),
-    ("鶴ヶ島市南市民センター", "鶴ヶ島市南町二丁目14-15", 1),
-    ("鶴ヶ島市北市民センター", "鶴ヶ島市上広谷16-17", 1),
-    ("鶴ヶ島市保健センター", "鶴ヶ島市三ツ木18-19", 1),
+/// (name, address); the address starts with the name of its 市.
+const VENUES: &[(&str, &str)] = &[
+    ("坂戸市文化会館", "坂戸市芦山町1-2"),
+    ("千代田公民館", "坂戸市千代田三丁目4-5"),
+    ("大家公民館", "坂戸市塚越6-7"),
+    ("入西地域交流センター", "坂戸市にっさい花みず木8-9"),
+    ("北坂戸公民館", "坂戸市末広町10-11"),
+    ("坂戸鶴ヶ島医師会館 会議室", "坂戸市千代田一丁目1番地"),
+    ("鶴ヶ島市東市民センター", "鶴ヶ島市富士見一丁目12-13"),
+    ("鶴ヶ島市南市民センター", "鶴ヶ島市南町二丁目14-15"),
+    ("鶴ヶ島市北市民センター", "鶴ヶ島市上広谷16-17"),
+    ("鶴ヶ島市保健センター", "鶴ヶ島市三ツ木18-19"),
 ];
 
 const GROUPS: &[&str] = &[
@@ -121,62 +122,48 @@ const COMMENTS: &[&str] = &[
 
 /// Creates the catalogue and sessions; returns what was made.
 pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Result<Lectures> {
-    let city_ids: Vec<String> = office.cities.iter().map(|c| c.id.clone()).collect();
-    let city = |i: usize| city_ids.get(i).cloned().unwrap_or_default();
+    let city_of = |address: &str| {
+        let city = office.cities.iter().find(|c| address.starts_with(&c.name));
+        city.map(|c| c.id.clone()).unwrap_or_default()
+    };
     let mut providers = Vec::new();
     for (name, kind) in PROVIDERS {
-        let o = organisations::save(
-            conn,
-            &OrganisationInput {
-                kind: (*kind).into(),
-                name: (*name).into(),
-                city_id: Some(city(0)),
-                ..Default::default()
-            },
-            now,
-        )?;
-        providers.push(o.id);
+        let provider = OrganisationInput {
+            kind: (*kind).into(),
+            name: (*name).into(),
+            city_id: office.cities.first().map(|c| c.id.clone()),
+            ..Default::default()
+        };
+        providers.push(organisations::save(conn, &provider, now)?.id);
     }
     let mut venues = Vec::new();
-    for (name, address, c) in VENUES {
-        let v = lectures::save_venue(
-            conn,
-            &VenueInput {
-                id: None,
-                name: (*name).into(),
-                address: (*address).into(),
-                city_id: city(*c),
-                retired: false,
-            },
-            now,
-        )?;
-        venues.push(v);
+    for (name, address) in VENUES {
+        let venue = VenueInput {
+            name: (*name).into(),
+            address: (*address).into(),
+            city_id: city_of(address),
+            ..Default::default()
+        };
+        venues.push(lectures::save_venue(conn, &venue, now)?);
     }
     let mut themes = Vec::new();
     for (number, title, provider, minutes, audience, summary) in THEMES {
-        let t = lectures::save_theme(
-            conn,
-            &ThemeInput {
-                id: None,
-                number: number.to_string(),
-                title: (*title).into(),
-                organisation_id: providers[*provider].clone(),
-                summary: (*summary).into(),
-                duration_minutes: minutes.to_string(),
-                audience: (*audience).into(),
-                retired: false,
-            },
-            now,
-        )?;
-        themes.push(t);
+        let theme = ThemeInput {
+            number: number.to_string(),
+            title: (*title).into(),
+            organisation_id: providers[*provider].clone(),
+            summary: (*summary).into(),
+            duration_minutes: minutes.to_string(),
+            audience: (*audience).into(),
+            ..Default::default()
+        };
+        themes.push(lectures::save_theme(conn, &theme, now)?);
     }
     let template = questionnaire::save(conn, &questionnaire::default_input(), now)?;
 
     let today = now.date();
-    let start = today
-        .with_day(1)
-        .and_then(|d| d.checked_sub_months(Months::new(24)))
-        .unwrap_or(today);
+    // Two years of lectures, from the first of the month.
+    let start = NaiveDate::from_ymd_opt(today.year() - 2, today.month(), 1).unwrap_or(today);
     let mut rng = Lcg(0x4C45_4354_5552_4553);
     let mut made = Lectures {
         themes: themes.len(),
@@ -195,7 +182,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             let held = day < today;
             let (kind, theme) = pick_kind(&mut rng, &themes);
             let venue = rng.pick(&venues);
-            let public = kind == "市民公開講座";
+            let public = kind == SessionKind::PublicLecture;
             let capacity = if public {
                 150
             } else {
@@ -204,11 +191,11 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             let applicants = (capacity as f64 * (0.6 + rng.below(50) as f64 / 100.0)) as i64;
             let attendees = (applicants - rng.between(0, 4)).max(3);
             let status = if !held {
-                "予定"
+                Status::Planned
             } else if rng.chance(5) {
-                "中止"
+                Status::Cancelled
             } else {
-                "実施済"
+                Status::Held
             };
             let start_hour = *rng.pick(&[10u32, 13, 14]);
             let minutes = theme.duration_minutes.unwrap_or(60);
@@ -219,10 +206,10 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             };
             let input = SessionInput {
                 id: None,
-                kind: kind.into(),
+                kind: kind.to_string(),
                 theme_id: theme.id.clone(),
                 title,
-                session_date: day.format("%Y-%m-%d").to_string(),
+                session_date: crate::store::iso(day),
                 start_time: format!("{start_hour:02}:00"),
                 end_time: format!(
                     "{:02}:{:02}",
@@ -230,7 +217,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                     minutes % 60
                 ),
                 venue_id: venue.id.clone(),
-                requesting_group: if public || kind == "研修会" {
+                requesting_group: if public || kind == SessionKind::Training {
                     String::new()
                 } else {
                     (*rng.pick(GROUPS)).into()
@@ -238,14 +225,14 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 lecturers: (*rng.pick(LECTURERS)).into(),
                 capacity: capacity.to_string(),
                 applicants: applicants.to_string(),
-                attendees: if status == "実施済" {
+                attendees: if status == Status::Held {
                     attendees.to_string()
                 } else {
                     String::new()
                 },
                 city_id: String::new(),
-                status: status.into(),
-                notes: if status == "中止" {
+                status: status.to_string(),
+                notes: if status == Status::Cancelled {
                     "台風接近のため中止。".into()
                 } else {
                     String::new()
@@ -254,7 +241,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             let at = day.and_hms_opt(9, 0, 0).unwrap_or(now).min(now);
             let id = lectures::save_session_in(&tx, &input, at)?;
             made.sessions += 1;
-            if status == "実施済" {
+            if status == Status::Held {
                 let progress =
                     (day - start).num_days() as f64 / (today - start).num_days().max(1) as f64;
                 let tally = tally_for(&mut rng, &template, attendees, progress);
@@ -286,15 +273,18 @@ fn saturday_or_weekday(rng: &mut Lcg, month: NaiveDate) -> NaiveDate {
 fn pick_kind<'a>(
     rng: &mut Lcg,
     themes: &'a [lectures::Theme],
-) -> (&'static str, &'a lectures::Theme) {
+) -> (SessionKind, &'a lectures::Theme) {
     let roll = rng.below(100);
     let by_number = |n: i64| themes.iter().find(|t| t.number == n).unwrap_or(&themes[0]);
     match roll {
-        0..=69 => ("出前講座", &themes[rng.below(22)]),
-        70..=79 => ("市民公開講座", by_number(*rng.pick(&[1, 3, 5, 19]))),
-        80..=91 => ("研修会", by_number(*rng.pick(&[23, 24]))),
-        92..=96 => ("施設見学ツアー", by_number(13)),
-        _ => ("その他", by_number(21)),
+        0..=69 => (SessionKind::Outreach, &themes[rng.below(22)]),
+        70..=79 => (
+            SessionKind::PublicLecture,
+            by_number(*rng.pick(&[1, 3, 5, 19])),
+        ),
+        80..=91 => (SessionKind::Training, by_number(*rng.pick(&[23, 24]))),
+        92..=96 => (SessionKind::FacilityTour, by_number(13)),
+        _ => (SessionKind::Other, by_number(21)),
     }
 }
 

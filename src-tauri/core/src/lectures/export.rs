@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
-use super::{session_cached, PastFilter};
+use super::{select, session_cached, PastFilter, Session};
 use crate::csv::{self, Cell};
 use crate::Result;
 
@@ -36,22 +36,27 @@ const HEADERS: &[&str] = &[
     "意志表示帳の配布数",
 ];
 
+/// A CSV file and the number of records in it (the header row not counted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Csv {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
 /// Every session (oldest first), or the past sessions a filter selects.
-pub fn export_csv(
-    conn: &Connection,
-    filter: Option<&PastFilter>,
-    today: NaiveDate,
-) -> Result<Vec<u8>> {
+pub fn export_csv(conn: &Connection, filter: Option<&PastFilter>, today: NaiveDate) -> Result<Csv> {
     let ids: Vec<String> = match filter {
         Some(f) => super::past(conn, f, today)?
             .into_iter()
             .rev()
-            .map(|r| r.id)
+            .map(|r| r.basics.id)
             .collect(),
-        None => conn
-            .prepare("SELECT id FROM lecture_sessions ORDER BY session_date, start_time, id")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
+        None => select(
+            conn,
+            "SELECT id FROM lecture_sessions ORDER BY session_date, start_time, id",
+            [],
+            |r| r.get(0),
+        )?,
     };
     let mut versions = std::collections::HashMap::new();
     let sessions = ids
@@ -59,14 +64,14 @@ pub fn export_csv(
         .map(|id| session_cached(conn, id, &mut versions))
         .collect::<Result<Vec<_>>>()?;
     // Answer columns: (question text, choice label) in first-seen order.
-    let mut columns: Vec<(String, String)> = Vec::new();
-    for s in &sessions {
-        if s.forms_returned.is_none() {
-            continue;
-        }
+    let mut columns: Vec<(&str, &str)> = Vec::new();
+    for s in sessions
+        .iter()
+        .filter(|s| s.basics.forms_returned.is_some())
+    {
         for q in &s.tallies {
             for c in &q.choices {
-                let key = (q.text.clone(), c.label.clone());
+                let key = (q.text.as_str(), c.label.as_str());
                 if !columns.contains(&key) {
                     columns.push(key);
                 }
@@ -76,66 +81,58 @@ pub fn export_csv(
     let mut headers: Vec<String> = HEADERS.iter().map(|h| (*h).to_string()).collect();
     headers.extend(columns.iter().map(|(q, c)| format!("{q}：{c}")));
     headers.push("自由意見".into());
-    let rows: Vec<Vec<Cell>> = sessions
-        .iter()
-        .map(|s| {
-            let opt = |n: Option<i64>| n.map(Cell::Number).unwrap_or_else(|| Cell::from(""));
-            let mut row = vec![
-                Cell::from(s.id.as_str()),
-                Cell::from(s.kind.as_str()),
-                opt(s.theme.as_ref().map(|t| t.number)),
-                Cell::from(
-                    s.theme
-                        .as_ref()
-                        .map(|t| t.title.clone())
-                        .unwrap_or_default(),
-                ),
-                Cell::from(
-                    s.theme
-                        .as_ref()
-                        .map(|t| t.organisation_name.clone())
-                        .unwrap_or_default(),
-                ),
-                Cell::from(s.title.as_str()),
-                Cell::from(s.session_date.as_str()),
-                Cell::from(s.start_time.as_str()),
-                Cell::from(s.end_time.as_str()),
-                Cell::from(s.venue.as_ref().map(|v| v.name.clone()).unwrap_or_default()),
-                Cell::from(
-                    s.venue
-                        .as_ref()
-                        .map(|v| v.address.clone())
-                        .unwrap_or_default(),
-                ),
-                Cell::from(s.city_name.as_str()),
-                Cell::from(s.requesting_group.as_str()),
-                Cell::from(s.lecturers.join("、")),
-                opt(s.capacity),
-                opt(s.applicants),
-                opt(s.attendees),
-                Cell::from(s.status.as_str()),
-                opt(s.forms_returned),
-                Cell::from(
-                    s.response_rate
-                        .map(|r| format!("{:.1}", r * 100.0))
-                        .unwrap_or_default(),
-                ),
-                Cell::Number(s.booklets_handed_out),
-            ];
-            for (q, c) in &columns {
-                let count = s
-                    .forms_returned
-                    .and_then(|_| s.tallies.iter().find(|t| &t.text == q))
-                    .and_then(|t| t.choices.iter().find(|x| &x.label == c))
-                    .map(|x| x.count);
-                row.push(opt(count));
-            }
-            row.push(Cell::from(s.comments.join("\n")));
-            row
-        })
-        .collect();
+    let rows: Vec<Vec<Cell>> = sessions.iter().map(|s| row(s, &columns)).collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    Ok(csv::to_bytes(&header_refs, &rows))
+    Ok(Csv {
+        bytes: csv::to_bytes(&header_refs, &rows),
+        rows: rows.len(),
+    })
+}
+
+/// One session's record: the fixed columns, a count per answer column (blank
+/// where no tally was entered) and the comments.
+fn row(s: &Session, columns: &[(&str, &str)]) -> Vec<Cell> {
+    let number = |n: Option<i64>| n.map(Cell::Number).unwrap_or_else(|| Cell::from(""));
+    let b = &s.basics;
+    let theme = s.theme.as_ref();
+    let venue = s.venue.as_ref();
+    let mut row = vec![
+        Cell::from(b.id.as_str()),
+        Cell::from(b.kind.as_str()),
+        number(theme.map(|t| t.number)),
+        Cell::from(theme.map_or("", |t| t.title.as_str())),
+        Cell::from(theme.map_or("", |t| t.organisation_name.as_str())),
+        Cell::from(b.title.as_str()),
+        Cell::from(b.session_date.as_str()),
+        Cell::from(b.start_time.as_str()),
+        Cell::from(b.end_time.as_str()),
+        Cell::from(venue.map_or("", |v| v.name.as_str())),
+        Cell::from(venue.map_or("", |v| v.address.as_str())),
+        Cell::from(b.city_name.as_str()),
+        Cell::from(b.requesting_group.as_str()),
+        Cell::from(s.lecturers.join("、")),
+        number(b.capacity),
+        number(b.applicants),
+        number(b.attendees),
+        Cell::from(b.status.as_str()),
+        number(b.forms_returned),
+        Cell::from(
+            b.response_rate
+                .map(|r| format!("{:.1}", r * 100.0))
+                .unwrap_or_default(),
+        ),
+        Cell::Number(s.booklets_handed_out),
+    ];
+    for (q, c) in columns {
+        let count = b
+            .forms_returned
+            .and_then(|_| s.tallies.iter().find(|t| t.text == *q))
+            .and_then(|t| t.choices.iter().find(|x| x.label == *c))
+            .map(|x| x.count);
+        row.push(number(count));
+    }
+    row.push(Cell::from(s.comments.join("\n")));
+    row
 }
 
 /// Writes the CSV of the filtered past sessions into `dir` as
@@ -146,11 +143,6 @@ pub fn export_to_folder(
     dir: &Path,
     now: NaiveDateTime,
 ) -> Result<PathBuf> {
-    let bytes = export_csv(conn, Some(filter), now.date())?;
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("講座_{}.csv", now.format("%Y%m%d-%H%M%S")));
-    let partial = path.with_extension("csv.part");
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, &path)?;
-    Ok(path)
+    let file = export_csv(conn, Some(filter), now.date())?;
+    csv::write_to_folder(dir, "講座", now, &file.bytes)
 }

@@ -11,15 +11,15 @@ use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{check_kind_filter, iso, optional_id, validate};
+use super::{check_kind_filter, iso, optional_id, select, validate, SessionKind, Status};
 use crate::period::{Period, PeriodKind};
 use crate::{wareki, Result};
 
 /// One session as the arithmetic needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionFacts {
-    pub kind: String,
-    pub status: String,
+    pub kind: SessionKind,
+    pub status: Status,
     pub applicants: Option<i64>,
     pub attendees: Option<i64>,
     pub forms_returned: Option<i64>,
@@ -75,7 +75,7 @@ pub struct LectureFigures {
     pub forms_returned: i64,
     /// forms returned / attendees of the sessions with a tally.
     pub response_rate: Option<f64>,
-    /// Every kind in [`super::KINDS`] order, zero rows included.
+    /// Every kind in [`SessionKind::ALL`] order, zero rows included.
     pub by_kind: Vec<KindFigures>,
     /// Answers grouped by question text (so unchanged questions add up
     /// across template versions), in template order.
@@ -91,7 +91,10 @@ pub fn summarise(
     sessions: &[SessionFacts],
     answers: &[AnswerCount],
 ) -> LectureFigures {
-    let held: Vec<&SessionFacts> = sessions.iter().filter(|s| s.status == "実施済").collect();
+    let held: Vec<&SessionFacts> = sessions
+        .iter()
+        .filter(|s| s.status == Status::Held)
+        .collect();
     let totals = |list: &[&SessionFacts]| {
         let participants: i64 = list.iter().filter_map(|s| s.attendees).sum();
         let with_forms: Vec<&&SessionFacts> =
@@ -105,14 +108,14 @@ pub fn summarise(
         )
     };
     let (participants, forms_returned, response_rate) = totals(&held);
-    let by_kind = super::KINDS
+    let by_kind = SessionKind::ALL
         .iter()
         .map(|kind| {
             let of_kind: Vec<&SessionFacts> =
                 held.iter().copied().filter(|s| s.kind == *kind).collect();
             let (participants, forms_returned, response_rate) = totals(&of_kind);
             KindFigures {
-                kind: (*kind).to_string(),
+                kind: kind.as_str().to_string(),
                 sessions: of_kind.len() as i64,
                 participants,
                 forms_returned,
@@ -153,7 +156,10 @@ pub fn summarise(
         from: from.to_string(),
         to: to.to_string(),
         sessions_held: held.len() as i64,
-        sessions_cancelled: sessions.iter().filter(|s| s.status == "中止").count() as i64,
+        sessions_cancelled: sessions
+            .iter()
+            .filter(|s| s.status == Status::Cancelled)
+            .count() as i64,
         participants,
         applicants: held.iter().filter_map(|s| s.applicants).sum(),
         forms_returned,
@@ -177,7 +183,7 @@ pub fn awareness_share(answers: &[AnswerCount]) -> Option<f64> {
 }
 
 struct Filter {
-    kind: Option<String>,
+    kind: Option<SessionKind>,
     theme_id: Option<String>,
 }
 
@@ -187,46 +193,32 @@ fn load(
     to: NaiveDate,
     f: &Filter,
 ) -> Result<(Vec<SessionFacts>, Vec<AnswerCount>)> {
-    let args = params![iso(from), iso(to), f.kind, f.theme_id];
-    let sessions = conn
-        .prepare(
-            "SELECT kind, status, applicants, attendees, forms_returned FROM lecture_sessions
-              WHERE session_date BETWEEN ?1 AND ?2
-                AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)",
-        )?
-        .query_map(args, |r| {
-            Ok(SessionFacts {
-                kind: r.get(0)?,
-                status: r.get(1)?,
-                applicants: r.get(2)?,
-                attendees: r.get(3)?,
-                forms_returned: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let answers = conn
-        .prepare(
-            "SELECT q.text, q.awareness, c.position, c.label, sum(t.count)
-               FROM lecture_tallies t
-               JOIN lecture_sessions s ON s.id = t.session_id
-               JOIN questionnaire_choices c ON c.id = t.choice_id
-               JOIN questionnaire_questions q ON q.id = c.question_id
-               JOIN questionnaires v ON v.id = q.questionnaire_id
-              WHERE s.status = '実施済' AND s.session_date BETWEEN ?1 AND ?2
-                AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
-              GROUP BY q.text, q.awareness, c.position, c.label
-              ORDER BY min(q.position), c.position, max(v.version) DESC",
-        )?
-        .query_map(args, |r| {
-            Ok(AnswerCount {
-                question: r.get(0)?,
-                awareness: r.get(1)?,
-                choice_position: r.get(2)?,
-                choice: r.get(3)?,
-                count: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let (from, to) = (iso(from), iso(to));
+    let sessions = select(
+        conn,
+        "SELECT kind, status, applicants, attendees, forms_returned FROM lecture_sessions
+          WHERE session_date BETWEEN ?1 AND ?2
+            AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)",
+        params![from, to, f.kind, f.theme_id],
+        |r| {
+            Ok(from_row!(r => SessionFacts { kind, status, applicants, attendees, forms_returned }))
+        },
+    )?;
+    let answers = select(
+        conn,
+        "SELECT q.text, q.awareness, c.position, c.label, sum(t.count)
+           FROM lecture_tallies t
+           JOIN lecture_sessions s ON s.id = t.session_id
+           JOIN questionnaire_choices c ON c.id = t.choice_id
+           JOIN questionnaire_questions q ON q.id = c.question_id
+           JOIN questionnaires v ON v.id = q.questionnaire_id
+          WHERE s.status = ?5 AND s.session_date BETWEEN ?1 AND ?2
+            AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
+          GROUP BY q.text, q.awareness, c.position, c.label
+          ORDER BY min(q.position), c.position, max(v.version) DESC",
+        params![from, to, f.kind, f.theme_id, Status::Held],
+        |r| Ok(from_row!(r => AnswerCount { question, awareness, choice_position, choice, count })),
+    )?;
     Ok((sessions, answers))
 }
 
@@ -299,10 +291,12 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
     let (sessions, answers) = load(conn, from, to, &filter)?;
     let figures = summarise(&iso(from), &iso(to), &sessions, &answers);
 
-    let themes: Vec<(String, i64, String)> = conn
-        .prepare("SELECT id, number, title FROM lecture_themes ORDER BY number")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let themes: Vec<(String, i64, String)> = select(
+        conn,
+        "SELECT id, number, title FROM lecture_themes ORDER BY number",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let mut by_theme = Vec::new();
     for (id, number, title) in themes {
         if filter.theme_id.as_ref().is_some_and(|t| *t != id) {
@@ -313,7 +307,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
             from,
             to,
             &Filter {
-                kind: filter.kind.clone(),
+                kind: filter.kind,
                 theme_id: Some(id.clone()),
             },
         )?;
@@ -355,7 +349,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
                 continue;
             };
             let (s, a) = load(conn, first, last, &filter)?;
-            let held = s.iter().filter(|x| x.status == "実施済").count() as i64;
+            let held = s.iter().filter(|x| x.status == Status::Held).count() as i64;
             trend.push(TrendPoint {
                 label: format!("{}{name}", wareki::fiscal_year_label(year)),
                 from: iso(first),
@@ -384,11 +378,12 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use SessionKind::{Outreach, PublicLecture, Training};
 
-    fn held(kind: &str, attendees: Option<i64>, returned: Option<i64>) -> SessionFacts {
+    fn held(kind: SessionKind, attendees: Option<i64>, returned: Option<i64>) -> SessionFacts {
         SessionFacts {
-            kind: kind.into(),
-            status: "実施済".into(),
+            kind,
+            status: Status::Held,
             applicants: attendees,
             attendees,
             forms_returned: returned,
@@ -407,15 +402,19 @@ mod tests {
 
     #[test]
     fn totals_count_held_sessions_only() {
-        let mut planned = held("出前講座", None, None);
-        planned.status = "予定".into();
-        let mut cancelled = held("出前講座", None, None);
-        cancelled.status = "中止".into();
+        let planned = SessionFacts {
+            status: Status::Planned,
+            ..held(Outreach, None, None)
+        };
+        let cancelled = SessionFacts {
+            status: Status::Cancelled,
+            ..held(Outreach, None, None)
+        };
         let sessions = [
-            held("出前講座", Some(30), Some(27)),
-            held("市民公開講座", Some(120), Some(90)),
+            held(Outreach, Some(30), Some(27)),
+            held(PublicLecture, Some(120), Some(90)),
             // Held without questionnaire: counts as participants, not in 回収率.
-            held("研修会", Some(50), None),
+            held(Training, Some(50), None),
             planned,
             cancelled,
         ];
@@ -438,14 +437,14 @@ mod tests {
         let tour = f
             .by_kind
             .iter()
-            .find(|k| k.kind == "施設見学ツアー")
+            .find(|k| k.kind == SessionKind::FacilityTour.as_str())
             .unwrap();
         assert_eq!((tour.sessions, tour.response_rate), (0, None));
     }
 
     #[test]
     fn zero_attendees_give_no_rate_and_no_nan() {
-        let f = summarise("", "", &[held("出前講座", Some(0), Some(0))], &[]);
+        let f = summarise("", "", &[held(Outreach, Some(0), Some(0))], &[]);
         assert_eq!(f.sessions_held, 1);
         assert_eq!(f.participants, 0);
         assert_eq!(f.response_rate, None);
@@ -467,7 +466,7 @@ mod tests {
             // The same question from another template version adds up.
             answer("理解度", false, 0, "よく分かった", 0),
         ];
-        let f = summarise("", "", &[held("出前講座", Some(25), Some(20))], &answers);
+        let f = summarise("", "", &[held(Outreach, Some(25), Some(20))], &answers);
         let q = &f.questions[0];
         assert_eq!((q.text.as_str(), q.answered), ("理解度", 20));
         assert_eq!(q.choices[0].share, Some(0.6));

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::stamp;
+use super::{in_transaction, one, select, stamp};
 use crate::{text, Error, Result};
 
 const MAX_QUESTIONS: usize = 20;
@@ -70,66 +70,41 @@ pub fn current(conn: &Connection) -> Result<Option<Questionnaire>> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Questionnaire> {
-    let (name, version, superseded, used): (String, i64, bool, i64) = conn
-        .query_row(
-            "SELECT name, version, superseded_at IS NOT NULL,
-                    (SELECT count(*) FROM lecture_sessions s WHERE s.questionnaire_id = q.id)
-               FROM questionnaires q WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    let sql = "SELECT name, version, superseded_at IS NOT NULL,
+                      (SELECT count(*) FROM lecture_sessions s WHERE s.questionnaire_id = q.id)
+                 FROM questionnaires q WHERE id = ?1";
+    let mut questionnaire = one(conn, sql, id, "アンケートの様式", |r| {
+        Ok(
+            from_row!(r => Questionnaire { name, version, superseded, sessions_with_answers;
+            id: id.to_string(), questions: Vec::new() }),
         )
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "アンケートの様式",
-        })?;
-    let mut questions: Vec<Question> = conn
-        .prepare(
-            "SELECT id, text, awareness FROM questionnaire_questions
-              WHERE questionnaire_id = ?1 ORDER BY position",
-        )?
-        .query_map([id], |r| {
-            Ok(Question {
-                id: r.get(0)?,
-                text: r.get(1)?,
-                awareness: r.get(2)?,
-                choices: Vec::new(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT id, label FROM questionnaire_choices WHERE question_id = ?1 ORDER BY position",
+    })?;
+    questionnaire.questions = select(
+        conn,
+        "SELECT id, text, awareness FROM questionnaire_questions
+          WHERE questionnaire_id = ?1 ORDER BY position",
+        [id],
+        |r| Ok(from_row!(r => Question { id, text, awareness; choices: Vec::new() })),
     )?;
-    for q in &mut questions {
-        q.choices = stmt
-            .query_map([&q.id], |r| {
-                Ok(Choice {
-                    id: r.get(0)?,
-                    label: r.get(1)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+    for q in &mut questionnaire.questions {
+        q.choices = select(
+            conn,
+            "SELECT id, label FROM questionnaire_choices WHERE question_id = ?1 ORDER BY position",
+            [&q.id],
+            |r| Ok(from_row!(r => Choice { id, label })),
+        )?;
     }
-    Ok(Questionnaire {
-        id: id.to_string(),
-        name,
-        version,
-        superseded,
-        sessions_with_answers: used,
-        questions,
-    })
+    Ok(questionnaire)
 }
 
 /// Checks a template form: 1–20 questions, each with 2–10 distinct choices,
 /// at most one 浸透度 question.
 pub fn validate(input: &QuestionnaireInput) -> Result<QuestionnaireInput> {
     let name = text::single_line("name", "様式の名前", &input.name, 60, true)?;
-    if input.questions.is_empty() {
-        return Err(Error::invalid("questions", "質問を1つ以上入れてください。"));
-    }
-    if input.questions.len() > MAX_QUESTIONS {
+    if !(1..=MAX_QUESTIONS).contains(&input.questions.len()) {
         return Err(Error::invalid(
             "questions",
-            format!("質問は{MAX_QUESTIONS}個までです。"),
+            format!("質問は1つから{MAX_QUESTIONS}個まで入れてください。"),
         ));
     }
     if input.questions.iter().filter(|q| q.awareness).count() > 1 {
@@ -185,10 +160,7 @@ pub fn save(
     input: &QuestionnaireInput,
     now: NaiveDateTime,
 ) -> Result<Questionnaire> {
-    let clean = validate(input)?;
-    let tx = conn.transaction()?;
-    let id = save_in(&tx, &clean, now)?;
-    tx.commit()?;
+    let id = in_transaction(conn, |tx| save_in(tx, &validate(input)?, now))?;
     get(conn, &id)
 }
 

@@ -4,10 +4,14 @@
 
 use std::collections::HashMap;
 
-use crate::{text, Error, Result};
+use chrono::NaiveTime;
 
-/// The largest count any field accepts (a 公民館 hall, not a stadium).
-pub const MAX_COUNT: i64 = 100_000;
+use super::clock;
+use crate::text::Range;
+use crate::{Error, Result};
+
+/// What any count field accepts (a 公民館 hall, not a stadium).
+pub const COUNT: Range = Range::new(0, 100_000);
 
 /// Refuses a value far longer than any date, time or count, before a
 /// message would quote it back.
@@ -30,81 +34,16 @@ pub fn date(field: &str, label: &str, value: &str) -> Result<chrono::NaiveDate> 
     crate::wareki::parse_date(field, value)
 }
 
-/// A count typed in a form: full-width digits and 人/枚 are accepted, empty
-/// is `None`, a negative or non-numeric value is refused.
-pub fn count(field: &str, label: &str, value: &str) -> Result<Option<i64>> {
-    short(field, label, value)?;
-    let folded = text::fold_number_text(value);
-    let trimmed = folded
-        .trim()
-        .trim_end_matches(['人', '名', '枚', '件'])
-        .trim()
-        .replace(',', "");
-    if trimmed.is_empty() {
-        return Ok(None);
-    }
-    if trimmed.starts_with('-') {
-        return Err(Error::invalid(
-            field,
-            format!("{label}に負の数は入力できません。0以上の数を入力してください。"),
-        ));
-    }
-    let n: i64 = trimmed.parse().map_err(|_| {
-        Error::invalid(
-            field,
-            format!("{label}「{}」は数として読み取れません。", value.trim()),
-        )
-    })?;
-    if n > MAX_COUNT {
-        return Err(Error::invalid(
-            field,
-            format!("{label}は{MAX_COUNT}以下で入力してください。"),
-        ));
-    }
-    Ok(Some(n))
-}
-
-/// A time of day typed as 9:30, ９：３０, 09:30 or 9時30分; returned as HH:MM.
-pub fn time_of_day(field: &str, label: &str, value: &str) -> Result<String> {
-    short(field, label, value)?;
-    let folded = text::fold_ascii_width(value)
-        .trim()
-        .replace('時', ":")
-        .replace('分', "");
-    if folded.is_empty() {
-        return Err(Error::invalid(
-            field,
-            format!("{label}を入力してください。"),
-        ));
-    }
-    let bad = || {
-        Error::invalid(
-            field,
-            format!(
-                "{label}「{}」を読み取れません。14:00 の形で入力してください。",
-                value.trim()
-            ),
-        )
-    };
-    let (h, m) = match folded.split_once(':') {
-        Some((h, "")) => (h, "0"),
-        Some(pair) => pair,
-        None => (folded.as_str(), "0"),
-    };
-    let hour: u32 = h.trim().parse().map_err(|_| bad())?;
-    let minute: u32 = m.trim().parse().map_err(|_| bad())?;
-    if hour > 23 || minute > 59 || h.trim().len() > 2 || m.trim().len() > 2 {
-        return Err(bad());
-    }
-    Ok(format!("{hour:02}:{minute:02}"))
-}
-
-/// 終了 must come after 開始 (both HH:MM, so text order is time order).
-pub fn check_times(start: &str, end: &str) -> Result<()> {
+/// 終了 must come after 開始.
+pub fn check_times(start: NaiveTime, end: NaiveTime) -> Result<()> {
     if end <= start {
         return Err(Error::invalid(
             "end_time",
-            format!("終了時刻（{end}）は開始時刻（{start}）より後にしてください。"),
+            format!(
+                "終了時刻（{}）は開始時刻（{}）より後にしてください。",
+                clock(end),
+                clock(start)
+            ),
         ));
     }
     Ok(())
@@ -214,40 +153,26 @@ pub fn check_tally(
 mod tests {
     use super::*;
 
-    fn question(id: &str, text: &str, choices: &[&str]) -> QuestionDef {
-        QuestionDef {
+    fn questions() -> [QuestionDef; 2] {
+        let question = |id: &str, text: &str, choices: [&str; 2]| QuestionDef {
             id: id.into(),
             text: text.into(),
             choice_ids: choices.iter().map(|c| (*c).into()).collect(),
-        }
-    }
-
-    fn counts(pairs: &[(&str, i64)]) -> HashMap<String, i64> {
-        pairs.iter().map(|(k, v)| ((*k).into(), *v)).collect()
-    }
-
-    #[test]
-    fn counts_accept_ime_digits_and_refuse_negatives() {
-        assert_eq!(count("n", "参加者数", "３５人").unwrap(), Some(35));
-        assert_eq!(count("n", "参加者数", " ").unwrap(), None);
-        assert_eq!(count("n", "参加者数", "1,200").unwrap(), Some(1200));
-        let e = count("n", "参加者数", "−3").unwrap_err();
-        assert!(e.to_string().contains("負の数"), "{e}");
-        assert!(count("n", "参加者数", "abc").is_err());
-        assert!(count("n", "参加者数", "1000001").is_err());
+        };
+        [
+            question("q1", "理解度", ["a", "b"]),
+            question("q2", "満足度", ["c", "d"]),
+        ]
     }
 
     #[test]
-    fn times_are_normalised_and_end_must_follow_start() {
-        assert_eq!(time_of_day("t", "開始", "９：３０").unwrap(), "09:30");
-        assert_eq!(time_of_day("t", "開始", "14時").unwrap(), "14:00");
-        assert_eq!(time_of_day("t", "開始", "13時30分").unwrap(), "13:30");
-        assert!(time_of_day("t", "開始", "25:00").is_err());
-        assert!(time_of_day("t", "開始", "").is_err());
-        assert!(check_times("10:00", "11:30").is_ok());
-        let e = check_times("14:00", "13:00").unwrap_err();
+    fn end_must_follow_start() {
+        let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert!(check_times(hm(10, 0), hm(11, 30)).is_ok());
+        let e = check_times(hm(14, 0), hm(9, 5)).unwrap_err();
         assert_eq!(e.field(), Some("end_time"));
-        assert!(check_times("14:00", "14:00").is_err());
+        assert!(e.to_string().contains("終了時刻（09:05）"), "{e}");
+        assert!(check_times(hm(14, 0), hm(14, 0)).is_err());
     }
 
     #[test]
@@ -261,49 +186,70 @@ mod tests {
 
     #[test]
     fn response_rate_with_and_without_attendees() {
-        assert_eq!(response_rate(27, 30), Some(0.9));
-        assert_eq!(response_rate(0, 30), Some(0.0));
-        assert_eq!(response_rate(0, 0), None);
-        assert_eq!(response_rate(5, -1), None);
+        let table = [
+            ((27, 30), Some(0.9)),
+            ((0, 30), Some(0.0)),
+            ((0, 0), None),
+            ((5, -1), None),
+        ];
+        for ((returned, attended), want) in table {
+            assert_eq!(
+                response_rate(returned, attended),
+                want,
+                "{returned}/{attended}"
+            );
+        }
     }
 
     #[test]
-    fn tally_consistent_with_forms_is_accepted() {
-        let qs = [
-            question("q1", "理解度", &["a", "b"]),
-            question("q2", "満足度", &["c", "d"]),
-        ];
-        // q2 has two blank answers: fewer than returned is fine.
-        let c = counts(&[("a", 10), ("b", 5), ("c", 7), ("d", 6)]);
-        assert!(check_tally(&qs, Some(20), 15, &c).is_ok());
-    }
-
-    #[test]
-    fn tally_over_returned_names_the_question() {
-        let qs = [
-            question("q1", "理解度", &["a", "b"]),
-            question("q2", "満足度", &["c", "d"]),
-        ];
-        let c = counts(&[("a", 10), ("b", 5), ("c", 9), ("d", 7)]);
-        let e = check_tally(&qs, Some(20), 15, &c).unwrap_err();
-        assert_eq!(e.field(), Some("question:q2"));
-        assert!(
-            e.to_string().contains("「満足度」") && e.to_string().contains("16"),
-            "{e}"
+    fn tallies_are_checked_against_forms_and_attendance() {
+        // (attendees, forms returned, counts, the field refused and what its message says)
+        type Case = (
+            Option<i64>,
+            i64,
+            &'static [(&'static str, i64)],
+            Option<(&'static str, &'static str)>,
         );
-    }
-
-    #[test]
-    fn returned_over_attended_and_negative_counts_are_refused() {
-        let qs = [question("q1", "理解度", &["a"])];
-        let e = check_tally(&qs, Some(10), 11, &HashMap::new()).unwrap_err();
-        assert_eq!(e.field(), Some("forms_returned"));
-        assert!(e.to_string().contains("参加者数（10人）"), "{e}");
-        let e = check_tally(&qs, Some(10), 5, &counts(&[("a", -1)])).unwrap_err();
-        assert!(e.to_string().contains("負の数"), "{e}");
-        // Zero attendees: only zero forms can come back.
-        assert!(check_tally(&qs, Some(0), 0, &HashMap::new()).is_ok());
-        assert!(check_tally(&qs, Some(0), 1, &HashMap::new()).is_err());
-        assert!(check_tally(&qs, None, 1, &HashMap::new()).is_err());
+        let table: &[Case] = &[
+            // q2 has two blank answers: fewer than returned is fine.
+            (
+                Some(20),
+                15,
+                &[("a", 10), ("b", 5), ("c", 7), ("d", 6)],
+                None,
+            ),
+            (
+                Some(20),
+                15,
+                &[("a", 10), ("b", 5), ("c", 9), ("d", 7)],
+                Some(("question:q2", "「満足度」の回答数の合計（16）")),
+            ),
+            (
+                Some(10),
+                11,
+                &[],
+                Some(("forms_returned", "参加者数（10人）")),
+            ),
+            (Some(10), 5, &[("a", -1)], Some(("question:q1", "負の数"))),
+            // Zero attendees: only zero forms can come back.
+            (Some(0), 0, &[], None),
+            (Some(0), 1, &[], Some(("forms_returned", "参加者数（0人）"))),
+            (None, 1, &[], Some(("forms_returned", "先に開催の参加者数"))),
+            (None, 0, &[], None),
+        ];
+        for (attendees, returned, counts, refused) in table {
+            let counts = counts.iter().map(|(k, v)| ((*k).into(), *v)).collect();
+            let got = check_tally(&questions(), *attendees, *returned, &counts);
+            match (refused, got) {
+                (None, Ok(())) => {}
+                (Some((field, says)), Err(e)) => {
+                    assert_eq!(e.field(), Some(*field), "{e}");
+                    assert!(e.to_string().contains(says), "{e}");
+                }
+                (want, got) => {
+                    panic!("{attendees:?} {returned} {counts:?}: want {want:?}, got {got:?}")
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
+use crate::lectures::SessionKind;
 use crate::office::Office;
 use crate::print::layout::{fill, fit, frame, wrap, Align, Area, Lines, PageSize};
 use crate::print::{Image, Op, Page, Printed, Rgb};
@@ -133,20 +134,8 @@ fn tour_header(ops: &mut Vec<Op>, data: &FlyerData, p: &Palette) -> Result<f32> 
         2.2,
     ));
     ops.push(fill(Area::new(6.0, 6.0, W - 12.0, 30.0), p.pale));
-    let label = fit(
-        "kindLabel",
-        "種類",
-        &data.kind_label,
-        Area::new(M, 12.0, W - 2.0 * M, 14.0),
-        20.0,
-        12.0,
-    )?;
-    let w = label
-        .lines
-        .iter()
-        .map(|l| width(l, label.size))
-        .fold(0.0, f32::max)
-        + 16.0;
+    let (label, widest) = kind_label(data, Area::new(M, 12.0, W - 2.0 * M, 14.0), 20.0, 12.0)?;
+    let w = widest + 16.0;
     let ribbon = Area::new((W - w) / 2.0, 13.0, w, label.height() + 2.0);
     ops.push(fill(ribbon, p.strong));
     draw_centered(ops, &label, ribbon, Rgb::WHITE);
@@ -182,22 +171,21 @@ fn title_seams(title: &str) -> Option<String> {
     Some(format!("{}\n{}", &title[..at], &title[at..]))
 }
 
-fn kind_pill(ops: &mut Vec<Op>, data: &FlyerData, at: Area, bg: Rgb, fg: Rgb) -> Result<()> {
-    let label = fit(
-        "kindLabel",
-        "種類",
-        &data.kind_label,
-        Area::new(0.0, 0.0, 120.0, at.h),
-        14.0,
-        9.0,
-    )?;
-    let w = label
+/// The kind label fitted into `area` (between `max` and `min` points) and
+/// the width of its widest line.
+fn kind_label(data: &FlyerData, area: Area, max: f32, min: f32) -> Result<(Lines, f32)> {
+    let label = fit("kindLabel", "種類", &data.kind_label, area, max, min)?;
+    let widest = label
         .lines
         .iter()
         .map(|l| width(l, label.size))
-        .fold(0.0, f32::max)
-        + 10.0;
-    let pill = Area::new(at.x, at.y, w, at.h);
+        .fold(0.0, f32::max);
+    Ok((label, widest))
+}
+
+fn kind_pill(ops: &mut Vec<Op>, data: &FlyerData, at: Area, bg: Rgb, fg: Rgb) -> Result<()> {
+    let (label, widest) = kind_label(data, Area::new(0.0, 0.0, 120.0, at.h), 14.0, 9.0)?;
+    let pill = Area::new(at.x, at.y, widest + 10.0, at.h);
     ops.push(fill(pill, bg));
     draw_centered(ops, &label, pill, fg);
     Ok(())
@@ -477,47 +465,48 @@ fn contain(image: &Image, max_w: f32, max_h: f32) -> (f32, f32) {
 /// summary, 定員, and the office's contact box with a QR code of its phone
 /// number (a smartphone calls it).
 pub fn from_session(session: &crate::lectures::Session, office: Office) -> Result<FlyerData> {
-    let date = NaiveDate::parse_from_str(&session.session_date, "%Y-%m-%d").map_err(|_| {
+    let b = &session.basics;
+    let date = NaiveDate::parse_from_str(&b.session_date, "%Y-%m-%d").map_err(|_| {
         Error::invalid(
             "sessionDate",
             "開催日が正しくありません。開催を開き直してください。",
         )
     })?;
     let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok();
-    let start = time(&session.start_time).ok_or_else(|| {
+    let start = time(&b.start_time).ok_or_else(|| {
         Error::invalid(
             "startTime",
             "チラシには開始時刻が必要です。開催に開始時刻を入れてください。",
         )
     })?;
     let theme = session.theme.as_ref();
-    let title = if session.title.is_empty() {
+    let title = if b.title.is_empty() {
         theme.map(|t| t.title.clone()).unwrap_or_default()
     } else {
-        session.title.clone()
+        b.title.clone()
     };
     let (venue_name, venue_address) = session
         .venue
         .as_ref()
         .map(|v| (v.name.clone(), v.address.clone()))
         .unwrap_or_default();
-    let capacity = match session.capacity {
+    let capacity = match b.capacity {
         Some(n) if n > 0 => format!("{n}名（先着順）・参加無料"),
         _ => "どなたでも・参加無料".to_string(),
     };
     let qr_text =
         (!office.phone.is_empty()).then(|| format!("tel:{}", office.phone.replace(['-', ' '], "")));
     Ok(FlyerData {
-        template: if session.kind.contains("見学") {
+        template: if b.kind == SessionKind::FacilityTour {
             Template::Tour
         } else {
             Template::Lecture
         },
-        kind_label: session.kind.clone(),
+        kind_label: b.kind.to_string(),
         title,
         date,
         start,
-        end: time(&session.end_time),
+        end: time(&b.end_time),
         venue_name,
         venue_address,
         lecturer: session.lecturers.join("、"),
