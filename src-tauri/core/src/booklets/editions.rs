@@ -1,0 +1,303 @@
+//! Editions of the booklet with their stock, and the distribution channels.
+
+use chrono::NaiveDateTime;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::ledger::parse_quantity;
+use crate::store::stamp;
+use crate::{text, Error, Result};
+
+const MAX_CHANNELS: usize = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edition {
+    pub id: String,
+    pub title: String,
+    pub edition: String,
+    pub publisher: String,
+    pub notes: String,
+    pub low_stock_threshold: i64,
+    pub received: i64,
+    pub issued: i64,
+    pub stock: i64,
+    /// Stock at or below the threshold (and the threshold is set).
+    pub low_stock: bool,
+}
+
+impl Edition {
+    /// 私の意志表示帳 第2版 令和元年12月
+    pub fn label(&self) -> String {
+        format!("{} {}", self.title, self.edition)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub title: String,
+    pub edition: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub low_stock_threshold: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Channel {
+    pub id: String,
+    pub name: String,
+    /// Hidden channels stay on old entries but are not offered for new ones.
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Every edition with received, issued and stock summed from the ledger in
+/// one query.
+pub fn editions(conn: &Connection) -> Result<Vec<Edition>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.id, e.title, e.edition, e.publisher, e.notes, e.low_stock_threshold,
+                coalesce(sum(CASE WHEN l.kind = 'receipt' THEN l.quantity END), 0),
+                coalesce(sum(CASE WHEN l.kind = 'issue' THEN l.quantity END), 0)
+           FROM booklet_editions e
+           LEFT JOIN booklet_entries l ON l.edition_id = e.id AND l.voided_at IS NULL
+          GROUP BY e.id
+          ORDER BY e.sort_order, e.created_at",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let received: i64 = r.get(6)?;
+        let issued: i64 = r.get(7)?;
+        let threshold: i64 = r.get(5)?;
+        let stock = received - issued;
+        Ok(Edition {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            edition: r.get(2)?,
+            publisher: r.get(3)?,
+            notes: r.get(4)?,
+            low_stock_threshold: threshold,
+            received,
+            issued,
+            stock,
+            low_stock: threshold > 0 && stock <= threshold,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Stock on hand of one edition now.
+pub fn stock(conn: &Connection, edition_id: &str) -> Result<i64> {
+    editions(conn)?
+        .into_iter()
+        .find(|e| e.id == edition_id)
+        .map(|e| e.stock)
+        .ok_or(Error::NotFound {
+            what: "意志表示帳の版",
+        })
+}
+
+pub fn channels(conn: &Connection) -> Result<Vec<Channel>> {
+    let rows = conn
+        .prepare("SELECT id, name, active FROM booklet_channels ORDER BY sort_order, name")?
+        .query_map([], |r| {
+            Ok(Channel {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                active: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+// ------------------------------------------------------ editions, channels
+
+fn validate_edition(input: &EditionInput) -> Result<EditionInput> {
+    let threshold = if input.low_stock_threshold.trim().is_empty() {
+        0
+    } else {
+        parse_quantity(
+            "low_stock_threshold",
+            "在庫の警告ライン",
+            &input.low_stock_threshold,
+            0,
+        )?
+    };
+    Ok(EditionInput {
+        id: input
+            .id
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| text::uuid("id", s))
+            .transpose()?,
+        title: text::single_line("title", "冊子名", &input.title, 60, true)?,
+        edition: text::single_line("edition", "版", &input.edition, 60, true)?,
+        publisher: text::single_line("publisher", "発行者", &input.publisher, 100, false)?,
+        notes: text::single_line("notes", "メモ", &input.notes, 200, false)?,
+        low_stock_threshold: threshold.to_string(),
+    })
+}
+
+/// Adds (no id) or updates an edition.
+pub fn save_edition(
+    conn: &mut Connection,
+    input: &EditionInput,
+    now: NaiveDateTime,
+) -> Result<Edition> {
+    let clean = validate_edition(input)?;
+    let threshold: i64 = clean.low_stock_threshold.parse().unwrap_or(0);
+    let at = stamp(now);
+    let tx = conn.transaction()?;
+    let duplicate: Option<String> = tx
+        .query_row(
+            "SELECT id FROM booklet_editions WHERE title = ?1 AND edition = ?2 AND id IS NOT ?3",
+            params![clean.title, clean.edition, clean.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if duplicate.is_some() {
+        return Err(Error::invalid(
+            "edition",
+            format!(
+                "「{} {}」は既に登録されています。",
+                clean.title, clean.edition
+            ),
+        ));
+    }
+    let id = match &clean.id {
+        Some(id) => {
+            let n = tx.execute(
+                "UPDATE booklet_editions SET title = ?2, edition = ?3, publisher = ?4, notes = ?5,
+                        low_stock_threshold = ?6, updated_at = ?7 WHERE id = ?1",
+                params![
+                    id,
+                    clean.title,
+                    clean.edition,
+                    clean.publisher,
+                    clean.notes,
+                    threshold,
+                    at
+                ],
+            )?;
+            if n == 0 {
+                return Err(Error::NotFound {
+                    what: "意志表示帳の版",
+                });
+            }
+            id.clone()
+        }
+        None => {
+            let id = text::new_id();
+            tx.execute(
+                "INSERT INTO booklet_editions (id, title, edition, publisher, notes, low_stock_threshold,
+                        sort_order, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                        (SELECT coalesce(max(sort_order), 0) + 1 FROM booklet_editions), ?7, ?7)",
+                params![id, clean.title, clean.edition, clean.publisher, clean.notes, threshold, at],
+            )?;
+            id
+        }
+    };
+    tx.commit()?;
+    editions(conn)?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or(Error::NotFound {
+            what: "意志表示帳の版",
+        })
+}
+
+/// Saves the whole list of channels in its order. A channel used by entries
+/// cannot be deleted, only hidden (`active: false`).
+pub fn save_channels(conn: &mut Connection, input: &[ChannelInput]) -> Result<Vec<Channel>> {
+    if input.len() > MAX_CHANNELS {
+        return Err(Error::invalid(
+            "channels",
+            format!("配布経路は{MAX_CHANNELS}件までです。"),
+        ));
+    }
+    let mut clean = Vec::with_capacity(input.len());
+    let mut names = std::collections::HashSet::new();
+    for (i, c) in input.iter().enumerate() {
+        let field = format!("channels.{i}.name");
+        let name = text::single_line(&field, "配布経路の名前", &c.name, 30, true)?;
+        if !names.insert(name.clone()) {
+            return Err(Error::invalid(
+                field,
+                format!("配布経路「{name}」が二度入力されています。"),
+            ));
+        }
+        let id =
+            c.id.as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| text::uuid(&format!("channels.{i}.id"), s))
+                .transpose()?;
+        clean.push((id, name, c.active));
+    }
+    if !clean.iter().any(|(_, _, active)| *active) {
+        return Err(Error::invalid(
+            "channels",
+            "使用中の配布経路を1つ以上残してください。",
+        ));
+    }
+    let tx = conn.transaction()?;
+    // Free the names first so that swapping two names does not trip UNIQUE.
+    tx.execute("UPDATE booklet_channels SET name = '~' || id", [])?;
+    let mut kept = Vec::new();
+    for (order, (id, name, active)) in clean.iter().enumerate() {
+        let id = match id {
+            Some(id) => {
+                let n = tx.execute(
+                    "UPDATE booklet_channels SET name = ?2, sort_order = ?3, active = ?4 WHERE id = ?1",
+                    params![id, name, order as i64, active],
+                )?;
+                if n == 0 {
+                    return Err(Error::NotFound {
+                        what: "配布経路"
+                    });
+                }
+                id.clone()
+            }
+            None => {
+                let id = text::new_id();
+                tx.execute(
+                    "INSERT INTO booklet_channels (id, name, sort_order, active) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, name, order as i64, active],
+                )?;
+                id
+            }
+        };
+        kept.push(id);
+    }
+    let all: Vec<String> = tx
+        .prepare("SELECT id FROM booklet_channels")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in all.iter().filter(|id| !kept.contains(id)) {
+        tx.execute("DELETE FROM booklet_channels WHERE id = ?1", [id]).map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict(
+                "記録で使われている配布経路は削除できません。「使わない」にして隠してください。".into(),
+            ),
+            _ => Error::Db(e),
+        })?;
+    }
+    tx.commit()?;
+    channels(conn)
+}
