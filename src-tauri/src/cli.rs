@@ -307,7 +307,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 Some("pdf") => {
                     let period = ReportPeriod::Fiscal { year };
                     // Check the year first so a bad one is refused like for CSV.
-                    period.range().map_err(fail)?;
+                    period.span().map_err(fail)?;
                     return print_to(db, &PrintJob::YearReport { period }, &out);
                 }
                 _ => {

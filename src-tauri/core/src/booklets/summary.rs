@@ -1,5 +1,6 @@
-//! Distribution totals of a period by month, channel and 市, and the
-//! whole 意志表示帳 screen in one call.
+//! Distribution totals of a period by month, channel and 市 (the screen's
+//! overview and the yearly report's 意志表示帳 section), and the whole
+//! 意志表示帳 screen in one call.
 
 use std::collections::HashMap;
 
@@ -8,8 +9,8 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::{channels, editions, entries, Channel, Edition, Entry, RECIPIENT_TYPES, SOURCES};
-use crate::period::{Period, PeriodKind};
-use crate::store::iso;
+use crate::period::{Period, Span};
+use crate::store::{iso, parse_iso, parse_month};
 use crate::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,12 +21,16 @@ pub struct MonthTotal {
     pub label: String,
     pub issued: i64,
     pub received: i64,
+    /// How many issues (配布回数); the report shows it, the screen does not.
+    #[serde(skip)]
+    pub issue_entries: i64,
     /// Issued per channel, in the order of `Summary::channels`.
     pub by_channel: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NamedTotal {
+    /// Empty on the row of entries without one (市の記録なし).
     pub id: String,
     pub name: String,
     pub quantity: i64,
@@ -35,7 +40,9 @@ pub struct NamedTotal {
 /// Distribution in a period, from non-voided entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    pub period: Period,
+    /// The 年度 or 暦年 asked for; none for a report's month range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
     pub period_label: String,
     pub from: String,
     pub to: String,
@@ -44,6 +51,7 @@ pub struct Summary {
     pub issue_entries: i64,
     pub months: Vec<MonthTotal>,
     pub channels: Vec<NamedTotal>,
+    /// Every 市, then 市の記録なし (entries without a 市).
     pub cities: Vec<NamedTotal>,
 }
 
@@ -93,117 +101,127 @@ fn cities(conn: &Connection) -> Result<Vec<CityRef>> {
     Ok(rows)
 }
 
-/// Totals by month (stacked by channel), by channel and by 市.
+/// Totals under the rows of a list in its order, and a last row (id "")
+/// for entries with none or with an id the list does not have.
+struct Totals {
+    rows: Vec<NamedTotal>,
+    index: HashMap<String, usize>,
+}
+
+impl Totals {
+    fn new(list: impl IntoIterator<Item = (String, String)>, missing: &str) -> Totals {
+        let mut rows: Vec<NamedTotal> = list
+            .into_iter()
+            .map(|(id, name)| NamedTotal {
+                id,
+                name,
+                quantity: 0,
+                entries: 0,
+            })
+            .collect();
+        let index = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        rows.push(NamedTotal {
+            id: String::new(),
+            name: missing.into(),
+            quantity: 0,
+            entries: 0,
+        });
+        Totals { rows, index }
+    }
+
+    /// Adds to the row of `id` and returns its position.
+    fn add(&mut self, id: &str, quantity: i64, entries: i64) -> usize {
+        let i = self.index.get(id).copied().unwrap_or(self.rows.len() - 1);
+        self.rows[i].quantity += quantity;
+        self.rows[i].entries += entries;
+        i
+    }
+}
+
+/// Totals by month (stacked by channel), by channel and by 市 of a 年度 or
+/// 暦年.
 pub fn summary(conn: &Connection, period: Period) -> Result<Summary> {
     let period = period.check()?;
-    let (from, to) = period.range();
-    let channel_list = channels(conn)?;
-    let channel_index: HashMap<&str, usize> = channel_list
+    Ok(Summary {
+        period: Some(period),
+        ..distribution(conn, &period.span()?)?
+    })
+}
+
+/// The same totals over any checked span, such as a report's month range.
+pub fn distribution(conn: &Connection, span: &Span) -> Result<Summary> {
+    let mut channels = Totals::new(
+        channels(conn)?.into_iter().map(|c| (c.id, c.name)),
+        "配布経路の記録なし",
+    );
+    let mut cities = Totals::new(
+        cities(conn)?.into_iter().map(|c| (c.id, c.name)),
+        "市の記録なし",
+    );
+    let mut months: Vec<MonthTotal> = span
+        .months
         .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let mut months: Vec<MonthTotal> = period
-        .months()
-        .into_iter()
-        .map(|(y, m)| MonthTotal {
-            month: format!("{y:04}-{m:02}"),
-            label: format!("{m}月"),
+        .map(|m| MonthTotal {
+            month: iso(*m)[..7].to_string(),
+            label: format!("{}月", m.month()),
             issued: 0,
             received: 0,
-            by_channel: vec![0; channel_list.len()],
+            issue_entries: 0,
+            by_channel: vec![0; channels.rows.len()],
         })
         .collect();
-    let mut by_channel = vec![(0i64, 0i64); channel_list.len()];
     let mut stmt = conn.prepare(
-        "SELECT substr(entry_date, 1, 7), kind, coalesce(channel_id, ''), sum(quantity), count(*)
+        "SELECT entry_date, kind, coalesce(channel_id, ''), coalesce(city_id, ''),
+                sum(quantity), count(*)
            FROM booklet_entries
           WHERE voided_at IS NULL AND entry_date BETWEEN ?1 AND ?2
-          GROUP BY 1, 2, 3",
+          GROUP BY 1, 2, 3, 4",
     )?;
-    let rows = stmt.query_map(params![iso(from), iso(to)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-        ))
-    })?;
+    let mut rows = stmt.query(params![iso(span.first), iso(span.last)])?;
     let (mut issued, mut received, mut issue_entries) = (0, 0, 0);
-    for row in rows {
-        let (month, kind, channel, quantity, count) = row?;
-        let Some(total) = months.iter_mut().find(|m| m.month == month) else {
+    while let Some(r) = rows.next()? {
+        let (date, kind, channel, city): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (quantity, count): (i64, i64) = (r.get(4)?, r.get(5)?);
+        let date = parse_iso(&date)?;
+        let Some(month) = span.month_index(date).and_then(|i| months.get_mut(i)) else {
             continue;
         };
         if kind == "receipt" {
-            total.received += quantity;
+            month.received += quantity;
             received += quantity;
-        } else {
-            total.issued += quantity;
-            issued += quantity;
-            issue_entries += count;
-            if let Some(&i) = channel_index.get(channel.as_str()) {
-                total.by_channel[i] += quantity;
-                by_channel[i].0 += quantity;
-                by_channel[i].1 += count;
-            }
+            continue;
+        }
+        let channel = channels.add(&channel, quantity, count);
+        cities.add(&city, quantity, count);
+        month.by_channel[channel] += quantity;
+        month.issued += quantity;
+        month.issue_entries += count;
+        issued += quantity;
+        issue_entries += count;
+    }
+    // Every issue has a channel; the row for none is only kept if one lacks it.
+    if channels.rows.last().is_some_and(|r| r.entries == 0) {
+        channels.rows.pop();
+        for m in &mut months {
+            m.by_channel.pop();
         }
     }
-    let channels = channel_list
-        .iter()
-        .zip(by_channel)
-        .map(|(c, (quantity, entries))| NamedTotal {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            quantity,
-            entries,
-        })
-        .collect();
-
-    let mut city_totals: HashMap<String, (i64, i64)> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT coalesce(city_id, ''), sum(quantity), count(*) FROM booklet_entries
-          WHERE voided_at IS NULL AND kind = 'issue' AND entry_date BETWEEN ?1 AND ?2
-          GROUP BY 1",
-    )?;
-    for row in stmt.query_map(params![iso(from), iso(to)], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })? {
-        let (city, quantity, count): (String, i64, i64) = row?;
-        city_totals.insert(city, (quantity, count));
-    }
-    let mut cities: Vec<NamedTotal> = cities(conn)?
-        .into_iter()
-        .map(|c| {
-            let (quantity, entries) = city_totals.get(&c.id).copied().unwrap_or((0, 0));
-            NamedTotal {
-                id: c.id,
-                name: c.name,
-                quantity,
-                entries,
-            }
-        })
-        .collect();
-    let (quantity, entries) = city_totals.get("").copied().unwrap_or((0, 0));
-    cities.push(NamedTotal {
-        id: String::new(),
-        name: "市の記録なし".into(),
-        quantity,
-        entries,
-    });
-
     Ok(Summary {
-        period,
-        period_label: period.label(),
-        from: iso(from),
-        to: iso(to),
+        period: None,
+        period_label: span.label.clone(),
+        from: iso(span.first),
+        to: iso(span.last),
         issued,
         received,
         issue_entries,
         months,
-        channels,
-        cities,
+        channels: channels.rows,
+        cities: cities.rows,
     })
 }
 
@@ -217,10 +235,11 @@ pub fn screen(conn: &Connection, period: Period, today: NaiveDate) -> Result<Scr
         .find(|e| e.stock > 0)
         .or(editions.last())
         .map(|e| e.id.clone());
-    let mut years: Vec<i32> = conn
-        .prepare("SELECT DISTINCT CAST(substr(entry_date, 1, 4) AS INTEGER) FROM booklet_entries")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut years = conn
+        .prepare("SELECT DISTINCT substr(entry_date, 1, 7) FROM booklet_entries")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .map(|month| Ok(parse_month(&month?)?.year()))
+        .collect::<Result<Vec<i32>>>()?;
     // A fiscal year that started last calendar year is still running in Jan–Mar.
     years.extend([today.year(), Period::fiscal_of(today).year, period.year]);
     years.sort_unstable_by(|a, b| b.cmp(a));
@@ -240,16 +259,8 @@ pub fn screen(conn: &Connection, period: Period, today: NaiveDate) -> Result<Scr
             .into_iter()
             .map(|year| YearOption {
                 year,
-                fiscal_label: Period {
-                    kind: PeriodKind::Fiscal,
-                    year,
-                }
-                .label(),
-                calendar_label: Period {
-                    kind: PeriodKind::Calendar,
-                    year,
-                }
-                .label(),
+                fiscal_label: Period::fiscal(year).label(),
+                calendar_label: Period::calendar(year).label(),
             })
             .collect(),
         summary: summary(conn, period)?,

@@ -3,13 +3,13 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{month_label, Range};
 use crate::cases::lists::{self, ListKind};
-use crate::store::iso;
+use crate::period::{month_label, Span};
+use crate::store::{iso, parse_iso, parse_stamp};
 use crate::{office, Result};
 
 /// cases in this row, so `total` is this row's 延べ件数.
@@ -155,7 +155,7 @@ struct Tallies {
 
 impl Tallies {
     /// Counts one reception (`reception`) or one 経過記録 of a case.
-    fn add(&mut self, month: usize, keys: &CaseKeys, reception: bool) {
+    fn add(&mut self, month: Option<usize>, keys: &CaseKeys, reception: bool) {
         let count = |acc: &mut Acc| {
             if reception {
                 acc.persons.insert(keys.person);
@@ -164,7 +164,7 @@ impl Tallies {
                 acc.entries += 1;
             }
         };
-        if let Some(acc) = self.months.get_mut(month) {
+        if let Some(acc) = month.and_then(|m| self.months.get_mut(m)) {
             count(acc);
         }
         count(self.consulter.entry(keys.consulter).or_default());
@@ -182,13 +182,6 @@ fn str_at<'a>(r: &'a rusqlite::Row, i: usize) -> rusqlite::Result<&'a str> {
     Ok(r.get_ref(i)?.as_str_or_null()?.unwrap_or(""))
 }
 
-pub(super) fn month_index(range: &Range, iso_date: &str) -> usize {
-    let y: i32 = iso_date.get(0..4).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let m: i32 = iso_date.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let first = range.first;
-    ((y - first.year()) * 12 + m - first.month() as i32) as usize
-}
-
 /// Keys from the columns person_id, consulter_type_id, intake_method_id,
 /// city_id, area_id starting at `first`.
 fn case_keys(ids: &mut Interner, r: &rusqlite::Row, first: usize) -> rusqlite::Result<CaseKeys> {
@@ -202,18 +195,51 @@ fn case_keys(ids: &mut Interner, r: &rusqlite::Row, first: usize) -> rusqlite::R
     })
 }
 
+/// Month positions of stored dates and moments. Rows come in date order,
+/// so a value is read (through the store: an unreadable one is Corrupt)
+/// only when its day differs from the row before's — a few hundred reads a
+/// year instead of one for each of tens of thousands of rows.
+struct MonthOf<'a> {
+    span: &'a Span,
+    day: String,
+    month: Option<usize>,
+}
+
+impl<'a> MonthOf<'a> {
+    fn new(span: &'a Span) -> Self {
+        MonthOf {
+            span,
+            day: String::new(),
+            month: None,
+        }
+    }
+
+    fn get(
+        &mut self,
+        stored: &str,
+        read: impl Fn(&str) -> Result<NaiveDate>,
+    ) -> Result<Option<usize>> {
+        let day = stored.get(..10).unwrap_or(stored);
+        if day != self.day {
+            self.month = self.span.month_index(read(stored)?);
+            day.clone_into(&mut self.day);
+        }
+        Ok(self.month)
+    }
+}
+
 /// A reception or an entry to count: month, minutes, and (receptions) 新規.
 struct Event {
     case: usize,
-    month: usize,
+    month: Option<usize>,
     minutes: Option<i64>,
     is_new: bool,
 }
 
-pub(super) fn consultations(conn: &Connection, range: &Range) -> Result<Consultations> {
-    let from = iso(range.first);
-    let to = iso(range.last);
-    let after_day = range.last.succ_opt().unwrap_or(range.last);
+pub(super) fn consultations(conn: &Connection, span: &Span) -> Result<Consultations> {
+    let from = iso(span.first);
+    let to = iso(span.last);
+    let after_day = span.last.succ_opt().unwrap_or(span.last);
     let after = iso(after_day);
     let mut ids = Interner::new();
     // Cases by id and by sort_key → index into `keys`.
@@ -226,6 +252,7 @@ pub(super) fn consultations(conn: &Connection, range: &Range) -> Result<Consulta
     // Receptions, from the covering index cases_for_report alone (the wide
     // rows are never read). 市・圏域 are those recorded on the case at 受付,
     // so no lookup in persons is needed.
+    let mut month_of = MonthOf::new(span);
     let mut receptions: Vec<Event> = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT id, received_at, minutes, is_new,
@@ -241,7 +268,7 @@ pub(super) fn consultations(conn: &Connection, range: &Range) -> Result<Consulta
         by_sort_key.insert(r.get(9)?, case);
         receptions.push(Event {
             case,
-            month: month_index(range, str_at(r, 1)?),
+            month: month_of.get(str_at(r, 1)?, |s| Ok(parse_stamp(s)?.date()))?,
             minutes: r.get(2)?,
             is_new: r.get(3)?,
         });
@@ -255,7 +282,7 @@ pub(super) fn consultations(conn: &Connection, range: &Range) -> Result<Consulta
           WHERE item_id IN (SELECT id FROM case_list_items WHERE kind = 'category')
             AND sort_key >= ?1 AND sort_key < ?2",
     )?;
-    let mut rows = stmt.query(params![key_of(range.first), key_of(after_day)])?;
+    let mut rows = stmt.query(params![key_of(span.first), key_of(after_day)])?;
     while let Some(r) = rows.next()? {
         if let Some(&case) = by_sort_key.get(&r.get::<_, i64>(0)?) {
             let item = ids.id(str_at(r, 1)?);
@@ -282,14 +309,14 @@ pub(super) fn consultations(conn: &Connection, range: &Range) -> Result<Consulta
         };
         entries.push(Event {
             case,
-            month: month_index(range, str_at(r, 1)?),
+            month: month_of.get(str_at(r, 1)?, parse_iso)?,
             minutes: r.get(2)?,
             is_new: false,
         });
     }
 
     let mut t = Tallies {
-        months: range.months.iter().map(|_| Acc::default()).collect(),
+        months: span.months.iter().map(|_| Acc::default()).collect(),
         ..Default::default()
     };
     let mut persons = FxHashSet::default();
@@ -336,7 +363,7 @@ pub(super) fn consultations(conn: &Connection, range: &Range) -> Result<Consulta
         timed,
         minutes,
         average_minutes: (timed > 0).then(|| (minutes as f64 * 10.0 / timed as f64).round() / 10.0),
-        months: range
+        months: span
             .months
             .iter()
             .zip(&t.months)

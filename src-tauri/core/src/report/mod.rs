@@ -9,42 +9,28 @@
 //! - 実数: distinct persons (対象者) with at least one case received in the
 //!   period; in a breakdown, distinct persons among that row's cases.
 //!
-//! Everything is read in three range queries (cases, entries, categories)
-//! and tallied in Rust, so a year of a large office takes milliseconds.
+//! Consultations are read in three range queries (cases, entries,
+//! categories) and tallied in Rust, so a year of a large office takes
+//! milliseconds. The 意志表示帳 figures are [`booklets::distribution`], the
+//! same totals the 意志表示帳 screen shows.
 
 mod consultations;
 mod csv;
 
 pub use self::consultations::{Consultations, Tally};
 pub use self::csv::to_csv;
+pub use crate::period::{ReportPeriod, Span};
 
-use self::consultations::month_index;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
 
-use rustc_hash::FxHashMap;
-
-use chrono::{Datelike, Months, NaiveDate};
-use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
-
+use crate::booklets::{self, NamedTotal};
 use crate::lectures::{self, LectureFigures};
-use crate::period::{Period, PeriodKind};
+use crate::period::month_label;
 use crate::registries::{self, Counts};
-use crate::{office, wareki, Error, Result};
-
-/// The longest month range a report covers.
-const MAX_MONTHS: usize = 24;
-
-/// What the 集計 screen or the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
-pub enum ReportPeriod {
-    /// 年度: April of `year` to March of the next year.
-    Fiscal { year: i32 },
-    /// From the first day of `from` to the last day of `to` (both 2025-04).
-    Months { from: String, to: String },
-}
-
-/// One row of a breakdown. `entries` are the 経過記録 in the period of the
+use crate::store::iso;
+use crate::{office, wareki, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quantity {
@@ -110,185 +96,35 @@ pub const SECTION_RESOURCES: &str = "ア 地域の医療・介護の資源の把
 pub const SECTION_CONSULTATIONS: &str = "オ 在宅医療・介護連携に関する相談支援";
 pub const SECTION_AWARENESS: &str = "キ 地域住民への普及啓発";
 
-// ---------------------------------------------------------------- period
-
-/// First day, last day and the months of a checked period.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Range {
-    pub first: NaiveDate,
-    pub last: NaiveDate,
-    pub months: Vec<NaiveDate>,
-    pub label: String,
-    pub fiscal: bool,
-}
-
-fn month_start(field: &str, label: &str, text: &str) -> Result<NaiveDate> {
-    let folded = crate::text::fold_number_text(text.trim()).replace('/', "-");
-    let parsed = folded
-        .split_once('-')
-        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-        .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
-    match parsed {
-        Some(d) if (2000..=2100).contains(&d.year()) => Ok(d),
-        Some(_) => Err(Error::invalid(
-            field,
-            format!("{label}は2000年から2100年の間で指定してください。"),
-        )),
-        None => Err(Error::invalid(
-            field,
-            format!("{label}を「2025-04」の形で指定してください。"),
-        )),
-    }
-}
-
-fn month_label(d: NaiveDate) -> String {
-    format!("{}{}月", wareki::era_year(d), d.month())
-}
-
-impl ReportPeriod {
-    /// Checks the period; a bad year or an inverted or too long range is
-    /// refused with a message naming the field.
-    pub fn range(&self) -> Result<Range> {
-        let (first, last_month, label, fiscal) = match self {
-            ReportPeriod::Fiscal { year } => {
-                let period = Period {
-                    kind: PeriodKind::Fiscal,
-                    year: *year,
-                };
-                if !(2000..=2100).contains(year) {
-                    return Err(Error::invalid(
-                        "year",
-                        "年度は2000年度から2100年度の間で指定してください。",
-                    ));
-                }
-                let (first, last) = period.range();
-                (
-                    first,
-                    last.with_day(1).unwrap_or(last),
-                    period.label(),
-                    true,
-                )
-            }
-            ReportPeriod::Months { from, to } => {
-                let first = month_start("from", "開始月", from)?;
-                let last = month_start("to", "終了月", to)?;
-                if last < first {
-                    return Err(Error::invalid(
-                        "to",
-                        "終了月は開始月と同じか後の月にしてください。",
-                    ));
-                }
-                let label = if first == last {
-                    month_label(first)
-                } else {
-                    format!("{}〜{}", month_label(first), month_label(last))
-                };
-                (first, last, label, false)
-            }
-        };
-        let months: Vec<NaiveDate> = (0..)
-            .map_while(|i| first.checked_add_months(Months::new(i)))
-            .take_while(|m| *m <= last_month)
-            .take(MAX_MONTHS + 1)
-            .collect();
-        if months.len() > MAX_MONTHS {
-            return Err(Error::invalid(
-                "to",
-                format!("集計期間は{MAX_MONTHS}か月以内で指定してください。"),
-            ));
-        }
-        let last = last_month
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(last_month);
-        Ok(Range {
-            first,
-            last,
-            months,
-            label,
-            fiscal,
-        })
-    }
-}
-
-use crate::store::iso;
-
-fn booklets(conn: &Connection, range: &Range) -> Result<Booklets> {
-    let from = iso(range.first);
-    let to = iso(range.last);
-    let mut months: Vec<Quantity> = range
-        .months
-        .iter()
-        .map(|m| Quantity {
-            name: month_label(*m),
-            quantity: 0,
-            entries: 0,
-        })
-        .collect();
-    let mut by_channel: FxHashMap<String, (i64, i64)> = FxHashMap::default();
-    let mut by_city: FxHashMap<String, (i64, i64)> = FxHashMap::default();
-    let mut stmt = conn.prepare_cached(
-        "SELECT entry_date, channel_id, coalesce(city_id, ''), quantity FROM booklet_entries
-          WHERE kind = 'issue' AND voided_at IS NULL AND entry_date BETWEEN ?1 AND ?2",
-    )?;
-    let mut rows = stmt.query(params![from, to])?;
-    let (mut issued, mut issue_entries) = (0, 0);
-    while let Some(r) = rows.next()? {
-        let date: String = r.get(0)?;
-        let quantity: i64 = r.get(3)?;
-        issued += quantity;
-        issue_entries += 1;
-        if let Some(m) = months.get_mut(month_index(range, &date)) {
-            m.quantity += quantity;
-            m.entries += 1;
-        }
-        for (map, key) in [
-            (&mut by_channel, r.get::<_, String>(1)?),
-            (&mut by_city, r.get::<_, String>(2)?),
-        ] {
-            let e = map.entry(key).or_default();
-            e.0 += quantity;
-            e.1 += 1;
-        }
-    }
-    let named =
-        |map: &FxHashMap<String, (i64, i64)>, rows: Vec<(String, String)>, missing: &str| {
-            let mut out: Vec<Quantity> = Vec::new();
-            for (id, name) in &rows {
-                let (quantity, entries) = map.get(id).copied().unwrap_or_default();
-                out.push(Quantity {
-                    name: name.clone(),
-                    quantity,
-                    entries,
-                });
-            }
-            let (quantity, entries) = map
-                .iter()
-                .filter(|(k, _)| !rows.iter().any(|(id, _)| id == *k))
-                .fold((0, 0), |a, (_, v)| (a.0 + v.0, a.1 + v.1));
-            if entries > 0 {
-                out.push(Quantity {
-                    name: missing.into(),
-                    quantity,
-                    entries,
-                });
-            }
-            out
-        };
-    let channel_rows: Vec<(String, String)> = conn
-        .prepare_cached("SELECT id, name FROM booklet_channels ORDER BY sort_order")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let city_rows: Vec<(String, String)> = conn
-        .prepare_cached("SELECT id, name FROM cities ORDER BY sort_order")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+/// The report's view of the 意志表示帳 totals: issues only, months named
+/// with their year, and no 市の記録なし row when every issue has a 市.
+fn booklets(conn: &Connection, span: &Span) -> Result<Booklets> {
+    let totals = booklets::distribution(conn, span)?;
+    let named = |rows: Vec<NamedTotal>| {
+        rows.into_iter()
+            .filter(|r| !r.id.is_empty() || r.entries > 0)
+            .map(|r| Quantity {
+                name: r.name,
+                quantity: r.quantity,
+                entries: r.entries,
+            })
+            .collect()
+    };
     Ok(Booklets {
-        issued,
-        issue_entries,
-        months,
-        channels: named(&by_channel, channel_rows, "その他"),
-        cities: named(&by_city, city_rows, "市の記録なし"),
+        issued: totals.issued,
+        issue_entries: totals.issue_entries,
+        months: span
+            .months
+            .iter()
+            .zip(&totals.months)
+            .map(|(m, t)| Quantity {
+                name: month_label(*m),
+                quantity: t.issued,
+                entries: t.issue_entries,
+            })
+            .collect(),
+        channels: named(totals.channels),
+        cities: named(totals.cities),
     })
 }
 
@@ -316,31 +152,31 @@ pub fn definitions() -> Vec<Definition> {
 
 /// Builds the report for `period`; `today` is the output date.
 pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Result<Report> {
-    let range = period.range()?;
-    let consultations = consultations::consultations(conn, &range)?;
-    let booklets = booklets(conn, &range)?;
-    let lectures = lectures::figures(conn, range.first, range.last)?;
+    let span = period.span()?;
+    let consultations = consultations::consultations(conn, &span)?;
+    let booklets = booklets(conn, &span)?;
+    let lectures = lectures::figures(conn, span.first, span.last)?;
     let empty = consultations.total == 0
         && booklets.issue_entries == 0
         && lectures.sessions_held + lectures.sessions_cancelled == 0;
     let office = office::load(conn)?;
     Ok(Report {
-        title: format!("{} 在宅医療・介護連携推進事業 事業報告", range.label),
+        title: format!("{} 在宅医療・介護連携推進事業 事業報告", span.label),
         office_name: office.name,
-        period_label: range.label.clone(),
-        from: iso(range.first),
-        to: iso(range.last),
+        period_label: span.label.clone(),
+        from: iso(span.first),
+        to: iso(span.last),
         range_label: format!(
             "{}〜{}",
-            wareki::format_date(range.first),
-            wareki::format_date(range.last)
+            wareki::format_date(span.first),
+            wareki::format_date(span.last)
         ),
         output_date: wareki::format_date(today),
         empty,
         note: empty.then(|| {
             format!(
                 "{}には相談・経過記録・意志表示帳の配布・講座の記録がありません。すべての件数が0の報告です。",
-                range.label
+                span.label
             )
         }),
         definitions: definitions(),
@@ -364,54 +200,4 @@ pub fn export_to_folder(
     let report = build(conn, period, now.date())?;
     let stem = format!("事業報告_{}", report.period_label);
     crate::csv::write_to_folder(dir, &stem, now, &to_csv(&report))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn months(from: &str, to: &str) -> ReportPeriod {
-        ReportPeriod::Months {
-            from: from.into(),
-            to: to.into(),
-        }
-    }
-
-    #[test]
-    fn fiscal_year_runs_april_to_march() -> Result<()> {
-        let r = ReportPeriod::Fiscal { year: 2025 }.range()?;
-        assert_eq!(iso(r.first), "2025-04-01");
-        assert_eq!(iso(r.last), "2026-03-31");
-        assert_eq!(r.months.len(), 12);
-        assert_eq!(r.label, "令和7年度");
-        Ok(())
-    }
-
-    #[test]
-    fn month_ranges_are_checked_with_the_field_named() -> Result<()> {
-        let r = months("２０２５－０４", "2025/09").range()?;
-        assert_eq!(
-            (iso(r.first), iso(r.last)),
-            ("2025-04-01".into(), "2025-09-30".into())
-        );
-        assert_eq!(r.label, "令和7年4月〜令和7年9月");
-        let inverted = months("2025-09", "2025-04").range().unwrap_err();
-        assert_eq!(inverted.field(), Some("to"));
-        assert!(inverted.to_string().contains("終了月"));
-        assert_eq!(
-            months("abc", "2025-04").range().unwrap_err().field(),
-            Some("from")
-        );
-        assert_eq!(
-            months("2025-13", "2025-04").range().unwrap_err().field(),
-            Some("from")
-        );
-        assert_eq!(
-            months("2020-01", "2025-04").range().unwrap_err().field(),
-            Some("to")
-        );
-        let year = ReportPeriod::Fiscal { year: 1999 }.range().unwrap_err();
-        assert_eq!(year.field(), Some("year"));
-        Ok(())
-    }
 }
