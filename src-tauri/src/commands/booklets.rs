@@ -3,8 +3,9 @@
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State};
 use zaitaku_core::booklets::{
-    self, Change, Channel, ChannelInput, Edition, EditionInput, Entry, EntryInput, Period, Screen,
+    self, Change, Channel, ChannelInput, Edition, EditionInput, Entry, EntryInput, Screen,
 };
+use zaitaku_core::period::Period;
 
 use super::{now, parse_arg};
 use crate::{AppState, UiError};

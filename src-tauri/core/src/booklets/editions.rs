@@ -1,12 +1,15 @@
 //! Editions of the booklet with their stock, and the distribution channels.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{named_params, params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::ledger::parse_quantity;
-use crate::store::stamp;
-use crate::{text, Error, Result};
+use super::MAX_QUANTITY;
+use crate::store::{optional_id, stamp};
+use crate::text::{self, Range};
+use crate::{Error, Result};
 
 const MAX_CHANNELS: usize = 30;
 
@@ -102,15 +105,18 @@ pub fn editions(conn: &Connection) -> Result<Vec<Edition>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Stock on hand of one edition now.
-pub fn stock(conn: &Connection, edition_id: &str) -> Result<i64> {
+fn edition(conn: &Connection, id: &str) -> Result<Edition> {
     editions(conn)?
         .into_iter()
-        .find(|e| e.id == edition_id)
-        .map(|e| e.stock)
+        .find(|e| e.id == id)
         .ok_or(Error::NotFound {
             what: "意志表示帳の版",
         })
+}
+
+/// Stock on hand of one edition now.
+pub fn stock(conn: &Connection, edition_id: &str) -> Result<i64> {
+    Ok(edition(conn, edition_id)?.stock)
 }
 
 pub fn channels(conn: &Connection) -> Result<Vec<Channel>> {
@@ -127,31 +133,32 @@ pub fn channels(conn: &Connection) -> Result<Vec<Channel>> {
     Ok(rows)
 }
 
-// ------------------------------------------------------ editions, channels
+// ------------------------------------------------------------- saving
 
-fn validate_edition(input: &EditionInput) -> Result<EditionInput> {
-    let threshold = if input.low_stock_threshold.trim().is_empty() {
-        0
-    } else {
-        parse_quantity(
-            "low_stock_threshold",
-            "在庫の警告ライン",
-            &input.low_stock_threshold,
-            0,
-        )?
-    };
-    Ok(EditionInput {
-        id: input
-            .id
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(|s| text::uuid("id", s))
-            .transpose()?,
+/// A checked [`EditionInput`].
+struct CleanEdition {
+    id: Option<String>,
+    title: String,
+    edition: String,
+    publisher: String,
+    notes: String,
+    threshold: i64,
+}
+
+fn validate_edition(input: &EditionInput) -> Result<CleanEdition> {
+    Ok(CleanEdition {
+        id: optional_id("id", input.id.as_deref().unwrap_or(""))?,
         title: text::single_line("title", "冊子名", &input.title, 60, true)?,
         edition: text::single_line("edition", "版", &input.edition, 60, true)?,
         publisher: text::single_line("publisher", "発行者", &input.publisher, 100, false)?,
         notes: text::single_line("notes", "メモ", &input.notes, 200, false)?,
-        low_stock_threshold: threshold.to_string(),
+        threshold: text::count(
+            "low_stock_threshold",
+            "在庫の警告ライン",
+            &input.low_stock_threshold,
+            Range::new(0, MAX_QUANTITY),
+        )?
+        .unwrap_or(0),
     })
 }
 
@@ -162,8 +169,6 @@ pub fn save_edition(
     now: NaiveDateTime,
 ) -> Result<Edition> {
     let clean = validate_edition(input)?;
-    let threshold: i64 = clean.low_stock_threshold.parse().unwrap_or(0);
-    let at = stamp(now);
     let tx = conn.transaction()?;
     let duplicate: Option<String> = tx
         .query_row(
@@ -181,47 +186,32 @@ pub fn save_edition(
             ),
         ));
     }
-    let id = match &clean.id {
-        Some(id) => {
-            let n = tx.execute(
-                "UPDATE booklet_editions SET title = ?2, edition = ?3, publisher = ?4, notes = ?5,
-                        low_stock_threshold = ?6, updated_at = ?7 WHERE id = ?1",
-                params![
-                    id,
-                    clean.title,
-                    clean.edition,
-                    clean.publisher,
-                    clean.notes,
-                    threshold,
-                    at
-                ],
-            )?;
-            if n == 0 {
-                return Err(Error::NotFound {
-                    what: "意志表示帳の版",
-                });
-            }
-            id.clone()
-        }
-        None => {
-            let id = text::new_id();
-            tx.execute(
-                "INSERT INTO booklet_editions (id, title, edition, publisher, notes, low_stock_threshold,
-                        sort_order, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-                        (SELECT coalesce(max(sort_order), 0) + 1 FROM booklet_editions), ?7, ?7)",
-                params![id, clean.title, clean.edition, clean.publisher, clean.notes, threshold, at],
-            )?;
-            id
-        }
+    let id = match clean.id {
+        Some(id) => edition(&tx, &id)?.id,
+        None => text::new_id(),
     };
+    tx.execute(
+        "INSERT INTO booklet_editions (id, title, edition, publisher, notes, low_stock_threshold,
+                sort_order, created_at, updated_at)
+         VALUES (:id, :title, :edition, :publisher, :notes, :threshold,
+                (SELECT coalesce(max(sort_order), 0) + 1 FROM booklet_editions), :at, :at)
+         ON CONFLICT(id) DO UPDATE SET
+                title = excluded.title, edition = excluded.edition,
+                publisher = excluded.publisher, notes = excluded.notes,
+                low_stock_threshold = excluded.low_stock_threshold,
+                updated_at = excluded.updated_at",
+        named_params! {
+            ":id": id,
+            ":title": clean.title,
+            ":edition": clean.edition,
+            ":publisher": clean.publisher,
+            ":notes": clean.notes,
+            ":threshold": clean.threshold,
+            ":at": stamp(now),
+        },
+    )?;
     tx.commit()?;
-    editions(conn)?
-        .into_iter()
-        .find(|e| e.id == id)
-        .ok_or(Error::NotFound {
-            what: "意志表示帳の版",
-        })
+    edition(conn, &id)
 }
 
 /// Saves the whole list of channels in its order. A channel used by entries
@@ -234,7 +224,7 @@ pub fn save_channels(conn: &mut Connection, input: &[ChannelInput]) -> Result<Ve
         ));
     }
     let mut clean = Vec::with_capacity(input.len());
-    let mut names = std::collections::HashSet::new();
+    let mut names = HashSet::new();
     for (i, c) in input.iter().enumerate() {
         let field = format!("channels.{i}.name");
         let name = text::single_line(&field, "配布経路の名前", &c.name, 30, true)?;
@@ -244,11 +234,7 @@ pub fn save_channels(conn: &mut Connection, input: &[ChannelInput]) -> Result<Ve
                 format!("配布経路「{name}」が二度入力されています。"),
             ));
         }
-        let id =
-            c.id.as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| text::uuid(&format!("channels.{i}.id"), s))
-                .transpose()?;
+        let id = optional_id(&format!("channels.{i}.id"), c.id.as_deref().unwrap_or(""))?;
         clean.push((id, name, c.active));
     }
     if !clean.iter().any(|(_, _, active)| *active) {
@@ -258,45 +244,44 @@ pub fn save_channels(conn: &mut Connection, input: &[ChannelInput]) -> Result<Ve
         ));
     }
     let tx = conn.transaction()?;
+    let mut gone: HashSet<String> = channels(&tx)?.into_iter().map(|c| c.id).collect();
     // Free the names first so that swapping two names does not trip UNIQUE.
     tx.execute("UPDATE booklet_channels SET name = '~' || id", [])?;
-    let mut kept = Vec::new();
-    for (order, (id, name, active)) in clean.iter().enumerate() {
+    for (order, (id, name, active)) in clean.into_iter().enumerate() {
         let id = match id {
-            Some(id) => {
-                let n = tx.execute(
-                    "UPDATE booklet_channels SET name = ?2, sort_order = ?3, active = ?4 WHERE id = ?1",
-                    params![id, name, order as i64, active],
-                )?;
-                if n == 0 {
-                    return Err(Error::NotFound {
-                        what: "配布経路"
-                    });
-                }
-                id.clone()
+            Some(id) if gone.remove(&id) => id,
+            Some(_) => {
+                return Err(Error::NotFound {
+                    what: "配布経路"
+                })
             }
-            None => {
-                let id = text::new_id();
-                tx.execute(
-                    "INSERT INTO booklet_channels (id, name, sort_order, active) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, name, order as i64, active],
-                )?;
-                id
-            }
+            None => text::new_id(),
         };
-        kept.push(id);
+        tx.execute(
+            "INSERT INTO booklet_channels (id, name, sort_order, active)
+             VALUES (:id, :name, :order, :active)
+             ON CONFLICT(id) DO UPDATE SET
+                    name = excluded.name, sort_order = excluded.sort_order,
+                    active = excluded.active",
+            named_params! {
+                ":id": id,
+                ":name": name,
+                ":order": order as i64,
+                ":active": active,
+            },
+        )?;
     }
-    let all: Vec<String> = tx
-        .prepare("SELECT id FROM booklet_channels")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in all.iter().filter(|id| !kept.contains(id)) {
-        tx.execute("DELETE FROM booklet_channels WHERE id = ?1", [id]).map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict(
-                "記録で使われている配布経路は削除できません。「使わない」にして隠してください。".into(),
-            ),
-            _ => Error::Db(e),
-        })?;
+    for id in &gone {
+        tx.execute("DELETE FROM booklet_channels WHERE id = ?1", [id])
+            .map_err(|e| {
+                match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) => Error::Conflict(
+                    "記録で使われている配布経路は削除できません。「使わない」にして隠してください。"
+                        .into(),
+                ),
+                _ => Error::Db(e),
+            }
+            })?;
     }
     tx.commit()?;
     channels(conn)

@@ -1,15 +1,12 @@
 //! The ledger as CSV for Excel.
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
-use super::{entry_from_row, Entry, ENTRY_SELECT};
+use super::entries_between;
 use crate::csv::{self, Cell};
 use crate::period::Period;
-use crate::store::iso;
 use crate::Result;
-
-// ------------------------------------------------------------------- CSV
 
 pub const CSV_HEADERS: &[&str] = &[
     "日付",
@@ -32,67 +29,45 @@ pub const CSV_HEADERS: &[&str] = &[
 ];
 
 /// The ledger of `period` (all of it when `None`), oldest first, voided
-/// entries included and marked, as CSV bytes for Excel.
-pub fn export_csv(conn: &Connection, period: Option<Period>) -> Result<Vec<u8>> {
-    let (from, to) = match period {
-        Some(p) => {
-            let (a, b) = p.check()?.range();
-            (iso(a), iso(b))
-        }
-        None => ("0000-01-01".to_string(), "9999-12-31".to_string()),
-    };
-    let rows: Vec<Entry> = conn
-        .prepare(&format!(
-            "{ENTRY_SELECT} WHERE l.entry_date BETWEEN ?1 AND ?2 ORDER BY l.entry_date, l.created_at, l.id"
-        ))?
-        .query_map(params![from, to], entry_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    let cells: Vec<Vec<Cell>> = rows
+/// entries included and marked, as CSV bytes for Excel, with the number of
+/// entries (rows after the header).
+pub fn export_csv(conn: &Connection, period: Option<Period>) -> Result<(Vec<u8>, usize)> {
+    let cells: Vec<Vec<Cell>> = entries_between(conn, period, true)?
         .into_iter()
         .map(|e| {
             vec![
-                Cell::from(e.entry_date),
-                Cell::from(e.date_label),
-                Cell::from(e.kind_label),
-                Cell::from(e.edition_label),
-                Cell::from(e.quantity),
-                Cell::from(e.source_label),
-                Cell::from(e.channel_name),
-                Cell::from(e.recipient_type),
-                Cell::from(e.recipient_name),
-                Cell::from(e.city_name),
-                Cell::from(e.note),
-                Cell::from(if e.voided { "取消" } else { "有効" }),
-                Cell::from(e.voided_at.unwrap_or_default()),
-                Cell::from(e.void_reason),
-                Cell::from(e.created_by),
-                Cell::from(e.created_at),
-                Cell::from(e.id),
+                e.entry_date.into(),
+                e.date_label.into(),
+                e.kind_label.into(),
+                e.edition_label.into(),
+                e.quantity.into(),
+                e.source_label.into(),
+                e.channel_name.into(),
+                e.recipient_type.into(),
+                e.recipient_name.into(),
+                e.city_name.into(),
+                e.note.into(),
+                if e.voided { "取消" } else { "有効" }.into(),
+                e.voided_at.unwrap_or_default().into(),
+                e.void_reason.into(),
+                e.created_by.into(),
+                e.created_at.into(),
+                e.id.into(),
             ]
         })
         .collect();
-    Ok(csv::to_bytes(CSV_HEADERS, &cells))
+    Ok((csv::to_bytes(CSV_HEADERS, &cells), cells.len()))
 }
 
-/// Writes the export to `dir` as 意志表示帳_<period>_<date>.csv (a temporary
-/// file renamed into place, so a crash never leaves half a file) and
-/// returns the path.
+/// Writes the export of `period` into `dir` as
+/// 意志表示帳_<period>_<date-time>.csv; returns the path.
 pub fn export_to_folder(
     conn: &Connection,
     period: Period,
     dir: &std::path::Path,
     now: NaiveDateTime,
 ) -> Result<std::path::PathBuf> {
-    let bytes = export_csv(conn, Some(period))?;
-    std::fs::create_dir_all(dir)?;
-    let name = format!(
-        "意志表示帳_{}_{}.csv",
-        period.label(),
-        now.format("%Y%m%d-%H%M%S")
-    );
-    let path = dir.join(name);
-    let partial = path.with_extension("csv.part");
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, &path)?;
-    Ok(path)
+    let (bytes, _) = export_csv(conn, Some(period))?;
+    let stem = format!("意志表示帳_{}", period.label());
+    csv::write_to_folder(dir, &stem, now, &bytes)
 }

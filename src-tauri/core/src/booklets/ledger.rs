@@ -2,16 +2,16 @@
 //! and voided, with every change kept in `booklet_entry_changes`.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Transaction};
 
 use super::stock::{check_issue, check_never_negative};
 use super::{
-    entry, source_label, Entry, EntryInput, Kind, RECIPIENT_TYPES, SOURCES, UNKNOWN_STAFF,
+    entry, source_label, Entry, EntryInput, Kind, EDITION_LABEL, MAX_QUANTITY, RECIPIENT_TYPES,
+    SOURCES, UNKNOWN_STAFF,
 };
-use crate::store::{iso, stamp};
-use crate::{text, wareki, Error, Result};
-
-const MAX_QUANTITY: i64 = 100_000;
+use crate::store::{iso, optional_id, parse_iso, stamp};
+use crate::text::{self, Range};
+use crate::{wareki, Error, Result};
 
 // ------------------------------------------------------------ validation
 
@@ -33,44 +33,28 @@ pub(super) struct Clean {
     pub(super) note: String,
 }
 
-/// Typed text quoted back in a message, cut short so the message stays readable.
-fn shown(value: &str) -> String {
-    if value.chars().count() > 20 {
-        format!("{}…", value.chars().take(20).collect::<String>())
-    } else {
-        value.to_string()
-    }
-}
-
-pub(super) fn parse_quantity(field: &str, label: &str, value: &str, min: i64) -> Result<i64> {
-    let folded = text::fold_ascii_width(value.trim()).replace(',', "");
-    let folded = folded.trim();
-    let n: i64 = folded.parse().map_err(|_| {
-        if folded.is_empty() {
-            Error::invalid(field, format!("{label}を入力してください。"))
-        } else {
+/// A choice from a list the form offers: its id and the name `sql` gives
+/// for it. Nothing chosen or an id that is gone is refused naming `field`.
+fn chosen(
+    conn: &Connection,
+    sql: &str,
+    field: &str,
+    what: &str,
+    value: &str,
+) -> Result<(String, String)> {
+    let Some(id) = optional_id(field, value)? else {
+        return Err(Error::invalid(field, format!("{what}を選んでください。")));
+    };
+    let name = conn
+        .query_row(sql, [&id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
             Error::invalid(
                 field,
-                format!(
-                    "{label}は数字で入力してください（いま「{}」）。",
-                    shown(value.trim())
-                ),
+                format!("選ばれた{what}が見つかりません。画面を開き直してください。"),
             )
-        }
-    })?;
-    if n < min {
-        return Err(Error::invalid(
-            field,
-            format!("{label}は{min}以上で入力してください（いま{n}）。"),
-        ));
-    }
-    if n > MAX_QUANTITY {
-        return Err(Error::invalid(
-            field,
-            format!("{label}は{MAX_QUANTITY}以下で入力してください（いま{n}）。"),
-        ));
-    }
-    Ok(n)
+        })?;
+    Ok((id, name))
 }
 
 fn validate_entry(conn: &Connection, input: &EntryInput, today: NaiveDate) -> Result<Clean> {
@@ -91,32 +75,19 @@ fn validate_entry(conn: &Connection, input: &EntryInput, today: NaiveDate) -> Re
             ),
         ));
     }
-    let edition_id = if input.edition_id.trim().is_empty() {
-        return Err(Error::invalid("edition_id", "版を選んでください。"));
-    } else {
-        text::uuid("edition_id", input.edition_id.trim())?
-    };
-    let edition_label: String = conn
-        .query_row(
-            "SELECT title || ' ' || edition FROM booklet_editions WHERE id = ?1",
-            [&edition_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| {
-            Error::invalid(
-                "edition_id",
-                "選ばれた版が見つかりません。画面を開き直してください。",
-            )
-        })?;
-    let quantity = parse_quantity("quantity", "冊数", &input.quantity, 1)?;
-    let note = text::single_line("note", "備考", &input.note, 200, false)?;
+    let (edition_id, edition_label) =
+        chosen(conn, EDITION_LABEL, "edition_id", "版", &input.edition_id)?;
     let mut clean = Clean {
         kind: input.kind,
         date,
         edition_id,
         edition_label,
-        quantity,
+        quantity: text::required_count(
+            "quantity",
+            "冊数",
+            &input.quantity,
+            Range::new(1, MAX_QUANTITY),
+        )?,
         source: None,
         channel_id: None,
         channel_name: String::new(),
@@ -124,7 +95,7 @@ fn validate_entry(conn: &Connection, input: &EntryInput, today: NaiveDate) -> Re
         recipient_name: String::new(),
         city_id: None,
         city_name: String::new(),
-        note,
+        note: text::single_line("note", "備考", &input.note, 200, false)?,
     };
     match input.kind {
         Kind::Receipt => {
@@ -138,25 +109,14 @@ fn validate_entry(conn: &Connection, input: &EntryInput, today: NaiveDate) -> Re
             clean.source = Some(source.to_string());
         }
         Kind::Issue => {
-            let channel = input.channel_id.trim();
-            if channel.is_empty() {
-                return Err(Error::invalid("channel_id", "配布経路を選んでください。"));
-            }
-            let channel_id = text::uuid("channel_id", channel)?;
-            clean.channel_name = conn
-                .query_row(
-                    "SELECT name FROM booklet_channels WHERE id = ?1",
-                    [&channel_id],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "channel_id",
-                        "選ばれた配布経路が見つかりません。画面を開き直してください。",
-                    )
-                })?;
-            clean.channel_id = Some(channel_id);
+            let (channel_id, channel_name) = chosen(
+                conn,
+                "SELECT name FROM booklet_channels WHERE id = ?1",
+                "channel_id",
+                "配布経路",
+                &input.channel_id,
+            )?;
+            (clean.channel_id, clean.channel_name) = (Some(channel_id), channel_name);
             let recipient_type = input.recipient_type.trim();
             if !recipient_type.is_empty() && !RECIPIENT_TYPES.contains(&recipient_type) {
                 return Err(Error::invalid(
@@ -172,21 +132,15 @@ fn validate_entry(conn: &Connection, input: &EntryInput, today: NaiveDate) -> Re
                 100,
                 false,
             )?;
-            let city = input.city_id.trim();
-            if !city.is_empty() {
-                let city_id = text::uuid("city_id", city)?;
-                clean.city_name = conn
-                    .query_row("SELECT name FROM cities WHERE id = ?1", [&city_id], |r| {
-                        r.get(0)
-                    })
-                    .optional()?
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "city_id",
-                            "選ばれた市が見つかりません。画面を開き直してください。",
-                        )
-                    })?;
-                clean.city_id = Some(city_id);
+            if !input.city_id.trim().is_empty() {
+                let (city_id, city_name) = chosen(
+                    conn,
+                    "SELECT name FROM cities WHERE id = ?1",
+                    "city_id",
+                    "市",
+                    &input.city_id,
+                )?;
+                (clean.city_id, clean.city_name) = (Some(city_id), city_name);
             }
         }
     }
@@ -202,11 +156,60 @@ fn staff(changed_by: &str) -> Result<String> {
     })
 }
 
+/// The entry as it was stored, to compare a correction with.
+fn clean_of(entry: &Entry) -> Result<Clean> {
+    let some = |s: &String| Some(s.clone()).filter(|s| !s.is_empty());
+    Ok(Clean {
+        kind: entry.kind,
+        date: parse_iso(&entry.entry_date)?,
+        edition_id: entry.edition_id.clone(),
+        edition_label: entry.edition_label.clone(),
+        quantity: entry.quantity,
+        source: some(&entry.source),
+        channel_id: some(&entry.channel_id),
+        channel_name: entry.channel_name.clone(),
+        recipient_type: entry.recipient_type.clone(),
+        recipient_name: entry.recipient_name.clone(),
+        city_id: some(&entry.city_id),
+        city_name: entry.city_name.clone(),
+        note: entry.note.clone(),
+    })
+}
+
+/// What the history shows of an entry, field by field.
+fn shown_fields(c: &Clean) -> [(&'static str, String); 9] {
+    [
+        ("日付", wareki::format_date(c.date)),
+        ("版", c.edition_label.clone()),
+        ("冊数", c.quantity.to_string()),
+        (
+            "入庫元",
+            source_label(c.source.as_deref().unwrap_or("")).to_string(),
+        ),
+        ("配布経路", c.channel_name.clone()),
+        ("配布先種別", c.recipient_type.clone()),
+        ("配布先", c.recipient_name.clone()),
+        ("市", c.city_name.clone()),
+        ("備考", c.note.clone()),
+    ]
+}
+
+/// The fields that differ, as (label, old, new) for the history.
+fn differences(old: &Clean, new: &Clean) -> Vec<(&'static str, String, String)> {
+    shown_fields(old)
+        .into_iter()
+        .zip(shown_fields(new))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((label, a), (_, b))| (label, a, b))
+        .collect()
+}
+
+// --------------------------------------------------------------- writing
+
 fn log_change(
     tx: &Transaction,
     entry_id: &str,
-    at: &str,
-    by: &str,
+    (at, by): (&str, &str),
     action: &str,
     (field, old, new): (&str, &str, &str),
 ) -> Result<()> {
@@ -218,6 +221,51 @@ fn log_change(
     Ok(())
 }
 
+/// Writes a new entry, or the corrected fields of entry `id`: its kind and
+/// who created it when are never overwritten.
+fn write_entry(tx: &Transaction, id: &str, c: &Clean, (at, by): (&str, &str)) -> Result<()> {
+    tx.execute(
+        "INSERT INTO booklet_entries (id, kind, entry_date, edition_id, quantity, source,
+                channel_id, recipient_type, recipient_name, city_id, note,
+                created_at, created_by, updated_at)
+         VALUES (:id, :kind, :date, :edition, :quantity, :source,
+                 :channel, :recipient_type, :recipient_name, :city, :note, :at, :by, :at)
+         ON CONFLICT(id) DO UPDATE SET
+                entry_date = excluded.entry_date, edition_id = excluded.edition_id,
+                quantity = excluded.quantity, source = excluded.source,
+                channel_id = excluded.channel_id, recipient_type = excluded.recipient_type,
+                recipient_name = excluded.recipient_name, city_id = excluded.city_id,
+                note = excluded.note, updated_at = excluded.updated_at",
+        named_params! {
+            ":id": id,
+            ":kind": c.kind.code(),
+            ":date": iso(c.date),
+            ":edition": c.edition_id,
+            ":quantity": c.quantity,
+            ":source": c.source,
+            ":channel": c.channel_id,
+            ":recipient_type": c.recipient_type,
+            ":recipient_name": c.recipient_name,
+            ":city": c.city_id,
+            ":note": c.note,
+            ":at": at,
+            ":by": by,
+        },
+    )?;
+    Ok(())
+}
+
+/// Runs `change` in one transaction and reads back the entry it names.
+fn in_transaction(
+    conn: &mut Connection,
+    change: impl FnOnce(&Transaction) -> Result<String>,
+) -> Result<Entry> {
+    let tx = conn.transaction()?;
+    let id = change(&tx)?;
+    tx.commit()?;
+    entry(conn, &id)
+}
+
 /// Records a receipt or an issue. An issue larger than the stock is refused
 /// with the stock in the message; nothing is written.
 pub fn add_entry(
@@ -226,10 +274,7 @@ pub fn add_entry(
     changed_by: &str,
     now: NaiveDateTime,
 ) -> Result<Entry> {
-    let tx = conn.transaction()?;
-    let id = add_entry_in(&tx, input, changed_by, now)?;
-    tx.commit()?;
-    entry(conn, &id)
+    in_transaction(conn, |tx| add_entry_in(tx, input, changed_by, now))
 }
 
 /// [`add_entry`] inside a transaction the caller commits (demo data).
@@ -246,93 +291,15 @@ pub(crate) fn add_entry_in(
     }
     let id = text::new_id();
     let at = stamp(now);
-    tx.execute(
-        "INSERT INTO booklet_entries (id, kind, entry_date, edition_id, quantity, source, channel_id,
-                recipient_type, recipient_name, city_id, note, created_at, created_by, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?12)",
-        params![
-            id,
-            clean.kind.code(),
-            iso(clean.date),
-            clean.edition_id,
-            clean.quantity,
-            clean.source,
-            clean.channel_id,
-            clean.recipient_type,
-            clean.recipient_name,
-            clean.city_id,
-            clean.note,
-            at,
-            by
-        ],
-    )?;
-    log_change(tx, &id, &at, &by, "登録", ("", "", &describe(&clean)))?;
-    Ok(id)
-}
-
-fn describe(c: &Clean) -> String {
-    format!(
+    write_entry(tx, &id, &clean, (&at, &by))?;
+    let described = format!(
         "{} {} {}冊",
-        c.kind.label(),
-        wareki::format_date(c.date),
-        c.quantity
-    )
-}
-
-fn clean_of(entry: &Entry) -> Result<Clean> {
-    Ok(Clean {
-        kind: entry.kind,
-        date: NaiveDate::parse_from_str(&entry.entry_date, "%Y-%m-%d").map_err(|_| {
-            Error::Corrupt(format!(
-                "意志表示帳の記録の日付が読めません（{}）",
-                entry.entry_date
-            ))
-        })?,
-        edition_id: entry.edition_id.clone(),
-        edition_label: entry.edition_label.clone(),
-        quantity: entry.quantity,
-        source: Some(entry.source.clone()).filter(|s| !s.is_empty()),
-        channel_id: Some(entry.channel_id.clone()).filter(|s| !s.is_empty()),
-        channel_name: entry.channel_name.clone(),
-        recipient_type: entry.recipient_type.clone(),
-        recipient_name: entry.recipient_name.clone(),
-        city_id: Some(entry.city_id.clone()).filter(|s| !s.is_empty()),
-        city_name: entry.city_name.clone(),
-        note: entry.note.clone(),
-    })
-}
-
-/// The fields that differ, as (label, old, new) for the history.
-fn differences(old: &Clean, new: &Clean) -> Vec<(&'static str, String, String)> {
-    let source = |c: &Clean| source_label(c.source.as_deref().unwrap_or("")).to_string();
-    let pairs = [
-        (
-            "日付",
-            wareki::format_date(old.date),
-            wareki::format_date(new.date),
-        ),
-        ("版", old.edition_label.clone(), new.edition_label.clone()),
-        ("冊数", old.quantity.to_string(), new.quantity.to_string()),
-        ("入庫元", source(old), source(new)),
-        (
-            "配布経路",
-            old.channel_name.clone(),
-            new.channel_name.clone(),
-        ),
-        (
-            "配布先種別",
-            old.recipient_type.clone(),
-            new.recipient_type.clone(),
-        ),
-        (
-            "配布先",
-            old.recipient_name.clone(),
-            new.recipient_name.clone(),
-        ),
-        ("市", old.city_name.clone(), new.city_name.clone()),
-        ("備考", old.note.clone(), new.note.clone()),
-    ];
-    pairs.into_iter().filter(|(_, a, b)| a != b).collect()
+        clean.kind.label(),
+        wareki::format_date(clean.date),
+        clean.quantity
+    );
+    log_change(tx, &id, (&at, &by), "登録", ("", "", &described))?;
+    Ok(id)
 }
 
 /// Corrects an entry; the old values go to its history. A receipt cannot
@@ -344,66 +311,48 @@ pub fn correct_entry(
     changed_by: &str,
     now: NaiveDateTime,
 ) -> Result<Entry> {
-    let old = entry(conn, id)?;
-    if old.voided {
-        return Err(Error::Conflict(
-            "取り消した記録は訂正できません。新しく登録してください。".into(),
-        ));
-    }
-    if old.kind != input.kind {
-        return Err(Error::Conflict(
-            "入庫と配布を入れ替えることはできません。この記録を取り消して、新しく登録してください。".into(),
-        ));
-    }
-    let clean = validate_entry(conn, input, now.date())?;
-    let by = staff(changed_by)?;
-    let before = clean_of(&old)?;
-    let changes = differences(&before, &clean);
-    if changes.is_empty() {
-        return Ok(old);
-    }
-    let tx = conn.transaction()?;
-    if clean.kind == Kind::Issue {
-        check_issue(&tx, &clean, Some(&old.id))?;
-    }
-    let at = stamp(now);
-    tx.execute(
-        "UPDATE booklet_entries SET entry_date = ?2, edition_id = ?3, quantity = ?4, source = ?5,
-                channel_id = ?6, recipient_type = ?7, recipient_name = ?8, city_id = ?9, note = ?10,
-                updated_at = ?11
-          WHERE id = ?1",
-        params![
-            old.id,
-            iso(clean.date),
-            clean.edition_id,
-            clean.quantity,
-            clean.source,
-            clean.channel_id,
-            clean.recipient_type,
-            clean.recipient_name,
-            clean.city_id,
-            clean.note,
-            at
-        ],
-    )?;
-    if clean.kind == Kind::Receipt {
-        // Fewer copies, a later date or another edition can leave earlier
-        // issues uncovered, in the old edition and the new one.
-        let field = if clean.quantity != before.quantity {
-            "quantity"
-        } else if clean.date != before.date {
-            "entry_date"
-        } else {
-            "edition_id"
-        };
-        check_never_negative(&tx, &before.edition_id, field, "この訂正をする")?;
-        check_never_negative(&tx, &clean.edition_id, field, "この訂正をする")?;
-    }
-    for (field, from, to) in &changes {
-        log_change(&tx, &old.id, &at, &by, "訂正", (field, from, to))?;
-    }
-    tx.commit()?;
-    entry(conn, &old.id)
+    in_transaction(conn, |tx| {
+        let old = entry(tx, id)?;
+        if old.voided {
+            return Err(Error::Conflict(
+                "取り消した記録は訂正できません。新しく登録してください。".into(),
+            ));
+        }
+        if old.kind != input.kind {
+            return Err(Error::Conflict(
+                "入庫と配布を入れ替えることはできません。この記録を取り消して、新しく登録してください。".into(),
+            ));
+        }
+        let clean = validate_entry(tx, input, now.date())?;
+        let by = staff(changed_by)?;
+        let before = clean_of(&old)?;
+        let changes = differences(&before, &clean);
+        if changes.is_empty() {
+            return Ok(old.id);
+        }
+        if clean.kind == Kind::Issue {
+            check_issue(tx, &clean, Some(&old.id))?;
+        }
+        let at = stamp(now);
+        write_entry(tx, &old.id, &clean, (&at, &by))?;
+        if clean.kind == Kind::Receipt {
+            // Fewer copies, a later date or another edition can leave earlier
+            // issues uncovered, in the old edition and the new one.
+            let field = if clean.quantity != before.quantity {
+                "quantity"
+            } else if clean.date != before.date {
+                "entry_date"
+            } else {
+                "edition_id"
+            };
+            check_never_negative(tx, &before.edition_id, field, "この訂正をする")?;
+            check_never_negative(tx, &clean.edition_id, field, "この訂正をする")?;
+        }
+        for (field, from, to) in &changes {
+            log_change(tx, &old.id, (&at, &by), "訂正", (field, from, to))?;
+        }
+        Ok(old.id)
+    })
 }
 
 /// Voids an entry: it stays in the ledger, marked, and no longer counts.
@@ -415,10 +364,7 @@ pub fn void_entry(
     changed_by: &str,
     now: NaiveDateTime,
 ) -> Result<Entry> {
-    let tx = conn.transaction()?;
-    let id = void_entry_in(&tx, id, reason, changed_by, now)?;
-    tx.commit()?;
-    entry(conn, &id)
+    in_transaction(conn, |tx| void_entry_in(tx, id, reason, changed_by, now))
 }
 
 /// [`void_entry`] inside a transaction the caller commits.
@@ -452,8 +398,7 @@ pub(crate) fn void_entry_in(
     log_change(
         tx,
         &old.id,
-        &at,
-        &by,
+        (&at, &by),
         "取消",
         ("状態", "有効", &format!("取消（{shown}）")),
     )?;
@@ -492,27 +437,11 @@ pub(super) mod tests {
     }
 
     pub(crate) fn receipt(edition: &str, date: &str, qty: i64) -> EntryInput {
-        EntryInput {
-            kind: Kind::Receipt,
-            entry_date: date.into(),
-            edition_id: edition.into(),
-            quantity: qty.to_string(),
-            source: "print".into(),
-            channel_id: String::new(),
-            recipient_type: String::new(),
-            recipient_name: String::new(),
-            city_id: String::new(),
-            note: String::new(),
-        }
+        EntryInput::receipt(edition, date, qty, "print")
     }
 
     pub(crate) fn issue(edition: &str, channel: &str, date: &str, qty: i64) -> EntryInput {
-        EntryInput {
-            kind: Kind::Issue,
-            source: String::new(),
-            channel_id: channel.into(),
-            ..receipt(edition, date, qty)
-        }
+        EntryInput::issue(edition, date, qty, channel)
     }
 
     #[test]

@@ -19,12 +19,11 @@ pub use ledger::*;
 pub use stock::*;
 pub use summary::*;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, Params};
 use serde::{Deserialize, Serialize};
 
 use crate::period::Period;
-use crate::store::iso;
+use crate::store::{iso, parse_iso, parse_stamp};
 use crate::{text, wareki, Error, Result};
 
 /// Where a receipt came from: stored code and label.
@@ -44,14 +43,32 @@ pub const RECIPIENT_TYPES: &[&str] = &[
 /// The channels migration 3 seeds, by id. Staff may rename them in 設定, so
 /// code that needs one (a lecture's hand-out) uses the id, never the name.
 pub mod seeded_channel {
+    /// 相談窓口
     pub const COUNTER: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000001";
+    /// 出前講座
     pub const OUTREACH_LECTURE: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000002";
+    /// 市民公開講座
     pub const PUBLIC_LECTURE: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000003";
+    /// 医療機関
+    pub const MEDICAL: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000004";
+    /// 介護事業所
+    pub const CARE: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000005";
+    /// 地域包括支援センター
+    pub const CARE_HUB: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000006";
+    /// イベント
+    pub const EVENT: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000007";
+    /// その他
     pub const OTHER: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000008";
 }
 
 /// Written as the author of a change when no 担当者名 was given.
 pub const UNKNOWN_STAFF: &str = "（未設定）";
+
+/// The most copies one entry, or a low-stock threshold, may count.
+const MAX_QUANTITY: i64 = 100_000;
+
+/// An edition's name as messages show it (私の意志表示帳 第2版), by id.
+const EDITION_LABEL: &str = "SELECT title || ' ' || edition FROM booklet_editions WHERE id = ?1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,7 +101,6 @@ impl Kind {
     }
 }
 
-/// An edition with its stock, summed from the ledger.
 /// What the 入庫 / 配布 forms send. Numbers and dates arrive as typed
 /// (full-width digits and 和暦 are accepted).
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +124,45 @@ pub struct EntryInput {
     pub city_id: String,
     #[serde(default)]
     pub note: String,
+}
+
+impl EntryInput {
+    /// A receipt of `quantity` copies from `source` (print / gift / other).
+    pub fn receipt(
+        edition_id: &str,
+        entry_date: &str,
+        quantity: impl ToString,
+        source: &str,
+    ) -> EntryInput {
+        EntryInput {
+            kind: Kind::Receipt,
+            entry_date: entry_date.into(),
+            edition_id: edition_id.into(),
+            quantity: quantity.to_string(),
+            source: source.into(),
+            channel_id: String::new(),
+            recipient_type: String::new(),
+            recipient_name: String::new(),
+            city_id: String::new(),
+            note: String::new(),
+        }
+    }
+
+    /// An issue of `quantity` copies through `channel_id`; recipient, 市 and
+    /// note are left empty for the caller to fill in.
+    pub fn issue(
+        edition_id: &str,
+        entry_date: &str,
+        quantity: impl ToString,
+        channel_id: &str,
+    ) -> EntryInput {
+        EntryInput {
+            kind: Kind::Issue,
+            source: String::new(),
+            channel_id: channel_id.into(),
+            ..EntryInput::receipt(edition_id, entry_date, quantity, "")
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -165,19 +220,17 @@ const ENTRY_SELECT: &str = "
       LEFT JOIN booklet_channels ch ON ch.id = l.channel_id
       LEFT JOIN cities c ON c.id = l.city_id";
 
+/// One row of [`ENTRY_SELECT`]; the 和暦 date is filled in by [`select_entries`].
 fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     let kind = Kind::from_code(&r.get::<_, String>(1)?);
-    let entry_date: String = r.get(2)?;
     let source: String = r.get(6)?;
     let voided_at: Option<String> = r.get(14)?;
     Ok(Entry {
         id: r.get(0)?,
         kind,
         kind_label: kind.label(),
-        date_label: NaiveDate::parse_from_str(&entry_date, "%Y-%m-%d")
-            .map(wareki::format_date)
-            .unwrap_or_else(|_| entry_date.clone()),
-        entry_date,
+        entry_date: r.get(2)?,
+        date_label: String::new(),
         edition_id: r.get(3)?,
         edition_label: r.get(4)?,
         quantity: r.get(5)?,
@@ -199,6 +252,46 @@ fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
     })
 }
 
+/// The entries that `filter` (WHERE and ORDER BY on `l`) selects.
+fn select_entries(conn: &Connection, filter: &str, params: impl Params) -> Result<Vec<Entry>> {
+    let rows = conn
+        .prepare(&format!("{ENTRY_SELECT} {filter}"))?
+        .query_map(params, entry_from_row)?
+        .collect::<rusqlite::Result<Vec<Entry>>>()?;
+    rows.into_iter()
+        .map(|mut e| {
+            e.date_label = wareki::format_date(parse_iso(&e.entry_date)?);
+            Ok(e)
+        })
+        .collect()
+}
+
+/// The entries dated in `period` (all of them when `None`), voided ones
+/// included, newest first or (`oldest_first`) in the order they happened.
+fn entries_between(
+    conn: &Connection,
+    period: Option<Period>,
+    oldest_first: bool,
+) -> Result<Vec<Entry>> {
+    let (from, to) = match period {
+        Some(p) => {
+            let (from, to) = p.check()?.range();
+            (iso(from), iso(to))
+        }
+        None => ("0000-01-01".into(), "9999-12-31".into()),
+    };
+    let order = if oldest_first {
+        "l.entry_date, l.created_at, l.id"
+    } else {
+        "l.entry_date DESC, l.created_at DESC, l.id"
+    };
+    select_entries(
+        conn,
+        &format!("WHERE l.entry_date BETWEEN ?1 AND ?2 ORDER BY {order}"),
+        params![from, to],
+    )
+}
+
 fn source_label(code: &str) -> &'static str {
     SOURCES
         .iter()
@@ -209,28 +302,16 @@ fn source_label(code: &str) -> &'static str {
 
 pub fn entry(conn: &Connection, id: &str) -> Result<Entry> {
     let id = text::uuid("id", id)?;
-    conn.query_row(
-        &format!("{ENTRY_SELECT} WHERE l.id = ?1"),
-        [&id],
-        entry_from_row,
-    )
-    .optional()?
-    .ok_or(Error::NotFound {
-        what: "意志表示帳の記録",
-    })
+    select_entries(conn, "WHERE l.id = ?1", [&id])?
+        .pop()
+        .ok_or(Error::NotFound {
+            what: "意志表示帳の記録",
+        })
 }
 
 /// The ledger of a period, voided entries included, newest first.
 pub fn entries(conn: &Connection, period: Period) -> Result<Vec<Entry>> {
-    let (from, to) = period.check()?.range();
-    let rows = conn
-        .prepare(&format!(
-            "{ENTRY_SELECT} WHERE l.entry_date BETWEEN ?1 AND ?2
-              ORDER BY l.entry_date DESC, l.created_at DESC, l.id"
-        ))?
-        .query_map(params![iso(from), iso(to)], entry_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    entries_between(conn, Some(period), false)
 }
 
 /// The change history of one entry, oldest first.
@@ -242,12 +323,9 @@ pub fn history(conn: &Connection, id: &str) -> Result<Vec<Change>> {
                FROM booklet_entry_changes WHERE entry_id = ?1 ORDER BY seq",
         )?
         .query_map([&id], |r| {
-            let changed_at: String = r.get(0)?;
             Ok(Change {
-                changed_label: NaiveDateTime::parse_from_str(&changed_at, "%Y-%m-%dT%H:%M:%S")
-                    .map(wareki::format_datetime)
-                    .unwrap_or_else(|_| changed_at.clone()),
-                changed_at,
+                changed_at: r.get(0)?,
+                changed_label: String::new(),
                 changed_by: r.get(1)?,
                 action: r.get(2)?,
                 field: r.get(3)?,
@@ -255,6 +333,11 @@ pub fn history(conn: &Connection, id: &str) -> Result<Vec<Change>> {
                 new_value: r.get(5)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+        .collect::<rusqlite::Result<Vec<Change>>>()?;
+    rows.into_iter()
+        .map(|mut c| {
+            c.changed_label = wareki::format_datetime(parse_stamp(&c.changed_at)?);
+            Ok(c)
+        })
+        .collect()
 }

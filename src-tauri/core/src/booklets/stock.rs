@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, Transaction};
 
 use super::ledger::Clean;
+use super::EDITION_LABEL;
+use crate::store::parse_iso;
 use crate::{wareki, Error, Result};
-
-// ------------------------------------------------------- ledger arithmetic
 
 /// Net change per day (receipts − issues) of one edition, oldest first,
 /// from the non-voided entries, leaving out `except`.
@@ -28,11 +28,7 @@ fn daily_nets(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(d, n)| {
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map(|d| (d, n))
-                .map_err(|_| Error::Corrupt(format!("意志表示帳の記録の日付が読めません（{d}）")))
-        })
+        .map(|(day, net)| Ok((parse_iso(&day)?, net)))
         .collect()
 }
 
@@ -97,11 +93,7 @@ pub(super) fn check_never_negative(
 ) -> Result<()> {
     let nets = daily_nets(tx, edition_id, None)?;
     if let Some((day, balance)) = first_shortfall(&nets) {
-        let label: String = tx.query_row(
-            "SELECT title || ' ' || edition FROM booklet_editions WHERE id = ?1",
-            [edition_id],
-            |r| r.get(0),
-        )?;
+        let label: String = tx.query_row(EDITION_LABEL, [edition_id], |r| r.get(0))?;
         return Err(Error::invalid(
             field,
             format!(
