@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
-use rusqlite::{named_params, params, Connection, OptionalExtension};
+use rusqlite::{named_params, params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::MAX_QUANTITY;
+use super::{rows, MAX_QUANTITY};
 use crate::store::{optional_id, stamp};
 use crate::text::{self, Range};
 use crate::{Error, Result};
@@ -75,19 +75,15 @@ fn yes() -> bool {
 /// Every edition with received, issued and stock summed from the ledger in
 /// one query.
 pub fn editions(conn: &Connection) -> Result<Vec<Edition>> {
-    let mut stmt = conn.prepare(
-        "SELECT e.id, e.title, e.edition, e.publisher, e.notes, e.low_stock_threshold,
-                coalesce(sum(CASE WHEN l.kind = 'receipt' THEN l.quantity END), 0),
-                coalesce(sum(CASE WHEN l.kind = 'issue' THEN l.quantity END), 0)
-           FROM booklet_editions e
-           LEFT JOIN booklet_entries l ON l.edition_id = e.id AND l.voided_at IS NULL
-          GROUP BY e.id
-          ORDER BY e.sort_order, e.created_at",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let received: i64 = r.get(6)?;
-        let issued: i64 = r.get(7)?;
-        let threshold: i64 = r.get(5)?;
+    let sql = "SELECT e.id, e.title, e.edition, e.publisher, e.notes, e.low_stock_threshold,
+                      coalesce(sum(CASE WHEN l.kind = 'receipt' THEN l.quantity END), 0),
+                      coalesce(sum(CASE WHEN l.kind = 'issue' THEN l.quantity END), 0)
+                 FROM booklet_editions e
+                 LEFT JOIN booklet_entries l ON l.edition_id = e.id AND l.voided_at IS NULL
+                GROUP BY e.id
+                ORDER BY e.sort_order, e.created_at";
+    rows(conn, sql, [], |r| {
+        let (threshold, received, issued): (i64, i64, i64) = (r.get(5)?, r.get(6)?, r.get(7)?);
         let stock = received - issued;
         Ok(Edition {
             id: r.get(0)?,
@@ -101,8 +97,7 @@ pub fn editions(conn: &Connection) -> Result<Vec<Edition>> {
             stock,
             low_stock: threshold > 0 && stock <= threshold,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 fn edition(conn: &Connection, id: &str) -> Result<Edition> {
@@ -120,17 +115,14 @@ pub fn stock(conn: &Connection, edition_id: &str) -> Result<i64> {
 }
 
 pub fn channels(conn: &Connection) -> Result<Vec<Channel>> {
-    let rows = conn
-        .prepare("SELECT id, name, active FROM booklet_channels ORDER BY sort_order, name")?
-        .query_map([], |r| {
-            Ok(Channel {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                active: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let sql = "SELECT id, name, active FROM booklet_channels ORDER BY sort_order, name";
+    rows(conn, sql, [], |r| {
+        Ok(Channel {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            active: r.get(2)?,
+        })
+    })
 }
 
 // ------------------------------------------------------------- saving
@@ -170,14 +162,13 @@ pub fn save_edition(
 ) -> Result<Edition> {
     let clean = validate_edition(input)?;
     let tx = conn.transaction()?;
-    let duplicate: Option<String> = tx
-        .query_row(
-            "SELECT id FROM booklet_editions WHERE title = ?1 AND edition = ?2 AND id IS NOT ?3",
-            params![clean.title, clean.edition, clean.id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if duplicate.is_some() {
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM booklet_editions
+                         WHERE title = ?1 AND edition = ?2 AND id IS NOT ?3)",
+        params![clean.title, clean.edition, clean.id],
+        |r| r.get(0),
+    )?;
+    if taken {
         return Err(Error::invalid(
             "edition",
             format!(
@@ -223,16 +214,13 @@ pub fn save_channels(conn: &mut Connection, input: &[ChannelInput]) -> Result<Ve
             format!("配布経路は{MAX_CHANNELS}件までです。"),
         ));
     }
-    let mut clean = Vec::with_capacity(input.len());
-    let mut names = HashSet::new();
+    let mut clean: Vec<(Option<String>, String, bool)> = Vec::with_capacity(input.len());
     for (i, c) in input.iter().enumerate() {
         let field = format!("channels.{i}.name");
         let name = text::single_line(&field, "配布経路の名前", &c.name, 30, true)?;
-        if !names.insert(name.clone()) {
-            return Err(Error::invalid(
-                field,
-                format!("配布経路「{name}」が二度入力されています。"),
-            ));
+        if clean.iter().any(|(_, seen, _)| *seen == name) {
+            let message = format!("配布経路「{name}」が二度入力されています。");
+            return Err(Error::invalid(field, message));
         }
         let id = optional_id(&format!("channels.{i}.id"), c.id.as_deref().unwrap_or(""))?;
         clean.push((id, name, c.active));

@@ -468,14 +468,11 @@ pub(super) mod tests {
         let i = add_entry(&mut conn, &issue(&ed, &ch, "2025-05-01", 3), "", now()).unwrap();
         assert_eq!(i.created_by, UNKNOWN_STAFF);
         let later = now() + chrono::Duration::minutes(5);
-        let fixed = correct_entry(
-            &mut conn,
-            &i.id,
-            &issue(&ed, &ch, "2025-05-02", 5),
-            "佐藤",
-            later,
-        )
-        .unwrap();
+        let correct = |conn: &mut Connection, qty| {
+            let input = issue(&ed, &ch, "2025-05-02", qty);
+            correct_entry(conn, &i.id, &input, "佐藤", later)
+        };
+        let fixed = correct(&mut conn, 5).unwrap();
         assert_eq!(fixed.quantity, 5);
         assert_eq!(fixed.corrections, 1);
         assert_eq!(stock(&conn, &ed).unwrap(), 95);
@@ -500,14 +497,7 @@ pub(super) mod tests {
             ]
         );
         // Correcting an issue beyond the stock is refused.
-        let err = correct_entry(
-            &mut conn,
-            &i.id,
-            &issue(&ed, &ch, "2025-05-02", 101),
-            "佐藤",
-            later,
-        )
-        .unwrap_err();
+        let err = correct(&mut conn, 101).unwrap_err();
         assert_eq!(err.field(), Some("quantity"));
         assert!(err.to_string().contains("100冊"), "{err}");
         assert_eq!(stock(&conn, &ed).unwrap(), 95);

@@ -19,7 +19,7 @@ pub use ledger::*;
 pub use stock::*;
 pub use summary::*;
 
-use rusqlite::{params, Connection, Params};
+use rusqlite::{params, Connection, Params, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::period::Period;
@@ -220,17 +220,35 @@ const ENTRY_SELECT: &str = "
       LEFT JOIN booklet_channels ch ON ch.id = l.channel_id
       LEFT JOIN cities c ON c.id = l.city_id";
 
-/// One row of [`ENTRY_SELECT`]; the 和暦 date is filled in by [`select_entries`].
-fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+/// Every row `sql` gives, each made into a value by `read`, which may
+/// fail with any error of the crate (an unreadable stored date: Corrupt).
+fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    mut read: impl FnMut(&Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(read(r)?);
+    }
+    Ok(out)
+}
+
+/// One row of [`ENTRY_SELECT`].
+fn entry_from_row(r: &Row) -> Result<Entry> {
     let kind = Kind::from_code(&r.get::<_, String>(1)?);
+    let entry_date: String = r.get(2)?;
     let source: String = r.get(6)?;
     let voided_at: Option<String> = r.get(14)?;
     Ok(Entry {
         id: r.get(0)?,
         kind,
         kind_label: kind.label(),
-        entry_date: r.get(2)?,
-        date_label: String::new(),
+        date_label: wareki::format_date(parse_iso(&entry_date)?),
+        entry_date,
         edition_id: r.get(3)?,
         edition_label: r.get(4)?,
         quantity: r.get(5)?,
@@ -254,16 +272,12 @@ fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
 
 /// The entries that `filter` (WHERE and ORDER BY on `l`) selects.
 fn select_entries(conn: &Connection, filter: &str, params: impl Params) -> Result<Vec<Entry>> {
-    let rows = conn
-        .prepare(&format!("{ENTRY_SELECT} {filter}"))?
-        .query_map(params, entry_from_row)?
-        .collect::<rusqlite::Result<Vec<Entry>>>()?;
-    rows.into_iter()
-        .map(|mut e| {
-            e.date_label = wareki::format_date(parse_iso(&e.entry_date)?);
-            Ok(e)
-        })
-        .collect()
+    rows(
+        conn,
+        &format!("{ENTRY_SELECT} {filter}"),
+        params,
+        entry_from_row,
+    )
 }
 
 /// The entries dated in `period` (all of them when `None`), voided ones
@@ -317,27 +331,18 @@ pub fn entries(conn: &Connection, period: Period) -> Result<Vec<Entry>> {
 /// The change history of one entry, oldest first.
 pub fn history(conn: &Connection, id: &str) -> Result<Vec<Change>> {
     let id = text::uuid("id", id)?;
-    let rows = conn
-        .prepare(
-            "SELECT changed_at, changed_by, action, field, old_value, new_value
-               FROM booklet_entry_changes WHERE entry_id = ?1 ORDER BY seq",
-        )?
-        .query_map([&id], |r| {
-            Ok(Change {
-                changed_at: r.get(0)?,
-                changed_label: String::new(),
-                changed_by: r.get(1)?,
-                action: r.get(2)?,
-                field: r.get(3)?,
-                old_value: r.get(4)?,
-                new_value: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<Change>>>()?;
-    rows.into_iter()
-        .map(|mut c| {
-            c.changed_label = wareki::format_datetime(parse_stamp(&c.changed_at)?);
-            Ok(c)
+    let sql = "SELECT changed_at, changed_by, action, field, old_value, new_value
+                 FROM booklet_entry_changes WHERE entry_id = ?1 ORDER BY seq";
+    rows(conn, sql, [&id], |r| {
+        let changed_at: String = r.get(0)?;
+        Ok(Change {
+            changed_label: wareki::format_datetime(parse_stamp(&changed_at)?),
+            changed_at,
+            changed_by: r.get(1)?,
+            action: r.get(2)?,
+            field: r.get(3)?,
+            old_value: r.get(4)?,
+            new_value: r.get(5)?,
         })
-        .collect()
+    })
 }

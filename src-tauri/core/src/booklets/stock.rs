@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, Transaction};
 
 use super::ledger::Clean;
-use super::EDITION_LABEL;
+use super::{rows, EDITION_LABEL};
 use crate::store::parse_iso;
 use crate::{wareki, Error, Result};
 
@@ -16,20 +16,13 @@ fn daily_nets(
     edition_id: &str,
     except: Option<&str>,
 ) -> Result<Vec<(NaiveDate, i64)>> {
-    let rows = conn
-        .prepare(
-            "SELECT entry_date, sum(CASE kind WHEN 'receipt' THEN quantity ELSE -quantity END)
-               FROM booklet_entries
-              WHERE edition_id = ?1 AND voided_at IS NULL AND id IS NOT coalesce(?2, '')
-              GROUP BY entry_date ORDER BY entry_date",
-        )?
-        .query_map(params![edition_id, except], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(day, net)| Ok((parse_iso(&day)?, net)))
-        .collect()
+    let sql = "SELECT entry_date, sum(CASE kind WHEN 'receipt' THEN quantity ELSE -quantity END)
+                 FROM booklet_entries
+                WHERE edition_id = ?1 AND voided_at IS NULL AND id IS NOT coalesce(?2, '')
+                GROUP BY entry_date ORDER BY entry_date";
+    rows(conn, sql, params![edition_id, except], |r| {
+        Ok((parse_iso(&r.get::<_, String>(0)?)?, r.get(1)?))
+    })
 }
 
 /// The first day on which the running balance is below zero, with that

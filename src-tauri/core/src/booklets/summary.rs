@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{channels, editions, entries, Channel, Edition, Entry, RECIPIENT_TYPES, SOURCES};
+use super::{channels, editions, entries, rows, Channel, Edition, Entry, RECIPIENT_TYPES, SOURCES};
 use crate::period::{Period, Span};
 use crate::store::{iso, parse_iso, parse_month};
 use crate::Result;
@@ -43,13 +43,18 @@ pub struct Summary {
     /// The 年度 or 暦年 asked for; none for a report's month range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
+    /// 令和7年度 / 2025年（令和7年）
     pub period_label: String,
+    /// First and last day (2025-04-01).
     pub from: String,
     pub to: String,
+    /// Copies issued and received, and how many issues (配布回数).
     pub issued: i64,
     pub received: i64,
     pub issue_entries: i64,
+    /// Every month of the period, in order.
     pub months: Vec<MonthTotal>,
+    /// Issued per 配布経路, in the order of the channels.
     pub channels: Vec<NamedTotal>,
     /// Every 市, then 市の記録なし (entries without a 市).
     pub cities: Vec<NamedTotal>,
@@ -89,16 +94,13 @@ pub struct Screen {
 }
 
 fn cities(conn: &Connection) -> Result<Vec<CityRef>> {
-    let rows = conn
-        .prepare("SELECT id, name FROM cities ORDER BY sort_order, name")?
-        .query_map([], |r| {
-            Ok(CityRef {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let sql = "SELECT id, name FROM cities ORDER BY sort_order, name";
+    rows(conn, sql, [], |r| {
+        Ok(CityRef {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })
 }
 
 /// Totals under the rows of a list in its order, and a last row (id "")
