@@ -29,6 +29,7 @@ pub struct Consultations {
     pub persons: i64,
     /// 受付件数
     pub cases: i64,
+    /// 受付件数 of which 新規 and 継続.
     pub new_cases: i64,
     pub continuing_cases: i64,
     /// 経過記録
@@ -40,7 +41,12 @@ pub struct Consultations {
     pub minutes: i64,
     /// 平均所要時間 in minutes, one decimal; `None` when nothing was timed.
     pub average_minutes: Option<f64>,
+    /// Every month of the period, in order.
     pub months: Vec<Tally>,
+    /// The breakdowns, each in the order of its list and with a last row
+    /// (その他, 分類なし, 市の記録なし, 圏域の記録なし) for cases outside
+    /// the list when there are any. A case counts under each of its
+    /// categories.
     pub consulter_types: Vec<Tally>,
     pub categories: Vec<Tally>,
     pub intake_methods: Vec<Tally>,

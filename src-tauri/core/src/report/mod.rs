@@ -44,11 +44,25 @@ pub struct Quantity {
 /// 私の意志表示帳 distribution in the period (voided entries excluded).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Booklets {
+    /// 冊数 and 配布回数 of the whole period.
     pub issued: i64,
     pub issue_entries: i64,
+    /// By month (令和7年4月), by 配布経路 and by 市; 市の記録なし only when
+    /// an issue has no 市.
     pub months: Vec<Quantity>,
     pub channels: Vec<Quantity>,
     pub cities: Vec<Quantity>,
+}
+
+impl Booklets {
+    /// The breakdowns under their table names, in the report's order.
+    pub fn tables(&self) -> [(&'static str, &[Quantity]); 3] {
+        [
+            ("意志表示帳 月別", &self.months),
+            ("意志表示帳 配布経路別", &self.channels),
+            ("意志表示帳 市別", &self.cities),
+        ]
+    }
 }
 
 /// 地域住民への普及啓発 (item キ).
@@ -69,11 +83,13 @@ pub struct Definition {
 /// The whole report: every figure the screen, CSV and PDF show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// 事業所名 from the office settings.
     pub office_name: String,
     /// 令和7年度 在宅医療・介護連携推進事業 事業報告
     pub title: String,
     /// 令和7年度 / 令和7年4月〜令和7年9月
     pub period_label: String,
+    /// First and last day (2025-04-01).
     pub from: String,
     pub to: String,
     /// 令和7年4月1日〜令和8年3月31日
@@ -82,7 +98,9 @@ pub struct Report {
     pub output_date: String,
     /// No consultation, entry or distribution in the period.
     pub empty: bool,
+    /// Said on the screen, in the CSV and on the PDF when `empty`.
     pub note: Option<String>,
+    /// What 実数, 延べ and the other terms mean ([`definitions`]).
     pub definitions: Vec<Definition>,
     /// ア 地域の医療・介護の資源の把握 (registries on the output date).
     pub resources: Counts,
@@ -95,6 +113,22 @@ pub struct Report {
 pub const SECTION_RESOURCES: &str = "ア 地域の医療・介護の資源の把握";
 pub const SECTION_CONSULTATIONS: &str = "オ 在宅医療・介護連携に関する相談支援";
 pub const SECTION_AWARENESS: &str = "キ 地域住民への普及啓発";
+
+/// The 名簿 counts of item ア by name, in the report's order.
+pub fn resource_figures(r: &Counts) -> [(&'static str, i64); 10] {
+    [
+        ("往診登録医", r.doctors),
+        ("うち往診", r.home_visits),
+        ("うち訪問診療", r.regular_visits),
+        ("うち看取り対応", r.end_of_life),
+        ("うち24時間対応", r.round_the_clock),
+        ("もの忘れ相談医", r.dementia_consult),
+        ("登録シート要更新", r.sheets_due),
+        ("療養支援ベッドの病院", r.bed_hospitals),
+        ("療養支援ベッドの床数", r.beds),
+        ("関係機関", r.organisations),
+    ]
+}
 
 /// The report's view of the 意志表示帳 totals: issues only, months named
 /// with their year, and no 市の記録なし row when every issue has a 市.
