@@ -274,21 +274,14 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 },
         } => {
             use zaitaku_core::booklets;
-            use zaitaku_core::period::{Period, PeriodKind};
+            use zaitaku_core::period::Period;
             let conn = store::open(db).map_err(fail)?;
             let period = match (fiscal_year, year) {
-                (Some(year), _) => Some(Period {
-                    kind: PeriodKind::Fiscal,
-                    year,
-                }),
-                (None, Some(year)) => Some(Period {
-                    kind: PeriodKind::Calendar,
-                    year,
-                }),
+                (Some(year), _) => Some(Period::fiscal(year)),
+                (None, Some(year)) => Some(Period::calendar(year)),
                 (None, None) => None,
             };
-            let bytes = booklets::export_csv(&conn, period).map_err(fail)?;
-            let rows = bytes.split(|b| *b == b'\n').count().saturating_sub(2);
+            let (bytes, rows) = booklets::export_csv(&conn, period).map_err(fail)?;
             std::fs::write(&out, bytes)
                 .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
             println!(
@@ -307,7 +300,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 Some("pdf") => {
                     let period = ReportPeriod::Fiscal { year };
                     // Check the year first so a bad one is refused like for CSV.
-                    period.range().map_err(fail)?;
+                    period.span().map_err(fail)?;
                     return print_to(db, &PrintJob::YearReport { period }, &out);
                 }
                 _ => {

@@ -3,26 +3,33 @@
 //! file types are refused in Japanese, a year without data is an empty
 //! report with a note.
 
+use std::path::{Path, PathBuf};
+
 use zaitaku_core::report::{self, ReportPeriod};
 use zaitaku_core::store;
 
-use super::{arg, assert_failed_with, demo_db, temp_dir, zaitaku_run};
+use super::{arg, assert_failed_with, demo_db, temp_dir, zaitaku_run, Ran};
 
-#[test]
-fn report_csv_is_the_core_report_of_that_year() {
+/// `report --db <db> --year <year> --out <out>`.
+fn report_to(db: &Path, year: &str, out: &Path) -> Ran {
+    zaitaku_run(&["report", "--db", arg(db), "--year", year, "--out", arg(out)])
+}
+
+/// The CSV report of `year` of a new demo database: the run (which must
+/// succeed), the database and the text written.
+fn demo_report(year: &str) -> (tempfile::TempDir, PathBuf, Ran, String) {
     let dir = temp_dir();
     let db = demo_db(dir.path());
     let out = dir.path().join("事業報告.csv");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "2025",
-        "--out",
-        arg(&out),
-    ]);
+    let ran = report_to(&db, year, &out);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let text = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
+    (dir, db, ran, text)
+}
+
+#[test]
+fn report_csv_is_the_core_report_of_that_year() {
+    let (_dir, db, ran, written) = demo_report("2025");
     assert!(
         ran.stdout
             .starts_with("令和7年度の事業報告を書き出しました"),
@@ -33,39 +40,20 @@ fn report_csv_is_the_core_report_of_that_year() {
     let conn = store::open(&db).unwrap();
     let today = chrono::Local::now().date_naive();
     let expected = report::build(&conn, &ReportPeriod::Fiscal { year: 2025 }, today).unwrap();
-    assert!(expected.consultations.cases > 0, "the demo year has cases");
-    assert!(
-        ran.stdout.contains(&format!(
-            "実数 {} 人、延べ {} 件",
-            expected.consultations.persons, expected.consultations.total
-        )),
-        "{}",
-        ran.stdout
-    );
-    let written = std::fs::read(&out).unwrap();
+    let c = &expected.consultations;
+    assert!(c.cases > 0, "the demo year has cases");
+    let figures = format!("実数 {} 人、延べ {} 件", c.persons, c.total);
+    assert!(ran.stdout.contains(&figures), "{}", ran.stdout);
     assert_eq!(
-        String::from_utf8(written).unwrap(),
+        written,
         String::from_utf8(report::to_csv(&expected)).unwrap()
     );
 }
 
 #[test]
 fn a_year_without_data_writes_an_empty_report_with_a_note() {
-    let dir = temp_dir();
-    let db = demo_db(dir.path());
-    let out = dir.path().join("r.csv");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "2040",
-        "--out",
-        arg(&out),
-    ]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let (_dir, _db, ran, text) = demo_report("2040");
     assert!(ran.stdout.contains("記録がありません"), "{}", ran.stdout);
-    let text = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
     assert!(text.contains("延べ件数,,0\r\n"), "{text}");
 }
 
@@ -73,50 +61,17 @@ fn a_year_without_data_writes_an_empty_report_with_a_note() {
 fn bad_years_and_file_types_are_refused_and_write_nothing() {
     let dir = temp_dir();
     let db = demo_db(dir.path());
+    for (year, file, expected) in [
+        ("1999", "r.csv", "年度は2000年度から2100年度"),
+        ("1999", "r.pdf", "年度は2000年度から2100年度"),
+        ("2025", "r.txt", ".csv"),
+    ] {
+        let out = dir.path().join(file);
+        assert_failed_with(&report_to(&db, year, &out), expected);
+        assert!(!out.exists(), "{file}");
+    }
     let csv = dir.path().join("r.csv");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "1999",
-        "--out",
-        arg(&csv),
-    ]);
-    assert_failed_with(&ran, "年度は2000年度から2100年度");
-    let pdf = dir.path().join("r.pdf");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "1999",
-        "--out",
-        arg(&pdf),
-    ]);
-    assert_failed_with(&ran, "年度は2000年度から2100年度");
-    let txt = dir.path().join("r.txt");
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "2025",
-        "--out",
-        arg(&txt),
-    ]);
-    assert_failed_with(&ran, ".csv");
-    assert!(!csv.exists() && !pdf.exists() && !txt.exists());
-
-    let ran = zaitaku_run(&[
-        "report",
-        "--db",
-        arg(&db),
-        "--year",
-        "令和7",
-        "--out",
-        arg(&csv),
-    ]);
+    let ran = report_to(&db, "令和7", &csv);
     assert_eq!(ran.code, 2, "not a number is a usage error");
 }
 

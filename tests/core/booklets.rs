@@ -3,8 +3,8 @@
 //! corrections with history, summaries by month/channel/市, CSV, demo data.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind};
-use zaitaku_core::period::{Period, PeriodKind};
+use zaitaku_core::booklets::{self, seeded_channel, EditionInput, Entry, EntryInput};
+use zaitaku_core::period::Period;
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, Error};
 
@@ -15,21 +15,16 @@ fn now() -> NaiveDateTime {
         .unwrap()
 }
 
+/// A database file with the demo office (two cities) and one new edition
+/// with an empty ledger.
 struct Ledger {
     _dir: tempfile::TempDir,
     conn: Connection,
-    ids: Ids,
-}
-
-/// The edition, the 相談窓口 channel and the first city.
-struct Ids {
     edition: String,
-    counter: String,
+    /// The first 市.
     city: String,
 }
 
-/// A database file with the demo office (two cities) and one new edition
-/// with an empty ledger.
 fn ledger() -> Ledger {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = store::open(&dir.path().join("office.db")).unwrap();
@@ -46,84 +41,78 @@ fn ledger() -> Ledger {
     )
     .unwrap()
     .id;
-    let counter = booklets::channels(&conn)
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "相談窓口")
-        .unwrap()
-        .id;
     let city = zaitaku_core::office::load(&conn).unwrap().cities[0]
         .id
         .clone();
     Ledger {
         _dir: dir,
         conn,
-        ids: Ids {
-            edition,
-            counter,
-            city,
-        },
+        edition,
+        city,
     }
 }
 
-fn receipt(l: &Ids, date: &str, qty: &str) -> EntryInput {
-    EntryInput {
-        kind: Kind::Receipt,
-        entry_date: date.into(),
-        edition_id: l.edition.clone(),
-        quantity: qty.into(),
-        source: "print".into(),
-        channel_id: String::new(),
-        recipient_type: String::new(),
-        recipient_name: String::new(),
-        city_id: String::new(),
-        note: String::new(),
+impl Ledger {
+    /// A printed receipt of the edition.
+    fn receipt(&self, date: &str, qty: &str) -> EntryInput {
+        EntryInput::receipt(&self.edition, date, qty, "print")
     }
-}
 
-fn issue(l: &Ids, date: &str, qty: &str) -> EntryInput {
-    EntryInput {
-        kind: Kind::Issue,
-        source: String::new(),
-        channel_id: l.counter.clone(),
-        city_id: l.city.clone(),
-        recipient_type: "本人・家族".into(),
-        ..receipt(l, date, qty)
+    /// An issue at the counter to a family in the first 市.
+    fn issue(&self, date: &str, qty: &str) -> EntryInput {
+        EntryInput {
+            city_id: self.city.clone(),
+            recipient_type: "本人・家族".into(),
+            ..EntryInput::issue(&self.edition, date, qty, seeded_channel::COUNTER)
+        }
     }
-}
 
-fn rows(conn: &Connection) -> (i64, i64) {
-    let entries = conn
-        .query_row("SELECT count(*) FROM booklet_entries", [], |r| r.get(0))
-        .unwrap();
-    let changes = conn
-        .query_row("SELECT count(*) FROM booklet_entry_changes", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    (entries, changes)
+    fn try_add(&mut self, input: &EntryInput) -> Result<Entry, Error> {
+        booklets::add_entry(&mut self.conn, input, "", now())
+    }
+
+    fn add(&mut self, input: &EntryInput) -> Entry {
+        self.add_by(input, "")
+    }
+
+    fn add_by(&mut self, input: &EntryInput, by: &str) -> Entry {
+        booklets::add_entry(&mut self.conn, input, by, now()).unwrap()
+    }
+
+    fn void(&mut self, id: &str, reason: &str) -> Result<Entry, Error> {
+        booklets::void_entry(&mut self.conn, id, reason, "", now())
+    }
+
+    /// 50 received, then 5 issued and voided with `reason`.
+    fn voided_issue(&mut self, reason: &str) -> Entry {
+        self.add(&self.receipt("2025-11-01", "50"));
+        let handed = self.add(&self.issue("2025-11-02", "5"));
+        self.void(&handed.id, reason).unwrap()
+    }
+
+    fn stock(&self) -> i64 {
+        booklets::stock(&self.conn, &self.edition).unwrap()
+    }
+
+    /// Rows of the ledger and of its history.
+    fn rows(&self) -> (i64, i64) {
+        let count = |table: &str| {
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        (count("booklet_entries"), count("booklet_entry_changes"))
+    }
 }
 
 #[test]
 fn receive_then_hand_out_at_the_counter() {
     let mut l = ledger();
-    booklets::add_entry(
-        &mut l.conn,
-        &receipt(&l.ids, "2025-11-01", "100"),
-        "山田",
-        now(),
-    )
-    .unwrap();
+    l.add_by(&l.receipt("2025-11-01", "100"), "山田");
     for _ in 0..3 {
-        booklets::add_entry(
-            &mut l.conn,
-            &issue(&l.ids, "2025-11-24", "1"),
-            "山田",
-            now(),
-        )
-        .unwrap();
+        l.add_by(&l.issue("2025-11-24", "1"), "山田");
     }
-    assert_eq!(booklets::stock(&l.conn, &l.ids.edition).unwrap(), 97);
+    assert_eq!(l.stock(), 97);
     let e = booklets::editions(&l.conn).unwrap().remove(0);
     assert_eq!((e.received, e.issued, e.low_stock), (100, 3, false));
 }
@@ -131,56 +120,49 @@ fn receive_then_hand_out_at_the_counter() {
 #[test]
 fn an_issue_beyond_the_stock_is_refused_with_the_stock_and_nothing_written() {
     let mut l = ledger();
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-11-01", "97"), "", now()).unwrap();
-    let before = rows(&l.conn);
-    let err = booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-11-24", "1000"), "", now())
-        .unwrap_err();
+    l.add(&l.receipt("2025-11-01", "97"));
+    let before = l.rows();
+    let err = l.try_add(&l.issue("2025-11-24", "1000")).unwrap_err();
     assert_eq!(err.field(), Some("quantity"));
     assert_eq!(
         err.to_string(),
         "在庫が足りません。「私の意志表示帳 第2版 令和元年12月」の在庫は97冊です（1000冊は配布できません）。"
     );
-    assert_eq!(rows(&l.conn), before);
+    assert_eq!(l.rows(), before);
 }
 
 #[test]
 fn a_back_dated_issue_cannot_use_copies_received_later() {
     let mut l = ledger();
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-04-01", "10"), "", now()).unwrap();
-    booklets::add_entry(
-        &mut l.conn,
-        &receipt(&l.ids, "2025-10-01", "100"),
-        "",
-        now(),
-    )
-    .unwrap();
-    let err = booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-05-01", "20"), "", now())
-        .unwrap_err();
+    l.add(&l.receipt("2025-04-01", "10"));
+    l.add(&l.receipt("2025-10-01", "100"));
+    let err = l.try_add(&l.issue("2025-05-01", "20")).unwrap_err();
     assert_eq!(err.field(), Some("quantity"));
     assert!(
         err.to_string()
             .contains("令和7年5月1日に配布できるのは10冊まで"),
         "{err}"
     );
-    booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-05-01", "10"), "", now()).unwrap();
+    l.add(&l.issue("2025-05-01", "10"));
 }
 
 #[test]
 fn each_kind_of_bad_input_names_its_field_and_writes_nothing() {
     let mut l = ledger();
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-11-01", "5"), "", now()).unwrap();
-    let before = rows(&l.conn);
+    l.add(&l.receipt("2025-11-01", "5"));
+    let before = l.rows();
     let unknown = "00000000-0000-4000-8000-000000000000";
+    let issue = l.issue("2025-11-02", "1");
     let cases = [
-        (issue(&l.ids, "2025-11-02", "0"), "quantity", "1以上"),
-        (issue(&l.ids, "2025-11-02", "-3"), "quantity", "1以上"),
-        (issue(&l.ids, "2025-11-02", "いっさつ"), "quantity", "数字"),
-        (issue(&l.ids, "2025-11-25", "1"), "entry_date", "未来"),
-        (issue(&l.ids, "令和8年1月1日", "1"), "entry_date", "未来"),
+        (l.issue("2025-11-02", "0"), "quantity", "1以上"),
+        (l.issue("2025-11-02", "-3"), "quantity", "1以上"),
+        (l.issue("2025-11-02", "いっさつ"), "quantity", "数字"),
+        (l.issue("2025-11-25", "1"), "entry_date", "未来"),
+        (l.issue("令和8年1月1日", "1"), "entry_date", "未来"),
         (
             EntryInput {
                 edition_id: unknown.into(),
-                ..issue(&l.ids, "2025-11-02", "1")
+                ..issue.clone()
             },
             "edition_id",
             "見つかりません",
@@ -188,7 +170,7 @@ fn each_kind_of_bad_input_names_its_field_and_writes_nothing() {
         (
             EntryInput {
                 channel_id: unknown.into(),
-                ..issue(&l.ids, "2025-11-02", "1")
+                ..issue.clone()
             },
             "channel_id",
             "見つかりません",
@@ -196,33 +178,27 @@ fn each_kind_of_bad_input_names_its_field_and_writes_nothing() {
         (
             EntryInput {
                 channel_id: "'; DROP TABLE x; --".into(),
-                ..issue(&l.ids, "2025-11-02", "1")
+                ..issue
             },
             "channel_id",
             "識別子",
         ),
-        (issue(&l.ids, "2025-11-02", "6"), "quantity", "在庫は5冊"),
+        (l.issue("2025-11-02", "6"), "quantity", "在庫は5冊"),
     ];
     for (input, field, words) in cases {
-        let err = booklets::add_entry(&mut l.conn, &input, "", now()).unwrap_err();
+        let err = l.try_add(&input).unwrap_err();
         assert_eq!(err.field(), Some(field), "{input:?}");
         assert!(err.to_string().contains(words), "{err}");
     }
-    assert_eq!(rows(&l.conn), before);
+    assert_eq!(l.rows(), before);
 }
 
 #[test]
 fn voided_entries_stay_visible_and_stop_counting() {
     let mut l = ledger();
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-11-01", "50"), "", now()).unwrap();
-    let handed =
-        booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-11-02", "5"), "", now()).unwrap();
-    booklets::void_entry(&mut l.conn, &handed.id, "二重入力", "", now()).unwrap();
-    assert_eq!(booklets::stock(&l.conn, &l.ids.edition).unwrap(), 50);
-    let fy = Period {
-        kind: PeriodKind::Fiscal,
-        year: 2025,
-    };
+    let handed = l.voided_issue("二重入力");
+    assert_eq!(l.stock(), 50);
+    let fy = Period::fiscal(2025);
     let listed = booklets::entries(&l.conn, fy).unwrap();
     let voided = listed.iter().find(|e| e.id == handed.id).unwrap();
     assert!(voided.voided);
@@ -231,18 +207,10 @@ fn voided_entries_stay_visible_and_stop_counting() {
     assert_eq!(history.last().unwrap().changed_by, booklets::UNKNOWN_STAFF);
     assert_eq!(history.last().unwrap().action, "取消");
     // A voided entry can be neither voided again nor corrected.
+    assert!(matches!(l.void(&handed.id, ""), Err(Error::Conflict(_))));
+    let again = l.issue("2025-11-02", "4");
     assert!(matches!(
-        booklets::void_entry(&mut l.conn, &handed.id, "", "", now()),
-        Err(Error::Conflict(_))
-    ));
-    assert!(matches!(
-        booklets::correct_entry(
-            &mut l.conn,
-            &handed.id,
-            &issue(&l.ids, "2025-11-02", "4"),
-            "",
-            now()
-        ),
+        booklets::correct_entry(&mut l.conn, &handed.id, &again, "", now()),
         Err(Error::Conflict(_))
     ));
     assert_eq!(booklets::summary(&l.conn, fy).unwrap().issued, 0);
@@ -251,40 +219,27 @@ fn voided_entries_stay_visible_and_stop_counting() {
 #[test]
 fn voiding_a_receipt_that_later_issues_used_is_refused_and_explained() {
     let mut l = ledger();
-    let first =
-        booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-04-01", "30"), "", now()).unwrap();
-    booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-05-01", "25"), "", now()).unwrap();
-    booklets::add_entry(
-        &mut l.conn,
-        &receipt(&l.ids, "2025-11-01", "100"),
-        "",
-        now(),
-    )
-    .unwrap();
-    let before = rows(&l.conn);
-    let err = booklets::void_entry(&mut l.conn, &first.id, "", "", now()).unwrap_err();
+    let first = l.add(&l.receipt("2025-04-01", "30"));
+    l.add(&l.issue("2025-05-01", "25"));
+    l.add(&l.receipt("2025-11-01", "100"));
+    let before = l.rows();
+    let err = l.void(&first.id, "").unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err:?}");
     assert!(err.to_string().contains("令和7年5月1日の時点"), "{err}");
     assert!(err.to_string().contains("25冊足りなく"), "{err}");
-    assert_eq!(rows(&l.conn), before);
+    assert_eq!(l.rows(), before);
     assert!(!booklets::entry(&l.conn, &first.id).unwrap().voided);
 }
 
 #[test]
 fn a_correction_keeps_who_when_and_the_old_and_new_values() {
     let mut l = ledger();
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-11-01", "50"), "", now()).unwrap();
-    let e = booklets::add_entry(
-        &mut l.conn,
-        &issue(&l.ids, "2025-11-02", "5"),
-        "山田",
-        now(),
-    )
-    .unwrap();
+    l.add(&l.receipt("2025-11-01", "50"));
+    let e = l.add_by(&l.issue("2025-11-02", "5"), "山田");
     let later = now() + chrono::Duration::hours(1);
     let input = EntryInput {
         note: "講座の残部".into(),
-        ..issue(&l.ids, "2025-11-02", "8")
+        ..l.issue("2025-11-02", "8")
     };
     let fixed = booklets::correct_entry(&mut l.conn, &e.id, &input, "佐藤", later).unwrap();
     assert_eq!((fixed.quantity, fixed.corrections), (8, 1));
@@ -306,35 +261,21 @@ fn a_correction_keeps_who_when_and_the_old_and_new_values() {
             "2025-11-24T11:30:00 佐藤 訂正 備考:→講座の残部",
         ]
     );
-    assert_eq!(booklets::stock(&l.conn, &l.ids.edition).unwrap(), 42);
+    assert_eq!(l.stock(), 42);
 }
 
 #[test]
 fn summary_by_month_channel_and_city_for_fiscal_and_calendar_years() {
     let mut l = ledger();
-    booklets::add_entry(
-        &mut l.conn,
-        &receipt(&l.ids, "2025-03-01", "500"),
-        "",
-        now(),
-    )
-    .unwrap();
-    booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-03-15", "4"), "", now()).unwrap();
-    booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-04-10", "2"), "", now()).unwrap();
-    let no_city = EntryInput {
+    l.add(&l.receipt("2025-03-01", "500"));
+    l.add(&l.issue("2025-03-15", "4"));
+    l.add(&l.issue("2025-04-10", "2"));
+    l.add(&EntryInput {
         city_id: String::new(),
-        ..issue(&l.ids, "2025-11-20", "30")
-    };
-    booklets::add_entry(&mut l.conn, &no_city, "", now()).unwrap();
+        ..l.issue("2025-11-20", "30")
+    });
 
-    let fy = booklets::summary(
-        &l.conn,
-        Period {
-            kind: PeriodKind::Fiscal,
-            year: 2025,
-        },
-    )
-    .unwrap();
+    let fy = booklets::summary(&l.conn, Period::fiscal(2025)).unwrap();
     assert_eq!(fy.period_label, "令和7年度");
     assert_eq!(
         (fy.from.as_str(), fy.to.as_str()),
@@ -348,24 +289,17 @@ fn summary_by_month_channel_and_city_for_fiscal_and_calendar_years() {
     assert_eq!(fy.months[7].by_channel[0], 30);
     assert_eq!(fy.channels[0].name, "相談窓口");
     assert_eq!(fy.channels[0].quantity, 32);
-    let cities: Vec<(&str, i64)> = fy
-        .cities
-        .iter()
-        .map(|c| (c.name.as_str(), c.quantity))
-        .collect();
+    let city = |c: &booklets::NamedTotal| (c.name.clone(), c.quantity);
     assert_eq!(
-        cities,
-        [("坂戸市", 2), ("鶴ヶ島市", 0), ("市の記録なし", 30)]
+        fy.cities.iter().map(city).collect::<Vec<_>>(),
+        [
+            ("坂戸市".into(), 2),
+            ("鶴ヶ島市".into(), 0),
+            ("市の記録なし".into(), 30)
+        ]
     );
 
-    let cy = booklets::summary(
-        &l.conn,
-        Period {
-            kind: PeriodKind::Calendar,
-            year: 2025,
-        },
-    )
-    .unwrap();
+    let cy = booklets::summary(&l.conn, Period::calendar(2025)).unwrap();
     assert_eq!(cy.period_label, "2025年（令和7年）");
     assert_eq!((cy.issued, cy.received), (36, 500));
     assert_eq!(cy.months[2].issued, 4);
@@ -374,34 +308,23 @@ fn summary_by_month_channel_and_city_for_fiscal_and_calendar_years() {
 #[test]
 fn csv_has_bom_crlf_japanese_headers_and_marks_voided_rows() {
     let mut l = ledger();
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-11-01", "50"), "", now()).unwrap();
-    let e = booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-11-02", "5"), "", now()).unwrap();
-    booklets::void_entry(&mut l.conn, &e.id, "誤入力, 再登録", "", now()).unwrap();
-    let bytes = booklets::export_csv(
-        &l.conn,
-        Some(Period {
-            kind: PeriodKind::Fiscal,
-            year: 2025,
-        }),
-    )
-    .unwrap();
+    l.voided_issue("誤入力, 再登録");
+    let (bytes, rows) = booklets::export_csv(&l.conn, Some(Period::fiscal(2025))).unwrap();
+    assert_eq!(rows, 2);
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
     assert_eq!(lines.len(), 4, "{text:?}");
     assert_eq!(lines[3], "");
-    assert!(
-        lines[0].starts_with("日付,和暦,区分,冊子名・版,冊数"),
-        "{}",
-        lines[0]
-    );
-    assert!(
-        lines[1].starts_with("2025-11-01,令和7年11月1日,入庫,"),
-        "{}",
-        lines[1]
-    );
-    assert!(lines[2].contains(",取消,"), "{}", lines[2]);
-    assert!(lines[2].contains("\"誤入力, 再登録\""), "{}", lines[2]);
+    for (line, start) in [
+        (lines[0], "日付,和暦,区分,冊子名・版,冊数"),
+        (lines[1], "2025-11-01,令和7年11月1日,入庫,"),
+    ] {
+        assert!(line.starts_with(start), "{line}");
+    }
+    for words in [",取消,", "\"誤入力, 再登録\""] {
+        assert!(lines[2].contains(words), "{}", lines[2]);
+    }
     assert!(!text.replace("\r\n", "").contains('\n'));
 }
 
@@ -411,7 +334,7 @@ fn editions_and_channels_are_editable() {
     let edited = booklets::save_edition(
         &mut l.conn,
         &EditionInput {
-            id: Some(l.ids.edition.clone()),
+            id: Some(l.edition.clone()),
             title: "私の意志表示帳".into(),
             edition: "第2版 令和元年12月".into(),
             publisher: "医師会".into(),
@@ -441,8 +364,8 @@ fn editions_and_channels_are_editable() {
         Some("edition")
     );
 
-    booklets::add_entry(&mut l.conn, &receipt(&l.ids, "2025-11-01", "5"), "", now()).unwrap();
-    booklets::add_entry(&mut l.conn, &issue(&l.ids, "2025-11-02", "1"), "", now()).unwrap();
+    l.add(&l.receipt("2025-11-01", "5"));
+    l.add(&l.issue("2025-11-02", "1"));
     let mut list: Vec<booklets::ChannelInput> = booklets::channels(&l.conn)
         .unwrap()
         .into_iter()

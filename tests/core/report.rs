@@ -17,12 +17,12 @@
 //! C2 and C4 are 継続 (is_new = false), the others 新規.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use zaitaku_core::booklets::{self, EditionInput, Kind};
+use zaitaku_core::booklets::{self, seeded_channel, EditionInput, EntryInput as BookletEntry};
 use zaitaku_core::cases::lists::{self, ListKind};
 use zaitaku_core::cases::{self, CaseInput, EntryInput, PersonInput};
 use zaitaku_core::registries::organisations::{self, OrganisationInput};
 use zaitaku_core::registries::{self, BedUpdateInput, DoctorInput, SupportBedInput};
-use zaitaku_core::report::{self, ReportPeriod, Tally};
+use zaitaku_core::report::{self, Consultations, Report, ReportPeriod, Tally};
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, office};
 
@@ -40,6 +40,11 @@ fn today() -> NaiveDate {
 
 fn fiscal(year: i32) -> ReportPeriod {
     ReportPeriod::Fiscal { year }
+}
+
+/// The report of `period` as of [`today`].
+fn report_of(conn: &Connection, period: &ReportPeriod) -> Report {
+    report::build(conn, period, today()).unwrap()
 }
 
 struct Lists {
@@ -88,13 +93,26 @@ struct Person {
 struct Case<'a> {
     person: &'a Person,
     person_id: Option<String>,
-    date: &'static str,
-    time: &'static str,
+    date: &'a str,
+    time: &'a str,
     method: &'a str,
     consulter: &'a str,
     categories: Vec<&'a str>,
-    minutes: &'static str,
+    minutes: &'a str,
 }
+
+/// A case as a row of the table in [`build`]: person, 受付日, 時刻, 方法,
+/// 相談者, 分類, 分, and its 経過記録 as (date, minutes).
+type CaseRow<'a> = (
+    &'a Person,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Vec<&'a str>,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+);
 
 /// Registers a case; returns (case id, person id).
 fn case(conn: &mut Connection, l: &Lists, c: Case) -> (String, String) {
@@ -161,105 +179,40 @@ fn build() -> (tempfile::TempDir, Connection) {
         city: tsuru.id.clone(),
         area: tsuru.areas[0].id.clone(),
     };
-    let mk = |person, person_id, date, time, method, consulter, categories, minutes| Case {
-        person,
-        person_id,
-        date,
-        time,
-        method,
-        consulter,
-        categories,
-        minutes,
-    };
-    let (c1, p1_id) = case(
-        &mut conn,
-        &l,
-        mk(
-            &p1,
-            None,
-            "2025-03-31",
-            "10:00",
-            &l.phone,
-            &l.family,
-            vec![&l.doctor],
-            "30",
-        ),
-    );
-    entry(&mut conn, &l, &c1, "2025-04-02", "20");
-    let (c2, _) = case(
-        &mut conn,
-        &l,
-        mk(
-            &p1,
-            Some(p1_id),
-            "2025-04-10",
-            "10:00",
-            &l.phone,
-            &l.family,
-            vec![&l.doctor, &l.dementia],
-            "40",
-        ),
-    );
-    entry(&mut conn, &l, &c2, "2025-04-15", "15");
-    entry(&mut conn, &l, &c2, "2025-05-20", "");
-    let (_c3, p2_id) = case(
-        &mut conn,
-        &l,
-        mk(
-            &p2,
-            None,
-            "2025-05-01",
-            "11:00",
-            &l.visit,
-            &l.own,
-            vec![&l.discharge],
-            "20",
-        ),
-    );
-    let (c4, _) = case(
-        &mut conn,
-        &l,
-        mk(
-            &p2,
-            Some(p2_id),
-            "2026-03-31",
-            "16:00",
-            &l.phone,
-            &l.care_manager,
-            vec![&l.discharge],
-            "",
-        ),
-    );
-    entry(&mut conn, &l, &c4, "2026-04-01", "30");
-    case(
-        &mut conn,
-        &l,
-        mk(
-            &p3,
-            None,
-            "2026-04-01",
-            "09:00",
-            &l.phone,
-            &l.own,
-            vec![&l.dementia],
-            "10",
-        ),
-    );
-    let (c6, _) = case(
-        &mut conn,
-        &l,
-        mk(
-            &p4,
-            None,
-            "2025-05-31",
-            "17:00",
-            &l.phone,
-            &l.care_manager,
-            vec![&l.dementia],
-            "50",
-        ),
-    );
-    entry(&mut conn, &l, &c6, "2025-06-01", "10");
+    // The cases of the table above in 受付 order of creation, with their
+    // 経過記録 (date, minutes); a person's second case is 継続.
+    #[rustfmt::skip]
+    let table: [CaseRow; 6] = [
+        (&p1, "2025-03-31", "10:00", &l.phone, &l.family, vec![&l.doctor], "30", &[("2025-04-02", "20")]),
+        (&p1, "2025-04-10", "10:00", &l.phone, &l.family, vec![&l.doctor, &l.dementia], "40",
+            &[("2025-04-15", "15"), ("2025-05-20", "")]),
+        (&p2, "2025-05-01", "11:00", &l.visit, &l.own, vec![&l.discharge], "20", &[]),
+        (&p2, "2026-03-31", "16:00", &l.phone, &l.care_manager, vec![&l.discharge], "", &[("2026-04-01", "30")]),
+        (&p3, "2026-04-01", "09:00", &l.phone, &l.own, vec![&l.dementia], "10", &[]),
+        (&p4, "2025-05-31", "17:00", &l.phone, &l.care_manager, vec![&l.dementia], "50", &[("2025-06-01", "10")]),
+    ];
+    let mut person_ids: Vec<(&str, String)> = Vec::new();
+    for (person, date, time, method, consulter, categories, minutes, entries) in table {
+        let person_id = person_ids
+            .iter()
+            .find(|(name, _)| *name == person.name)
+            .map(|(_, id)| id.clone());
+        let c = Case {
+            person,
+            person_id,
+            date,
+            time,
+            method,
+            consulter,
+            categories,
+            minutes,
+        };
+        let (case_id, person_id) = case(&mut conn, &l, c);
+        person_ids.push((person.name, person_id));
+        for (date, minutes) in entries {
+            entry(&mut conn, &l, &case_id, date, minutes);
+        }
+    }
 
     booklet_ledger(&mut conn, &sakado.id, &tsuru.id);
     registers(&mut conn);
@@ -280,46 +233,21 @@ fn booklet_ledger(conn: &mut Connection, sakado: &str, tsuru: &str) {
     )
     .unwrap()
     .id;
-    let channel = |name: &str| {
-        booklets::channels(conn)
-            .unwrap()
-            .into_iter()
-            .find(|c| c.name == name)
-            .unwrap()
-            .id
-    };
-    let (counter, lecture) = (channel("相談窓口"), channel("出前講座"));
-    let entry = |kind, date: &str, qty: &str, channel: &str, city: &str| booklets::EntryInput {
-        kind,
-        entry_date: date.into(),
-        edition_id: edition.clone(),
-        quantity: qty.into(),
-        source: if kind == Kind::Receipt {
-            "print".into()
-        } else {
-            String::new()
-        },
-        channel_id: channel.into(),
+    let issue = |date: &str, qty: &str, channel: &str, city: &str| BookletEntry {
         city_id: city.into(),
-        recipient_type: String::new(),
-        recipient_name: String::new(),
-        note: String::new(),
+        ..BookletEntry::issue(&edition, date, qty, channel)
     };
+    let (counter, lecture) = (seeded_channel::COUNTER, seeded_channel::OUTREACH_LECTURE);
     for input in [
-        entry(Kind::Receipt, "2025-04-01", "100", "", ""),
-        entry(Kind::Issue, "2025-04-20", "10", &counter, sakado),
-        entry(Kind::Issue, "2025-07-01", "5", &lecture, tsuru),
-        entry(Kind::Issue, "2026-04-02", "7", &counter, sakado),
+        BookletEntry::receipt(&edition, "2025-04-01", "100", "print"),
+        issue("2025-04-20", "10", counter, sakado),
+        issue("2025-07-01", "5", lecture, tsuru),
+        issue("2026-04-02", "7", counter, sakado),
     ] {
         booklets::add_entry(conn, &input, "", now()).unwrap();
     }
-    let voided = booklets::add_entry(
-        conn,
-        &entry(Kind::Issue, "2025-08-01", "3", &counter, ""),
-        "",
-        now(),
-    )
-    .unwrap();
+    let voided = issue("2025-08-01", "3", counter, "");
+    let voided = booklets::add_entry(conn, &voided, "", now()).unwrap();
     booklets::void_entry(conn, &voided.id, "二重入力", "", now()).unwrap();
 }
 
@@ -335,37 +263,26 @@ fn registers(conn: &mut Connection) {
         retired,
         ..Default::default()
     };
-    registries::save_doctor(
-        conn,
-        &DoctorInput {
+    for input in [
+        DoctorInput {
             home_visits: true,
             regular_visits: true,
             end_of_life: true,
             dementia_consult: true,
             ..doctor("一医師", "2025-01-10", false)
         },
-        now(),
-    )
-    .unwrap();
-    registries::save_doctor(
-        conn,
-        &DoctorInput {
+        DoctorInput {
             home_visits: true,
             round_the_clock: true,
             ..doctor("二医師", "2026-04-01", false)
         },
-        now(),
-    )
-    .unwrap();
-    registries::save_doctor(
-        conn,
-        &DoctorInput {
+        DoctorInput {
             dementia_consult: true,
             ..doctor("三医師", "", true)
         },
-        now(),
-    )
-    .unwrap();
+    ] {
+        registries::save_doctor(conn, &input, now()).unwrap();
+    }
     for (hospital, beds, retired) in [("一病院", "2", false), ("二病院", "3", true)] {
         let bed = registries::save_bed(
             conn,
@@ -404,6 +321,11 @@ fn registers(conn: &mut Connection) {
     }
 }
 
+/// (実数, 受付件数, 経過記録, 延べ件数) of the whole period.
+fn totals(c: &Consultations) -> (i64, i64, i64, i64) {
+    (c.persons, c.cases, c.entries, c.total)
+}
+
 /// (name, 実数, 受付件数, 経過記録, 延べ件数) of the rows with any count.
 fn nonzero(rows: &[Tally]) -> Vec<(&str, i64, i64, i64, i64)> {
     rows.iter()
@@ -415,7 +337,7 @@ fn nonzero(rows: &[Tally]) -> Vec<(&str, i64, i64, i64, i64)> {
 #[test]
 fn every_figure_of_the_yearly_report_matches_the_hand_count() {
     let (_dir, conn) = build();
-    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let r = report_of(&conn, &fiscal(2025));
 
     assert_eq!(r.title, "令和7年度 在宅医療・介護連携推進事業 事業報告");
     assert_eq!(r.office_name, "坂戸鶴ヶ島医師会 在宅医療相談室");
@@ -441,7 +363,7 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
     // P1, P2, P4 = 3; entries E1, E2, E3, E5 = 4 (E4 is 2026-04-01);
     // 延べ 4 + 4 = 8.
     let c = &r.consultations;
-    assert_eq!((c.persons, c.cases, c.entries, c.total), (3, 4, 4, 8));
+    assert_eq!(totals(c), (3, 4, 4, 8));
     assert_eq!((c.new_cases, c.continuing_cases), (2, 2));
     // Timed: C2 40, C3 20, C6 50, E1 20, E2 15, E5 10 → 6 items, 155 min,
     // 155 / 6 = 25.83… → 25.8.
@@ -530,9 +452,9 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
 fn the_next_year_and_a_month_range_count_only_their_own_days() {
     let (_dir, conn) = build();
     // 令和8年度: C5 (P3, 坂戸市, no 圏域) and E4 (C4: P2, 鶴ヶ島市 北部圏域).
-    let r = report::build(&conn, &fiscal(2026), today()).unwrap();
+    let r = report_of(&conn, &fiscal(2026));
     let c = &r.consultations;
-    assert_eq!((c.persons, c.cases, c.entries, c.total), (1, 1, 1, 2));
+    assert_eq!(totals(c), (1, 1, 1, 2));
     assert_eq!(
         nonzero(&c.areas),
         [
@@ -547,10 +469,10 @@ fn the_next_year_and_a_month_range_count_only_their_own_days() {
         from: "2025-05".into(),
         to: "2025-05".into(),
     };
-    let r = report::build(&conn, &may, today()).unwrap();
+    let r = report_of(&conn, &may);
     assert_eq!(r.period_label, "令和7年5月");
     let c = &r.consultations;
-    assert_eq!((c.persons, c.cases, c.entries, c.total), (2, 2, 1, 3));
+    assert_eq!(totals(c), (2, 2, 1, 3));
     assert_eq!(c.months.len(), 1);
     // C3 20, C6 50 (E3 untimed) → 35.0.
     assert_eq!(c.average_minutes, Some(35.0));
@@ -559,7 +481,7 @@ fn the_next_year_and_a_month_range_count_only_their_own_days() {
 #[test]
 fn a_year_without_data_is_an_empty_report_with_a_note() {
     let (_dir, conn) = build();
-    let r = report::build(&conn, &fiscal(2030), today()).unwrap();
+    let r = report_of(&conn, &fiscal(2030));
     assert!(r.empty);
     let note = r.note.clone().unwrap();
     assert!(
@@ -592,7 +514,7 @@ fn a_bad_year_or_range_is_refused_in_japanese_naming_the_field() {
 #[test]
 fn the_csv_carries_the_figures_definitions_and_header_for_excel() {
     let (_dir, conn) = build();
-    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let r = report_of(&conn, &fiscal(2025));
     let bytes = report::to_csv(&r);
     assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "UTF-8 BOM");
     let text = String::from_utf8(bytes).unwrap();
@@ -626,7 +548,7 @@ fn the_demo_year_has_figures_that_add_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = store::open(&dir.path().join("office.db")).unwrap();
     demo::fill(&mut conn, now()).unwrap();
-    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let r = report_of(&conn, &fiscal(2025));
     let c = &r.consultations;
     assert!(c.cases > 100, "{}", c.cases);
     assert_eq!(c.total, c.cases + c.entries);
@@ -681,9 +603,8 @@ fn moving_a_case_to_another_year_moves_all_its_figures() {
     cases::update(&mut conn, &id, &input, &l.staff, now()).unwrap();
 
     // 令和7年度 without C3: C2, C4, C6; 入退院支援 keeps only C4, 来所 is gone.
-    let r = report::build(&conn, &fiscal(2025), today()).unwrap();
-    let c = &r.consultations;
-    assert_eq!((c.persons, c.cases, c.entries, c.total), (3, 3, 4, 7));
+    let c = &report_of(&conn, &fiscal(2025)).consultations;
+    assert_eq!(totals(c), (3, 3, 4, 7));
     assert_eq!(
         nonzero(&c.categories),
         [
@@ -694,9 +615,8 @@ fn moving_a_case_to_another_year_moves_all_its_figures() {
     );
     assert_eq!(nonzero(&c.intake_methods), [("電話", 3, 3, 4, 7)]);
     // 令和6年度: C1 (2025-03-31) and C3 now, categories included.
-    let r = report::build(&conn, &fiscal(2024), today()).unwrap();
-    let c = &r.consultations;
-    assert_eq!((c.persons, c.cases, c.entries, c.total), (2, 2, 0, 2));
+    let c = &report_of(&conn, &fiscal(2024)).consultations;
+    assert_eq!(totals(c), (2, 2, 0, 2));
     assert_eq!(
         nonzero(&c.categories),
         [
@@ -722,7 +642,7 @@ fn a_person_who_moves_keeps_earlier_cases_in_the_old_city() {
     let (sakado, tsuru) = (&o.cities[0], &o.cities[1]);
     let new_area = format!("{} {}", sakado.name, sakado.areas[1].name);
     let old_area = format!("{} {}", tsuru.name, tsuru.areas[0].name);
-    let before = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let before = report_of(&conn, &fiscal(2025));
     let b = &before.consultations;
     // 鶴島 二郎 (C3, C4 in 鶴ヶ島市) moves to 坂戸市 and consults again.
     let person_id: String = conn
@@ -752,7 +672,7 @@ fn a_person_who_moves_keeps_earlier_cases_in_the_old_city() {
         },
     );
 
-    let after = report::build(&conn, &fiscal(2025), today()).unwrap();
+    let after = report_of(&conn, &fiscal(2025));
     let a = &after.consultations;
     // The earlier cases stay where they were received; only the new one
     // counts in 坂戸市 (a new person there: 実数 +1, 受付 +1).

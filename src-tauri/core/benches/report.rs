@@ -62,8 +62,8 @@ fn generate(conn: &mut Connection, now: NaiveDateTime, count: usize) {
 }
 
 fn main() {
+    // The first number among the arguments (cargo adds --bench).
     let count: usize = std::env::args()
-        .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("temp dir");

@@ -7,8 +7,9 @@ use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime, Weekday};
 use rusqlite::Connection;
 
 use super::Lcg;
-use crate::booklets::{self, EditionInput, EntryInput, Kind};
+use crate::booklets::{self, seeded_channel, EditionInput, EntryInput};
 use crate::office::Office;
+use crate::store::iso;
 use crate::{Error, Result};
 
 /// How much of the ledger was created.
@@ -47,6 +48,56 @@ const HUBS: &[&str] = &[
 ];
 const EVENTS: &[&str] = &["健康まつり", "介護の日フェア", "市民健康フェスタ"];
 
+/// A kind of hand-out on weekdays: channel, chance of one a day in percent,
+/// copies (low, high), recipient type, and the names the recipient is
+/// picked from (none: not recorded) with a suffix.
+type Handout = (
+    &'static str,
+    usize,
+    (i64, i64),
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+const WEEKDAY_HANDOUTS: &[Handout] = &[
+    (seeded_channel::COUNTER, 35, (1, 2), "本人・家族", &[], ""),
+    (
+        seeded_channel::OUTREACH_LECTURE,
+        4,
+        (12, 35),
+        "市民（講座・イベント参加者）",
+        HALLS,
+        " 出前講座",
+    ),
+    (
+        seeded_channel::MEDICAL,
+        2,
+        (10, 25),
+        "医療機関",
+        CLINICS,
+        "",
+    ),
+    (
+        seeded_channel::CARE,
+        2,
+        (5, 15),
+        "介護事業所",
+        CARE_OFFICES,
+        "",
+    ),
+    (
+        seeded_channel::CARE_HUB,
+        1,
+        (20, 40),
+        "地域包括支援センター",
+        HUBS,
+        "",
+    ),
+];
+
+const CLERK: &str = "山田 花子";
+
 /// Writes the demo ledger inside one transaction.
 pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Result<Ledger> {
     let exists: i64 = conn.query_row("SELECT count(*) FROM booklet_editions", [], |r| r.get(0))?;
@@ -55,38 +106,31 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             "意志表示帳のデータが既にあります。デモデータは作成できません。".into(),
         ));
     }
-    let first = booklets::save_edition(
-        conn,
-        &EditionInput {
+    let mut editions = Vec::new();
+    for (edition, publisher, notes, threshold) in [
+        (
+            "初版 平成26年",
+            "坂戸鶴ヶ島医師会",
+            "在庫限りで配布終了。",
+            "",
+        ),
+        (
+            "第2版 令和元年12月",
+            "坂戸鶴ヶ島医師会・坂戸市・鶴ヶ島市",
+            "A5判 16ページ。",
+            "200",
+        ),
+    ] {
+        let input = EditionInput {
             id: None,
             title: "私の意志表示帳".into(),
-            edition: "初版 平成26年".into(),
-            publisher: "坂戸鶴ヶ島医師会".into(),
-            notes: "在庫限りで配布終了。".into(),
-            low_stock_threshold: String::new(),
-        },
-        now,
-    )?;
-    let second = booklets::save_edition(
-        conn,
-        &EditionInput {
-            id: None,
-            title: "私の意志表示帳".into(),
-            edition: "第2版 令和元年12月".into(),
-            publisher: "坂戸鶴ヶ島医師会・坂戸市・鶴ヶ島市".into(),
-            notes: "A5判 16ページ。".into(),
-            low_stock_threshold: "200".into(),
-        },
-        now,
-    )?;
-    let channels = booklets::channels(conn)?;
-    let channel = |name: &str| {
-        channels
-            .iter()
-            .find(|c| c.name == name)
-            .map(|c| c.id.clone())
-            .unwrap_or_default()
-    };
+            edition: edition.into(),
+            publisher: publisher.into(),
+            notes: notes.into(),
+            low_stock_threshold: threshold.into(),
+        };
+        editions.push(booklets::save_edition(conn, &input, now)?.id);
+    }
     let city_ids: Vec<String> = office.cities.iter().map(|c| c.id.clone()).collect();
 
     let today = now.date();
@@ -94,13 +138,13 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
         .with_day(1)
         .and_then(|d| d.checked_sub_months(Months::new(24)))
         .unwrap_or(today);
+    let months_later = |n| start.checked_add_months(Months::new(n)).unwrap_or(start);
     let mut rng = Lcg(0x5A44_534B_2014_1201);
     let mut ledger = Ledger {
-        editions: 2,
+        editions: editions.len(),
         ..Ledger::default()
     };
     let mut stock = [0i64, 0i64];
-    let editions = [first.id.clone(), second.id.clone()];
 
     let tx = conn.transaction()?;
     let at = |day: NaiveDate, rng: &mut Lcg| {
@@ -108,119 +152,47 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             .unwrap_or(now)
             .min(now)
     };
-    let mut receive = |tx: &rusqlite::Transaction,
-                       rng: &mut Lcg,
-                       stock: &mut [i64; 2],
-                       which: usize,
-                       day: NaiveDate,
-                       qty: i64,
-                       source: &str,
-                       note: &str|
-     -> Result<()> {
+    for (which, day, qty, source, note) in [
+        (0, start, 140, "other", "前年度からの繰越"),
+        (1, start, 1500, "print", "第2版 増刷"),
+        (1, months_later(12), 1000, "print", "第2版 増刷（市の補助）"),
+        (
+            1,
+            months_later(7) + Duration::days(10),
+            50,
+            "gift",
+            "地域包括支援センターから未使用分の返却",
+        ),
+    ] {
         let input = EntryInput {
-            kind: Kind::Receipt,
-            entry_date: day.format("%Y-%m-%d").to_string(),
-            edition_id: editions[which].clone(),
-            quantity: qty.to_string(),
-            source: source.into(),
-            channel_id: String::new(),
-            recipient_type: String::new(),
-            recipient_name: String::new(),
-            city_id: String::new(),
             note: note.into(),
+            ..EntryInput::receipt(&editions[which], &iso(day), qty, source)
         };
-        booklets::add_entry_in(tx, &input, "山田 花子", at(day, rng))?;
+        booklets::add_entry_in(&tx, &input, CLERK, at(day, &mut rng))?;
         stock[which] += qty;
         ledger.receipts += 1;
-        Ok(())
-    };
-    receive(
-        &tx,
-        &mut rng,
-        &mut stock,
-        0,
-        start,
-        140,
-        "other",
-        "前年度からの繰越",
-    )?;
-    receive(
-        &tx,
-        &mut rng,
-        &mut stock,
-        1,
-        start,
-        1500,
-        "print",
-        "第2版 増刷",
-    )?;
-    let reprint = start.checked_add_months(Months::new(12)).unwrap_or(start);
-    receive(
-        &tx,
-        &mut rng,
-        &mut stock,
-        1,
-        reprint,
-        1000,
-        "print",
-        "第2版 増刷（市の補助）",
-    )?;
-    let donation = start.checked_add_months(Months::new(7)).unwrap_or(start) + Duration::days(10);
-    receive(
-        &tx,
-        &mut rng,
-        &mut stock,
-        1,
-        donation,
-        50,
-        "gift",
-        "地域包括支援センターから未使用分の返却",
-    )?;
+    }
 
     let mut issued_ids = Vec::new();
     let mut day = start;
     while day <= today {
         let weekday = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
         let mut handouts: Vec<(&str, i64, &str, String)> = Vec::new();
-        if weekday && rng.chance(35) {
-            handouts.push(("相談窓口", rng.between(1, 2), "本人・家族", String::new()));
-        }
-        if weekday && rng.chance(4) {
-            handouts.push((
-                "出前講座",
-                rng.between(12, 35),
-                "市民（講座・イベント参加者）",
-                format!("{} 出前講座", rng.pick(HALLS)),
-            ));
-        }
-        if weekday && rng.chance(2) {
-            handouts.push((
-                "医療機関",
-                rng.between(10, 25),
-                "医療機関",
-                rng.pick(CLINICS).to_string(),
-            ));
-        }
-        if weekday && rng.chance(2) {
-            handouts.push((
-                "介護事業所",
-                rng.between(5, 15),
-                "介護事業所",
-                rng.pick(CARE_OFFICES).to_string(),
-            ));
-        }
-        if weekday && rng.chance(1) {
-            handouts.push((
-                "地域包括支援センター",
-                rng.between(20, 40),
-                "地域包括支援センター",
-                rng.pick(HUBS).to_string(),
-            ));
+        for &(channel, chance, (low, high), recipient_type, names, suffix) in WEEKDAY_HANDOUTS {
+            if weekday && rng.chance(chance) {
+                let qty = rng.between(low, high);
+                let name = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}{suffix}", rng.pick(names))
+                };
+                handouts.push((channel, qty, recipient_type, name));
+            }
         }
         // 市民公開講座 in February and September, events in November.
         if day.day() == 20 && matches!(day.month(), 2 | 9) {
             handouts.push((
-                "市民公開講座",
+                seeded_channel::PUBLIC_LECTURE,
                 rng.between(60, 110),
                 "市民（講座・イベント参加者）",
                 "市民公開講座（在宅医療を考える）".into(),
@@ -228,13 +200,13 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
         }
         if day.day() == 3 && day.month() == 11 {
             handouts.push((
-                "イベント",
+                seeded_channel::EVENT,
                 rng.between(40, 80),
                 "市民（講座・イベント参加者）",
                 rng.pick(EVENTS).to_string(),
             ));
         }
-        for (name, qty, recipient_type, recipient_name) in handouts {
+        for (channel, qty, recipient_type, recipient_name) in handouts {
             // The old edition is handed out first, until it runs out.
             let which = if stock[0] >= qty { 0 } else { 1 };
             if stock[which] < qty {
@@ -248,18 +220,12 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 city_ids[city_ids.len() - 1].clone()
             };
             let input = EntryInput {
-                kind: Kind::Issue,
-                entry_date: day.format("%Y-%m-%d").to_string(),
-                edition_id: editions[which].clone(),
-                quantity: qty.to_string(),
-                source: String::new(),
-                channel_id: channel(name),
                 recipient_type: recipient_type.into(),
                 recipient_name,
                 city_id: city,
-                note: String::new(),
+                ..EntryInput::issue(&editions[which], &iso(day), qty, channel)
             };
-            let id = booklets::add_entry_in(&tx, &input, "山田 花子", at(day, &mut rng))?;
+            let id = booklets::add_entry_in(&tx, &input, CLERK, at(day, &mut rng))?;
             stock[which] -= qty;
             ledger.issues += 1;
             issued_ids.push(id);

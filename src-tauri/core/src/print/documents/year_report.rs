@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::lectures::LectureFigures;
 use crate::print::layout::{Block, Column, Document, PageSize};
-use crate::report::{self, Booklets, Consultations, Quantity, Report, Tally};
+use crate::report::{self, Booklets, Consultations, Report, Tally};
 
 pub fn build(report: &Report, printed_on: NaiveDate) -> Document {
     let mut doc = Document::new(PageSize::A4Portrait, &report.title);
@@ -61,22 +61,14 @@ fn figure_columns(label: &str, figures: &[&str]) -> Vec<Column> {
 
 fn resources(doc: &mut Document, report: &Report) {
     doc.push(Block::Heading(report::SECTION_RESOURCES.into()));
-    let r = &report.resources;
-    let rows = [
-        ("往診登録医", r.doctors),
-        ("　うち往診", r.home_visits),
-        ("　うち訪問診療", r.regular_visits),
-        ("　うち看取り対応", r.end_of_life),
-        ("　うち24時間対応", r.round_the_clock),
-        ("もの忘れ相談医", r.dementia_consult),
-        ("登録シート要更新", r.sheets_due),
-        ("療養支援ベッドの病院", r.bed_hospitals),
-        ("療養支援ベッドの床数", r.beds),
-        ("関係機関", r.organisations),
-    ]
-    .into_iter()
-    .map(|(name, n)| vec![name.to_string(), n.to_string()])
-    .collect();
+    // The breakdowns (うち…) indented under their total.
+    let rows = report::resource_figures(&report.resources)
+        .into_iter()
+        .map(|(name, n)| match name.starts_with("うち") {
+            true => row(&format!("　{name}"), &[n]),
+            false => row(name, &[n]),
+        })
+        .collect();
     caption(
         doc,
         &format!("名簿の登録件数（出力日 {} 現在）", report.output_date),
@@ -84,18 +76,17 @@ fn resources(doc: &mut Document, report: &Report) {
     table(doc, figure_columns("名簿", &["件数"]), rows);
 }
 
+/// A row of a name and its figures.
+fn row(name: &str, figures: &[i64]) -> Vec<String> {
+    std::iter::once(name.to_string())
+        .chain(figures.iter().map(i64::to_string))
+        .collect()
+}
+
 fn tally_rows(tallies: &[Tally]) -> Vec<Vec<String>> {
     tallies
         .iter()
-        .map(|t| {
-            vec![
-                t.name.clone(),
-                t.persons.to_string(),
-                t.cases.to_string(),
-                t.entries.to_string(),
-                t.total.to_string(),
-            ]
-        })
+        .map(|t| row(&t.name, &[t.persons, t.cases, t.entries, t.total]))
         .collect()
 }
 
@@ -130,13 +121,7 @@ fn consultations(doc: &mut Document, c: &Consultations) {
     // Each case falls in one month, so the months add up to the totals
     // (実数 counts each person once over the period, not per month).
     let mut months = tally_rows(&c.months);
-    months.push(vec![
-        "合計".into(),
-        c.persons.to_string(),
-        c.cases.to_string(),
-        c.entries.to_string(),
-        c.total.to_string(),
-    ]);
+    months.push(row("合計", &[c.persons, c.cases, c.entries, c.total]));
     tally_table(doc, "月別", "月", months);
     tally_table(doc, "相談者種別", "相談者", tally_rows(&c.consulter_types));
     tally_table(
@@ -150,31 +135,19 @@ fn consultations(doc: &mut Document, c: &Consultations) {
     tally_table(doc, "受付方法", "受付方法", tally_rows(&c.intake_methods));
 }
 
-fn quantity_rows(items: &[Quantity]) -> Vec<Vec<String>> {
-    items
-        .iter()
-        .map(|q| {
-            vec![
-                q.name.clone(),
-                q.quantity.to_string(),
-                q.entries.to_string(),
-            ]
-        })
-        .collect()
-}
-
 fn booklets(doc: &mut Document, b: &Booklets) {
     doc.push(Block::KeyValue(vec![(
         "私の意志表示帳の配布".into(),
         format!("{} 冊（{} 回）", b.issued, b.issue_entries),
     )]));
-    let columns = || figure_columns("区分", &["冊数", "配布回数"]);
-    caption(doc, "意志表示帳 月別");
-    table(doc, columns(), quantity_rows(&b.months));
-    caption(doc, "意志表示帳 配布経路別");
-    table(doc, columns(), quantity_rows(&b.channels));
-    caption(doc, "意志表示帳 市別");
-    table(doc, columns(), quantity_rows(&b.cities));
+    for (title, items) in b.tables() {
+        caption(doc, title);
+        let rows = items
+            .iter()
+            .map(|q| row(&q.name, &[q.quantity, q.entries]))
+            .collect();
+        table(doc, figure_columns("区分", &["冊数", "配布回数"]), rows);
+    }
 }
 
 /// A fraction as a percentage with one decimal, or － when not tallied.
@@ -186,26 +159,31 @@ fn percent(value: Option<f64>) -> String {
 
 fn lecture_tables(doc: &mut Document, l: &LectureFigures) {
     caption(doc, "講座（出前講座・市民公開講座・研修会など）");
+    let lecture_row = |name: &str, sessions, participants, forms, rate| {
+        let mut cells = row(name, &[sessions, participants, forms]);
+        cells.push(percent(rate));
+        cells
+    };
     let mut rows: Vec<Vec<String>> = l
         .by_kind
         .iter()
         .map(|k| {
-            vec![
-                k.kind.clone(),
-                k.sessions.to_string(),
-                k.participants.to_string(),
-                k.forms_returned.to_string(),
-                percent(k.response_rate),
-            ]
+            lecture_row(
+                &k.kind,
+                k.sessions,
+                k.participants,
+                k.forms_returned,
+                k.response_rate,
+            )
         })
         .collect();
-    rows.push(vec![
-        "合計".into(),
-        l.sessions_held.to_string(),
-        l.participants.to_string(),
-        l.forms_returned.to_string(),
-        percent(l.response_rate),
-    ]);
+    rows.push(lecture_row(
+        "合計",
+        l.sessions_held,
+        l.participants,
+        l.forms_returned,
+        l.response_rate,
+    ));
     table(
         doc,
         figure_columns(

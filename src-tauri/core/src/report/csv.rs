@@ -1,0 +1,159 @@
+//! The report as one long CSV table for Excel.
+
+use super::{
+    resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
+};
+use crate::csv::{self, Cell};
+use crate::lectures::LectureFigures;
+
+/// The rows being written: 章, 表, 区分, 指標, 値.
+#[derive(Default)]
+struct Sheet(Vec<Vec<Cell>>);
+
+impl Sheet {
+    fn row(&mut self, section: &str, table: &str, name: &str, measure: &str, value: Cell) {
+        self.0.push(vec![
+            section.into(),
+            table.into(),
+            name.into(),
+            measure.into(),
+            value,
+        ]);
+    }
+
+    /// One row for each (指標, 値) of the 区分 `name`.
+    fn figures(&mut self, section: &str, table: &str, name: &str, figures: &[(&str, Cell)]) {
+        for (measure, value) in figures {
+            self.row(section, table, name, measure, value.clone());
+        }
+    }
+
+    fn tallies(&mut self, table: &str, tallies: &[Tally]) {
+        for t in tallies {
+            self.figures(
+                SECTION_CONSULTATIONS,
+                table,
+                &t.name,
+                &[
+                    ("実数", t.persons.into()),
+                    ("受付件数", t.cases.into()),
+                    ("経過記録", t.entries.into()),
+                    ("延べ件数", t.total.into()),
+                ],
+            );
+        }
+    }
+
+    fn lectures(&mut self, l: &LectureFigures) {
+        self.figures(
+            SECTION_AWARENESS,
+            "講座（出前講座・市民公開講座・研修会など）",
+            "合計",
+            &[
+                ("開催回数", l.sessions_held.into()),
+                ("延べ参加者", l.participants.into()),
+                ("アンケート回収数", l.forms_returned.into()),
+                ("回収率（%）", percent(l.response_rate)),
+                ("浸透度（%）", percent(l.awareness)),
+            ],
+        );
+        for k in &l.by_kind {
+            self.figures(
+                SECTION_AWARENESS,
+                "講座 種類別",
+                &k.kind,
+                &[
+                    ("開催回数", k.sessions.into()),
+                    ("延べ参加者", k.participants.into()),
+                    ("回収率（%）", percent(k.response_rate)),
+                ],
+            );
+        }
+    }
+}
+
+/// A figure with one decimal, empty when there is none.
+fn decimal(value: Option<f64>) -> Cell {
+    value
+        .map(|v| Cell::Text(format!("{v:.1}")))
+        .unwrap_or_else(|| "".into())
+}
+
+/// A fraction as a percentage with one decimal (回収率, 浸透度).
+fn percent(value: Option<f64>) -> Cell {
+    decimal(value.map(|v| v * 100.0))
+}
+
+/// The report as CSV in long form (章, 表, 区分, 指標, 値), in the order of
+/// items ア〜キ, headed by the office, period and output date and followed
+/// by the definitions — one row per figure, so Excel can pivot it.
+pub fn to_csv(report: &Report) -> Vec<u8> {
+    let mut sheet = Sheet::default();
+    let info = [
+        ("事業所", &report.office_name),
+        ("表題", &report.title),
+        ("期間", &report.range_label),
+        ("出力日", &report.output_date),
+    ];
+    for (table, text) in info
+        .into_iter()
+        .chain(report.note.iter().map(|n| ("注記", n)))
+    {
+        sheet.row("報告", table, text, "", "".into());
+    }
+
+    for (name, value) in resource_figures(&report.resources) {
+        sheet.row(SECTION_RESOURCES, "名簿", name, "件数", value.into());
+    }
+
+    let c = &report.consultations;
+    for (name, value) in [
+        ("実数", c.persons.into()),
+        ("受付件数", c.cases.into()),
+        ("うち新規", c.new_cases.into()),
+        ("うち継続", c.continuing_cases.into()),
+        ("経過記録", c.entries.into()),
+        ("延べ件数", c.total.into()),
+        ("平均所要時間（分）", decimal(c.average_minutes)),
+    ] {
+        sheet.row(SECTION_CONSULTATIONS, "合計", name, "", value);
+    }
+    for (table, tallies) in [
+        ("月別", &c.months),
+        ("相談者種別", &c.consulter_types),
+        ("相談内容分類", &c.categories),
+        ("市別", &c.cities),
+        ("圏域別", &c.areas),
+        ("受付方法", &c.intake_methods),
+    ] {
+        sheet.tallies(table, tallies);
+    }
+
+    let b = &report.awareness.booklets;
+    let quantities =
+        |quantity: i64, entries: i64| [("冊数", quantity.into()), ("配布回数", entries.into())];
+    sheet.figures(
+        SECTION_AWARENESS,
+        "私の意志表示帳",
+        "配布合計",
+        &quantities(b.issued, b.issue_entries),
+    );
+    for (table, items) in b.tables() {
+        for q in items {
+            sheet.figures(
+                SECTION_AWARENESS,
+                table,
+                &q.name,
+                &quantities(q.quantity, q.entries),
+            );
+        }
+    }
+    if let Some(l) = &report.awareness.lectures {
+        sheet.lectures(l);
+    }
+
+    for d in &report.definitions {
+        sheet.row("定義", &d.term, &d.text, "", "".into());
+    }
+    csv::to_bytes(&["章", "表", "区分", "指標", "値"], &sheet.0)
+}
