@@ -16,17 +16,15 @@ pub struct BookletsInput {
     pub quantity: String,
 }
 
-/// The seeded イベント channel. It belongs beside the others in
-/// [`seeded_channel`]; kept here until the booklet module lists it.
-const EVENT_CHANNEL: &str = "6f1c2a10-3b1e-4c3a-9d51-0a0000000007";
-
 /// The ledger channel a session's hand-out is counted under: a seeded
 /// channel, found by id because staff may rename channels in 設定.
 fn channel_for(kind: SessionKind) -> &'static str {
     match kind {
         SessionKind::Outreach => seeded_channel::OUTREACH_LECTURE,
         SessionKind::PublicLecture => seeded_channel::PUBLIC_LECTURE,
-        SessionKind::Training | SessionKind::FacilityTour | SessionKind::Other => EVENT_CHANNEL,
+        SessionKind::Training | SessionKind::FacilityTour | SessionKind::Other => {
+            seeded_channel::EVENT
+        }
     }
 }
 
