@@ -454,15 +454,26 @@ fn a_hand_out_is_counted_on_the_seeded_channel_of_its_kind_whatever_its_name() {
         .collect();
     booklets::save_channels(&mut o.conn, &channels).unwrap();
     let table = [
-        (SessionKind::Outreach, seeded_channel::OUTREACH_LECTURE),
-        (SessionKind::PublicLecture, seeded_channel::PUBLIC_LECTURE),
+        (
+            SessionKind::Outreach,
+            seeded_channel::OUTREACH_LECTURE,
+            "地域への出張講座",
+        ),
+        (
+            SessionKind::PublicLecture,
+            seeded_channel::PUBLIC_LECTURE,
+            "市民公開講座",
+        ),
         // イベント is hidden: the hand-out falls back to その他.
-        (SessionKind::Training, seeded_channel::OTHER),
+        (SessionKind::Training, seeded_channel::OTHER, "その他"),
     ];
-    for (kind, channel) in table {
+    for (kind, channel, shown) in table {
         let mut input = o.input("2025-03-20", Status::Held, "25");
         input.kind = kind.to_string();
-        let held = o.save(&input, at(9, 0)).unwrap().session.basics.id;
+        let saved = o.save(&input, at(9, 0)).unwrap().session;
+        // The session screen names the channel by its current name.
+        assert_eq!(saved.handout_channel, shown, "{kind}");
+        let held = saved.basics.id;
         o.hand_out(&held, &edition, "5").unwrap();
         let stored: String = o
             .conn

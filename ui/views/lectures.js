@@ -322,7 +322,7 @@ function bookletBox(s) {
   const record = h('button', { type: 'button', class: 'secondary', id: 'record-booklets' }, '配布を記録');
   const box = h('fieldset', { class: 'plain booklet-link', id: 'lecture-booklets' },
     h('legend', {}, '意志表示帳の配布'),
-    h('p', { class: 'hint', id: 'booklets-so-far' }, `この開催で配布済み：${num(s.booklets_handed_out)}冊（台帳に「${s.kind === '市民公開講座' ? '市民公開講座' : s.kind === '出前講座' ? '出前講座' : 'イベント'}」として記録）`),
+    h('p', { class: 'hint', id: 'booklets-so-far' }, `この開催で配布済み：${num(s.booklets_handed_out)}冊（${s.handout_channel ? `台帳に「${s.handout_channel}」として記録` : '記録できる配布経路がありません。意志表示帳の設定で確認してください'}）`),
     h('div', { class: 'void-row' }, field('版', edition), field('冊数', quantity), record));
   record.addEventListener('click', () => whileBusy(box, () => attempt(box, async () => {
     const saved = await api.recordLectureBooklets(s.id, { edition_id: edition.value, quantity: quantity.value });

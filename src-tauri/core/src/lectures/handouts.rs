@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::sessions::{session, Session};
 use super::{in_transaction, one, SessionKind};
-use crate::booklets::{self, seeded_channel, EntryInput, Kind as EntryKind};
+use crate::booklets::{self, seeded_channel, Channel, EntryInput, Kind as EntryKind};
 use crate::{text, Error, Result};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -26,6 +26,15 @@ fn channel_for(kind: SessionKind) -> &'static str {
             seeded_channel::EVENT
         }
     }
+}
+
+/// The channel a hand-out at a session of `kind` is recorded under now: its
+/// seeded channel, or その他 when staff have hidden it; `None` when neither
+/// is in use.
+pub(crate) fn handout_channel(conn: &Connection, kind: SessionKind) -> Result<Option<Channel>> {
+    let channels = booklets::channels(conn)?;
+    let usable = |id: &str| channels.iter().find(|c| c.id == id && c.active).cloned();
+    Ok(usable(channel_for(kind)).or_else(|| usable(seeded_channel::OTHER)))
 }
 
 /// Records 意志表示帳 handed out at a session: one ledger issue dated the
@@ -56,11 +65,7 @@ fn record_in(
         one(tx, sql, &id, "講座の開催", |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
-    let channels = booklets::channels(tx)?;
-    let usable = |id: &str| channels.iter().find(|c| c.id == id && c.active);
-    let channel = usable(channel_for(kind))
-        .or_else(|| usable(seeded_channel::OTHER))
-        .ok_or_else(|| {
+    let channel = handout_channel(tx, kind)?.ok_or_else(|| {
             Error::Conflict(format!(
                 "「{kind}」の配布を記録する配布経路（「その他」を含む）が使われていません。意志表示帳の設定で配布経路を確認してください。"
             ))

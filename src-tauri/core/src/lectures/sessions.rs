@@ -68,6 +68,9 @@ pub struct Session {
     pub comments: Vec<String>,
     /// 意志表示帳 handed out at this session (non-voided ledger issues).
     pub booklets_handed_out: i64,
+    /// The ledger channel a hand-out here is recorded under (by its current
+    /// name; empty when no channel is in use).
+    pub handout_channel: String,
     pub warnings: Vec<String>,
     pub updated_at: String,
     #[serde(flatten)]
@@ -255,6 +258,7 @@ pub(crate) fn session_cached(
                 tallies: Vec::new(),
                 comments: Vec::new(),
                 booklets_handed_out: 0,
+                handout_channel: String::new(),
             };
             let links = (r.get(next + 4)?, r.get(next + 5)?, r.get(next + 6)?);
             Ok(Ok((session, links)))
@@ -279,5 +283,8 @@ pub(crate) fn session_cached(
         [&id],
         |r| r.get(0),
     )?;
+    session.handout_channel = super::handouts::handout_channel(conn, session.basics.kind)?
+        .map(|c| c.name)
+        .unwrap_or_default();
     Ok(session)
 }
