@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::{text, Error, Result};
+use crate::{store, text, Error, Result};
 
 /// Minutes without input before the screen locks (0: never).
 pub const DEFAULT_LOCK_MINUTES: u32 = 10;
@@ -165,7 +165,7 @@ pub fn set_pin(
     conn.execute(
         "INSERT INTO staff_pins (staff_id, pin_hash, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (staff_id) DO UPDATE SET pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
-        params![member.id, hash, now.format("%Y-%m-%dT%H:%M:%S").to_string()],
+        params![member.id, hash, store::stamp(now)],
     )?;
     self::member(conn, &member.id)
 }

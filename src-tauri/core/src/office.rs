@@ -253,7 +253,7 @@ pub fn save(conn: &mut Connection, input: &OfficeInput, now: NaiveDateTime) -> R
             clean.phone,
             clean.fax,
             clean.contact_person,
-            now.format("%Y-%m-%dT%H:%M:%S").to_string()
+            store::stamp(now)
         ],
     )?;
     save_cities(&tx, &clean.cities)?;

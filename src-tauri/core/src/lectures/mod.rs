@@ -43,10 +43,5 @@ pub use tallies::{save_tally, ChoiceCount, CountInput, QuestionTally, TallyInput
 pub use themes::{save_theme, themes, Theme, ThemeInput};
 pub use venues::{save_venue, venues, Venue, VenueInput};
 
-pub(crate) use crate::store::{iso, known_id, optional_id, stamp};
+pub(crate) use crate::store::{clock, iso, known_id, optional_id, stamp};
 pub(crate) use db::{clash, id_to_save, in_transaction, one, select, upsert_sql, value};
-
-/// A time of day as sessions store it (and compare it, as text): HH:MM.
-pub(crate) fn clock(time: chrono::NaiveTime) -> String {
-    time.format("%H:%M").to_string()
-}

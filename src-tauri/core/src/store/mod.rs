@@ -88,6 +88,23 @@ pub fn parse_iso(stored: &str) -> Result<chrono::NaiveDate> {
     })
 }
 
+const CLOCK_FORMAT: &str = "%H:%M";
+
+/// A time of day as stored (and compared, as text): HH:MM.
+pub fn clock(time: chrono::NaiveTime) -> String {
+    time.format(CLOCK_FORMAT).to_string()
+}
+
+/// Reads a stored time of day back; see [`parse_stamp`].
+pub fn parse_clock(stored: &str) -> Result<chrono::NaiveTime> {
+    chrono::NaiveTime::parse_from_str(stored, CLOCK_FORMAT).map_err(|_| {
+        Error::Corrupt(format!(
+            "時刻「{}」を読み取れません",
+            crate::text::quoted(stored)
+        ))
+    })
+}
+
 /// Reads a stored month (YYYY-MM, as in 月別 tallies) as its first day.
 pub fn parse_month(stored: &str) -> Result<chrono::NaiveDate> {
     parse_iso(&format!("{stored}-01"))

@@ -13,7 +13,7 @@ use crate::lectures::SessionKind;
 use crate::office::Office;
 use crate::print::layout::{fill, fit, frame, wrap, Align, Area, Lines, PageSize};
 use crate::print::{Image, Op, Page, Printed, Rgb};
-use crate::{wareki, Error, Result};
+use crate::{store, wareki, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -466,19 +466,18 @@ fn contain(image: &Image, max_w: f32, max_h: f32) -> (f32, f32) {
 /// number (a smartphone calls it).
 pub fn from_session(session: &crate::lectures::Session, office: Office) -> Result<FlyerData> {
     let b = &session.basics;
-    let date = NaiveDate::parse_from_str(&b.session_date, "%Y-%m-%d").map_err(|_| {
-        Error::invalid(
-            "sessionDate",
-            "開催日が正しくありません。開催を開き直してください。",
-        )
-    })?;
-    let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok();
-    let start = time(&b.start_time).ok_or_else(|| {
-        Error::invalid(
+    let date = store::parse_iso(&b.session_date)?;
+    if b.start_time.is_empty() {
+        return Err(Error::invalid(
             "startTime",
             "チラシには開始時刻が必要です。開催に開始時刻を入れてください。",
-        )
-    })?;
+        ));
+    }
+    let start = store::parse_clock(&b.start_time)?;
+    let end = match b.end_time.as_str() {
+        "" => None,
+        stored => Some(store::parse_clock(stored)?),
+    };
     let theme = session.theme.as_ref();
     let title = if b.title.is_empty() {
         theme.map(|t| t.title.clone()).unwrap_or_default()
@@ -506,7 +505,7 @@ pub fn from_session(session: &crate::lectures::Session, office: Office) -> Resul
         title,
         date,
         start,
-        end: time(&b.end_time),
+        end,
         venue_name,
         venue_address,
         lecturer: session.lecturers.join("、"),
