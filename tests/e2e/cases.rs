@@ -29,7 +29,7 @@ fn first(conn: &store::Connection, kind: ListKind) -> String {
 fn case_input(conn: &store::Connection, name: &str, kana: &str) -> CaseInput {
     let office = office::load(conn).unwrap();
     CaseInput {
-        received_date: now().date().format("%Y-%m-%d").to_string(),
+        received_date: store::iso(now().date()),
         received_time: "09:30".into(),
         intake_method_id: first(conn, ListKind::IntakeMethod),
         consulter_type_id: first(conn, ListKind::ConsulterType),

@@ -1,12 +1,80 @@
-//! Reading one case for the screen (and the summary PDF): every value
-//! already formatted for display.
+//! Reading a case: as stored (for saves and history diffs), and for the
+//! screen and the summary PDF, with every value already formatted.
 
-use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{params, Connection};
 
-use super::persons::load_person;
-use super::{parse_stamp, received_label, CaseDetail, Entry, Named, OtherCase};
+use super::entries::stored_entries;
+use super::persons::{show_person, stored_person};
+use super::validate::CleanCase;
+use super::{received_label, stamp_column, CaseDetail, Entry, Named, OtherCase};
+use crate::store::{iso, stamp};
 use crate::{text, wareki, Error, Result};
+
+/// A case as stored, its values in the clean form the validator produces
+/// (so a history diff compares like with like), with what only the store
+/// knows beside them.
+pub(super) struct StoredCase {
+    pub case_no: i64,
+    pub sort_key: i64,
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+    pub case: CleanCase,
+}
+
+pub(super) fn stored_case(conn: &Connection, id: &str) -> Result<StoredCase> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT case_no, sort_key, person_id, received_at, intake_method_id, consulter_type_id,
+                consulter_affiliation, consulter_name, info_source, is_new, content,
+                referral_to, minutes, staff_id, status, outcome_id, version, updated_at
+           FROM cases WHERE id = ?1",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let r = rows.next()?.ok_or(Error::NotFound {
+        what: "相談記録"
+    })?;
+    let version = r.get("version")?;
+    Ok(StoredCase {
+        case_no: r.get("case_no")?,
+        sort_key: r.get("sort_key")?,
+        version,
+        updated_at: stamp_column(r, "updated_at")?,
+        case: CleanCase {
+            received_at: stamp_column(r, "received_at")?,
+            intake_method_id: r.get("intake_method_id")?,
+            consulter_type_id: r.get("consulter_type_id")?,
+            consulter_affiliation: r.get("consulter_affiliation")?,
+            consulter_name: r.get("consulter_name")?,
+            info_source: r.get("info_source")?,
+            is_new: r.get("is_new")?,
+            person: stored_person(conn, &r.get::<_, String>("person_id")?)?,
+            new_person: false,
+            category_ids: link_ids(conn, "case_categories", id)?,
+            content: r.get("content")?,
+            response_ids: link_ids(conn, "case_responses", id)?,
+            referral_to: r.get("referral_to")?,
+            minutes: r.get("minutes")?,
+            staff_id: r.get("staff_id")?,
+            status: r.get("status")?,
+            outcome_id: r.get("outcome_id")?,
+            version: Some(version),
+        },
+    })
+}
+
+/// The list items a case links to in `table` (a name from code), in the
+/// order of their list.
+fn link_ids(conn: &Connection, table: &str, case_id: &str) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT i.id FROM {table} l JOIN case_list_items i ON i.id = l.item_id
+          WHERE l.case_id = ?1 ORDER BY i.sort_order, i.name"
+    );
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map([case_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
 
 pub(super) fn named(conn: &Connection, id: &str) -> Result<Named> {
     let name = conn
@@ -18,162 +86,85 @@ pub(super) fn named(conn: &Connection, id: &str) -> Result<Named> {
     })
 }
 
-pub(super) fn linked(conn: &Connection, table: &str, case_id: &str) -> Result<Vec<Named>> {
-    let sql = format!(
-        "SELECT i.id, i.name FROM {table} l JOIN case_list_items i ON i.id = l.item_id
-          WHERE l.case_id = ?1 ORDER BY i.sort_order, i.name"
-    );
-    let items = conn
-        .prepare_cached(&sql)?
-        .query_map([case_id], |r| {
-            Ok(Named {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(items)
+fn all_named(conn: &Connection, ids: &[String]) -> Result<Vec<Named>> {
+    ids.iter().map(|id| named(conn, id)).collect()
 }
 
-/// id, date, staff, response, note, minutes
-type EntryRow = (String, String, String, Option<String>, String, Option<i64>);
+/// The name of an optional list item, empty when none.
+pub(super) fn item_label(conn: &Connection, id: Option<&str>) -> Result<String> {
+    id.map_or(Ok(String::new()), |id| Ok(named(conn, id)?.name))
+}
 
-pub(super) fn entries(conn: &Connection, case_id: &str) -> Result<Vec<Entry>> {
-    let rows: Vec<EntryRow> = conn
-        .prepare_cached(
-            "SELECT id, entry_date, staff_id, response_id, note, minutes FROM case_entries
-              WHERE case_id = ?1 ORDER BY entry_date, created_at",
-        )?
-        .query_map([case_id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
-        .map(|(id, date, staff, response, note, minutes)| {
+fn entries(conn: &Connection, case_id: &str) -> Result<Vec<Entry>> {
+    stored_entries(conn, case_id)?
+        .into_iter()
+        .map(|stored| {
+            let e = stored.entry;
             Ok(Entry {
-                date_label: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                    .map(wareki::format_date_with_weekday)
-                    .unwrap_or_else(|_| date.clone()),
-                id,
-                date,
-                staff: named(conn, &staff)?,
-                response: response.map(|r| named(conn, &r)).transpose()?,
-                note,
-                minutes,
+                id: stored.id,
+                date: iso(e.date),
+                date_label: wareki::format_date_with_weekday(e.date),
+                date_input: wareki::format_date(e.date),
+                staff: named(conn, &e.staff_id)?,
+                response: e.response_id.map(|r| named(conn, &r)).transpose()?,
+                note: e.note,
+                minutes: e.minutes,
             })
         })
         .collect()
 }
 
+/// The same person's other cases, newest first.
+fn other_cases(conn: &Connection, person_id: &str, case_id: &str) -> Result<Vec<OtherCase>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, case_no, received_at, status FROM cases
+          WHERE person_id = ?1 AND id <> ?2 ORDER BY sort_key DESC LIMIT 50",
+    )?;
+    let mut rows = stmt.query(params![person_id, case_id])?;
+    let mut cases = Vec::new();
+    while let Some(r) = rows.next()? {
+        cases.push(OtherCase {
+            id: r.get("id")?,
+            case_no: r.get("case_no")?,
+            received_label: received_label(stamp_column(r, "received_at")?),
+            status: r.get("status")?,
+        });
+    }
+    Ok(cases)
+}
+
 /// One case with its person, timeline and the person's other cases.
 pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<CaseDetail> {
     let id = text::uuid("id", id)?;
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        bool,
-        String,
-        String,
-        Option<i64>,
-        String,
-        String,
-        Option<String>,
-        i64,
-        String,
-    );
-    let row: Row = conn
-        .prepare_cached(
-            "SELECT case_no, person_id, received_at, intake_method_id, consulter_type_id,
-                    consulter_affiliation, consulter_name, info_source, is_new, content,
-                    referral_to, minutes, staff_id, status, outcome_id, version, updated_at
-               FROM cases WHERE id = ?1",
-        )?
-        .query_row([&id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get::<_, i64>(8)? != 0,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-                r.get(13)?,
-                r.get(14)?,
-                r.get(15)?,
-                r.get(16)?,
-            ))
-        })
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "相談記録"
-        })?;
-    let (case_no, person_id, received_at, intake, consulter_type, affiliation, consulter_name) =
-        (row.0, row.1, row.2, row.3, row.4, row.5, row.6);
-    let received = parse_stamp(&received_at);
-    let other_cases = conn
-        .prepare_cached(
-            "SELECT id, case_no, received_at, status FROM cases
-              WHERE person_id = ?1 AND id <> ?2 ORDER BY sort_key DESC LIMIT 50",
-        )?
-        .query_map(params![person_id, id], |r| {
-            Ok(OtherCase {
-                id: r.get(0)?,
-                case_no: r.get(1)?,
-                received_label: received_label(&r.get::<_, String>(2)?),
-                status: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let stored = stored_case(conn, &id)?;
+    let c = stored.case;
+    let person = show_person(conn, c.person, today)?;
+    let at = c.received_at;
     Ok(CaseDetail {
-        case_no,
-        received_date: received
-            .map(|t| wareki::format_date(t.date()))
-            .unwrap_or_default(),
-        received_time: received
-            .map(|t| t.format("%H:%M").to_string())
-            .unwrap_or_default(),
-        received_label: received_label(&received_at),
-        received_at,
-        intake_method: named(conn, &intake)?,
-        consulter_type: named(conn, &consulter_type)?,
-        consulter_affiliation: affiliation,
-        consulter_name,
-        info_source: row.7,
-        is_new: row.8,
-        person: load_person(conn, &person_id, today)?,
-        categories: linked(conn, "case_categories", &id)?,
-        content: row.9,
-        responses: linked(conn, "case_responses", &id)?,
-        referral_to: row.10,
-        minutes: row.11,
-        staff: named(conn, &row.12)?,
-        status: row.13,
-        outcome: row.14.map(|o| named(conn, &o)).transpose()?,
-        version: row.15,
-        updated_label: parse_stamp(&row.16)
-            .map(wareki::format_datetime)
-            .unwrap_or_default(),
+        case_no: stored.case_no,
+        received_at: stamp(at),
+        received_date: wareki::format_date(at.date()),
+        received_time: at.format("%H:%M").to_string(),
+        received_label: received_label(at),
+        intake_method: named(conn, &c.intake_method_id)?,
+        consulter_type: named(conn, &c.consulter_type_id)?,
+        consulter_affiliation: c.consulter_affiliation,
+        consulter_name: c.consulter_name,
+        info_source: c.info_source,
+        is_new: c.is_new,
+        categories: all_named(conn, &c.category_ids)?,
+        content: c.content,
+        responses: all_named(conn, &c.response_ids)?,
+        referral_to: c.referral_to,
+        minutes: c.minutes,
+        staff: named(conn, &c.staff_id)?,
+        status: c.status,
+        outcome: c.outcome_id.map(|o| named(conn, &o)).transpose()?,
+        version: stored.version,
+        updated_label: wareki::format_datetime(stored.updated_at),
         entries: entries(conn, &id)?,
-        other_cases,
+        other_cases: other_cases(conn, &person.id, &id)?,
+        person,
         id,
     })
 }

@@ -27,9 +27,9 @@ use crate::office::{self, City};
 use crate::{text, wareki, Error, Result};
 pub use detail::get;
 pub use entries::{add_entry, delete_entry, update_entry};
-pub use export::{export_csv, export_to_folder};
+pub use export::{export_csv, export_to_folder, CasesCsv};
 use lists::{List, ListKind};
-pub use persons::similar_persons;
+pub use persons::{similar_persons, PersonCheck};
 pub use save::{create, delete, insert_many, update};
 pub use search::{CaseFilter, CasePage, CaseRow};
 pub(crate) use validate::check_status;
@@ -151,11 +151,20 @@ pub struct Named {
     pub name: String,
 }
 
+/// The names of several list items as one text: 訪問看護、認知症.
+pub fn names(items: &[Named]) -> String {
+    let names: Vec<&str> = items.iter().map(|n| n.name.as_str()).collect();
+    names.join("、")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub id: String,
     pub date: String,
+    /// 令和7年4月1日（火）
     pub date_label: String,
+    /// 令和7年4月1日, as the timeline form takes the date back.
+    pub date_input: String,
     pub staff: Named,
     pub response: Option<Named>,
     pub note: String,
@@ -212,6 +221,8 @@ pub struct PersonMatch {
 /// Everything the intake form needs to offer its choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FormOptions {
+    /// Today in 和暦 (令和7年4月1日), the default of the date fields.
+    pub today_label: String,
     pub lists: Vec<List>,
     pub cities: Vec<City>,
     pub statuses: Vec<&'static str>,
@@ -220,8 +231,9 @@ pub struct FormOptions {
     pub family_doctor: Vec<&'static str>,
 }
 
-pub fn form_options(conn: &Connection) -> Result<FormOptions> {
+pub fn form_options(conn: &Connection, today: NaiveDate) -> Result<FormOptions> {
     Ok(FormOptions {
+        today_label: wareki::format_date(today),
         lists: lists::all(conn)?,
         cities: office::load(conn)?.cities,
         statuses: STATUSES.to_vec(),
@@ -231,14 +243,24 @@ pub fn form_options(conn: &Connection) -> Result<FormOptions> {
     })
 }
 
-pub(super) fn parse_stamp(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()
+/// A stored moment read from `column` of a row; an unreadable one is
+/// [`Error::Corrupt`].
+pub(super) fn stamp_column(r: &rusqlite::Row, column: &str) -> Result<NaiveDateTime> {
+    crate::store::parse_stamp(&r.get::<_, String>(column)?)
 }
 
-pub(crate) fn received_label(received_at: &str) -> String {
-    parse_stamp(received_at)
-        .map(|t| format!("{} {}", wareki::format_date(t.date()), t.format("%H:%M")))
-        .unwrap_or_else(|| received_at.to_string())
+/// 令和7年3月31日 14:05
+pub(crate) fn received_label(received_at: NaiveDateTime) -> String {
+    format!(
+        "{} {}",
+        wareki::format_date(received_at.date()),
+        received_at.format("%H:%M")
+    )
+}
+
+/// 30分, or empty when not given.
+pub(super) fn minutes_label(m: Option<i64>) -> String {
+    m.map(|m| format!("{m}分")).unwrap_or_default()
 }
 
 /// Full years of age on `today`.

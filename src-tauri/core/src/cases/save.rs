@@ -1,126 +1,57 @@
 //! Writing a case: registering, saving an edit (refused when stale),
 //! deleting, and the bulk insert of demo data and benchmarks.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{params, Connection, Transaction};
+use chrono::NaiveDateTime;
+use rusqlite::{named_params, params, Connection, OptionalExtension, Transaction};
 
-use super::detail::{entries, get, named};
-use super::entries::{entry_snapshot, insert_entry, stored_entry};
-use super::history::{self, Record, Snapshot};
-use super::persons::{stored_person, write_person};
-use super::validate::{self, CleanCase};
-use super::{actor, parse_stamp, received_label, search, CaseDetail, CaseInput, EntryInput};
-use crate::store::stamp;
+use super::detail::{get, item_label, stored_case};
+use super::entries::{entry_snapshot, insert_entry, stored_entries};
+use super::history::{Log, Record, Snapshot};
+use super::persons::write_person;
+use super::validate::{self, CleanCase, CleanEntry};
+use super::{actor, minutes_label, received_label, search, CaseDetail, CaseInput, EntryInput};
+use crate::store::{self, stamp};
 use crate::{text, wareki, Error, Result};
 
-// ------------------------------------------------------------- snapshots
-
-pub(super) fn item_label(conn: &Connection, id: Option<&str>) -> Result<String> {
-    match id {
-        Some(id) => Ok(named(conn, id)?.name),
-        None => Ok(String::new()),
-    }
-}
-
-pub(super) fn minutes_label(m: Option<i64>) -> String {
-    m.map(|m| format!("{m}分")).unwrap_or_default()
-}
-
-pub(super) fn case_snapshot(
-    conn: &Connection,
-    c: &CleanCase,
-    person_name: &str,
-) -> Result<Snapshot> {
+fn case_snapshot(conn: &Connection, c: &CleanCase) -> Result<Snapshot> {
     let names = |ids: &[String]| -> Result<String> {
-        let mut names = Vec::new();
-        for id in ids {
-            names.push(named(conn, id)?.name);
-        }
+        let names: Vec<String> = ids
+            .iter()
+            .map(|id| item_label(conn, Some(id)))
+            .collect::<Result<_>>()?;
         Ok(names.join("、"))
     };
-    let mut s = Snapshot::new();
-    s.insert("受付日時", received_label(&stamp(c.received_at)));
-    s.insert("受付方法", item_label(conn, Some(&c.intake_method_id))?);
-    s.insert("相談者種別", item_label(conn, Some(&c.consulter_type_id))?);
-    s.insert("相談者の所属", c.consulter_affiliation.clone());
-    s.insert("相談者の氏名", c.consulter_name.clone());
-    s.insert("情報入手経路", c.info_source.clone());
-    s.insert("新規・継続", if c.is_new { "新規" } else { "継続" }.into());
-    s.insert("対象者", person_name.to_string());
-    s.insert("相談内容分類", names(&c.category_ids)?);
-    s.insert("相談内容", c.content.clone());
-    s.insert("対応", names(&c.response_ids)?);
-    s.insert("紹介先", c.referral_to.clone());
-    s.insert("所要時間", minutes_label(c.minutes));
-    s.insert("担当者", item_label(conn, Some(&c.staff_id))?);
-    s.insert("状態", c.status.clone());
-    s.insert("転帰", item_label(conn, c.outcome_id.as_deref())?);
-    Ok(s)
+    Ok(Snapshot::from([
+        ("受付日時", received_label(c.received_at)),
+        ("受付方法", item_label(conn, Some(&c.intake_method_id))?),
+        ("相談者種別", item_label(conn, Some(&c.consulter_type_id))?),
+        ("相談者の所属", c.consulter_affiliation.clone()),
+        ("相談者の氏名", c.consulter_name.clone()),
+        ("情報入手経路", c.info_source.clone()),
+        ("新規・継続", if c.is_new { "新規" } else { "継続" }.into()),
+        ("対象者", c.person.name.clone()),
+        ("相談内容分類", names(&c.category_ids)?),
+        ("相談内容", c.content.clone()),
+        ("対応", names(&c.response_ids)?),
+        ("紹介先", c.referral_to.clone()),
+        ("所要時間", minutes_label(c.minutes)),
+        ("担当者", item_label(conn, Some(&c.staff_id))?),
+        ("状態", c.status.clone()),
+        ("転帰", item_label(conn, c.outcome_id.as_deref())?),
+    ]))
 }
 
-/// The stored case in the same clean form the validator produces, for
-/// history diffs.
-pub(super) fn stored_case(
-    conn: &Connection,
-    id: &str,
-    today: NaiveDate,
-) -> Result<(CleanCase, i64, i64)> {
-    let d = get(conn, id, today)?;
-    let sort_key: i64 = conn.query_row("SELECT sort_key FROM cases WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })?;
-    let received_at = parse_stamp(&d.received_at).unwrap_or_default();
-    Ok((
-        CleanCase {
-            received_at,
-            intake_method_id: d.intake_method.id,
-            consulter_type_id: d.consulter_type.id,
-            consulter_affiliation: d.consulter_affiliation,
-            consulter_name: d.consulter_name,
-            info_source: d.info_source,
-            is_new: d.is_new,
-            person: stored_person(conn, &d.person.id)?,
-            new_person: false,
-            category_ids: d.categories.into_iter().map(|n| n.id).collect(),
-            content: d.content,
-            response_ids: d.responses.into_iter().map(|n| n.id).collect(),
-            referral_to: d.referral_to,
-            minutes: d.minutes,
-            staff_id: d.staff.id,
-            status: d.status,
-            outcome_id: d.outcome.map(|o| o.id),
-            version: Some(d.version),
-        },
-        d.version,
-        sort_key,
-    ))
-}
-
-pub(super) fn write_links(
-    tx: &Transaction,
-    table: &str,
-    case_id: &str,
-    ids: &[String],
-    key: i64,
-) -> Result<()> {
-    tx.execute(
-        &format!("DELETE FROM {table} WHERE case_id = ?1"),
-        [case_id],
-    )?;
-    for id in ids {
-        if table == "case_categories" {
-            tx.prepare_cached(
-                "INSERT INTO case_categories (case_id, item_id, sort_key) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![case_id, id, key])?;
-        } else {
-            tx.prepare_cached(&format!(
-                "INSERT INTO {table} (case_id, item_id) VALUES (?1, ?2)"
-            ))?
-            .execute(params![case_id, id])?;
-        }
-    }
-    Ok(())
+/// The texts of a case the search finds, in the order of [`reindex_case`].
+fn search_fields(c: &CleanCase) -> [&str; 7] {
+    [
+        &c.person.name,
+        &c.person.kana,
+        &c.consulter_affiliation,
+        &c.consulter_name,
+        &c.info_source,
+        &c.referral_to,
+        &c.content,
+    ]
 }
 
 /// Rebuilds the search text of one case from its rows.
@@ -147,6 +78,77 @@ pub(super) fn reindex_case(conn: &Connection, case_id: &str, old_key: Option<i64
     search::index_case(conn, Some(old_key.unwrap_or(key)), key, &folded)
 }
 
+/// The one write of a case row and its links: a new case numbered
+/// `case_no`, or the same id saved again (its number and created_at kept,
+/// its version counted up). Returns the sort key.
+fn upsert(
+    tx: &Transaction,
+    id: &str,
+    case_no: i64,
+    person_id: &str,
+    c: &CleanCase,
+    now: NaiveDateTime,
+) -> Result<i64> {
+    let key = search::sort_key(c.received_at, case_no);
+    tx.prepare_cached(
+        "INSERT INTO cases (id, case_no, sort_key, person_id, received_at, intake_method_id,
+                consulter_type_id, consulter_affiliation, consulter_name, info_source, is_new,
+                content, referral_to, minutes, staff_id, status, outcome_id, version,
+                created_at, updated_at, city_id, area_id)
+         VALUES (:id, :case_no, :sort_key, :person_id, :received_at, :intake_method_id,
+                 :consulter_type_id, :consulter_affiliation, :consulter_name, :info_source, :is_new,
+                 :content, :referral_to, :minutes, :staff_id, :status, :outcome_id, 1,
+                 :now, :now, :city_id, :area_id)
+         ON CONFLICT(id) DO UPDATE SET
+                sort_key = excluded.sort_key, person_id = excluded.person_id,
+                received_at = excluded.received_at, intake_method_id = excluded.intake_method_id,
+                consulter_type_id = excluded.consulter_type_id,
+                consulter_affiliation = excluded.consulter_affiliation,
+                consulter_name = excluded.consulter_name, info_source = excluded.info_source,
+                is_new = excluded.is_new, content = excluded.content,
+                referral_to = excluded.referral_to, minutes = excluded.minutes,
+                staff_id = excluded.staff_id, status = excluded.status,
+                outcome_id = excluded.outcome_id, version = cases.version + 1,
+                updated_at = excluded.updated_at, city_id = excluded.city_id,
+                area_id = excluded.area_id",
+    )?
+    .execute(named_params! {
+        ":id": id,
+        ":case_no": case_no,
+        ":sort_key": key,
+        ":person_id": person_id,
+        ":received_at": stamp(c.received_at),
+        ":intake_method_id": c.intake_method_id,
+        ":consulter_type_id": c.consulter_type_id,
+        ":consulter_affiliation": c.consulter_affiliation,
+        ":consulter_name": c.consulter_name,
+        ":info_source": c.info_source,
+        ":is_new": c.is_new,
+        ":content": c.content,
+        ":referral_to": c.referral_to,
+        ":minutes": c.minutes,
+        ":staff_id": c.staff_id,
+        ":status": c.status,
+        ":outcome_id": c.outcome_id,
+        ":now": stamp(now),
+        ":city_id": c.person.city_id,
+        ":area_id": c.person.area_id,
+    })?;
+    tx.execute("DELETE FROM case_categories WHERE case_id = ?1", [id])?;
+    tx.execute("DELETE FROM case_responses WHERE case_id = ?1", [id])?;
+    for item in &c.category_ids {
+        tx.prepare_cached(
+            "INSERT INTO case_categories (case_id, item_id, sort_key) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, item, key])?;
+    }
+    for item in &c.response_ids {
+        tx.prepare_cached("INSERT INTO case_responses (case_id, item_id) VALUES (?1, ?2)")?
+            .execute(params![id, item])?;
+    }
+    Ok(key)
+}
+
 /// Registers a new case (and its person, unless attached to an existing
 /// one) in one transaction.
 pub fn create(
@@ -158,121 +160,67 @@ pub fn create(
     let by = actor(conn, changed_by)?;
     let clean = validate::case(conn, input, now.date())?;
     let tx = conn.transaction()?;
-    let id = insert_case(&tx, &clean, &by, now)?;
+    let (id, _) = insert_case(&tx, &clean, &[], &by, now)?;
     tx.commit()?;
     get(conn, &id, now.date())
 }
 
-/// The insert of [`create`], inside the caller's transaction (demo data
-/// and benchmarks insert many in one).
-pub(super) fn insert_case(
+/// The insert of [`create`] with a timeline, inside the caller's
+/// transaction. Returns the ids of the case and of its person.
+fn insert_case(
     tx: &Transaction,
     clean: &CleanCase,
+    entries: &[CleanEntry],
     by: &str,
     now: NaiveDateTime,
-) -> Result<String> {
+) -> Result<(String, String)> {
     let id = text::new_id();
-    let person_id = write_person(tx, &id, &clean.person, clean.new_person, by, now)?;
+    let log = Log::new(tx, &id, by, now);
+    let person_id = write_person(tx, &log, &clean.person, clean.new_person, now)?;
     let case_no: i64 =
         tx.query_row("SELECT COALESCE(max(case_no), 0) + 1 FROM cases", [], |r| {
             r.get(0)
         })?;
-    let key = search::sort_key(clean.received_at, case_no);
-    tx.prepare_cached(
-        "INSERT INTO cases (id, case_no, sort_key, person_id, received_at, intake_method_id,
-                consulter_type_id, consulter_affiliation, consulter_name, info_source, is_new,
-                content, referral_to, minutes, staff_id, status, outcome_id, version,
-                created_at, updated_at, city_id, area_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18,
-                 ?19, ?20)",
-    )?
-    .execute(params![
-        id,
-        case_no,
-        key,
-        person_id,
-        stamp(clean.received_at),
-        clean.intake_method_id,
-        clean.consulter_type_id,
-        clean.consulter_affiliation,
-        clean.consulter_name,
-        clean.info_source,
-        clean.is_new as i64,
-        clean.content,
-        clean.referral_to,
-        clean.minutes,
-        clean.staff_id,
-        clean.status,
-        clean.outcome_id,
-        stamp(now),
-        clean.person.city_id,
-        clean.person.area_id
-    ])?;
-    write_links(tx, "case_categories", &id, &clean.category_ids, key)?;
-    write_links(tx, "case_responses", &id, &clean.response_ids, key)?;
-    let person_name: String = tx.query_row(
-        "SELECT name FROM persons WHERE id = ?1",
-        [&person_id],
-        |r| r.get(0),
-    )?;
-    let new = case_snapshot(tx, clean, &person_name)?;
-    history::record(
-        tx,
-        &id,
-        Record::Case,
-        &id,
-        "登録",
-        &Snapshot::new(),
-        &new,
-        by,
-        now,
-    )?;
-    let folded = search::index_text([
-        clean.person.name.as_str(),
-        &clean.person.kana,
-        &clean.consulter_affiliation,
-        &clean.consulter_name,
-        &clean.info_source,
-        &clean.referral_to,
-        &clean.content,
-    ]);
+    let key = upsert(tx, &id, case_no, &person_id, clean, now)?;
+    log.added(Record::Case, &id, &case_snapshot(tx, clean)?)?;
+    for e in entries {
+        insert_entry(tx, &log, &id, e, now)?;
+    }
+    let notes = entries.iter().map(|e| e.note.as_str());
+    let folded = search::index_text(search_fields(clean).into_iter().chain(notes));
     search::index_case(tx, None, key, &folded)?;
-    Ok(id)
+    Ok((id, person_id))
 }
 
-pub(super) fn stale(conn: &Connection, id: &str) -> Error {
-    let who: Option<(String, String)> = conn
+/// Refuses a save from a form opened on another `version` of the case,
+/// naming who saved it last and when.
+fn check_version(conn: &Connection, id: &str, stored: i64, given: Option<i64>) -> Result<()> {
+    let Some(given) = given else {
+        return Err(Error::invalid(
+            "version",
+            "記録の版がありません。画面を開き直してください。",
+        ));
+    };
+    if given == stored {
+        return Ok(());
+    }
+    let last: Option<(String, String)> = conn
         .query_row(
             "SELECT changed_by, changed_at FROM case_changes WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .ok();
-    let detail = who
-        .map(|(by, at)| {
-            let at = parse_stamp(&at).map(wareki::format_datetime).unwrap_or(at);
-            format!("（{at}、{by}）")
-        })
-        .unwrap_or_default();
-    Error::Conflict(format!(
+        .optional()?;
+    let detail = match last {
+        Some((by, at)) => format!(
+            "（{}、{by}）",
+            wareki::format_datetime(store::parse_stamp(&at)?)
+        ),
+        None => String::new(),
+    };
+    Err(Error::Conflict(format!(
         "この相談記録は、開いた後に別の画面で変更されています{detail}。上書きしないよう保存を取りやめました。入力内容を控えてから、記録を開き直してください。"
-    ))
-}
-
-pub(super) fn check_version(
-    conn: &Connection,
-    id: &str,
-    stored: i64,
-    given: Option<i64>,
-) -> Result<()> {
-    match given {
-        None => Err(Error::invalid(
-            "version",
-            "記録の版がありません。画面を開き直してください。",
-        )),
-        Some(v) if v != stored => Err(stale(conn, id)),
-        Some(_) => Ok(()),
-    }
+    )))
 }
 
 /// Saves an edited case. Refused when the case changed since `input.version`.
@@ -287,55 +235,20 @@ pub fn update(
     let by = actor(conn, changed_by)?;
     let clean = validate::case(conn, input, now.date())?;
     let tx = conn.transaction()?;
-    let (old, version, old_key) = stored_case(&tx, &id, now.date())?;
-    check_version(&tx, &id, version, clean.version)?;
-    let person_id = write_person(&tx, &id, &clean.person, clean.new_person, &by, now)?;
-    let case_no: i64 = tx.query_row("SELECT case_no FROM cases WHERE id = ?1", [&id], |r| {
-        r.get(0)
-    })?;
-    let key = search::sort_key(clean.received_at, case_no);
-    tx.execute(
-        "UPDATE cases SET sort_key = ?2, person_id = ?3, received_at = ?4, intake_method_id = ?5,
-                consulter_type_id = ?6, consulter_affiliation = ?7, consulter_name = ?8,
-                info_source = ?9, is_new = ?10, content = ?11, referral_to = ?12, minutes = ?13,
-                staff_id = ?14, status = ?15, outcome_id = ?16, version = version + 1,
-                updated_at = ?17, city_id = ?18, area_id = ?19
-          WHERE id = ?1",
-        params![
-            id,
-            key,
-            person_id,
-            stamp(clean.received_at),
-            clean.intake_method_id,
-            clean.consulter_type_id,
-            clean.consulter_affiliation,
-            clean.consulter_name,
-            clean.info_source,
-            clean.is_new as i64,
-            clean.content,
-            clean.referral_to,
-            clean.minutes,
-            clean.staff_id,
-            clean.status,
-            clean.outcome_id,
-            stamp(now),
-            clean.person.city_id,
-            clean.person.area_id
-        ],
+    let old = stored_case(&tx, &id)?;
+    check_version(&tx, &id, old.version, clean.version)?;
+    // Taken before the person is written: it has the person's old name.
+    let old_snapshot = case_snapshot(&tx, &old.case)?;
+    let log = Log::new(&tx, &id, &by, now);
+    let person_id = write_person(&tx, &log, &clean.person, clean.new_person, now)?;
+    upsert(&tx, &id, old.case_no, &person_id, &clean, now)?;
+    log.changed(
+        Record::Case,
+        &id,
+        &old_snapshot,
+        &case_snapshot(&tx, &clean)?,
     )?;
-    write_links(&tx, "case_categories", &id, &clean.category_ids, key)?;
-    write_links(&tx, "case_responses", &id, &clean.response_ids, key)?;
-    let new_name: String = tx.query_row(
-        "SELECT name FROM persons WHERE id = ?1",
-        [&person_id],
-        |r| r.get(0),
-    )?;
-    // `old` was read before write_person, so it has the person's old name.
-    let old_snapshot = case_snapshot(&tx, &old, &old.person.name)?;
-    let new_snapshot = case_snapshot(&tx, &clean, &new_name)?;
-    let (o, n) = history::diff(&old_snapshot, &new_snapshot);
-    history::record(&tx, &id, Record::Case, &id, "変更", &o, &n, &by, now)?;
-    reindex_case(&tx, &id, Some(old_key))?;
+    reindex_case(&tx, &id, Some(old.sort_key))?;
     tx.commit()?;
     get(conn, &id, now.date())
 }
@@ -351,38 +264,17 @@ pub fn delete(
     let id = text::uuid("id", id)?;
     let by = actor(conn, changed_by)?;
     let tx = conn.transaction()?;
-    let (old, stored_version, key) = stored_case(&tx, &id, now.date())?;
-    check_version(&tx, &id, stored_version, Some(version))?;
-    let old_snapshot = case_snapshot(&tx, &old, &old.person.name)?;
-    for e in entries(&tx, &id)? {
-        let clean = stored_entry(&tx, &e.id)?;
-        let snap = entry_snapshot(&tx, &clean)?;
-        history::record(
-            &tx,
-            &id,
-            Record::Entry,
-            &e.id,
-            "削除",
-            &snap,
-            &Snapshot::new(),
-            &by,
-            now,
-        )?;
+    let old = stored_case(&tx, &id)?;
+    check_version(&tx, &id, old.version, Some(version))?;
+    let old_snapshot = case_snapshot(&tx, &old.case)?;
+    let log = Log::new(&tx, &id, &by, now);
+    for e in stored_entries(&tx, &id)? {
+        log.deleted(Record::Entry, &e.id, &entry_snapshot(&tx, &e.entry)?)?;
     }
     tx.execute("DELETE FROM case_entries WHERE case_id = ?1", [&id])?;
     tx.execute("DELETE FROM cases WHERE id = ?1", [&id])?;
-    search::unindex_case(&tx, key)?;
-    history::record(
-        &tx,
-        &id,
-        Record::Case,
-        &id,
-        "削除",
-        &old_snapshot,
-        &Snapshot::new(),
-        &by,
-        now,
-    )?;
+    search::unindex_case(&tx, old.sort_key)?;
+    log.deleted(Record::Case, &id, &old_snapshot)?;
     tx.commit()?;
     Ok(())
 }
@@ -401,20 +293,12 @@ pub fn insert_many(
     let mut written = Vec::with_capacity(inputs.len());
     for (input, entries) in inputs {
         let clean = validate::case(&tx, input, now.date())?;
-        let id = insert_case(&tx, &clean, &by, now)?;
-        let person_id: String =
-            tx.query_row("SELECT person_id FROM cases WHERE id = ?1", [&id], |r| {
-                r.get(0)
-            })?;
-        if !entries.is_empty() {
-            let received = clean.received_at.date();
-            for e in entries {
-                let e = validate::entry(&tx, e, received, now.date())?;
-                insert_entry(&tx, &id, &e, &by, now)?;
-            }
-            reindex_case(&tx, &id, None)?;
-        }
-        written.push((id, person_id));
+        let received = clean.received_at.date();
+        let entries: Vec<CleanEntry> = entries
+            .iter()
+            .map(|e| validate::entry(&tx, e, received, now.date()))
+            .collect::<Result<_>>()?;
+        written.push(insert_case(&tx, &clean, &entries, &by, now)?);
     }
     tx.commit()?;
     Ok(written)

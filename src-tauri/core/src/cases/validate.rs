@@ -4,12 +4,12 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::lists::{self, ListKind};
 use super::{CaseInput, EntryInput, PersonInput};
-use crate::{text, wareki, Error, Result};
+use crate::{store, text, wareki, Error, Result};
 
 pub const STATUSES: [&str; 3] = ["受付", "対応中", "終結"];
 pub const SEXES: [&str; 3] = ["男性", "女性", "その他"];
@@ -102,50 +102,6 @@ fn one_of(field: &str, label: &str, value: &str, allowed: &[&str]) -> Result<Str
 
 pub(crate) use crate::text::multi_line as long_text;
 
-pub(crate) fn minutes(field: &str, value: &str) -> Result<Option<i64>> {
-    let folded = text::fold_number_text(value.trim());
-    let folded = folded.trim().trim_end_matches('分').trim();
-    if folded.is_empty() {
-        return Ok(None);
-    }
-    let bad = || {
-        Error::invalid(
-            field,
-            format!("所要時間は0から{MAX_MINUTES}までの分数で入力してください（例：30）。"),
-        )
-    };
-    if folded.len() > 6 || !folded.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let n: i64 = folded.parse().map_err(|_| bad())?;
-    if n > MAX_MINUTES {
-        return Err(bad());
-    }
-    Ok(Some(n))
-}
-
-fn time_of_day(field: &str, value: &str) -> Result<NaiveTime> {
-    let folded = text::fold_ascii_width(value.trim())
-        .replace('時', ":")
-        .replace('分', "");
-    let folded = folded.trim();
-    let bad = || {
-        Error::invalid(
-            field,
-            "受付時刻は 14:05 のように24時間制で入力してください。",
-        )
-    };
-    if folded.is_empty() {
-        return Err(Error::invalid(field, "受付時刻を入力してください。"));
-    }
-    let (h, m) = folded.split_once(':').ok_or_else(bad)?;
-    let (h, m) = (
-        h.parse::<u32>().map_err(|_| bad())?,
-        m.parse::<u32>().map_err(|_| bad())?,
-    );
-    NaiveTime::from_hms_opt(h, m, 0).ok_or_else(bad)
-}
-
 fn required_date(field: &str, label: &str, value: &str) -> Result<NaiveDate> {
     if value.trim().is_empty() {
         return Err(Error::invalid(
@@ -216,10 +172,7 @@ pub(crate) fn person(
     input: &PersonInput,
     today: NaiveDate,
 ) -> Result<CleanPerson> {
-    let id = match input.id.as_deref().filter(|s| !s.is_empty()) {
-        Some(id) => Some(text::uuid("person.id", id)?),
-        None => None,
-    };
+    let id = store::optional_id("person.id", input.id.as_deref().unwrap_or_default())?;
     let birth_date = if input.birth_date.trim().is_empty() {
         None
     } else {
@@ -233,22 +186,7 @@ pub(crate) fn person(
         }
         Some(day)
     };
-    let city_id = match input.city_id.trim() {
-        "" => None,
-        v => {
-            let id = text::uuid("person.city_id", v)?;
-            let found: Option<String> = conn
-                .query_row("SELECT id FROM cities WHERE id = ?1", [&id], |r| r.get(0))
-                .optional()?;
-            if found.is_none() {
-                return Err(Error::invalid(
-                    "person.city_id",
-                    "選ばれた市が見つかりません。画面を開き直してください。",
-                ));
-            }
-            Some(id)
-        }
-    };
+    let city_id = store::known_id(conn, "cities", "person.city_id", "市", &input.city_id)?;
     let area_id = match input.area_id.trim() {
         "" => None,
         v => {
@@ -301,7 +239,7 @@ pub(crate) fn person(
 pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Result<CleanCase> {
     let day = required_date("received_date", "受付日", &input.received_date)?;
     not_future("received_date", "受付日", day, today)?;
-    let time = time_of_day("received_time", &input.received_time)?;
+    let time = text::time_of_day("received_time", "受付時刻", &input.received_time)?;
     let category_ids = item_ids(
         conn,
         "category_ids",
@@ -358,7 +296,7 @@ pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Re
             &input.response_ids,
         )?,
         referral_to: text::single_line("referral_to", "紹介先", &input.referral_to, 200, false)?,
-        minutes: minutes("minutes", &input.minutes)?,
+        minutes: text::minutes("minutes", "所要時間", &input.minutes, MAX_MINUTES)?,
         staff_id: item_id(conn, "staff_id", ListKind::Staff, &input.staff_id, true)?
             .unwrap_or_default(),
         status: check_status("status", input.status.trim())?,
@@ -423,38 +361,13 @@ pub(crate) fn entry(
             false,
         )?,
         note,
-        minutes: minutes("entry.minutes", &input.minutes)?,
+        minutes: text::minutes("entry.minutes", "所要時間", &input.minutes, MAX_MINUTES)?,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn minutes_accept_full_width_and_refuse_negative() {
-        assert_eq!(minutes("m", "３０").unwrap(), Some(30));
-        assert_eq!(minutes("m", "45分").unwrap(), Some(45));
-        assert_eq!(minutes("m", "").unwrap(), None);
-        for bad in ["-5", "abc", "1.5", "99999999", "100000"] {
-            assert_eq!(minutes("m", bad).unwrap_err().field(), Some("m"), "{bad}");
-        }
-    }
-
-    #[test]
-    fn times_of_day() {
-        assert_eq!(
-            time_of_day("t", "１４：０５").unwrap(),
-            NaiveTime::from_hms_opt(14, 5, 0).unwrap()
-        );
-        assert_eq!(
-            time_of_day("t", "9時5分").unwrap(),
-            NaiveTime::from_hms_opt(9, 5, 0).unwrap()
-        );
-        for bad in ["25:00", "", "noon", "12"] {
-            assert!(time_of_day("t", bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn long_text_keeps_line_breaks_and_refuses_controls() {
