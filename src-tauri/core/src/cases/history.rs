@@ -181,64 +181,50 @@ impl<'a> Log<'a> {
     }
 }
 
-/// One stored history row, as read.
-struct Row {
-    seq: i64,
-    changed_at: String,
-    changed_by: String,
-    record: String,
-    action: String,
-    old_json: String,
-    new_json: String,
-}
-
 /// The history of one case (also after it was deleted), newest first.
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Change>> {
-    let rows = conn
-        .prepare_cached(
-            "SELECT seq, changed_at, changed_by, record, action, old_json, new_json
-               FROM case_changes WHERE case_id = ?1 ORDER BY seq DESC",
-        )?
-        .query_map([case_id], |r| {
-            Ok(Row {
-                seq: r.get("seq")?,
-                changed_at: r.get("changed_at")?,
-                changed_by: r.get("changed_by")?,
-                record: r.get("record")?,
-                action: r.get("action")?,
-                old_json: r.get("old_json")?,
-                new_json: r.get("new_json")?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(change).collect()
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, changed_at, changed_by, record, action, old_json, new_json
+           FROM case_changes WHERE case_id = ?1 ORDER BY seq DESC",
+    )?;
+    let mut rows = stmt.query([case_id])?;
+    let mut changes = Vec::new();
+    while let Some(r) = rows.next()? {
+        let changed_at: String = r.get("changed_at")?;
+        let record: String = r.get("record")?;
+        changes.push(Change {
+            seq: r.get("seq")?,
+            changed_label: wareki::format_datetime(store::parse_stamp(&changed_at)?),
+            changed_at,
+            changed_by: r.get("changed_by")?,
+            record_label: record_label(&record).to_string(),
+            record,
+            action: r.get("action")?,
+            values: values(
+                &r.get::<_, String>("old_json")?,
+                &r.get::<_, String>("new_json")?,
+            ),
+        });
+    }
+    Ok(changes)
 }
 
-fn change(row: Row) -> Result<Change> {
+/// The changed values of a history row in display order.
+fn values(old_json: &str, new_json: &str) -> Vec<ChangedValue> {
     let parse =
         |s: &str| -> BTreeMap<String, String> { serde_json::from_str(s).unwrap_or_default() };
-    let (old, new) = (parse(&row.old_json), parse(&row.new_json));
+    let (old, new) = (parse(old_json), parse(new_json));
     let mut labels: Vec<&String> = old.keys().chain(new.keys()).collect();
     labels.sort_by_key(|l| ORDER.iter().position(|o| o == l).unwrap_or(ORDER.len()));
     labels.dedup();
-    let values = labels
+    labels
         .into_iter()
         .map(|label| ChangedValue {
             label: label.clone(),
             old: old.get(label).cloned().unwrap_or_default(),
             new: new.get(label).cloned().unwrap_or_default(),
         })
-        .collect();
-    Ok(Change {
-        seq: row.seq,
-        changed_label: wareki::format_datetime(store::parse_stamp(&row.changed_at)?),
-        changed_at: row.changed_at,
-        changed_by: row.changed_by,
-        record_label: record_label(&row.record).to_string(),
-        record: row.record,
-        action: row.action,
-        values,
-    })
+        .collect()
 }
 
 #[cfg(test)]

@@ -38,73 +38,46 @@ pub use validate::{CARE_LEVELS, FAMILY_DOCTOR, SEXES, STATUSES};
 /// The person concerned, as the intake form sends it. With an `id`, the
 /// case is attached to that existing person (whose data the form updates).
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonInput {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub kana: String,
-    #[serde(default)]
     pub sex: String,
-    #[serde(default)]
     pub birth_date: String,
-    #[serde(default)]
     pub city_id: String,
-    #[serde(default)]
     pub area_id: String,
-    #[serde(default)]
     pub care_level: String,
-    #[serde(default)]
     pub family_doctor: String,
 }
 
 /// What the intake form sends. Dates in 令和 or ISO form, time as 14:05,
 /// minutes as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct CaseInput {
-    #[serde(default)]
     pub received_date: String,
-    #[serde(default)]
     pub received_time: String,
-    #[serde(default)]
     pub intake_method_id: String,
-    #[serde(default)]
     pub consulter_type_id: String,
-    #[serde(default)]
     pub consulter_affiliation: String,
-    #[serde(default)]
     pub consulter_name: String,
-    #[serde(default)]
     pub info_source: String,
     #[serde(default = "yes")]
     pub is_new: bool,
-    #[serde(default)]
     pub person: PersonInput,
     /// Set when the user saw the duplicate warning and chose to register a
     /// new person anyway.
-    #[serde(default)]
     pub new_person: bool,
-    #[serde(default)]
     pub category_ids: Vec<String>,
-    #[serde(default)]
     pub content: String,
-    #[serde(default)]
     pub response_ids: Vec<String>,
-    #[serde(default)]
     pub referral_to: String,
-    #[serde(default)]
     pub minutes: String,
-    #[serde(default)]
     pub staff_id: String,
-    #[serde(default)]
     pub status: String,
-    #[serde(default)]
     pub outcome_id: String,
     /// The version the form was opened with (required for an update).
-    #[serde(default)]
     pub version: Option<i64>,
 }
 
@@ -114,17 +87,12 @@ fn yes() -> bool {
 
 /// A 経過記録 as the timeline form sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct EntryInput {
-    #[serde(default)]
     pub date: String,
-    #[serde(default)]
     pub staff_id: String,
-    #[serde(default)]
     pub response_id: String,
-    #[serde(default)]
     pub note: String,
-    #[serde(default)]
     pub minutes: String,
 }
 
@@ -292,4 +260,20 @@ pub(super) fn name_key(s: &str) -> String {
 pub fn history(conn: &Connection, case_id: &str) -> Result<Vec<history::Change>> {
     let case_id = text::uuid("id", case_id)?;
     history::for_case(conn, &case_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_input_defaults_missing_fields_and_refuses_unknown_ones() {
+        let input: CaseInput =
+            serde_json::from_str(r#"{"person": {"name": "坂戸 ハナ"}}"#).unwrap();
+        assert!(input.is_new, "a case is new unless the form says not");
+        assert_eq!(input.person.name, "坂戸 ハナ");
+        assert_eq!((input.version, input.minutes.as_str()), (None, ""));
+        assert!(serde_json::from_str::<CaseInput>(r#"{"is_new": true, "bogus": 1}"#).is_err());
+        assert!(serde_json::from_str::<EntryInput>(r#"{"note": "x"}"#).is_ok());
+    }
 }
