@@ -32,6 +32,7 @@ const MAX_CONTENT: usize = 10_000;
 const MAX_NOTE: usize = 5_000;
 const MAX_MINUTES: i64 = 24 * 60 * 7;
 const MAX_SELECTED: usize = 30;
+const OLDEST_BIRTH_DATE: NaiveDate = NaiveDate::from_ymd_opt(1890, 1, 1).expect("a real date");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CleanPerson {
@@ -125,25 +126,21 @@ fn not_future(field: &str, label: &str, day: NaiveDate, today: NaiveDate) -> Res
     Ok(())
 }
 
-fn item_id(
-    conn: &Connection,
-    field: &str,
-    kind: ListKind,
-    value: &str,
-    required: bool,
-) -> Result<Option<String>> {
+/// An optional list item of `kind`: empty is none, an id of another list
+/// or an unknown one is refused.
+fn item_id(conn: &Connection, field: &str, kind: ListKind, value: &str) -> Result<Option<String>> {
     if value.trim().is_empty() {
-        if required {
-            return Err(Error::invalid(
-                field,
-                format!("{}を選んでください。", kind.label()),
-            ));
-        }
         return Ok(None);
     }
     let id = text::uuid(field, value)?;
     lists::item(conn, kind, &id, field)?;
     Ok(Some(id))
+}
+
+/// Like [`item_id`], and an empty value is refused.
+fn required_item(conn: &Connection, field: &str, kind: ListKind, value: &str) -> Result<String> {
+    item_id(conn, field, kind, value)?
+        .ok_or_else(|| Error::invalid(field, format!("{}を選んでください。", kind.label())))
 }
 
 fn item_ids(
@@ -158,7 +155,7 @@ fn item_ids(
     let mut seen = HashSet::new();
     let mut ids = Vec::new();
     for value in values {
-        if let Some(id) = item_id(conn, field, kind, value, false)? {
+        if let Some(id) = item_id(conn, field, kind, value)? {
             if seen.insert(id.clone()) {
                 ids.push(id);
             }
@@ -178,7 +175,7 @@ pub(crate) fn person(
     } else {
         let day = wareki::parse_date("person.birth_date", &input.birth_date)?;
         not_future("person.birth_date", "生年月日", day, today)?;
-        if day < NaiveDate::from_ymd_opt(1890, 1, 1).unwrap_or(NaiveDate::MIN) {
+        if day < OLDEST_BIRTH_DATE {
             return Err(Error::invalid(
                 "person.birth_date",
                 "生年月日が古すぎます。確かめてください。",
@@ -248,22 +245,18 @@ pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Re
     )?;
     let clean = CleanCase {
         received_at: day.and_time(time),
-        intake_method_id: item_id(
+        intake_method_id: required_item(
             conn,
             "intake_method_id",
             ListKind::IntakeMethod,
             &input.intake_method_id,
-            true,
-        )?
-        .unwrap_or_default(),
-        consulter_type_id: item_id(
+        )?,
+        consulter_type_id: required_item(
             conn,
             "consulter_type_id",
             ListKind::ConsulterType,
             &input.consulter_type_id,
-            true,
-        )?
-        .unwrap_or_default(),
+        )?,
         consulter_affiliation: text::single_line(
             "consulter_affiliation",
             "相談者の所属",
@@ -297,16 +290,9 @@ pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Re
         )?,
         referral_to: text::single_line("referral_to", "紹介先", &input.referral_to, 200, false)?,
         minutes: text::minutes("minutes", "所要時間", &input.minutes, MAX_MINUTES)?,
-        staff_id: item_id(conn, "staff_id", ListKind::Staff, &input.staff_id, true)?
-            .unwrap_or_default(),
+        staff_id: required_item(conn, "staff_id", ListKind::Staff, &input.staff_id)?,
         status: check_status("status", input.status.trim())?,
-        outcome_id: item_id(
-            conn,
-            "outcome_id",
-            ListKind::Outcome,
-            &input.outcome_id,
-            false,
-        )?,
+        outcome_id: item_id(conn, "outcome_id", ListKind::Outcome, &input.outcome_id)?,
         version: input.version,
         category_ids,
     };
@@ -345,20 +331,12 @@ pub(crate) fn entry(
     }
     Ok(CleanEntry {
         date,
-        staff_id: item_id(
-            conn,
-            "entry.staff_id",
-            ListKind::Staff,
-            &input.staff_id,
-            true,
-        )?
-        .unwrap_or_default(),
+        staff_id: required_item(conn, "entry.staff_id", ListKind::Staff, &input.staff_id)?,
         response_id: item_id(
             conn,
             "entry.response_id",
             ListKind::Response,
             &input.response_id,
-            false,
         )?,
         note,
         minutes: text::minutes("entry.minutes", "所要時間", &input.minutes, MAX_MINUTES)?,
