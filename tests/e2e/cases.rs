@@ -90,6 +90,20 @@ async fn type_person(app: &App, method: &str, consulter: &str, person: [&str; 3]
     app.wait_for_text("#person-age", "歳").await
 }
 
+/// Waits until the input `css` holds `want`.
+async fn wait_for_value(app: &App, css: &str, want: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let value = app.value(css).await;
+        if value == want {
+            return;
+        }
+        let waited = start.elapsed();
+        assert!(waited.as_secs() < 10, "{css} holds {value:?}, not {want:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// Chooses an option of a <select> by typing its label, as a keyboard user
 /// does; checks that the choice took.
 async fn choose(app: &App, css: &str, label: &str) {
@@ -339,8 +353,8 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
     app.click("a[data-view='settings']").await;
     let kind = app.wait_for("#case-list-kind").await;
     kind.send_keys("受付方法").await.unwrap();
-    app.wait_for_text("#case-list-items", "").await;
-    assert_eq!(app.value("[data-field='items.0.name']").await, "電話");
+    // The list is redrawn for the chosen kind (it showed 担当者 before).
+    wait_for_value(&app, "[data-field='items.0.name']", "電話").await;
     // Rename FAX, retire メール, move MCS up, add a new one.
     app.fill("[data-field='items.3.name']", "ファクス").await;
     app.click("#case-list-items li:nth-child(5) input[type='checkbox']")
