@@ -255,15 +255,14 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 ..Default::default()
             };
             let today = chrono::Local::now().date_naive();
-            let bytes = cases::export_csv(&conn, &filter, today).map_err(fail)?;
-            let rows = bytes
-                .windows(2)
-                .filter(|w| w == b"\r\n")
-                .count()
-                .saturating_sub(1);
-            std::fs::write(&out, bytes)
+            let file = cases::export_csv(&conn, &filter, today).map_err(fail)?;
+            std::fs::write(&out, file.bytes)
                 .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
-            println!("相談記録を書き出しました: {}（{rows} 件）", out.display());
+            println!(
+                "相談記録を書き出しました: {}（{} 件）",
+                out.display(),
+                file.rows
+            );
         }
         Command::Export {
             what:

@@ -1,6 +1,8 @@
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use zaitaku_core::cases::lists::{self, ListItemInput, ListKind};
-use zaitaku_core::cases::{self, CaseFilter, CaseInput, EntryInput, PersonInput};
+use zaitaku_core::cases::{
+    self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, PersonInput,
+};
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, office, Error};
 
@@ -72,25 +74,54 @@ fn intake(ids: &Ids) -> CaseInput {
     }
 }
 
+/// Registers `input` by the first staff member at `when`.
+fn create(conn: &mut Connection, ids: &Ids, input: &CaseInput, when: NaiveDateTime) -> CaseDetail {
+    cases::create(conn, input, &ids.staff, when).unwrap()
+}
+
+/// The intake form opened on `case` to edit it.
+fn edit_of(ids: &Ids, case: &CaseDetail) -> CaseInput {
+    let mut input = intake(ids);
+    input.person.id = Some(case.person.id.clone());
+    input.version = Some(case.version);
+    input
+}
+
+/// Another person's case.
+fn other_intake(ids: &Ids) -> CaseInput {
+    let mut other = intake(ids);
+    other.person.name = "鶴田 一郎".into();
+    other.person.kana = "つるた いちろう".into();
+    other
+}
+
+fn page(conn: &Connection, filter: CaseFilter) -> CasePage {
+    cases::search::list(conn, &filter).unwrap()
+}
+
 fn search(conn: &Connection, query: &str) -> Vec<String> {
-    cases::search::list(
-        conn,
-        &CaseFilter {
-            query: query.into(),
-            ..Default::default()
-        },
-    )
-    .unwrap()
-    .rows
-    .into_iter()
-    .map(|r| r.person_name)
-    .collect()
+    let filter = CaseFilter {
+        query: query.into(),
+        ..Default::default()
+    };
+    let rows = page(conn, filter).rows;
+    rows.into_iter().map(|r| r.person_name).collect()
+}
+
+fn entry(ids: &Ids, note: &str) -> EntryInput {
+    EntryInput {
+        date: "令和7年4月1日".into(),
+        staff_id: ids.staff.clone(),
+        response_id: ids.response.clone(),
+        note: note.into(),
+        minutes: "10".into(),
+    }
 }
 
 #[test]
 fn a_case_is_registered_with_every_field_and_shown_in_reiwa() {
     let (mut conn, ids) = setup();
-    let case = cases::create(&mut conn, &intake(&ids), &ids.staff, at(14, 10)).unwrap();
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
     assert_eq!(case.case_no, 1);
     assert_eq!(case.received_at, "2025-03-31T14:05:00");
     assert_eq!(case.received_label, "令和7年3月31日 14:05");
@@ -110,6 +141,80 @@ fn a_case_is_registered_with_every_field_and_shown_in_reiwa() {
     assert!(history
         .iter()
         .all(|c| c.action == "登録" && c.changed_by == "山田 花子"));
+}
+
+#[test]
+fn times_and_minutes_are_read_as_everywhere_else_in_the_app() {
+    let (mut conn, ids) = setup();
+    let mut input = intake(&ids);
+    input.received_time = "９時".into();
+    input.minutes = "1時間30分".into();
+    let case = create(&mut conn, &ids, &input, at(14, 10));
+    assert_eq!(case.received_at, "2025-03-31T09:00:00");
+    assert_eq!(case.received_time, "09:00");
+    assert_eq!(case.minutes, Some(90));
+    let mut note = entry(&ids, "電話で報告");
+    note.minutes = "１５分".into();
+    let case = cases::add_entry(&mut conn, &case.id, &note, false, &ids.staff, at(15, 0)).unwrap();
+    assert_eq!(case.entries[0].minutes, Some(15));
+}
+
+#[test]
+fn the_screen_gets_dates_in_reiwa_and_the_age_from_the_core() {
+    let (mut conn, ids) = setup();
+    let today = at(9, 0).date();
+    let options = cases::form_options(&conn, today).unwrap();
+    assert_eq!(options.today_label, "令和7年4月1日");
+    // While the person is typed: the 生年月日 as read, and the age today.
+    for (typed, label, age) in [
+        ("1940-04-02", "昭和15年4月2日", Some(84)),
+        ("Ｓ１５．４．１", "昭和15年4月1日", Some(85)),
+        ("令和7年4月1日", "令和7年4月1日", Some(0)),
+        ("令和7年4月2日", "令和7年4月2日", None),
+        ("", "", None),
+    ] {
+        let check = cases::similar_persons(&conn, "坂戸 ハナ", "", typed, today).unwrap();
+        assert_eq!(
+            (check.birth_label.as_str(), check.age),
+            (label, age),
+            "{typed}"
+        );
+    }
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let case = cases::add_entry(
+        &mut conn,
+        &case.id,
+        &entry(&ids, "連絡"),
+        false,
+        &ids.staff,
+        at(15, 0),
+    )
+    .unwrap();
+    let e = &case.entries[0];
+    assert_eq!(e.date, "2025-04-01");
+    assert_eq!(e.date_label, "令和7年4月1日（火）");
+    assert_eq!(e.date_input, "令和7年4月1日", "the form takes it back");
+}
+
+#[test]
+fn an_unreadable_stored_date_is_corrupt_never_made_up() {
+    let (mut conn, ids) = setup();
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let corrupt = |conn: &Connection| {
+        let got = cases::get(conn, &case.id, at(15, 0).date());
+        assert!(matches!(got, Err(Error::Corrupt(_))), "{got:?}");
+    };
+    // Matches the column's GLOB check, but there is no 2月30日.
+    conn.execute("UPDATE persons SET birth_date = '1940-02-30'", [])
+        .unwrap();
+    corrupt(&conn);
+    conn.execute("UPDATE persons SET birth_date = NULL", [])
+        .unwrap();
+    conn.execute("UPDATE cases SET received_at = '2025/03/31 14:05'", [])
+        .unwrap();
+    corrupt(&conn);
+    let listed = cases::search::list(&conn, &CaseFilter::default());
+    assert!(matches!(listed, Err(Error::Corrupt(_))), "{listed:?}");
 }
 
 #[test]
@@ -150,6 +255,10 @@ fn bad_input_is_refused_with_its_field_and_nothing_is_written() {
         ("staff_id", Box::new(|c| c.staff_id = uuid_like())),
         ("status", Box::new(|c| c.status = "完了".into())),
         ("person.sex", Box::new(|c| c.person.sex = "X".into())),
+        (
+            "person.city_id",
+            Box::new(|c| c.person.city_id = uuid_like()),
+        ),
     ];
     for (field, change) in bad {
         let mut input = intake(&ids);
@@ -177,29 +286,23 @@ fn uuid_like() -> String {
 #[test]
 fn search_finds_substrings_across_kana_and_widths() {
     let (mut conn, ids) = setup();
-    cases::create(&mut conn, &intake(&ids), &ids.staff, at(14, 10)).unwrap();
-    let mut other = intake(&ids);
-    other.person.name = "鶴田 一郎".into();
-    other.person.kana = "つるた いちろう".into();
+    create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let mut other = other_intake(&ids);
     other.person.birth_date = "".into();
     other.content = "ｹｱﾏﾈｼﾞｬｰから退院後の療養について。".into();
-    cases::create(&mut conn, &other, &ids.staff, at(14, 20)).unwrap();
-    assert_eq!(
-        search(&conn, "サカド"),
-        ["坂戸 ハナ"],
-        "カタカナ finds ふりがな"
-    );
-    assert_eq!(search(&conn, "ｻｶﾄﾞ"), ["坂戸 ハナ"], "half-width too");
-    assert_eq!(search(&conn, "坂"), ["坂戸 ハナ"], "one kanji");
-    assert_eq!(search(&conn, "はな"), ["坂戸 ハナ"], "two kana");
-    assert_eq!(search(&conn, "坂戸ハナ"), ["坂戸 ハナ"], "spaces ignored");
-    assert_eq!(
-        search(&conn, "ケアマネ"),
-        ["鶴田 一郎"],
-        "half-width in the text"
-    );
-    assert_eq!(search(&conn, "医師"), ["坂戸 ハナ"]);
-    assert_eq!(search(&conn, "訪問診療をして"), ["坂戸 ハナ"]);
+    create(&mut conn, &ids, &other, at(14, 20));
+    for (query, found, why) in [
+        ("サカド", "坂戸 ハナ", "カタカナ finds ふりがな"),
+        ("ｻｶﾄﾞ", "坂戸 ハナ", "half-width too"),
+        ("坂", "坂戸 ハナ", "one kanji"),
+        ("はな", "坂戸 ハナ", "two kana"),
+        ("坂戸ハナ", "坂戸 ハナ", "spaces ignored"),
+        ("ケアマネ", "鶴田 一郎", "half-width in the text"),
+        ("医師", "坂戸 ハナ", "content"),
+        ("訪問診療をして", "坂戸 ハナ", "content"),
+    ] {
+        assert_eq!(search(&conn, query), [found], "{query}: {why}");
+    }
     assert!(search(&conn, "存在しない").is_empty());
     assert_eq!(search(&conn, "").len(), 2);
     assert!(search(&conn, "%").is_empty());
@@ -214,7 +317,7 @@ fn filters_and_paging() {
         .and_hms_opt(18, 0, 0)
         .unwrap();
     demo::fill_with_cases(&mut conn, now, 240).unwrap();
-    let all = cases::search::list(&conn, &CaseFilter::default()).unwrap();
+    let all = page(&conn, CaseFilter::default());
     assert_eq!(all.total, 240);
     assert_eq!(all.rows.len(), 50);
     assert!(all.has_more);
@@ -222,69 +325,80 @@ fn filters_and_paging() {
     let mut sorted = times.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(times, sorted, "newest first");
-    let closed = cases::search::list(
+    let closed = page(
         &conn,
-        &CaseFilter {
+        CaseFilter {
             status: "終結".into(),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     assert!(closed.rows.iter().all(|r| r.status == "終結"));
     assert!(closed.total > 0 && closed.total < 240);
-    let period = cases::search::list(
+    let period = page(
         &conn,
-        &CaseFilter {
+        CaseFilter {
             from: "令和7年1月1日".into(),
             to: "2025-01-31".into(),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     assert!(period
         .rows
         .iter()
         .all(|r| r.received_at.starts_with("2025-01")));
     assert!(period.total > 0);
-    let last = cases::search::list(
+    let last = page(
         &conn,
-        &CaseFilter {
+        CaseFilter {
             offset: 200,
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     assert_eq!(last.rows.len(), 40);
     assert!(!last.has_more);
-    let err = cases::search::list(
-        &conn,
-        &CaseFilter {
-            category_id: uuid_like(),
-            ..Default::default()
-        },
-    )
-    .unwrap_err();
-    assert_eq!(err.field(), Some("category_id"));
+    for (field, filter) in [
+        (
+            "category_id",
+            CaseFilter {
+                category_id: uuid_like(),
+                ..Default::default()
+            },
+        ),
+        (
+            "city_id",
+            CaseFilter {
+                city_id: uuid_like(),
+                ..Default::default()
+            },
+        ),
+    ] {
+        let err = cases::search::list(&conn, &filter).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+    }
 }
 
 #[test]
 fn a_stale_save_is_refused() {
     let (mut conn, ids) = setup();
-    let case = cases::create(&mut conn, &intake(&ids), &ids.staff, at(14, 10)).unwrap();
-    let mut first = intake(&ids);
-    first.person.id = Some(case.person.id.clone());
-    first.version = Some(case.version);
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let mut first = edit_of(&ids, &case);
     first.status = "対応中".into();
     let saved = cases::update(&mut conn, &case.id, &first, &ids.staff, at(14, 20)).unwrap();
     assert_eq!(saved.version, 2);
+    assert_eq!(saved.case_no, case.case_no, "the number is kept");
+    let created: String = conn
+        .query_row("SELECT created_at FROM cases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(created, "2025-04-01T14:10:00", "so is created_at");
     let before = store::content_fingerprint(&conn).unwrap();
     let mut second = first.clone();
     second.content = "別の画面での変更".into();
     let err = cases::update(&mut conn, &case.id, &second, &ids.staff, at(14, 30)).unwrap_err();
     assert!(matches!(err, Error::Conflict(_)));
     assert!(
-        err.to_string()
-            .contains("開いた後に別の画面で変更されています"),
+        err.to_string().contains(
+            "開いた後に別の画面で変更されています（令和7年4月1日（火） 14:20、山田 花子）"
+        ),
         "{err}"
     );
     assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
@@ -295,21 +409,13 @@ fn a_stale_save_is_refused() {
 #[test]
 fn history_records_updates_entries_and_deletion() {
     let (mut conn, ids) = setup();
-    let case = cases::create(&mut conn, &intake(&ids), &ids.staff, at(14, 10)).unwrap();
-    let mut edit = intake(&ids);
-    edit.person.id = Some(case.person.id.clone());
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let mut edit = edit_of(&ids, &case);
     edit.person.care_level = "要介護3".into();
-    edit.version = Some(1);
     edit.status = "終結".into();
     edit.outcome_id = ids.outcome.clone();
     let case = cases::update(&mut conn, &case.id, &edit, &ids.staff, at(15, 0)).unwrap();
-    let entry = EntryInput {
-        date: "令和7年4月1日".into(),
-        staff_id: ids.staff.clone(),
-        response_id: ids.response.clone(),
-        note: "ケアマネジャーへ連絡".into(),
-        minutes: "10".into(),
-    };
+    let entry = entry(&ids, "ケアマネジャーへ連絡");
     let err =
         cases::add_entry(&mut conn, &case.id, &entry, false, &ids.staff, at(16, 0)).unwrap_err();
     assert!(err.to_string().contains("終結"), "{err}");
@@ -322,9 +428,9 @@ fn history_records_updates_entries_and_deletion() {
         "entry notes are searchable"
     );
     let history = cases::history(&conn, &case.id).unwrap();
-    let actions: Vec<(String, String)> = history
+    let actions: Vec<(&str, &str)> = history
         .iter()
-        .map(|c| (c.record_label.clone(), c.action.clone()))
+        .map(|c| (c.record_label.as_str(), c.action.as_str()))
         .collect();
     assert_eq!(
         actions,
@@ -336,7 +442,6 @@ fn history_records_updates_entries_and_deletion() {
             ("相談", "登録"),
             ("対象者", "登録"),
         ]
-        .map(|(a, b)| (a.to_string(), b.to_string()))
     );
     let status = history[2]
         .values
@@ -348,6 +453,29 @@ fn history_records_updates_entries_and_deletion() {
     assert_eq!(
         (care.label.as_str(), care.old.as_str(), care.new.as_str()),
         ("要介護度", "要介護2", "要介護3")
+    );
+
+    // A correction, then the entry deleted: each is one history row.
+    let entry_id = case.entries[0].id.clone();
+    let mut corrected = entry.clone();
+    corrected.note = "ケアマネジャーへ電話で連絡".into();
+    let case =
+        cases::update_entry(&mut conn, &entry_id, &corrected, &ids.staff, at(16, 30)).unwrap();
+    assert_eq!(case.entries[0].note, "ケアマネジャーへ電話で連絡");
+    let case = cases::delete_entry(&mut conn, &entry_id, &ids.staff, at(16, 40)).unwrap();
+    assert!(case.entries.is_empty());
+    let history = cases::history(&conn, &case.id).unwrap();
+    assert_eq!(
+        (
+            history[1].action.as_str(),
+            history[1].values[0].label.as_str()
+        ),
+        ("変更", "内容")
+    );
+    assert_eq!(history[0].action, "削除");
+    assert!(
+        search(&conn, "ケアマネジャーへ").is_empty(),
+        "note unindexed"
     );
 
     cases::delete(&mut conn, &case.id, case.version, &ids.staff, at(17, 0)).unwrap();
@@ -369,8 +497,8 @@ fn history_records_updates_entries_and_deletion() {
 #[test]
 fn the_same_person_is_detected_and_can_be_attached() {
     let (mut conn, ids) = setup();
-    let first = cases::create(&mut conn, &intake(&ids), &ids.staff, at(14, 10)).unwrap();
-    let matches = cases::similar_persons(
+    let first = create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let check = cases::similar_persons(
         &conn,
         "坂戸　ハナ",
         "サカド ハナ",
@@ -378,11 +506,13 @@ fn the_same_person_is_detected_and_can_be_attached() {
         at(15, 0).date(),
     )
     .unwrap();
-    assert_eq!(matches.len(), 1);
-    assert_eq!(matches[0].cases, 1);
+    assert_eq!(check.matches.len(), 1);
+    assert_eq!(check.matches[0].cases, 1);
+    assert_eq!(check.matches[0].last_received_label, "令和7年3月31日 14:05");
     assert!(
         cases::similar_persons(&conn, "坂戸 ハナ", "", "1941-01-01", at(15, 0).date())
             .unwrap()
+            .matches
             .is_empty()
     );
     let err = cases::create(&mut conn, &intake(&ids), &ids.staff, at(15, 0)).unwrap_err();
@@ -391,37 +521,34 @@ fn the_same_person_is_detected_and_can_be_attached() {
     let mut attach = intake(&ids);
     attach.person.id = Some(first.person.id.clone());
     attach.is_new = false;
-    let second = cases::create(&mut conn, &attach, &ids.staff, at(15, 0)).unwrap();
+    let second = create(&mut conn, &ids, &attach, at(15, 0));
     assert_eq!(second.person.id, first.person.id);
     assert_eq!(second.other_cases.len(), 1);
     let mut separate = intake(&ids);
     separate.new_person = true;
-    let third = cases::create(&mut conn, &separate, &ids.staff, at(15, 5)).unwrap();
+    let third = create(&mut conn, &ids, &separate, at(15, 5));
     assert_ne!(third.person.id, first.person.id);
 }
 
 #[test]
 fn lists_are_renamed_reordered_and_retired_but_never_removed() {
     let (mut conn, ids) = setup();
-    let case = cases::create(&mut conn, &intake(&ids), &ids.staff, at(14, 10)).unwrap();
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
     let list = lists::list(&conn, ListKind::IntakeMethod).unwrap();
+    let item = |id: Option<String>, name: &str| ListItemInput {
+        id,
+        name: name.into(),
+        retired: false,
+    };
     let mut input: Vec<ListItemInput> = list
         .items
         .iter()
-        .map(|i| ListItemInput {
-            id: Some(i.id.clone()),
-            name: i.name.clone(),
-            retired: false,
-        })
+        .map(|i| item(Some(i.id.clone()), &i.name))
         .collect();
     input[0].name = "電話（代表）".into();
     input[0].retired = true;
     input.swap(0, 1);
-    input.push(ListItemInput {
-        id: None,
-        name: "オンライン面談".into(),
-        retired: false,
-    });
+    input.push(item(None, "オンライン面談"));
     let saved = lists::save(&mut conn, ListKind::IntakeMethod, &input).unwrap();
     assert_eq!(saved.items[1].name, "電話（代表）");
     assert!(saved.items[1].retired);
@@ -435,18 +562,7 @@ fn lists_are_renamed_reordered_and_retired_but_never_removed() {
     input.remove(0);
     let err = lists::save(&mut conn, ListKind::IntakeMethod, &input).unwrap_err();
     assert!(err.to_string().contains("削除できません"), "{err}");
-    let dup = vec![
-        ListItemInput {
-            id: None,
-            name: "A".into(),
-            retired: false,
-        },
-        ListItemInput {
-            id: None,
-            name: "A".into(),
-            retired: false,
-        },
-    ];
+    let dup = [item(None, "A"), item(None, "A")];
     assert_eq!(
         lists::save(&mut conn, ListKind::Outcome, &dup)
             .unwrap_err()
@@ -460,18 +576,17 @@ fn the_filtered_list_exports_as_excel_csv() {
     let (mut conn, ids) = setup();
     let mut input = intake(&ids);
     input.content = "退院後の療養について、\n家族と相談したい。".into();
-    cases::create(&mut conn, &input, &ids.staff, at(14, 10)).unwrap();
-    let mut other = intake(&ids);
-    other.person.name = "鶴田 一郎".into();
-    other.person.kana = "つるた いちろう".into();
+    create(&mut conn, &ids, &input, at(14, 10));
+    let mut other = other_intake(&ids);
     other.status = "終結".into();
-    cases::create(&mut conn, &other, &ids.staff, at(14, 20)).unwrap();
+    create(&mut conn, &ids, &other, at(14, 20));
     let filter = CaseFilter {
         status: "受付".into(),
         ..Default::default()
     };
-    let text =
-        String::from_utf8(cases::export_csv(&conn, &filter, at(15, 0).date()).unwrap()).unwrap();
+    let file = cases::export_csv(&conn, &filter, at(15, 0).date()).unwrap();
+    assert_eq!(file.rows, 1);
+    let text = String::from_utf8(file.bytes).unwrap();
     assert!(
         text.starts_with("\u{FEFF}受付番号,受付日時,受付方法,"),
         "{text}"
@@ -487,16 +602,12 @@ fn the_filtered_list_exports_as_excel_csv() {
         "{}",
         lines[1]
     );
-    assert!(
-        lines[1].contains("坂戸 ハナ,さかど はな,女性,1940-04-02,84,坂戸市,"),
-        "{}",
-        lines[1]
-    );
-    assert!(
-        lines[1].contains("\"退院後の療養について、\n家族と相談したい。\""),
-        "{}",
-        lines[1]
-    );
+    for cells in [
+        "坂戸 ハナ,さかど はな,女性,1940-04-02,84,坂戸市,",
+        "\"退院後の療養について、\n家族と相談したい。\"",
+    ] {
+        assert!(lines[1].contains(cells), "{cells}: {}", lines[1]);
+    }
     assert!(!text.contains("鶴田"), "filtered out");
     let dir = crate::util::temp_dir();
     let path =

@@ -29,7 +29,7 @@ fn first(conn: &store::Connection, kind: ListKind) -> String {
 fn case_input(conn: &store::Connection, name: &str, kana: &str) -> CaseInput {
     let office = office::load(conn).unwrap();
     CaseInput {
-        received_date: now().date().format("%Y-%m-%d").to_string(),
+        received_date: store::iso(now().date()),
         received_time: "09:30".into(),
         intake_method_id: first(conn, ListKind::IntakeMethod),
         consulter_type_id: first(conn, ListKind::ConsulterType),
@@ -48,6 +48,21 @@ fn case_input(conn: &store::Connection, name: &str, kana: &str) -> CaseInput {
     }
 }
 
+/// The age the screen should show for a 生年月日 today.
+fn age(birth: (i32, u32, u32)) -> String {
+    let (y, m, d) = birth;
+    let birth = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    format!("{}歳", cases::age_on(birth, now().date()).unwrap())
+}
+
+/// One case entered through the core before the app starts.
+fn seed_case(db: &std::path::Path, name: &str, kana: &str) -> cases::CaseDetail {
+    let mut conn = store::open(db).unwrap();
+    let input = case_input(&conn, name, kana);
+    let staff = first(&conn, ListKind::Staff);
+    cases::create(&mut conn, &input, &staff, now()).unwrap()
+}
+
 async fn open_cases(app: &App) {
     app.click("a[data-view='cases']").await;
     app.wait_for("#case-search").await;
@@ -60,6 +75,33 @@ async fn keys(app: &App, css: &str, text: &str) {
         .send_keys(text)
         .await
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// On the intake form, by keyboard: 受付方法, 相談者種別 and the person,
+/// leaving the 生年月日 with Tab; returns the age shown for it.
+async fn type_person(app: &App, method: &str, consulter: &str, person: [&str; 3]) -> String {
+    let [name, kana, birth] = person;
+    choose(app, "[data-field='intake_method_id']", method).await;
+    choose(app, "[data-field='consulter_type_id']", consulter).await;
+    keys(app, "[data-field='person.name']", name).await;
+    keys(app, "[data-field='person.kana']", kana).await;
+    keys(app, "[data-field='person.birth_date']", birth).await;
+    keys(app, "[data-field='person.birth_date']", TAB).await;
+    app.wait_for_text("#person-age", "歳").await
+}
+
+/// Waits until the input `css` holds `want`.
+async fn wait_for_value(app: &App, css: &str, want: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let value = app.value(css).await;
+        if value == want {
+            return;
+        }
+        let waited = start.elapsed();
+        assert!(waited.as_secs() < 10, "{css} holds {value:?}, not {want:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// Chooses an option of a <select> by typing its label, as a keyboard user
@@ -89,15 +131,15 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
     let date = app.value("[data-field='received_date']").await;
     assert!(date.starts_with("令和"), "{date}");
     assert!(!app.value("[data-field='received_time']").await.is_empty());
-    choose(&app, "[data-field='intake_method_id']", "電話").await;
-    choose(&app, "[data-field='consulter_type_id']", "家族・親族").await;
+    let shown = type_person(
+        &app,
+        "電話",
+        "家族・親族",
+        ["坂戸 太郎", "さかど たろう", "昭和13年4月1日"],
+    )
+    .await;
+    assert_eq!(shown, age((1938, 4, 1)), "the age the core computes");
     keys(&app, "[data-field='consulter_name']", "長男").await;
-    keys(&app, "[data-field='person.name']", "坂戸 太郎").await;
-    keys(&app, "[data-field='person.kana']", "さかど たろう").await;
-    keys(&app, "[data-field='person.birth_date']", "昭和13年4月1日").await;
-    keys(&app, "[data-field='person.birth_date']", TAB).await;
-    let age = app.wait_for_text("#person-age", "歳").await;
-    assert!(age.ends_with('歳'), "{age}");
     choose(&app, "[data-field='person.city_id']", "坂戸市").await;
     choose(&app, "[data-field='person.area_id']", "入西圏域").await;
     keys(&app, "[data-field='category_ids']", SPACE).await;
@@ -144,6 +186,8 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
     // Correct it: the form takes the entry, and saves a correction.
     app.click(".edit-entry").await;
     app.wait_for_text("#entry-form-title", "訂正").await;
+    let date = app.value("#entry-form [data-field='entry.date']").await;
+    assert!(date.starts_with("令和"), "the entry's date in 和暦: {date}");
     app.fill(
         "#entry-form [data-field='entry.note']",
         "訪問診療医に連絡し、来週から受け入れ可と回答あり。",
@@ -211,24 +255,18 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
 async fn the_same_person_is_offered_to_attach_instead_of_a_duplicate() {
     let (_dir, db) = temp_db();
     demo_db(&db, 0);
-    let person_id = {
-        let mut conn = store::open(&db).unwrap();
-        let input = case_input(&conn, "鶴ヶ島 花", "つるがしま はな");
-        let staff = first(&conn, ListKind::Staff);
-        cases::create(&mut conn, &input, &staff, now())
-            .unwrap()
-            .person
-            .id
-    };
+    let person_id = seed_case(&db, "鶴ヶ島 花", "つるがしま はな").person.id;
     let app = App::launch(&db).await;
     open_cases(&app).await;
     app.click("#new-case").await;
-    choose(&app, "[data-field='intake_method_id']", "来所").await;
-    choose(&app, "[data-field='consulter_type_id']", "本人").await;
-    keys(&app, "[data-field='person.name']", "鶴ヶ島　花").await;
-    keys(&app, "[data-field='person.kana']", "ツルガシマ ハナ").await;
-    keys(&app, "[data-field='person.birth_date']", "S12.5.6").await;
-    keys(&app, "[data-field='person.birth_date']", TAB).await;
+    let shown = type_person(
+        &app,
+        "来所",
+        "本人",
+        ["鶴ヶ島　花", "ツルガシマ ハナ", "S12.5.6"],
+    )
+    .await;
+    assert_eq!(shown, age((1937, 5, 6)));
     let warning = app.wait_for_text("#dup-box", "既に登録されています").await;
     assert!(warning.contains("相談1件"), "{warning}");
     app.screenshot("cases-duplicate-warning").await;
@@ -259,17 +297,14 @@ async fn the_same_person_is_offered_to_attach_instead_of_a_duplicate() {
 async fn a_case_changed_since_it_was_opened_is_not_overwritten() {
     let (_dir, db) = temp_db();
     demo_db(&db, 0);
-    let case_id = {
-        let mut conn = store::open(&db).unwrap();
-        let input = case_input(&conn, "入西 一郎", "にっさい いちろう");
-        let staff = first(&conn, ListKind::Staff);
-        cases::create(&mut conn, &input, &staff, now()).unwrap().id
-    };
+    let case_id = seed_case(&db, "入西 一郎", "にっさい いちろう").id;
     let app = App::launch(&db).await;
     open_cases(&app).await;
     app.click(".case-open").await;
     app.click("#edit-case").await;
     app.wait_for("#case-form").await;
+    let shown = app.wait_for_text("#person-age", "歳").await;
+    assert_eq!(shown, age((1937, 5, 6)), "the stored person's age");
 
     // Meanwhile another window saves the same case.
     {
@@ -318,8 +353,8 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
     app.click("a[data-view='settings']").await;
     let kind = app.wait_for("#case-list-kind").await;
     kind.send_keys("受付方法").await.unwrap();
-    app.wait_for_text("#case-list-items", "").await;
-    assert_eq!(app.value("[data-field='items.0.name']").await, "電話");
+    // The list is redrawn for the chosen kind (it showed 担当者 before).
+    wait_for_value(&app, "[data-field='items.0.name']", "電話").await;
     // Rename FAX, retire メール, move MCS up, add a new one.
     app.fill("[data-field='items.3.name']", "ファクス").await;
     app.click("#case-list-items li:nth-child(5) input[type='checkbox']")

@@ -25,51 +25,8 @@ export function hasUnsavedChanges() {
 }
 
 // ----------------------------------------------------------------- dates
-
-const ERAS = [
-  ['令和', 'R', 2019, 5, 1], ['平成', 'H', 1989, 1, 8], ['昭和', 'S', 1926, 12, 25], ['大正', 'T', 1912, 7, 30],
-];
-
-function toHalfWidth(s) {
-  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, ' ');
-}
-
-/** A forgiving reader of what people type, only for showing the age; Rust decides. */
-function parseDate(text) {
-  let s = toHalfWidth(text || '').replace(/\s/g, '').replace('元年', '1年');
-  let base = null;
-  for (const [name, initial, y] of ERAS) {
-    if (s.startsWith(name)) { base = y; s = s.slice(name.length); break; }
-    if (s[0] && s[0].toUpperCase() === initial) { base = y; s = s.slice(1); break; }
-  }
-  const parts = s.replace(/日$/, '').split(/[年月./-]/).map(Number);
-  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n))) return null;
-  const year = base ? base + parts[0] - 1 : parts[0];
-  if (year < 1000) return null;
-  const d = new Date(year, parts[1] - 1, parts[2]);
-  return d.getMonth() === parts[1] - 1 ? d : null;
-}
-
-function ageOn(birth, today = new Date()) {
-  let age = today.getFullYear() - birth.getFullYear();
-  if (today.getMonth() < birth.getMonth() || (today.getMonth() === birth.getMonth() && today.getDate() < birth.getDate())) age -= 1;
-  return age;
-}
-
-function reiwaToday() {
-  const d = new Date();
-  const y = d.getFullYear() - 2018;
-  return `令和${y === 1 ? '元' : y}年${d.getMonth() + 1}月${d.getDate()}日`;
-}
-
-/** 2025-04-01 → 令和7年4月1日 (平成 too; older dates stay ISO). */
-function isoToWareki(iso) {
-  const [y, m, d] = iso.split('-').map(Number);
-  const key = y * 10000 + m * 100 + d;
-  if (key >= 20190501) return `令和${y - 2018 === 1 ? '元' : y - 2018}年${m}月${d}日`;
-  if (key >= 19890108) return `平成${y - 1988 === 1 ? '元' : y - 1988}年${m}月${d}日`;
-  return iso;
-}
+// 和暦 and ages come from the core: dates with their labels, today as
+// options.today_label, the age of a typed 生年月日 from similarPersons.
 
 function nowTime() {
   const d = new Date();
@@ -294,7 +251,7 @@ async function showForm(detail) {
   clearMessage();
   const editing = Boolean(detail);
   const v = editing ? inputFromDetail(detail) : {
-    received_date: reiwaToday(), received_time: nowTime(), is_new: true, status: '受付',
+    received_date: options.today_label, received_time: nowTime(), is_new: true, status: '受付',
     staff_id: operator(), person: {}, category_ids: [], response_ids: [],
   };
   let attached = editing ? detail.person.id : null; // existing person the case belongs to
@@ -331,18 +288,26 @@ async function showForm(detail) {
   f.consulter_affiliation.setAttribute('list', organisations.id);
   f.referral_to.setAttribute('list', organisations.id);
   const age = h('span', { class: 'age', id: 'person-age', 'aria-live': 'polite' });
-  const showAge = () => {
-    const d = parseDate(f.birth_date.value);
-    age.textContent = d && d <= new Date() ? `${ageOn(d)}歳` : '';
+  const showAge = (years) => { age.textContent = years == null ? '' : `${years}歳`; };
+  let ageSeq = 0;
+  let ageTimer = null;
+  const readAge = async () => {
+    const seq = ++ageSeq;
+    // A date still being typed has no age; the save names any problem.
+    const answer = await api.similarPersons({ birth_date: f.birth_date.value }).catch(() => null);
+    if (seq === ageSeq) showAge(answer?.age);
   };
   const fillAreas = (keep) => {
     const city = options.cities.find((c) => c.id === f.city_id.value);
     setOptions(f.area_id, [['', '—'], ...(city?.areas ?? []).map((a) => [a.id, a.name])], keep);
   };
   fillAreas(p.area_id ?? '');
-  showAge();
+  showAge(editing ? detail.person.age : null);
   f.city_id.addEventListener('change', () => fillAreas(''));
-  f.birth_date.addEventListener('input', showAge);
+  f.birth_date.addEventListener('input', () => {
+    clearTimeout(ageTimer);
+    ageTimer = setTimeout(readAge, SEARCH_DELAY_MS);
+  });
   const isNew = h('fieldset', { class: 'radio-group' },
     h('legend', {}, '新規・継続'),
     h('label', { class: 'check' }, h('input', { type: 'radio', name: 'is_new', value: 'new', checked: v.is_new, 'data-field': 'is_new' }), ' 新規'),
@@ -363,7 +328,7 @@ async function showForm(detail) {
     if (editing || attached) { clear(dupBox); return; }
     let matches = [];
     try {
-      matches = await api.similarPersons({ name: f.name.value, kana: f.kana.value, birth_date: f.birth_date.value });
+      ({ matches } = await api.similarPersons({ name: f.name.value, kana: f.kana.value, birth_date: f.birth_date.value }));
     } catch {
       return; // the save reports bad input
     }
@@ -385,7 +350,7 @@ async function showForm(detail) {
           if (m.person.care_level) f.care_level.value = m.person.care_level;
           if (m.person.family_doctor) f.family_doctor.value = m.person.family_doctor;
           form.querySelector('input[name="is_new"][value="continuing"]').checked = true;
-          showAge();
+          showAge(m.person.age);
           clear(dupBox);
           showAttached();
           formDirty = true;
@@ -551,7 +516,7 @@ async function showCase(id, { focus = true } = {}) {
 
 function timeline(d) {
   const f = {
-    date: input('entry.date', { value: reiwaToday(), size: 16 }),
+    date: input('entry.date', { value: options.today_label, size: 16 }),
     staff_id: select('entry.staff_id', itemOptions('staff'), { value: operator() }),
     response_id: select('entry.response_id', itemOptions('response', [], '—'), { value: '' }),
     note: textarea('entry.note'),
@@ -566,7 +531,7 @@ function timeline(d) {
     heading.textContent = entry ? `${entry.date_label} の経過を訂正` : '経過を追加';
     submit.textContent = entry ? '訂正を保存' : '経過を追加';
     cancel.hidden = !entry;
-    f.date.value = entry ? isoToWareki(entry.date) : reiwaToday();
+    f.date.value = entry ? entry.date_input : options.today_label;
     setOptions(f.staff_id, itemOptions('staff', entry?.staff.id), entry ? entry.staff.id : operator());
     setOptions(f.response_id, itemOptions('response', entry?.response?.id, '—'), entry?.response?.id ?? '');
     f.note.value = entry ? entry.note : '';

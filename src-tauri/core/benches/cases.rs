@@ -37,6 +37,12 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (start.elapsed(), out)
 }
 
+/// `runs` timings of `f`, after one untimed warm-up run.
+fn timings<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
+    f();
+    (0..runs).map(|_| time(&mut f).0).collect()
+}
+
 fn main() {
     let count: usize = std::env::args()
         .skip(1)
@@ -132,10 +138,9 @@ fn main() {
                 query: q.to_string(),
                 ..Default::default()
             };
-            search::list(&conn, &filter).expect("warm up");
-            for _ in 0..RUNS {
-                times.push(time(|| search::list(&conn, &filter).expect("search")).0);
-            }
+            times.extend(timings(RUNS, || {
+                search::list(&conn, &filter).expect("search")
+            }));
         }
         report(&format!("  {label} {queries:?}"), times);
     }
@@ -143,25 +148,9 @@ fn main() {
     for (label, queries) in groups {
         let mut times = Vec::new();
         for q in *queries {
-            for _ in 0..RUNS.min(10) {
-                times.push(
-                    time(|| {
-                        let page = search::naive_like_ids(&conn, q, 51).expect("like");
-                        let n: i64 = conn
-                            .query_row(
-                                "SELECT count(*) FROM (SELECT 1 FROM cases c JOIN persons p ON p.id = c.person_id
-                                  WHERE p.name LIKE ?1 OR p.kana LIKE ?1 OR c.consulter_affiliation LIKE ?1
-                                     OR c.consulter_name LIKE ?1 OR c.content LIKE ?1 OR c.referral_to LIKE ?1
-                                  LIMIT 1001)",
-                                [format!("%{q}%")],
-                                |r| r.get(0),
-                            )
-                            .expect("count");
-                        (page, n)
-                    })
-                    .0,
-                );
-            }
+            times.extend(timings(10, || {
+                search::naive_like(&conn, q, 51).expect("like")
+            }));
         }
         report(&format!("  {label}"), times);
     }
@@ -212,10 +201,7 @@ fn main() {
         ),
     ];
     for (label, filter) in filters {
-        search::list(&conn, &filter).expect("warm up");
-        let times = (0..RUNS)
-            .map(|_| time(|| search::list(&conn, &filter).expect("list")).0)
-            .collect();
+        let times = timings(RUNS, || search::list(&conn, &filter).expect("list"));
         report(&format!("  {label}"), times);
     }
 }

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Runtime, State};
 use zaitaku_core::cases::history::Change;
 use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
 use zaitaku_core::cases::{
-    self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, FormOptions, PersonMatch,
+    self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, FormOptions, PersonCheck,
 };
 
 use super::{now, parse_arg};
@@ -37,7 +37,7 @@ struct PersonQuery {
 
 #[tauri::command(async)]
 pub fn case_form_options(state: State<'_, AppState>) -> Result<FormOptions, UiError> {
-    state.read(cases::form_options)
+    state.read(|conn| cases::form_options(conn, now().date()))
 }
 
 #[tauri::command(async)]
@@ -56,7 +56,7 @@ pub fn get_case(state: State<'_, AppState>, id: Option<Value>) -> Result<CaseDet
 pub fn similar_persons(
     state: State<'_, AppState>,
     person: Option<Value>,
-) -> Result<Vec<PersonMatch>, UiError> {
+) -> Result<PersonCheck, UiError> {
     let q: PersonQuery = parse_object("person", person)?;
     state.read(|conn| cases::similar_persons(conn, &q.name, &q.kana, &q.birth_date, now().date()))
 }

@@ -7,8 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
 use super::search::{self, CaseFilter};
+use super::{names, CaseDetail};
 use crate::csv::{self, Cell};
-use crate::Result;
+use crate::{store, Result};
 
 const HEADERS: &[&str] = &[
     "受付番号",
@@ -39,62 +40,64 @@ const HEADERS: &[&str] = &[
     "経過記録の件数",
 ];
 
+/// A CSV file and the number of cases in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasesCsv {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
 /// The whole file for the cases `filter` selects (paging ignored), newest
 /// first. Dates are ISO so Excel sorts them.
-pub fn export_csv(conn: &Connection, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<u8>> {
+pub fn export_csv(conn: &Connection, filter: &CaseFilter, today: NaiveDate) -> Result<CasesCsv> {
     let ids = search::all_ids(conn, filter)?;
-    let mut rows = Vec::with_capacity(ids.len());
-    let names = |items: &[super::Named]| {
-        items
-            .iter()
-            .map(|n| n.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    for id in ids {
-        let d = super::get(conn, &id, today)?;
-        let p = &d.person;
-        let opt = |n: Option<i64>| n.map(Cell::Number).unwrap_or_else(|| Cell::from(""));
-        rows.push(vec![
-            Cell::Number(d.case_no),
-            Cell::from(
-                d.received_at
-                    .replace('T', " ")
-                    .get(..16)
-                    .unwrap_or_default(),
-            ),
-            Cell::from(d.intake_method.name.as_str()),
-            Cell::from(if d.is_new { "新規" } else { "継続" }),
-            Cell::from(d.consulter_type.name.as_str()),
-            Cell::from(d.consulter_affiliation.as_str()),
-            Cell::from(d.consulter_name.as_str()),
-            Cell::from(d.info_source.as_str()),
-            Cell::from(p.name.as_str()),
-            Cell::from(p.kana.as_str()),
-            Cell::from(p.sex.as_str()),
-            Cell::from(p.birth_date.clone().unwrap_or_default()),
-            opt(p.age.map(i64::from)),
-            Cell::from(p.city.as_str()),
-            Cell::from(p.area.as_str()),
-            Cell::from(p.care_level.as_str()),
-            Cell::from(p.family_doctor.as_str()),
-            Cell::from(names(&d.categories)),
-            Cell::from(d.content.as_str()),
-            Cell::from(names(&d.responses)),
-            Cell::from(d.referral_to.as_str()),
-            opt(d.minutes),
-            Cell::from(d.staff.name.as_str()),
-            Cell::from(d.status.as_str()),
-            Cell::from(
-                d.outcome
-                    .as_ref()
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default(),
-            ),
-            Cell::Number(d.entries.len() as i64),
-        ]);
-    }
-    Ok(csv::to_bytes(HEADERS, &rows))
+    let rows = ids
+        .iter()
+        .map(|id| row(&super::get(conn, id, today)?))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(CasesCsv {
+        bytes: csv::to_bytes(HEADERS, &rows),
+        rows: rows.len(),
+    })
+}
+
+fn row(d: &CaseDetail) -> Result<Vec<Cell>> {
+    let p = &d.person;
+    let number = |n: Option<i64>| n.map_or_else(|| Cell::from(""), Cell::Number);
+    let received = store::parse_stamp(&d.received_at)?;
+    let text = |s: &str| Cell::from(s);
+    Ok(vec![
+        Cell::Number(d.case_no),
+        Cell::from(format!(
+            "{} {}",
+            store::iso(received.date()),
+            d.received_time
+        )),
+        text(&d.intake_method.name),
+        text(if d.is_new { "新規" } else { "継続" }),
+        text(&d.consulter_type.name),
+        text(&d.consulter_affiliation),
+        text(&d.consulter_name),
+        text(&d.info_source),
+        text(&p.name),
+        text(&p.kana),
+        text(&p.sex),
+        text(p.birth_date.as_deref().unwrap_or_default()),
+        number(p.age.map(i64::from)),
+        text(&p.city),
+        text(&p.area),
+        text(&p.care_level),
+        text(&p.family_doctor),
+        Cell::from(names(&d.categories)),
+        text(&d.content),
+        Cell::from(names(&d.responses)),
+        text(&d.referral_to),
+        number(d.minutes),
+        text(&d.staff.name),
+        text(&d.status),
+        text(d.outcome.as_ref().map_or("", |o| o.name.as_str())),
+        Cell::Number(d.entries.len() as i64),
+    ])
 }
 
 /// Writes the CSV into `dir` as 相談記録_<date-time>.csv and returns its path.
@@ -104,11 +107,6 @@ pub fn export_to_folder(
     dir: &Path,
     now: NaiveDateTime,
 ) -> Result<PathBuf> {
-    let bytes = export_csv(conn, filter, now.date())?;
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("相談記録_{}.csv", now.format("%Y%m%d-%H%M%S")));
-    let partial = path.with_extension("csv.part");
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, &path)?;
-    Ok(path)
+    let file = export_csv(conn, filter, now.date())?;
+    csv::write_to_folder(dir, "相談記録", now, &file.bytes)
 }

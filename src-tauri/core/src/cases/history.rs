@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection};
+use rusqlite::{named_params, Connection};
 use serde::Serialize;
 
-use crate::{wareki, Result};
+use crate::{store, wareki, Result};
 
 /// Display values of one record, label → value.
 pub type Snapshot = BTreeMap<&'static str, String>;
@@ -103,91 +103,128 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> (Snapshot, Snapshot) {
     (o, n)
 }
 
-/// Writes one history row. An update with nothing changed writes nothing.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record(
-    conn: &Connection,
-    case_id: &str,
-    record: Record,
-    record_id: &str,
-    action: &str,
-    old: &Snapshot,
-    new: &Snapshot,
-    changed_by: &str,
+/// Writes the history rows of one case: who (the 担当者's name) and when.
+pub(crate) struct Log<'a> {
+    conn: &'a Connection,
+    case_id: &'a str,
+    by: &'a str,
     now: NaiveDateTime,
-) -> Result<()> {
-    if action == "変更" && old.is_empty() && new.is_empty() {
-        return Ok(());
+}
+
+impl<'a> Log<'a> {
+    pub(crate) fn new(
+        conn: &'a Connection,
+        case_id: &'a str,
+        by: &'a str,
+        now: NaiveDateTime,
+    ) -> Self {
+        Log {
+            conn,
+            case_id,
+            by,
+            now,
+        }
     }
-    let json = |s: &Snapshot| serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
-    conn.prepare_cached(
-        "INSERT INTO case_changes (case_id, record, record_id, action, changed_at, changed_by, old_json, new_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        case_id,
-        record.code(),
-        record_id,
-        action,
-        crate::store::stamp(now),
-        changed_by,
-        json(old),
-        json(new)
-    ])?;
-    Ok(())
+
+    /// A record registered with the values of `new` (empty ones included).
+    pub(crate) fn added(&self, record: Record, id: &str, new: &Snapshot) -> Result<()> {
+        self.write(record, id, "登録", &Snapshot::new(), new)
+    }
+
+    /// The fields that differ between `old` and `new`; nothing is written
+    /// when none does. Returns whether anything changed.
+    pub(crate) fn changed(
+        &self,
+        record: Record,
+        id: &str,
+        old: &Snapshot,
+        new: &Snapshot,
+    ) -> Result<bool> {
+        let (o, n) = diff(old, new);
+        if o.is_empty() && n.is_empty() {
+            return Ok(false);
+        }
+        self.write(record, id, "変更", &o, &n)?;
+        Ok(true)
+    }
+
+    /// A record deleted, with the values it had.
+    pub(crate) fn deleted(&self, record: Record, id: &str, old: &Snapshot) -> Result<()> {
+        self.write(record, id, "削除", old, &Snapshot::new())
+    }
+
+    fn write(
+        &self,
+        record: Record,
+        id: &str,
+        action: &str,
+        old: &Snapshot,
+        new: &Snapshot,
+    ) -> Result<()> {
+        let json = |s: &Snapshot| serde_json::to_string(s).unwrap_or_else(|_| "{}".into());
+        self.conn
+            .prepare_cached(
+                "INSERT INTO case_changes (case_id, record, record_id, action, changed_at, changed_by, old_json, new_json)
+                 VALUES (:case_id, :record, :record_id, :action, :changed_at, :changed_by, :old_json, :new_json)",
+            )?
+            .execute(named_params! {
+                ":case_id": self.case_id,
+                ":record": record.code(),
+                ":record_id": id,
+                ":action": action,
+                ":changed_at": store::stamp(self.now),
+                ":changed_by": self.by,
+                ":old_json": json(old),
+                ":new_json": json(new),
+            })?;
+        Ok(())
+    }
 }
 
 /// The history of one case (also after it was deleted), newest first.
 pub fn for_case(conn: &Connection, case_id: &str) -> Result<Vec<Change>> {
-    let rows = conn
-        .prepare_cached(
-            "SELECT seq, changed_at, changed_by, record, action, old_json, new_json
-               FROM case_changes WHERE case_id = ?1 ORDER BY seq DESC",
-        )?
-        .query_map([case_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, changed_at, changed_by, record, action, old_json, new_json
+           FROM case_changes WHERE case_id = ?1 ORDER BY seq DESC",
+    )?;
+    let mut rows = stmt.query([case_id])?;
+    let mut changes = Vec::new();
+    while let Some(r) = rows.next()? {
+        let changed_at: String = r.get("changed_at")?;
+        let record: String = r.get("record")?;
+        changes.push(Change {
+            seq: r.get("seq")?,
+            changed_label: wareki::format_datetime(store::parse_stamp(&changed_at)?),
+            changed_at,
+            changed_by: r.get("changed_by")?,
+            record_label: record_label(&record).to_string(),
+            record,
+            action: r.get("action")?,
+            values: values(
+                &r.get::<_, String>("old_json")?,
+                &r.get::<_, String>("new_json")?,
+            ),
+        });
+    }
+    Ok(changes)
+}
+
+/// The changed values of a history row in display order.
+fn values(old_json: &str, new_json: &str) -> Vec<ChangedValue> {
+    let parse =
+        |s: &str| -> BTreeMap<String, String> { serde_json::from_str(s).unwrap_or_default() };
+    let (old, new) = (parse(old_json), parse(new_json));
+    let mut labels: Vec<&String> = old.keys().chain(new.keys()).collect();
+    labels.sort_by_key(|l| ORDER.iter().position(|o| o == l).unwrap_or(ORDER.len()));
+    labels.dedup();
+    labels
         .into_iter()
-        .map(|(seq, at, by, record, action, old, new)| {
-            let parse = |s: &str| -> BTreeMap<String, String> {
-                serde_json::from_str(s).unwrap_or_default()
-            };
-            let (old, new) = (parse(&old), parse(&new));
-            let mut labels: Vec<&String> = old.keys().chain(new.keys()).collect();
-            labels.sort_by_key(|l| ORDER.iter().position(|o| o == l).unwrap_or(ORDER.len()));
-            labels.dedup();
-            let values = labels
-                .into_iter()
-                .map(|label| ChangedValue {
-                    label: label.clone(),
-                    old: old.get(label).cloned().unwrap_or_default(),
-                    new: new.get(label).cloned().unwrap_or_default(),
-                })
-                .collect();
-            Change {
-                seq,
-                changed_label: NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
-                    .map(wareki::format_datetime)
-                    .unwrap_or_else(|_| at.clone()),
-                changed_at: at,
-                changed_by: by,
-                record_label: record_label(&record).to_string(),
-                record,
-                action,
-                values,
-            }
+        .map(|label| ChangedValue {
+            label: label.clone(),
+            old: old.get(label).cloned().unwrap_or_default(),
+            new: new.get(label).cloned().unwrap_or_default(),
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -218,37 +255,33 @@ mod tests {
             .unwrap()
             .and_hms_opt(9, 30, 0)
             .unwrap();
+        let log = Log::new(&conn, "c", "山田", now);
         let mut new = Snapshot::new();
         new.insert("転帰", "在宅療養開始".into());
         new.insert("受付日時", "令和7年4月1日 9:30".into());
-        record(
-            &conn,
-            "c",
-            Record::Case,
-            "c",
-            "登録",
-            &Snapshot::new(),
-            &new,
-            "山田",
-            now,
-        )?;
-        record(
-            &conn,
-            "c",
-            Record::Case,
-            "c",
-            "変更",
-            &Snapshot::new(),
-            &Snapshot::new(),
-            "山田",
-            now,
-        )?;
+        log.added(Record::Case, "c", &new)?;
+        assert!(!log.changed(Record::Case, "c", &new, &new.clone())?);
         let changes = for_case(&conn, "c")?;
         assert_eq!(changes.len(), 1, "an empty change is not recorded");
         assert_eq!(changes[0].values[0].label, "受付日時");
         assert_eq!(changes[0].values[1].new, "在宅療養開始");
         assert_eq!(changes[0].record_label, "相談");
         assert!(changes[0].changed_label.starts_with("令和7年4月1日"));
+        Ok(())
+    }
+
+    #[test]
+    fn an_unreadable_stored_time_is_corrupt() -> Result<()> {
+        let conn = crate::store::open_in_memory()?;
+        conn.execute(
+            "INSERT INTO case_changes (case_id, record, record_id, action, changed_at, changed_by)
+             VALUES ('c', 'case', 'c', '登録', '2025/04/01 9:30', '山田')",
+            [],
+        )?;
+        assert!(matches!(
+            for_case(&conn, "c"),
+            Err(crate::Error::Corrupt(_))
+        ));
         Ok(())
     }
 }

@@ -24,7 +24,7 @@ use rusqlite::{params_from_iter, types::Value, Connection};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::{text, wareki, Error, Result};
+use crate::{store, text, wareki, Error, Result};
 
 /// Joins fields in the index so a match never spans two of them. A private
 /// use character, removed from user text by [`fold`].
@@ -140,27 +140,17 @@ fn match_expr(query: &str) -> Option<(&'static str, String)> {
 /// Filters of the case list. Ids are list item / city ids; dates accept
 /// 令和 or ISO forms.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct CaseFilter {
-    #[serde(default)]
     pub query: String,
-    #[serde(default)]
     pub from: String,
-    #[serde(default)]
     pub to: String,
-    #[serde(default)]
     pub status: String,
-    #[serde(default)]
     pub category_id: String,
-    #[serde(default)]
     pub consulter_type_id: String,
-    #[serde(default)]
     pub city_id: String,
-    #[serde(default)]
     pub staff_id: String,
-    #[serde(default)]
     pub offset: u32,
-    #[serde(default)]
     pub limit: Option<u32>,
 }
 
@@ -293,15 +283,7 @@ fn plan(conn: &Connection, filter: &CaseFilter) -> Result<Plan> {
         params.push(Value::Text(id));
         conds.push(format!("c.staff_id = ?{}", params.len()));
     }
-    if !filter.city_id.is_empty() {
-        let id = text::uuid("city_id", &filter.city_id)?;
-        let found: i64 =
-            conn.query_row("SELECT count(*) FROM cities WHERE id = ?1", [&id], |r| {
-                r.get(0)
-            })?;
-        if found == 0 {
-            return Err(Error::invalid("city_id", "選ばれた市が見つかりません。"));
-        }
+    if let Some(id) = store::known_id(conn, "cities", "city_id", "市", &filter.city_id)? {
         params.push(Value::Text(id));
         conds.push(format!("p.city_id = ?{}", params.len()));
     }
@@ -361,14 +343,14 @@ pub fn list(conn: &Connection, filter: &CaseFilter) -> Result<CasePage> {
     let n = plan.params.len();
     let sql = format!(
         "SELECT c.id, c.case_no, c.received_at, p.name, p.kana,
-                COALESCE((SELECT name FROM cities WHERE id = p.city_id), ''),
-                (SELECT name FROM case_list_items WHERE id = c.consulter_type_id),
+                COALESCE((SELECT name FROM cities WHERE id = p.city_id), '') AS city,
+                (SELECT name FROM case_list_items WHERE id = c.consulter_type_id) AS consulter_type,
                 c.consulter_affiliation, c.status,
-                (SELECT name FROM case_list_items WHERE id = c.staff_id),
+                (SELECT name FROM case_list_items WHERE id = c.staff_id) AS staff,
                 COALESCE((SELECT group_concat(i.name, '・') FROM case_categories cc
                            JOIN case_list_items i ON i.id = cc.item_id
-                          WHERE cc.case_id = c.id), ''),
-                substr(c.content, 1, 60)
+                          WHERE cc.case_id = c.id), '') AS categories,
+                substr(c.content, 1, 60) AS content_head
            FROM {} {} LIMIT ?{} OFFSET ?{}",
         plan.sql_from_where,
         plan.order,
@@ -379,26 +361,26 @@ pub fn list(conn: &Connection, filter: &CaseFilter) -> Result<CasePage> {
     params.push(Value::Integer(i64::from(limit) + 1));
     params.push(Value::Integer(i64::from(filter.offset)));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<CaseRow> = stmt
-        .query_map(params_from_iter(params), |r| {
-            let received_at: String = r.get(2)?;
-            Ok(CaseRow {
-                id: r.get(0)?,
-                case_no: r.get(1)?,
-                received_label: super::received_label(&received_at),
-                received_at,
-                person_name: r.get(3)?,
-                person_kana: r.get(4)?,
-                city: r.get(5)?,
-                consulter_type: r.get(6)?,
-                consulter_affiliation: r.get(7)?,
-                status: r.get(8)?,
-                staff: r.get(9)?,
-                categories: r.get(10)?,
-                content_head: r.get(11)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut found = stmt.query(params_from_iter(params))?;
+    let mut rows = Vec::new();
+    while let Some(r) = found.next()? {
+        let received_at = super::stamp_column(r, "received_at")?;
+        rows.push(CaseRow {
+            id: r.get("id")?,
+            case_no: r.get("case_no")?,
+            received_at: store::stamp(received_at),
+            received_label: super::received_label(received_at),
+            person_name: r.get("name")?,
+            person_kana: r.get("kana")?,
+            city: r.get("city")?,
+            consulter_type: r.get("consulter_type")?,
+            consulter_affiliation: r.get("consulter_affiliation")?,
+            status: r.get("status")?,
+            staff: r.get("staff")?,
+            categories: r.get("categories")?,
+            content_head: r.get("content_head")?,
+        });
+    }
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let (total, total_capped) = count(conn, &plan)?;
@@ -438,20 +420,26 @@ pub fn all_ids(conn: &Connection, filter: &CaseFilter) -> Result<Vec<String>> {
 }
 
 /// The naive way, for the benchmark only: `LIKE '%q%'` over the raw
-/// columns, no index. Same page shape as [`list`] without filters.
+/// columns, no index. The same work as [`list`] without filters: a page of
+/// `limit` ids newest first, and the matches counted up to [`COUNT_CAP`].
 #[doc(hidden)]
-pub fn naive_like_ids(conn: &Connection, query: &str, limit: u32) -> Result<Vec<String>> {
+pub fn naive_like(conn: &Connection, query: &str, limit: u32) -> Result<(Vec<String>, i64)> {
+    const MATCHES: &str = "FROM cases c JOIN persons p ON p.id = c.person_id
+          WHERE p.name LIKE ?1 OR p.kana LIKE ?1 OR c.consulter_affiliation LIKE ?1
+             OR c.consulter_name LIKE ?1 OR c.content LIKE ?1 OR c.referral_to LIKE ?1";
     let pattern = format!("%{}%", query.replace(['%', '_'], ""));
     let ids = conn
-        .prepare_cached(
-            "SELECT c.id FROM cases c JOIN persons p ON p.id = c.person_id
-              WHERE p.name LIKE ?1 OR p.kana LIKE ?1 OR c.consulter_affiliation LIKE ?1
-                 OR c.consulter_name LIKE ?1 OR c.content LIKE ?1 OR c.referral_to LIKE ?1
-              ORDER BY c.sort_key DESC LIMIT ?2",
-        )?
+        .prepare_cached(&format!(
+            "SELECT c.id {MATCHES} ORDER BY c.sort_key DESC LIMIT ?2"
+        ))?
         .query_map(rusqlite::params![pattern, limit], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(ids)
+    let count = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM (SELECT 1 {MATCHES} LIMIT ?2)"
+        ))?
+        .query_row(rusqlite::params![pattern, COUNT_CAP + 1], |r| r.get(0))?;
+    Ok((ids, count))
 }
 
 #[cfg(test)]
@@ -460,37 +448,37 @@ mod tests {
 
     #[test]
     fn folding_matches_kana_and_widths() {
-        assert_eq!(fold("ヤマダ　ハナコ"), "やまだはなこ");
-        assert_eq!(fold("ﾔﾏﾀﾞ ﾊﾅｺ"), "やまだはなこ");
-        assert_eq!(fold("やまだ はなこ"), "やまだはなこ");
-        assert_eq!(fold("ＡＢＣ１２３"), "abc123");
-        assert_eq!(fold("ケアマネジャー"), "けあまねじゃー");
-        assert_eq!(fold("ヴ"), "ゔ");
+        for (text, folded) in [
+            ("ヤマダ　ハナコ", "やまだはなこ"),
+            ("ﾔﾏﾀﾞ ﾊﾅｺ", "やまだはなこ"),
+            ("やまだ はなこ", "やまだはなこ"),
+            ("ＡＢＣ１２３", "abc123"),
+            ("ケアマネジャー", "けあまねじゃー"),
+            ("ヴ", "ゔ"),
+            ("山田\u{E000}花子\n", "山田花子"),
+            ("㈱", "(株)"),
+        ] {
+            assert_eq!(fold(text), folded, "{text}");
+        }
         assert_eq!(fold("鶴ヶ島"), fold("鶴ケ島").replace('け', "ゖ"));
-        assert_eq!(fold("山田\u{E000}花子\n"), "山田花子");
-        assert_eq!(fold("㈱"), "(株)");
     }
 
     #[test]
     fn queries_pick_the_right_index() {
         assert_eq!(match_expr(""), None);
         assert_eq!(match_expr("　"), None);
-        assert_eq!(
-            match_expr("ヤマ").unwrap(),
-            ("case_search_chr", "\"や ま \"".to_string())
-        );
-        assert_eq!(
-            match_expr("山").unwrap(),
-            ("case_search_chr", "\"山 \"".to_string())
-        );
-        assert_eq!(
-            match_expr("ヤマダ").unwrap(),
-            ("case_search_tri", "\"やまだ\"".to_string())
-        );
-        assert_eq!(
-            match_expr("a\"b").unwrap(),
-            ("case_search_tri", "\"a\"\"b\"".to_string())
-        );
+        for (query, table, expr) in [
+            ("ヤマ", "case_search_chr", "\"や ま \""),
+            ("山", "case_search_chr", "\"山 \""),
+            ("ヤマダ", "case_search_tri", "\"やまだ\""),
+            ("a\"b", "case_search_tri", "\"a\"\"b\""),
+        ] {
+            assert_eq!(
+                match_expr(query),
+                Some((table, expr.to_string())),
+                "{query}"
+            );
+        }
     }
 
     #[test]

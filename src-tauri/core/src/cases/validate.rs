@@ -4,12 +4,12 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::lists::{self, ListKind};
 use super::{CaseInput, EntryInput, PersonInput};
-use crate::{text, wareki, Error, Result};
+use crate::{store, text, wareki, Error, Result};
 
 pub const STATUSES: [&str; 3] = ["受付", "対応中", "終結"];
 pub const SEXES: [&str; 3] = ["男性", "女性", "その他"];
@@ -32,6 +32,7 @@ const MAX_CONTENT: usize = 10_000;
 const MAX_NOTE: usize = 5_000;
 const MAX_MINUTES: i64 = 24 * 60 * 7;
 const MAX_SELECTED: usize = 30;
+const OLDEST_BIRTH_DATE: NaiveDate = NaiveDate::from_ymd_opt(1890, 1, 1).expect("a real date");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CleanPerson {
@@ -102,50 +103,6 @@ fn one_of(field: &str, label: &str, value: &str, allowed: &[&str]) -> Result<Str
 
 pub(crate) use crate::text::multi_line as long_text;
 
-pub(crate) fn minutes(field: &str, value: &str) -> Result<Option<i64>> {
-    let folded = text::fold_number_text(value.trim());
-    let folded = folded.trim().trim_end_matches('分').trim();
-    if folded.is_empty() {
-        return Ok(None);
-    }
-    let bad = || {
-        Error::invalid(
-            field,
-            format!("所要時間は0から{MAX_MINUTES}までの分数で入力してください（例：30）。"),
-        )
-    };
-    if folded.len() > 6 || !folded.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let n: i64 = folded.parse().map_err(|_| bad())?;
-    if n > MAX_MINUTES {
-        return Err(bad());
-    }
-    Ok(Some(n))
-}
-
-fn time_of_day(field: &str, value: &str) -> Result<NaiveTime> {
-    let folded = text::fold_ascii_width(value.trim())
-        .replace('時', ":")
-        .replace('分', "");
-    let folded = folded.trim();
-    let bad = || {
-        Error::invalid(
-            field,
-            "受付時刻は 14:05 のように24時間制で入力してください。",
-        )
-    };
-    if folded.is_empty() {
-        return Err(Error::invalid(field, "受付時刻を入力してください。"));
-    }
-    let (h, m) = folded.split_once(':').ok_or_else(bad)?;
-    let (h, m) = (
-        h.parse::<u32>().map_err(|_| bad())?,
-        m.parse::<u32>().map_err(|_| bad())?,
-    );
-    NaiveTime::from_hms_opt(h, m, 0).ok_or_else(bad)
-}
-
 fn required_date(field: &str, label: &str, value: &str) -> Result<NaiveDate> {
     if value.trim().is_empty() {
         return Err(Error::invalid(
@@ -169,25 +126,21 @@ fn not_future(field: &str, label: &str, day: NaiveDate, today: NaiveDate) -> Res
     Ok(())
 }
 
-fn item_id(
-    conn: &Connection,
-    field: &str,
-    kind: ListKind,
-    value: &str,
-    required: bool,
-) -> Result<Option<String>> {
+/// An optional list item of `kind`: empty is none, an id of another list
+/// or an unknown one is refused.
+fn item_id(conn: &Connection, field: &str, kind: ListKind, value: &str) -> Result<Option<String>> {
     if value.trim().is_empty() {
-        if required {
-            return Err(Error::invalid(
-                field,
-                format!("{}を選んでください。", kind.label()),
-            ));
-        }
         return Ok(None);
     }
     let id = text::uuid(field, value)?;
     lists::item(conn, kind, &id, field)?;
     Ok(Some(id))
+}
+
+/// Like [`item_id`], and an empty value is refused.
+fn required_item(conn: &Connection, field: &str, kind: ListKind, value: &str) -> Result<String> {
+    item_id(conn, field, kind, value)?
+        .ok_or_else(|| Error::invalid(field, format!("{}を選んでください。", kind.label())))
 }
 
 fn item_ids(
@@ -202,7 +155,7 @@ fn item_ids(
     let mut seen = HashSet::new();
     let mut ids = Vec::new();
     for value in values {
-        if let Some(id) = item_id(conn, field, kind, value, false)? {
+        if let Some(id) = item_id(conn, field, kind, value)? {
             if seen.insert(id.clone()) {
                 ids.push(id);
             }
@@ -216,16 +169,13 @@ pub(crate) fn person(
     input: &PersonInput,
     today: NaiveDate,
 ) -> Result<CleanPerson> {
-    let id = match input.id.as_deref().filter(|s| !s.is_empty()) {
-        Some(id) => Some(text::uuid("person.id", id)?),
-        None => None,
-    };
+    let id = store::optional_id("person.id", input.id.as_deref().unwrap_or_default())?;
     let birth_date = if input.birth_date.trim().is_empty() {
         None
     } else {
         let day = wareki::parse_date("person.birth_date", &input.birth_date)?;
         not_future("person.birth_date", "生年月日", day, today)?;
-        if day < NaiveDate::from_ymd_opt(1890, 1, 1).unwrap_or(NaiveDate::MIN) {
+        if day < OLDEST_BIRTH_DATE {
             return Err(Error::invalid(
                 "person.birth_date",
                 "生年月日が古すぎます。確かめてください。",
@@ -233,22 +183,7 @@ pub(crate) fn person(
         }
         Some(day)
     };
-    let city_id = match input.city_id.trim() {
-        "" => None,
-        v => {
-            let id = text::uuid("person.city_id", v)?;
-            let found: Option<String> = conn
-                .query_row("SELECT id FROM cities WHERE id = ?1", [&id], |r| r.get(0))
-                .optional()?;
-            if found.is_none() {
-                return Err(Error::invalid(
-                    "person.city_id",
-                    "選ばれた市が見つかりません。画面を開き直してください。",
-                ));
-            }
-            Some(id)
-        }
-    };
+    let city_id = store::known_id(conn, "cities", "person.city_id", "市", &input.city_id)?;
     let area_id = match input.area_id.trim() {
         "" => None,
         v => {
@@ -301,7 +236,7 @@ pub(crate) fn person(
 pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Result<CleanCase> {
     let day = required_date("received_date", "受付日", &input.received_date)?;
     not_future("received_date", "受付日", day, today)?;
-    let time = time_of_day("received_time", &input.received_time)?;
+    let time = text::time_of_day("received_time", "受付時刻", &input.received_time)?;
     let category_ids = item_ids(
         conn,
         "category_ids",
@@ -310,22 +245,18 @@ pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Re
     )?;
     let clean = CleanCase {
         received_at: day.and_time(time),
-        intake_method_id: item_id(
+        intake_method_id: required_item(
             conn,
             "intake_method_id",
             ListKind::IntakeMethod,
             &input.intake_method_id,
-            true,
-        )?
-        .unwrap_or_default(),
-        consulter_type_id: item_id(
+        )?,
+        consulter_type_id: required_item(
             conn,
             "consulter_type_id",
             ListKind::ConsulterType,
             &input.consulter_type_id,
-            true,
-        )?
-        .unwrap_or_default(),
+        )?,
         consulter_affiliation: text::single_line(
             "consulter_affiliation",
             "相談者の所属",
@@ -358,17 +289,10 @@ pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Re
             &input.response_ids,
         )?,
         referral_to: text::single_line("referral_to", "紹介先", &input.referral_to, 200, false)?,
-        minutes: minutes("minutes", &input.minutes)?,
-        staff_id: item_id(conn, "staff_id", ListKind::Staff, &input.staff_id, true)?
-            .unwrap_or_default(),
+        minutes: text::minutes("minutes", "所要時間", &input.minutes, MAX_MINUTES)?,
+        staff_id: required_item(conn, "staff_id", ListKind::Staff, &input.staff_id)?,
         status: check_status("status", input.status.trim())?,
-        outcome_id: item_id(
-            conn,
-            "outcome_id",
-            ListKind::Outcome,
-            &input.outcome_id,
-            false,
-        )?,
+        outcome_id: item_id(conn, "outcome_id", ListKind::Outcome, &input.outcome_id)?,
         version: input.version,
         category_ids,
     };
@@ -407,54 +331,21 @@ pub(crate) fn entry(
     }
     Ok(CleanEntry {
         date,
-        staff_id: item_id(
-            conn,
-            "entry.staff_id",
-            ListKind::Staff,
-            &input.staff_id,
-            true,
-        )?
-        .unwrap_or_default(),
+        staff_id: required_item(conn, "entry.staff_id", ListKind::Staff, &input.staff_id)?,
         response_id: item_id(
             conn,
             "entry.response_id",
             ListKind::Response,
             &input.response_id,
-            false,
         )?,
         note,
-        minutes: minutes("entry.minutes", &input.minutes)?,
+        minutes: text::minutes("entry.minutes", "所要時間", &input.minutes, MAX_MINUTES)?,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn minutes_accept_full_width_and_refuse_negative() {
-        assert_eq!(minutes("m", "３０").unwrap(), Some(30));
-        assert_eq!(minutes("m", "45分").unwrap(), Some(45));
-        assert_eq!(minutes("m", "").unwrap(), None);
-        for bad in ["-5", "abc", "1.5", "99999999", "100000"] {
-            assert_eq!(minutes("m", bad).unwrap_err().field(), Some("m"), "{bad}");
-        }
-    }
-
-    #[test]
-    fn times_of_day() {
-        assert_eq!(
-            time_of_day("t", "１４：０５").unwrap(),
-            NaiveTime::from_hms_opt(14, 5, 0).unwrap()
-        );
-        assert_eq!(
-            time_of_day("t", "9時5分").unwrap(),
-            NaiveTime::from_hms_opt(9, 5, 0).unwrap()
-        );
-        for bad in ["25:00", "", "noon", "12"] {
-            assert!(time_of_day("t", bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn long_text_keeps_line_breaks_and_refuses_controls() {

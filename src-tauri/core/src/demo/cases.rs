@@ -11,6 +11,7 @@ use super::Lcg;
 use crate::cases::lists::{self, ListKind};
 use crate::cases::{self, search, CaseInput, EntryInput, PersonInput};
 use crate::office::Office;
+use crate::store::iso;
 use crate::Result;
 
 pub const STAFF: &[&str] = &["山田 花子", "佐藤 美紀", "高橋 健一", "中村 由美"];
@@ -246,7 +247,7 @@ pub fn fill(
                 name: format!("{family} {given}"),
                 kana: format!("{family_kana} {given_kana}"),
                 sex: sex.into(),
-                birth_date: birth.format("%Y-%m-%d").to_string(),
+                birth_date: iso(birth),
                 city_id: city.id.clone(),
                 area_id: area,
                 care_level: rng.pick(&cases::CARE_LEVELS).to_string(),
@@ -268,7 +269,7 @@ pub fn fill(
         };
         let consulter_type = rng.below(consulter.len());
         let input = CaseInput {
-            received_date: received.date().format("%Y-%m-%d").to_string(),
+            received_date: iso(received.date()),
             received_time: received.format("%H:%M").to_string(),
             intake_method_id: intake[if rng.chance(70) {
                 0
@@ -311,7 +312,7 @@ pub fn fill(
                     + Duration::days(1 + 3 * i as i64 + rng.below(5) as i64))
                 .min(now.date());
                 EntryInput {
-                    date: day.format("%Y-%m-%d").to_string(),
+                    date: iso(day),
                     staff_id: rng.pick(&staff).clone(),
                     response_id: rng.pick(&response).clone(),
                     note: rng.pick(ENTRY_NOTES).to_string(),

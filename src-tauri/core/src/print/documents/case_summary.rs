@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::cases::CaseDetail;
+use crate::cases::{names, CaseDetail};
 use crate::print::layout::{Block, Column, Document, PageSize};
 
 pub fn build(case: &CaseDetail, office_name: &str, printed_on: NaiveDate) -> Document {
@@ -14,13 +14,6 @@ pub fn build(case: &CaseDetail, office_name: &str, printed_on: NaiveDate) -> Doc
     doc.subtitle = Some(format!("{}　状態：{}", office_name, case.status));
     doc.printed_on = Some(printed_on);
     let p = &case.person;
-    let names = |items: &[crate::cases::Named]| {
-        items
-            .iter()
-            .map(|n| n.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
     let mut person = vec![
         ("氏名".to_string(), join_kana(&p.name, &p.kana)),
         (
