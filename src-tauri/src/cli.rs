@@ -280,12 +280,13 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 (None, Some(year)) => Some(Period::calendar(year)),
                 (None, None) => None,
             };
-            let (bytes, rows) = booklets::export_csv(&conn, period).map_err(fail)?;
-            std::fs::write(&out, bytes)
+            let file = booklets::export_csv(&conn, period).map_err(fail)?;
+            std::fs::write(&out, file.bytes)
                 .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
             println!(
-                "意志表示帳の台帳を書き出しました: {}（{rows} 行）",
-                out.display()
+                "意志表示帳の台帳を書き出しました: {}（{} 行）",
+                out.display(),
+                file.rows
             );
         }
         Command::Report { year, out } => {

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use zaitaku_core::booklets::{self, seeded_channel, EditionInput, Entry, EntryInput};
 use zaitaku_core::period::Period;
 use zaitaku_core::store::{self, Connection};
-use zaitaku_core::{demo, Error};
+use zaitaku_core::{csv, demo, Error};
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2025, 11, 24)
@@ -309,7 +309,8 @@ fn summary_by_month_channel_and_city_for_fiscal_and_calendar_years() {
 fn csv_has_bom_crlf_japanese_headers_and_marks_voided_rows() {
     let mut l = ledger();
     l.voided_issue("誤入力, 再登録");
-    let (bytes, rows) = booklets::export_csv(&l.conn, Some(Period::fiscal(2025))).unwrap();
+    let csv::Csv { bytes, rows } =
+        booklets::export_csv(&l.conn, Some(Period::fiscal(2025))).unwrap();
     assert_eq!(rows, 2);
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();

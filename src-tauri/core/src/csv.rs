@@ -28,6 +28,36 @@ impl From<i64> for Cell {
     }
 }
 
+/// A finished file and how many records it holds (the header row not
+/// counted), so callers report the count instead of counting lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Csv {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
+impl Csv {
+    pub fn new(headers: &[&str], rows: &[Vec<Cell>]) -> Csv {
+        Csv {
+            bytes: to_bytes(headers, rows),
+            rows: rows.len(),
+        }
+    }
+}
+
+/// A column of an export: its header and its cell for one record.
+pub type Column<T> = (&'static str, fn(&T) -> Cell);
+
+/// The file of `records`, one row each, in the order of `columns`.
+pub fn from_columns<T>(columns: &[Column<T>], records: &[T]) -> Csv {
+    let headers: Vec<&str> = columns.iter().map(|(header, _)| *header).collect();
+    let rows: Vec<Vec<Cell>> = records
+        .iter()
+        .map(|r| columns.iter().map(|(_, cell)| cell(r)).collect())
+        .collect();
+    Csv::new(&headers, &rows)
+}
+
 /// The whole file: BOM, header row, then the rows, each line ending in CRLF.
 pub fn to_bytes(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
     let mut out = String::from("\u{FEFF}");

@@ -43,20 +43,14 @@ pub struct Area {
 /// What the 設定 form sends. Cities and areas without an id are new; an
 /// existing one left out of the list is deleted.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct OfficeInput {
     pub name: String,
-    #[serde(default)]
     pub postal_code: String,
-    #[serde(default)]
     pub address: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub fax: String,
-    #[serde(default)]
     pub contact_person: String,
-    #[serde(default)]
     pub cities: Vec<CityInput>,
 }
 

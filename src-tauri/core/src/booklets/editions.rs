@@ -36,17 +36,13 @@ impl Edition {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct EditionInput {
-    #[serde(default)]
     pub id: Option<String>,
     pub title: String,
     pub edition: String,
-    #[serde(default)]
     pub publisher: String,
-    #[serde(default)]
     pub notes: String,
-    #[serde(default)]
     pub low_stock_threshold: String,
 }
 

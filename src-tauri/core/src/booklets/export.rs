@@ -4,14 +4,12 @@ use chrono::NaiveDateTime;
 use rusqlite::Connection;
 
 use super::{entries_between, Entry};
-use crate::csv::{self, Cell};
+use crate::csv;
 use crate::period::Period;
 use crate::Result;
 
 /// A column of the CSV: its header and an entry's cell.
-type Column = (&'static str, fn(&Entry) -> Cell);
-
-const COLUMNS: &[Column] = &[
+const COLUMNS: &[csv::Column<Entry>] = &[
     ("日付", |e| e.entry_date.as_str().into()),
     ("和暦", |e| e.date_label.as_str().into()),
     ("区分", |e| e.kind_label.into()),
@@ -36,13 +34,11 @@ const COLUMNS: &[Column] = &[
 /// The ledger of `period` (all of it when `None`), oldest first, voided
 /// entries included and marked, as CSV bytes for Excel, with the number of
 /// entries (rows after the header).
-pub fn export_csv(conn: &Connection, period: Option<Period>) -> Result<(Vec<u8>, usize)> {
-    let cells: Vec<Vec<Cell>> = entries_between(conn, period, true)?
-        .iter()
-        .map(|e| COLUMNS.iter().map(|(_, cell)| cell(e)).collect())
-        .collect();
-    let headers: Vec<&str> = COLUMNS.iter().map(|(header, _)| *header).collect();
-    Ok((csv::to_bytes(&headers, &cells), cells.len()))
+pub fn export_csv(conn: &Connection, period: Option<Period>) -> Result<csv::Csv> {
+    Ok(csv::from_columns(
+        COLUMNS,
+        &entries_between(conn, period, true)?,
+    ))
 }
 
 /// Writes the export of `period` into `dir` as
@@ -53,7 +49,7 @@ pub fn export_to_folder(
     dir: &std::path::Path,
     now: NaiveDateTime,
 ) -> Result<std::path::PathBuf> {
-    let (bytes, _) = export_csv(conn, Some(period))?;
+    let file = export_csv(conn, Some(period))?;
     let stem = format!("意志表示帳_{}", period.label());
-    csv::write_to_folder(dir, &stem, now, &bytes)
+    csv::write_to_folder(dir, &stem, now, &file.bytes)
 }

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use super::search::{self, CaseFilter};
 use super::{names, CaseDetail};
-use crate::csv::{self, Cell};
+use crate::csv::{self, Cell, Csv};
 use crate::{store, Result};
 
 const HEADERS: &[&str] = &[
@@ -40,25 +40,15 @@ const HEADERS: &[&str] = &[
     "経過記録の件数",
 ];
 
-/// A CSV file and the number of cases in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CasesCsv {
-    pub bytes: Vec<u8>,
-    pub rows: usize,
-}
-
 /// The whole file for the cases `filter` selects (paging ignored), newest
 /// first. Dates are ISO so Excel sorts them.
-pub fn export_csv(conn: &Connection, filter: &CaseFilter, today: NaiveDate) -> Result<CasesCsv> {
+pub fn export_csv(conn: &Connection, filter: &CaseFilter, today: NaiveDate) -> Result<Csv> {
     let ids = search::all_ids(conn, filter)?;
     let rows = ids
         .iter()
         .map(|id| row(&super::get(conn, id, today)?))
         .collect::<Result<Vec<_>>>()?;
-    Ok(CasesCsv {
-        bytes: csv::to_bytes(HEADERS, &rows),
-        rows: rows.len(),
-    })
+    Ok(Csv::new(HEADERS, &rows))
 }
 
 fn row(d: &CaseDetail) -> Result<Vec<Cell>> {

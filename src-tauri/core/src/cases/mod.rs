@@ -27,7 +27,7 @@ use crate::office::{self, City};
 use crate::{text, wareki, Error, Result};
 pub use detail::get;
 pub use entries::{add_entry, delete_entry, update_entry};
-pub use export::{export_csv, export_to_folder, CasesCsv};
+pub use export::{export_csv, export_to_folder};
 use lists::{List, ListKind};
 pub use persons::{similar_persons, PersonCheck};
 pub use save::{create, delete, insert_many, update};

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
 use super::{select, session_cached, PastFilter, Session};
-use crate::csv::{self, Cell};
+use crate::csv::{self, Cell, Csv};
 use crate::Result;
 
 const HEADERS: &[&str] = &[
@@ -35,13 +35,6 @@ const HEADERS: &[&str] = &[
     "回収率（%）",
     "意志表示帳の配布数",
 ];
-
-/// A CSV file and the number of records in it (the header row not counted).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Csv {
-    pub bytes: Vec<u8>,
-    pub rows: usize,
-}
 
 /// Every session (oldest first), or the past sessions a filter selects.
 pub fn export_csv(conn: &Connection, filter: Option<&PastFilter>, today: NaiveDate) -> Result<Csv> {
@@ -83,10 +76,7 @@ pub fn export_csv(conn: &Connection, filter: Option<&PastFilter>, today: NaiveDa
     headers.push("自由意見".into());
     let rows: Vec<Vec<Cell>> = sessions.iter().map(|s| row(s, &columns)).collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    Ok(Csv {
-        bytes: csv::to_bytes(&header_refs, &rows),
-        rows: rows.len(),
-    })
+    Ok(Csv::new(&header_refs, &rows))
 }
 
 /// One session's record: the fixed columns, a count per answer column (blank

@@ -27,7 +27,7 @@ pub mod indicator;
 pub mod questionnaire;
 pub mod validate;
 
-pub use export::{export_csv, export_to_folder, Csv};
+pub use export::{export_csv, export_to_folder};
 pub use handouts::{record_booklets, BookletsInput};
 pub use indicator::{figures, indicator, Indicator, IndicatorQuery, LectureFigures};
 pub(crate) use kinds::check_kind_filter;

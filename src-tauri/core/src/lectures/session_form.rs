@@ -13,37 +13,26 @@ use crate::{text, Error, Result};
 
 /// What the session form sends; numbers and dates as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct SessionInput {
-    #[serde(default)]
     pub id: Option<String>,
     pub kind: String,
-    #[serde(default)]
     pub theme_id: String,
     /// Empty: the theme's title.
-    #[serde(default)]
     pub title: String,
     pub session_date: String,
     pub start_time: String,
     pub end_time: String,
-    #[serde(default)]
     pub venue_id: String,
-    #[serde(default)]
     pub requesting_group: String,
     /// One lecturer per line.
-    #[serde(default)]
     pub lecturers: String,
-    #[serde(default)]
     pub capacity: String,
-    #[serde(default)]
     pub applicants: String,
-    #[serde(default)]
     pub attendees: String,
     /// Empty: the venue's 市.
-    #[serde(default)]
     pub city_id: String,
     pub status: String,
-    #[serde(default)]
     pub notes: String,
 }
 

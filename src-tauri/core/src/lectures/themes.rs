@@ -25,21 +25,15 @@ pub struct Theme {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct ThemeInput {
-    #[serde(default)]
     pub id: Option<String>,
     pub number: String,
     pub title: String,
-    #[serde(default)]
     pub organisation_id: String,
-    #[serde(default)]
     pub summary: String,
-    #[serde(default)]
     pub duration_minutes: String,
-    #[serde(default)]
     pub audience: String,
-    #[serde(default)]
     pub retired: bool,
 }
 

@@ -18,16 +18,12 @@ pub struct Venue {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct VenueInput {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
-    #[serde(default)]
     pub address: String,
-    #[serde(default)]
     pub city_id: String,
-    #[serde(default)]
     pub retired: bool,
 }
 

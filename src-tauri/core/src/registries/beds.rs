@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, status, Cities, Csv, CsvColumn, Search, Table};
-use crate::csv::Cell;
+use super::common::{self, status, Cities, Search, Table};
+use crate::csv::{self, Cell};
 use crate::store::{iso, parse_iso, stamp};
 use crate::text::{self, Range};
 use crate::{wareki, Error, Result};
@@ -54,33 +54,23 @@ impl SupportBed {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct SupportBedInput {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub hospital: String,
-    #[serde(default)]
     pub city_id: Option<String>,
-    #[serde(default)]
     pub phone: String,
     /// As typed (全角 digits allowed).
-    #[serde(default)]
     pub beds: String,
-    #[serde(default)]
     pub notes: String,
-    #[serde(default)]
     pub retired: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct BedUpdateInput {
-    #[serde(default)]
     pub checked_on: String,
-    #[serde(default)]
     pub free_beds: String,
-    #[serde(default)]
     pub note: String,
 }
 
@@ -226,7 +216,7 @@ pub fn add_bed_update(
 }
 
 /// The bed list's CSV columns, with the latest update of each hospital.
-const BED_COLUMNS: &[CsvColumn<SupportBed>] = &[
+const BED_COLUMNS: &[csv::Column<SupportBed>] = &[
     ("病院名", |b| b.hospital.clone().into()),
     ("市", |b| b.city_name.clone().into()),
     ("電話番号", |b| b.phone.clone().into()),
@@ -252,6 +242,6 @@ const BED_COLUMNS: &[CsvColumn<SupportBed>] = &[
 ];
 
 /// The bed list as CSV (the filter of the screen applies).
-pub fn beds_csv(conn: &Connection, filter: &BedFilter) -> Result<Csv> {
-    Ok(common::csv(BED_COLUMNS, &beds(conn, filter)?))
+pub fn beds_csv(conn: &Connection, filter: &BedFilter) -> Result<csv::Csv> {
+    Ok(csv::from_columns(BED_COLUMNS, &beds(conn, filter)?))
 }

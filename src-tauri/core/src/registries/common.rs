@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, ToSql};
 
 use crate::cases::search::fold;
-use crate::csv::{self, Cell};
+use crate::csv::Cell;
 use crate::store::stamp;
 use crate::{text, Error, Result};
 
@@ -91,28 +91,6 @@ pub fn flag(b: bool) -> &'static str {
 /// The 状態 column of every registry CSV.
 pub(super) fn status(retired: bool) -> Cell {
     if retired { "登録終了" } else { "登録中" }.into()
-}
-
-/// A CSV file and how many entries it holds (the header row not counted).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Csv {
-    pub bytes: Vec<u8>,
-    pub rows: usize,
-}
-
-/// A CSV column: its header and its cell for one entry.
-pub type CsvColumn<T> = (&'static str, fn(&T) -> Cell);
-
-pub(super) fn csv<T>(columns: &[CsvColumn<T>], entries: &[T]) -> Csv {
-    let headers: Vec<&str> = columns.iter().map(|(header, _)| *header).collect();
-    let rows: Vec<Vec<Cell>> = entries
-        .iter()
-        .map(|e| columns.iter().map(|(_, cell)| cell(e)).collect())
-        .collect();
-    Csv {
-        bytes: csv::to_bytes(&headers, &rows),
-        rows: rows.len(),
-    }
 }
 
 /// A 名簿 table as its saves see it.

@@ -6,9 +6,9 @@ use chrono::{Months, NaiveDate, NaiveDateTime};
 use rusqlite::{named_params, params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, flag, status, Cities, Contact, Csv, CsvColumn, Search, Table};
+use super::common::{self, flag, status, Cities, Contact, Search, Table};
 use crate::store::{iso, parse_iso};
-use crate::{text, wareki, Error, Result};
+use crate::{csv, text, wareki, Error, Result};
 
 const TABLE: Table = Table {
     name: "doctors",
@@ -57,44 +57,26 @@ pub struct Doctor {
 
 /// What the doctor form sends. Without an id it is a new doctor.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct DoctorInput {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub kana: String,
-    #[serde(default)]
     pub clinic: String,
-    #[serde(default)]
     pub postal_code: String,
-    #[serde(default)]
     pub address: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub fax: String,
-    #[serde(default)]
     pub city_id: Option<String>,
-    #[serde(default)]
     pub area_ids: Vec<String>,
-    #[serde(default)]
     pub home_visits: bool,
-    #[serde(default)]
     pub regular_visits: bool,
-    #[serde(default)]
     pub end_of_life: bool,
-    #[serde(default)]
     pub round_the_clock: bool,
-    #[serde(default)]
     pub dementia_consult: bool,
     /// 令和 or ISO; empty when no sheet has been received.
-    #[serde(default)]
     pub sheet_updated_on: String,
-    #[serde(default)]
     pub notes: String,
-    #[serde(default)]
     pub retired: bool,
 }
 
@@ -300,7 +282,7 @@ pub fn save_doctor(
     doctor(conn, &id, now.date())
 }
 
-const DOCTOR_COLUMNS: &[CsvColumn<Doctor>] = &[
+const DOCTOR_COLUMNS: &[csv::Column<Doctor>] = &[
     ("医師名", |d| d.name.clone().into()),
     ("ふりがな", |d| d.kana.clone().into()),
     ("医療機関名", |d| d.clinic.clone().into()),
@@ -322,8 +304,11 @@ const DOCTOR_COLUMNS: &[CsvColumn<Doctor>] = &[
 ];
 
 /// The doctor list as CSV (the filter of the screen applies).
-pub fn doctors_csv(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<Csv> {
-    Ok(common::csv(DOCTOR_COLUMNS, &doctors(conn, filter, today)?))
+pub fn doctors_csv(conn: &Connection, filter: &DoctorFilter, today: NaiveDate) -> Result<csv::Csv> {
+    Ok(csv::from_columns(
+        DOCTOR_COLUMNS,
+        &doctors(conn, filter, today)?,
+    ))
 }
 
 /// Current もの忘れ相談医 by 市 and clinic: the rows of the list citizens
@@ -340,7 +325,7 @@ pub fn dementia_list(conn: &Connection, today: NaiveDate) -> Result<Vec<Doctor>>
 
 /// What a citizen needs to call a もの忘れ相談医: the columns of the list
 /// citizens get, the same in CSV and on paper.
-pub const DEMENTIA_COLUMNS: &[CsvColumn<Doctor>] = &[
+pub const DEMENTIA_COLUMNS: &[csv::Column<Doctor>] = &[
     ("市", |d| d.city_name.clone().into()),
     ("医療機関名", |d| d.clinic.clone().into()),
     ("医師名", |d| d.name.clone().into()),
@@ -349,8 +334,11 @@ pub const DEMENTIA_COLUMNS: &[CsvColumn<Doctor>] = &[
 ];
 
 /// The もの忘れ相談医リスト for citizens as CSV.
-pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<Csv> {
-    Ok(common::csv(DEMENTIA_COLUMNS, &dementia_list(conn, today)?))
+pub fn dementia_list_csv(conn: &Connection, today: NaiveDate) -> Result<csv::Csv> {
+    Ok(csv::from_columns(
+        DEMENTIA_COLUMNS,
+        &dementia_list(conn, today)?,
+    ))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod doctors;
 pub mod organisations;
 
 pub use beds::*;
-pub use common::{flag, Csv, CsvColumn};
+pub use common::flag;
 pub use doctors::*;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -51,7 +51,7 @@ impl Export {
         }
     }
 
-    pub fn csv(&self, conn: &Connection, today: NaiveDate) -> Result<Csv> {
+    pub fn csv(&self, conn: &Connection, today: NaiveDate) -> Result<crate::csv::Csv> {
         match self {
             Export::Doctors { filter } => doctors_csv(conn, filter, today),
             Export::Dementia => dementia_list_csv(conn, today),

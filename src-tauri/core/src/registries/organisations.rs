@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, status, Cities, Contact, Csv, CsvColumn, Search, Table};
-use crate::{text, Error, Result};
+use super::common::{self, status, Cities, Contact, Search, Table};
+use crate::{csv, text, Error, Result};
 
 const TABLE: Table = Table {
     name: "organisations",
@@ -49,32 +49,20 @@ pub struct Organisation {
 
 /// What a form sends. Without an id it is a new organisation.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrganisationInput {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub kind: String,
     pub name: String,
-    #[serde(default)]
     pub department: String,
-    #[serde(default)]
     pub postal_code: String,
-    #[serde(default)]
     pub address: String,
-    #[serde(default)]
     pub phone: String,
-    #[serde(default)]
     pub fax: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub contact_person: String,
-    #[serde(default)]
     pub city_id: Option<String>,
-    #[serde(default)]
     pub notes: String,
-    #[serde(default)]
     pub retired: bool,
 }
 
@@ -179,7 +167,7 @@ struct Listed {
     city: String,
 }
 
-const COLUMNS: &[CsvColumn<Listed>] = &[
+const COLUMNS: &[csv::Column<Listed>] = &[
     ("種別", |l| l.o.kind.clone().into()),
     ("機関名", |l| l.o.name.clone().into()),
     ("部署", |l| l.o.department.clone().into()),
@@ -195,7 +183,7 @@ const COLUMNS: &[CsvColumn<Listed>] = &[
 ];
 
 /// The registry as CSV (the filter of the screen applies).
-pub fn export_csv(conn: &Connection, filter: &OrganisationFilter) -> Result<Csv> {
+pub fn export_csv(conn: &Connection, filter: &OrganisationFilter) -> Result<csv::Csv> {
     let cities = Cities::load(conn)?;
     let listed: Vec<Listed> = search(conn, filter)?
         .into_iter()
@@ -204,7 +192,7 @@ pub fn export_csv(conn: &Connection, filter: &OrganisationFilter) -> Result<Csv>
             o,
         })
         .collect();
-    Ok(common::csv(COLUMNS, &listed))
+    Ok(csv::from_columns(COLUMNS, &listed))
 }
 
 #[cfg(test)]
