@@ -54,33 +54,47 @@ impl SupportBed {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct SupportBedInput {
+    #[serde(default)]
     pub id: Option<String>,
+    #[serde(default)]
     pub hospital: String,
+    #[serde(default)]
     pub city_id: Option<String>,
+    #[serde(default)]
     pub phone: String,
     /// As typed (全角 digits allowed).
+    #[serde(default)]
     pub beds: String,
+    #[serde(default)]
     pub notes: String,
+    #[serde(default)]
     pub retired: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct BedUpdateInput {
+    #[serde(default)]
     pub checked_on: String,
+    #[serde(default)]
     pub free_beds: String,
+    #[serde(default)]
     pub note: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct BedFilter {
+    #[serde(default)]
     pub query: String,
+    #[serde(default)]
     pub city_id: Option<String>,
     /// Only hospitals whose latest update shows a free bed.
+    #[serde(default)]
     pub free_only: bool,
+    #[serde(default)]
     pub include_retired: bool,
 }
 

@@ -57,43 +57,69 @@ pub struct Doctor {
 
 /// What the doctor form sends. Without an id it is a new doctor.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct DoctorInput {
+    #[serde(default)]
     pub id: Option<String>,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub kana: String,
+    #[serde(default)]
     pub clinic: String,
+    #[serde(default)]
     pub postal_code: String,
+    #[serde(default)]
     pub address: String,
+    #[serde(default)]
     pub phone: String,
+    #[serde(default)]
     pub fax: String,
+    #[serde(default)]
     pub city_id: Option<String>,
+    #[serde(default)]
     pub area_ids: Vec<String>,
+    #[serde(default)]
     pub home_visits: bool,
+    #[serde(default)]
     pub regular_visits: bool,
+    #[serde(default)]
     pub end_of_life: bool,
+    #[serde(default)]
     pub round_the_clock: bool,
+    #[serde(default)]
     pub dementia_consult: bool,
     /// 令和 or ISO; empty when no sheet has been received.
+    #[serde(default)]
     pub sheet_updated_on: String,
+    #[serde(default)]
     pub notes: String,
+    #[serde(default)]
     pub retired: bool,
 }
 
 /// Search and filters of the doctor list; every field is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct DoctorFilter {
     /// Substring of name, ふりがな, clinic, address or notes.
+    #[serde(default)]
     pub query: String,
+    #[serde(default)]
     pub city_id: Option<String>,
     /// Doctors covering this 圏域.
+    #[serde(default)]
     pub area_id: Option<String>,
+    #[serde(default)]
     pub dementia_only: bool,
+    #[serde(default)]
     pub end_of_life_only: bool,
+    #[serde(default)]
     pub round_the_clock_only: bool,
     /// Only doctors whose registration sheet is due.
+    #[serde(default)]
     pub sheet_due_only: bool,
+    #[serde(default)]
     pub include_retired: bool,
 }
 

@@ -49,20 +49,33 @@ pub struct Organisation {
 
 /// What a form sends. Without an id it is a new organisation.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
+    #[serde(default)]
     pub id: Option<String>,
+    #[serde(default)]
     pub kind: String,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub department: String,
+    #[serde(default)]
     pub postal_code: String,
+    #[serde(default)]
     pub address: String,
+    #[serde(default)]
     pub phone: String,
+    #[serde(default)]
     pub fax: String,
+    #[serde(default)]
     pub email: String,
+    #[serde(default)]
     pub contact_person: String,
+    #[serde(default)]
     pub city_id: Option<String>,
+    #[serde(default)]
     pub notes: String,
+    #[serde(default)]
     pub retired: bool,
 }
 
@@ -132,12 +145,16 @@ pub fn save(
 
 /// Search and filters of the 関係機関 registry; every field is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct OrganisationFilter {
     /// Substring of name, department, address, contact person or notes.
+    #[serde(default)]
     pub query: String,
+    #[serde(default)]
     pub kind: String,
+    #[serde(default)]
     pub city_id: Option<String>,
+    #[serde(default)]
     pub include_retired: bool,
 }
 
