@@ -96,6 +96,25 @@ fn text_of(pdf: &Path, page: usize) -> String {
     tool("pdftotext", &["-f", &p, "-l", &p, arg(pdf), "-"])
 }
 
+/// The pages of a printed list (at least two), each checked for the title
+/// and the repeated header row in order and its "page / pages" footer.
+fn list_pages(pdf: &Path, header: &[&str]) -> Vec<(usize, String)> {
+    let n = pages(pdf);
+    assert!(n >= 2, "{n} pages");
+    (1..=n)
+        .map(|p| {
+            let text = text_of(pdf, p);
+            in_order(&text, header);
+            // pdftotext drops the spaces of "1 / 3".
+            assert!(
+                text.replace(' ', "").contains(&format!("{p}/{n}")),
+                "page {p}:\n{text}"
+            );
+            (p, text)
+        })
+        .collect()
+}
+
 /// The text of one half of a landscape sheet side (0 = left, 1 = right).
 fn half_text(pdf: &Path, page: usize, half: usize) -> String {
     let p = page.to_string();
@@ -325,19 +344,10 @@ fn list_repeats_its_header_on_every_page() {
     }
     let pdf = dir.path().join("list.pdf");
     made_pdf(&["list", "organisations"], &db, &pdf);
-    let n = pages(&pdf);
-    assert!(n >= 2, "{n} pages");
-    for p in 1..=n {
-        let text = text_of(&pdf, p);
-        in_order(
-            &text,
-            &["関係機関一覧", "種別", "名称", "住所", "電話", "FAX"],
-        );
-        // pdftotext drops the spaces of "1 / 3".
-        assert!(
-            text.replace(' ', "").contains(&format!("{p}/{n}")),
-            "page {p}:\n{text}"
-        );
+    for (p, text) in list_pages(
+        &pdf,
+        &["関係機関一覧", "種別", "名称", "住所", "電話", "FAX"],
+    ) {
         assert!(text.contains("出力日 令和"), "page {p}");
     }
     let all = tool("pdftotext", &[arg(&pdf), "-"]);
@@ -480,26 +490,15 @@ fn dementia_list_has_every_flagged_current_doctor_and_no_other() {
     }
     let pdf = dir.path().join("dementia.pdf");
     made_pdf(&["list", "dementia"], &db, &pdf);
-    let n = pages(&pdf);
-    assert!(n >= 2, "{n} pages");
-    for p in 1..=n {
-        let text = text_of(&pdf, p);
-        in_order(
-            &text,
-            &[
-                "もの忘れ相談医リスト",
-                "市",
-                "医療機関名",
-                "医師名",
-                "住所",
-                "電話番号",
-            ],
-        );
-        assert!(
-            text.replace(' ', "").contains(&format!("{p}/{n}")),
-            "page {p}"
-        );
-    }
+    let header = [
+        "もの忘れ相談医リスト",
+        "市",
+        "医療機関名",
+        "医師名",
+        "住所",
+        "電話番号",
+    ];
+    list_pages(&pdf, &header);
 
     let conn = store::open(&db).unwrap();
     let today = chrono::Local::now().date_naive();
