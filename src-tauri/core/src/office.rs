@@ -57,7 +57,6 @@ pub struct OfficeInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CityInput {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
     #[serde(default)]
@@ -67,7 +66,6 @@ pub struct CityInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AreaInput {
-    #[serde(default)]
     pub id: Option<String>,
     pub name: String,
 }

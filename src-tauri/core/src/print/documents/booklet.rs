@@ -75,6 +75,22 @@ fn body_document(template: &Template) -> Document {
     doc
 }
 
+/// One line of the cover, shrunk to fit its area and centred; nothing when
+/// the office left it empty.
+fn centred(
+    ops: &mut Vec<Op>,
+    (field, label): (&str, &str),
+    text: &str,
+    area: Area,
+    (max, min): (f32, f32),
+    color: Rgb,
+) -> Result<()> {
+    if !text.is_empty() {
+        fit(field, label, text, area, max, min)?.draw(ops, area, Align::Center, color);
+    }
+    Ok(())
+}
+
 fn cover(template: &Template, office: &Office) -> Result<Page> {
     let mut page = Page::new(PageSize::A5Portrait);
     let (w, h) = (page.width, page.height);
@@ -83,22 +99,15 @@ fn cover(template: &Template, office: &Office) -> Result<Page> {
     // A soft band with the title, framed by a thin line.
     ops.push(fill(Area::new(0.0, 0.0, w, 92.0), SOFT));
     ops.push(fill(Area::new(0.0, 92.0, w, 1.2), GREEN));
-    if !template.subtitle.is_empty() {
-        let sub = fit(
-            "subtitle",
-            "副題",
-            &template.subtitle,
-            Area::new(MARGIN, 24.0, inner, 8.0),
-            11.0,
-            8.0,
-        )?;
-        sub.draw(
-            ops,
-            Area::new(MARGIN, 24.0, inner, 8.0),
-            Align::Center,
-            GREEN,
-        );
-    }
+    let subtitle = Area::new(MARGIN, 24.0, inner, 8.0);
+    centred(
+        ops,
+        ("subtitle", "副題"),
+        &template.subtitle,
+        subtitle,
+        (11.0, 8.0),
+        GREEN,
+    )?;
     let title_area = Area::new(MARGIN, 38.0, inner, 30.0);
     let title = fit(
         "title",
@@ -115,22 +124,15 @@ fn cover(template: &Template, office: &Office) -> Result<Page> {
         Align::Center,
         Rgb::BLACK,
     );
-    if !template.edition.is_empty() {
-        let ed = fit(
-            "edition",
-            "版",
-            &template.edition,
-            Area::new(MARGIN, 74.0, inner, 7.0),
-            10.0,
-            8.0,
-        )?;
-        ed.draw(
-            ops,
-            Area::new(MARGIN, 74.0, inner, 7.0),
-            Align::Center,
-            Rgb::GREY,
-        );
-    }
+    let edition = Area::new(MARGIN, 74.0, inner, 7.0);
+    centred(
+        ops,
+        ("edition", "版"),
+        &template.edition,
+        edition,
+        (10.0, 8.0),
+        Rgb::GREY,
+    )?;
     // The owner writes their name here.
     let name_y = 118.0;
     wrap("お名前", inner, 11.0).draw(
