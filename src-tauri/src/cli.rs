@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use zaitaku_core::backup::{self, BackupKind};
+use zaitaku_core::csv::Csv;
 use zaitaku_core::print::{self, documents::flyer, PrintJob};
 use zaitaku_core::registries::organisations::OrganisationFilter;
 use zaitaku_core::registries::{BedFilter, DoctorFilter, Export as List};
@@ -209,8 +210,7 @@ fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
         eprintln!("注意: 次の文字はフォントにないため印刷されません: {chars}");
     }
     let bytes = print::pdf::write(&printed);
-    std::fs::write(out, &bytes)
-        .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
+    write_file(out, &bytes)?;
     println!(
         "PDF を保存しました: {}（{} ページ、{} KB）",
         out.display(),
@@ -248,21 +248,14 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             what: Export::Cases { out, from, to },
         } => {
             use zaitaku_core::cases::{self, CaseFilter};
-            let conn = store::open(db).map_err(fail)?;
             let filter = CaseFilter {
                 from: from.unwrap_or_default(),
                 to: to.unwrap_or_default(),
                 ..Default::default()
             };
-            let today = chrono::Local::now().date_naive();
-            let file = cases::export_csv(&conn, &filter, today).map_err(fail)?;
-            std::fs::write(&out, file.bytes)
-                .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
-            println!(
-                "相談記録を書き出しました: {}（{} 件）",
-                out.display(),
-                file.rows
-            );
+            export_csv(db, &out, "相談記録", "件", |conn, today| {
+                cases::export_csv(conn, &filter, today)
+            })?;
         }
         Command::Export {
             what:
@@ -274,20 +267,14 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         } => {
             use zaitaku_core::booklets;
             use zaitaku_core::period::Period;
-            let conn = store::open(db).map_err(fail)?;
             let period = match (fiscal_year, year) {
                 (Some(year), _) => Some(Period::fiscal(year)),
                 (None, Some(year)) => Some(Period::calendar(year)),
                 (None, None) => None,
             };
-            let file = booklets::export_csv(&conn, period).map_err(fail)?;
-            std::fs::write(&out, file.bytes)
-                .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
-            println!(
-                "意志表示帳の台帳を書き出しました: {}（{} 行）",
-                out.display(),
-                file.rows
-            );
+            export_csv(db, &out, "意志表示帳の台帳", "行", |conn, _| {
+                booklets::export_csv(conn, period)
+            })?;
         }
         Command::Report { year, out } => {
             use zaitaku_core::report::{self, ReportPeriod};
@@ -366,17 +353,10 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             what: Export::Lectures { out, fiscal_year },
         } => {
             use zaitaku_core::lectures::{self, PastFilter};
-            let conn = store::open(db).map_err(fail)?;
             let filter = fiscal_year.map(PastFilter::fiscal);
-            let today = chrono::Local::now().date_naive();
-            let csv = lectures::export_csv(&conn, filter.as_ref(), today).map_err(fail)?;
-            std::fs::write(&out, csv.bytes)
-                .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))?;
-            println!(
-                "講座の開催を書き出しました: {}（{} 件）",
-                out.display(),
-                csv.rows
-            );
+            export_csv(db, &out, "講座の開催", "件", |conn, today| {
+                lectures::export_csv(conn, filter.as_ref(), today)
+            })?;
         }
         Command::Booklet { out, imposed } => {
             print_to(db, &PrintJob::Booklet { imposed }, &out)?;
@@ -440,13 +420,30 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
 
 /// One registry list as CSV (名簿 export subcommands).
 fn export_registry(db: &Path, list: List, out: &Path) -> Result<(), String> {
+    export_csv(db, out, list.name(), "件", |conn, today| {
+        list.csv(conn, today)
+    })
+}
+
+/// The export subcommands: makes the CSV from the database (as of today),
+/// writes it to `--out` and says so with its count of `unit`.
+fn export_csv(
+    db: &Path,
+    out: &Path,
+    what: &str,
+    unit: &str,
+    csv: impl FnOnce(&store::Connection, chrono::NaiveDate) -> zaitaku_core::Result<Csv>,
+) -> Result<(), String> {
     let fail = |e: zaitaku_core::Error| e.to_string();
     let conn = store::open(db).map_err(fail)?;
     let today = chrono::Local::now().date_naive();
-    let csv = list.csv(&conn, today).map_err(fail)?;
+    let csv = csv(&conn, today).map_err(fail)?;
     write_file(out, &csv.bytes)?;
-    let (name, rows) = (list.name(), csv.rows);
-    println!("{name}を書き出しました: {}（{rows} 件）", out.display());
+    println!(
+        "{what}を書き出しました: {}（{} {unit}）",
+        out.display(),
+        csv.rows
+    );
     Ok(())
 }
 

@@ -43,17 +43,11 @@ pub fn set_own_pin(
     state.set_own_pin(&current, &new_pin)
 }
 
-#[tauri::command(async)]
-pub fn save_lock_minutes(
-    state: State<'_, AppState>,
-    minutes: Option<Value>,
-) -> Result<u32, UiError> {
-    let minutes: i64 = parse_arg("minutes", minutes)?;
-    state.write(|conn, _| access::save_lock_minutes(conn, minutes))
-}
+command! {
+    fn save_lock_minutes(minutes: i64) -> u32:
+        write |conn, _| access::save_lock_minutes(conn, minutes);
 
-/// The newest records of who changed which setting.
-#[tauri::command(async)]
-pub fn recent_audit_log(state: State<'_, AppState>) -> Result<Vec<AuditEntry>, UiError> {
-    state.read(|conn| audit::recent(conn, 50))
+    /// The newest records of who changed which setting.
+    fn recent_audit_log() -> Vec<AuditEntry>:
+        read |conn| audit::recent(conn, 50);
 }

@@ -1,92 +1,35 @@
 //! 私の意志表示帳: the stock ledger screen.
 
-use serde_json::Value;
-use tauri::{AppHandle, Runtime, State};
 use zaitaku_core::booklets::{
     self, Change, Channel, ChannelInput, Edition, EditionInput, Entry, EntryInput, Screen,
 };
 use zaitaku_core::period::Period;
 
-use super::{now, parse_arg};
-use crate::{AppState, UiError};
+use super::now;
 
-#[tauri::command(async)]
-pub fn booklet_screen(
-    state: State<'_, AppState>,
-    period: Option<Value>,
-) -> Result<Screen, UiError> {
-    let period: Period = parse_arg("period", period)?;
-    state.read(|conn| booklets::screen(conn, period, now().date()))
-}
+command! {
+    fn booklet_screen(period: Period) -> Screen:
+        read |conn| booklets::screen(conn, period, now().date());
 
-#[tauri::command(async)]
-pub fn add_booklet_entry(
-    state: State<'_, AppState>,
-    entry: Option<Value>,
-) -> Result<Entry, UiError> {
-    let input: EntryInput = parse_arg("entry", entry)?;
-    state.write(|conn, actor| booklets::add_entry(conn, &input, actor.name(), now()))
-}
+    fn add_booklet_entry(entry: EntryInput) -> Entry:
+        write |conn, actor| booklets::add_entry(conn, &entry, actor.name(), now());
 
-#[tauri::command(async)]
-pub fn correct_booklet_entry(
-    state: State<'_, AppState>,
-    id: Option<Value>,
-    entry: Option<Value>,
-) -> Result<Entry, UiError> {
-    let id: String = parse_arg("id", id)?;
-    let input: EntryInput = parse_arg("entry", entry)?;
-    state.write(|conn, actor| booklets::correct_entry(conn, &id, &input, actor.name(), now()))
-}
+    fn correct_booklet_entry(id: String, entry: EntryInput) -> Entry:
+        write |conn, actor| booklets::correct_entry(conn, &id, &entry, actor.name(), now());
 
-#[tauri::command(async)]
-pub fn void_booklet_entry(
-    state: State<'_, AppState>,
-    id: Option<Value>,
-    reason: Option<Value>,
-) -> Result<Entry, UiError> {
-    let id: String = parse_arg("id", id)?;
-    let reason: String = parse_arg("reason", reason)?;
-    state.write(|conn, actor| booklets::void_entry(conn, &id, &reason, actor.name(), now()))
-}
+    fn void_booklet_entry(id: String, reason: String) -> Entry:
+        write |conn, actor| booklets::void_entry(conn, &id, &reason, actor.name(), now());
 
-#[tauri::command(async)]
-pub fn booklet_entry_history(
-    state: State<'_, AppState>,
-    id: Option<Value>,
-) -> Result<Vec<Change>, UiError> {
-    let id: String = parse_arg("id", id)?;
-    state.read(|conn| booklets::history(conn, &id))
-}
+    fn booklet_entry_history(id: String) -> Vec<Change>:
+        read |conn| booklets::history(conn, &id);
 
-#[tauri::command(async)]
-pub fn save_booklet_edition(
-    state: State<'_, AppState>,
-    edition: Option<Value>,
-) -> Result<Edition, UiError> {
-    let input: EditionInput = parse_arg("edition", edition)?;
-    state.write(|conn, _| booklets::save_edition(conn, &input, now()))
-}
+    fn save_booklet_edition(edition: EditionInput) -> Edition:
+        write |conn, _| booklets::save_edition(conn, &edition, now());
 
-#[tauri::command(async)]
-pub fn save_booklet_channels(
-    state: State<'_, AppState>,
-    channels: Option<Value>,
-) -> Result<Vec<Channel>, UiError> {
-    let input: Vec<ChannelInput> = parse_arg("channels", channels)?;
-    state.write(|conn, _| booklets::save_channels(conn, &input))
-}
+    fn save_booklet_channels(channels: Vec<ChannelInput>) -> Vec<Channel>:
+        write |conn, _| booklets::save_channels(conn, &channels);
 
-/// Writes the CSV into the user's ダウンロード folder and returns its path.
-#[tauri::command(async)]
-pub fn export_booklets_csv<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    period: Option<Value>,
-) -> Result<String, UiError> {
-    let period: Period = parse_arg("period", period)?;
-    let dir = super::download_dir(&app)?;
-    state
-        .read(|conn| booklets::export_to_folder(conn, period, &dir, now()))
-        .map(|path| path.display().to_string())
+    /// Writes the CSV into the user's ダウンロード folder and returns its path.
+    fn export_booklets_csv(period: Period) -> String:
+        export |conn, dir| booklets::export_to_folder(conn, period, dir, now());
 }

@@ -1,28 +1,13 @@
 //! 相談記録: intake, list and search, timeline, history, editable lists.
 
 use serde::Deserialize;
-use serde_json::Value;
-use tauri::{AppHandle, Runtime, State};
 use zaitaku_core::cases::history::Change;
 use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
 use zaitaku_core::cases::{
     self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, FormOptions, PersonCheck,
 };
 
-use super::{now, parse_arg};
-use crate::{AppState, UiError};
-
-/// Like [`parse_arg`], and the value must be a JSON object (serde would
-/// also read a struct of defaults from an empty array).
-fn parse_object<T: serde::de::DeserializeOwned>(
-    name: &str,
-    value: Option<Value>,
-) -> Result<T, UiError> {
-    match value {
-        Some(Value::Object(_)) | None => parse_arg(name, value),
-        Some(_) => parse_arg(name, Some(Value::Null)),
-    }
-}
+use super::now;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,122 +20,50 @@ struct PersonQuery {
     birth_date: String,
 }
 
-#[tauri::command(async)]
-pub fn case_form_options(state: State<'_, AppState>) -> Result<FormOptions, UiError> {
-    state.read(|conn| cases::form_options(conn, now().date()))
-}
+command! {
+    fn case_form_options() -> FormOptions:
+        read |conn| cases::form_options(conn, now().date());
 
-#[tauri::command(async)]
-pub fn list_cases(state: State<'_, AppState>, filter: Option<Value>) -> Result<CasePage, UiError> {
-    let filter: CaseFilter = parse_object("filter", filter)?;
-    state.read(|conn| cases::search::list(conn, &filter))
-}
+    fn list_cases(#[parse_object] filter: CaseFilter) -> CasePage:
+        read |conn| cases::search::list(conn, &filter);
 
-#[tauri::command(async)]
-pub fn get_case(state: State<'_, AppState>, id: Option<Value>) -> Result<CaseDetail, UiError> {
-    let id: String = parse_arg("id", id)?;
-    state.read(|conn| cases::get(conn, &id, now().date()))
-}
+    fn get_case(id: String) -> CaseDetail:
+        read |conn| cases::get(conn, &id, now().date());
 
-#[tauri::command(async)]
-pub fn similar_persons(
-    state: State<'_, AppState>,
-    person: Option<Value>,
-) -> Result<PersonCheck, UiError> {
-    let q: PersonQuery = parse_object("person", person)?;
-    state.read(|conn| cases::similar_persons(conn, &q.name, &q.kana, &q.birth_date, now().date()))
-}
+    fn similar_persons(#[parse_object] person: PersonQuery) -> PersonCheck:
+        read |conn| {
+            let PersonQuery { name, kana, birth_date } = &person;
+            cases::similar_persons(conn, name, kana, birth_date, now().date())
+        };
 
-#[tauri::command(async)]
-pub fn create_case(state: State<'_, AppState>, case: Option<Value>) -> Result<CaseDetail, UiError> {
-    let input: CaseInput = parse_object("case", case)?;
-    state.write(|conn, actor| cases::create(conn, &input, actor.staff_id(), now()))
-}
+    fn create_case(#[parse_object] case: CaseInput) -> CaseDetail:
+        write |conn, actor| cases::create(conn, &case, actor.staff_id(), now());
 
-#[tauri::command(async)]
-pub fn update_case(
-    state: State<'_, AppState>,
-    id: Option<Value>,
-    case: Option<Value>,
-) -> Result<CaseDetail, UiError> {
-    let id: String = parse_arg("id", id)?;
-    let input: CaseInput = parse_object("case", case)?;
-    state.write(|conn, actor| cases::update(conn, &id, &input, actor.staff_id(), now()))
-}
+    fn update_case(id: String, #[parse_object] case: CaseInput) -> CaseDetail:
+        write |conn, actor| cases::update(conn, &id, &case, actor.staff_id(), now());
 
-#[tauri::command(async)]
-pub fn delete_case(
-    state: State<'_, AppState>,
-    id: Option<Value>,
-    version: Option<Value>,
-) -> Result<(), UiError> {
-    let id: String = parse_arg("id", id)?;
-    let version: i64 = parse_arg("version", version)?;
-    state.write(|conn, actor| cases::delete(conn, &id, version, actor.staff_id(), now()))
-}
+    fn delete_case(id: String, version: i64) -> ():
+        write |conn, actor| cases::delete(conn, &id, version, actor.staff_id(), now());
 
-#[tauri::command(async)]
-pub fn add_case_entry(
-    state: State<'_, AppState>,
-    case_id: Option<Value>,
-    entry: Option<Value>,
-    reopen: Option<Value>,
-) -> Result<CaseDetail, UiError> {
-    let case_id: String = parse_arg("caseId", case_id)?;
-    let input: EntryInput = parse_object("entry", entry)?;
-    let reopen: bool = parse_arg("reopen", reopen.or(Some(Value::Bool(false))))?;
-    state.write(|conn, actor| {
-        cases::add_entry(conn, &case_id, &input, reopen, actor.staff_id(), now())
-    })
-}
+    fn add_case_entry(case_id: String, #[parse_object] entry: EntryInput, reopen: bool = false)
+        -> CaseDetail:
+        write |conn, actor| {
+            cases::add_entry(conn, &case_id, &entry, reopen, actor.staff_id(), now())
+        };
 
-#[tauri::command(async)]
-pub fn update_case_entry(
-    state: State<'_, AppState>,
-    entry_id: Option<Value>,
-    entry: Option<Value>,
-) -> Result<CaseDetail, UiError> {
-    let entry_id: String = parse_arg("entryId", entry_id)?;
-    let input: EntryInput = parse_object("entry", entry)?;
-    state.write(|conn, actor| cases::update_entry(conn, &entry_id, &input, actor.staff_id(), now()))
-}
+    fn update_case_entry(entry_id: String, #[parse_object] entry: EntryInput) -> CaseDetail:
+        write |conn, actor| cases::update_entry(conn, &entry_id, &entry, actor.staff_id(), now());
 
-#[tauri::command(async)]
-pub fn delete_case_entry(
-    state: State<'_, AppState>,
-    entry_id: Option<Value>,
-) -> Result<CaseDetail, UiError> {
-    let entry_id: String = parse_arg("entryId", entry_id)?;
-    state.write(|conn, actor| cases::delete_entry(conn, &entry_id, actor.staff_id(), now()))
-}
+    fn delete_case_entry(entry_id: String) -> CaseDetail:
+        write |conn, actor| cases::delete_entry(conn, &entry_id, actor.staff_id(), now());
 
-#[tauri::command(async)]
-pub fn case_history(state: State<'_, AppState>, id: Option<Value>) -> Result<Vec<Change>, UiError> {
-    let id: String = parse_arg("id", id)?;
-    state.read(|conn| cases::history(conn, &id))
-}
+    fn case_history(id: String) -> Vec<Change>:
+        read |conn| cases::history(conn, &id);
 
-#[tauri::command(async)]
-pub fn save_case_list(
-    state: State<'_, AppState>,
-    kind: Option<Value>,
-    items: Option<Value>,
-) -> Result<List, UiError> {
-    let kind: ListKind = parse_arg("kind", kind)?;
-    let items: Vec<ListItemInput> = parse_arg("items", items)?;
-    state.write(|conn, _| lists::save(conn, kind, &items))
-}
+    fn save_case_list(kind: ListKind, items: Vec<ListItemInput>) -> List:
+        write |conn, _| lists::save(conn, kind, &items);
 
-/// Writes the filtered list as CSV into the Downloads folder; returns the path.
-#[tauri::command(async)]
-pub fn export_cases_csv<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    filter: Option<Value>,
-) -> Result<String, UiError> {
-    let filter: CaseFilter = parse_object("filter", filter)?;
-    let dir = super::download_dir(&app)?;
-    state
-        .read(|conn| cases::export_to_folder(conn, &filter, &dir, now()))
-        .map(|path| path.display().to_string())
+    /// Writes the filtered list as CSV into the Downloads folder; returns the path.
+    fn export_cases_csv(#[parse_object] filter: CaseFilter) -> String:
+        export |conn, dir| cases::export_to_folder(conn, &filter, dir, now());
 }

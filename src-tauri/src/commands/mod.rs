@@ -2,6 +2,88 @@
 //! call one core function, map the error. One file per capability; every
 //! command is one line of `list.rs`.
 
+/// Declares commands of the plain shape: parse each argument from raw JSON,
+/// then make one core call under the read or write guard of [`AppState`].
+///
+/// Written out, each is the same eight lines around one call; declared here,
+/// a command is its name, its arguments, its answer and that call:
+///
+/// ```text
+/// command! {
+///     /// Doc comment of the command.
+///     fn update_case(id: String, #[parse_object] case: CaseInput) -> CaseDetail:
+///         write |conn, actor| cases::update(conn, &id, &case, actor.staff_id(), now());
+/// }
+/// ```
+///
+/// - `&state` first names the [`AppState`] for the call to use.
+/// - An argument is parsed with [`parse_arg`] under its name in the window
+///   (`case_id` is `caseId`), or with the helper named before it
+///   (`#[parse_object]`, `#[parse_filter]`); `= value` stands in for an
+///   argument the window leaves out.
+/// - `read |conn|` calls [`AppState::read`], `write |conn, actor|` calls
+///   [`AppState::write`], and `export |conn, dir|` calls [`export`] (the read
+///   guard, with the ダウンロード folder) and answers the file's path.
+///
+/// Commands that need more (the app handle, a dialog, the lock screen's
+/// state methods) are written out as functions.
+macro_rules! command {
+    (@parse $arg:ident [] [$($default:expr)?]) => {
+        command!(@parse $arg [parse_arg] [$($default)?])
+    };
+    (@parse $arg:ident [$parse:ident] []) => {
+        $crate::commands::$parse(&$crate::commands::js_name(stringify!($arg)), $arg)
+    };
+    (@parse $arg:ident [$parse:ident] [$default:expr]) => {
+        $crate::commands::$parse(
+            &$crate::commands::js_name(stringify!($arg)),
+            $arg.or(::std::option::Option::Some(::serde_json::Value::from($default))),
+        )
+    };
+
+    // `export`: the read guard with the ダウンロード folder, see [`export`].
+    (@fn [$($attr:tt)*] $name:ident [$state:ident $($rest:tt)*] [$($params:tt)*] [$($lets:tt)*]
+        $ret:ty, export $f:expr) => {
+        $($attr)*
+        #[tauri::command(async)]
+        pub fn $name<R: ::tauri::Runtime>(
+            app: ::tauri::AppHandle<R>,
+            $state: ::tauri::State<'_, $crate::AppState>,
+            $($params)*
+        ) -> ::std::result::Result<$ret, $crate::UiError> {
+            $($lets)*
+            $crate::commands::export(&app, &$state, $f)
+        }
+    };
+    // `read` or `write`: the method of AppState of that name.
+    (@fn [$($attr:tt)*] $name:ident [$state:ident $($rest:tt)*] [$($params:tt)*] [$($lets:tt)*]
+        $ret:ty, $guard:ident $f:expr) => {
+        $($attr)*
+        #[tauri::command(async)]
+        pub fn $name(
+            $state: ::tauri::State<'_, $crate::AppState>,
+            $($params)*
+        ) -> ::std::result::Result<$ret, $crate::UiError> {
+            $($lets)*
+            $state.$guard($f)
+        }
+    };
+
+    ($(
+        $(#[$attr:meta])*
+        fn $name:ident($(&$state:ident)? $(,)?
+            $($(#[$parse:ident])? $arg:ident : $ty:ty $(= $default:expr)?),* $(,)?)
+            -> $ret:ty : $access:ident |$($param:pat_param),*| $call:expr;
+    )*) => {$(
+        // The state's name is the one the declaration gives, else `state`
+        // (which the call cannot see).
+        command!(@fn [$(#[$attr])*] $name [$($state)? state]
+            [$($arg: ::std::option::Option<::serde_json::Value>,)*]
+            [$(let $arg: $ty = command!(@parse $arg [$($parse)?] [$($default)?])?;)*]
+            $ret, $access |$($param),*| $call);
+    )*};
+}
+
 pub mod access;
 pub mod app;
 pub mod backup;
@@ -75,6 +157,62 @@ pub(crate) fn parse_arg<T: DeserializeOwned>(
     })
 }
 
+/// Like [`parse_arg`], and the value must be a JSON object (serde would
+/// also read a struct of defaults from an empty array).
+pub(crate) fn parse_object<T: DeserializeOwned>(
+    name: &str,
+    value: Option<Value>,
+) -> Result<T, UiError> {
+    match value {
+        Some(Value::Object(_)) | None => parse_arg(name, value),
+        Some(_) => parse_arg(name, Some(Value::Null)),
+    }
+}
+
+/// A list filter: must be an object (an empty one lists everything); a
+/// missing one is as malformed as any other non-object.
+pub(crate) fn parse_filter<T: DeserializeOwned>(
+    name: &str,
+    value: Option<Value>,
+) -> Result<T, UiError> {
+    match value {
+        Some(Value::Object(_)) => parse_arg(name, value),
+        _ => parse_arg(name, Some(Value::Null)),
+    }
+}
+
+/// The name the window gives an argument (Tauri's camelCase of the Rust
+/// parameter), for the error message about it.
+pub(crate) fn js_name(rust: &str) -> std::borrow::Cow<'_, str> {
+    if !rust.contains('_') {
+        return rust.into();
+    }
+    let mut words = rust.split('_');
+    let mut name = words.next().unwrap_or_default().to_owned();
+    for word in words {
+        let mut chars = word.chars();
+        name.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        name.push_str(chars.as_str());
+    }
+    name.into()
+}
+
+/// Runs an export with the user's ダウンロード folder under the read guard
+/// and answers the path of the file written.
+pub(crate) fn export<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    state: &AppState,
+    write: impl FnOnce(
+        &zaitaku_core::store::Connection,
+        &std::path::Path,
+    ) -> zaitaku_core::Result<std::path::PathBuf>,
+) -> Result<String, UiError> {
+    let dir = download_dir(app)?;
+    state
+        .read(|conn| write(conn, &dir))
+        .map(|path| path.display().to_string())
+}
+
 /// The user's ダウンロード folder (their home folder when there is none),
 /// where the CSV exports of the screens are written.
 pub(crate) fn download_dir<R: tauri::Runtime>(
@@ -93,4 +231,16 @@ pub(crate) fn download_dir<R: tauri::Runtime>(
 /// The local clock, read at the edge and passed into the core.
 pub(crate) fn now() -> chrono::NaiveDateTime {
     chrono::Local::now().naive_local()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::js_name;
+
+    #[test]
+    fn arguments_are_named_as_the_window_sends_them() {
+        for (rust, window) in [("id", "id"), ("case_id", "caseId"), ("a_b_c", "aBC")] {
+            assert_eq!(js_name(rust), window);
+        }
+    }
 }

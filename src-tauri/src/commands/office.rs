@@ -1,17 +1,11 @@
-use serde_json::Value;
-use tauri::State;
 use zaitaku_core::office::{self, Office, OfficeInput};
 
-use super::{now, parse_arg};
-use crate::{AppState, UiError};
+use super::now;
 
-#[tauri::command(async)]
-pub fn get_office(state: State<'_, AppState>) -> Result<Office, UiError> {
-    state.read(office::load)
-}
+command! {
+    fn get_office() -> Office:
+        read |conn| office::load(conn);
 
-#[tauri::command(async)]
-pub fn save_office(state: State<'_, AppState>, office: Option<Value>) -> Result<Office, UiError> {
-    let input: OfficeInput = parse_arg("office", office)?;
-    state.write(|conn, _| office::save(conn, &input, now()))
+    fn save_office(office: OfficeInput) -> Office:
+        write |conn, _| office::save(conn, &office, now());
 }

@@ -31,10 +31,15 @@ pub struct SavedPdf {
     pub missing: Vec<String>,
 }
 
-#[tauri::command(async)]
-pub fn print_preview(state: State<'_, AppState>, job: Option<Value>) -> Result<Preview, UiError> {
-    let job: PrintJob = parse_arg("job", job)?;
-    state.read(|conn| Ok(print::render(conn, &job, now().date())?.preview()))
+command! {
+    fn print_preview(job: PrintJob) -> Preview:
+        read |conn| Ok(print::render(conn, &job, now().date())?.preview());
+
+    fn get_booklet_template() -> Template:
+        read |conn| booklet_template::load(conn);
+
+    fn save_booklet_template(template: Template) -> Template:
+        write |conn, _| booklet_template::save(conn, &template, now());
 }
 
 /// Asks where to save (the native dialog) and writes the PDF; `None` when
@@ -154,18 +159,4 @@ pub fn open_pdf<R: Runtime>(
             "PDFを開けませんでした。PDFを表示するアプリが入っているか確かめてください。",
         )
     })
-}
-
-#[tauri::command(async)]
-pub fn get_booklet_template(state: State<'_, AppState>) -> Result<Template, UiError> {
-    state.read(booklet_template::load)
-}
-
-#[tauri::command(async)]
-pub fn save_booklet_template(
-    state: State<'_, AppState>,
-    template: Option<Value>,
-) -> Result<Template, UiError> {
-    let input: Template = parse_arg("template", template)?;
-    state.write(|conn, _| booklet_template::save(conn, &input, now()))
 }
