@@ -192,14 +192,7 @@ pub fn set_own_pin(
 }
 
 pub fn lock_minutes(conn: &Connection) -> Result<u32> {
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM app_settings WHERE key = ?1",
-            [LOCK_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(value
+    Ok(store::setting(conn, LOCK_KEY)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_LOCK_MINUTES))
 }
@@ -214,11 +207,7 @@ pub fn save_lock_minutes(conn: &Connection, minutes: i64) -> Result<u32> {
                 "画面ロックまでの時間は0〜240分で指定してください（0はロックしない）。",
             )
         })?;
-    conn.execute(
-        "INSERT INTO app_settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![LOCK_KEY, minutes.to_string()],
-    )?;
+    store::set_setting(conn, LOCK_KEY, &minutes.to_string())?;
     Ok(minutes)
 }
 

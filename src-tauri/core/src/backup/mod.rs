@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OptionalExtension, MAIN_DB};
+use rusqlite::{Connection, MAIN_DB};
 use serde::{Deserialize, Serialize};
 
 use crate::{store, text, wareki, Error, Result};
@@ -120,34 +120,15 @@ pub struct BackupStatus {
 
 // ---- settings -------------------------------------------------------------
 
-fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM app_settings WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
-fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO app_settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )?;
-    Ok(())
-}
-
 pub fn load_settings(conn: &Connection) -> Result<BackupSettings> {
     let defaults = BackupSettings::default();
     let number = |key: &str, default: u32| -> Result<u32> {
-        Ok(get_setting(conn, key)?
+        Ok(store::setting(conn, key)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(default))
     };
     Ok(BackupSettings {
-        dir: get_setting(conn, "backup.dir")?.unwrap_or_default(),
+        dir: store::setting(conn, "backup.dir")?.unwrap_or_default(),
         keep_daily: number("backup.keep_daily", defaults.keep_daily)?,
         keep_monthly: number("backup.keep_monthly", defaults.keep_monthly)?,
     })
@@ -171,9 +152,9 @@ pub fn save_settings(conn: &mut Connection, input: &BackupSettings) -> Result<Ba
         ));
     }
     let tx = conn.transaction()?;
-    set_setting(&tx, "backup.dir", &dir)?;
-    set_setting(&tx, "backup.keep_daily", &input.keep_daily.to_string())?;
-    set_setting(&tx, "backup.keep_monthly", &input.keep_monthly.to_string())?;
+    store::set_setting(&tx, "backup.dir", &dir)?;
+    store::set_setting(&tx, "backup.keep_daily", &input.keep_daily.to_string())?;
+    store::set_setting(&tx, "backup.keep_monthly", &input.keep_monthly.to_string())?;
     tx.commit()?;
     load_settings(conn)
 }
@@ -190,7 +171,7 @@ pub fn resolve_dir(settings: &BackupSettings, db: &Path) -> PathBuf {
 pub fn status(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<BackupStatus> {
     let settings = load_settings(conn)?;
     let dir = resolve_dir(&settings, db).display().to_string();
-    let last_at = get_setting(conn, "backup.last_at")?
+    let last_at = store::setting(conn, "backup.last_at")?
         .map(|v| store::parse_stamp(&v))
         .transpose()?;
     let stale = last_at.is_none_or(|at| (now - at).num_days() >= STALE_AFTER_DAYS);
@@ -320,7 +301,7 @@ pub fn backup_now(
         fs::create_dir_all(&dir).map_err(disk_error)?;
     }
     let file = create(conn, &dir, kind, now)?;
-    set_setting(conn, "backup.last_at", &store::stamp(now))?;
+    store::set_setting(conn, "backup.last_at", &store::stamp(now))?;
     prune(&dir, &settings)?;
     Ok(file)
 }

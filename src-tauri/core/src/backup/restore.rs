@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
 
 use super::{
-    create, describe, disk_error, load_settings, resolve_dir, set_setting, BackupContents,
-    BackupFile, BackupKind,
+    create, describe, disk_error, load_settings, resolve_dir, BackupContents, BackupFile,
+    BackupKind,
 };
 use crate::store::{self, APPLICATION_ID, SCHEMA_VERSION};
 use crate::{wareki, Error, Result};
@@ -119,14 +119,14 @@ pub fn restore(
     store::migrate(conn)?;
     // Where backups go is a property of this PC, not of the restored data.
     let tx = conn.transaction()?;
-    set_setting(&tx, "backup.dir", &settings.dir)?;
-    set_setting(&tx, "backup.keep_daily", &settings.keep_daily.to_string())?;
-    set_setting(
+    store::set_setting(&tx, "backup.dir", &settings.dir)?;
+    store::set_setting(&tx, "backup.keep_daily", &settings.keep_daily.to_string())?;
+    store::set_setting(
         &tx,
         "backup.keep_monthly",
         &settings.keep_monthly.to_string(),
     )?;
-    set_setting(&tx, "backup.last_at", &store::stamp(now))?;
+    store::set_setting(&tx, "backup.last_at", &store::stamp(now))?;
     // Recorded in the restored data, under whoever is signed in here.
     store::audit::record_event(&tx, "restore", &from.display().to_string())?;
     tx.commit()?;

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::OpenFlags;
+use rusqlite::{OpenFlags, OptionalExtension};
 
 use crate::{Error, Result};
 
@@ -55,6 +55,27 @@ pub fn known_id(
 
 const STAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 const ISO_FORMAT: &str = "%Y-%m-%d";
+
+/// A setting of this PC (`app_settings`), `None` when never saved.
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM app_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Saves a setting of this PC.
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO app_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
 
 /// A moment as stored in every table: ISO 8601 local time to the second.
 pub fn stamp(at: chrono::NaiveDateTime) -> String {
