@@ -5,8 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::documents::{booklet, case_summary, flyer, registry_lists, table_list, year_report};
-use super::layout::Column;
+use super::documents::{booklet, case_summary, flyer, registry_lists, year_report};
 use super::Printed;
 use crate::registries::{self, BedFilter, DoctorFilter};
 use crate::report::{self, ReportPeriod};
@@ -55,7 +54,10 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
             let case = cases::get(conn, &crate::text::uuid("caseId", case_id)?, today)?;
             case_summary::build(&case, &office::load(conn)?.name, today).layout()
         }
-        PrintJob::Organisations => organisations_list(conn, today),
+        PrintJob::Organisations => {
+            let list = organisations::list(conn, false)?;
+            registry_lists::organisations(&list, &office::load(conn)?.name, today).layout()
+        }
         PrintJob::Flyer { session_id } => {
             let session = lectures::session(conn, &crate::text::uuid("sessionId", session_id)?)?;
             flyer::build(&flyer::from_session(&session, office::load(conn)?)?)
@@ -78,37 +80,5 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
             let list = registries::beds(conn, &BedFilter::default())?;
             registry_lists::beds(&list, &office::load(conn)?.name, today).layout()
         }
-    }
-}
-
-fn organisations_list(conn: &Connection, today: NaiveDate) -> Result<Printed> {
-    let office = office::load(conn)?;
-    let rows = organisations::list(conn, false)?
-        .into_iter()
-        .map(|o| {
-            vec![
-                o.kind,
-                join(&o.name, &o.department),
-                o.address,
-                o.phone,
-                o.fax,
-            ]
-        })
-        .collect();
-    let columns = vec![
-        Column::new("種別", 1.1),
-        Column::new("名称", 2.4),
-        Column::new("住所", 2.6),
-        Column::new("電話", 1.2),
-        Column::new("FAX", 1.2),
-    ];
-    table_list("関係機関一覧", &office.name, columns, rows, today).layout()
-}
-
-fn join(name: &str, department: &str) -> String {
-    if department.is_empty() {
-        name.to_string()
-    } else {
-        format!("{name} {department}")
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::table_list;
 use crate::csv::Cell;
 use crate::print::layout::{Align, Block, Column, Document};
+use crate::registries::organisations::Organisation;
 use crate::registries::{flag, Doctor, SupportBed, DEMENTIA_COLUMNS};
 use crate::wareki;
 
@@ -130,4 +131,22 @@ pub fn beds(beds: &[SupportBed], office_name: &str, today: NaiveDate) -> Documen
         rows,
         today,
     )
+}
+
+/// 関係機関一覧: the current organisations with how to reach them.
+pub fn organisations(list: &[Organisation], office_name: &str, today: NaiveDate) -> Document {
+    let columns: &[Printed<Organisation>] = &[
+        (Column::new("種別", 1.1), |o| o.kind.clone()),
+        (Column::new("名称", 2.4), |o| {
+            [o.name.as_str(), o.department.as_str()]
+                .join(" ")
+                .trim()
+                .to_string()
+        }),
+        (Column::new("住所", 2.6), |o| o.address.clone()),
+        (Column::new("電話", 1.2), |o| o.phone.clone()),
+        (Column::new("FAX", 1.2), |o| o.fax.clone()),
+    ];
+    let (columns, rows) = table(columns, list);
+    table_list("関係機関一覧", office_name, columns, rows, today)
 }
