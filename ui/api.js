@@ -85,6 +85,7 @@ export const api = {
   searchOrganisations: (filter) => call('search_organisations', { filter }),
   saveRegistryOrganisation: (organisation) => call('save_registry_organisation', { organisation }),
   exportRegistryCsv: (exportChoice) => call('export_registry_csv', { export: exportChoice }),
+  periodOptions: () => call('period_options'),
   buildReport: (period) => call('build_report', { period }),
   exportReportCsv: (period) => call('export_report_csv', { period }),
   lectureScreen: (filter) => call('lecture_screen', { filter }),

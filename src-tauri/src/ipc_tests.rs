@@ -26,6 +26,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "access_status",
     "case_form_options",
     "registry_options",
+    "period_options",
     "recent_audit_log",
     "get_booklet_template",
     // Last: the others need somebody signed in.

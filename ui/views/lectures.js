@@ -11,7 +11,6 @@ import { shareColumns, shareRows, legend } from '../lib/chart.js';
 import { field, input, textarea, select, setOptions, checkbox, values, onSubmit, attempt, whileBusy, saveFile } from '../lib/forms.js';
 import { num, numOrDash, pct } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
-import { fiscalYearOf } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 
 const TABS = [
@@ -41,7 +40,7 @@ const yearOptions = () => data.years.map((y) => [String(y.year), y.label]);
 // ------------------------------------------------------------- the screen
 
 export async function render(container) {
-  const year = fiscalYearOf(new Date());
+  const { current_year: year } = await api.periodOptions();
   filter = { period: { kind: 'fiscal', year }, kind: '', theme_id: '', city_id: '' };
   indicatorQuery = { period: { kind: 'fiscal', year }, kind: '', theme_id: '' };
   data = await api.lectureScreen(filter);

@@ -62,6 +62,7 @@ command_list![
     registries::save_registry_organisation,
     registries::export_registry_csv,
 
+    report::period_options,
     report::build_report,
     report::export_report_csv,
 
