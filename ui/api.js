@@ -69,6 +69,7 @@ export const api = {
   similarPersons: (person) => call('similar_persons', { person }),
   createCase: (caseInput) => call('create_case', { case: caseInput }),
   updateCase: (id, caseInput) => call('update_case', { id, case: caseInput }),
+  setCaseStatus: (id, status, version) => call('set_case_status', { id, status, version }),
   deleteCase: (id, version) => call('delete_case', { id, version }),
   addCaseEntry: (caseId, entry, reopen) => call('add_case_entry', { caseId, entry, reopen }),
   updateCaseEntry: (entryId, entry) => call('update_case_entry', { entryId, entry }),

@@ -44,6 +44,7 @@ command_list![
     cases::similar_persons,
     cases::create_case,
     cases::update_case,
+    cases::set_case_status,
     cases::delete_case,
     cases::add_case_entry,
     cases::update_case_entry,
