@@ -26,6 +26,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "access_status",
     "case_form_options",
     "registry_options",
+    "period_options",
     "recent_audit_log",
     "get_booklet_template",
     // Last: the others need somebody signed in.
@@ -194,6 +195,10 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("create_case", json!({ "case": junk })));
         calls.push(("update_case", json!({ "id": junk, "case": junk })));
         calls.push(("delete_case", json!({ "id": junk, "version": junk })));
+        calls.push((
+            "set_case_status",
+            json!({ "id": junk, "status": junk, "version": junk }),
+        ));
         calls.push(("add_case_entry", json!({ "caseId": junk, "entry": junk })));
         calls.push((
             "update_case_entry",
@@ -226,6 +231,12 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("update_case", json!({ "id": uuid, "case": case })));
     }
     calls.push(("delete_case", json!({ "id": uuid, "version": 1 })));
+    for status in ["終結", "完了", "", "'; DROP TABLE cases; --"] {
+        calls.push((
+            "set_case_status",
+            json!({ "id": uuid, "status": status, "version": 1 }),
+        ));
+    }
     calls.push(("get_case", json!({ "id": uuid })));
     calls.push((
         "add_case_entry",

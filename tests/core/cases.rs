@@ -407,6 +407,92 @@ fn a_stale_save_is_refused() {
 }
 
 #[test]
+fn the_status_alone_is_changed_checked_and_recorded() {
+    let (mut conn, ids) = setup();
+    let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));
+    let closed = cases::set_status(
+        &mut conn,
+        &case.id,
+        "終結",
+        case.version,
+        &ids.staff,
+        at(14, 20),
+    )
+    .unwrap();
+    assert_eq!(closed.status, "終結");
+    assert_eq!(closed.version, case.version + 1);
+    assert_eq!(closed.updated_label, "令和7年4月1日（火） 14:20");
+    // Everything else is as it was.
+    let same = |d: &CaseDetail| {
+        (
+            d.case_no,
+            d.received_label.clone(),
+            d.content.clone(),
+            d.person.name.clone(),
+            d.minutes,
+            d.categories
+                .iter()
+                .map(|c| c.id.clone())
+                .collect::<Vec<_>>(),
+            d.responses.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(same(&closed), same(&case));
+    assert_eq!(search(&conn, "訪問診療"), ["坂戸 ハナ"], "still found");
+
+    // One history row, the 状態 only, by who changed it.
+    let history = cases::history(&conn, &case.id).unwrap();
+    assert_eq!(history.len(), 3, "登録 of case and person, then the change");
+    assert_eq!(
+        (history[0].record_label.as_str(), history[0].action.as_str()),
+        ("相談", "変更")
+    );
+    let values: Vec<(&str, &str, &str)> = history[0]
+        .values
+        .iter()
+        .map(|v| (v.label.as_str(), v.old.as_str(), v.new.as_str()))
+        .collect();
+    assert_eq!(values, [("状態", "受付", "終結")]);
+    assert_eq!(history[0].changed_by, "山田 花子");
+
+    // Stale, unknown or malformed: refused, nothing written.
+    let before = store::content_fingerprint(&conn).unwrap();
+    let stale = cases::set_status(
+        &mut conn,
+        &case.id,
+        "対応中",
+        case.version,
+        &ids.staff,
+        at(14, 30),
+    )
+    .unwrap_err();
+    assert!(matches!(stale, Error::Conflict(_)), "{stale}");
+    assert!(stale.to_string().contains("14:20、山田 花子"), "{stale}");
+    let bad = cases::set_status(
+        &mut conn,
+        &case.id,
+        "完了",
+        closed.version,
+        &ids.staff,
+        at(14, 30),
+    )
+    .unwrap_err();
+    assert_eq!(bad.field(), Some("status"), "{bad}");
+    let bad_id = cases::set_status(&mut conn, "x", "終結", 1, &ids.staff, at(14, 30)).unwrap_err();
+    assert_eq!(bad_id.field(), Some("id"), "{bad_id}");
+    let missing =
+        cases::set_status(&mut conn, &uuid_like(), "終結", 1, &ids.staff, at(14, 30)).unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
+    assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
+
+    // And an edit opened before the change is refused too.
+    let mut edit = edit_of(&ids, &case);
+    edit.content = "古い画面からの保存".into();
+    let err = cases::update(&mut conn, &case.id, &edit, &ids.staff, at(14, 40)).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+}
+
+#[test]
 fn history_records_updates_entries_and_deletion() {
     let (mut conn, ids) = setup();
     let case = create(&mut conn, &ids, &intake(&ids), at(14, 10));

@@ -306,6 +306,79 @@ fn tallies_are_checked_against_forms_returned_and_attendance() {
 }
 
 #[test]
+fn the_lists_say_which_sessions_take_a_tally() {
+    let mut o = office();
+    let today = at(9, 0).date();
+    let held = o.held("2025-03-20", "25");
+    let late = o.session("2025-03-25", Status::Planned, "");
+    let cancelled = o.session("2025-03-15", Status::Cancelled, "");
+    let held_today = o.held("2025-04-01", "10");
+    let planned_today = o.session("2025-04-01", Status::Planned, "");
+    let coming = o.session("2025-05-10", Status::Planned, "");
+
+    let last_year = lectures::screen(&o.conn, &PastFilter::fiscal(2024), today).unwrap();
+    let this_year = lectures::screen(&o.conn, &PastFilter::fiscal(2025), today).unwrap();
+    let rows: Vec<_> = [&last_year.past, &this_year.past, &this_year.upcoming]
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r.basics.id.clone(),
+                (r.tally_offered, r.basics.tally_allowed),
+            )
+        })
+        .collect();
+    let flags = |id: &str| -> (bool, bool) {
+        let found: Vec<_> = rows.iter().filter(|(i, _)| i == id).collect();
+        assert_eq!(found.len(), 1, "listed once");
+        found[0].1
+    };
+    // (集計入力 offered, tally allowed)
+    assert_eq!(flags(&held), (true, true));
+    assert_eq!(flags(&held_today), (true, true));
+    assert_eq!(
+        flags(&late),
+        (true, false),
+        "offered, to be marked 実施済 first"
+    );
+    assert_eq!(flags(&planned_today), (true, false));
+    assert_eq!(flags(&cancelled), (false, false));
+    assert_eq!(flags(&coming), (false, false));
+
+    // The flag is what saving a tally accepts, on the full session too.
+    for id in [
+        &held,
+        &late,
+        &cancelled,
+        &held_today,
+        &planned_today,
+        &coming,
+    ] {
+        let allowed = lectures::session(&o.conn, id).unwrap().basics.tally_allowed;
+        assert_eq!(allowed, flags(id).1);
+        let saved = o.enter(id, 0, &[]);
+        assert_eq!(saved.is_ok(), allowed, "{saved:?}");
+    }
+
+    // The totals count held sessions only.
+    assert_eq!(last_year.past.len(), 3);
+    assert_eq!(
+        (
+            last_year.past_totals.held,
+            last_year.past_totals.participants
+        ),
+        (1, 25)
+    );
+    assert_eq!(
+        (
+            this_year.past_totals.held,
+            this_year.past_totals.participants
+        ),
+        (1, 10)
+    );
+}
+
+#[test]
 fn editing_a_template_with_answers_creates_a_new_version() {
     let mut o = office();
     let v1 = questionnaire::current(&o.conn).unwrap().unwrap();

@@ -95,7 +95,33 @@ async fn a_member_with_a_pin_must_type_it() {
     app.fill("#lock-pin", "1111").await;
     app.click("#lock .lock-pin-form button[type='submit']")
         .await;
-    app.wait_for_text("#lock-error", "暗証番号が違います").await;
+    app.wait_for_text("#lock-pin-error", "暗証番号が違います")
+        .await;
+    // The PIN field is a form part like any other: labelled, required,
+    // its error by it (said once, announced) and focused for the next try.
+    let field = app
+        .eval(
+            "const pin = document.getElementById('lock-pin');
+             return [document.querySelector(`label[for='lock-pin']`)?.textContent,
+                     pin.getAttribute('aria-required'), pin.getAttribute('aria-invalid'),
+                     document.getElementById(pin.getAttribute('aria-describedby'))?.textContent,
+                     document.getElementById('lock-pin-error').getAttribute('role'),
+                     document.getElementById('lock-error').textContent,
+                     document.activeElement === pin];",
+        )
+        .await;
+    assert_eq!(
+        field,
+        serde_json::json!([
+            format!("{} さんの暗証番号必須", members[0].name),
+            "true",
+            "true",
+            "暗証番号が違います。",
+            "alert",
+            "",
+            true
+        ])
+    );
     assert_eq!(
         app.eval("return document.getElementById('lock').hidden")
             .await,
@@ -103,9 +129,8 @@ async fn a_member_with_a_pin_must_type_it() {
     );
     app.screenshot("lock-wrong-pin").await;
 
-    app.fill("#lock-pin", "２４６８").await;
-    app.click("#lock .lock-pin-form button[type='submit']")
-        .await;
+    // Enter in the field signs in.
+    app.fill("#lock-pin", "２４６８\u{E007}").await;
     let actor = app.wait_for_text("#actor-name", "操作者").await;
     assert!(actor.contains(&members[0].name), "{actor}");
     app.quit().await;

@@ -346,6 +346,57 @@ async fn a_case_changed_since_it_was_opened_is_not_overwritten() {
 }
 
 #[tokio::test]
+async fn closing_changes_only_the_status_and_is_refused_on_a_stale_screen() {
+    let (_dir, db) = temp_db();
+    demo_db(&db, 0);
+    let case = seed_case(&db, "入西 二郎", "にっさい じろう");
+    let app = App::launch(&db).await;
+    open_cases(&app).await;
+    app.click(".case-open").await;
+    app.wait_for_text("#case-title", "入西 二郎").await;
+
+    // Meanwhile another window takes the case on.
+    {
+        let mut conn = store::open(&db).unwrap();
+        let staff = first(&conn, ListKind::Staff);
+        cases::set_status(&mut conn, &case.id, "対応中", case.version, &staff, now()).unwrap();
+    }
+    app.click("#close-case").await;
+    app.wait_for_text("#message-text", "開いた後に別の画面で変更されています")
+        .await;
+    let stored = |db: &std::path::Path| {
+        cases::get(&store::open(db).unwrap(), &case.id, now().date()).unwrap()
+    };
+    assert_eq!(stored(&db).status, "対応中", "not overwritten");
+
+    // Opened again, it closes; nothing but the 状態 changes.
+    app.click("#back-to-list").await;
+    app.click(".case-open").await;
+    app.wait_for_text("#case-title", "対応中").await;
+    app.click("#close-case").await;
+    app.wait_for_text("#message-text", "状態を「終結」にしました")
+        .await;
+    app.wait_for_text("#case-title", "終結").await;
+    assert_eq!(app.count("#close-case").await, 0, "no second close");
+    app.quit().await;
+
+    let closed = stored(&db);
+    assert_eq!(closed.status, "終結");
+    assert_eq!(closed.version, case.version + 2);
+    assert_eq!(
+        (&closed.content, &closed.person.name, &closed.categories),
+        (&case.content, &case.person.name, &case.categories)
+    );
+    let history = cases::history(&store::open(&db).unwrap(), &case.id).unwrap();
+    let last: Vec<(&str, &str, &str)> = history[0]
+        .values
+        .iter()
+        .map(|v| (v.label.as_str(), v.old.as_str(), v.new.as_str()))
+        .collect();
+    assert_eq!(last, [("状態", "対応中", "終結")]);
+}
+
+#[tokio::test]
 async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
     let (_dir, db) = temp_db();
     demo_db(&db, 0);

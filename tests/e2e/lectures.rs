@@ -71,6 +71,25 @@ async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
         ],
     )
     .await;
+    // Saved as 予定 first: yesterday's session offers 集計入力, which asks
+    // for it to be marked 実施済 and opens no tally form.
+    assert_eq!(
+        app.value("#session-form [data-field='status']").await,
+        "予定"
+    );
+    app.click_for_message("#save-session", "開催を保存しました")
+        .await;
+    app.click("#tab-past").await;
+    app.wait_for_text("#panel-past", "人生会議（ACP）はじめの一歩")
+        .await;
+    app.wait_for_text("#past-totals", "実施 0回・延べ参加者 0人（一覧 1件）")
+        .await;
+    app.click_for_message("#panel-past [data-tally]", "「実施済」の開催にだけ")
+        .await;
+    assert_eq!(app.count("#tally-form").await, 0);
+
+    app.click("#panel-past .row-actions button").await;
+    app.wait_for("#session-form").await;
     app.choose_value("#session-form [data-field='status']", "実施済")
         .await;
     let saved = app
@@ -78,9 +97,8 @@ async fn a_session_from_a_theme_its_tallies_and_the_indicator() {
         .await;
     assert!(saved.contains("人生会議（ACP）はじめの一歩"), "{saved}");
 
-    // 実施済: the session is listed; open its tally form.
-    app.click("#tab-past").await;
-    app.wait_for_text("#panel-past", "人生会議（ACP）はじめの一歩")
+    // 実施済: the session is counted; open its tally form.
+    app.wait_for_text("#past-totals", "実施 1回・延べ参加者 25人")
         .await;
     app.click("#panel-past [data-tally]").await;
     app.wait_for("#tally-form").await;

@@ -41,6 +41,25 @@ async fn the_demo_year_shows_the_core_figures() {
     let app = App::launch(&db).await;
     app.open_view("reports").await;
     app.wait_for("#report-title").await;
+    // It opens on this 年度, offering the years the core names.
+    let options = zaitaku_core::period::options(today);
+    assert_eq!(
+        app.value("#report-year").await,
+        options.current_year.to_string()
+    );
+    let offered = app
+        .eval("return [...document.querySelectorAll('#report-year option')].map(o => [Number(o.value), o.textContent]);")
+        .await;
+    let want: Vec<(i32, &str)> = options
+        .fiscal_years
+        .iter()
+        .map(|y| (y.year, y.label.as_str()))
+        .collect();
+    assert_eq!(offered, serde_json::json!(want));
+    assert!(
+        offered.to_string().contains("平成31年度（2019年4月〜）") || options.current_year > 2034,
+        "{offered}"
+    );
     choose_year(&app, last_year).await;
     app.wait_for_text("#report-title", &expected.title).await;
 
@@ -140,9 +159,25 @@ async fn the_demo_year_shows_the_core_figures() {
         .await;
     app.snap("reports-empty-year").await;
 
-    // An inverted month range is refused next to 終了月.
+    // The year chosen last is kept while the app runs.
+    app.open_view("cases").await;
+    app.open_view("reports").await;
+    app.wait_for_text("[data-testid='report-note']", "記録がありません")
+        .await;
+    assert_eq!(app.value("#report-year").await, next_year.to_string());
+
+    // A month range starts as this 年度's months.
     app.choose_value("#report-form select[data-field='kind']", "months")
         .await;
+    assert_eq!(
+        (
+            app.value("#report-from").await,
+            app.value("#report-to").await
+        ),
+        (options.current_from.clone(), options.current_to.clone())
+    );
+
+    // An inverted month range is refused next to 終了月.
     app.fill("#report-from", "2025-09").await;
     app.fill("#report-to", "2025-04").await;
     app.click("#report-run").await;

@@ -94,17 +94,18 @@ export function clearFieldErrors(form) {
 
 /**
  * Shows `error` next to its field and moves focus there. The app-wide
- * message area (role="alert") carries the same text as the summary.
+ * message area (role="alert") carries the same text as the summary; with
+ * `alert`, where there is no such summary, the error announces itself.
  * Returns false when the field is not on this form.
  */
-export function showFieldError(form, error) {
+export function showFieldError(form, error, { alert = false } = {}) {
   clearFieldErrors(form);
   const input = error.field ? form.querySelector(`[data-field="${CSS.escape(error.field)}"]`) : null;
   if (!input) return false;
   const errorId = `${input.id}-error`;
   input.setAttribute('aria-invalid', 'true');
   describe(input, errorId);
-  input.insertAdjacentElement('beforebegin', h('p', { class: 'field-error', id: errorId }, error.message));
+  input.insertAdjacentElement('beforebegin', h('p', { class: 'field-error', id: errorId, role: alert ? 'alert' : null }, error.message));
   input.focus();
   return true;
 }
@@ -121,16 +122,21 @@ export function reportError(form, error) {
  * Clears the message and `form`'s field errors, then runs `work`. An error
  * is shown in the message area and by its field, after `onError(error)`
  * (which may, say, open the <details> the field is in). The result is
- * work's, or undefined after an error. `form` may be null.
+ * work's, or undefined after an error. `form` may be null. Where the
+ * message area is out of reach (the lock screen covers it), `summary`
+ * takes the errors that name no field of `form`; the others are shown by
+ * their field alone.
  */
-export async function attempt(form, work, { onError = null } = {}) {
+export async function attempt(form, work, { onError = null, summary = null } = {}) {
   if (form) clearFieldErrors(form);
-  clearMessage();
+  if (summary) summary.textContent = '';
+  else clearMessage();
   try {
     return await work();
   } catch (error) {
     onError?.(error);
-    reportError(form, error);
+    if (!summary) reportError(form, error);
+    else if (!(form && showFieldError(form, error, { alert: true }))) summary.textContent = error.message;
     return undefined;
   }
 }

@@ -5,6 +5,7 @@
 
 import { api } from '../api.js';
 import { h, clear } from './dom.js';
+import { field, input, onSubmit, attempt } from './forms.js';
 import { showError } from './messages.js';
 
 let lockMinutes = 10;
@@ -123,35 +124,23 @@ function signInPanel(staff, done) {
     error,
   );
 
-  async function attempt(member, pin) {
-    error.textContent = '';
-    try {
-      done(await api.signIn(member.id, pin));
-    } catch (e) {
-      error.textContent = e.message;
-      pinArea.querySelector('input')?.focus();
-    }
-  }
+  // The lock covers the app's message area: `error` takes its place.
+  const signIn = async (member, pin) => done(await api.signIn(member.id, pin));
 
   function choose(member) {
     panel.querySelectorAll('.lock-member').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.staffId === member.id)));
     clear(pinArea);
     error.textContent = '';
     if (!member.has_pin) {
-      attempt(member, '');
+      attempt(null, () => signIn(member, ''), { summary: error });
       return;
     }
-    const input = h('input', { id: 'lock-pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: '8', 'aria-describedby': 'lock-error' });
-    const form = h('form', { class: 'lock-pin-form' },
-      h('label', { for: 'lock-pin' }, `${member.name} さんの暗証番号`),
-      input,
-      h('button', { type: 'submit', class: 'primary' }, '開始'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      attempt(member, input.value);
-    });
+    const pin = input('pin', { id: 'lock-pin', type: 'password', inputmode: 'numeric', maxlength: '8' });
+    const form = h('form', { class: 'lock-pin-form', novalidate: true },
+      field(`${member.name} さんの暗証番号`, pin, { required: true, extra: h('button', { type: 'submit', class: 'primary' }, '開始') }));
+    onSubmit(form, () => signIn(member, pin.value), { summary: error });
     pinArea.append(form);
-    input.focus();
+    pin.focus();
   }
   return panel;
 }

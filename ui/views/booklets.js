@@ -91,7 +91,8 @@ function entryGrid(kind, f, className) {
 // ------------------------------------------------------------- the screen
 
 export async function render(container) {
-  period = loadPeriod(PERIOD_KEY, (p) => (p.kind === 'fiscal' || p.kind === 'calendar') && Number.isInteger(p.year));
+  const { current_year: currentYear } = await api.periodOptions();
+  period = loadPeriod(PERIOD_KEY, (p) => (p.kind === 'fiscal' || p.kind === 'calendar') && Number.isInteger(p.year), currentYear);
   data = await api.bookletScreen(period);
 
   const periodKind = h('select', { id: 'period-kind', 'aria-label': '集計の区切り' },

@@ -211,6 +211,7 @@ function rowKeys(e) {
 
 // ----------------------------------------------------------------- form
 
+/** The intake form's values for editing the case `d`. */
 function inputFromDetail(d) {
   return {
     received_date: d.received_date,
@@ -580,7 +581,7 @@ function timeline(d) {
 
 async function setStatus(d, status) {
   await attempt(null, async () => {
-    await api.updateCase(d.id, { ...inputFromDetail(d), status });
+    await api.setCaseStatus(d.id, status, d.version);
     await showCase(d.id);
     showMessage(`状態を「${status}」にしました。`, 'success');
   });

@@ -11,7 +11,6 @@ import { shareColumns, shareRows, legend } from '../lib/chart.js';
 import { field, input, textarea, select, setOptions, checkbox, values, onSubmit, attempt, whileBusy, saveFile } from '../lib/forms.js';
 import { num, numOrDash, pct } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
-import { fiscalYearOf } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 
 const TABS = [
@@ -41,7 +40,7 @@ const yearOptions = () => data.years.map((y) => [String(y.year), y.label]);
 // ------------------------------------------------------------- the screen
 
 export async function render(container) {
-  const year = fiscalYearOf(new Date());
+  const { current_year: year } = await api.periodOptions();
   filter = { period: { kind: 'fiscal', year }, kind: '', theme_id: '', city_id: '' };
   indicatorQuery = { period: { kind: 'fiscal', year }, kind: '', theme_id: '' };
   data = await api.lectureScreen(filter);
@@ -95,10 +94,9 @@ async function renderTab() {
 // ------------------------------------------------------------- 予定
 
 function sessionButtons(row) {
-  const canTally = row.session_date <= data.today && row.status !== '中止';
   return h('div', { class: 'row-actions' },
     h('button', { type: 'button', class: 'secondary small', 'aria-label': `${row.date_label}「${row.title}」を編集`, onclick: () => openSessionForm(row.id) }, '編集'),
-    canTally ? h('button', { type: 'button', class: 'secondary small', dataset: { tally: row.id }, 'aria-label': `${row.date_label}「${row.title}」のアンケート集計`, onclick: () => openTallyForm(row.id) }, '集計入力') : null,
+    row.tally_offered ? h('button', { type: 'button', class: 'secondary small', dataset: { tally: row.id }, 'aria-label': `${row.date_label}「${row.title}」のアンケート集計`, onclick: () => openTallyForm(row.id) }, '集計入力') : null,
     row.status !== '中止' ? h('button', { type: 'button', class: 'secondary small', dataset: { flyer: row.id }, 'aria-label': `${row.date_label}「${row.title}」のチラシを作成`,
       onclick: () => showPrintPreview({ kind: 'flyer', sessionId: row.id }, { title: `チラシ（${row.title}）` }).catch(showError) }, 'チラシ') : null);
 }
@@ -157,12 +155,11 @@ function renderPast(panel) {
     h('td', { class: 'num' }, pct(r.response_rate)),
     h('td', {}, r.status),
     h('td', {}, sessionButtons(r))));
-  const held = data.past.filter((r) => r.status === '実施済');
-  const participants = held.reduce((a, r) => a + (r.attendees || 0), 0);
+  const { held, participants } = data.past_totals;
   panel.append(h('section', { class: 'card wide-card' },
     h('div', { class: 'case-filters lecture-filters' }, year, kind, theme, city,
       h('button', { type: 'button', class: 'secondary', id: 'export-lectures-csv', onclick: () => saveFile(() => api.exportLecturesCsv(filter)) }, 'CSV出力')),
-    h('p', { class: 'overview-totals', id: 'past-totals' }, `実施 ${num(held.length)}回・延べ参加者 ${num(participants)}人（一覧 ${num(data.past.length)}件）`),
+    h('p', { class: 'overview-totals', id: 'past-totals' }, `実施 ${num(held)}回・延べ参加者 ${num(participants)}人（一覧 ${num(data.past.length)}件）`),
     data.past.length === 0
       ? h('p', { class: 'muted' }, 'この条件の開催はありません。')
       : table('過去の開催（新しい順）', ['開催日', '種別', '題名', '会場・市', '参加 / 定員', '回収数', '回収率', '状態', ''], rows, { className: 'data-table ledger' })));
@@ -241,7 +238,7 @@ async function openSessionForm(id, theme = null) {
 async function openTallyForm(id) {
   const s = await attempt(null, () => api.lectureSession(id));
   if (!s) return;
-  if (s.status !== '実施済') {
+  if (!s.tally_allowed) {
     showMessage('アンケートの集計は「実施済」の開催にだけ入力できます。先に「編集」で状態と参加者数を保存してください。', 'error');
     return;
   }

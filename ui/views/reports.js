@@ -9,7 +9,7 @@ import { h, clear, table } from '../lib/dom.js';
 import { stackedBars, shareBars, legend } from '../lib/chart.js';
 import { field, input, select, attempt, saveFile } from '../lib/forms.js';
 import { num, pct } from '../lib/format.js';
-import { fiscalYearOf, loadPeriod, savePeriod } from '../lib/period.js';
+import { loadPeriod, savePeriod } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
@@ -17,22 +17,15 @@ const PERIOD_KEY = 'zaitaku-report-period';
 let ui = null;
 let period = null;
 
-function eraLabel(year) {
-  // 令和 starts 2019; earlier years are shown in 西暦 only.
-  if (year >= 2019) return `令和${year === 2019 ? '元' : year - 2018}年度`;
-  if (year >= 1989) return `平成${year === 1989 ? '元' : year - 1988}年度`;
-  return `${year}年度`;
-}
-
 export async function render(container) {
-  period = loadPeriod(PERIOD_KEY, (p) => p.kind === 'fiscal' || p.kind === 'months');
-  const current = fiscalYearOf(new Date());
-  const years = [];
-  for (let y = current + 1; y >= current - 15; y -= 1) years.push([String(y), `${eraLabel(y)}（${y}年4月〜）`]);
+  const options = await api.periodOptions();
+  const current = options.current_year;
+  period = loadPeriod(PERIOD_KEY, (p) => p.kind === 'fiscal' || p.kind === 'months', current);
+  const years = options.fiscal_years.map((y) => [String(y.year), y.label]);
   const kind = select('kind', [['fiscal', '年度（4月〜3月）'], ['months', '月の範囲']], { value: period.kind });
   const year = select('year', years, { id: 'report-year', value: String(period.year ?? current) });
-  const from = input('from', { id: 'report-from', size: 9, placeholder: '2025-04', value: period.from ?? `${current}-04` });
-  const to = input('to', { id: 'report-to', size: 9, placeholder: '2025-09', value: period.to ?? `${current + 1}-03` });
+  const from = input('from', { id: 'report-from', size: 9, placeholder: '2025-04', value: period.from ?? options.current_from });
+  const to = input('to', { id: 'report-to', size: 9, placeholder: '2025-09', value: period.to ?? options.current_to });
 
   const yearBox = h('div', { class: 'report-choice' }, field('年度', year));
   const monthBox = h('div', { class: 'report-choice months' },

@@ -100,6 +100,46 @@ impl Period {
     }
 }
 
+/// A 年度 a screen offers, with its name: 令和7年度（2025年4月〜）.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearChoice {
+    pub year: i32,
+    pub label: String,
+}
+
+/// What the screens need to choose a period without knowing the calendar:
+/// the current 年度, the month range it covers, and the 年度 a report can
+/// be asked for (next year down to fifteen years back), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodOptions {
+    /// The 年度 `today` falls in: the one a screen opens on.
+    pub current_year: i32,
+    /// Its first and last month (2025-04, 2026-03), for a month range.
+    pub current_from: String,
+    pub current_to: String,
+    pub fiscal_years: Vec<YearChoice>,
+}
+
+/// The [`PeriodOptions`] on `today`.
+pub fn options(today: NaiveDate) -> PeriodOptions {
+    let current = Period::fiscal_of(today);
+    let (first, last) = current.range();
+    let newest = (current.year + 1).min(*YEARS.end());
+    let oldest = (current.year - 15).max(*YEARS.start());
+    PeriodOptions {
+        current_year: current.year,
+        current_from: first.format("%Y-%m").to_string(),
+        current_to: last.format("%Y-%m").to_string(),
+        fiscal_years: (oldest..=newest)
+            .rev()
+            .map(|year| YearChoice {
+                year,
+                label: format!("{}（{year}年4月〜）", wareki::fiscal_year_label(year)),
+            })
+            .collect(),
+    }
+}
+
 /// What the 集計 screen or the command line asks a report for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
@@ -262,6 +302,57 @@ mod tests {
         let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
         assert_eq!(r.month_index(day(3, 31)), Some(11));
         assert_eq!(r.month_index(day(4, 1)), None);
+        Ok(())
+    }
+
+    #[test]
+    fn the_options_open_on_the_year_of_today() -> Result<()> {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let march = options(day(2026, 3, 31));
+        assert_eq!(march.current_year, 2025);
+        assert_eq!(
+            (march.current_from.as_str(), march.current_to.as_str()),
+            ("2025-04", "2026-03")
+        );
+        let april = options(day(2026, 4, 1));
+        assert_eq!(april.current_year, 2026);
+        assert_eq!(april.current_from, "2026-04");
+        let years: Vec<i32> = april.fiscal_years.iter().map(|y| y.year).collect();
+        assert_eq!(years, (2011..=2027).rev().collect::<Vec<_>>());
+        let label = |o: &PeriodOptions, year| {
+            o.fiscal_years
+                .iter()
+                .find(|y| y.year == year)
+                .map(|y| y.label.clone())
+        };
+        assert_eq!(
+            label(&april, 2026).as_deref(),
+            Some("令和8年度（2026年4月〜）")
+        );
+        // 令和 began on 1 May 2019: the 年度 of April 2019 is 平成31年度.
+        assert_eq!(
+            label(&april, 2019).as_deref(),
+            Some("平成31年度（2019年4月〜）")
+        );
+        assert_eq!(
+            label(&april, 2020).as_deref(),
+            Some("令和2年度（2020年4月〜）")
+        );
+        // Every year offered is one a report accepts, and so is the
+        // current month range.
+        for o in [options(day(2005, 6, 1)), options(day(2100, 6, 1))] {
+            for y in &o.fiscal_years {
+                ReportPeriod::Fiscal { year: y.year }.span()?;
+            }
+            assert!(o.fiscal_years.iter().any(|y| y.year == o.current_year));
+        }
+        let range = months(&april.current_from, &april.current_to).span()?;
+        assert_eq!(range.months, Period::fiscal(2026).span()?.months);
+        assert_eq!(
+            options(day(2005, 6, 1)).fiscal_years.last().unwrap().year,
+            2000
+        );
+        assert_eq!(options(day(2100, 6, 1)).fiscal_years[0].year, 2100);
         Ok(())
     }
 

@@ -42,6 +42,10 @@ command! {
     fn update_case(id: String, #[parse_object] case: CaseInput) -> CaseDetail:
         write |conn, actor| cases::update(conn, &id, &case, actor.staff_id(), now());
 
+    /// 「終結にする」: the 状態 alone, with the version the screen shows.
+    fn set_case_status(id: String, status: String, version: i64) -> CaseDetail:
+        write |conn, actor| cases::set_status(conn, &id, &status, version, actor.staff_id(), now());
+
     fn delete_case(id: String, version: i64) -> ():
         write |conn, actor| cases::delete(conn, &id, version, actor.staff_id(), now());
 

@@ -44,6 +44,7 @@ command_list![
     cases::similar_persons,
     cases::create_case,
     cases::update_case,
+    cases::set_case_status,
     cases::delete_case,
     cases::add_case_entry,
     cases::update_case_entry,
@@ -62,6 +63,7 @@ command_list![
     registries::save_registry_organisation,
     registries::export_registry_csv,
 
+    report::period_options,
     report::build_report,
     report::export_report_csv,
 

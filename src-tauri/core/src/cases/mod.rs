@@ -30,7 +30,7 @@ pub use entries::{add_entry, delete_entry, update_entry};
 pub use export::{export_csv, export_to_folder};
 use lists::{List, ListKind};
 pub use persons::{similar_persons, PersonCheck};
-pub use save::{create, delete, insert_many, update};
+pub use save::{create, delete, insert_many, set_status, update};
 pub use search::{CaseFilter, CasePage, CaseRow};
 pub(crate) use validate::check_status;
 pub use validate::{CARE_LEVELS, FAMILY_DOCTOR, SEXES, STATUSES};

@@ -1,5 +1,5 @@
-//! Writing a case: registering, saving an edit (refused when stale),
-//! deleting, and the bulk insert of demo data and benchmarks.
+//! Writing a case: registering, saving an edit or a new 状態 (refused when
+//! stale), deleting, and the bulk insert of demo data and benchmarks.
 
 use chrono::NaiveDateTime;
 use rusqlite::{named_params, params, Connection, OptionalExtension, Transaction};
@@ -249,6 +249,39 @@ pub fn update(
         &case_snapshot(&tx, &clean)?,
     )?;
     reindex_case(&tx, &id, Some(old.sort_key))?;
+    tx.commit()?;
+    get(conn, &id, now.date())
+}
+
+/// Changes only the 状態 of a case (「終結にする」), keeping everything
+/// else as stored. Like [`update`], refused when the case changed since
+/// `version`, and recorded in the history as a change of the case.
+pub fn set_status(
+    conn: &mut Connection,
+    id: &str,
+    status: &str,
+    version: i64,
+    changed_by: &str,
+    now: NaiveDateTime,
+) -> Result<CaseDetail> {
+    let id = text::uuid("id", id)?;
+    let by = actor(conn, changed_by)?;
+    let status = validate::check_status("status", status.trim())?;
+    let tx = conn.transaction()?;
+    let old = stored_case(&tx, &id)?;
+    check_version(&tx, &id, old.version, Some(version))?;
+    let old_snapshot = case_snapshot(&tx, &old.case)?;
+    let new = CleanCase { status, ..old.case };
+    tx.execute(
+        "UPDATE cases SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+        params![id, new.status, stamp(now)],
+    )?;
+    Log::new(&tx, &id, &by, now).changed(
+        Record::Case,
+        &id,
+        &old_snapshot,
+        &case_snapshot(&tx, &new)?,
+    )?;
     tx.commit()?;
     get(conn, &id, now.date())
 }

@@ -78,6 +78,14 @@ labelled! {
     }
 }
 
+impl Status {
+    /// Whether the questionnaire tally of a session in this state may be
+    /// entered: only once it is 実施済.
+    pub fn takes_tally(self) -> bool {
+        self == Status::Held
+    }
+}
+
 /// A 種別 from a filter: empty is every kind.
 pub(crate) fn check_kind_filter(value: &str) -> Result<Option<SessionKind>> {
     match value.trim() {

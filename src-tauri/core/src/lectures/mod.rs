@@ -33,7 +33,7 @@ pub use indicator::{figures, indicator, Indicator, IndicatorQuery, LectureFigure
 pub(crate) use kinds::check_kind_filter;
 pub use kinds::{SessionKind, Status};
 pub use questionnaire::{Questionnaire, QuestionnaireInput};
-pub use screen::{screen, Named, Screen, YearOption};
+pub use screen::{screen, Named, PastTotals, Screen, YearOption};
 pub(crate) use session_form::save_session_in;
 pub use session_form::{save_session, Saved, SessionInput};
 pub(crate) use sessions::session_cached;

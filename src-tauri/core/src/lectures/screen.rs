@@ -25,6 +25,15 @@ pub struct YearOption {
     pub label: String,
 }
 
+/// The figures over the 実施済 list: sessions held (cancelled ones and
+/// those not yet marked 実施済 are listed but not counted) and their
+/// participants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PastTotals {
+    pub held: usize,
+    pub participants: i64,
+}
+
 /// Everything the 講座 screen needs besides the indicator, in one call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screen {
@@ -41,6 +50,7 @@ pub struct Screen {
     pub years: Vec<YearOption>,
     pub upcoming: Vec<SessionRow>,
     pub past: Vec<SessionRow>,
+    pub past_totals: PastTotals,
 }
 
 pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Result<Screen> {
@@ -58,6 +68,12 @@ pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Resul
     years.extend([Period::fiscal_of(today).year, filter.period.year]);
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
+    let past = past(conn, filter, today)?;
+    let held = past.iter().filter(|r| r.basics.status == Status::Held);
+    let past_totals = PastTotals {
+        held: held.clone().count(),
+        participants: held.filter_map(|r| r.basics.attendees).sum(),
+    };
     Ok(Screen {
         today: iso(today),
         kinds: SessionKind::ALL.to_vec(),
@@ -93,6 +109,7 @@ pub fn screen(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Resul
             })
             .collect(),
         upcoming: upcoming(conn, today)?,
-        past: past(conn, filter, today)?,
+        past,
+        past_totals,
     })
 }

@@ -33,6 +33,8 @@ pub struct SessionBasics {
     pub attendees: Option<i64>,
     pub city_name: String,
     pub status: Status,
+    /// The questionnaire tally may be entered (the session is 実施済).
+    pub tally_allowed: bool,
     pub forms_returned: Option<i64>,
     /// 回収率, once the tally was entered.
     pub response_rate: Option<f64>,
@@ -51,6 +53,10 @@ pub struct SessionRow {
     pub weekday: &'static str,
     pub venue_name: String,
     pub over_capacity: bool,
+    /// The list offers 集計入力: the day has come and the session is not
+    /// cancelled. Until it is marked 実施済 ([`SessionBasics::tally_allowed`])
+    /// the tally form only says to do that first.
+    pub tally_offered: bool,
 }
 
 /// Everything about one session, for its screen, a flyer or a report.
@@ -103,19 +109,20 @@ macro_rules! stored {
 fn basics(r: &Row) -> Mapped<(SessionBasics, NaiveDate)> {
     let mut basics = from_row!(r => SessionBasics { id, kind, title, session_date, start_time,
         end_time, requesting_group, capacity, applicants, attendees, city_name, status,
-        forms_returned; date_label: String::new(), response_rate: None });
+        forms_returned; date_label: String::new(), tally_allowed: false, response_rate: None });
     let date = match parse_iso(&basics.session_date) {
         Ok(date) => date,
         Err(e) => return Ok(Err(e)),
     };
     basics.date_label = wareki::format_date_with_weekday(date);
+    basics.tally_allowed = basics.status.takes_tally();
     basics.response_rate = basics
         .forms_returned
         .and_then(|n| validate::response_rate(n, basics.attendees.unwrap_or(0)));
     Ok(Ok((basics, date)))
 }
 
-fn row_from(r: &Row) -> Mapped<SessionRow> {
+fn row_from(r: &Row, today: NaiveDate) -> Mapped<SessionRow> {
     let (basics, date) = stored!(basics(r));
     let next = AFTER_BASICS;
     Ok(Ok(SessionRow {
@@ -126,13 +133,15 @@ fn row_from(r: &Row) -> Mapped<SessionRow> {
         day: date.day(),
         weekday: wareki::weekday_kanji(date.weekday()),
         over_capacity: matches!((basics.capacity, basics.attendees), (Some(c), Some(a)) if a > c),
+        tally_offered: date <= today && basics.status != Status::Cancelled,
         basics,
     }))
 }
 
-/// The list rows `condition` (with its ORDER BY) selects.
+/// The list rows `condition` (with its ORDER BY) selects, seen on `today`.
 fn list(
     conn: &Connection,
+    today: NaiveDate,
     condition: &str,
     args: impl rusqlite::Params,
 ) -> Result<Vec<SessionRow>> {
@@ -144,7 +153,9 @@ fn list(
            LEFT JOIN cities c ON c.id = s.city_id
          {condition}"
     );
-    select(conn, &sql, args, row_from)?.into_iter().collect()
+    select(conn, &sql, args, |r| row_from(r, today))?
+        .into_iter()
+        .collect()
 }
 
 /// Sessions from `today` on that are not held yet (cancelled ones included,
@@ -152,6 +163,7 @@ fn list(
 pub fn upcoming(conn: &Connection, today: NaiveDate) -> Result<Vec<SessionRow>> {
     list(
         conn,
+        today,
         "WHERE s.session_date >= ?1 AND s.status <> ?2 ORDER BY s.session_date, s.start_time",
         params![iso(today), Status::Held],
     )
@@ -194,6 +206,7 @@ pub fn past(conn: &Connection, filter: &PastFilter, today: NaiveDate) -> Result<
     let city = optional_id("city_id", &filter.city_id)?;
     list(
         conn,
+        today,
         "WHERE s.session_date BETWEEN ?1 AND ?2
            AND (s.session_date < ?6 OR s.status = ?7)
            AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)

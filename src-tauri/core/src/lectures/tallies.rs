@@ -129,7 +129,7 @@ pub(crate) fn save_tally_in(
         one(tx, sql, &id, "講座の開催", |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?;
-    if status != Status::Held {
+    if !status.takes_tally() {
         return Err(Error::invalid(
             "forms_returned",
             format!("アンケートの集計は「{}」の開催にだけ入力できます。先に開催の状態と参加者数を保存してください。", Status::Held),
