@@ -692,3 +692,103 @@ fn an_office_without_staff_works_until_it_registers_some() {
     let office = invoke(&app, "get_office", json!({})).expect("office");
     assert_eq!(office["name"], "相談室");
 }
+
+/// Every record logged from now on (at the app's level, Info), for the one
+/// test that reads the log: the logger is process-wide and installed once.
+struct Capture;
+
+static CAPTURED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+impl log::Log for Capture {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::Level::Info
+    }
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            if let Ok(mut lines) = CAPTURED.lock() {
+                lines.push(format!("{} {}", record.level(), record.args()));
+            }
+        }
+    }
+    fn flush(&self) {}
+}
+
+fn captured() -> String {
+    CAPTURED.lock().map(|l| l.join("\n")).unwrap_or_default()
+}
+
+/// A valid intake for the demo database, about `name` born on `birth`.
+fn intake(db: &std::path::Path, name: &str, kana: &str, birth: &str) -> Value {
+    use zaitaku_core::cases::lists::{list, ListKind};
+    let conn = store::open(db).expect("open");
+    let first = |kind| list(&conn, kind).expect("list").items[0].id.clone();
+    let office = zaitaku_core::office::load(&conn).expect("office");
+    json!({
+        "received_date": "令和7年3月31日",
+        "received_time": "14:05",
+        "intake_method_id": first(ListKind::IntakeMethod),
+        "consulter_type_id": first(ListKind::ConsulterType),
+        "consulter_name": "長女",
+        "person": {
+            "name": name,
+            "kana": kana,
+            "birth_date": birth,
+            "city_id": office.cities[0].id,
+            "area_id": office.cities[0].areas[0].id,
+        },
+        "category_ids": [first(ListKind::Category)],
+        "response_ids": [first(ListKind::Response)],
+        "minutes": "30",
+        "staff_id": first(ListKind::Staff),
+        "status": "受付",
+    })
+}
+
+/// No patient data in the log: a refusal that quotes a person (the
+/// duplicate check) and a malformed call carrying one are logged by
+/// command, field and kind only.
+#[test]
+fn the_log_gets_kinds_and_fields_never_a_persons_data() {
+    let (name, kana) = ("根来 トメ", "ねごろ とめ");
+    let birth = ["昭和9年8月17日", "1934-08-17", "19340817"];
+    log::set_boxed_logger(Box::new(Capture)).expect("no other logger in the tests");
+    log::set_max_level(log::LevelFilter::Info);
+    let app = start();
+    sign_in(&app);
+
+    // (a) The same person again is refused, naming them to the user only.
+    let case = intake(&app.db, name, kana, birth[0]);
+    let first = invoke(&app, "create_case", json!({ "case": case.clone() }));
+    assert!(first.is_ok(), "{first:?}");
+    let refused = invoke(&app, "create_case", json!({ "case": case })).expect_err("duplicate");
+    assert_eq!(refused["kind"], "invalid", "{refused}");
+    assert_eq!(refused["field"], "person.name", "{refused}");
+    let message = refused["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(name),
+        "the user still sees whom: {message}"
+    );
+    assert!(
+        captured().contains("refused: invalid, field person.name"),
+        "{}",
+        captured()
+    );
+
+    // (b) Malformed calls whose values serde would quote: the birth date
+    // where text belongs, the name where a yes/no belongs.
+    for person in [
+        json!({ "person": { "name": name, "kana": kana, "birth_date": 19340817 } }),
+        json!({ "new_person": name, "person": { "name": name, "birth_date": birth[0] } }),
+    ] {
+        let malformed = invoke(&app, "create_case", json!({ "case": person }));
+        assert_eq!(malformed.expect_err("malformed")["kind"], "invalid");
+    }
+    let log = captured();
+    assert!(
+        log.contains("refused: create_case: invalid, argument case malformed (Data error"),
+        "{log}"
+    );
+    for secret in [name, kana].iter().chain(&birth) {
+        assert!(!log.contains(secret), "the log holds {secret}:\n{log}");
+    }
+}

@@ -22,7 +22,7 @@ use zaitaku_core::access::{self, Actor, StaffMember};
 use zaitaku_core::store::Connection;
 use zaitaku_core::{backup, store};
 
-use crate::UiError;
+use crate::{error, UiError};
 
 /// The commands the lock screen calls, answered while the window is locked.
 pub const LOCK_SCREEN: &[&str] = &["app_status", "access_status", "sign_in", "lock_screen"];
@@ -69,7 +69,7 @@ impl AppState {
                 match backup::auto_backup(&conn, &db_path, chrono::Local::now().naive_local()) {
                     Ok(Some(file)) => log::info!("automatic backup: {}", file.path),
                     Ok(None) => {}
-                    Err(e) => log::warn!("automatic backup failed: {e}: {e:?}"),
+                    Err(e) => log::warn!("automatic backup failed: {}", error::loggable(&e)),
                 }
                 // When the staff cannot be read, the window stays locked.
                 let staff_registered = has_staff(&conn).unwrap_or(true);
@@ -176,7 +176,7 @@ impl AppState {
             // by a restore, removed them all).
             match has_staff(conn) {
                 Ok(any) => self.staff_registered.store(any, Ordering::SeqCst),
-                Err(e) => log::warn!("cannot read the staff list: {e}"),
+                Err(e) => log::warn!("cannot read the staff list: {}", error::loggable(&e)),
             }
             result
         })

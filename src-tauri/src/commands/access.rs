@@ -20,8 +20,12 @@ pub fn sign_in(
     staff_id: Option<Value>,
     pin: Option<Value>,
 ) -> Result<StaffMember, UiError> {
-    let staff_id: String = parse_arg("staff_id", staff_id)?;
-    let pin: String = parse_arg("pin", Some(pin.unwrap_or(Value::String(String::new()))))?;
+    let staff_id: String = parse_arg("sign_in", "staff_id", staff_id)?;
+    let pin: String = parse_arg(
+        "sign_in",
+        "pin",
+        Some(pin.unwrap_or(Value::String(String::new()))),
+    )?;
     state.sign_in(&staff_id, &pin)
 }
 
@@ -38,8 +42,8 @@ pub fn set_own_pin(
     current_pin: Option<Value>,
     new_pin: Option<Value>,
 ) -> Result<StaffMember, UiError> {
-    let current: String = parse_arg("current_pin", current_pin)?;
-    let new_pin: String = parse_arg("new_pin", new_pin)?;
+    let current: String = parse_arg("set_own_pin", "current_pin", current_pin)?;
+    let new_pin: String = parse_arg("set_own_pin", "new_pin", new_pin)?;
     state.set_own_pin(&current, &new_pin)
 }
 

@@ -33,6 +33,6 @@ command! {
 
 #[tauri::command(async)]
 pub fn inspect_backup(path: Option<Value>) -> Result<BackupContents, UiError> {
-    let path: PathBuf = parse_arg("path", path)?;
+    let path: PathBuf = parse_arg("inspect_backup", "path", path)?;
     backup::inspect(&path).map_err(UiError::from)
 }

@@ -28,14 +28,19 @@
 /// Commands that need more (the app handle, a dialog, the lock screen's
 /// state methods) are written out as functions.
 macro_rules! command {
-    (@parse $arg:ident [] [$($default:expr)?]) => {
-        command!(@parse $arg [parse_arg] [$($default)?])
+    (@parse $name:ident $arg:ident [] [$($default:expr)?]) => {
+        command!(@parse $name $arg [parse_arg] [$($default)?])
     };
-    (@parse $arg:ident [$parse:ident] []) => {
-        $crate::commands::$parse(&$crate::commands::js_name(stringify!($arg)), $arg)
-    };
-    (@parse $arg:ident [$parse:ident] [$default:expr]) => {
+    (@parse $name:ident $arg:ident [$parse:ident] []) => {
         $crate::commands::$parse(
+            stringify!($name),
+            &$crate::commands::js_name(stringify!($arg)),
+            $arg,
+        )
+    };
+    (@parse $name:ident $arg:ident [$parse:ident] [$default:expr]) => {
+        $crate::commands::$parse(
+            stringify!($name),
             &$crate::commands::js_name(stringify!($arg)),
             $arg.or(::std::option::Option::Some(::serde_json::Value::from($default))),
         )
@@ -79,7 +84,7 @@ macro_rules! command {
         // (which the call cannot see).
         command!(@fn [$(#[$attr])*] $name [$($state)? state]
             [$($arg: ::std::option::Option<::serde_json::Value>,)*]
-            [$(let $arg: $ty = command!(@parse $arg [$($parse)?] [$($default)?])?;)*]
+            [$(let $arg: $ty = command!(@parse $name $arg [$($parse)?] [$($default)?])?;)*]
             $ret, $access |$($param),*| $call);
     )*};
 }
@@ -134,50 +139,43 @@ use serde_json::Value;
 use tauri::ipc::Invoke;
 use tauri::{Manager, Runtime};
 
-use crate::{AppState, UiError};
+use crate::{error, AppState, UiError};
 
 /// Arguments arrive as raw JSON so that a malformed call gets a Japanese
-/// error from us rather than serde's English one from Tauri.
+/// error from us rather than serde's English one from Tauri. `command` and
+/// `name` are for the log, which never gets the value.
 pub(crate) fn parse_arg<T: DeserializeOwned>(
+    command: &str,
     name: &str,
     value: Option<Value>,
 ) -> Result<T, UiError> {
-    let value = value.ok_or_else(|| {
-        UiError::new(
-            "invalid",
-            format!("送信された内容が足りません（{name}）。画面を開き直してください。"),
-        )
-    })?;
-    serde_json::from_value(value).map_err(|e| {
-        log::info!("malformed argument {name}: {e}");
-        UiError::new(
-            "invalid",
-            format!("送信された内容の形式が正しくありません（{name}）。画面を開き直してください。"),
-        )
-    })
+    let value = value.ok_or_else(|| error::missing_argument(command, name))?;
+    serde_json::from_value(value).map_err(|e| error::malformed_argument(command, name, &e))
 }
 
 /// Like [`parse_arg`], and the value must be a JSON object (serde would
 /// also read a struct of defaults from an empty array).
 pub(crate) fn parse_object<T: DeserializeOwned>(
+    command: &str,
     name: &str,
     value: Option<Value>,
 ) -> Result<T, UiError> {
     match value {
-        Some(Value::Object(_)) | None => parse_arg(name, value),
-        Some(_) => parse_arg(name, Some(Value::Null)),
+        Some(Value::Object(_)) | None => parse_arg(command, name, value),
+        Some(_) => parse_arg(command, name, Some(Value::Null)),
     }
 }
 
 /// A list filter: must be an object (an empty one lists everything); a
 /// missing one is as malformed as any other non-object.
 pub(crate) fn parse_filter<T: DeserializeOwned>(
+    command: &str,
     name: &str,
     value: Option<Value>,
 ) -> Result<T, UiError> {
     match value {
-        Some(Value::Object(_)) => parse_arg(name, value),
-        _ => parse_arg(name, Some(Value::Null)),
+        Some(Value::Object(_)) => parse_arg(command, name, value),
+        _ => parse_arg(command, name, Some(Value::Null)),
     }
 }
 

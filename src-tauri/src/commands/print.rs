@@ -15,7 +15,7 @@ use zaitaku_core::booklet_template::{self, Template};
 use zaitaku_core::print::{self, Preview, PrintJob};
 
 use super::{now, parse_arg};
-use crate::{AppState, UiError};
+use crate::{error, AppState, UiError};
 
 /// PDFs saved in this session: the only files `open_pdf` opens.
 #[derive(Default)]
@@ -51,7 +51,7 @@ pub fn save_pdf<R: Runtime>(
     saved: State<'_, SavedPdfs>,
     job: Option<Value>,
 ) -> Result<Option<SavedPdf>, UiError> {
-    let job: PrintJob = parse_arg("job", job)?;
+    let job: PrintJob = parse_arg("save_pdf", "job", job)?;
     let printed = state.read(|conn| print::render(conn, &job, now().date()))?;
     let Some(path) = choose_path(&app, &printed.title)? else {
         return Ok(None);
@@ -66,12 +66,14 @@ pub fn save_pdf<R: Runtime>(
     };
     let bytes = print::pdf::write(&printed);
     std::fs::write(&path, &bytes).map_err(|e| {
-        log::error!("cannot write {}: {e}", path.display());
-        UiError::new(
-            "io",
+        error::file_failure(
+            "writing a PDF",
+            &e,
             "PDFを保存できませんでした。保存先のフォルダと空き容量を確かめてください。",
         )
     })?;
+    // Not the path: the user may have named the file after the person.
+    log::info!("PDF saved: {} pages", printed.pages.len());
     if let Ok(mut list) = saved.0.lock() {
         list.push(path.clone());
     }
@@ -136,7 +138,7 @@ pub fn open_pdf<R: Runtime>(
     saved: State<'_, SavedPdfs>,
     path: Option<Value>,
 ) -> Result<(), UiError> {
-    let path: String = parse_arg("path", path)?;
+    let path: String = parse_arg("open_pdf", "path", path)?;
     let known = saved
         .0
         .lock()
@@ -153,9 +155,14 @@ pub fn open_pdf<R: Runtime>(
         return Err(UiError::new("io", "PDFを開くアプリが見つかりません。"));
     }
     app.opener().open_path(&path, None::<&str>).map_err(|e| {
-        log::error!("cannot open {path}: {e}");
-        UiError::new(
-            "io",
+        // Only an I/O source: the opener's other errors quote the path.
+        let io = match e {
+            tauri_plugin_opener::Error::Io(io) => io,
+            _ => std::io::Error::other("the opener refused"),
+        };
+        error::file_failure(
+            "opening a saved PDF",
+            &io,
             "PDFを開けませんでした。PDFを表示するアプリが入っているか確かめてください。",
         )
     })
