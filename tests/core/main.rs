@@ -36,5 +36,8 @@ mod crash;
 // 名簿: 往診登録医, もの忘れ相談医, 療養支援ベッド, 関係機関 — search, filters, CSV.
 mod registries;
 
+// CSV: no cell of any export, headers included, starts a formula.
+mod csv_guard;
+
 // 集計・報告: every figure of the yearly report against a hand count.
 mod report;

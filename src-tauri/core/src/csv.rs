@@ -1,7 +1,9 @@
 //! CSV the way Excel on a Japanese Windows PC opens it correctly: UTF-8 with
 //! a byte-order mark, CRLF line ends, a header row in Japanese, and every
 //! field that needs it quoted. Text that Excel would run as a formula
-//! (starting with = + - @) gets a leading apostrophe.
+//! (starting with = + - @, their full-width forms ＝ ＋ － ＠, a tab or a
+//! carriage return) gets a leading apostrophe, in the header row too:
+//! headers can hold text staff typed (question text in the lectures export).
 
 /// One cell: text is guarded against formula injection, numbers are not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +63,7 @@ pub fn from_columns<T>(columns: &[Column<T>], records: &[T]) -> Csv {
 /// The whole file: BOM, header row, then the rows, each line ending in CRLF.
 pub fn to_bytes(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
     let mut out = String::from("\u{FEFF}");
-    let header: Vec<String> = headers.iter().map(|h| quote(h)).collect();
+    let header: Vec<String> = headers.iter().map(|h| quote(&guard_formula(h))).collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
     for row in rows {
@@ -78,8 +80,12 @@ pub fn to_bytes(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (Excel with a Japanese IME reads the full-width forms as formulas too).
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
 fn guard_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if s.starts_with(FORMULA_STARTS) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -129,5 +135,25 @@ mod tests {
             text,
             "\u{FEFF}列1,列2,列3,列4,列5\r\n\"a,b\",\"say \"\"hi\"\"\",'=1+1,-3,\"改行\nあり\"\r\n"
         );
+    }
+
+    #[test]
+    fn formula_starts_are_guarded_in_headers_and_text_but_not_numbers() {
+        let texts = [
+            "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1+1", "＋1", "－1", "＠A1",
+        ];
+        for text in texts {
+            let bytes = to_bytes(&[text], &[vec![Cell::from(text), Cell::from(-1)]]);
+            let file = String::from_utf8(bytes).unwrap();
+            let quoted = quote(&format!("'{text}"));
+            assert_eq!(
+                file,
+                format!("\u{FEFF}{quoted}\r\n{quoted},-1\r\n"),
+                "{text:?}"
+            );
+        }
+        for text in ["1+1", "a=b", " 在宅", "'=1", "ー1"] {
+            assert_eq!(guard_formula(text), text);
+        }
     }
 }

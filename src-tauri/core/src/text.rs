@@ -33,7 +33,8 @@ pub fn missing(field: &str, label: &str) -> Error {
     Error::invalid(field, format!("{label}を入力してください。"))
 }
 
-/// A one-line text field: trimmed, free of control characters, at most
+/// A one-line text field: trimmed, free of control characters, line
+/// breaks and the invisible characters of [`hidden_char`], at most
 /// `max_chars` characters. `required` refuses an empty value.
 pub fn single_line(
     field: &str,
@@ -57,16 +58,20 @@ pub fn single_line(
 }
 
 /// Multi-line free text: trimmed, no control characters other than line
-/// breaks and tabs, at most `max` characters.
+/// breaks and tabs, none of the invisible characters of [`hidden_char`], at
+/// most `max` characters. Every kind of line break becomes `\n`.
 pub fn multi_line(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
-    let value = value.replace("\r\n", "\n").replace('\r', "\n");
+    let value = value
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
     checked_text(field, label, value.trim(), max, "制御文字", |c| {
         c == '\n' || c == '\t'
     })
 }
 
-/// Refuses control characters (except those `allowed`) and text longer than
-/// `max` characters, naming the field.
+/// Refuses control characters and the Unicode line and paragraph separators
+/// (except those `allowed`), invisible characters ([`hidden_char`]) and text
+/// longer than `max` characters, naming the field.
 fn checked_text(
     field: &str,
     label: &str,
@@ -75,10 +80,20 @@ fn checked_text(
     what: &str,
     allowed: fn(char) -> bool,
 ) -> Result<String> {
-    if text.chars().any(|c| c.is_control() && !allowed(c)) {
+    let control = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if text.chars().any(|c| control(c) && !allowed(c)) {
         return Err(Error::invalid(
             field,
             format!("{label}に使えない{what}が含まれています。"),
+        ));
+    }
+    if let Some((c, kind)) = text.chars().find_map(|c| hidden_char(c).map(|k| (c, k))) {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{label}に{kind}（U+{:04X}）が含まれています。貼り付けた文字を消して入力し直してください。",
+                c as u32
+            ),
         ));
     }
     let count = text.chars().count();
@@ -89,6 +104,34 @@ fn checked_text(
         ));
     }
     Ok(text.to_string())
+}
+
+/// What an invisible or unusable character is, in words for the message, or
+/// `None` for a character typed text may hold. Refused: the bidi controls
+/// (they reorder what is shown, so a name can read differently on screen, in
+/// a CSV and on paper), zero-width and other format characters except ZWJ
+/// (U+200D, part of emoji sequences and some names) and the tag characters
+/// of flag emoji, and the Unicode non-characters (U+FFFE and U+FFFF make the
+/// SVG of a print preview invalid).
+fn hidden_char(c: char) -> Option<&'static str> {
+    match c {
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Some("文字の向きを変える見えない制御文字"),
+        '\u{00AD}'
+        | '\u{180E}'
+        | '\u{200B}'
+        | '\u{200C}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{206A}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}' => Some("幅のない見えない文字"),
+        '\u{FDD0}'..='\u{FDEF}' => Some("文字として使えない符号"),
+        c if (c as u32) & 0xFFFE == 0xFFFE => Some("文字として使えない符号"),
+        _ => None,
+    }
 }
 
 /// A Japanese phone or FAX number: digits with optional hyphens, brackets and
@@ -482,6 +525,75 @@ mod tests {
         assert!(single_line("f", "名称", "a\u{0}b", 10, true).is_err());
         assert!(single_line("f", "名称", "一二三四五六七八九十一", 10, true).is_err());
         assert_eq!(single_line("f", "名称", "", 10, false).unwrap(), "");
+    }
+
+    #[test]
+    fn invisible_and_non_characters_are_refused_naming_the_field() {
+        let table: &[(&str, &str)] = &[
+            ("山田\u{202E}太郎", "向きを変える"),
+            ("\u{202A}山田", "向きを変える"),
+            ("山田\u{202C}", "向きを変える"),
+            ("山田\u{2066}太郎\u{2069}", "向きを変える"),
+            ("山\u{2067}田", "向きを変える"),
+            ("山\u{2068}田", "向きを変える"),
+            ("山\u{200E}田", "向きを変える"),
+            ("山\u{200F}田", "向きを変える"),
+            ("山\u{061C}田", "向きを変える"),
+            ("山\u{200B}田", "幅のない"),
+            ("山\u{200C}田", "幅のない"),
+            ("山\u{2060}田", "幅のない"),
+            ("山\u{FEFF}田", "幅のない"),
+            ("\u{FEFF}山田", "幅のない"),
+            ("山\u{00AD}田", "幅のない"),
+            ("山\u{FFFE}田", "使えない符号"),
+            ("山\u{FFFF}田", "使えない符号"),
+            ("山\u{1FFFE}田", "使えない符号"),
+            ("山\u{10FFFF}田", "使えない符号"),
+            ("山\u{FDD0}田", "使えない符号"),
+            ("山\u{FDEF}田", "使えない符号"),
+        ];
+        for (typed, says) in table {
+            for err in [
+                single_line("name", "氏名", typed, 50, true).unwrap_err(),
+                multi_line("name", "氏名", typed, 50).unwrap_err(),
+            ] {
+                assert_eq!(err.field(), Some("name"), "{typed:?}");
+                let message = err.to_string();
+                assert!(message.starts_with("氏名に"), "{typed:?}: {message}");
+                assert!(message.contains(says), "{typed:?}: {message}");
+                assert!(message.contains("（U+"), "{typed:?}: {message}");
+            }
+        }
+        let err = single_line("f", "名称", "a\u{2028}b", 10, true).unwrap_err();
+        assert!(err.to_string().contains("改行"), "{err}");
+    }
+
+    #[test]
+    fn japanese_emoji_sequences_and_layout_whitespace_are_kept() {
+        let kept: &[&str] = &[
+            "在宅医療・介護連携支援センター",
+            "髙橋　𠮷野",
+            "ｶﾀｶﾅ　ＡＢＣ　１２３",
+            "👨\u{200D}👩\u{200D}👧",
+            "👩🏽\u{200D}⚕\u{FE0F}",
+            "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+            "葛\u{E0100}城市",
+            "🇯🇵",
+            "=1+1",
+            "\u{FFFD}",
+            "\u{FFFD}\u{FFFC}",
+        ];
+        for text in kept {
+            assert_eq!(single_line("f", "名称", text, 50, true).unwrap(), *text);
+            assert_eq!(multi_line("f", "名称", text, 50).unwrap(), *text);
+        }
+        let notes = "一行目\t（タブ）\r\n二行目　全角スペース\r三行目\u{2028}四行目";
+        assert_eq!(
+            multi_line("f", "備考", notes, 100).unwrap(),
+            "一行目\t（タブ）\n二行目　全角スペース\n三行目\n四行目"
+        );
+        assert!(single_line("f", "名称", "一\t二", 10, true).is_err());
+        assert!(single_line("f", "名称", "一\n二", 10, true).is_err());
     }
 
     #[test]

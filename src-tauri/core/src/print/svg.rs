@@ -112,7 +112,8 @@ fn escape(c: char) -> String {
         '&' => "&amp;".into(),
         '"' => "&quot;".into(),
         '\'' => "&apos;".into(),
-        c if c.is_control() => String::new(),
+        // Not allowed in XML: text saved before typed text refused them.
+        c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => String::new(),
         c => c.to_string(),
     }
 }
@@ -161,6 +162,8 @@ mod tests {
         assert!(svg.contains("&lt;</tspan>") && svg.contains("&amp;</tspan>"));
         assert!(!svg.contains("<script>"));
         assert_eq!(svg.matches("missing-glyph").count(), 1);
+        assert_eq!(escape('\u{FFFE}'), "");
+        assert_eq!(escape('\u{FFFF}'), "");
     }
 
     #[test]
