@@ -204,10 +204,13 @@ impl AppState {
         })
     }
 
-    /// Answered while locked: checks the name and PIN and unlocks.
+    /// Answered while locked: checks the name and PIN and unlocks (after
+    /// five wrong PINs in a row, only once a wait has passed; the refusal
+    /// says how long).
     pub fn sign_in(&self, staff_id: &str, pin: &str) -> Result<StaffMember, UiError> {
+        let now = chrono::Local::now().naive_local();
         let actor = self.with_conn(|conn| {
-            let actor = access::sign_in(conn, staff_id, pin)?;
+            let actor = access::sign_in(conn, staff_id, pin, now)?;
             self.remember(conn, Some(actor.clone()))?;
             Ok(actor)
         })?;

@@ -39,6 +39,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v9.sql"),
     include_str!("../data/rows-v10.sql"),
     include_str!("../data/rows-v11.sql"),
+    include_str!("../data/rows-v12.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";

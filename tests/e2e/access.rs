@@ -137,6 +137,43 @@ async fn a_member_with_a_pin_must_type_it() {
 }
 
 #[tokio::test]
+async fn after_five_wrong_pins_the_lock_screen_says_how_long_to_wait() {
+    let (_dir, db) = demo_db();
+    let members = staff(&db);
+    {
+        let mut conn = store::open(&db).unwrap();
+        let now = chrono::Local::now().naive_local();
+        access::set_pin(&mut conn, &members[0].id, "", "2468", now).unwrap();
+        for _ in 0..5 {
+            assert!(access::sign_in(&mut conn, &members[0].id, "1111", now).is_err());
+        }
+    }
+    // The count was kept in the database: a fresh start still waits, and
+    // the right PIN is refused meanwhile.
+    let app = App::launch_locked(&db).await;
+    app.click(&format!(
+        "#lock .lock-member[data-staff-id='{}']",
+        members[0].id
+    ))
+    .await;
+    app.fill("#lock-pin", "2468").await;
+    app.click("#lock .lock-pin-form button[type='submit']")
+        .await;
+    let error = app.wait_for_text("#lock-pin-error", "お待ちください").await;
+    assert!(
+        error.starts_with("暗証番号を5回まちがえたため、あと") && error.contains("秒"),
+        "{error}"
+    );
+    assert_eq!(
+        app.eval("return document.getElementById('lock').hidden")
+            .await,
+        false
+    );
+    app.screenshot("lock-wait").await;
+    app.quit().await;
+}
+
+#[tokio::test]
 async fn a_member_sets_their_own_pin_in_settings() {
     let (_dir, db) = demo_db();
     let app = App::launch(&db).await;
@@ -174,6 +211,12 @@ async fn a_member_sets_their_own_pin_in_settings() {
         .find(|m| me.ends_with(&m.name))
         .unwrap();
     assert!(mine.has_pin);
-    let conn = store::open(&db).unwrap();
-    assert!(access::sign_in(&conn, &mine.id, "13579").is_ok());
+    let mut conn = store::open(&db).unwrap();
+    assert!(access::sign_in(
+        &mut conn,
+        &mine.id,
+        "13579",
+        chrono::Local::now().naive_local()
+    )
+    .is_ok());
 }

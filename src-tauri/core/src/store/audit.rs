@@ -5,7 +5,7 @@
 //! in [`super::tables::TABLES`] names audit columns) is recorded here by
 //! TEMP triggers that every connection installs. A trigger runs inside the
 //! transaction of the change, so a change and its record commit or vanish
-//! together.
+//! together. Sign-in attempts are recorded as events ([`record_member_event`]).
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -106,6 +106,31 @@ pub fn record_event(conn: &Connection, what: &str, detail: &str) -> Result<()> {
     Ok(())
 }
 
+/// Records an event about one staff member (a sign-in attempt) at `at`,
+/// under the member's name, with their id as the row; `what` is one of
+/// [`EVENTS`]. Never given a PIN.
+pub fn record_member_event(
+    conn: &Connection,
+    at: chrono::NaiveDateTime,
+    what: &str,
+    member_id: &str,
+    member_name: &str,
+    detail: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, table_name, action, row_id, old_values, new_values)
+         VALUES (?1, ?2, ?3, 'update', ?4, NULL, ?5)",
+        [
+            super::stamp(at).as_str(),
+            member_name,
+            what,
+            member_id,
+            detail,
+        ],
+    )?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub at_label: String,
@@ -115,13 +140,31 @@ pub struct AuditEntry {
     pub summary: String,
 }
 
-/// Events that are not a row change, as [`record_event`] names them.
-const EVENTS: &[(&str, &str)] = &[("restore", "復元")];
+/// A sign-in with the right PIN (or by name, without one).
+pub const SIGN_IN: &str = "sign_in";
+/// A sign-in refused for a wrong PIN.
+pub const SIGN_IN_FAILED: &str = "sign_in_failed";
+/// A sign-in refused unchecked, during the wait after wrong PINs.
+pub const SIGN_IN_REFUSED: &str = "sign_in_refused";
+
+/// Events that are not a row change, as [`record_event`] and
+/// [`record_member_event`] name them: (name, what is shown in place of the
+/// table, what in place of the action).
+const EVENTS: &[(&str, &str, &str)] = &[
+    ("restore", "復元", "変更"),
+    (SIGN_IN, "サインイン", "成功"),
+    (SIGN_IN_FAILED, "サインイン", "失敗"),
+    (SIGN_IN_REFUSED, "サインイン", "待ち時間中"),
+];
+
+fn event(name: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    EVENTS.iter().find(|(e, _, _)| *e == name)
+}
 
 fn table_label(name: &str) -> &'static str {
     tables::table(name)
         .map(|t| t.label)
-        .or_else(|| EVENTS.iter().find(|(e, _)| *e == name).map(|(_, l)| *l))
+        .or_else(|| event(name).map(|(_, label, _)| *label))
         .unwrap_or("その他")
 }
 
@@ -136,6 +179,13 @@ pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>> {
     while let Some(r) = rows.next()? {
         let actor: String = r.get(1)?;
         let values: String = r.get(4)?;
+        let what: String = r.get(2)?;
+        let action = match (event(&what), r.get::<_, String>(3)?.as_str()) {
+            (Some((_, _, action)), _) => *action,
+            (None, "insert") => "追加",
+            (None, "delete") => "削除",
+            (None, _) => "変更",
+        };
         entries.push(AuditEntry {
             at_label: wareki::format_datetime(super::parse_stamp(&r.get::<_, String>(0)?)?),
             actor: if actor.is_empty() {
@@ -143,12 +193,8 @@ pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditEntry>> {
             } else {
                 actor
             },
-            table_label: table_label(&r.get::<_, String>(2)?),
-            action_label: match r.get::<_, String>(3)?.as_str() {
-                "insert" => "追加",
-                "delete" => "削除",
-                _ => "変更",
-            },
+            table_label: table_label(&what),
+            action_label: action,
             summary: values.chars().take(200).collect(),
         });
     }
@@ -227,6 +273,10 @@ mod tests {
         let mut conn = store::open_in_memory()?;
         demo::fill(&mut conn, chrono::Local::now().naive_local())?;
         record_event(&conn, "restore", "backup.db")?;
+        let at = chrono::Local::now().naive_local();
+        for what in [SIGN_IN, SIGN_IN_FAILED, SIGN_IN_REFUSED] {
+            record_member_event(&conn, at, what, "id", "山田 花子", "")?;
+        }
         let shown: std::collections::BTreeSet<&str> = recent(&conn, 100_000)?
             .iter()
             .map(|e| e.table_label)
@@ -240,6 +290,7 @@ mod tests {
             "関係機関",
             "講座テーマ",
             "復元",
+            "サインイン",
         ] {
             assert!(shown.contains(label), "{label} missing from {shown:?}");
         }

@@ -531,6 +531,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_for_report ON cases(received_at, id, sort_key, person_id,
         consulter_type_id, intake_method_id, minutes, is_new, city_id, area_id);
     "#,
+    // 12: wrong PINs in a row, per member, kept across restarts: after the
+    //    fifth a sign-in waits (access::sign_in). A success deletes the row.
+    r#"
+    CREATE TABLE sign_in_failures (
+        staff_id       TEXT PRIMARY KEY REFERENCES case_list_items(id) ON DELETE CASCADE,
+        failures       INTEGER NOT NULL CHECK (failures > 0),
+        last_failed_at TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

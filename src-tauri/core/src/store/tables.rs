@@ -161,6 +161,9 @@ pub const TABLES: &[Table] = &[
         .audited("hospital city_id phone beds notes retired"),
     Table::new("support_bed_updates", "療養支援ベッドの空床", ID, Exchanged)
         .audited("bed_id checked_on free_beds note"),
+    // 12: Local: wrong PINs typed on this PC and the wait they impose. Not
+    // audited by trigger: access::sign_in records each attempt itself.
+    Table::new("sign_in_failures", "暗証番号の誤りの回数", Column("staff_id"), Local),
 ];
 
 /// The entry of `name`, if it is a table of the schema.
