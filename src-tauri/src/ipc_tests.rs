@@ -834,9 +834,20 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
           ORDER BY SUM(CASE kind WHEN 'receipt' THEN quantity ELSE -quantity END) DESC LIMIT 1",
     );
     let channel_id = one("booklet_channels");
-    let booklet_entry_id = one("booklet_entries");
-    let case_entry_id = one("case_entries");
-    let session_id = one("lecture_sessions");
+    let booklet_entry_id = db_text(
+        db,
+        "SELECT id FROM booklet_entries WHERE kind = 'issue' AND voided_at IS NULL
+          ORDER BY id LIMIT 1",
+    );
+    let case_entry_id = db_text(
+        db,
+        "SELECT e.id FROM case_entries e JOIN cases c ON c.id = e.case_id
+          WHERE c.status <> '終結' ORDER BY e.id LIMIT 1",
+    );
+    let session_id = db_text(
+        db,
+        "SELECT id FROM lecture_sessions WHERE status = '実施済' ORDER BY id LIMIT 1",
+    );
     let theme_id = one("lecture_themes");
     let venue_id = one("lecture_venues");
     let bed_id = one("support_beds");
