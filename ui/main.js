@@ -28,10 +28,12 @@ function setOfficeName(office) {
   document.getElementById('sidebar-office').textContent = office?.name || '';
 }
 
-async function show(name) {
+async function show(name, { again = false } = {}) {
+  // Behind the lock nothing is drawn; the screen is drawn after sign-in.
+  if (lock.isLocked()) return;
   const view = VIEWS[name] ? name : ORDER[0];
   const leaving = VIEWS[current];
-  if (view !== current && leaving?.unsaved && leaving.module.hasUnsavedChanges() && !window.confirm(leaving.unsaved)) {
+  if (!again && view !== current && leaving?.unsaved && leaving.module.hasUnsavedChanges() && !window.confirm(leaving.unsaved)) {
     history.replaceState(null, '', `#${current}`);
     return;
   }
@@ -45,13 +47,19 @@ async function show(name) {
   try {
     await VIEWS[view].module.render(container, { title: VIEWS[view].title, onSaved: setOfficeName });
   } catch (error) {
-    showError(error);
+    if (!lock.isLocked()) showError(error);
+  }
+  // Locked while drawing: what arrived before the lock goes too.
+  if (lock.isLocked()) {
+    clear(container);
+    return;
   }
   document.getElementById('content').focus({ preventScroll: true });
 }
 
 function onKey(e) {
-  // Ctrl+1 … Ctrl+6 jump between screens.
+  // Ctrl+1 … Ctrl+6 jump between screens (not from the lock screen).
+  if (lock.isLocked()) return;
   if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[1-6]$/.test(e.key)) {
     e.preventDefault();
     location.hash = ORDER[Number(e.key) - 1];
@@ -92,6 +100,8 @@ async function start() {
     showError(error);
   }
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+  // After a lock, the screen the member was on is drawn again.
+  window.addEventListener('zaitaku:unlocked', () => show(current || location.hash.slice(1), { again: true }));
   document.addEventListener('keydown', onKey);
   // A new office starts on 設定, so the first thing done is entering its data.
   const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);

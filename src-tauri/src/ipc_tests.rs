@@ -792,3 +792,347 @@ fn the_log_gets_kinds_and_fields_never_a_persons_data() {
         assert!(!log.contains(secret), "the log holds {secret}:\n{log}");
     }
 }
+
+/// The first value `sql` selects from the database file `db`.
+fn db_text(db: &std::path::Path, sql: &str) -> String {
+    let conn = store::open(db).expect("open");
+    conn.query_row(sql, [], |r| r.get::<_, String>(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+fn db_int(db: &std::path::Path, sql: &str) -> i64 {
+    let conn = store::open(db).expect("open");
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// (command, arguments) with arguments a signed-in member could send, on
+/// the demo database `db`: every command but the lock screen's.
+fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
+    let one = |table: &str| db_text(db, &format!("SELECT id FROM {table} ORDER BY id LIMIT 1"));
+    let case_id = db_text(
+        db,
+        "SELECT id FROM cases WHERE status <> '終結' ORDER BY id LIMIT 1",
+    );
+    let case_version = db_int(
+        db,
+        &format!("SELECT version FROM cases WHERE id = '{case_id}'"),
+    );
+    let staff_id = db_text(
+        db,
+        "SELECT id FROM case_list_items WHERE kind = 'staff' ORDER BY sort_order LIMIT 1",
+    );
+    let response_id = db_text(
+        db,
+        "SELECT id FROM case_list_items WHERE kind = 'response' ORDER BY sort_order LIMIT 1",
+    );
+    let city_id = one("cities");
+    // The edition with the most in stock.
+    let edition_id = db_text(
+        db,
+        "SELECT edition_id FROM booklet_entries GROUP BY edition_id
+          ORDER BY SUM(CASE kind WHEN 'receipt' THEN quantity ELSE -quantity END) DESC LIMIT 1",
+    );
+    let channel_id = one("booklet_channels");
+    let booklet_entry_id = db_text(
+        db,
+        "SELECT id FROM booklet_entries WHERE kind = 'issue' AND voided_at IS NULL
+          ORDER BY id LIMIT 1",
+    );
+    let case_entry_id = db_text(
+        db,
+        "SELECT e.id FROM case_entries e JOIN cases c ON c.id = e.case_id
+          WHERE c.status <> '終結' ORDER BY e.id LIMIT 1",
+    );
+    let session_id = db_text(
+        db,
+        "SELECT id FROM lecture_sessions WHERE status = '実施済' ORDER BY id LIMIT 1",
+    );
+    let theme_id = one("lecture_themes");
+    let venue_id = one("lecture_venues");
+    let bed_id = one("support_beds");
+    let fiscal = json!({ "kind": "fiscal", "year": 2025 });
+    let case_entry = json!({ "date": chrono::Local::now().date_naive().to_string(), "staff_id": staff_id,
+                             "response_id": response_id, "note": "電話で確認", "minutes": "10" });
+    let booklet_entry = json!({ "kind": "issue", "entry_date": "2025-04-01", "edition_id": edition_id,
+                                "quantity": "1", "channel_id": channel_id });
+    let backup = db.with_file_name("backup.sqlite");
+    let template = {
+        let conn = store::open(db).expect("open");
+        serde_json::to_value(zaitaku_core::booklet_template::load(&conn).expect("template"))
+            .expect("json")
+    };
+    let mut update = intake(db, "入間 四郎", "いるま しろう", "昭和11年1月1日");
+    update["version"] = json!(case_version);
+    // The staff list as stored, one renamed.
+    let mut staff: Vec<Value> = {
+        let conn = store::open(db).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT id, name, retired FROM case_list_items WHERE kind = 'staff' ORDER BY sort_order")
+            .expect("staff");
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(
+                    json!({ "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                           "retired": r.get::<_, bool>(2)? }),
+                )
+            })
+            .expect("staff");
+        rows.map(|r| r.expect("member")).collect()
+    };
+    staff[0]["name"] = json!("山田 花子");
+    // The channels as stored, and one more.
+    let mut channels: Vec<Value> = {
+        let conn = store::open(db).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT id, name, active FROM booklet_channels ORDER BY sort_order")
+            .expect("channels");
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(
+                    json!({ "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                           "active": r.get::<_, bool>(2)? }),
+                )
+            })
+            .expect("channels");
+        rows.map(|r| r.expect("channel")).collect()
+    };
+    channels.push(json!({ "name": "窓口（臨時）" }));
+    // The office as stored, sent back as the 設定 form would.
+    let mut office = {
+        let conn = store::open(db).expect("open");
+        serde_json::to_value(zaitaku_core::office::load(&conn).expect("office")).expect("json")
+    };
+    if let Some(fields) = office.as_object_mut() {
+        fields.remove("updated_at");
+        fields.remove("updated_label");
+    }
+    vec![
+        ("set_own_pin", json!({ "currentPin": "", "newPin": "1234" })),
+        ("save_lock_minutes", json!({ "minutes": 15 })),
+        ("recent_audit_log", json!({})),
+        ("booklet_screen", json!({ "period": fiscal })),
+        ("add_booklet_entry", json!({ "entry": booklet_entry })),
+        (
+            "correct_booklet_entry",
+            json!({ "id": booklet_entry_id, "entry": booklet_entry }),
+        ),
+        (
+            "void_booklet_entry",
+            json!({ "id": booklet_entry_id, "reason": "二重登録" }),
+        ),
+        ("booklet_entry_history", json!({ "id": booklet_entry_id })),
+        (
+            "save_booklet_edition",
+            json!({ "edition": { "title": "私の意志表示帳", "edition": "第9版" } }),
+        ),
+        ("save_booklet_channels", json!({ "channels": channels })),
+        ("export_booklets_csv", json!({ "period": fiscal })),
+        ("backup_status", json!({})),
+        (
+            "save_backup_settings",
+            json!({ "settings": { "dir": "", "keep_daily": 14, "keep_monthly": 12 } }),
+        ),
+        ("backup_now", json!({})),
+        ("list_backups", json!({})),
+        ("inspect_backup", json!({ "path": backup })),
+        ("restore_backup", json!({ "path": backup })),
+        ("get_office", json!({})),
+        ("save_office", json!({ "office": office })),
+        ("case_form_options", json!({})),
+        ("list_cases", json!({ "filter": {} })),
+        ("get_case", json!({ "id": case_id })),
+        (
+            "similar_persons",
+            json!({ "person": { "name": "坂戸 太郎", "kana": "", "birth_date": "" } }),
+        ),
+        (
+            "create_case",
+            json!({ "case": intake(db, "入間 三郎", "いるま さぶろう", "昭和10年1月1日") }),
+        ),
+        ("update_case", json!({ "id": case_id, "case": update })),
+        (
+            "set_case_status",
+            json!({ "id": case_id, "status": "終結", "version": case_version }),
+        ),
+        (
+            "delete_case",
+            json!({ "id": case_id, "version": case_version }),
+        ),
+        (
+            "add_case_entry",
+            json!({ "caseId": case_id, "entry": case_entry }),
+        ),
+        (
+            "update_case_entry",
+            json!({ "entryId": case_entry_id, "entry": case_entry }),
+        ),
+        ("delete_case_entry", json!({ "entryId": case_entry_id })),
+        ("case_history", json!({ "id": case_id })),
+        ("save_case_list", json!({ "kind": "staff", "items": staff })),
+        ("export_cases_csv", json!({ "filter": {} })),
+        ("registry_options", json!({})),
+        ("list_doctors", json!({ "filter": {} })),
+        (
+            "save_doctor",
+            json!({ "doctor": { "name": "川越 一郎", "clinic": "川越クリニック" } }),
+        ),
+        ("list_support_beds", json!({ "filter": {} })),
+        (
+            "save_support_bed",
+            json!({ "bed": { "hospital": "坂戸病院", "beds": "2" } }),
+        ),
+        (
+            "add_support_bed_update",
+            json!({ "id": bed_id, "update": { "checked_on": "2025-04-01", "free_beds": "1", "note": "" } }),
+        ),
+        ("search_organisations", json!({ "filter": {} })),
+        (
+            "save_registry_organisation",
+            json!({ "organisation": { "kind": "病院", "name": "坂戸病院" } }),
+        ),
+        (
+            "export_registry_csv",
+            json!({ "export": { "list": "dementia" } }),
+        ),
+        ("period_options", json!({})),
+        ("build_report", json!({ "period": fiscal })),
+        ("export_report_csv", json!({ "period": fiscal })),
+        ("lecture_screen", json!({ "filter": { "period": fiscal } })),
+        ("lecture_session", json!({ "id": session_id })),
+        (
+            "save_lecture_session",
+            json!({ "session": { "kind": "出前講座", "theme_id": theme_id, "title": "講座",
+            "session_date": "2025-05-01", "start_time": "14:00", "end_time": "15:30", "venue_id": venue_id, "city_id": city_id, "status": "予定" } }),
+        ),
+        (
+            "save_lecture_tally",
+            json!({ "id": session_id, "tally": { "forms_returned": "0" } }),
+        ),
+        (
+            "record_lecture_booklets",
+            json!({ "id": session_id, "booklets": { "edition_id": edition_id, "quantity": "1" } }),
+        ),
+        (
+            "save_lecture_theme",
+            json!({ "theme": { "number": "99", "title": "テーマ" } }),
+        ),
+        (
+            "save_lecture_venue",
+            json!({ "venue": { "name": "公民館" } }),
+        ),
+        (
+            "save_questionnaire",
+            json!({ "questionnaire": { "name": "様式",
+            "questions": [{ "text": "理解度", "choices": ["はい", "いいえ"] }] } }),
+        ),
+        (
+            "lecture_indicator",
+            json!({ "query": { "period": fiscal } }),
+        ),
+        (
+            "export_lectures_csv",
+            json!({ "filter": { "period": fiscal } }),
+        ),
+        (
+            "print_preview",
+            json!({ "job": { "kind": "caseSummary", "caseId": case_id } }),
+        ),
+        (
+            "save_pdf",
+            json!({ "job": { "kind": "booklet", "imposed": false } }),
+        ),
+        (
+            "open_pdf",
+            json!({ "path": db.with_file_name("saved.pdf") }),
+        ),
+        ("get_booklet_template", json!({})),
+        ("save_booklet_template", json!({ "template": template })),
+    ]
+}
+
+/// The files in the folder the export commands write to in these tests.
+fn export_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    use tauri::Manager;
+    let dir = crate::commands::download_dir(app.webview.app_handle()).expect("download dir");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Signed in, then locked: every command but the lock screen's, called as
+/// the page would with valid arguments, is refused as signed_out, changes
+/// nothing and writes no file.
+#[test]
+fn after_lock_screen_valid_calls_are_refused_and_change_nothing() {
+    let app = start();
+    sign_in(&app);
+    // A backup to name in inspect_backup and restore_backup.
+    {
+        let conn = store::open(&app.db).expect("open");
+        let backup = app.db.with_file_name("backup.sqlite");
+        conn.execute("VACUUM INTO ?1", [backup.display().to_string()])
+            .expect("backup");
+    }
+    let calls = valid_calls(&app.db);
+    for &command in NAMES {
+        assert!(
+            LOCK_SCREEN.contains(&command) || calls.iter().any(|(c, _)| *c == command),
+            "command `{command}` has no row in valid_calls()"
+        );
+    }
+    assert!(invoke(&app, "lock_screen", json!({})).is_ok());
+    let before = fingerprint(&app.db);
+    let files = export_files(&app);
+    let beside_db = std::fs::read_dir(app.db.parent().expect("dir"))
+        .expect("dir")
+        .count();
+    for (command, args) in &calls {
+        assert!(!LOCK_SCREEN.contains(command), "{command}");
+        assert_refused_as_locked(&app, command, args);
+    }
+    assert_eq!(fingerprint(&app.db), before, "a locked call changed data");
+    assert_eq!(export_files(&app), files, "a locked call wrote a file");
+    assert_eq!(
+        std::fs::read_dir(app.db.parent().expect("dir"))
+            .expect("dir")
+            .count(),
+        beside_db,
+        "a locked call wrote a file beside the database"
+    );
+}
+
+/// The rows of `valid_calls()` are valid: signed in, each is answered
+/// (the ones that need a native dialog or a saved file aside).
+#[test]
+fn the_valid_calls_are_answered_when_signed_in() {
+    const NEED_MORE: &[&str] = &[
+        "save_pdf",
+        "open_pdf",
+        "restore_backup",
+        "backup_now",
+        "inspect_backup",
+    ];
+    let app = start();
+    sign_in(&app);
+    let mut refused = Vec::new();
+    let commands: Vec<&str> = valid_calls(&app.db).iter().map(|(c, _)| *c).collect();
+    for command in commands {
+        // Exports would write into the real ダウンロード folder.
+        if NEED_MORE.contains(&command) || command.starts_with("export_") {
+            continue;
+        }
+        // Made again for each call: the ones before change versions and ids.
+        let args = valid_calls(&app.db)
+            .into_iter()
+            .find(|(c, _)| *c == command)
+            .map(|(_, args)| args)
+            .unwrap_or_default();
+        if let Err(error) = invoke(&app, command, args.clone()) {
+            refused.push(format!("{command} {args}: {error}"));
+        }
+    }
+    assert!(refused.is_empty(), "{}", refused.join("\n"));
+}

@@ -12,10 +12,18 @@
 //! Locked means: staff are registered and nobody is signed in. An office
 //! with no staff registered cannot sign in, so it works unlocked and its
 //! changes are recorded under no name (（未設定）).
+//!
+//! The idle lock is kept here too, not only by the page's timer: every
+//! admitted command (the lock screen's own calls do not count) records the
+//! time, and a command that comes more than `access::lock_minutes` after
+//! the last one locks the window and is refused. So a laptop resumed from
+//! sleep is locked even if the page's timer never fired. The wall clock is
+//! used, because a monotonic clock stops while the machine sleeps.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use zaitaku_core::access::{self, Actor, StaffMember};
@@ -38,6 +46,14 @@ pub struct AppState {
     /// connection would freeze the window. Set on opening and after every
     /// `write`, the only way the staff list changes.
     staff_registered: AtomicBool,
+    /// `access::lock_minutes` (0 = never), kept like `staff_registered`.
+    lock_minutes: AtomicU32,
+    /// When the last admitted command came (or the sign-in).
+    last_activity: Mutex<Option<SystemTime>>,
+    /// Set when the idle lock forgot the actor without the connection (the
+    /// invoke handler must not wait for it): the next holder of the
+    /// connection clears the name recorded with changes.
+    forget_audit_actor: AtomicBool,
 }
 
 /// What the lock screen shows.
@@ -73,24 +89,28 @@ impl AppState {
                 }
                 // When the staff cannot be read, the window stays locked.
                 let staff_registered = has_staff(&conn).unwrap_or(true);
+                let lock_minutes =
+                    access::lock_minutes(&conn).unwrap_or(access::DEFAULT_LOCK_MINUTES);
                 AppState {
-                    db_path,
-                    conn: Mutex::new(Some(conn)),
-                    startup_error: None,
-                    actor: Mutex::new(None),
                     staff_registered: AtomicBool::new(staff_registered),
+                    lock_minutes: AtomicU32::new(lock_minutes),
+                    ..AppState::without(db_path, Some(conn), None)
                 }
             }
-            Err(err) => {
-                let ui = UiError::from(err);
-                AppState {
-                    db_path,
-                    conn: Mutex::new(None),
-                    startup_error: Some(ui),
-                    actor: Mutex::new(None),
-                    staff_registered: AtomicBool::new(false),
-                }
-            }
+            Err(err) => AppState::without(db_path, None, Some(UiError::from(err))),
+        }
+    }
+
+    fn without(db_path: PathBuf, conn: Option<Connection>, startup_error: Option<UiError>) -> Self {
+        AppState {
+            db_path,
+            conn: Mutex::new(conn),
+            startup_error,
+            actor: Mutex::new(None),
+            staff_registered: AtomicBool::new(false),
+            lock_minutes: AtomicU32::new(access::DEFAULT_LOCK_MINUTES),
+            last_activity: Mutex::new(None),
+            forget_audit_actor: AtomicBool::new(false),
         }
     }
 
@@ -107,7 +127,12 @@ impl AppState {
             )
         })?;
         match guard.as_mut() {
-            Some(conn) => f(conn),
+            Some(conn) => {
+                if self.forget_audit_actor.swap(false, Ordering::SeqCst) {
+                    store::audit::set_actor(conn, "")?;
+                }
+                f(conn)
+            }
             None => Err(self.startup_error.clone().unwrap_or_else(|| {
                 UiError::new(
                     "internal",
@@ -134,10 +159,47 @@ impl AppState {
     /// Whether `command` may be called now; asked by the invoke handler
     /// before the command runs.
     pub fn admit(&self, command: &str) -> Result<(), UiError> {
+        self.admit_at(command, SystemTime::now())
+    }
+
+    /// [`admit`](Self::admit) at the time `now`: locks first when the
+    /// window has been idle too long, and records `now` as the last
+    /// activity of an admitted command.
+    fn admit_at(&self, command: &str, now: SystemTime) -> Result<(), UiError> {
         if LOCK_SCREEN.contains(&command) {
             return Ok(());
         }
-        self.session().map(drop)
+        self.lock_if_idle(now);
+        self.session()?;
+        self.touch(now);
+        Ok(())
+    }
+
+    fn touch(&self, now: SystemTime) {
+        if let Ok(mut last) = self.last_activity.lock() {
+            *last = Some(now);
+        }
+    }
+
+    /// Forgets the signed-in member when the last activity is more than the
+    /// lock minutes before `now`. A clock set back counts as activity now.
+    fn lock_if_idle(&self, now: SystemTime) {
+        let minutes = self.lock_minutes.load(Ordering::SeqCst);
+        if minutes == 0 {
+            return;
+        }
+        let Some(last) = self.last_activity.lock().ok().and_then(|l| *l) else {
+            return;
+        };
+        let idle = now.duration_since(last).unwrap_or_default();
+        if idle <= Duration::from_secs(u64::from(minutes) * 60) {
+            return;
+        }
+        let forgotten = self.actor.lock().ok().and_then(|mut a| a.take());
+        if let Some(actor) = forgotten {
+            log::info!("locked after {minutes} idle minutes: {}", actor.name());
+            self.forget_audit_actor.store(true, Ordering::SeqCst);
+        }
     }
 
     /// The connection for a command that only reads. Refused while locked.
@@ -178,6 +240,11 @@ impl AppState {
                 Ok(any) => self.staff_registered.store(any, Ordering::SeqCst),
                 Err(e) => log::warn!("cannot read the staff list: {}", error::loggable(&e)),
             }
+            // Or changed the lock minutes.
+            match access::lock_minutes(conn) {
+                Ok(minutes) => self.lock_minutes.store(minutes, Ordering::SeqCst),
+                Err(e) => log::warn!("cannot read the lock minutes: {}", error::loggable(&e)),
+            }
             result
         })
     }
@@ -187,6 +254,10 @@ impl AppState {
     fn remember(&self, conn: &Connection, actor: Option<Actor>) -> Result<(), UiError> {
         let name = actor.as_ref().map(Actor::name).unwrap_or_default();
         store::audit::set_actor(conn, name)?;
+        self.forget_audit_actor.store(false, Ordering::SeqCst);
+        if actor.is_some() {
+            self.touch(SystemTime::now());
+        }
         if let Ok(mut current) = self.actor.lock() {
             *current = actor;
         }
@@ -258,4 +329,120 @@ fn member_of(actor: &Actor) -> Result<StaffMember, UiError> {
 pub fn default_db_path(app_data_dir: &Path) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(app_data_dir)?;
     Ok(app_data_dir.join("zaitaku-desk.db"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    /// The state on the demo database, signed in as its first member.
+    fn signed_in() -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("office.db");
+        {
+            let mut conn = store::open(&db).expect("open");
+            zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
+        }
+        let state = AppState::open(db);
+        let member = state
+            .with_conn(|conn| Ok(access::staff(conn)?.remove(0)))
+            .expect("staff");
+        state.sign_in(&member.id, "").expect("sign in");
+        (dir, state)
+    }
+
+    fn set_minutes(state: &AppState, minutes: i64) {
+        state
+            .write(|conn, _| access::save_lock_minutes(conn, minutes))
+            .expect("lock minutes");
+    }
+
+    fn recorded_actor(state: &AppState) -> String {
+        state
+            .with_conn(|conn| {
+                Ok(conn
+                    .query_row(
+                        "SELECT COALESCE((SELECT name FROM session_actor), '')",
+                        [],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .map_err(zaitaku_core::Error::from)?)
+            })
+            .expect("session actor")
+    }
+
+    #[test]
+    fn each_admitted_command_postpones_the_idle_lock() {
+        let (_dir, state) = signed_in();
+        set_minutes(&state, 10);
+        let start = SystemTime::now();
+        for step in 1..=5 {
+            let at = start + 9 * MINUTE * step;
+            assert!(state.admit_at("get_office", at).is_ok(), "step {step}");
+        }
+        assert!(state.actor().is_some());
+    }
+
+    #[test]
+    fn a_call_after_the_lock_minutes_locks_and_is_refused() {
+        let (_dir, state) = signed_in();
+        set_minutes(&state, 10);
+        let start = SystemTime::now();
+        assert!(state.admit_at("list_cases", start + MINUTE).is_ok());
+        // As after a night in sleep: the page's timer never fired.
+        let refused = state
+            .admit_at("get_case", start + 12 * MINUTE)
+            .expect_err("idle too long");
+        assert_eq!(refused.kind, "signed_out");
+        assert!(state.actor().is_none(), "the state locked itself");
+        // And stays locked: the next call is refused too, reads and writes.
+        assert!(state.admit_at("get_office", start + 12 * MINUTE).is_err());
+        assert_eq!(state.read(|_| Ok(())).expect_err("read").kind, "signed_out");
+        assert_eq!(recorded_actor(&state), "", "changes no longer carry a name");
+        // The lock screen is still answered.
+        assert!(state.admit_at("access_status", start + 13 * MINUTE).is_ok());
+        assert!(state.admit_at("sign_in", start + 13 * MINUTE).is_ok());
+    }
+
+    #[test]
+    fn the_lock_screen_s_calls_do_not_count_as_activity() {
+        let (_dir, state) = signed_in();
+        set_minutes(&state, 10);
+        let start = SystemTime::now();
+        assert!(state.admit_at("get_office", start).is_ok());
+        for minute in [5, 9] {
+            assert!(state
+                .admit_at("app_status", start + minute * MINUTE)
+                .is_ok());
+            assert!(state
+                .admit_at("access_status", start + minute * MINUTE)
+                .is_ok());
+        }
+        assert!(state.admit_at("get_office", start + 11 * MINUTE).is_err());
+    }
+
+    #[test]
+    fn zero_lock_minutes_never_lock() {
+        let (_dir, state) = signed_in();
+        set_minutes(&state, 0);
+        let later = SystemTime::now() + 1000 * 60 * MINUTE;
+        assert!(state.admit_at("get_office", later).is_ok());
+        assert!(state.actor().is_some());
+    }
+
+    #[test]
+    fn signing_in_again_starts_a_new_idle_period() {
+        let (_dir, state) = signed_in();
+        set_minutes(&state, 1);
+        let start = SystemTime::now();
+        assert!(state.admit_at("get_office", start + 5 * MINUTE).is_err());
+        let member = state
+            .with_conn(|conn| Ok(access::staff(conn)?.remove(0)))
+            .expect("staff");
+        state.sign_in(&member.id, "").expect("sign in again");
+        assert!(state.admit_at("get_office", SystemTime::now()).is_ok());
+        assert_eq!(recorded_actor(&state), member.name);
+    }
 }

@@ -220,3 +220,101 @@ async fn a_member_sets_their_own_pin_in_settings() {
     )
     .is_ok());
 }
+
+/// What the page holds, shown or hidden, as text.
+const PAGE_TEXT: &str = "return document.documentElement.textContent";
+
+/// Locked, the page holds no case text, no preview, and nothing behind the
+/// lock takes the keyboard: neither Ctrl+1 nor Tab reaches 相談記録.
+async fn assert_nothing_behind_the_lock(app: &App, name: &str) {
+    app.wait_for_text("#lock .lock-panel", "担当者を選んでください")
+        .await;
+    let text = app.eval(PAGE_TEXT).await;
+    assert!(
+        !text.as_str().unwrap_or_default().contains(name),
+        "the case text is still in the page"
+    );
+    assert_eq!(
+        app.eval("return document.getElementById('print-overlay') === null")
+            .await,
+        true,
+        "the print preview is still open"
+    );
+    assert_eq!(
+        app.eval("return document.getElementById('view').childElementCount")
+            .await,
+        0
+    );
+    // Ctrl+1 (WebDriver key codes: \u{E009} is Control) draws nothing.
+    let body = app.wait_for("body").await;
+    body.send_keys("\u{E009}1\u{E000}").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        app.eval("return document.getElementById('view').childElementCount")
+            .await,
+        0,
+        "Ctrl+1 drew a screen behind the lock"
+    );
+    // Tab goes round the lock screen only.
+    for _ in 0..12 {
+        let focused = app.client.active_element().await.unwrap();
+        focused.send_keys("\u{E004}").await.unwrap();
+        assert_eq!(
+            app.eval(
+                "const a = document.activeElement; \
+                 return a !== null && a.closest('.app, #print-overlay') !== null"
+            )
+            .await,
+            false,
+            "Tab reached the page behind the lock"
+        );
+    }
+    let text = app.eval(PAGE_TEXT).await;
+    assert!(!text.as_str().unwrap_or_default().contains(name));
+}
+
+async fn open_case_preview(app: &App, name: &str) {
+    app.click("a[data-view='cases']").await;
+    app.wait_for("#case-search").await;
+    app.click(".case-open").await;
+    app.wait_for_text("#case-title", name).await;
+    app.click("#print-case").await;
+    app.wait_for("#print-overlay .print-page svg").await;
+    let text = app.eval(PAGE_TEXT).await;
+    assert!(text.as_str().unwrap_or_default().contains(name));
+}
+
+#[tokio::test]
+async fn locking_takes_the_case_and_its_preview_out_of_the_page() {
+    let (_dir, db) = temp_db();
+    crate::cases::demo_db(&db, 0);
+    let name = "鳩ヶ谷 ひかり";
+    crate::cases::seed_case(&db, name, "はとがや ひかり");
+    let member = staff(&db).remove(0);
+    let app = App::launch(&db).await;
+
+    // The ロック button (the preview covers it; the page's idle timer calls
+    // the same function).
+    open_case_preview(&app, name).await;
+    app.eval("document.getElementById('lock-now').click(); return null")
+        .await;
+    assert_nothing_behind_the_lock(&app, name).await;
+
+    // Signed in again, the screen is drawn again and Ctrl+1 works.
+    app.sign_in_as(&member.name).await;
+    app.wait_for("#case-search").await;
+    let body = app.wait_for("body").await;
+    body.send_keys("\u{E009}2\u{E000}").await.unwrap();
+    app.wait_for_text("#view h1", "意志表示帳").await;
+    body.send_keys("\u{E009}1\u{E000}").await.unwrap();
+    app.wait_for_text("#view h1", "相談記録").await;
+
+    // Locked by the Rust side (its idle lock, behind the page's back): the
+    // next call is refused as signed_out and the page locks itself.
+    open_case_preview(&app, name).await;
+    app.eval("return window.__TAURI__.core.invoke('lock_screen').then(() => null)")
+        .await;
+    app.click("#print-save").await;
+    assert_nothing_behind_the_lock(&app, name).await;
+    app.quit().await;
+}

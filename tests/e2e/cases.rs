@@ -16,7 +16,7 @@ fn now() -> NaiveDateTime {
 }
 
 /// A database with the demo office, lists, staff and a few demo cases.
-fn demo_db(db: &std::path::Path, cases: usize) {
+pub(crate) fn demo_db(db: &std::path::Path, cases: usize) {
     let mut conn = store::open(db).unwrap();
     demo::fill_with_cases(&mut conn, now(), cases).unwrap();
 }
@@ -56,7 +56,7 @@ fn age(birth: (i32, u32, u32)) -> String {
 }
 
 /// One case entered through the core before the app starts.
-fn seed_case(db: &std::path::Path, name: &str, kana: &str) -> cases::CaseDetail {
+pub(crate) fn seed_case(db: &std::path::Path, name: &str, kana: &str) -> cases::CaseDetail {
     let mut conn = store::open(db).unwrap();
     let input = case_input(&conn, name, kana);
     let staff = first(&conn, ListKind::Staff);

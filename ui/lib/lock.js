@@ -2,16 +2,28 @@
 // after a period without input, the screen locks and asks who is working
 // (and their PIN when they have one). The Rust side records the signed-in
 // member on every change; the page never says who it is.
+//
+// Locking (the button, the idle timer, or a `signed_out` answer of the Rust
+// side, which keeps its own idle timer) removes what the page showed: the
+// print preview closes and the screen's content, with any open editor, is
+// taken out of the page, not just covered. `zaitaku:unlocked` tells the
+// shell to draw the screen again after the next sign-in.
 
 import { api } from '../api.js';
 import { h, clear } from './dom.js';
 import { field, input, onSubmit, attempt } from './forms.js';
-import { showError } from './messages.js';
+import { showError, clearMessage } from './messages.js';
+import { closePrintPreview } from './print-preview.js';
 
 let lockMinutes = 10;
 let idleTimer = null;
 let listeners = [];
 let actor = null;
+
+/** Whether the lock screen is shown (nothing behind it may be used). */
+export function isLocked() {
+  return !document.getElementById('lock').hidden;
+}
 
 /** The member signed in on this window, or null. */
 export function currentActor() {
@@ -41,6 +53,7 @@ function resetIdleTimer() {
 /** Locks now: the Rust side forgets who was working. */
 export async function lock() {
   clearTimeout(idleTimer);
+  setLocked(true);
   try {
     await api.lockScreen();
   } catch (error) {
@@ -84,21 +97,30 @@ export async function start() {
 
 function setLocked(locked) {
   const app = document.querySelector('.app');
+  const wasLocked = isLocked();
   app.inert = locked;
   if (locked) app.setAttribute('aria-hidden', 'true');
   else app.removeAttribute('aria-hidden');
   document.getElementById('lock').hidden = !locked;
+  if (locked) {
+    closePrintPreview({ restoreFocus: false });
+    clear(document.getElementById('view'));
+    clearMessage();
+  } else if (wasLocked) {
+    window.dispatchEvent(new Event('zaitaku:unlocked'));
+  }
 }
 
 async function showSignIn() {
-  const status = await api.accessStatus();
+  // Locked before anything is awaited: the page's content goes at once.
   const overlay = clear(document.getElementById('lock'));
   setLocked(true);
+  const status = await api.accessStatus();
   return new Promise((resolve) => {
     const done = (member) => {
-      setLocked(false);
       clear(overlay);
       announce(member);
+      setLocked(false);
       resetIdleTimer();
       resolve(member);
     };

@@ -11,6 +11,18 @@ import { h } from './dom.js';
 
 let open = null;
 
+/**
+ * Closes the open preview, if any. `{ restoreFocus: false }` when the
+ * screen locks: nothing behind the lock may take the focus.
+ */
+export function closePrintPreview({ restoreFocus = true } = {}) {
+  if (open) open.close({ restoreFocus });
+}
+
+function screenLocked() {
+  return !document.getElementById('lock')?.hidden;
+}
+
 function svgNode(text) {
   const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
   const root = doc.documentElement;
@@ -29,6 +41,8 @@ function missingText(missing) {
 export async function showPrintPreview(job, { title = '印刷プレビュー' } = {}) {
   if (open) open.close();
   const preview = await api.printPreview(job);
+  // Locked while the pages were drawn: the case text stays out of the page.
+  if (screenLocked()) return;
   const previousFocus = document.activeElement;
   const status = h('p', { class: 'print-status', id: 'print-status', role: 'status' });
   const warning = preview.missing.length
@@ -88,11 +102,11 @@ export async function showPrintPreview(job, { title = '印刷プレビュー' } 
   const overlay = h('div', { class: 'print-overlay', id: 'print-overlay' }, panel);
 
   return new Promise((resolve) => {
-    const close = () => {
+    const close = ({ restoreFocus = true } = {}) => {
       overlay.remove();
       document.removeEventListener('keydown', onKey, true);
       open = null;
-      if (previousFocus && previousFocus.focus) previousFocus.focus();
+      if (restoreFocus && previousFocus && previousFocus.focus) previousFocus.focus();
       resolve();
     };
     const onKey = (e) => {
@@ -108,7 +122,7 @@ export async function showPrintPreview(job, { title = '印刷プレビュー' } 
         else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
       }
     };
-    closeButton.addEventListener('click', close);
+    closeButton.addEventListener('click', () => close());
     document.addEventListener('keydown', onKey, true);
     document.body.append(overlay);
     open = { close };
