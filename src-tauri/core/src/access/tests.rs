@@ -1,0 +1,344 @@
+//! Sign-in, PINs, the attempt limit and the lock setting on a real database.
+
+use super::*;
+use crate::cases::lists::{self, ListItemInput, ListKind};
+use crate::store;
+
+fn with_staff() -> Result<(Connection, String, String)> {
+    let mut conn = store::open_in_memory()?;
+    let items = ["山田 花子", "佐藤 一郎"].map(|n| ListItemInput {
+        id: None,
+        name: n.into(),
+        retired: false,
+    });
+    let list = lists::save(&mut conn, ListKind::Staff, &items)?;
+    Ok((conn, list.items[0].id.clone(), list.items[1].id.clone()))
+}
+
+fn now() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2025, 4, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+}
+
+#[test]
+fn staff_without_a_pin_sign_in_by_name() -> Result<()> {
+    let (mut conn, yamada, _) = with_staff()?;
+    let names: Vec<String> = staff(&conn)?.into_iter().map(|m| m.name).collect();
+    assert_eq!(names, ["山田 花子", "佐藤 一郎"]);
+    assert_eq!(sign_in(&mut conn, &yamada, "", now())?.name(), "山田 花子");
+    assert_eq!(
+        sign_in(&mut conn, "not-a-uuid", "", now())
+            .unwrap_err()
+            .field(),
+        Some("staff_id")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_pin_is_hashed_checked_changed_and_removed() -> Result<()> {
+    let (mut conn, yamada, sato) = with_staff()?;
+    let m = set_pin(&mut conn, &yamada, "", "１２３４", now())?;
+    assert!(m.has_pin);
+    let hash: String = conn.query_row("SELECT pin_hash FROM staff_pins", [], |r| r.get(0))?;
+    assert!(
+        hash.starts_with("$argon2id$") && !hash.contains("1234"),
+        "{hash}"
+    );
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "1234", now())?.staff_id(),
+        yamada
+    );
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "9999", now())
+            .unwrap_err()
+            .to_string(),
+        "暗証番号が違います。"
+    );
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "", now()).unwrap_err().field(),
+        Some("pin")
+    );
+    // Another member is not affected.
+    assert!(sign_in(&mut conn, &sato, "", now()).is_ok());
+    // Changing needs the current PIN.
+    assert_eq!(
+        set_pin(&mut conn, &yamada, "0000", "5678", now())
+            .unwrap_err()
+            .field(),
+        Some("current_pin")
+    );
+    set_pin(&mut conn, &yamada, "1234", "5678", now())?;
+    assert!(sign_in(&mut conn, &yamada, "1234", now()).is_err());
+    assert!(sign_in(&mut conn, &yamada, "5678", now()).is_ok());
+    assert!(!set_pin(&mut conn, &yamada, "5678", "", now())?.has_pin);
+    assert!(sign_in(&mut conn, &yamada, "", now()).is_ok());
+    Ok(())
+}
+
+#[test]
+fn an_actor_is_a_signed_in_member_or_the_office_without_staff() -> Result<()> {
+    let mut conn = store::open_in_memory()?;
+    let nobody = unregistered(&conn)?.expect("no staff registered");
+    assert_eq!((nobody.name(), nobody.staff_id()), ("", ""));
+    assert_eq!(
+        set_own_pin(&mut conn, &nobody, "", "1234", now())
+            .unwrap_err()
+            .field(),
+        Some("new_pin")
+    );
+    let (mut conn, yamada, _) = with_staff()?;
+    assert_eq!(unregistered(&conn)?, None);
+    let me = sign_in(&mut conn, &yamada, "", now())?;
+    assert_eq!(me.member().map(|m| m.has_pin), Some(false));
+    let me = set_own_pin(&mut conn, &me, "", "2468", now())?;
+    assert_eq!(me.member().map(|m| m.has_pin), Some(true));
+    assert!(set_own_pin(&mut conn, &me, "0000", "", now()).is_err());
+    Ok(())
+}
+
+fn at(seconds: i64) -> NaiveDateTime {
+    now() + Duration::seconds(seconds)
+}
+
+/// (label, action, actor, row id, summary) of the sign-in records,
+/// oldest first.
+fn sign_in_records(conn: &Connection) -> Vec<(String, String, String, String, String)> {
+    let ids: Vec<String> = conn
+        .prepare("SELECT row_id FROM audit_log WHERE table_name LIKE 'sign_in%' ORDER BY seq DESC")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let entries: Vec<_> = store::audit::recent(conn, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.table_label == "サインイン")
+        .collect();
+    assert_eq!(ids.len(), entries.len());
+    let mut rows: Vec<_> = entries
+        .into_iter()
+        .zip(ids)
+        .map(|(e, id)| {
+            (
+                e.table_label.to_string(),
+                e.action_label.to_string(),
+                e.actor,
+                id,
+                e.summary,
+            )
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+#[test]
+fn five_wrong_pins_make_the_next_sign_in_wait() -> Result<()> {
+    let (mut conn, yamada, sato) = with_staff()?;
+    set_pin(&mut conn, &yamada, "", "1234", now())?;
+    for i in 0..4 {
+        let err = sign_in(&mut conn, &yamada, "9999", at(i)).unwrap_err();
+        assert_eq!(err.to_string(), "暗証番号が違います。");
+    }
+    let fifth = sign_in(&mut conn, &yamada, "9999", at(4)).unwrap_err();
+    assert_eq!(
+        fifth.to_string(),
+        "暗証番号が違います。5回まちがえたため、あと30秒お待ちください。"
+    );
+    // Within the wait even the right PIN is refused, unchecked.
+    let refused = sign_in(&mut conn, &yamada, "1234", at(4 + 10)).unwrap_err();
+    assert_eq!(refused.field(), Some("pin"));
+    assert_eq!(
+        refused.to_string(),
+        "暗証番号を5回まちがえたため、あと20秒お待ちください。"
+    );
+    // Another member is not affected.
+    set_pin(&mut conn, &sato, "", "5555", now())?;
+    assert!(sign_in(&mut conn, &sato, "5555", at(15)).is_ok());
+    // After the wait the right PIN is accepted, and clears the count.
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "1234", at(4 + 30))?.staff_id(),
+        yamada
+    );
+    for i in 0..4 {
+        let err = sign_in(&mut conn, &yamada, "0000", at(100 + i)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "暗証番号が違います。",
+            "count starts again"
+        );
+    }
+
+    let records = sign_in_records(&conn);
+    let yamadas: Vec<_> = records.iter().filter(|r| r.3 == yamada).collect();
+    assert_eq!(yamadas.len(), 5 + 1 + 1 + 4, "{records:#?}");
+    let actions: Vec<&str> = yamadas.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "失敗",
+            "失敗",
+            "失敗",
+            "失敗",
+            "失敗",
+            "待ち時間中",
+            "成功",
+            "失敗",
+            "失敗",
+            "失敗",
+            "失敗"
+        ]
+    );
+    assert!(yamadas.iter().all(|r| r.2 == "山田 花子"));
+    assert!(
+        yamadas[4].4.contains("5回続けて、30秒待ち"),
+        "{:?}",
+        yamadas[4]
+    );
+    assert!(yamadas[6].4.contains("それまでに5回"), "{:?}", yamadas[6]);
+    let log: String = conn
+        .prepare("SELECT at || actor || row_id || ifnull(new_values, '') FROM audit_log")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .concat();
+    for pin in ["1234", "9999", "0000", "5555"] {
+        assert!(!log.contains(pin), "a PIN in the change record: {log}");
+    }
+    // Recorded at the time given, not the computer's clock.
+    let first: String = conn.query_row(
+        "SELECT at FROM audit_log WHERE table_name = 'sign_in_failed' ORDER BY seq LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(first, "2025-04-01T09:00:00");
+    // A member without a PIN signs in by name, recorded too.
+    set_pin(&mut conn, &sato, "5555", "", now())?;
+    sign_in(&mut conn, &sato, "", at(200))?;
+    let last = sign_in_records(&conn).pop().unwrap();
+    assert_eq!(
+        (last.1.as_str(), last.2.as_str(), last.3.as_str()),
+        ("成功", "佐藤 一郎", sato.as_str())
+    );
+    Ok(())
+}
+
+#[test]
+fn the_wait_grows_with_each_further_wrong_pin_up_to_an_hour() -> Result<()> {
+    let (mut conn, yamada, _) = with_staff()?;
+    set_pin(&mut conn, &yamada, "", "1234", now())?;
+    let mut t = 0;
+    for _ in 0..5 {
+        let _ = sign_in(&mut conn, &yamada, "9999", at(t));
+    }
+    for (count, wait, label) in [
+        (6, 60, "1分"),
+        (7, 300, "5分"),
+        (8, 900, "15分"),
+        (9, 3600, "1時間"),
+        (10, 3600, "1時間"),
+    ] {
+        let previous = wait_after(count - 1).unwrap().num_seconds();
+        t += previous;
+        let err = sign_in(&mut conn, &yamada, "9999", at(t)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("暗証番号が違います。{count}回まちがえたため、あと{label}お待ちください。")
+        );
+        assert!(sign_in(&mut conn, &yamada, "1234", at(t + wait - 1)).is_err());
+    }
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "1234", at(t + 1))
+            .unwrap_err()
+            .to_string(),
+        "暗証番号を10回まちがえたため、あと1時間お待ちください。"
+    );
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "1234", at(t + 3600 - 61))
+            .unwrap_err()
+            .to_string(),
+        "暗証番号を10回まちがえたため、あと2分お待ちください。"
+    );
+    // A clock set back never makes the wait longer than an hour.
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "1234", at(t - 86_400))
+            .unwrap_err()
+            .to_string(),
+        "暗証番号を10回まちがえたため、あと1時間お待ちください。"
+    );
+    assert!(sign_in(&mut conn, &yamada, "1234", at(t - 86_400 + 3600)).is_ok());
+    Ok(())
+}
+
+#[test]
+fn the_count_of_wrong_pins_survives_a_restart() -> Result<()> {
+    let (_dir, db, mut conn) = store::temp_db()?;
+    let items = [ListItemInput {
+        id: None,
+        name: "山田 花子".into(),
+        retired: false,
+    }];
+    let yamada = lists::save(&mut conn, ListKind::Staff, &items)?.items[0]
+        .id
+        .clone();
+    set_pin(&mut conn, &yamada, "", "1234", now())?;
+    for i in 0..5 {
+        assert!(sign_in(&mut conn, &yamada, "9999", at(i)).is_err());
+    }
+    drop(conn);
+    let mut conn = store::open(&db)?;
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "1234", at(10))
+            .unwrap_err()
+            .to_string(),
+        "暗証番号を5回まちがえたため、あと24秒お待ちください。"
+    );
+    drop(conn);
+    let mut conn = store::open(&db)?;
+    assert!(sign_in(&mut conn, &yamada, "1234", at(40)).is_ok());
+    let failures: i64 =
+        conn.query_row("SELECT count(*) FROM sign_in_failures", [], |r| r.get(0))?;
+    assert_eq!(failures, 0);
+    Ok(())
+}
+
+#[test]
+fn waits_read_as_staff_say_them() {
+    let label = |s: i64| wait_label(Duration::seconds(s));
+    assert_eq!(label(30), "30秒");
+    assert_eq!(label(59), "59秒");
+    assert_eq!(label(60), "1分");
+    assert_eq!(label(61), "2分");
+    assert_eq!(label(3600), "1時間");
+    assert_eq!(label(5400), "1時間30分");
+    assert_eq!(wait_label(Duration::milliseconds(29_500)), "30秒");
+    assert_eq!(wait_after(4), None);
+    assert_eq!(wait_after(5), Some(Duration::seconds(30)));
+    assert_eq!(wait_after(50), Some(Duration::seconds(3600)));
+}
+
+#[test]
+fn pins_must_be_4_to_8_digits() -> Result<()> {
+    let (mut conn, yamada, _) = with_staff()?;
+    for bad in ["123", "123456789", "12a4", "12 34"] {
+        let err = set_pin(&mut conn, &yamada, "", bad, now()).unwrap_err();
+        assert_eq!(err.field(), Some("new_pin"), "{bad}");
+    }
+    assert!(!staff(&conn)?[0].has_pin);
+    Ok(())
+}
+
+#[test]
+fn lock_minutes_default_and_range() -> Result<()> {
+    let conn = store::open_in_memory()?;
+    assert_eq!(lock_minutes(&conn)?, DEFAULT_LOCK_MINUTES);
+    assert_eq!(save_lock_minutes(&conn, 0)?, 0);
+    assert_eq!(lock_minutes(&conn)?, 0);
+    assert!(save_lock_minutes(&conn, -1).is_err());
+    assert!(save_lock_minutes(&conn, 241).is_err());
+    assert_eq!(lock_minutes(&conn)?, 0);
+    Ok(())
+}
