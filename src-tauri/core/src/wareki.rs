@@ -95,6 +95,19 @@ pub fn weekday_kanji(day: Weekday) -> &'static str {
     }
 }
 
+/// A date that may be left empty: `None` when blank, else [`parse_date`].
+pub fn parse_optional_date(field: &str, input: &str) -> Result<Option<NaiveDate>> {
+    if input.trim().is_empty() {
+        return Ok(None);
+    }
+    parse_date(field, input).map(Some)
+}
+
+/// A date that must be given: blank is refused naming `label`.
+pub fn parse_required_date(field: &str, label: &str, input: &str) -> Result<NaiveDate> {
+    parse_optional_date(field, input)?.ok_or_else(|| text::missing(field, label))
+}
+
 /// Reads a date typed by a person: 令和7年4月1日, 令和元年5月1日, R7.4.1,
 /// H31/4/30, S10-3-5, 2025-04-01, 2025/4/1 (full-width digits too). A year
 /// past the end of its era (平成32年) is refused.

@@ -99,11 +99,7 @@ pub fn similar_persons(
         100,
         false,
     )?);
-    let birth = if birth_date.trim().is_empty() {
-        None
-    } else {
-        Some(wareki::parse_date("person.birth_date", birth_date)?)
-    };
+    let birth = wareki::parse_optional_date("person.birth_date", birth_date)?;
     Ok(PersonCheck {
         birth_label: birth.map(wareki::format_date).unwrap_or_default(),
         age: birth.and_then(|d| age_on(d, today)),

@@ -240,8 +240,8 @@ fn plan(conn: &Connection, filter: &CaseFilter) -> Result<Plan> {
         }
         (None, None) => ("cases c".to_string(), "c.sort_key"),
     };
-    let from_date = parse_optional_date("from", &filter.from)?;
-    let to_date = parse_optional_date("to", &filter.to)?;
+    let from_date = wareki::parse_optional_date("from", &filter.from)?;
+    let to_date = wareki::parse_optional_date("to", &filter.to)?;
     if let (Some(a), Some(b)) = (from_date, to_date) {
         if a > b {
             return Err(Error::invalid(
@@ -324,13 +324,6 @@ fn plan(conn: &Connection, filter: &CaseFilter) -> Result<Plan> {
         order: format!("ORDER BY {key} DESC"),
         params,
     })
-}
-
-fn parse_optional_date(field: &str, value: &str) -> Result<Option<chrono::NaiveDate>> {
-    if value.trim().is_empty() {
-        return Ok(None);
-    }
-    wareki::parse_date(field, value).map(Some)
 }
 
 /// One page of the list, newest first, with the filters applied.

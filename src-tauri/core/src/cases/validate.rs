@@ -103,16 +103,6 @@ fn one_of(field: &str, label: &str, value: &str, allowed: &[&str]) -> Result<Str
 
 pub(crate) use crate::text::multi_line as long_text;
 
-fn required_date(field: &str, label: &str, value: &str) -> Result<NaiveDate> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid(
-            field,
-            format!("{label}を入力してください。"),
-        ));
-    }
-    wareki::parse_date(field, value)
-}
-
 fn not_future(field: &str, label: &str, day: NaiveDate, today: NaiveDate) -> Result<()> {
     if day > today {
         return Err(Error::invalid(
@@ -170,19 +160,19 @@ pub(crate) fn person(
     today: NaiveDate,
 ) -> Result<CleanPerson> {
     let id = store::optional_id("person.id", input.id.as_deref().unwrap_or_default())?;
-    let birth_date = if input.birth_date.trim().is_empty() {
-        None
-    } else {
-        let day = wareki::parse_date("person.birth_date", &input.birth_date)?;
-        not_future("person.birth_date", "生年月日", day, today)?;
-        if day < OLDEST_BIRTH_DATE {
-            return Err(Error::invalid(
-                "person.birth_date",
-                "生年月日が古すぎます。確かめてください。",
-            ));
-        }
-        Some(day)
-    };
+    let birth_date =
+        if let Some(day) = wareki::parse_optional_date("person.birth_date", &input.birth_date)? {
+            not_future("person.birth_date", "生年月日", day, today)?;
+            if day < OLDEST_BIRTH_DATE {
+                return Err(Error::invalid(
+                    "person.birth_date",
+                    "生年月日が古すぎます。確かめてください。",
+                ));
+            }
+            Some(day)
+        } else {
+            None
+        };
     let city_id = store::known_id(conn, "cities", "person.city_id", "市", &input.city_id)?;
     let area_id = match input.area_id.trim() {
         "" => None,
@@ -234,7 +224,7 @@ pub(crate) fn person(
 }
 
 pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Result<CleanCase> {
-    let day = required_date("received_date", "受付日", &input.received_date)?;
+    let day = wareki::parse_required_date("received_date", "受付日", &input.received_date)?;
     not_future("received_date", "受付日", day, today)?;
     let time = text::time_of_day("received_time", "受付時刻", &input.received_time)?;
     let category_ids = item_ids(
@@ -311,7 +301,7 @@ pub(crate) fn entry(
     received: NaiveDate,
     today: NaiveDate,
 ) -> Result<CleanEntry> {
-    let date = required_date("entry.date", "経過の日付", &input.date)?;
+    let date = wareki::parse_required_date("entry.date", "経過の日付", &input.date)?;
     not_future("entry.date", "経過の日付", date, today)?;
     if date < received {
         return Err(Error::invalid(

@@ -25,13 +25,7 @@ fn short(field: &str, label: &str, value: &str) -> Result<()> {
 /// A date typed as 令和7年6月14日, R7.6.14 or 2025-06-14.
 pub fn date(field: &str, label: &str, value: &str) -> Result<chrono::NaiveDate> {
     short(field, label, value)?;
-    if value.trim().is_empty() {
-        return Err(Error::invalid(
-            field,
-            format!("{label}を入力してください。"),
-        ));
-    }
-    crate::wareki::parse_date(field, value)
+    crate::wareki::parse_required_date(field, label, value)
 }
 
 /// 終了 must come after 開始.

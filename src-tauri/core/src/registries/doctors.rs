@@ -242,10 +242,9 @@ fn known_areas(conn: &Connection, typed: &[String]) -> Result<Vec<String>> {
 /// 登録シート更新日 as typed: empty when no sheet was received, never in the
 /// future.
 fn sheet_date(typed: &str, today: NaiveDate) -> Result<Option<String>> {
-    if typed.trim().is_empty() {
+    let Some(day) = wareki::parse_optional_date("sheet_updated_on", typed)? else {
         return Ok(None);
-    }
-    let day = wareki::parse_date("sheet_updated_on", typed)?;
+    };
     if day > today {
         return Err(Error::invalid(
             "sheet_updated_on",
