@@ -40,6 +40,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v10.sql"),
     include_str!("../data/rows-v11.sql"),
     include_str!("../data/rows-v12.sql"),
+    include_str!("../data/rows-v13.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";
@@ -67,6 +68,18 @@ const REWRITES: &[(i64, &str, &[&str])] = &[
             "1 0c170000-0000-4000-8000-000000000001 0a1e0000-0000-4000-8000-000000000002",
             "2 - -",
         ],
+    ),
+    // 13: the first active member becomes 管理者; every credential so far
+    // is a PIN that need not be changed.
+    (
+        13,
+        "SELECT staff_id || ' ' || role FROM staff_roles ORDER BY staff_id",
+        &["05af0000-0000-4000-8000-000000000001 admin"],
+    ),
+    (
+        13,
+        "SELECT staff_id || ' ' || kind || ' ' || must_change FROM staff_pins ORDER BY staff_id",
+        &["05af0000-0000-4000-8000-000000000001 pin 0"],
     ),
 ];
 

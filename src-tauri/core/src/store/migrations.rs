@@ -540,6 +540,28 @@ const MIGRATIONS: &[&str] = &[
         last_failed_at TEXT NOT NULL
     ) STRICT;
     "#,
+    // 13: credentials and roles. A member's credential is a PIN (4–8 digits)
+    //    or a password (`kind`; the hash column keeps its old name). One set
+    //    by a 管理者 for someone else must be changed at their next sign-in
+    //    (`must_change`). Each member is 管理者 ('admin') or 職員 ('staff');
+    //    the first active member of the 担当者 list becomes 管理者, so an
+    //    office that upgrades keeps someone who may manage staff.
+    r#"
+    ALTER TABLE staff_pins ADD COLUMN kind TEXT NOT NULL DEFAULT 'pin'
+        CHECK (kind IN ('pin', 'password'));
+    ALTER TABLE staff_pins ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0
+        CHECK (must_change IN (0, 1));
+    CREATE TABLE staff_roles (
+        staff_id TEXT PRIMARY KEY REFERENCES case_list_items(id) ON DELETE CASCADE,
+        role     TEXT NOT NULL CHECK (role IN ('admin', 'staff'))
+    ) STRICT;
+    INSERT INTO staff_roles (staff_id, role)
+    SELECT id, CASE WHEN id = (SELECT first.id FROM case_list_items first
+                                WHERE first.kind = 'staff' AND first.retired = 0
+                                ORDER BY first.sort_order, first.name LIMIT 1)
+                    THEN 'admin' ELSE 'staff' END
+      FROM case_list_items WHERE kind = 'staff';
+    "#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -123,9 +123,10 @@ pub const TABLES: &[Table] = &[
     // (a virtual table cannot be part of an exchanged change).
     Table::new("case_search_tri", "相談記録の検索用索引", ROWID, Local),
     Table::new("case_search_chr", "相談記録の検索用索引（1〜2文字）", ROWID, Local),
-    // 5: a staff member signs in with the same PIN on every PC. Hashes
+    // 5: a staff member signs in with the same PIN or password on every PC. Hashes
     // are never copied into the change record, only the fact.
-    Table::new("staff_pins", "暗証番号", Column("staff_id"), Exchanged).audited(""),
+    Table::new("staff_pins", "暗証番号・パスワード", Column("staff_id"), Exchanged)
+        .audited("kind must_change"),
     // 6: Local: what was changed on this PC, numbered by this PC (`seq`),
     // so rows of two PCs would collide.
     Table::new("audit_log", "設定の変更の記録", SEQ, Local),
@@ -164,6 +165,8 @@ pub const TABLES: &[Table] = &[
     // 12: Local: wrong PINs typed on this PC and the wait they impose. Not
     // audited by trigger: access::sign_in records each attempt itself.
     Table::new("sign_in_failures", "暗証番号の誤りの回数", Column("staff_id"), Local),
+    // 13: a member is 管理者 or 職員 on every PC.
+    Table::new("staff_roles", "担当者の権限", Column("staff_id"), Exchanged).audited("role"),
 ];
 
 /// The entry of `name`, if it is a table of the schema.
