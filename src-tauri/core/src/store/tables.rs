@@ -25,6 +25,10 @@ pub struct Table {
     /// indexes are not a person's change). An empty list records the fact
     /// of a change only.
     audit: Option<&'static str>,
+    /// A history: rows are only ever appended, by the app. Nothing in the
+    /// app edits or deletes them, a restore carries newer rows forward
+    /// instead of rewinding them, and their rows are hash-chained.
+    pub history: bool,
 }
 
 /// Whether the rows of a table are exchanged between the office PCs.
@@ -62,6 +66,14 @@ impl Table {
             scope,
             id,
             audit: None,
+            history: false,
+        }
+    }
+
+    const fn history(self) -> Table {
+        Table {
+            history: true,
+            ..self
         }
     }
 
@@ -109,7 +121,8 @@ pub const TABLES: &[Table] = &[
         .audited("title edition publisher notes low_stock_threshold"),
     Table::new("booklet_channels", "配布経路", ID, Exchanged).audited("name sort_order active"),
     Table::new("booklet_entries", "意志表示帳の入庫・配布", ID, Exchanged),
-    Table::new("booklet_entry_changes", "意志表示帳の入庫・配布の変更履歴", SEQ, Exchanged),
+    Table::new("booklet_entry_changes", "意志表示帳の入庫・配布の変更履歴", SEQ, Exchanged)
+        .history(),
     // 4: 相談記録.
     Table::new("case_list_items", "相談記録の一覧項目", ID, Exchanged)
         .audited("kind name sort_order retired"),
@@ -118,7 +131,7 @@ pub const TABLES: &[Table] = &[
     Table::new("case_categories", "相談記録の相談内容分類", Column("case_id"), Exchanged),
     Table::new("case_responses", "相談記録の対応", Column("case_id"), Exchanged),
     Table::new("case_entries", "経過記録", ID, Exchanged),
-    Table::new("case_changes", "相談記録の変更履歴", SEQ, Exchanged),
+    Table::new("case_changes", "相談記録の変更履歴", SEQ, Exchanged).history(),
     // Local: search indexes over cases, rebuilt from them on each PC
     // (a virtual table cannot be part of an exchanged change).
     Table::new("case_search_tri", "相談記録の検索用索引", ROWID, Local),
@@ -129,7 +142,7 @@ pub const TABLES: &[Table] = &[
         .audited("kind must_change"),
     // 6: Local: what was changed on this PC, numbered by this PC (`seq`),
     // so rows of two PCs would collide.
-    Table::new("audit_log", "設定の変更の記録", SEQ, Local),
+    Table::new("audit_log", "設定の変更の記録", SEQ, Local).history(),
     // 7: 関係機関.
     Table::new("organisations", "関係機関", ID, Exchanged)
         .audited("kind name department address phone fax email contact_person city_id notes retired"),
