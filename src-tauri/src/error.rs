@@ -54,7 +54,7 @@ pub(crate) fn loggable(err: &Error) -> String {
     match err {
         Error::Invalid { field, .. } => format!("{kind}, field {field}"),
         Error::NotFound { what } => format!("{kind}, {what}"),
-        Error::Conflict(_) | Error::Corrupt(_) => kind.to_string(),
+        Error::Conflict(_) | Error::Corrupt(_) | Error::AdminOnly { .. } => kind.to_string(),
         Error::NewerSchema { found, supported } => {
             format!("{kind}, found {found}, supported {supported}")
         }

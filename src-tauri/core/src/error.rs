@@ -19,6 +19,10 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// Only a 管理者 may do this; `admins` names the active ones to ask.
+    #[error("この操作は管理者だけが行えます。管理者（{admins}）に依頼してください。")]
+    AdminOnly { admins: String },
+
     #[error("このデータベースは新しい版のアプリで作られています（データの版 {found}、このアプリが扱える版 {supported}）。アプリを更新してください。ファイルは変更していません。")]
     NewerSchema { found: i64, supported: i64 },
 
@@ -52,6 +56,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::NotFound { .. } => "not_found",
             Error::Conflict(_) => "conflict",
+            Error::AdminOnly { .. } => "admin_only",
             Error::NewerSchema { .. } => "newer_schema",
             Error::NotADatabase { .. } => "not_a_database",
             Error::IsADirectory { .. } => "is_a_directory",

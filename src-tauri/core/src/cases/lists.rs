@@ -143,6 +143,13 @@ pub(crate) fn item(
 /// Saves one list: names, order, retired flags and new entries, in one
 /// transaction.
 pub fn save(conn: &mut Connection, kind: ListKind, input: &[ListItemInput]) -> Result<List> {
+    if kind == ListKind::Staff {
+        // Each member needs a credential and a role: see access::add_member.
+        return Err(Error::invalid(
+            "kind",
+            "担当者は「設定」の「担当者」で追加・退職します（管理者だけが行えます）。",
+        ));
+    }
     if input.len() > MAX_ITEMS {
         return Err(Error::invalid(
             "items",

@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 use rusqlite::Connection;
 
 use super::Lcg;
+use crate::access;
 use crate::cases::lists::{self, ListKind};
 use crate::cases::{self, search, CaseInput, EntryInput, PersonInput};
 use crate::office::Office;
@@ -165,20 +166,27 @@ const ENTRY_NOTES: &[&str] = &[
     "本人・家族と面談。今後の療養について希望を確認した。",
 ];
 
-/// Fills empty lists with their defaults and adds the demo staff.
+/// The PIN of every demo member (README tells newcomers).
+pub const DEMO_PIN: &str = "1234";
+
+/// Fills empty lists with their defaults and adds the demo staff, each
+/// with the PIN [`DEMO_PIN`]; the first is 管理者.
 pub fn seed_lists(conn: &mut Connection) -> Result<()> {
     lists::ensure_defaults(conn)?;
     let staff = lists::list(conn, ListKind::Staff)?;
     if staff.items.is_empty() {
-        let input: Vec<lists::ListItemInput> = STAFF
-            .iter()
-            .map(|n| lists::ListItemInput {
-                id: None,
-                name: (*n).into(),
-                retired: false,
-            })
-            .collect();
-        lists::save(conn, ListKind::Staff, &input)?;
+        let now = chrono::Local::now().naive_local();
+        let tx = conn.transaction()?;
+        for (i, name) in STAFF.iter().enumerate() {
+            let member = access::MemberInput {
+                name: (*name).into(),
+                role: if i == 0 { access::Role::Admin } else { access::Role::Staff },
+                kind: access::CredentialKind::Pin,
+                credential: DEMO_PIN.into(),
+            };
+            access::insert_member(&tx, &member, false, now)?;
+        }
+        tx.commit()?;
     }
     Ok(())
 }
