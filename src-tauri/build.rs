@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 // The names of src/commands/list.rs, the one list of the app's commands.
 macro_rules! command_list {
-    ($($file:ident :: $command:ident),* $(,)?) => {
+    ($($(#[$role:ident])? $file:ident :: $command:ident),* $(,)?) => {
         const COMMANDS: &[&str] = &[$(stringify!($command)),*];
     };
 }

@@ -13,8 +13,10 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 use zaitaku_core::store;
 
-use crate::commands::NAMES;
-use crate::state::LOCK_SCREEN;
+use zaitaku_core::demo::cases::DEMO_PIN;
+
+use crate::commands::{admin_only, NAMES};
+use crate::state::{LOCK_SCREEN, OWN_CREDENTIAL};
 
 /// Commands that take no arguments: there is nothing to malform, but they
 /// are still called with junk and must not change anything.
@@ -104,16 +106,53 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     // Access record: sign-in, PIN, lock.
     for junk in junk_values() {
         // Tauri maps camelCase keys to the snake_case parameters.
-        calls.push(("sign_in", json!({ "staffId": junk, "pin": junk })));
-        calls.push(("set_own_pin", json!({ "currentPin": junk, "newPin": junk })));
+        calls.push(("sign_in", json!({ "staffId": junk, "credential": junk })));
+        calls.push((
+            "set_own_credential",
+            json!({ "current": junk, "kind": junk, "credential": junk }),
+        ));
+        calls.push(("register_first_member", json!({ "member": junk })));
+        calls.push(("add_staff_member", json!({ "member": junk })));
+        calls.push(("retire_staff_member", json!({ "staffId": junk })));
+        calls.push(("set_staff_role", json!({ "staffId": junk, "role": junk })));
+        calls.push((
+            "reset_staff_credential",
+            json!({ "staffId": junk, "kind": junk, "credential": junk }),
+        ));
         // 5 minutes is a valid setting, not junk.
         if junk != json!(5) {
             calls.push(("save_lock_minutes", json!({ "minutes": junk })));
         }
     }
-    calls.push(("sign_in", json!({ "staffId": uuid, "pin": "" })));
-    calls.push(("sign_in", json!({ "staffId": "not-a-uuid", "pin": "1234" })));
-    calls.push(("set_own_pin", json!({ "currentPin": "", "newPin": "12" })));
+    calls.push(("sign_in", json!({ "staffId": uuid, "credential": "" })));
+    calls.push((
+        "sign_in",
+        json!({ "staffId": "not-a-uuid", "credential": "1234" }),
+    ));
+    for (kind, bad) in [("pin", "12"), ("pin", "12345a"), ("password", "short"), ("card", "1234")] {
+        // Refused for the new credential before the current one is checked.
+        let own = json!({ "current": DEMO_PIN, "kind": kind, "credential": bad });
+        calls.push(("set_own_credential", own));
+        let member = json!({ "name": "新人", "role": "staff", "kind": kind, "credential": bad });
+        calls.push(("add_staff_member", json!({ "member": member })));
+        let reset = json!({ "staffId": uuid, "kind": kind, "credential": bad });
+        calls.push(("reset_staff_credential", reset));
+    }
+    for member in [
+        json!({ "name": "", "role": "staff", "kind": "pin", "credential": "1234" }),
+        json!({ "name": huge(), "role": "staff", "kind": "pin", "credential": "1234" }),
+        json!({ "name": "新人", "role": "owner", "kind": "pin", "credential": "1234" }),
+        json!({ "name": "山田 花子", "role": "staff", "kind": "pin", "credential": "1234" }),
+        json!({ "name": "新人", "role": "staff", "kind": "pin", "credential": "1234", "extra": 1 }),
+    ] {
+        calls.push(("add_staff_member", json!({ "member": member })));
+    }
+    // Staff exist: there is no first member to register.
+    let first = json!({ "name": "新人", "kind": "pin", "credential": "1234" });
+    calls.push(("register_first_member", json!({ "member": first })));
+    calls.push(("retire_staff_member", json!({ "staffId": uuid })));
+    calls.push(("set_staff_role", json!({ "staffId": uuid, "role": "admin" })));
+    calls.push(("set_staff_role", json!({ "staffId": "not-a-uuid", "role": "admin" })));
     for minutes in [json!(-1), json!(241), json!(1.5), json!(4294967296_u64)] {
         calls.push(("save_lock_minutes", json!({ "minutes": minutes })));
     }
@@ -503,14 +542,25 @@ fn every_command_is_covered() {
     }
 }
 
-/// Signs in as the first staff member of the demo data.
+/// Signs in as the first staff member of the demo data (管理者).
 fn sign_in(app: &TestApp) {
-    let member = {
-        let conn = store::open(&app.db).expect("open");
-        zaitaku_core::access::staff(&conn).expect("staff").remove(0)
-    };
-    let signed_in = invoke(app, "sign_in", json!({ "staffId": member.id, "pin": "" }));
-    assert!(signed_in.is_ok(), "{signed_in:?}");
+    sign_in_as(app, 0, DEMO_PIN);
+}
+
+/// Signs in as the `index`th staff member of the demo data (1 and on: 職員).
+fn sign_in_as(app: &TestApp, index: usize, credential: &str) -> Value {
+    let member = demo_member(app, index);
+    let signed_in = invoke(
+        app,
+        "sign_in",
+        json!({ "staffId": member.id, "credential": credential }),
+    );
+    signed_in.unwrap_or_else(|e| panic!("sign in as {}: {e}", member.name))
+}
+
+fn demo_member(app: &TestApp, index: usize) -> zaitaku_core::access::StaffMember {
+    let conn = store::open(&app.db).expect("open");
+    zaitaku_core::access::staff(&conn).expect("staff").remove(index)
 }
 
 #[test]
@@ -684,11 +734,22 @@ fn an_office_without_staff_works_until_it_registers_some() {
     .is_ok());
     let log = invoke(&app, "recent_audit_log", json!({})).expect("audit log");
     assert_eq!(log[0]["actor"], "（未設定）", "{log}");
+    // Staff are registered with a credential, never as a bare name.
     let staff = json!({ "kind": "staff", "items": [{ "name": "山田 花子" }] });
-    assert!(invoke(&app, "save_case_list", staff).is_ok());
+    assert_eq!(invoke(&app, "save_case_list", staff).expect_err("staff")["field"], "kind");
+    let first = json!({ "name": "山田 花子", "kind": "password", "credential": "sakado-2025" });
+    let me = invoke(&app, "register_first_member", json!({ "member": first })).expect("first");
+    assert_eq!((&me["role"], &me["must_change"]), (&json!("admin"), &json!(false)));
+    // Signed in as them; a second first member is refused.
+    assert!(invoke(&app, "get_office", json!({})).is_ok());
+    let again = json!({ "name": "佐藤", "kind": "pin", "credential": "1234" });
+    let refused = invoke(&app, "register_first_member", json!({ "member": again }));
+    assert_eq!(refused.expect_err("second")["kind"], "conflict");
     // Now somebody could sign in, so nobody signed in means locked.
+    assert!(invoke(&app, "lock_screen", json!({})).is_ok());
     assert_refused_as_locked(&app, "get_office", &json!({}));
-    sign_in(&app);
+    assert_refused_as_locked(&app, "register_first_member", &json!({ "member": again }));
+    sign_in_as(&app, 0, "sakado-2025");
     let office = invoke(&app, "get_office", json!({})).expect("office");
     assert_eq!(office["name"], "相談室");
 }
@@ -864,11 +925,20 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     };
     let mut update = intake(db, "入間 四郎", "いるま しろう", "昭和11年1月1日");
     update["version"] = json!(case_version);
-    // The staff list as stored, one renamed.
-    let mut staff: Vec<Value> = {
+    // Of the demo staff (the first is 管理者): the second's role and
+    // credential change, the last retires.
+    let staff_at = |order: &str, offset: u32| {
+        db_text(
+            db,
+            &format!("SELECT id FROM case_list_items WHERE kind = 'staff' ORDER BY sort_order {order} LIMIT 1 OFFSET {offset}"),
+        )
+    };
+    let (second_staff_id, last_staff_id) = (staff_at("ASC", 1), staff_at("DESC", 0));
+    // The 対応 list as stored, one renamed.
+    let mut responses: Vec<Value> = {
         let conn = store::open(db).expect("open");
         let mut stmt = conn
-            .prepare("SELECT id, name, retired FROM case_list_items WHERE kind = 'staff' ORDER BY sort_order")
+            .prepare("SELECT id, name, retired FROM case_list_items WHERE kind = 'response' ORDER BY sort_order")
             .expect("staff");
         let rows = stmt
             .query_map([], |r| {
@@ -880,7 +950,7 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
             .expect("staff");
         rows.map(|r| r.expect("member")).collect()
     };
-    staff[0]["name"] = json!("山田 花子");
+    responses[0]["name"] = json!("電話で助言");
     // The channels as stored, and one more.
     let mut channels: Vec<Value> = {
         let conn = store::open(db).expect("open");
@@ -908,7 +978,27 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         fields.remove("updated_label");
     }
     vec![
-        ("set_own_pin", json!({ "currentPin": "", "newPin": "1234" })),
+        (
+            "set_own_credential",
+            json!({ "current": DEMO_PIN, "kind": "password", "credential": "hanako-sakado" }),
+        ),
+        (
+            "register_first_member",
+            json!({ "member": { "name": "新人", "kind": "pin", "credential": "1234" } }),
+        ),
+        (
+            "add_staff_member",
+            json!({ "member": { "name": "新人 一郎", "role": "staff", "kind": "pin", "credential": "1357" } }),
+        ),
+        ("retire_staff_member", json!({ "staffId": last_staff_id })),
+        (
+            "set_staff_role",
+            json!({ "staffId": second_staff_id, "role": "admin" }),
+        ),
+        (
+            "reset_staff_credential",
+            json!({ "staffId": second_staff_id, "kind": "pin", "credential": "9753" }),
+        ),
         ("save_lock_minutes", json!({ "minutes": 15 })),
         ("recent_audit_log", json!({})),
         ("booklet_screen", json!({ "period": fiscal })),
@@ -969,7 +1059,7 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ),
         ("delete_case_entry", json!({ "entryId": case_entry_id })),
         ("case_history", json!({ "id": case_id })),
-        ("save_case_list", json!({ "kind": "staff", "items": staff })),
+        ("save_case_list", json!({ "kind": "response", "items": responses })),
         ("export_cases_csv", json!({ "filter": {} })),
         ("registry_options", json!({})),
         ("list_doctors", json!({ "filter": {} })),
@@ -1109,6 +1199,8 @@ fn after_lock_screen_valid_calls_are_refused_and_change_nothing() {
 #[test]
 fn the_valid_calls_are_answered_when_signed_in() {
     const NEED_MORE: &[&str] = &[
+        // Only in an office without staff (an_office_without_staff_…).
+        "register_first_member",
         "save_pdf",
         "open_pdf",
         "restore_backup",
@@ -1135,4 +1227,165 @@ fn the_valid_calls_are_answered_when_signed_in() {
         }
     }
     assert!(refused.is_empty(), "{}", refused.join("\n"));
+}
+
+/// The commands list.rs marks `#[admin]`.
+fn admin_commands() -> Vec<&'static str> {
+    NAMES.iter().copied().filter(|c| admin_only(c)).collect()
+}
+
+#[test]
+fn the_admin_only_commands_are_the_managing_ones() {
+    let mut admin = admin_commands();
+    admin.sort_unstable();
+    assert_eq!(
+        admin,
+        [
+            "add_staff_member",
+            "reset_staff_credential",
+            "restore_backup",
+            "retire_staff_member",
+            "save_backup_settings",
+            "save_case_list",
+            "save_lock_minutes",
+            "save_office",
+            "set_staff_role",
+        ]
+    );
+    for command in LOCK_SCREEN.iter().chain([&OWN_CREDENTIAL]) {
+        assert!(!admin_only(command), "{command}");
+    }
+}
+
+/// A 職員 calling each 管理者-only command, with valid arguments and with
+/// none (refused before they are read), gets the admin_only refusal naming
+/// the 管理者, and nothing changes.
+#[test]
+fn a_member_of_staff_is_refused_every_admin_only_command() {
+    let app = start();
+    let me = sign_in_as(&app, 1, DEMO_PIN);
+    assert_eq!(me["role"], "staff");
+    {
+        let conn = store::open(&app.db).expect("open");
+        let backup = app.db.with_file_name("backup.sqlite");
+        conn.execute("VACUUM INTO ?1", [backup.display().to_string()])
+            .expect("backup");
+    }
+    let calls = valid_calls(&app.db);
+    let before = fingerprint(&app.db);
+    for command in admin_commands() {
+        let (_, args) = calls
+            .iter()
+            .find(|(c, _)| *c == command)
+            .unwrap_or_else(|| panic!("{command} has no row in valid_calls()"));
+        for args in [args.clone(), json!({})] {
+            let error = invoke(&app, command, args).expect_err(command);
+            assert_eq!(error["kind"], "admin_only", "{command}: {error}");
+            assert_eq!(
+                error["message"],
+                "この操作は管理者だけが行えます。管理者（山田 花子）に依頼してください。",
+                "{command}"
+            );
+        }
+    }
+    assert_eq!(fingerprint(&app.db), before, "a refused call changed data");
+    // The other commands are theirs.
+    assert!(invoke(&app, "get_office", json!({})).is_ok());
+    assert!(invoke(&app, "recent_audit_log", json!({})).is_ok());
+}
+
+/// The same commands, called by a 管理者, are not refused for the role.
+#[test]
+fn a_manager_is_not_refused_the_admin_only_commands() {
+    let app = start();
+    let me = sign_in_as(&app, 0, DEMO_PIN);
+    assert_eq!(me["role"], "admin");
+    for command in admin_commands() {
+        // Made again for each call: the ones before change the staff.
+        let args = valid_calls(&app.db)
+            .into_iter()
+            .find(|(c, _)| *c == command)
+            .map(|(_, args)| args)
+            .unwrap_or_default();
+        match invoke(&app, command, args.clone()) {
+            Ok(_) => {}
+            // No backup file in this test: refused for that, not the role.
+            Err(error) if command == "restore_backup" => {
+                assert_ne!(error["kind"], "admin_only", "{error}");
+                assert_ne!(error["kind"], "signed_out", "{error}");
+            }
+            Err(error) => panic!("{command} {args}: {error}"),
+        }
+    }
+}
+
+/// At least one active 管理者 always remains.
+#[test]
+fn the_last_manager_cannot_be_retired_or_demoted() {
+    let app = start();
+    let me = sign_in_as(&app, 0, DEMO_PIN);
+    let before = fingerprint(&app.db);
+    let demote = json!({ "staffId": me["id"], "role": "staff" });
+    let error = invoke(&app, "set_staff_role", demote.clone()).expect_err("demote");
+    assert_eq!(error["kind"], "conflict", "{error}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("管理者が一人もいなくなる"));
+    let retire = json!({ "staffId": me["id"] });
+    let error = invoke(&app, "retire_staff_member", retire.clone()).expect_err("retire");
+    assert_eq!(error["kind"], "conflict", "{error}");
+    assert_eq!(fingerprint(&app.db), before);
+    // With a second 管理者, the first may step down, and works on as 職員.
+    let sato = demo_member(&app, 1);
+    let promote = json!({ "staffId": sato.id, "role": "admin" });
+    assert!(invoke(&app, "set_staff_role", promote).is_ok());
+    let me = invoke(&app, "set_staff_role", demote).expect("demote with another 管理者");
+    assert_eq!(me["role"], "staff");
+    let error = invoke(&app, "save_lock_minutes", json!({ "minutes": 5 })).expect_err("now 職員");
+    assert_eq!(error["kind"], "admin_only");
+    assert!(error["message"].as_str().unwrap_or_default().contains(&sato.name));
+}
+
+/// Signed in as a member who must set their credential (reset by a 管理者,
+/// or none at all in an older database): every other command is refused
+/// and changes nothing, until they set one.
+#[test]
+fn a_member_who_must_set_a_credential_can_do_only_that() {
+    let app = start();
+    sign_in(&app);
+    let sato = demo_member(&app, 1);
+    let reset = json!({ "staffId": sato.id, "kind": "pin", "credential": "7777" });
+    let member = invoke(&app, "reset_staff_credential", reset).expect("reset");
+    assert_eq!(member["must_change"], true);
+    let takahashi = demo_member(&app, 2);
+    {
+        let conn = store::open(&app.db).expect("open");
+        conn.execute("DELETE FROM staff_pins WHERE staff_id = ?1", [&takahashi.id])
+            .expect("as an older database");
+    }
+    assert!(invoke(&app, "lock_screen", json!({})).is_ok());
+    for (member, credential) in [(&sato, "7777"), (&takahashi, "")] {
+        let signed_in = invoke(
+            &app,
+            "sign_in",
+            json!({ "staffId": member.id, "credential": credential }),
+        )
+        .expect("signed in, to set a credential");
+        assert_eq!(signed_in["name"], json!(member.name));
+        let before = fingerprint(&app.db);
+        for (command, args) in valid_calls(&app.db) {
+            if command == OWN_CREDENTIAL {
+                continue;
+            }
+            let error = invoke(&app, command, args).expect_err(command);
+            assert_eq!(error["kind"], "credential_required", "{command}: {error}");
+        }
+        assert_eq!(fingerprint(&app.db), before, "{}", member.name);
+        for command in ["app_status", "access_status"] {
+            assert!(invoke(&app, command, json!({})).is_ok(), "{command}");
+        }
+        let own = json!({ "current": "", "kind": "pin", "credential": "2580" });
+        let now = invoke(&app, "set_own_credential", own).expect("own credential");
+        assert_eq!((&now["must_change"], &now["credential"]), (&json!(false), &json!("pin")));
+        assert!(invoke(&app, "get_office", json!({})).is_ok());
+        assert!(invoke(&app, "lock_screen", json!({})).is_ok());
+    }
 }

@@ -3,15 +3,19 @@
 //!
 //! - The invoke handler asks [`AppState::admit`] before a command reads its
 //!   arguments: while the window is locked, only the lock screen's own
-//!   commands ([`LOCK_SCREEN`]) are answered.
+//!   commands ([`LOCK_SCREEN`]) are answered; a member who must set their
+//!   own credential first (none yet, or a temporary one from a 管理者) gets
+//!   [`OWN_CREDENTIAL`] besides; a command marked `#[admin]` in
+//!   commands/list.rs is answered for a 管理者 only.
 //! - Commands reach the connection only through [`AppState::read`] and
 //!   [`AppState::write`], which apply the same rule; `write` also hands over
 //!   the [`Actor`] to record. The lock screen's commands use the few methods
 //!   marked "answered while locked" instead.
 //!
 //! Locked means: staff are registered and nobody is signed in. An office
-//! with no staff registered cannot sign in, so it works unlocked and its
-//! changes are recorded under no name (（未設定）).
+//! with no staff registered cannot sign in, so it works unlocked (as its
+//! own 管理者) and its changes are recorded under no name (（未設定）),
+//! until it registers its first member.
 //!
 //! The idle lock is kept here too, not only by the page's timer: every
 //! admitted command (the lock screen's own calls do not count) records the
@@ -35,6 +39,10 @@ use crate::{error, UiError};
 /// The commands the lock screen calls, answered while the window is locked.
 pub const LOCK_SCREEN: &[&str] = &["app_status", "access_status", "sign_in", "lock_screen"];
 
+/// The one command, besides the lock screen's, of a member who must set
+/// their own credential before anything else.
+pub const OWN_CREDENTIAL: &str = "set_own_credential";
+
 pub struct AppState {
     pub db_path: PathBuf,
     conn: Mutex<Option<Connection>>,
@@ -48,6 +56,9 @@ pub struct AppState {
     staff_registered: AtomicBool,
     /// `access::lock_minutes` (0 = never), kept like `staff_registered`.
     lock_minutes: AtomicU32,
+    /// The active 管理者' names, for the refusal of a 管理者-only command;
+    /// kept like `staff_registered`.
+    admins: Mutex<String>,
     /// When the last admitted command came (or the sign-in).
     last_activity: Mutex<Option<SystemTime>>,
     /// Set when the idle lock forgot the actor without the connection (the
@@ -71,8 +82,19 @@ fn locked() -> UiError {
     )
 }
 
+fn needs_credential() -> UiError {
+    UiError::new(
+        "credential_required",
+        "続けるには、まずご自分の暗証番号またはパスワードを設定してください。",
+    )
+}
+
 fn has_staff(conn: &Connection) -> zaitaku_core::Result<bool> {
     Ok(!access::staff(conn)?.is_empty())
+}
+
+fn admin_names(conn: &Connection) -> zaitaku_core::Result<String> {
+    Ok(access::admin_names(conn)?.join("、"))
 }
 
 impl AppState {
@@ -91,9 +113,11 @@ impl AppState {
                 let staff_registered = has_staff(&conn).unwrap_or(true);
                 let lock_minutes =
                     access::lock_minutes(&conn).unwrap_or(access::DEFAULT_LOCK_MINUTES);
+                let admins = admin_names(&conn).unwrap_or_default();
                 AppState {
                     staff_registered: AtomicBool::new(staff_registered),
                     lock_minutes: AtomicU32::new(lock_minutes),
+                    admins: Mutex::new(admins),
                     ..AppState::without(db_path, Some(conn), None)
                 }
             }
@@ -109,6 +133,7 @@ impl AppState {
             actor: Mutex::new(None),
             staff_registered: AtomicBool::new(false),
             lock_minutes: AtomicU32::new(access::DEFAULT_LOCK_MINUTES),
+            admins: Mutex::new(String::new()),
             last_activity: Mutex::new(None),
             forget_audit_actor: AtomicBool::new(false),
         }
@@ -146,14 +171,33 @@ impl AppState {
         self.actor.lock().ok().and_then(|a| a.clone())
     }
 
-    /// The rule itself: the signed-in actor, `None` in an office without
-    /// staff, refused while locked.
-    fn session(&self) -> Result<Option<Actor>, UiError> {
+    /// The signed-in actor, `None` in an office without staff, refused
+    /// while locked.
+    fn signed_in(&self) -> Result<Option<Actor>, UiError> {
         match self.actor() {
             Some(actor) => Ok(Some(actor)),
             None if !self.staff_registered.load(Ordering::SeqCst) => Ok(None),
             None => Err(locked()),
         }
+    }
+
+    /// The rule itself: [`signed_in`](Self::signed_in), and refused to a
+    /// member who must set their own credential first.
+    fn session(&self) -> Result<Option<Actor>, UiError> {
+        let actor = self.signed_in()?;
+        if actor.as_ref().is_some_and(Actor::needs_credential) {
+            return Err(needs_credential());
+        }
+        Ok(actor)
+    }
+
+    /// Refuses a 管理者-only `command` to anyone else, naming whom to ask.
+    fn check_role(&self, command: &str, actor: Option<&Actor>) -> Result<(), UiError> {
+        if !crate::commands::admin_only(command) || actor.is_none_or(Actor::is_admin) {
+            return Ok(());
+        }
+        let admins = self.admins.lock().map(|a| a.clone()).unwrap_or_default();
+        Err(UiError::from(zaitaku_core::Error::AdminOnly { admins }))
     }
 
     /// Whether `command` may be called now; asked by the invoke handler
@@ -170,7 +214,12 @@ impl AppState {
             return Ok(());
         }
         self.lock_if_idle(now);
-        self.session()?;
+        if command == OWN_CREDENTIAL {
+            self.signed_in()?;
+        } else {
+            let actor = self.session()?;
+            self.check_role(command, actor.as_ref())?;
+        }
         self.touch(now);
         Ok(())
     }
@@ -234,19 +283,44 @@ impl AppState {
                 None => access::unregistered(conn)?.ok_or_else(locked)?,
             };
             let result = f(conn, &actor);
-            // The change may have registered the first staff member (or,
-            // by a restore, removed them all).
-            match has_staff(conn) {
-                Ok(any) => self.staff_registered.store(any, Ordering::SeqCst),
-                Err(e) => log::warn!("cannot read the staff list: {}", error::loggable(&e)),
-            }
-            // Or changed the lock minutes.
-            match access::lock_minutes(conn) {
-                Ok(minutes) => self.lock_minutes.store(minutes, Ordering::SeqCst),
-                Err(e) => log::warn!("cannot read the lock minutes: {}", error::loggable(&e)),
-            }
+            self.refresh(conn);
             result
         })
+    }
+
+    /// After a change: what the invoke handler keeps without a query, and
+    /// the signed-in member as they are now (a 管理者 may have changed
+    /// their role, or retired them: then the window locks).
+    fn refresh(&self, conn: &Connection) {
+        // The change may have registered the first staff member (or, by a
+        // restore, removed them all).
+        match has_staff(conn) {
+            Ok(any) => self.staff_registered.store(any, Ordering::SeqCst),
+            Err(e) => log::warn!("cannot read the staff list: {}", error::loggable(&e)),
+        }
+        // Or changed the lock minutes.
+        match access::lock_minutes(conn) {
+            Ok(minutes) => self.lock_minutes.store(minutes, Ordering::SeqCst),
+            Err(e) => log::warn!("cannot read the lock minutes: {}", error::loggable(&e)),
+        }
+        match admin_names(conn) {
+            Ok(names) => {
+                if let Ok(mut admins) = self.admins.lock() {
+                    *admins = names;
+                }
+            }
+            Err(e) => log::warn!("cannot read the 管理者: {}", error::loggable(&e)),
+        }
+        let Some(actor) = self.actor() else { return };
+        match actor.reloaded(conn) {
+            Ok(Some(now)) if now == actor => {}
+            Ok(now) => {
+                if let Err(e) = self.remember(conn, now) {
+                    log::warn!("cannot record the actor: {}", e.kind);
+                }
+            }
+            Err(e) => log::warn!("cannot read the actor: {}", error::loggable(&e)),
+        }
     }
 
     /// Signs in as `actor` (or locks with `None`); the connection records
@@ -275,13 +349,13 @@ impl AppState {
         })
     }
 
-    /// Answered while locked: checks the name and PIN and unlocks (after
-    /// five wrong PINs in a row, only once a wait has passed; the refusal
-    /// says how long).
-    pub fn sign_in(&self, staff_id: &str, pin: &str) -> Result<StaffMember, UiError> {
+    /// Answered while locked: checks the member's PIN or password and
+    /// unlocks (after five wrong ones in a row, only once a wait has
+    /// passed; the refusal says how long).
+    pub fn sign_in(&self, staff_id: &str, credential: &str) -> Result<StaffMember, UiError> {
         let now = chrono::Local::now().naive_local();
         let actor = self.with_conn(|conn| {
-            let actor = access::sign_in(conn, staff_id, pin, now)?;
+            let actor = access::sign_in(conn, staff_id, credential, now)?;
             self.remember(conn, Some(actor.clone()))?;
             Ok(actor)
         })?;
@@ -302,15 +376,44 @@ impl AppState {
         self.with_conn(|conn| Ok(store::schema_version(conn)?)).ok()
     }
 
-    /// The signed-in member sets, changes or removes their own PIN, and
-    /// works on as the member they now are.
-    pub fn set_own_pin(&self, current: &str, new_pin: &str) -> Result<StaffMember, UiError> {
+    /// The signed-in member sets their own PIN or password, and works on
+    /// as the member they now are (no longer limited to this, if they were).
+    pub fn set_own_credential(
+        &self,
+        current: &str,
+        kind: access::CredentialKind,
+        credential: &str,
+    ) -> Result<StaffMember, UiError> {
         let now = chrono::Local::now().naive_local();
-        let actor = self.write_as(|conn, me| {
-            let actor = access::set_own_pin(conn, me, current, new_pin, now)?;
+        let actor = self.with_conn(|conn| {
+            let me = self.signed_in()?.map_or_else(
+                || access::unregistered(conn)?.ok_or_else(locked),
+                Ok,
+            )?;
+            let actor = access::set_own_credential(conn, &me, current, kind, credential, now)?;
             self.remember(conn, Some(actor.clone()))?;
             Ok(actor)
         })?;
+        member_of(&actor)
+    }
+
+    /// A new office registers its first member, 管理者, and works as them.
+    /// Refused once any member is registered.
+    pub fn register_first(
+        &self,
+        name: &str,
+        kind: access::CredentialKind,
+        credential: &str,
+    ) -> Result<StaffMember, UiError> {
+        let now = chrono::Local::now().naive_local();
+        let actor = self.with_conn(|conn| {
+            self.signed_in()?;
+            let actor = access::register_first(conn, name, kind, credential, now)?;
+            self.remember(conn, Some(actor.clone()))?;
+            self.refresh(conn);
+            Ok(actor)
+        })?;
+        log::info!("first member registered and signed in");
         member_of(&actor)
     }
 }
@@ -349,7 +452,7 @@ mod tests {
         let member = state
             .with_conn(|conn| Ok(access::staff(conn)?.remove(0)))
             .expect("staff");
-        state.sign_in(&member.id, "").expect("sign in");
+        state.sign_in(&member.id, zaitaku_core::demo::cases::DEMO_PIN).expect("sign in");
         (dir, state)
     }
 
@@ -441,7 +544,7 @@ mod tests {
         let member = state
             .with_conn(|conn| Ok(access::staff(conn)?.remove(0)))
             .expect("staff");
-        state.sign_in(&member.id, "").expect("sign in again");
+        state.sign_in(&member.id, zaitaku_core::demo::cases::DEMO_PIN).expect("sign in again");
         assert!(state.admit_at("get_office", SystemTime::now()).is_ok());
         assert_eq!(recorded_actor(&state), member.name);
     }

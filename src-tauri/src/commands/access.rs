@@ -1,9 +1,9 @@
 use serde_json::Value;
 use tauri::State;
-use zaitaku_core::access::{self, StaffMember};
+use zaitaku_core::access::{self, CredentialKind, MemberInput, Role, StaffMember};
 use zaitaku_core::store::audit::{self, AuditEntry};
 
-use super::parse_arg;
+use super::{now, parse_arg, parse_object};
 use crate::state::AccessStatus;
 use crate::{AppState, UiError};
 
@@ -13,20 +13,20 @@ pub fn access_status(state: State<'_, AppState>) -> Result<AccessStatus, UiError
     state.access_status()
 }
 
-/// Answered while locked.
+/// Answered while locked: the member's PIN or password.
 #[tauri::command(async)]
 pub fn sign_in(
     state: State<'_, AppState>,
     staff_id: Option<Value>,
-    pin: Option<Value>,
+    credential: Option<Value>,
 ) -> Result<StaffMember, UiError> {
     let staff_id: String = parse_arg("sign_in", "staff_id", staff_id)?;
-    let pin: String = parse_arg(
+    let credential: String = parse_arg(
         "sign_in",
-        "pin",
-        Some(pin.unwrap_or(Value::String(String::new()))),
+        "credential",
+        Some(credential.unwrap_or(Value::String(String::new()))),
     )?;
-    state.sign_in(&staff_id, &pin)
+    state.sign_in(&staff_id, &credential)
 }
 
 /// Answered while locked: nobody is signed in until the next sign_in.
@@ -35,19 +35,58 @@ pub fn lock_screen(state: State<'_, AppState>) -> Result<(), UiError> {
     state.lock()
 }
 
-/// The signed-in member sets, changes or removes their own PIN.
+/// The signed-in member sets their own PIN or password; also answered for
+/// a member who must do so before anything else.
 #[tauri::command(async)]
-pub fn set_own_pin(
+pub fn set_own_credential(
     state: State<'_, AppState>,
-    current_pin: Option<Value>,
-    new_pin: Option<Value>,
+    current: Option<Value>,
+    kind: Option<Value>,
+    credential: Option<Value>,
 ) -> Result<StaffMember, UiError> {
-    let current: String = parse_arg("set_own_pin", "current_pin", current_pin)?;
-    let new_pin: String = parse_arg("set_own_pin", "new_pin", new_pin)?;
-    state.set_own_pin(&current, &new_pin)
+    const NAME: &str = "set_own_credential";
+    let current: String = parse_arg(NAME, "current", current)?;
+    let kind: CredentialKind = parse_arg(NAME, "kind", kind)?;
+    let credential: String = parse_arg(NAME, "credential", credential)?;
+    state.set_own_credential(&current, kind, &credential)
+}
+
+/// A new office registers its first member (管理者), who is signed in.
+#[tauri::command(async)]
+pub fn register_first_member(
+    state: State<'_, AppState>,
+    member: Option<Value>,
+) -> Result<StaffMember, UiError> {
+    let member: FirstMember = parse_object("register_first_member", "member", member)?;
+    state.register_first(&member.name, member.kind, &member.credential)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FirstMember {
+    name: String,
+    kind: CredentialKind,
+    credential: String,
 }
 
 command! {
+    /// A 管理者 adds a member with a temporary credential.
+    fn add_staff_member(#[parse_object] member: MemberInput) -> StaffMember:
+        write |conn, actor| access::add_member(conn, actor, &member, now());
+
+    fn retire_staff_member(staff_id: String) -> ():
+        write |conn, actor| access::retire(conn, actor, &staff_id);
+
+    fn set_staff_role(staff_id: String, role: Role) -> StaffMember:
+        write |conn, actor| access::set_role(conn, actor, &staff_id, role);
+
+    /// A temporary credential the member must change at their next sign-in.
+    fn reset_staff_credential(staff_id: String, kind: CredentialKind, credential: String)
+        -> StaffMember:
+        write |conn, actor| {
+            access::reset_credential(conn, actor, &staff_id, kind, &credential, now())
+        };
+
     fn save_lock_minutes(minutes: i64) -> u32:
         write |conn, _| access::save_lock_minutes(conn, minutes);
 

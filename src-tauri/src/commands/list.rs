@@ -6,6 +6,10 @@
 // check ui/api.js and the access rules against it. Adding a command is one
 // function, one line here and one line in ui/api.js.
 //
+// `#[admin]` before a command: only a 管理者 may call it. AppState::admit
+// refuses everyone else by the command's name, before the arguments are
+// read; nothing else grants or denies by role.
+//
 // Both read this file with include!(), so it holds plain comments and the
 // one macro call, nothing else.
 
@@ -13,8 +17,13 @@ command_list![
     access::access_status,
     access::sign_in,
     access::lock_screen,
-    access::set_own_pin,
-    access::save_lock_minutes,
+    access::set_own_credential,
+    access::register_first_member,
+    #[admin] access::add_staff_member,
+    #[admin] access::retire_staff_member,
+    #[admin] access::set_staff_role,
+    #[admin] access::reset_staff_credential,
+    #[admin] access::save_lock_minutes,
     access::recent_audit_log,
 
     app::app_status,
@@ -29,14 +38,14 @@ command_list![
     booklets::export_booklets_csv,
 
     backup::backup_status,
-    backup::save_backup_settings,
+    #[admin] backup::save_backup_settings,
     backup::backup_now,
     backup::list_backups,
     backup::inspect_backup,
-    backup::restore_backup,
+    #[admin] backup::restore_backup,
 
     office::get_office,
-    office::save_office,
+    #[admin] office::save_office,
 
     cases::case_form_options,
     cases::list_cases,
@@ -50,7 +59,7 @@ command_list![
     cases::update_case_entry,
     cases::delete_case_entry,
     cases::case_history,
-    cases::save_case_list,
+    #[admin] cases::save_case_list,
     cases::export_cases_csv,
 
     registries::registry_options,

@@ -103,9 +103,19 @@ pub mod report;
 // The one list of commands (list.rs, also read by build.rs) becomes the
 // names the tests check and the invoke handler that answers them.
 macro_rules! command_list {
-    ($($file:ident :: $command:ident),* $(,)?) => {
+    (@admin admin) => { true };
+    (@admin) => { false };
+    ($($(#[$role:ident])? $file:ident :: $command:ident),* $(,)?) => {
         /// Every command the window may call, in the order of `list.rs`.
         pub const NAMES: &[&str] = &[$(stringify!($command)),*];
+
+        /// Whether only a 管理者 may call `command` (`#[admin]` in list.rs).
+        pub fn admin_only(command: &str) -> bool {
+            match command {
+                $(stringify!($command) => command_list!(@admin $($role)?),)*
+                _ => false,
+            }
+        }
 
         /// Tauri's handler for every command of `list.rs`.
         fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
@@ -117,7 +127,8 @@ include!("list.rs");
 
 /// The invoke handler. Before a command reads its arguments,
 /// `AppState::admit` decides whether it may be called now: not while the
-/// window is locked, unless the lock screen needs it.
+/// window is locked, unless the lock screen needs it; only by a 管理者 when
+/// list.rs marks it `#[admin]`.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     let answer = commands::<R>();
     move |invoke| {
@@ -125,7 +136,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         if NAMES.contains(&command) {
             let state = invoke.message.webview_ref().try_state::<AppState>();
             if let Some(Err(refused)) = state.map(|s| s.admit(command)) {
-                log::info!("refused while locked: {command}");
+                log::info!("refused: {command}: {}", refused.kind);
                 invoke.resolver.reject(refused);
                 return true;
             }

@@ -222,11 +222,12 @@ pub fn set_own_credential(
         ));
     };
     let member = member(conn, &me.id)?;
+    // The new one first: a refused change costs no attempt and records none.
+    let clean = CredentialPolicy::of(conn).check("new_credential", kind, new)?;
     let stored = credential::stored(conn, &member.id)?;
     if let Some(s) = stored.as_ref().filter(|s| !s.must_change) {
         check_limited(conn, &member, s, current, now, Check::Change)?;
     }
-    let clean = CredentialPolicy::of(conn).check("new_credential", kind, new)?;
     if stored.as_ref().is_some_and(|s| s.must_change && s.matches(&clean)) {
         return Err(Error::invalid(
             "new_credential",
