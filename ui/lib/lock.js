@@ -1,6 +1,8 @@
 // Access record: the staff member working on this window. At start, and
 // after a period without input, the screen locks and asks who is working
-// (and their PIN when they have one). The Rust side records the signed-in
+// and their PIN or password. A member who has none yet, or was given a
+// temporary one by a 管理者, sets their own right after signing in (the
+// Rust side allows them nothing else). The Rust side records the signed-in
 // member on every change; the page never says who it is.
 //
 // Locking (the button, the idle timer, or a `signed_out` answer of the Rust
@@ -12,6 +14,7 @@
 import { api } from '../api.js';
 import { h, clear } from './dom.js';
 import { field, input, onSubmit, attempt } from './forms.js';
+import { credentialFields, fitInput, kindLabel, needsCredential } from './credential.js';
 import { showError, clearMessage } from './messages.js';
 import { closePrintPreview } from './print-preview.js';
 
@@ -28,6 +31,19 @@ export function isLocked() {
 /** The member signed in on this window, or null. */
 export function currentActor() {
   return actor;
+}
+
+/** Whether the one working may do what only a 管理者 may (an office
+ * without staff has nobody else to ask). The Rust side decides; this only
+ * hides what would be refused. */
+export function isAdmin() {
+  return !actor || actor.role === 'admin';
+}
+
+/** Works on as `member`, signed in by another form (the first member). */
+export function adopt(member) {
+  announce(member);
+  resetIdleTimer();
 }
 
 /** Calls `fn(member)` whenever the signed-in member changes. */
@@ -82,6 +98,12 @@ export async function start() {
   }
   const status = await api.accessStatus();
   lockMinutes = status.lock_minutes;
+  if (needsCredential(status.actor)) {
+    // Reloaded before they set one: they sign in again.
+    await api.lockScreen();
+    await showSignIn();
+    return;
+  }
   if (status.actor) {
     announce(status.actor);
     resetIdleTimer();
@@ -124,13 +146,22 @@ async function showSignIn() {
       resetIdleTimer();
       resolve(member);
     };
-    overlay.append(signInPanel(status.staff, done));
-    overlay.querySelector('button')?.focus();
+    const show = (panel) => {
+      clear(overlay);
+      overlay.append(panel);
+      panel.querySelector('select, input, button')?.focus();
+    };
+    const signedIn = (member) => (needsCredential(member) ? show(ownCredentialPanel(member, done, back)) : done(member));
+    const back = async () => {
+      await attempt(null, () => api.lockScreen());
+      show(signInPanel(status.staff, signedIn));
+    };
+    show(signInPanel(status.staff, signedIn));
   });
 }
 
-function signInPanel(staff, done) {
-  const pinArea = h('div', { class: 'lock-pin' });
+function signInPanel(staff, signedIn) {
+  const credentialArea = h('div', { class: 'lock-pin' });
   const error = h('p', { class: 'field-error', id: 'lock-error', role: 'alert' });
   const panel = h('section', { class: 'lock-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lock-title' },
     h('h1', { id: 'lock-title' }, '在宅医療相談室デスク'),
@@ -141,28 +172,53 @@ function signInPanel(staff, done) {
         class: 'lock-member',
         dataset: { staffId: member.id },
         onclick: () => choose(member),
-      }, member.name, member.has_pin ? h('span', { class: 'muted' }, '（暗証番号）') : null))),
-    pinArea,
+      }, member.name, h('span', { class: 'muted' }, `（${kindLabel(member.credential)}）`)))),
+    credentialArea,
     error,
   );
 
   // The lock covers the app's message area: `error` takes its place.
-  const signIn = async (member, pin) => done(await api.signIn(member.id, pin));
+  const signIn = async (member, typed) => signedIn(await api.signIn(member.id, typed));
 
   function choose(member) {
     panel.querySelectorAll('.lock-member').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.staffId === member.id)));
-    clear(pinArea);
+    clear(credentialArea);
     error.textContent = '';
-    if (!member.has_pin) {
+    if (!member.credential) {
+      // An older database: they sign in to set one, and may do nothing else.
       attempt(null, () => signIn(member, ''), { summary: error });
       return;
     }
-    const pin = input('pin', { id: 'lock-pin', type: 'password', inputmode: 'numeric', maxlength: '8' });
+    const typed = input('credential', { id: 'lock-credential', autocomplete: 'current-password' });
+    fitInput(typed, member.credential);
     const form = h('form', { class: 'lock-pin-form', novalidate: true },
-      field(`${member.name} さんの暗証番号`, pin, { required: true, extra: h('button', { type: 'submit', class: 'primary' }, '開始') }));
-    onSubmit(form, () => signIn(member, pin.value), { summary: error });
-    pinArea.append(form);
-    pin.focus();
+      field(`${member.name} さんの${kindLabel(member.credential)}`, typed, { required: true, extra: h('button', { type: 'submit', class: 'primary' }, '開始') }));
+    onSubmit(form, () => signIn(member, typed.value), { summary: error });
+    credentialArea.append(form);
+    typed.focus();
   }
   return panel;
+}
+
+/** Right after signing in, for a member who must set their own credential. */
+function ownCredentialPanel(member, done, back) {
+  const error = h('p', { class: 'field-error', id: 'own-error', role: 'alert' });
+  const fields = credentialFields({ name: 'new_credential', idPrefix: 'own', kind: member.credential ?? 'pin' });
+  const form = h('form', { class: 'own-credential-form', novalidate: true },
+    ...fields.nodes,
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'own-save' }, '設定して始める'),
+      h('button', { type: 'button', class: 'secondary', id: 'own-back', onclick: back }, '担当者の選択に戻る')));
+  onSubmit(form, async () => {
+    const { kind, credential } = fields.read();
+    done(await api.setOwnCredential('', kind, credential));
+  }, { summary: error });
+  return h('section', { class: 'lock-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'own-title' },
+    h('h1', { id: 'own-title' }, `${member.name} さんの暗証番号・パスワード`),
+    h('p', {}, member.must_change
+      ? '管理者が仮の暗証番号・パスワードを設定しました。使い始める前に、ご自分だけが知っているものに変更してください。'
+      : 'まだ暗証番号・パスワードが設定されていません。使い始める前に設定してください。次からはこれを入力してサインインします。'),
+    h('p', { class: 'hint' }, '暗証番号は4〜8桁の数字、パスワードは8文字以上です。'),
+    form,
+    error);
 }

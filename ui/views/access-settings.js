@@ -1,11 +1,12 @@
-// 設定 › 操作者と画面ロック: minutes until the screen locks, and the
-// signed-in member's own PIN.
+// 設定 › 操作者と画面ロック: minutes until the screen locks (管理者), and
+// the signed-in member's own PIN or password.
 
 import { api } from '../api.js';
 import { h } from '../lib/dom.js';
 import { field, input, onSubmit } from '../lib/forms.js';
 import { showMessage } from '../lib/messages.js';
-import { setLockMinutes } from '../lib/lock.js';
+import { setLockMinutes, isAdmin } from '../lib/lock.js';
+import { credentialFields, fitInput, kindLabel } from '../lib/credential.js';
 
 export async function render(container) {
   const status = await api.accessStatus();
@@ -13,9 +14,9 @@ export async function render(container) {
     h('h2', { id: 'access-title' }, '操作者と画面ロック'),
     h('p', { class: 'hint' }, status.actor
       ? `いまの操作者：${status.actor.name}。変更の記録には操作者の名前が残ります。`
-      : '担当者が登録されていないため、操作者を選ばずに使っています。担当者は相談記録のリスト設定で登録できます。'),
-    lockForm(status.lock_minutes),
-    status.actor ? pinForm(status.actor) : null,
+      : '担当者が登録されていないため、操作者を選ばずに使っています。「担当者」で最初の担当者（管理者）を登録してください。'),
+    isAdmin() ? lockForm(status.lock_minutes) : h('p', { class: 'muted' }, `${status.lock_minutes === 0 ? '画面は自動ではロックしません' : `${status.lock_minutes}分操作がないと画面をロックします`}（管理者が設定します）。`),
+    status.actor ? credentialForm(status.actor) : null,
     auditTable(await api.recentAuditLog()));
   container.append(section);
 }
@@ -45,22 +46,22 @@ function lockForm(minutes) {
   return form;
 }
 
-function pinForm(actor) {
-  const pin = (name, id) => input(name, { id, type: 'password', inputmode: 'numeric', class: 'narrow' });
-  const current = actor.has_pin ? pin('current_pin', 'current-pin') : null;
-  const next = pin('new_pin', 'new-pin');
-  const form = h('form', { class: 'pin-form', novalidate: true },
-    h('h3', {}, `${actor.name} さんの暗証番号`),
-    h('p', { class: 'hint' }, actor.has_pin
-      ? '変更するときは、いまの暗証番号と新しい暗証番号を入力します。新しい暗証番号を空欄にすると、暗証番号なしになります。'
-      : '4〜8桁の数字を設定すると、ロック解除のときに入力を求めます。'),
-    current ? field('いまの暗証番号', current) : null,
-    field('新しい暗証番号', next),
-    h('button', { type: 'submit', class: 'secondary', id: 'save-pin' }, '暗証番号を保存'));
+function credentialForm(actor) {
+  const current = input('current_credential', { id: 'current-credential', autocomplete: 'current-password' });
+  fitInput(current, actor.credential);
+  const fields = credentialFields({ name: 'new_credential', idPrefix: 'new', kind: actor.credential ?? 'pin' });
+  const form = h('form', { class: 'pin-form', id: 'own-credential', novalidate: true },
+    h('h3', {}, `${actor.name} さんの暗証番号・パスワード`),
+    h('p', { class: 'hint' }, `いまは${kindLabel(actor.credential)}でサインインしています。変更するときは、いまのものと新しいものを入力します。暗証番号は4〜8桁の数字、パスワードは8文字以上です。`),
+    field(`いまの${kindLabel(actor.credential)}`, current, { required: true }),
+    ...fields.nodes,
+    h('button', { type: 'submit', class: 'secondary', id: 'save-credential' }, '変更を保存'));
   onSubmit(form, async () => {
-    const member = await api.setOwnPin(current?.value ?? '', next.value);
+    const { kind, credential } = fields.read();
+    const member = await api.setOwnCredential(current.value, kind, credential);
     form.reset();
-    showMessage(member.has_pin ? '暗証番号を保存しました。' : '暗証番号をなくしました。', 'success');
+    fitInput(current, member.credential);
+    showMessage(`${kindLabel(member.credential)}を変更しました。次のサインインから使います。`, 'success');
   });
   return form;
 }

@@ -6,6 +6,7 @@ import { h, clear } from '../lib/dom.js';
 import { field, input, attempt, onSubmit } from '../lib/forms.js';
 import { fileSize } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
+import { isAdmin } from '../lib/lock.js';
 
 export async function render(container) {
   const section = h('section', { class: 'card backup', 'aria-labelledby': 'backup-title' });
@@ -18,7 +19,8 @@ async function refresh(section) {
   clear(section).append(
     h('h2', { id: 'backup-title' }, 'バックアップ'),
     statusLine(status),
-    settingsForm(section, status),
+    // The folder, generations and restore are the 管理者' (refused to others).
+    isAdmin() ? settingsForm(section, status) : null,
     h('div', { class: 'backup-actions' },
       h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: (e) => backupNow(section, e.target) }, '今すぐバックアップ')),
     backupList(section, files),
@@ -79,7 +81,7 @@ function backupList(section, files) {
       h('td', {}, f.created_label),
       h('td', {}, f.kind_label),
       h('td', {}, fileSize(f.size_bytes)),
-      h('td', {}, h('button', { type: 'button', class: 'secondary small', onclick: () => restore(section, f.path) }, 'この時点に復元…'))))));
+      h('td', {}, isAdmin() ? h('button', { type: 'button', class: 'secondary small', onclick: () => restore(section, f.path) }, 'この時点に復元…') : null)))));
 }
 
 async function restore(section, path) {

@@ -1,6 +1,7 @@
-// 設定 › 相談記録の一覧項目: 受付方法, 相談者種別, 相談内容分類, 対応, 転帰
-// and 担当者. Add, rename, reorder and retire; an entry used by old cases is
-// never removed, only marked 「使用しない」.
+// 設定 › 相談記録の一覧項目: 受付方法, 相談者種別, 相談内容分類, 対応 and
+// 転帰. Add, rename, reorder and retire; an entry used by old cases is
+// never removed, only marked 「使用しない」. 担当者 have their own section
+// (staff.js): each needs a credential and a 権限.
 
 import { api } from '../api.js';
 import { h, clear } from '../lib/dom.js';
@@ -8,12 +9,12 @@ import { field, input, select, checkbox, clearFieldErrors, onSubmit } from '../l
 import { showMessage } from '../lib/messages.js';
 
 let lists = [];
-let kind = 'staff';
+let kind = 'intake_method';
 let items = []; // [{ id, name, retired }] being edited
 
 export async function render(container) {
   const options = await api.caseFormOptions();
-  lists = options.lists;
+  lists = options.lists.filter((l) => l.kind !== 'staff');
   if (!lists.some((l) => l.kind === kind)) kind = lists[0]?.kind;
   const kindSelect = select('', lists.map((l) => [l.kind, l.label]), { id: 'case-list-kind', value: kind });
   const rows = h('ol', { class: 'list-items', id: 'case-list-items' });

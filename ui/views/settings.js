@@ -8,6 +8,8 @@ import { showMessage, clearMessage } from '../lib/messages.js';
 import * as backup from './backup.js';
 import * as caseLists from './lists.js';
 import * as accessSettings from './access-settings.js';
+import * as staffSettings from './staff.js';
+import { isAdmin } from '../lib/lock.js';
 
 const OFFICE_FIELDS = [
   { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
@@ -57,16 +59,20 @@ export async function render(container, { onSaved }) {
   onSubmit(form, () => save(form, updated, onSaved));
   saveShortcut(form);
 
+  // 事業所情報 and the 一覧項目 are changed by a 管理者 only (the Rust side
+  // refuses everyone else); 職員 are told whom to ask.
+  const admin = isAdmin();
   container.append(
     h('header', { class: 'view-header' },
       h('h1', { id: 'settings-title' }, '設定'),
       updated),
-    form,
+    admin ? form : h('p', { class: 'card hint', id: 'admin-only-note' }, '事業所情報、市と圏域、一覧項目、バックアップの設定と復元は、管理者だけが変更できます。'),
   );
   showUpdated(updated, office);
   renderCities(citiesBox);
+  await staffSettings.render(container);
   await backup.render(container);
-  await caseLists.render(container);
+  if (admin) await caseLists.render(container);
   await accessSettings.render(container);
 }
 
