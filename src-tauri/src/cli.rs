@@ -243,6 +243,12 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 summary.support_beds,
                 summary.organisations
             );
+            println!(
+                "担当者: {}（管理者）、{}（職員）。暗証番号はどの担当者も {}",
+                demo::cases::STAFF[0],
+                demo::cases::STAFF[1..].join("、"),
+                demo::cases::DEMO_PIN
+            );
         }
         Command::Export {
             what: Export::Cases { out, from, to },

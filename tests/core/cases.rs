@@ -24,7 +24,7 @@ struct Ids {
 fn setup() -> (Connection, Ids) {
     let mut conn = store::open_in_memory().unwrap();
     office::save(&mut conn, &demo::office_input(), at(9, 0)).unwrap();
-    demo::cases::seed_lists(&mut conn).unwrap();
+    demo::cases::seed_lists(&mut conn, at(9, 0)).unwrap();
     let first = |kind| lists::list(&conn, kind).unwrap().items[0].id.clone();
     let nth = |kind, n: usize| lists::list(&conn, kind).unwrap().items[n].id.clone();
     let office = office::load(&conn).unwrap();

@@ -15,6 +15,9 @@ mod office;
 // Demo data: filling an empty database, refusing a used one.
 mod demo;
 
+// 管理者 and 職員: staff management, the last 管理者, the first member.
+mod roles;
+
 // Databases made by earlier versions (tests/data/) still open with their data.
 mod upgrade;
 

@@ -155,7 +155,7 @@ fn build() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = store::open(&dir.path().join("office.db")).unwrap();
     office::save(&mut conn, &demo::office_input(), now()).unwrap();
-    demo::cases::seed_lists(&mut conn).unwrap();
+    demo::cases::seed_lists(&mut conn, now()).unwrap();
     let l = lists(&conn);
     let o = office::load(&conn).unwrap();
     let (sakado, tsuru) = (&o.cities[0], &o.cities[1]);

@@ -171,11 +171,10 @@ pub const DEMO_PIN: &str = "1234";
 
 /// Fills empty lists with their defaults and adds the demo staff, each
 /// with the PIN [`DEMO_PIN`]; the first is 管理者.
-pub fn seed_lists(conn: &mut Connection) -> Result<()> {
+pub fn seed_lists(conn: &mut Connection, now: NaiveDateTime) -> Result<()> {
     lists::ensure_defaults(conn)?;
     let staff = lists::list(conn, ListKind::Staff)?;
     if staff.items.is_empty() {
-        let now = chrono::Local::now().naive_local();
         let tx = conn.transaction()?;
         for (i, name) in STAFF.iter().enumerate() {
             let member = access::MemberInput {
@@ -207,7 +206,7 @@ pub fn fill(
     count: usize,
     now: NaiveDateTime,
 ) -> Result<usize> {
-    seed_lists(conn)?;
+    seed_lists(conn, now)?;
     let intake = ids(conn, ListKind::IntakeMethod)?;
     let consulter = ids(conn, ListKind::ConsulterType)?;
     let category = ids(conn, ListKind::Category)?;
