@@ -1,5 +1,5 @@
-//! Access record: who is working is asked at start and after locking; a
-//! PIN guards a member who set one.
+//! Access record: who is working is asked at start and after locking, with
+//! their PIN or password; 管理者 and 職員 see what is theirs to change.
 
 use zaitaku_core::{access, demo, store};
 
@@ -47,6 +47,7 @@ async fn the_app_asks_who_is_working_and_locks_on_request() {
         members[1].id
     ))
     .await;
+    app.fill("#lock-credential", "1234\u{E007}").await;
     let actor = app.wait_for_text("#actor-name", "操作者").await;
     assert_eq!(actor, format!("操作者：{}", members[1].name));
     assert_eq!(
@@ -75,37 +76,32 @@ async fn the_app_asks_who_is_working_and_locks_on_request() {
 async fn a_member_with_a_pin_must_type_it() {
     let (_dir, db) = demo_db();
     let members = staff(&db);
-    {
-        let mut conn = store::open(&db).unwrap();
-        access::set_pin(
-            &mut conn,
-            &members[0].id,
-            "",
-            "2468",
-            chrono::Local::now().naive_local(),
-        )
-        .unwrap();
-    }
     let app = App::launch_locked(&db).await;
     app.click(&format!(
         "#lock .lock-member[data-staff-id='{}']",
         members[0].id
     ))
     .await;
-    app.fill("#lock-pin", "1111").await;
+    // A PIN gets the numeric keypad.
+    assert_eq!(
+        app.eval("const i = document.getElementById('lock-credential'); return [i.type, i.inputMode];")
+            .await,
+        serde_json::json!(["password", "numeric"])
+    );
+    app.fill("#lock-credential", "1111").await;
     app.click("#lock .lock-pin-form button[type='submit']")
         .await;
-    app.wait_for_text("#lock-pin-error", "暗証番号が違います")
+    app.wait_for_text("#lock-credential-error", "暗証番号が違います")
         .await;
     // The PIN field is a form part like any other: labelled, required,
     // its error by it (said once, announced) and focused for the next try.
     let field = app
         .eval(
-            "const pin = document.getElementById('lock-pin');
-             return [document.querySelector(`label[for='lock-pin']`)?.textContent,
+            "const pin = document.getElementById('lock-credential');
+             return [document.querySelector(`label[for='lock-credential']`)?.textContent,
                      pin.getAttribute('aria-required'), pin.getAttribute('aria-invalid'),
                      document.getElementById(pin.getAttribute('aria-describedby'))?.textContent,
-                     document.getElementById('lock-pin-error').getAttribute('role'),
+                     document.getElementById('lock-credential-error').getAttribute('role'),
                      document.getElementById('lock-error').textContent,
                      document.activeElement === pin];",
         )
@@ -130,7 +126,7 @@ async fn a_member_with_a_pin_must_type_it() {
     app.screenshot("lock-wrong-pin").await;
 
     // Enter in the field signs in.
-    app.fill("#lock-pin", "２４６８\u{E007}").await;
+    app.fill("#lock-credential", "１２３４\u{E007}").await;
     let actor = app.wait_for_text("#actor-name", "操作者").await;
     assert!(actor.contains(&members[0].name), "{actor}");
     app.quit().await;
@@ -143,7 +139,6 @@ async fn after_five_wrong_pins_the_lock_screen_says_how_long_to_wait() {
     {
         let mut conn = store::open(&db).unwrap();
         let now = chrono::Local::now().naive_local();
-        access::set_pin(&mut conn, &members[0].id, "", "2468", now).unwrap();
         for _ in 0..5 {
             assert!(access::sign_in(&mut conn, &members[0].id, "1111", now).is_err());
         }
@@ -156,10 +151,10 @@ async fn after_five_wrong_pins_the_lock_screen_says_how_long_to_wait() {
         members[0].id
     ))
     .await;
-    app.fill("#lock-pin", "2468").await;
+    app.fill("#lock-credential", "1234").await;
     app.click("#lock .lock-pin-form button[type='submit']")
         .await;
-    let error = app.wait_for_text("#lock-pin-error", "お待ちください").await;
+    let error = app.wait_for_text("#lock-credential-error", "お待ちください").await;
     assert!(
         error.starts_with("暗証番号を5回まちがえたため、あと") && error.contains("秒"),
         "{error}"
@@ -174,17 +169,20 @@ async fn after_five_wrong_pins_the_lock_screen_says_how_long_to_wait() {
 }
 
 #[tokio::test]
-async fn a_member_sets_their_own_pin_in_settings() {
+async fn a_member_changes_their_own_credential_in_settings() {
     let (_dir, db) = demo_db();
     let app = App::launch(&db).await;
     let me = app.wait_for_text("#actor-name", "操作者").await;
     app.click("a[data-view='settings']").await;
-    app.fill("#new-pin", "12").await;
-    app.click("#save-pin").await;
+    app.fill("#current-credential", "1234").await;
+    app.fill("#new-credential", "12").await;
+    app.fill("#new-confirm", "12").await;
+    app.click("#save-credential").await;
     app.wait_for_text("#message-text", "4〜8桁").await;
-    app.fill("#new-pin", "13579").await;
-    app.click("#save-pin").await;
-    app.wait_for_text("#message-text", "暗証番号を保存しました")
+    app.fill("#new-credential", "13579").await;
+    app.fill("#new-confirm", "13579").await;
+    app.click("#save-credential").await;
+    app.wait_for_text("#message-text", "暗証番号を変更しました")
         .await;
     // A settings change made now is recorded under the signed-in member.
     app.fill("[data-field='contact_person']", "記録確認 太郎")
@@ -210,7 +208,7 @@ async fn a_member_sets_their_own_pin_in_settings() {
         .into_iter()
         .find(|m| me.ends_with(&m.name))
         .unwrap();
-    assert!(mine.has_pin);
+    assert_eq!(mine.credential, Some(access::CredentialKind::Pin));
     let mut conn = store::open(&db).unwrap();
     assert!(access::sign_in(
         &mut conn,
@@ -219,6 +217,96 @@ async fn a_member_sets_their_own_pin_in_settings() {
         chrono::Local::now().naive_local()
     )
     .is_ok());
+}
+
+/// A member given a temporary PIN by a 管理者 chooses their own right
+/// after signing in, before anything else is shown.
+#[tokio::test]
+async fn a_temporary_pin_is_changed_right_after_sign_in() {
+    let (_dir, db) = demo_db();
+    let members = staff(&db);
+    {
+        let mut conn = store::open(&db).unwrap();
+        let now = chrono::Local::now().naive_local();
+        let admin = access::sign_in(&mut conn, &members[0].id, "1234", now).unwrap();
+        access::reset_credential(&mut conn, &admin, &members[1].id, access::CredentialKind::Pin, "7777", now)
+            .unwrap();
+    }
+    let app = App::launch_locked(&db).await;
+    app.click(&format!(
+        "#lock .lock-member[data-staff-id='{}']",
+        members[1].id
+    ))
+    .await;
+    app.fill("#lock-credential", "7777\u{E007}").await;
+    app.wait_for_text("#own-title", &members[1].name).await;
+    assert_eq!(
+        app.eval("return document.querySelector('.app').inert")
+            .await,
+        true,
+        "nothing else before the new PIN"
+    );
+    app.screenshot("own-credential").await;
+    // Typed twice, differently: refused by the confirmation.
+    app.fill("#own-credential", "2580").await;
+    app.fill("#own-confirm", "2581\u{E007}").await;
+    app.wait_for_text("#own-confirm-error", "一致しません").await;
+    app.fill("#own-confirm", "2580\u{E007}").await;
+    let actor = app.wait_for_text("#actor-name", "操作者").await;
+    assert!(actor.contains(&members[1].name), "{actor}");
+    app.wait_for("#view > *").await;
+    app.quit().await;
+    let mut conn = store::open(&db).unwrap();
+    let now = chrono::Local::now().naive_local();
+    assert!(!access::sign_in(&mut conn, &members[1].id, "2580", now)
+        .unwrap()
+        .needs_credential());
+}
+
+/// A new office registers its first member (管理者) in 設定 › 担当者, who
+/// adds a 職員; the 職員 does not see what only a 管理者 may change.
+#[tokio::test]
+async fn a_new_office_registers_its_manager_who_adds_staff() {
+    let (_dir, db) = temp_db();
+    let app = App::launch(&db).await;
+    app.click("a[data-view='settings']").await;
+    app.fill("#first-name", "山田 花子").await;
+    app.fill("#first-credential", "2468").await;
+    app.fill("#first-confirm", "2468").await;
+    app.click("#first-member-save").await;
+    app.wait_for_text("#actor-name", "山田 花子").await;
+    app.wait_for_text("#staff-table", "管理者").await;
+    app.fill("#staff-name", "佐藤 美紀").await;
+    app.fill("#staff-credential", "1357").await;
+    app.fill("#staff-confirm", "1357").await;
+    app.click("#staff-add-save").await;
+    let table = app.wait_for_text("#staff-table", "佐藤 美紀").await;
+    assert!(table.contains("仮"), "{table}");
+    app.screenshot("staff-settings").await;
+
+    app.click("#lock-now").await;
+    let members = staff(&db);
+    app.click(&format!(
+        "#lock .lock-member[data-staff-id='{}']",
+        members[1].id
+    ))
+    .await;
+    app.fill("#lock-credential", "1357\u{E007}").await;
+    app.fill("#own-credential", "8642").await;
+    app.fill("#own-confirm", "8642\u{E007}").await;
+    app.wait_for_text("#actor-name", "佐藤 美紀").await;
+    app.click("a[data-view='settings']").await;
+    app.wait_for_text("#admin-only-note", "管理者だけ").await;
+    let staff_text = app.wait_for_text("#staff-section", "佐藤 美紀").await;
+    assert!(staff_text.contains("管理者（山田 花子）"), "{staff_text}");
+    let hidden = app
+        .eval(
+            "return ['#save-settings', '#staff-add', '#case-lists', '#save-backup-settings', '#save-lock-minutes', '.staff-role-button']
+                .filter((css) => document.querySelector(css) !== null);",
+        )
+        .await;
+    assert_eq!(hidden, serde_json::json!([]));
+    app.quit().await;
 }
 
 /// What the page holds, shown or hidden, as text.

@@ -98,7 +98,8 @@ impl App {
     }
 
     /// Starts the app and, when it asks who is working, signs in as the
-    /// first staff member listed (tests of other screens don't care who).
+    /// first staff member listed (tests of other screens don't care who;
+    /// on the demo data that is the 管理者) with the demo PIN.
     pub async fn launch(db: &Path) -> App {
         let app = App::launch_locked(db).await;
         if app
@@ -108,12 +109,20 @@ impl App {
             .is_ok()
         {
             app.click("#lock .lock-member").await;
+            app.type_demo_pin().await;
             app.wait_for("#view > *").await;
         }
         app
     }
 
-    /// On the lock screen, signs in as the member whose name contains `name`.
+    /// Types the demo PIN into the lock screen's field, then Enter.
+    async fn type_demo_pin(&self) {
+        let pin = format!("{}\u{E007}", zaitaku_core::demo::cases::DEMO_PIN);
+        self.fill("#lock-credential", &pin).await;
+    }
+
+    /// On the lock screen, signs in as the member whose name contains
+    /// `name`, with the demo PIN.
     pub async fn sign_in_as(&self, name: &str) {
         let members = self
             .client
@@ -126,6 +135,7 @@ impl App {
                     .click()
                     .await
                     .unwrap_or_else(|e| panic!("sign in as {name}: {e}"));
+                self.type_demo_pin().await;
                 self.wait_for_text("#actor-name", name).await;
                 self.wait_for("#view > *").await;
                 return;
