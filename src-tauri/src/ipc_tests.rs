@@ -129,7 +129,12 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "sign_in",
         json!({ "staffId": "not-a-uuid", "credential": "1234" }),
     ));
-    for (kind, bad) in [("pin", "12"), ("pin", "12345a"), ("password", "short"), ("card", "1234")] {
+    for (kind, bad) in [
+        ("pin", "12"),
+        ("pin", "12345a"),
+        ("password", "short"),
+        ("card", "1234"),
+    ] {
         // Refused for the new credential before the current one is checked.
         let own = json!({ "current": DEMO_PIN, "kind": kind, "credential": bad });
         calls.push(("set_own_credential", own));
@@ -151,8 +156,14 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     let first = json!({ "name": "新人", "kind": "pin", "credential": "1234" });
     calls.push(("register_first_member", json!({ "member": first })));
     calls.push(("retire_staff_member", json!({ "staffId": uuid })));
-    calls.push(("set_staff_role", json!({ "staffId": uuid, "role": "admin" })));
-    calls.push(("set_staff_role", json!({ "staffId": "not-a-uuid", "role": "admin" })));
+    calls.push((
+        "set_staff_role",
+        json!({ "staffId": uuid, "role": "admin" }),
+    ));
+    calls.push((
+        "set_staff_role",
+        json!({ "staffId": "not-a-uuid", "role": "admin" }),
+    ));
     for minutes in [json!(-1), json!(241), json!(1.5), json!(4294967296_u64)] {
         calls.push(("save_lock_minutes", json!({ "minutes": minutes })));
     }
@@ -560,7 +571,9 @@ fn sign_in_as(app: &TestApp, index: usize, credential: &str) -> Value {
 
 fn demo_member(app: &TestApp, index: usize) -> zaitaku_core::access::StaffMember {
     let conn = store::open(&app.db).expect("open");
-    zaitaku_core::access::staff(&conn).expect("staff").remove(index)
+    zaitaku_core::access::staff(&conn)
+        .expect("staff")
+        .remove(index)
 }
 
 #[test]
@@ -736,10 +749,16 @@ fn an_office_without_staff_works_until_it_registers_some() {
     assert_eq!(log[0]["actor"], "（未設定）", "{log}");
     // Staff are registered with a credential, never as a bare name.
     let staff = json!({ "kind": "staff", "items": [{ "name": "山田 花子" }] });
-    assert_eq!(invoke(&app, "save_case_list", staff).expect_err("staff")["field"], "kind");
+    assert_eq!(
+        invoke(&app, "save_case_list", staff).expect_err("staff")["field"],
+        "kind"
+    );
     let first = json!({ "name": "山田 花子", "kind": "password", "credential": "sakado-2025" });
     let me = invoke(&app, "register_first_member", json!({ "member": first })).expect("first");
-    assert_eq!((&me["role"], &me["must_change"]), (&json!("admin"), &json!(false)));
+    assert_eq!(
+        (&me["role"], &me["must_change"]),
+        (&json!("admin"), &json!(false))
+    );
     // Signed in as them; a second first member is refused.
     assert!(invoke(&app, "get_office", json!({})).is_ok());
     let again = json!({ "name": "佐藤", "kind": "pin", "credential": "1234" });
@@ -1059,7 +1078,10 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ),
         ("delete_case_entry", json!({ "entryId": case_entry_id })),
         ("case_history", json!({ "id": case_id })),
-        ("save_case_list", json!({ "kind": "response", "items": responses })),
+        (
+            "save_case_list",
+            json!({ "kind": "response", "items": responses }),
+        ),
         ("export_cases_csv", json!({ "filter": {} })),
         ("registry_options", json!({})),
         ("list_doctors", json!({ "filter": {} })),
@@ -1328,7 +1350,10 @@ fn the_last_manager_cannot_be_retired_or_demoted() {
     let demote = json!({ "staffId": me["id"], "role": "staff" });
     let error = invoke(&app, "set_staff_role", demote.clone()).expect_err("demote");
     assert_eq!(error["kind"], "conflict", "{error}");
-    assert!(error["message"].as_str().unwrap_or_default().contains("管理者が一人もいなくなる"));
+    assert!(error["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("管理者が一人もいなくなる"));
     let retire = json!({ "staffId": me["id"] });
     let error = invoke(&app, "retire_staff_member", retire.clone()).expect_err("retire");
     assert_eq!(error["kind"], "conflict", "{error}");
@@ -1341,7 +1366,10 @@ fn the_last_manager_cannot_be_retired_or_demoted() {
     assert_eq!(me["role"], "staff");
     let error = invoke(&app, "save_lock_minutes", json!({ "minutes": 5 })).expect_err("now 職員");
     assert_eq!(error["kind"], "admin_only");
-    assert!(error["message"].as_str().unwrap_or_default().contains(&sato.name));
+    assert!(error["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains(&sato.name));
 }
 
 /// Signed in as a member who must set their credential (reset by a 管理者,
@@ -1358,8 +1386,11 @@ fn a_member_who_must_set_a_credential_can_do_only_that() {
     let takahashi = demo_member(&app, 2);
     {
         let conn = store::open(&app.db).expect("open");
-        conn.execute("DELETE FROM staff_pins WHERE staff_id = ?1", [&takahashi.id])
-            .expect("as an older database");
+        conn.execute(
+            "DELETE FROM staff_pins WHERE staff_id = ?1",
+            [&takahashi.id],
+        )
+        .expect("as an older database");
     }
     assert!(invoke(&app, "lock_screen", json!({})).is_ok());
     for (member, credential) in [(&sato, "7777"), (&takahashi, "")] {
@@ -1384,7 +1415,10 @@ fn a_member_who_must_set_a_credential_can_do_only_that() {
         }
         let own = json!({ "current": "", "kind": "pin", "credential": "2580" });
         let now = invoke(&app, "set_own_credential", own).expect("own credential");
-        assert_eq!((&now["must_change"], &now["credential"]), (&json!(false), &json!("pin")));
+        assert_eq!(
+            (&now["must_change"], &now["credential"]),
+            (&json!(false), &json!("pin"))
+        );
         assert!(invoke(&app, "get_office", json!({})).is_ok());
         assert!(invoke(&app, "lock_screen", json!({})).is_ok());
     }

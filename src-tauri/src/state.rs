@@ -386,10 +386,9 @@ impl AppState {
     ) -> Result<StaffMember, UiError> {
         let now = chrono::Local::now().naive_local();
         let actor = self.with_conn(|conn| {
-            let me = self.signed_in()?.map_or_else(
-                || access::unregistered(conn)?.ok_or_else(locked),
-                Ok,
-            )?;
+            let me = self
+                .signed_in()?
+                .map_or_else(|| access::unregistered(conn)?.ok_or_else(locked), Ok)?;
             let actor = access::set_own_credential(conn, &me, current, kind, credential, now)?;
             self.remember(conn, Some(actor.clone()))?;
             Ok(actor)
@@ -452,7 +451,9 @@ mod tests {
         let member = state
             .with_conn(|conn| Ok(access::staff(conn)?.remove(0)))
             .expect("staff");
-        state.sign_in(&member.id, zaitaku_core::demo::cases::DEMO_PIN).expect("sign in");
+        state
+            .sign_in(&member.id, zaitaku_core::demo::cases::DEMO_PIN)
+            .expect("sign in");
         (dir, state)
     }
 
@@ -544,7 +545,9 @@ mod tests {
         let member = state
             .with_conn(|conn| Ok(access::staff(conn)?.remove(0)))
             .expect("staff");
-        state.sign_in(&member.id, zaitaku_core::demo::cases::DEMO_PIN).expect("sign in again");
+        state
+            .sign_in(&member.id, zaitaku_core::demo::cases::DEMO_PIN)
+            .expect("sign in again");
         assert!(state.admit_at("get_office", SystemTime::now()).is_ok());
         assert_eq!(recorded_actor(&state), member.name);
     }

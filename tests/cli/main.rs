@@ -174,7 +174,8 @@ fn demo_db(dir: &Path) -> PathBuf {
     assert_eq!(ran.code, 0, "demo-data failed: {}", ran.stderr);
     // A newcomer learns whom to sign in as, and with what.
     assert!(
-        ran.stdout.contains("山田 花子（管理者）") && ran.stdout.contains("暗証番号はどの担当者も 1234"),
+        ran.stdout.contains("山田 花子（管理者）")
+            && ran.stdout.contains("暗証番号はどの担当者も 1234"),
         "{}",
         ran.stdout
     );

@@ -36,7 +36,13 @@ fn the_first_member_of_a_new_office_is_its_manager() {
     assert!(access::unregistered(&conn).unwrap().is_some());
     let bad = access::register_first(&mut conn, "山田 花子", pin(), "12", at(9, 0)).unwrap_err();
     assert_eq!(bad.field(), Some("credential"));
-    assert_eq!(query_i64(&conn, "SELECT count(*) FROM case_list_items WHERE kind = 'staff'"), 0);
+    assert_eq!(
+        query_i64(
+            &conn,
+            "SELECT count(*) FROM case_list_items WHERE kind = 'staff'"
+        ),
+        0
+    );
     let admin = access::register_first(&mut conn, "山田 花子", pin(), "1234", at(9, 0)).unwrap();
     assert!(admin.is_admin() && !admin.needs_credential());
     let second = access::register_first(&mut conn, "佐藤 美紀", pin(), "1234", at(9, 1));
@@ -47,7 +53,13 @@ fn the_first_member_of_a_new_office_is_its_manager() {
 #[test]
 fn only_a_manager_manages_staff_and_the_refusal_names_them() {
     let (_dir, mut conn, admin) = office_with_admin();
-    let sato = access::add_member(&mut conn, &admin, &member("佐藤 美紀", Role::Staff), at(9, 1)).unwrap();
+    let sato = access::add_member(
+        &mut conn,
+        &admin,
+        &member("佐藤 美紀", Role::Staff),
+        at(9, 1),
+    )
+    .unwrap();
     // Added with a temporary PIN, changed at the first sign-in.
     assert!(sato.must_change);
     let me = access::sign_in(&mut conn, &sato.id, "1357", at(9, 2)).unwrap();
@@ -57,7 +69,8 @@ fn only_a_manager_manages_staff_and_the_refusal_names_them() {
         access::add_member(&mut conn, &me, &member("高橋 健一", Role::Staff), at(9, 4)).map(|_| ()),
         access::retire(&mut conn, &me, admin.staff_id()),
         access::set_role(&mut conn, &me, &sato.id, Role::Admin).map(|_| ()),
-        access::reset_credential(&mut conn, &me, admin.staff_id(), pin(), "0000", at(9, 4)).map(|_| ()),
+        access::reset_credential(&mut conn, &me, admin.staff_id(), pin(), "0000", at(9, 4))
+            .map(|_| ()),
     ];
     for refused in refusals {
         let err = refused.unwrap_err();
@@ -81,13 +94,22 @@ fn the_last_active_manager_cannot_be_retired_or_demoted() {
     ] {
         let err = refused.unwrap_err();
         assert!(matches!(err, Error::Conflict(_)), "{err:?}");
-        assert!(err.to_string().contains("管理者が一人もいなくなる"), "{err}");
+        assert!(
+            err.to_string().contains("管理者が一人もいなくなる"),
+            "{err}"
+        );
     }
     // Rolled back: still the active 管理者.
     assert_eq!(access::admin_names(&conn).unwrap(), ["山田 花子"]);
     // With a second 管理者 the first may retire, and the second may not
     // then be demoted.
-    let sato = access::add_member(&mut conn, &admin, &member("佐藤 美紀", Role::Admin), at(9, 1)).unwrap();
+    let sato = access::add_member(
+        &mut conn,
+        &admin,
+        &member("佐藤 美紀", Role::Admin),
+        at(9, 1),
+    )
+    .unwrap();
     access::retire(&mut conn, &admin, &id).unwrap();
     assert_eq!(access::admin_names(&conn).unwrap(), ["佐藤 美紀"]);
     let sato = access::sign_in(&mut conn, &sato.id, "1357", at(9, 2)).unwrap();
@@ -96,25 +118,45 @@ fn the_last_active_manager_cannot_be_retired_or_demoted() {
     assert!(matches!(err, Error::Conflict(_)), "{err:?}");
     // The retired 管理者 no longer signs in, nor acts.
     assert!(access::sign_in(&mut conn, &id, "1234", at(9, 4)).is_err());
-    let err = access::add_member(&mut conn, &admin, &member("高橋 健一", Role::Staff), at(9, 5));
+    let err = access::add_member(
+        &mut conn,
+        &admin,
+        &member("高橋 健一", Role::Staff),
+        at(9, 5),
+    );
     assert_eq!(err.unwrap_err().kind(), "admin_only");
 }
 
 #[test]
 fn a_reset_credential_must_be_changed_and_ends_the_wait() {
     let (_dir, mut conn, admin) = office_with_admin();
-    let sato = access::add_member(&mut conn, &admin, &member("佐藤 美紀", Role::Staff), at(9, 1)).unwrap();
+    let sato = access::add_member(
+        &mut conn,
+        &admin,
+        &member("佐藤 美紀", Role::Staff),
+        at(9, 1),
+    )
+    .unwrap();
     for _ in 0..access::FREE_ATTEMPTS {
         assert!(access::sign_in(&mut conn, &sato.id, "0000", at(9, 2)).is_err());
     }
     assert!(access::sign_in(&mut conn, &sato.id, "1357", at(9, 2)).is_err());
-    let reset = access::reset_credential(&mut conn, &admin, &sato.id, CredentialKind::Password, "kari-pass-1", at(9, 3)).unwrap();
+    let reset = access::reset_credential(
+        &mut conn,
+        &admin,
+        &sato.id,
+        CredentialKind::Password,
+        "kari-pass-1",
+        at(9, 3),
+    )
+    .unwrap();
     assert!(reset.must_change);
     assert_eq!(reset.credential, Some(CredentialKind::Password));
     let me = access::sign_in(&mut conn, &sato.id, "kari-pass-1", at(9, 3)).unwrap();
     assert!(me.needs_credential());
     // Their own credential a 管理者 changes as everyone does.
-    let own = access::reset_credential(&mut conn, &admin, admin.staff_id(), pin(), "0000", at(9, 4));
+    let own =
+        access::reset_credential(&mut conn, &admin, admin.staff_id(), pin(), "0000", at(9, 4));
     assert_eq!(own.unwrap_err().field(), Some("staff_id"));
 }
 

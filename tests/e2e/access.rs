@@ -84,8 +84,10 @@ async fn a_member_with_a_pin_must_type_it() {
     .await;
     // A PIN gets the numeric keypad.
     assert_eq!(
-        app.eval("const i = document.getElementById('lock-credential'); return [i.type, i.inputMode];")
-            .await,
+        app.eval(
+            "const i = document.getElementById('lock-credential'); return [i.type, i.inputMode];"
+        )
+        .await,
         serde_json::json!(["password", "numeric"])
     );
     app.fill("#lock-credential", "1111").await;
@@ -154,7 +156,9 @@ async fn after_five_wrong_pins_the_lock_screen_says_how_long_to_wait() {
     app.fill("#lock-credential", "1234").await;
     app.click("#lock .lock-pin-form button[type='submit']")
         .await;
-    let error = app.wait_for_text("#lock-credential-error", "お待ちください").await;
+    let error = app
+        .wait_for_text("#lock-credential-error", "お待ちください")
+        .await;
     assert!(
         error.starts_with("暗証番号を5回まちがえたため、あと") && error.contains("秒"),
         "{error}"
@@ -229,8 +233,15 @@ async fn a_temporary_pin_is_changed_right_after_sign_in() {
         let mut conn = store::open(&db).unwrap();
         let now = chrono::Local::now().naive_local();
         let admin = access::sign_in(&mut conn, &members[0].id, "1234", now).unwrap();
-        access::reset_credential(&mut conn, &admin, &members[1].id, access::CredentialKind::Pin, "7777", now)
-            .unwrap();
+        access::reset_credential(
+            &mut conn,
+            &admin,
+            &members[1].id,
+            access::CredentialKind::Pin,
+            "7777",
+            now,
+        )
+        .unwrap();
     }
     let app = App::launch_locked(&db).await;
     app.click(&format!(
@@ -250,7 +261,8 @@ async fn a_temporary_pin_is_changed_right_after_sign_in() {
     // Typed twice, differently: refused by the confirmation.
     app.fill("#own-credential", "2580").await;
     app.fill("#own-confirm", "2581\u{E007}").await;
-    app.wait_for_text("#own-confirm-error", "一致しません").await;
+    app.wait_for_text("#own-confirm-error", "一致しません")
+        .await;
     app.fill("#own-confirm", "2580\u{E007}").await;
     let actor = app.wait_for_text("#actor-name", "操作者").await;
     assert!(actor.contains(&members[1].name), "{actor}");

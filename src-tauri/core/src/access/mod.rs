@@ -13,11 +13,10 @@ mod roles;
 mod sign_in;
 
 pub use credential::{CredentialKind, CredentialPolicy};
-pub use roles::{
-    add_member, admin_names, register_first, reset_credential, retire, set_role, MemberInput,
-    Role,
-};
 pub(crate) use roles::insert_member;
+pub use roles::{
+    add_member, admin_names, register_first, reset_credential, retire, set_role, MemberInput, Role,
+};
 pub use sign_in::{set_own_credential, sign_in, FREE_ATTEMPTS};
 
 use rusqlite::Connection;
@@ -96,10 +95,10 @@ impl Actor {
 
     /// The same member as the database has them now (role, credential);
     /// `None` when they were retired meanwhile. The office without staff
-    /// stays itself.
+    /// stays itself only while it has none.
     pub fn reloaded(&self, conn: &Connection) -> Result<Option<Actor>> {
         let Some(me) = &self.member else {
-            return Ok(Some(self.clone()));
+            return unregistered(conn);
         };
         Ok(staff(conn)?
             .into_iter()

@@ -101,7 +101,11 @@ pub(crate) fn insert_member(
         )
         .optional()?;
     if let Some(retired) = taken {
-        let note = if retired { "（退職した担当者）" } else { "" };
+        let note = if retired {
+            "（退職した担当者）"
+        } else {
+            ""
+        };
         return Err(Error::invalid(
             "name",
             format!("「{name}」は既に登録されています{note}。別の名前にしてください。"),

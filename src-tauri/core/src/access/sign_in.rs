@@ -125,19 +125,31 @@ fn check_limited(
             )?;
         }
         let wait = wait_label(left);
-        let detail = format!("{what}を確認せず（{}回まちがえたため、あと{wait}）", f.count);
+        let detail = format!(
+            "{what}を確認せず（{}回まちがえたため、あと{wait}）",
+            f.count
+        );
         record(&tx, store::audit::SIGN_IN_REFUSED, &detail)?;
         tx.commit()?;
-        let message = format!("{label}を{}回まちがえたため、あと{wait}お待ちください。", f.count);
+        let message = format!(
+            "{label}を{}回まちがえたため、あと{wait}お待ちください。",
+            f.count
+        );
         return Err(Error::invalid(check.field(), message));
     }
     if stored.kind.typed(typed).is_empty() {
-        return Err(Error::invalid(check.field(), format!("{label}を入力してください。")));
+        return Err(Error::invalid(
+            check.field(),
+            format!("{label}を入力してください。"),
+        ));
     }
     let right = stored.matches(typed);
     let tx = conn.transaction()?;
     if right {
-        tx.execute("DELETE FROM sign_in_failures WHERE staff_id = ?1", [&member.id])?;
+        tx.execute(
+            "DELETE FROM sign_in_failures WHERE staff_id = ?1",
+            [&member.id],
+        )?;
         let detail = match &before {
             Some(f) => format!("{what}を確認（それまでに{}回まちがえた）", f.count),
             None => format!("{what}を確認"),
@@ -186,7 +198,10 @@ pub fn sign_in(
     let member = member(conn, staff_id)?;
     let Some(stored) = credential::stored(conn, &member.id)? else {
         let tx = conn.transaction()?;
-        tx.execute("DELETE FROM sign_in_failures WHERE staff_id = ?1", [&member.id])?;
+        tx.execute(
+            "DELETE FROM sign_in_failures WHERE staff_id = ?1",
+            [&member.id],
+        )?;
         let detail = "暗証番号・パスワード未設定（設定だけ可能）";
         store::audit::record_member_event(
             &tx,
@@ -228,7 +243,10 @@ pub fn set_own_credential(
     if let Some(s) = stored.as_ref().filter(|s| !s.must_change) {
         check_limited(conn, &member, s, current, now, Check::Change)?;
     }
-    if stored.as_ref().is_some_and(|s| s.must_change && s.matches(&clean)) {
+    if stored
+        .as_ref()
+        .is_some_and(|s| s.must_change && s.matches(&clean))
+    {
         return Err(Error::invalid(
             "new_credential",
             "管理者が設定した仮のものとは別の暗証番号・パスワードにしてください。",

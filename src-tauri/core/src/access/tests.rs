@@ -60,11 +60,19 @@ fn a_credential_is_hashed_and_checked() -> Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for hash in &hashes {
-        assert!(hash.starts_with("$argon2id$") && !hash.contains("1234"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$") && !hash.contains("1234"),
+            "{hash}"
+        );
     }
-    assert_eq!(sign_in(&mut conn, &yamada, "１２３４", now())?.staff_id(), yamada);
     assert_eq!(
-        sign_in(&mut conn, &yamada, "9999", now()).unwrap_err().to_string(),
+        sign_in(&mut conn, &yamada, "１２３４", now())?.staff_id(),
+        yamada
+    );
+    assert_eq!(
+        sign_in(&mut conn, &yamada, "9999", now())
+            .unwrap_err()
+            .to_string(),
         "暗証番号が違います。"
     );
     let empty = sign_in(&mut conn, &yamada, "", now()).unwrap_err();
@@ -72,11 +80,19 @@ fn a_credential_is_hashed_and_checked() -> Result<()> {
     assert_eq!(empty.to_string(), "暗証番号を入力してください。");
     assert!(!sign_in(&mut conn, &sato, "5555", now())?.needs_credential());
     assert_eq!(
-        sign_in(&mut conn, "not-a-uuid", "", now()).unwrap_err().field(),
+        sign_in(&mut conn, "not-a-uuid", "", now())
+            .unwrap_err()
+            .field(),
         Some("staff_id")
     );
     // A password is compared exactly as typed.
-    let ito = add(&conn, "伊藤 光", Role::Staff, CredentialKind::Password, "Sakado 2025")?;
+    let ito = add(
+        &conn,
+        "伊藤 光",
+        Role::Staff,
+        CredentialKind::Password,
+        "Sakado 2025",
+    )?;
     assert!(sign_in(&mut conn, &ito, "sakado 2025", now()).is_err());
     assert!(sign_in(&mut conn, &ito, "Sakado 2025", now()).is_ok());
     let err = sign_in(&mut conn, &ito, "x", now()).unwrap_err();
@@ -170,7 +186,10 @@ fn new_credentials_follow_the_policy_and_name_the_field() -> Result<()> {
     for bad in ["123", "123456789", "12a4", "12 34", ""] {
         let err = set_own_credential(&mut conn, &me, "1234", pin(), bad, now()).unwrap_err();
         assert_eq!(err.field(), Some("new_credential"), "{bad}");
-        assert_eq!(err.to_string(), "暗証番号は4〜8桁の数字で入力してください。");
+        assert_eq!(
+            err.to_string(),
+            "暗証番号は4〜8桁の数字で入力してください。"
+        );
     }
     let password = CredentialKind::Password;
     for bad in ["short12", "", " padded-password ", "line\nbreak-pass"] {
@@ -210,7 +229,10 @@ fn five_wrong_current_credentials_make_the_change_and_sign_in_wait() -> Result<(
     // at the sign-in screen: one count for both.
     let refused = set_own_credential(&mut conn, &me, "1234", pin(), "5678", at(10)).unwrap_err();
     assert_eq!(refused.field(), Some("current_credential"));
-    assert_eq!(refused.to_string(), "暗証番号を5回まちがえたため、あと24秒お待ちください。");
+    assert_eq!(
+        refused.to_string(),
+        "暗証番号を5回まちがえたため、あと24秒お待ちください。"
+    );
     assert!(sign_in(&mut conn, &yamada, "1234", at(11)).is_err());
     assert!(sign_in(&mut conn, &yamada, "1234", at(4 + 30)).is_ok());
     let actions: Vec<String> = sign_in_records(&conn)
@@ -218,7 +240,10 @@ fn five_wrong_current_credentials_make_the_change_and_sign_in_wait() -> Result<(
         .filter(|r| r.4.contains("変更時"))
         .map(|r| r.1)
         .collect();
-    assert_eq!(actions, ["失敗", "失敗", "失敗", "失敗", "失敗", "待ち時間中"]);
+    assert_eq!(
+        actions,
+        ["失敗", "失敗", "失敗", "失敗", "失敗", "待ち時間中"]
+    );
     // The PIN is still the old one.
     set_own_credential(&mut conn, &me, "1234", pin(), "5678", at(40))?;
     assert!(sign_in(&mut conn, &yamada, "5678", at(41)).is_ok());

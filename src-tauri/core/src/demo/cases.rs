@@ -179,7 +179,11 @@ pub fn seed_lists(conn: &mut Connection, now: NaiveDateTime) -> Result<()> {
         for (i, name) in STAFF.iter().enumerate() {
             let member = access::MemberInput {
                 name: (*name).into(),
-                role: if i == 0 { access::Role::Admin } else { access::Role::Staff },
+                role: if i == 0 {
+                    access::Role::Admin
+                } else {
+                    access::Role::Staff
+                },
                 kind: access::CredentialKind::Pin,
                 credential: DEMO_PIN.into(),
             };
