@@ -169,4 +169,6 @@ pub fn save_lock_minutes(conn: &Connection, minutes: i64) -> Result<u32> {
 }
 
 #[cfg(test)]
+mod credential_tests;
+#[cfg(test)]
 mod tests;
