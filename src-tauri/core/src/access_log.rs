@@ -111,7 +111,15 @@ pub fn record(
     detail: &str,
     now: NaiveDateTime,
 ) -> Result<()> {
-    record_for(conn, actor.staff_id(), actor.name(), kind, target, detail, now)
+    record_for(
+        conn,
+        actor.staff_id(),
+        actor.name(),
+        kind,
+        target,
+        detail,
+        now,
+    )
 }
 
 /// Records an event about a staff member who is not (yet) the signed-in
@@ -266,7 +274,9 @@ pub fn page(conn: &Connection, filter: &AccessFilter) -> Result<AccessPage> {
         |r| r.get(0),
     )?;
     params.push(Value::Integer(i64::from(PAGE_SIZE)));
-    params.push(Value::Integer(i64::from(filter.page) * i64::from(PAGE_SIZE)));
+    params.push(Value::Integer(
+        i64::from(filter.page) * i64::from(PAGE_SIZE),
+    ));
     let n = params.len();
     let rows = entries(
         conn,

@@ -182,7 +182,9 @@ pub fn install(conn: &Connection) -> Result<()> {
 /// tables they name.
 pub(super) fn uninstall(conn: &Connection) -> Result<()> {
     let names = conn
-        .prepare("SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name GLOB 'history_*'")?
+        .prepare(
+            "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name GLOB 'history_*'",
+        )?
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for name in names {
