@@ -8,6 +8,7 @@ import { showMessage, clearMessage } from '../lib/messages.js';
 import * as backup from './backup.js';
 import * as caseLists from './lists.js';
 import * as accessSettings from './access-settings.js';
+import * as accessLog from './access-log.js';
 
 const OFFICE_FIELDS = [
   { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
@@ -68,6 +69,7 @@ export async function render(container, { onSaved }) {
   await backup.render(container);
   await caseLists.render(container);
   await accessSettings.render(container);
+  await accessLog.render(container);
 }
 
 function showUpdated(el, office) {

@@ -17,6 +17,9 @@ command_list![
     access::save_lock_minutes,
     access::recent_audit_log,
 
+    access_log::access_log,
+    access_log::export_access_log,
+
     app::app_status,
 
     booklets::booklet_screen,
