@@ -593,9 +593,12 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// Work in Rust that a migration does after its SQL.
+type Step = fn(&Connection) -> Result<()>;
+
 /// What a migration does in Rust after its SQL, in the same transaction:
 /// (version, step). Released steps are never changed either.
-const STEPS: &[(i64, fn(&Connection) -> Result<()>)] = &[
+const STEPS: &[(i64, Step)] = &[
     // 14: chain the rows written before the chain existed.
     (14, super::history::link_all),
 ];
