@@ -243,3 +243,31 @@ fn a_restored_older_backup_is_chained_and_keeps_chaining() {
     assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
 }
+
+#[test]
+fn a_chain_column_or_the_anchor_removed_outside_the_app_is_reported() {
+    for (sql, table, says) in [
+        (
+            "ALTER TABLE audit_log DROP COLUMN chain",
+            "audit_log",
+            "連鎖の列（chain）が削除されています",
+        ),
+        (
+            "DROP TABLE history_heads",
+            "case_changes",
+            "連鎖の末尾の記録（history_heads）が削除されています",
+        ),
+    ] {
+        let dir = temp_dir();
+        let (path, conn) = office_with_history(dir.path());
+        drop(conn);
+        outside(&path).execute_batch(sql).unwrap();
+        let conn = store::open(&path).unwrap();
+        let found = breaks(&conn);
+        assert!(
+            found.iter().any(|(t, _, m)| *t == table && m == says),
+            "{sql}: {found:?}"
+        );
+        assert!(store::check(&conn).is_err(), "{sql}");
+    }
+}

@@ -110,14 +110,29 @@ pub fn register(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The history tables this database has in chained form (an older backup,
-/// before migration 14, has none).
+/// The first schema version whose history tables are chained.
+const CHAINED_SINCE: i64 = 14;
+
+/// The history tables of this database that have their `chain` column. A
+/// migration adds it, so before [`CHAINED_SINCE`] (an older backup) there
+/// are none; after it, a table without one was changed outside the app
+/// ([`verify`] says so).
 fn chained(conn: &Connection) -> Result<Vec<&'static Table>> {
-    let present = tables::present(conn)?;
-    if !present.iter().any(|t| t.name == HEADS) {
-        return Ok(Vec::new());
+    let mut found = Vec::new();
+    for table in tables::present(conn)?.into_iter().filter(|t| t.history) {
+        if has_chain(conn, table)? {
+            found.push(table);
+        }
     }
-    Ok(present.into_iter().filter(|t| t.history).collect())
+    Ok(found)
+}
+
+fn has_chain(conn: &Connection, table: &Table) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = 'chain')",
+        [table.name],
+        |r| r.get(0),
+    )?)
 }
 
 /// The columns of `table` that its chain covers, in schema order.
@@ -277,6 +292,31 @@ fn seq_range(from: i64, to: i64) -> String {
 /// app wrote it.
 pub fn verify(conn: &Connection) -> Result<Vec<Break>> {
     let mut breaks = Vec::new();
+    if super::schema_version(conn)? < CHAINED_SINCE {
+        return Ok(breaks);
+    }
+    let present = tables::present(conn)?;
+    let heads_kept = present.iter().any(|t| t.name == HEADS);
+    for table in present.iter().filter(|t| t.history) {
+        let missing = if !has_chain(conn, table)? {
+            Some("連鎖の列（chain）が削除されています")
+        } else if !heads_kept {
+            Some("連鎖の末尾の記録（history_heads）が削除されています")
+        } else {
+            None
+        };
+        if let Some(message) = missing {
+            breaks.push(Break {
+                table: table.name,
+                label: table.label,
+                first_seq: None,
+                message: message.to_string(),
+            });
+        }
+    }
+    if !breaks.is_empty() {
+        return Ok(breaks);
+    }
     for table in chained(conn)? {
         let mut findings: Vec<(i64, String)> = Vec::new();
         let (mut prev_seq, mut prev_chain, mut count) = (0_i64, None::<String>, 0_i64);
