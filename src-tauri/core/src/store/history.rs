@@ -13,14 +13,15 @@
 //!   written by SQL triggers (audit_log, store/audit.rs) are chained too.
 //!   An insert that brings its own `chain` is refused: the chain is the
 //!   app's to compute (rows carried forward by a restore are inserted
-//!   without it and chained here).
+//!   without it and chained here, see [`carry_forward`]).
 //! - **Anchored.** `history_heads` keeps each table's row count and last
 //!   `chain`, updated by the same trigger, so that removing the *last* rows
 //!   (which leaves a valid shorter chain) is seen too.
 //!
 //! [`verify`] (run by `zaitaku-desk check`) recomputes every chain and names
 //! the first row that does not fit: a row changed outside the app, rows
-//! removed from the middle, rows added without the app, or the end cut off.
+//! removed from the middle, rows added without the app, the end cut off, or
+//! a `chain` column or `history_heads` removed.
 //!
 //! Limits: the hash has no secret. Someone who edits the file and
 //! recomputes every following link and the head with this algorithm is not
