@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
+use zaitaku_core::access_log::{self, Kind};
 use zaitaku_core::backup::{self, BackupKind};
 use zaitaku_core::csv::Csv;
 use zaitaku_core::print::{self, documents::flyer, PrintJob};
@@ -211,6 +212,7 @@ fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
     }
     let bytes = print::pdf::write(&printed);
     write_file(out, &bytes)?;
+    record_output(&conn, Kind::PdfSave, out)?;
     println!(
         "PDF を保存しました: {}（{} ページ、{} KB）",
         out.display(),
@@ -305,6 +307,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let built =
                 report::build(&conn, &ReportPeriod::Fiscal { year }, today).map_err(fail)?;
             write_file(&out, &report::to_csv(&built))?;
+            record_output(&conn, Kind::CsvExport, &out)?;
             println!(
                 "{}の事業報告を書き出しました: {}（実数 {} 人、延べ {} 件）",
                 built.period_label,
@@ -445,12 +448,28 @@ fn export_csv(
     let today = chrono::Local::now().date_naive();
     let csv = csv(&conn, today).map_err(fail)?;
     write_file(out, &csv.bytes)?;
+    record_output(&conn, Kind::CsvExport, out)?;
     println!(
         "{what}を書き出しました: {}（{} {unit}）",
         out.display(),
         csv.rows
     );
     Ok(())
+}
+
+/// Output made on the command line is in the access log too, by its file
+/// name, under no staff member (nobody signs in there). A file whose
+/// record cannot be written is removed, as in the app.
+fn record_output(conn: &store::Connection, kind: Kind, out: &Path) -> Result<(), String> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let now = chrono::Local::now().naive_local();
+    access_log::record_for(conn, "", "（コマンド）", kind, &name, "", now).map_err(|e| {
+        let _ = std::fs::remove_file(out);
+        e.to_string()
+    })
 }
 
 fn write_file(out: &Path, bytes: &[u8]) -> Result<(), String> {

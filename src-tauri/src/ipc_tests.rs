@@ -472,6 +472,24 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "lecture_screen",
         json!({ "filter": { "period": { "kind": "fiscal", "year": 2025 }, "kind": "宴会" } }),
     ));
+    // 閲覧・出力記録 (issue 13).
+    for junk in junk_values() {
+        calls.push(("access_log", json!({ "filter": junk })));
+        calls.push(("export_access_log", json!({ "filter": junk })));
+    }
+    for filter in [
+        json!({ "kind": "delete_everything" }),
+        json!({ "staff_id": "'; DROP TABLE access_log; --" }),
+        json!({ "from": "令和7年2月30日" }),
+        json!({ "from": "2025-05-01", "to": "2025-04-01" }),
+        json!({ "page": -1 }),
+        json!({ "unknown": 1 }),
+    ] {
+        calls.push(("access_log", json!({ "filter": filter.clone() })));
+        calls.push(("export_access_log", json!({ "filter": filter })));
+    }
+    // The CSV holds every page, so only the screen's page is checked.
+    calls.push(("access_log", json!({ "filter": { "page": 10_000_000 } })));
     calls
 }
 
@@ -1051,6 +1069,8 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("case_form_options", json!({})),
         ("list_cases", json!({ "filter": {} })),
         ("get_case", json!({ "id": case_id })),
+        ("access_log", json!({ "filter": { "kind": "case_view" } })),
+        ("export_access_log", json!({ "filter": {} })),
         (
             "similar_persons",
             json!({ "person": { "name": "坂戸 太郎", "kana": "", "birth_date": "" } }),
@@ -1263,7 +1283,9 @@ fn the_admin_only_commands_are_the_managing_ones() {
     assert_eq!(
         admin,
         [
+            "access_log",
             "add_staff_member",
+            "export_access_log",
             "reset_staff_credential",
             "restore_backup",
             "retire_staff_member",
@@ -1422,4 +1444,78 @@ fn a_member_who_must_set_a_credential_can_do_only_that() {
         assert!(invoke(&app, "get_office", json!({})).is_ok());
         assert!(invoke(&app, "lock_screen", json!({})).is_ok());
     }
+}
+
+/// Opening a case and an export are in the access log under the signed-in
+/// member, by the case's id and the file's name: never the person's name.
+#[test]
+fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
+    use zaitaku_core::access_log::{self, AccessFilter};
+    let app = start();
+    sign_in(&app);
+    let case_id = db_text(&app.db, "SELECT id FROM cases ORDER BY case_no LIMIT 1");
+    let person = db_text(
+        &app.db,
+        &format!(
+            "SELECT p.name FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = '{case_id}'"
+        ),
+    );
+    let opened = invoke(&app, "get_case", json!({ "id": case_id })).expect("case opened");
+    assert_eq!(
+        opened["person"]["name"],
+        json!(person),
+        "the page gets the case"
+    );
+    let exported = invoke(
+        &app,
+        "export_registry_csv",
+        json!({ "export": { "list": "dementia" } }),
+    )
+    .expect("exported");
+    let path = std::path::PathBuf::from(exported.as_str().expect("a path"));
+    let file_name = path
+        .file_name()
+        .expect("file")
+        .to_string_lossy()
+        .into_owned();
+    std::fs::remove_file(&path).expect("the export was written");
+
+    let conn = store::open(&app.db).expect("open");
+    let member = zaitaku_core::access::staff(&conn).expect("staff").remove(0);
+    let rows = access_log::page(&conn, &AccessFilter::default())
+        .expect("log")
+        .rows;
+    let seen: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r.kind.as_str(), r.target.as_str(), r.staff_id.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("csv_export", file_name.as_str(), member.id.as_str()),
+            ("case_view", case_id.as_str(), member.id.as_str()),
+        ]
+    );
+    assert!(rows.iter().all(|r| r.staff_name == member.name));
+    let everything: String = conn
+        .query_row(
+            "SELECT group_concat(target || detail || staff_name, '|') FROM access_log",
+            [],
+            |r| r.get(0),
+        )
+        .expect("log text");
+    assert!(!everything.contains(&person), "{everything}");
+    assert_eq!(
+        store::check(&conn).expect("chains intact"),
+        store::SCHEMA_VERSION
+    );
+
+    // A case that does not exist is neither opened nor recorded.
+    let unknown = invoke(
+        &app,
+        "get_case",
+        json!({ "id": "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4" }),
+    );
+    assert!(unknown.is_err());
+    assert_eq!(db_int(&app.db, "SELECT count(*) FROM access_log"), 2);
 }

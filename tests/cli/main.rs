@@ -427,6 +427,33 @@ fn check_refuses_a_file_it_may_not_read() {
 }
 
 // backup and restore: success, and each failure leaving the data untouched.
+/// A history row edited with another program (a plain SQLite connection)
+/// fails `check`, which names the table and the row; the file is left as
+/// it was.
+#[test]
+fn check_names_a_history_table_changed_outside_the_app() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    // An export from the command line is in the access log by its file name.
+    let out = dir.path().join("dementia.csv");
+    let ran = zaitaku_run(&["export", "dementia", "--db", arg(&db), "--out", arg(&out)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let logged: String = store::open(&db)
+        .unwrap()
+        .query_row("SELECT kind || ' ' || target FROM access_log", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(logged, "csv_export dementia.csv");
+    assert_check_ok(&zaitaku_run(&["check", "--db", arg(&db)]));
+    let edited = Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE audit_log SET actor = '別人' WHERE seq = 2", [])
+        .unwrap();
+    assert_eq!(edited, 1);
+    assert_check_refuses(&db, "設定の変更の記録：2番の行が書き換えられています");
+}
+
 mod backup;
 // booklet, flyer and list PDFs checked with qpdf and poppler.
 mod print;

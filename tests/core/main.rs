@@ -44,3 +44,9 @@ mod csv_guard;
 
 // 集計・報告: every figure of the yearly report against a hand count.
 mod report;
+
+// History tables: append-only in the app, hash-chained, checked by `check`.
+mod history;
+
+// 閲覧・出力記録: filters, paging, CSV.
+mod access_log;

@@ -41,6 +41,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v11.sql"),
     include_str!("../data/rows-v12.sql"),
     include_str!("../data/rows-v13.sql"),
+    include_str!("../data/rows-v14.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";
@@ -80,6 +81,27 @@ const REWRITES: &[(i64, &str, &[&str])] = &[
         13,
         "SELECT staff_id || ' ' || kind || ' ' || must_change FROM staff_pins ORDER BY staff_id",
         &["05af0000-0000-4000-8000-000000000001 pin 0"],
+    ),
+    // 14: every history row so far is chained, and each chain's length and
+    // head are anchored. Pinned hashes: the canonical encoding of a row
+    // (store::history::hash) can never change without breaking old chains.
+    (
+        14,
+        "SELECT table_name || ' ' || rows || ' ' || ifnull(head, '-')
+           FROM history_heads ORDER BY table_name",
+        &[
+            "access_log 0 -",
+            "audit_log 4 33348e81faf46802baabd2df6da918c0a9a049767f7c1fe0dc20e1a9a2502e05",
+            "booklet_entry_changes 3 d1ef727192f1df69e75a626c031471468969457aea0f6b224f0e7cf8c4aa01b8",
+            "case_changes 2 85215d472329ebf4d559b51bab81575afbea7960966122317b61438246243ec1",
+        ],
+    ),
+    (
+        14,
+        "SELECT 'unchained ' || count(*) FROM (
+            SELECT chain FROM case_changes UNION ALL SELECT chain FROM booklet_entry_changes
+            UNION ALL SELECT chain FROM audit_log) WHERE chain IS NULL",
+        &["unchained 0"],
     ),
 ];
 

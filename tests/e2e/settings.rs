@@ -1,6 +1,6 @@
 use zaitaku_core::{office, store};
 
-use crate::harness::{demo_db, temp_db, App};
+use crate::harness::{db_text, demo_db, demo_db_with_cases, temp_db, App};
 
 /// What the office data is saved as, field by field (the phone typed with
 /// full-width digits, as a Japanese IME often does, is stored half-width).
@@ -126,5 +126,34 @@ async fn removing_an_area_can_be_undone_before_saving() {
         app.value("[data-field='cities.0.areas.0.name']").await,
         first_area
     );
+    app.quit().await;
+}
+
+/// Opening a case shows in 設定 › 閲覧・出力記録 by the case's id, under the
+/// signed-in member; the 種類 filter narrows the table.
+#[tokio::test]
+async fn an_opened_case_is_listed_in_the_access_log() {
+    let (_dir, db) = demo_db_with_cases(3);
+    let app = App::launch(&db).await;
+    app.click("a[data-view='cases']").await;
+    app.click(".case-open").await;
+    app.wait_for("#edit-case").await;
+    app.open_view("settings").await;
+    let case_id = db_text(
+        &db,
+        "SELECT target FROM access_log WHERE kind = 'case_view'",
+    );
+    let shown = app
+        .wait_for_text("[data-testid='access-log-table']", "相談記録の閲覧")
+        .await;
+    assert!(shown.contains(&case_id), "{shown}");
+    app.eval("document.getElementById('access-log').scrollIntoView(); return null;")
+        .await;
+    app.snap("settings-access-log").await;
+    app.eval("document.getElementById('access-log-kind').value = 'csv_export'; return null;")
+        .await;
+    app.click("#access-log-show").await;
+    app.wait_for_text("#access-log-results", "条件に合う記録はありません")
+        .await;
     app.quit().await;
 }

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod access;
+pub mod access_log;
 pub mod backup;
 pub mod booklet_template;
 pub mod booklets;

@@ -100,6 +100,23 @@ impl Period {
     }
 }
 
+/// The days from `from` to `to` as typed in a list filter (令和 or ISO,
+/// either blank for open-ended), checked that the end is not before the
+/// start; the fields are `from` and `to`.
+pub fn day_range(from: &str, to: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let first = wareki::parse_optional_date("from", from)?;
+    let last = wareki::parse_optional_date("to", to)?;
+    if let (Some(a), Some(b)) = (first, last) {
+        if a > b {
+            return Err(Error::invalid(
+                "to",
+                "期間の終わりが始まりより前になっています。",
+            ));
+        }
+    }
+    Ok((first, last))
+}
+
 /// A 年度 a screen offers, with its name: 令和7年度（2025年4月〜）.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearChoice {

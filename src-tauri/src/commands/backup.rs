@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
+use zaitaku_core::access_log::{self, Kind};
 use zaitaku_core::backup::{
     self, BackupContents, BackupFile, BackupKind, BackupSettings, BackupStatus,
 };
@@ -19,7 +20,8 @@ command! {
         };
 
     fn backup_now(&state) -> BackupFile:
-        write |conn, _| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now());
+        write |conn, actor| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now())
+            .and_then(|f| access_log::record(conn, actor, Kind::Backup, &f.file_name, "", now()).map(|()| f));
 
     fn list_backups(&state) -> Vec<BackupFile>:
         read |conn| {

@@ -1,6 +1,7 @@
 //! 相談記録: intake, list and search, timeline, history, editable lists.
 
 use serde::Deserialize;
+use zaitaku_core::access_log::{self, Kind};
 use zaitaku_core::cases::history::Change;
 use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
 use zaitaku_core::cases::{
@@ -27,8 +28,14 @@ command! {
     fn list_cases(#[parse_object] filter: CaseFilter) -> CasePage:
         read |conn| cases::search::list(conn, &filter);
 
+    /// Opening a case: recorded in the access log by its id.
     fn get_case(id: String) -> CaseDetail:
-        read |conn| cases::get(conn, &id, now().date());
+        write |conn, actor| {
+            let case = cases::get(conn, &id, now().date())?;
+            let number = format!("受付番号 {}", case.case_no);
+            access_log::record(conn, actor, Kind::CaseView, &case.id, &number, now())?;
+            Ok(case)
+        };
 
     fn similar_persons(#[parse_object] person: PersonQuery) -> PersonCheck:
         read |conn| {

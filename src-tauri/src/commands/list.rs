@@ -26,6 +26,9 @@ command_list![
     #[admin] access::save_lock_minutes,
     access::recent_audit_log,
 
+    #[admin] access_log::access_log,
+    #[admin] access_log::export_access_log,
+
     app::app_status,
 
     booklets::booklet_screen,

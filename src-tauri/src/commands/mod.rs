@@ -90,6 +90,7 @@ macro_rules! command {
 }
 
 pub mod access;
+pub mod access_log;
 pub mod app;
 pub mod backup;
 pub mod booklets;
@@ -206,8 +207,10 @@ pub(crate) fn js_name(rust: &str) -> std::borrow::Cow<'_, str> {
     name.into()
 }
 
-/// Runs an export with the user's ダウンロード folder under the read guard
-/// and answers the path of the file written.
+/// Runs an export with the user's ダウンロード folder and answers the path
+/// of the file written. Every export is recorded in the access log (by its
+/// file name) in one transaction with the reading: a file whose record
+/// cannot be written is removed, so no export goes unrecorded.
 pub(crate) fn export<R: Runtime>(
     app: &tauri::AppHandle<R>,
     state: &AppState,
@@ -216,9 +219,24 @@ pub(crate) fn export<R: Runtime>(
         &std::path::Path,
     ) -> zaitaku_core::Result<std::path::PathBuf>,
 ) -> Result<String, UiError> {
+    use zaitaku_core::access_log::{self, Kind};
     let dir = download_dir(app)?;
     state
-        .read(|conn| write(conn, &dir))
+        .write(|conn, actor| {
+            let tx = conn.transaction()?;
+            let path = write(&tx, &dir)?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let recorded = access_log::record(&tx, actor, Kind::CsvExport, &name, "", now())
+                .and_then(|()| Ok(tx.commit()?));
+            if let Err(e) = recorded {
+                let _ = std::fs::remove_file(&path);
+                return Err(e);
+            }
+            Ok(path)
+        })
         .map(|path| path.display().to_string())
 }
 

@@ -11,15 +11,17 @@ use std::sync::Mutex;
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime, State};
+use zaitaku_core::access_log::{self, Kind};
 use zaitaku_core::booklet_template::{self, Template};
 use zaitaku_core::print::{self, Preview, PrintJob};
 
 use super::{now, parse_arg};
 use crate::{error, AppState, UiError};
 
-/// PDFs saved in this session: the only files `open_pdf` opens.
+/// PDFs saved in this session: the only files `open_pdf` opens, each with
+/// what the access log records of it.
 #[derive(Default)]
-pub struct SavedPdfs(Mutex<Vec<PathBuf>>);
+pub struct SavedPdfs(Mutex<Vec<(PathBuf, String)>>);
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -72,10 +74,18 @@ pub fn save_pdf<R: Runtime>(
             "PDFを保存できませんでした。保存先のフォルダと空き容量を確かめてください。",
         )
     })?;
-    // Not the path: the user may have named the file after the person.
+    // The job, not the path: the user may have named the file after the
+    // person. A PDF whose saving cannot be recorded is removed.
+    let target = job.access_target();
+    if let Err(e) = state
+        .write(|conn, actor| access_log::record(conn, actor, Kind::PdfSave, &target, "", now()))
+    {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
     log::info!("PDF saved: {} pages", printed.pages.len());
     if let Ok(mut list) = saved.0.lock() {
-        list.push(path.clone());
+        list.push((path.clone(), target));
     }
     Ok(Some(SavedPdf {
         path: path.display().to_string(),
@@ -131,25 +141,29 @@ fn choose_path<R: Runtime>(app: &AppHandle<R>, title: &str) -> Result<Option<Pat
         .map_err(|_| UiError::new("io", "保存先を選ぶ画面を開けませんでした。"))
 }
 
-/// Opens a PDF saved in this session in the system's viewer to print it.
+/// Opens a PDF saved in this session in the system's viewer to print it,
+/// recorded in the access log as printed.
 #[tauri::command(async)]
 pub fn open_pdf<R: Runtime>(
     app: AppHandle<R>,
+    state: State<'_, AppState>,
     saved: State<'_, SavedPdfs>,
     path: Option<Value>,
 ) -> Result<(), UiError> {
     let path: String = parse_arg("open_pdf", "path", path)?;
-    let known = saved
-        .0
-        .lock()
-        .map(|list| list.iter().any(|p| p.as_os_str() == path.as_str()))
-        .unwrap_or(false);
-    if !known {
+    let known = saved.0.lock().ok().and_then(|list| {
+        list.iter()
+            .find(|(p, _)| p.as_os_str() == path.as_str())
+            .map(|(_, target)| target.clone())
+    });
+    let Some(target) = known else {
         return Err(UiError::new(
             "invalid",
             "このアプリで保存したPDFだけを開けます。もう一度「PDFを保存」してください。",
         ));
-    }
+    };
+    state
+        .write(|conn, actor| access_log::record(conn, actor, Kind::PdfPrint, &target, "", now()))?;
     use tauri_plugin_opener::OpenerExt;
     if app.try_state::<tauri_plugin_opener::Opener<R>>().is_none() {
         return Err(UiError::new("io", "PDFを開くアプリが見つかりません。"));

@@ -24,7 +24,7 @@ use rusqlite::{params_from_iter, types::Value, Connection};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::{store, text, wareki, Error, Result};
+use crate::{store, text, Error, Result};
 
 /// Joins fields in the index so a match never spans two of them. A private
 /// use character, removed from user text by [`fold`].
@@ -240,16 +240,7 @@ fn plan(conn: &Connection, filter: &CaseFilter) -> Result<Plan> {
         }
         (None, None) => ("cases c".to_string(), "c.sort_key"),
     };
-    let from_date = wareki::parse_optional_date("from", &filter.from)?;
-    let to_date = wareki::parse_optional_date("to", &filter.to)?;
-    if let (Some(a), Some(b)) = (from_date, to_date) {
-        if a > b {
-            return Err(Error::invalid(
-                "to",
-                "期間の終わりが始まりより前になっています。",
-            ));
-        }
-    }
+    let (from_date, to_date) = crate::period::day_range(&filter.from, &filter.to)?;
     let midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).unwrap_or_default();
     if let Some(day) = from_date {
         params.push(Value::Integer(sort_key(midnight(day), 0)));

@@ -43,6 +43,29 @@ pub enum PrintJob {
     Beds,
 }
 
+impl PrintJob {
+    /// What the access log records of this job: the document and the id of
+    /// the record printed, never its content (the title of a case summary
+    /// names the person, so it is not used).
+    pub fn access_target(&self) -> String {
+        match self {
+            PrintJob::Booklet { imposed: false } => "私の意志表示帳".into(),
+            PrintJob::Booklet { imposed: true } => "私の意志表示帳（面付け）".into(),
+            PrintJob::Flyer { session_id } => format!("講座のチラシ {session_id}"),
+            PrintJob::CaseSummary { case_id } => format!("相談記録 {case_id}"),
+            PrintJob::Organisations => "関係機関一覧".into(),
+            PrintJob::SampleFlyer { .. } => "チラシの見本".into(),
+            PrintJob::YearReport { period } => match period.span() {
+                Ok(span) => format!("事業報告 {}", span.label),
+                Err(_) => "事業報告".into(),
+            },
+            PrintJob::DementiaList => "もの忘れ相談医リスト".into(),
+            PrintJob::Doctors => "往診登録医一覧".into(),
+            PrintJob::Beds => "療養支援ベッド一覧".into(),
+        }
+    }
+}
+
 /// Lays out a job; `today` is the output date printed in footers.
 pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Printed> {
     match job {

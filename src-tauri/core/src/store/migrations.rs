@@ -562,6 +562,45 @@ const MIGRATIONS: &[&str] = &[
                     THEN 'admin' ELSE 'staff' END
       FROM case_list_items WHERE kind = 'staff';
     "#,
+    // 14: 閲覧・出力記録 and tamper evidence. access_log records who opened
+    //    or output what (record ids, never patient data); `id` names a row
+    //    across PCs, `seq` is this PC's order. Every history table gets a
+    //    `chain` column and history_heads each chain's length and head
+    //    (store/history.rs); the existing rows are chained by the step
+    //    after this SQL ([`STEPS`]).
+    r#"
+    CREATE TABLE access_log (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
+        at         TEXT NOT NULL,
+        staff_id   TEXT NOT NULL DEFAULT '',
+        staff_name TEXT NOT NULL DEFAULT '',
+        kind       TEXT NOT NULL CHECK (kind <> ''),
+        target     TEXT NOT NULL DEFAULT '',
+        detail     TEXT NOT NULL DEFAULT '',
+        chain      TEXT
+    ) STRICT;
+    CREATE INDEX access_log_by_at ON access_log(at);
+    CREATE INDEX access_log_by_staff ON access_log(staff_id, at);
+    ALTER TABLE booklet_entry_changes ADD COLUMN chain TEXT;
+    ALTER TABLE case_changes ADD COLUMN chain TEXT;
+    ALTER TABLE audit_log ADD COLUMN chain TEXT;
+    CREATE TABLE history_heads (
+        table_name TEXT PRIMARY KEY,
+        rows       INTEGER NOT NULL CHECK (rows >= 0),
+        head       TEXT
+    ) STRICT;
+    "#,
+];
+
+/// Work in Rust that a migration does after its SQL.
+type Step = fn(&Connection) -> Result<()>;
+
+/// What a migration does in Rust after its SQL, in the same transaction:
+/// (version, step). Released steps are never changed either.
+const STEPS: &[(i64, Step)] = &[
+    // 14: chain the rows written before the chain existed.
+    (14, super::history::link_all),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -577,6 +616,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// schema of version N−1 and see what migration N makes of them.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current < target {
+        // The guards name the columns of the schema they were made for (a
+        // restore may have put an older schema under this connection).
+        super::history::uninstall(conn)?;
+    }
     let steps = MIGRATIONS
         .iter()
         .enumerate()
@@ -586,10 +630,16 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         let version = index as i64 + 1;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
+        for (_, step) in STEPS.iter().filter(|(v, _)| *v == version) {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }
+    // A migrated connection writes history rows as the app does (chained,
+    // append-only), the tests' plain connections included.
+    super::history::install(conn)?;
     Ok(())
 }
 

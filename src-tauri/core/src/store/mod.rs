@@ -2,6 +2,7 @@
 //! connection settings every connection needs, and the migrations.
 
 pub mod audit;
+pub mod history;
 mod migrations;
 pub mod tables;
 
@@ -278,7 +279,8 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-/// The result of `zaitaku-desk check`: integrity and foreign keys.
+/// The result of `zaitaku-desk check`: integrity, foreign keys, and the
+/// hash chains of the history tables (see [`history`]).
 pub fn check(conn: &Connection) -> Result<i64> {
     let integrity: Vec<String> = conn
         .prepare("PRAGMA integrity_check")?
@@ -293,6 +295,17 @@ pub fn check(conn: &Connection) -> Result<i64> {
     if broken > 0 {
         return Err(Error::Corrupt(format!(
             "参照先のない行が{broken}件あります"
+        )));
+    }
+    let breaks = history::verify(conn)?;
+    if !breaks.is_empty() {
+        let each: Vec<String> = breaks
+            .iter()
+            .map(|b| format!("{}：{}", b.label, b.message))
+            .collect();
+        return Err(Error::Corrupt(format!(
+            "アプリの外で変更された記録があります。{}",
+            each.join(" / ")
         )));
     }
     schema_version(conn)

@@ -180,6 +180,14 @@ pub const TABLES: &[Table] = &[
     Table::new("sign_in_failures", "暗証番号の誤りの回数", Column("staff_id"), Local),
     // 13: a member is 管理者 or 職員 on every PC.
     Table::new("staff_roles", "担当者の権限", Column("staff_id"), Exchanged).audited("role"),
+    // 14: Exchanged: a 管理者 must see who opened or output the office's
+    // records on any of its PCs, and the rows name staff and records that
+    // are the same on every PC. Named by a UUID `id`; `seq` is only this
+    // PC's order, which its hash chain follows.
+    Table::new("access_log", "閲覧・出力記録", ID, Exchanged).history(),
+    // Local: each history table's chain length and last link on this PC
+    // (store/history.rs); the chains themselves are this PC's.
+    Table::new("history_heads", "変更履歴の連鎖の末尾", Column("table_name"), Local),
 ];
 
 /// The entry of `name`, if it is a table of the schema.
