@@ -621,17 +621,18 @@ fn malformed_arguments_are_refused_in_japanese_and_change_nothing() {
             "{cmd} {shown}: message too long to show"
         );
     }
+    assert_eq!(
+        fingerprint(&app.db),
+        before,
+        "a refused call changed the database"
+    );
+    // Accepted, so checked after: lock_screen records the lock.
     for cmd in WITHOUT_ARGUMENTS {
         for junk in junk_values() {
             let result = invoke(&app, cmd, json!({ "office": junk.clone(), "path": junk }));
             assert!(result.is_ok(), "{cmd} failed on extra junk: {result:?}");
         }
     }
-    assert_eq!(
-        fingerprint(&app.db),
-        before,
-        "a refused call changed the database"
-    );
     // Written past the test harness's capture, so the figures show in CI logs.
     use std::io::Write;
     let _ = writeln!(
@@ -1494,6 +1495,7 @@ fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
         [
             ("csv_export", file_name.as_str(), member.id.as_str()),
             ("case_view", case_id.as_str(), member.id.as_str()),
+            ("sign_in", member.id.as_str(), member.id.as_str()),
         ]
     );
     assert!(rows.iter().all(|r| r.staff_name == member.name));
@@ -1517,5 +1519,5 @@ fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
         json!({ "id": "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4" }),
     );
     assert!(unknown.is_err());
-    assert_eq!(db_int(&app.db, "SELECT count(*) FROM access_log"), 2);
+    assert_eq!(db_int(&app.db, "SELECT count(*) FROM access_log"), 3);
 }

@@ -26,7 +26,17 @@ pub fn app_builder<R: Runtime>(
 ) -> tauri::Builder<R> {
     let builder = builder
         .register_uri_scheme_protocol(font::SCHEME, font::serve)
-        .manage(commands::print::SavedPdfs::default());
+        .manage(commands::print::SavedPdfs::default())
+        // Closing the window signs out whoever is signed in (access log).
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Destroyed = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    if let Err(e) = state.sign_out() {
+                        log::warn!("sign-out on close: {}", e.kind);
+                    }
+                }
+            }
+        });
     // With a given path the store opens at once (so tests on the mock
     // runtime, whose setup hook only runs with the event loop, have it);
     // the default path needs the app's data folder, known in setup.

@@ -32,7 +32,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use zaitaku_core::access::{self, Actor, StaffMember};
 use zaitaku_core::store::Connection;
-use zaitaku_core::{backup, store};
+use zaitaku_core::{access_log, backup, store};
 
 use crate::{error, UiError};
 
@@ -62,9 +62,10 @@ pub struct AppState {
     /// When the last admitted command came (or the sign-in).
     last_activity: Mutex<Option<SystemTime>>,
     /// Set when the idle lock forgot the actor without the connection (the
-    /// invoke handler must not wait for it): the next holder of the
-    /// connection clears the name recorded with changes.
-    forget_audit_actor: AtomicBool,
+    /// invoke handler must not wait for it): who and when. The next holder
+    /// of the connection clears the name recorded with changes and puts the
+    /// lock in the access log.
+    idle_locked: Mutex<Option<(Actor, SystemTime)>>,
 }
 
 /// What the lock screen shows.
@@ -135,7 +136,7 @@ impl AppState {
             lock_minutes: AtomicU32::new(access::DEFAULT_LOCK_MINUTES),
             admins: Mutex::new(String::new()),
             last_activity: Mutex::new(None),
-            forget_audit_actor: AtomicBool::new(false),
+            idle_locked: Mutex::new(None),
         }
     }
 
@@ -153,8 +154,11 @@ impl AppState {
         })?;
         match guard.as_mut() {
             Some(conn) => {
-                if self.forget_audit_actor.swap(false, Ordering::SeqCst) {
+                let idle_locked = self.idle_locked.lock().ok().and_then(|mut l| l.take());
+                if let Some((actor, at)) = idle_locked {
                     store::audit::set_actor(conn, "")?;
+                    let detail = "操作がなかったため自動でロック";
+                    record_access(conn, &actor, access_log::Kind::Lock, detail, at);
                 }
                 f(conn)
             }
@@ -247,7 +251,10 @@ impl AppState {
         let forgotten = self.actor.lock().ok().and_then(|mut a| a.take());
         if let Some(actor) = forgotten {
             log::info!("locked after {minutes} idle minutes: {}", actor.name());
-            self.forget_audit_actor.store(true, Ordering::SeqCst);
+            let locked_at = last + Duration::from_secs(u64::from(minutes) * 60);
+            if let Ok(mut pending) = self.idle_locked.lock() {
+                *pending = Some((actor, locked_at));
+            }
         }
     }
 
@@ -328,7 +335,9 @@ impl AppState {
     fn remember(&self, conn: &Connection, actor: Option<Actor>) -> Result<(), UiError> {
         let name = actor.as_ref().map(Actor::name).unwrap_or_default();
         store::audit::set_actor(conn, name)?;
-        self.forget_audit_actor.store(false, Ordering::SeqCst);
+        if let Ok(mut pending) = self.idle_locked.lock() {
+            *pending = None;
+        }
         if actor.is_some() {
             self.touch(SystemTime::now());
         }
@@ -365,10 +374,24 @@ impl AppState {
 
     /// Answered while locked: nobody is signed in until the next sign-in.
     pub fn lock(&self) -> Result<(), UiError> {
-        if let Some(actor) = self.actor() {
-            log::info!("locked: {}", actor.name());
-        }
-        self.with_conn(|conn| self.remember(conn, None))
+        self.forget(access_log::Kind::Lock)
+    }
+
+    /// When the window closes: whoever is signed in is signed out.
+    pub fn sign_out(&self) -> Result<(), UiError> {
+        self.forget(access_log::Kind::SignOut)
+    }
+
+    /// Forgets the signed-in member, recording `kind` (画面ロック or
+    /// サインアウト) in the access log if there was one.
+    fn forget(&self, kind: access_log::Kind) -> Result<(), UiError> {
+        self.with_conn(|conn| {
+            if let Some(actor) = self.actor().filter(|a| a.member().is_some()) {
+                log::info!("{}: {}", kind.code(), actor.name());
+                record_access(conn, &actor, kind, "", SystemTime::now());
+            }
+            self.remember(conn, None)
+        })
     }
 
     /// Answered while locked: the schema version, for the about line.
@@ -418,6 +441,21 @@ impl AppState {
 }
 
 /// The member a sign-in returns (`access::sign_in` always has one).
+/// Records a lock or sign-out at `at`. A failure is logged, not shown: it
+/// must not keep the window from locking.
+fn record_access(
+    conn: &Connection,
+    actor: &Actor,
+    kind: access_log::Kind,
+    detail: &str,
+    at: SystemTime,
+) {
+    let at = chrono::DateTime::<chrono::Local>::from(at).naive_local();
+    if let Err(e) = access_log::record(conn, actor, kind, actor.staff_id(), detail, at) {
+        log::warn!("cannot record {}: {}", kind.code(), error::loggable(&e));
+    }
+}
+
 fn member_of(actor: &Actor) -> Result<StaffMember, UiError> {
     actor.member().cloned().ok_or_else(|| {
         UiError::new(
@@ -508,6 +546,59 @@ mod tests {
         // The lock screen is still answered.
         assert!(state.admit_at("access_status", start + 13 * MINUTE).is_ok());
         assert!(state.admit_at("sign_in", start + 13 * MINUTE).is_ok());
+    }
+
+    /// (kind, member id, detail, at) of the access log, oldest first.
+    fn access_events(state: &AppState) -> Vec<(String, String, String, String)> {
+        let read = |conn: &Connection| -> zaitaku_core::Result<Vec<_>> {
+            let rows = conn
+                .prepare(
+                    "SELECT kind, staff_id, detail, at FROM access_log
+                  WHERE kind IN ('lock', 'sign_out') ORDER BY seq",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<_, _>>()?;
+            Ok(rows)
+        };
+        state.with_conn(|conn| Ok(read(conn)?)).expect("access log")
+    }
+
+    #[test]
+    fn locks_and_sign_outs_are_in_the_access_log_under_the_member() {
+        let (_dir, state) = signed_in();
+        let me = state.actor().expect("signed in");
+        set_minutes(&state, 10);
+        let start = SystemTime::now();
+        assert!(state.admit_at("list_cases", start).is_ok());
+        assert!(state.admit_at("get_case", start + 12 * MINUTE).is_err());
+        // Recorded by the next holder of the connection (here the reading
+        // below), at the moment the lock minutes ran out, not when noticed.
+        let events = access_events(&state);
+        let locked_at = chrono::DateTime::<chrono::Local>::from(start + 10 * MINUTE).naive_local();
+        assert_eq!(
+            events,
+            [(
+                "lock".to_string(),
+                me.staff_id().to_string(),
+                "操作がなかったため自動でロック".to_string(),
+                store::stamp(locked_at),
+            )]
+        );
+        // A lock with nobody signed in records nothing; a sign-out does.
+        state.lock().expect("lock");
+        assert_eq!(access_events(&state).len(), 1);
+        let member = me.staff_id().to_string();
+        state
+            .sign_in(&member, zaitaku_core::demo::cases::DEMO_PIN)
+            .expect("sign in");
+        state.lock().expect("lock");
+        state
+            .sign_in(&member, zaitaku_core::demo::cases::DEMO_PIN)
+            .expect("sign in");
+        state.sign_out().expect("sign out");
+        let kinds: Vec<String> = access_events(&state).into_iter().map(|e| e.0).collect();
+        assert_eq!(kinds, ["lock", "lock", "sign_out"]);
+        assert!(state.actor().is_none());
     }
 
     #[test]

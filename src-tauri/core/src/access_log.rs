@@ -90,7 +90,7 @@ impl Kind {
         }
     }
 
-    fn from_code(code: &str) -> Option<Kind> {
+    pub fn from_code(code: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 }

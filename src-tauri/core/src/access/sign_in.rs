@@ -2,13 +2,14 @@
 //! change it. Both share one count of wrong credentials in a row
 //! (`sign_in_failures`, kept across restarts): after [`FREE_ATTEMPTS`] each
 //! further attempt waits (30 s, then 1, 5, 15 minutes, then 1 hour). Every
-//! attempt is in the change record (never what was typed).
+//! attempt is in the access log (never what was typed).
 
 use chrono::{Duration, NaiveDateTime};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::credential::{self, CredentialKind, CredentialPolicy, Stored};
 use super::{member, Actor, StaffMember};
+use crate::access_log::{self, Kind};
 use crate::{store, Error, Result};
 
 /// Wrong credentials a member may type in a row before each further
@@ -100,6 +101,26 @@ impl Check {
     }
 }
 
+/// Records a sign-in attempt (or a check of the current credential) in the
+/// access log, under the member it was for, with their id as the target.
+fn record_attempt(
+    conn: &Connection,
+    member: &StaffMember,
+    kind: Kind,
+    detail: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    access_log::record_for(
+        conn,
+        &member.id,
+        &member.name,
+        kind,
+        &member.id,
+        detail,
+        now,
+    )
+}
+
 /// Checks `typed` against `stored` for `member` at `now`, under the shared
 /// attempt limit, and records the attempt.
 fn check_limited(
@@ -111,8 +132,8 @@ fn check_limited(
     check: Check,
 ) -> Result<()> {
     let (label, what) = (stored.kind.label(), check.what(stored.kind));
-    let record = |conn: &Connection, event: &str, detail: &str| {
-        store::audit::record_member_event(conn, now, event, &member.id, &member.name, detail)
+    let record = |conn: &Connection, kind: Kind, detail: &str| {
+        record_attempt(conn, member, kind, detail, now)
     };
     let before = failures(conn, &member.id)?;
     if let Some((f, left)) = before.as_ref().and_then(|f| Some((f, f.left(now)?))) {
@@ -129,7 +150,7 @@ fn check_limited(
             "{what}を確認せず（{}回まちがえたため、あと{wait}）",
             f.count
         );
-        record(&tx, store::audit::SIGN_IN_REFUSED, &detail)?;
+        record(&tx, Kind::SignInRefused, &detail)?;
         tx.commit()?;
         let message = format!(
             "{label}を{}回まちがえたため、あと{wait}お待ちください。",
@@ -154,7 +175,7 @@ fn check_limited(
             Some(f) => format!("{what}を確認（それまでに{}回まちがえた）", f.count),
             None => format!("{what}を確認"),
         };
-        record(&tx, store::audit::SIGN_IN, &detail)?;
+        record(&tx, Kind::SignIn, &detail)?;
         tx.commit()?;
         return Ok(());
     }
@@ -178,7 +199,7 @@ fn check_limited(
             format!("{label}が違います。"),
         ),
     };
-    record(&tx, store::audit::SIGN_IN_FAILED, &detail)?;
+    record(&tx, Kind::SignInFailed, &detail)?;
     tx.commit()?;
     Err(Error::invalid(check.field(), message))
 }
@@ -203,14 +224,7 @@ pub fn sign_in(
             [&member.id],
         )?;
         let detail = "暗証番号・パスワード未設定（設定だけ可能）";
-        store::audit::record_member_event(
-            &tx,
-            now,
-            store::audit::SIGN_IN,
-            &member.id,
-            &member.name,
-            detail,
-        )?;
+        record_attempt(&tx, &member, Kind::SignIn, detail, now)?;
         tx.commit()?;
         return Ok(Actor::of(member));
     };

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::sign_in::{wait_after, wait_label};
 use super::*;
+use crate::access_log::Kind;
 use crate::cases::lists::{self, ListItemInput, ListKind};
 use crate::store;
 
@@ -135,37 +136,34 @@ pub(super) fn at(seconds: i64) -> NaiveDateTime {
     now() + Duration::seconds(seconds)
 }
 
-/// (label, action, actor, row id, summary) of the sign-in records,
-/// oldest first.
+/// (kind label, outcome, member, member id, detail) of the sign-in
+/// attempts in the access log, oldest first.
 pub(super) fn sign_in_records(conn: &Connection) -> Vec<(String, String, String, String, String)> {
-    let ids: Vec<String> = conn
-        .prepare("SELECT row_id FROM audit_log WHERE table_name LIKE 'sign_in%' ORDER BY seq DESC")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
+    let mut stmt = conn
+        .prepare(
+            "SELECT kind, staff_name, target, detail FROM access_log
+              WHERE kind LIKE 'sign_in%' ORDER BY seq",
+        )
         .unwrap();
-    let entries: Vec<_> = store::audit::recent(conn, 1000)
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.table_label == "サインイン")
-        .collect();
-    assert_eq!(ids.len(), entries.len());
-    let mut rows: Vec<_> = entries
-        .into_iter()
-        .zip(ids)
-        .map(|(e, id)| {
-            (
-                e.table_label.to_string(),
-                e.action_label.to_string(),
-                e.actor,
-                id,
-                e.summary,
-            )
+    let rows = stmt
+        .query_map([], |r| {
+            let kind: String = r.get(0)?;
+            let kind = Kind::from_code(&kind).expect("a known kind");
+            let outcome = match kind {
+                Kind::SignIn => "成功",
+                Kind::SignInFailed => "失敗",
+                _ => "待ち時間中",
+            };
+            Ok((
+                kind.label().to_string(),
+                outcome.to_string(),
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
         })
-        .collect();
-    rows.reverse();
-    rows
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
 }
 
 #[test]
@@ -231,7 +229,10 @@ fn five_wrong_pins_make_the_next_sign_in_wait() -> Result<()> {
     );
     assert!(yamadas[6].4.contains("それまでに5回"), "{:?}", yamadas[6]);
     let log: String = conn
-        .prepare("SELECT at || actor || row_id || ifnull(new_values, '') FROM audit_log")?
+        .prepare(
+            "SELECT at || actor || row_id || ifnull(new_values, '') FROM audit_log
+             UNION ALL SELECT at || staff_name || target || detail FROM access_log",
+        )?
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?
         .concat();
@@ -240,7 +241,7 @@ fn five_wrong_pins_make_the_next_sign_in_wait() -> Result<()> {
     }
     // Recorded at the time given, not the computer's clock.
     let first: String = conn.query_row(
-        "SELECT at FROM audit_log WHERE table_name = 'sign_in_failed' ORDER BY seq LIMIT 1",
+        "SELECT at FROM access_log WHERE kind = 'sign_in_failed' ORDER BY seq LIMIT 1",
         [],
         |r| r.get(0),
     )?;

@@ -5,7 +5,7 @@
 //! in [`super::tables::TABLES`] names audit columns) is recorded here by
 //! TEMP triggers that every connection installs. A trigger runs inside the
 //! transaction of the change, so a change and its record commit or vanish
-//! together. Sign-in attempts are recorded as events ([`record_member_event`]).
+//! together. Sign-in attempts are in the access log (crate::access_log).
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -106,31 +106,6 @@ pub fn record_event(conn: &Connection, what: &str, detail: &str) -> Result<()> {
     Ok(())
 }
 
-/// Records an event about one staff member (a sign-in attempt) at `at`,
-/// under the member's name, with their id as the row; `what` is one of
-/// [`EVENTS`]. Never given a PIN.
-pub fn record_member_event(
-    conn: &Connection,
-    at: chrono::NaiveDateTime,
-    what: &str,
-    member_id: &str,
-    member_name: &str,
-    detail: &str,
-) -> Result<()> {
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, table_name, action, row_id, old_values, new_values)
-         VALUES (?1, ?2, ?3, 'update', ?4, NULL, ?5)",
-        [
-            super::stamp(at).as_str(),
-            member_name,
-            what,
-            member_id,
-            detail,
-        ],
-    )?;
-    Ok(())
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub at_label: String,
@@ -140,15 +115,14 @@ pub struct AuditEntry {
     pub summary: String,
 }
 
-/// A sign-in with the right PIN (or by name, without one).
-pub const SIGN_IN: &str = "sign_in";
-/// A sign-in refused for a wrong PIN.
-pub const SIGN_IN_FAILED: &str = "sign_in_failed";
-/// A sign-in refused unchecked, during the wait after wrong PINs.
-pub const SIGN_IN_REFUSED: &str = "sign_in_refused";
+/// Sign-in attempts, recorded here by versions before the access log
+/// (schema 14); now in `access_log`.
+const SIGN_IN: &str = "sign_in";
+const SIGN_IN_FAILED: &str = "sign_in_failed";
+const SIGN_IN_REFUSED: &str = "sign_in_refused";
 
-/// Events that are not a row change, as [`record_event`] and
-/// [`record_member_event`] name them: (name, what is shown in place of the
+/// Events that are not a row change, as [`record_event`] (and older
+/// versions, for sign-ins) name them: (name, what is shown in place of the
 /// table, what in place of the action).
 const EVENTS: &[(&str, &str, &str)] = &[
     ("restore", "復元", "変更"),
@@ -273,9 +247,13 @@ mod tests {
         let mut conn = store::open_in_memory()?;
         demo::fill(&mut conn, chrono::Local::now().naive_local())?;
         record_event(&conn, "restore", "backup.db")?;
-        let at = chrono::Local::now().naive_local();
+        // As versions before the access log recorded sign-ins.
         for what in [SIGN_IN, SIGN_IN_FAILED, SIGN_IN_REFUSED] {
-            record_member_event(&conn, at, what, "id", "山田 花子", "")?;
+            conn.execute(
+                "INSERT INTO audit_log (at, actor, table_name, action, row_id, new_values)
+                 VALUES ('2025-06-10T08:30:00', '山田 花子', ?1, 'update', 'id', '')",
+                [what],
+            )?;
         }
         let shown: std::collections::BTreeSet<&str> = recent(&conn, 100_000)?
             .iter()
