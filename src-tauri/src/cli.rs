@@ -397,7 +397,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let file = backup::create(&conn, &to, BackupKind::Manual, now).map_err(fail)?;
             let settings = backup::load_settings(&conn).map_err(fail)?;
-            let removed = backup::prune(&to, &settings).map_err(fail)?;
+            let removed = backup::prune(&conn, &to, &settings).map_err(fail)?;
             println!(
                 "バックアップを作成しました: {}（{} バイト、検査 ok）",
                 file.path, file.size_bytes

@@ -32,9 +32,12 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     // Last: the others need somebody signed in.
     "lock_screen",
 ];
+/// A generation of the backup folder, as the list names it.
+const GENERATION: &str = "zaitaku-desk_20250401-090000_manual.db";
+
 /// Commands whose whole point is a side effect outside the rows (a backup
-/// file); covered by their own tests.
-const SIDE_EFFECT_ONLY: &[&str] = &["backup_now"];
+/// file, the native open dialog); covered by their own tests.
+const SIDE_EFFECT_ONLY: &[&str] = &["backup_now", "choose_backup_file"];
 
 fn huge() -> String {
     "あ".repeat(1_000_000)
@@ -62,8 +65,9 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     for junk in junk_values() {
         calls.push(("save_office", json!({ "office": junk })));
         calls.push(("save_backup_settings", json!({ "settings": junk })));
-        calls.push(("inspect_backup", json!({ "path": junk })));
-        calls.push(("restore_backup", json!({ "path": junk })));
+        calls.push(("inspect_backup", json!({ "name": junk })));
+        calls.push(("restore_backup", json!({ "source": junk })));
+        calls.push(("restore_backup", json!({ "source": { "generation": junk } })));
         calls.push(("print_preview", json!({ "job": junk })));
         calls.push(("save_pdf", json!({ "job": junk })));
         calls.push(("open_pdf", json!({ "path": junk })));
@@ -97,10 +101,23 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("save_backup_settings", json!({ "settings": settings })));
     }
-    for path in ["", "/", "/etc/passwd", "/この/ファイルは/ない.db"] {
-        calls.push(("inspect_backup", json!({ "path": path })));
+    // Only a generation of the backup folder, by name; never a path.
+    for path in [
+        "",
+        "/",
+        "/etc/passwd",
+        "/この/ファイルは/ない.db",
+        "../office.db",
+        "backups/zaitaku-desk_20250401-090000_manual.db",
+        "../backups/zaitaku-desk_20250401-090000_manual.db",
+        "zaitaku-desk_20250401-090000_manual.db",
+    ] {
+        calls.push(("inspect_backup", json!({ "name": path })));
+        calls.push(("restore_backup", json!({ "source": { "generation": path } })));
         calls.push(("restore_backup", json!({ "path": path })));
     }
+    // Nothing was chosen in the dialog.
+    calls.push(("restore_backup", json!({ "source": "chosen" })));
     // Access record: sign-in, PIN, lock.
     for junk in junk_values() {
         // Tauri maps camelCase keys to the snake_case parameters.
@@ -856,7 +873,6 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
                              "response_id": response_id, "note": "電話で確認", "minutes": "10" });
     let booklet_entry = json!({ "kind": "issue", "entry_date": "2025-04-01", "edition_id": edition_id,
                                 "quantity": "1", "channel_id": channel_id });
-    let backup = db.with_file_name("backup.sqlite");
     let template = {
         let conn = store::open(db).expect("open");
         serde_json::to_value(zaitaku_core::booklet_template::load(&conn).expect("template"))
@@ -935,8 +951,12 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ),
         ("backup_now", json!({})),
         ("list_backups", json!({})),
-        ("inspect_backup", json!({ "path": backup })),
-        ("restore_backup", json!({ "path": backup })),
+        ("inspect_backup", json!({ "name": GENERATION })),
+        ("choose_backup_file", json!({})),
+        (
+            "restore_backup",
+            json!({ "source": { "generation": GENERATION } }),
+        ),
         ("get_office", json!({})),
         ("save_office", json!({ "office": office })),
         ("case_form_options", json!({})),
@@ -1069,11 +1089,12 @@ fn export_files(app: &TestApp) -> Vec<std::path::PathBuf> {
 fn after_lock_screen_valid_calls_are_refused_and_change_nothing() {
     let app = start();
     sign_in(&app);
-    // A backup to name in inspect_backup and restore_backup.
+    // A generation to name in inspect_backup and restore_backup.
     {
         let conn = store::open(&app.db).expect("open");
-        let backup = app.db.with_file_name("backup.sqlite");
-        conn.execute("VACUUM INTO ?1", [backup.display().to_string()])
+        let dir = app.db.with_file_name("backups");
+        std::fs::create_dir_all(&dir).expect("backups");
+        conn.execute("VACUUM INTO ?1", [dir.join(GENERATION).display().to_string()])
             .expect("backup");
     }
     let calls = valid_calls(&app.db);
@@ -1114,6 +1135,7 @@ fn the_valid_calls_are_answered_when_signed_in() {
         "restore_backup",
         "backup_now",
         "inspect_backup",
+        "choose_backup_file",
     ];
     let app = start();
     sign_in(&app);

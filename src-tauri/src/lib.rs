@@ -26,7 +26,8 @@ pub fn app_builder<R: Runtime>(
 ) -> tauri::Builder<R> {
     let builder = builder
         .register_uri_scheme_protocol(font::SCHEME, font::serve)
-        .manage(commands::print::SavedPdfs::default());
+        .manage(commands::print::SavedPdfs::default())
+        .manage(commands::backup::ChosenBackup::default());
     // With a given path the store opens at once (so tests on the mock
     // runtime, whose setup hook only runs with the event loop, have it);
     // the default path needs the app's data folder, known in setup.

@@ -33,6 +33,7 @@ command_list![
     backup::backup_now,
     backup::list_backups,
     backup::inspect_backup,
+    backup::choose_backup_file,
     backup::restore_backup,
 
     office::get_office,

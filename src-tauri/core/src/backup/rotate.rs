@@ -9,9 +9,10 @@ use chrono::{Datelike, NaiveDateTime};
 use super::{
     restore::not_a_backup, BackupFile, BackupKind, BackupSettings, KEEP_PRE_RESTORE, PREFIX, STAMP,
 };
+use crate::store::{self, Connection};
 use crate::{wareki, Result};
 
-fn parse_name(name: &str) -> Option<(NaiveDateTime, BackupKind)> {
+pub(super) fn parse_name(name: &str) -> Option<(NaiveDateTime, BackupKind)> {
     let rest = name.strip_prefix(PREFIX)?.strip_suffix(".db")?;
     let (stamp, tag) = rest.split_once('_')?;
     Some((
@@ -95,17 +96,26 @@ pub fn to_keep(files: &[BackupFile], settings: &BackupSettings) -> HashSet<Strin
     keep
 }
 
-/// Deletes backups outside the generations. Returns how many were removed.
-pub fn prune(dir: &Path, settings: &BackupSettings) -> Result<usize> {
+/// Deletes backups outside the generations and records which ones in
+/// `conn` (a backup that disappears is never a silent event). Returns how
+/// many were removed.
+pub fn prune(conn: &Connection, dir: &Path, settings: &BackupSettings) -> Result<usize> {
     let files = list(dir)?;
     let keep = to_keep(&files, settings);
-    let mut removed = 0;
+    let mut removed = Vec::new();
     for f in files.iter().filter(|f| !keep.contains(&f.file_name)) {
         if fs::remove_file(&f.path).is_ok() {
-            removed += 1;
+            removed.push(f.file_name.as_str());
         }
     }
-    Ok(removed)
+    if !removed.is_empty() {
+        store::audit::record_event(
+            conn,
+            store::audit::BACKUP_ROTATION,
+            &format!("{}件：{}", removed.len(), removed.join(" ")),
+        )?;
+    }
+    Ok(removed.len())
 }
 
 #[cfg(test)]

@@ -147,11 +147,15 @@ pub const SIGN_IN_FAILED: &str = "sign_in_failed";
 /// A sign-in refused unchecked, during the wait after wrong PINs.
 pub const SIGN_IN_REFUSED: &str = "sign_in_refused";
 
+/// Backups deleted by the rotation to the kept generations.
+pub const BACKUP_ROTATION: &str = "backup_rotation";
+
 /// Events that are not a row change, as [`record_event`] and
 /// [`record_member_event`] name them: (name, what is shown in place of the
 /// table, what in place of the action).
 const EVENTS: &[(&str, &str, &str)] = &[
     ("restore", "復元", "変更"),
+    (BACKUP_ROTATION, "バックアップ", "古い世代の削除"),
     (SIGN_IN, "サインイン", "成功"),
     (SIGN_IN_FAILED, "サインイン", "失敗"),
     (SIGN_IN_REFUSED, "サインイン", "待ち時間中"),
