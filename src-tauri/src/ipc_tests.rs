@@ -1158,3 +1158,55 @@ fn the_valid_calls_are_answered_when_signed_in() {
     }
     assert!(refused.is_empty(), "{}", refused.join("\n"));
 }
+
+/// The window names a backup only by a generation of the backup folder: a
+/// real backup outside it (by a relative name, by its path, through a link
+/// placed in the folder) is refused and the data stays as it was; the same
+/// file as a generation of the folder is restored.
+#[test]
+fn restore_refuses_every_backup_outside_the_backup_folder() {
+    let app = start();
+    sign_in(&app);
+    let folder = app.db.with_file_name("backups");
+    std::fs::create_dir_all(&folder).expect("backups");
+    let outside = app.db.with_file_name(GENERATION);
+    {
+        let conn = store::open(&app.db).expect("open");
+        conn.execute("VACUUM INTO ?1", [outside.display().to_string()])
+            .expect("backup");
+    }
+    let link = "zaitaku-desk_20250402-090000_manual.db";
+    std::os::unix::fs::symlink(&outside, folder.join(link)).expect("link");
+    let before = fingerprint(&app.db);
+    let relative = format!("../{GENERATION}");
+    let absolute = outside.display().to_string();
+    for args in [
+        json!({ "name": relative }),
+        json!({ "name": absolute }),
+        json!({ "name": link }),
+    ] {
+        let refused = invoke(&app, "inspect_backup", args.clone()).expect_err("inspect");
+        assert_eq!(refused["field"], "backup", "{args} {refused}");
+        let source = json!({ "source": { "generation": args["name"] } });
+        let refused = invoke(&app, "restore_backup", source.clone()).expect_err("restore");
+        assert!(
+            refused["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("バックアップの保存先の一覧にある")),
+            "{source} {refused}"
+        );
+    }
+    // The arguments of before (a path) are not a source at all.
+    let refused = invoke(&app, "restore_backup", json!({ "path": absolute })).expect_err("path");
+    assert_eq!(refused["kind"], "invalid", "{refused}");
+    assert_eq!(fingerprint(&app.db), before, "a refused restore changed data");
+
+    std::fs::rename(&outside, folder.join(GENERATION)).expect("move into the folder");
+    let safety = invoke(
+        &app,
+        "restore_backup",
+        json!({ "source": { "generation": GENERATION } }),
+    )
+    .expect("a generation of the folder is restored");
+    assert_eq!(safety["kind"], "pre_restore", "{safety}");
+}
