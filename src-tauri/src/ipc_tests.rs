@@ -67,7 +67,10 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("save_backup_settings", json!({ "settings": junk })));
         calls.push(("inspect_backup", json!({ "name": junk })));
         calls.push(("restore_backup", json!({ "source": junk })));
-        calls.push(("restore_backup", json!({ "source": { "generation": junk } })));
+        calls.push((
+            "restore_backup",
+            json!({ "source": { "generation": junk } }),
+        ));
         calls.push(("print_preview", json!({ "job": junk })));
         calls.push(("save_pdf", json!({ "job": junk })));
         calls.push(("open_pdf", json!({ "path": junk })));
@@ -113,7 +116,10 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "zaitaku-desk_20250401-090000_manual.db",
     ] {
         calls.push(("inspect_backup", json!({ "name": path })));
-        calls.push(("restore_backup", json!({ "source": { "generation": path } })));
+        calls.push((
+            "restore_backup",
+            json!({ "source": { "generation": path } }),
+        ));
         calls.push(("restore_backup", json!({ "path": path })));
     }
     // Nothing was chosen in the dialog.
@@ -1094,8 +1100,11 @@ fn after_lock_screen_valid_calls_are_refused_and_change_nothing() {
         let conn = store::open(&app.db).expect("open");
         let dir = app.db.with_file_name("backups");
         std::fs::create_dir_all(&dir).expect("backups");
-        conn.execute("VACUUM INTO ?1", [dir.join(GENERATION).display().to_string()])
-            .expect("backup");
+        conn.execute(
+            "VACUUM INTO ?1",
+            [dir.join(GENERATION).display().to_string()],
+        )
+        .expect("backup");
     }
     let calls = valid_calls(&app.db);
     for &command in NAMES {
@@ -1199,7 +1208,11 @@ fn restore_refuses_every_backup_outside_the_backup_folder() {
     // The arguments of before (a path) are not a source at all.
     let refused = invoke(&app, "restore_backup", json!({ "path": absolute })).expect_err("path");
     assert_eq!(refused["kind"], "invalid", "{refused}");
-    assert_eq!(fingerprint(&app.db), before, "a refused restore changed data");
+    assert_eq!(
+        fingerprint(&app.db),
+        before,
+        "a refused restore changed data"
+    );
 
     std::fs::rename(&outside, folder.join(GENERATION)).expect("move into the folder");
     let safety = invoke(

@@ -278,8 +278,13 @@ fn a_restore_killed_at_any_moment_leaves_the_old_data_or_the_backup() {
     let backup_path = {
         let conn = store::open(&db).unwrap();
         let now = chrono::Local::now().naive_local();
-        let file = zaitaku_core::backup::create(&conn, &folder, zaitaku_core::backup::BackupKind::Manual, now)
-            .unwrap();
+        let file = zaitaku_core::backup::create(
+            &conn,
+            &folder,
+            zaitaku_core::backup::BackupKind::Manual,
+            now,
+        )
+        .unwrap();
         // After the backup: every case changed, so a mix of old and
         // restored pages would match neither.
         conn.execute_batch("UPDATE cases SET content = content || '（あとで追記）'")
@@ -342,7 +347,11 @@ fn a_restore_killed_at_any_moment_leaves_the_old_data_or_the_backup() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let check = zaitaku_run(&["check", "--db", arg(&live)]);
-        assert_eq!(check.code, 0, "check after a kill at {moment:?}: {}", check.stderr);
+        assert_eq!(
+            check.code, 0,
+            "check after a kill at {moment:?}: {}",
+            check.stderr
+        );
         assert!(check.stdout.starts_with("ok"), "{}", check.stdout);
         let now = records_of(&live);
         if now == old {

@@ -111,8 +111,11 @@ fn only_a_plain_file_of_the_backup_folder_is_named_for_a_restore() {
     // A real backup outside the folder, and a link to it inside.
     let outside = dir.path().join(GENERATION);
     std::fs::copy(&file, &outside).unwrap();
-    std::os::unix::fs::symlink(&outside, folder.join("zaitaku-desk_20250402-090000_manual.db"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        &outside,
+        folder.join("zaitaku-desk_20250402-090000_manual.db"),
+    )
+    .unwrap();
     for name in [
         "../zaitaku-desk_20250401-090000_manual.db",
         outside.to_str().unwrap(),
@@ -214,9 +217,11 @@ fn an_older_backup_is_migrated_and_the_newer_history_is_carried_forward() {
     input.name = "あとで変えた名前".into();
     office::save(&mut conn, &input, at(12, 0)).unwrap();
     let (case_id, version): (String, i64) = conn
-        .query_row("SELECT id, version FROM cases WHERE status <> '終結' ORDER BY id LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, version FROM cases WHERE status <> '終結' ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     let staff: String = conn
         .query_row(
@@ -240,7 +245,9 @@ fn an_older_backup_is_migrated_and_the_newer_history_is_carried_forward() {
     assert_eq!(store::check(&conn).unwrap(), SCHEMA_VERSION);
     assert_ne!(office::load(&conn).unwrap().name, "あとで変えた名前");
     let status: String = conn
-        .query_row("SELECT status FROM cases WHERE id = ?1", [&case_id], |r| r.get(0))
+        .query_row("SELECT status FROM cases WHERE id = ?1", [&case_id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_ne!(status, "終結", "the case is as the backup had it");
     // …and no history went back: every row, with its seq, is still there.
@@ -368,8 +375,13 @@ fn deleting_old_generations_is_recorded() {
     // keep the newest of each month only).
     let start = at(9, 0);
     for day in 0..20 {
-        backup::backup_now(&conn, &db, BackupKind::Auto, start + chrono::Duration::days(day))
-            .unwrap();
+        backup::backup_now(
+            &conn,
+            &db,
+            BackupKind::Auto,
+            start + chrono::Duration::days(day),
+        )
+        .unwrap();
     }
     let least = BackupSettings {
         dir: String::new(),

@@ -146,7 +146,10 @@ fn drop_dangling(
             [rowid],
             |r| r.get::<_, String>(0),
         )?);
-        tx.execute(&format!("DELETE FROM main.{name} WHERE rowid = ?1"), [rowid])?;
+        tx.execute(
+            &format!("DELETE FROM main.{name} WHERE rowid = ?1"),
+            [rowid],
+        )?;
     }
     Ok(contents)
 }

@@ -140,8 +140,7 @@ pub fn load_settings(conn: &Connection) -> Result<BackupSettings> {
     Ok(BackupSettings {
         dir: store::setting(conn, "backup.dir")?.unwrap_or_default(),
         keep_daily: number("backup.keep_daily", defaults.keep_daily)?.max(MIN_KEEP_DAILY),
-        keep_monthly: number("backup.keep_monthly", defaults.keep_monthly)?
-            .max(MIN_KEEP_MONTHLY),
+        keep_monthly: number("backup.keep_monthly", defaults.keep_monthly)?.max(MIN_KEEP_MONTHLY),
     })
 }
 

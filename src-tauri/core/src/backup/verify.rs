@@ -121,7 +121,11 @@ fn kind_label(kind: &str) -> &'static str {
 fn compare_schema(found: &BTreeSet<Object>, expected: &BTreeSet<Object>) -> Result<()> {
     if let Some((kind, name, _, _)) = found.difference(expected).next() {
         let known = expected.iter().any(|(k, n, _, _)| k == kind && n == name);
-        let what = if known { "内容が異なる" } else { "このアプリが作らない" };
+        let what = if known {
+            "内容が異なる"
+        } else {
+            "このアプリが作らない"
+        };
         return Err(Error::invalid(
             "backup",
             format!(
