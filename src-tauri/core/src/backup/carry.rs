@@ -7,7 +7,8 @@
 //! and every column as it was (a hash chain over them stays valid). When it
 //! is not (a backup from another PC, or a history changed outside the app),
 //! the current rows that the backup lacks are appended after the backup's
-//! under new numbers, and the restore record says so.
+//! under new numbers, and the restore record says so. Rows are only ever
+//! inserted here, never updated or deleted (histories are append-only).
 
 use rusqlite::Connection;
 
@@ -69,29 +70,35 @@ fn carry_table(tx: &Connection, table: &Table, key: &str) -> Result<Vec<String>>
              OR EXISTS (SELECT 1 FROM live.{name} c WHERE c.{key} <= {backup_max}
                           AND NOT EXISTS (SELECT 1 FROM main.{name} b WHERE b.{key} = c.{key}))"
     ))? == 1;
-    let before = count(&format!("SELECT count(*) FROM main.{name}"))?;
-    if diverged {
-        // New numbers after the backup's: every column but the key.
-        let rest: Vec<String> = all
-            .iter()
+    // The current rows the backup lacks: after its end, or (diverged) any
+    // row that is not the same row under the same number.
+    let wanted = if diverged {
+        format!(
+            "NOT EXISTS (SELECT 1 FROM main.{name} b WHERE b.{key} = c.{key} AND ({b}) IS ({c}))"
+        )
+    } else {
+        format!("c.{key} > {backup_max}")
+    };
+    let resolvable = references_resolve(tx, name)?;
+    let dangling = dangling_rows(tx, name, &all, &format!("{wanted} AND NOT ({resolvable})"))?;
+    // Diverged: new numbers after the backup's (every column but the key).
+    let carried_columns: Vec<String> = if diverged {
+        all.iter()
             .filter(|col| col.trim_matches('"') != key)
             .cloned()
-            .collect();
-        tx.execute_batch(&format!(
-            "INSERT INTO main.{name} ({list}) SELECT {c_rest} FROM live.{name} c
-              WHERE NOT EXISTS (SELECT 1 FROM main.{name} b WHERE b.{key} = c.{key} AND ({b}) IS ({c}))
-              ORDER BY c.{key}",
-            list = rest.join(", "),
-            c_rest = prefixed("c", &rest),
-        ))?;
+            .collect()
     } else {
-        tx.execute_batch(&format!(
-            "INSERT INTO main.{name} ({list}) SELECT {list} FROM live.{name}
-              WHERE {key} > {backup_max} ORDER BY {key}",
-            list = all.join(", "),
-        ))?;
-    }
-    let carried = count(&format!("SELECT count(*) FROM main.{name}"))? - before;
+        all.clone()
+    };
+    let carried = tx.execute(
+        &format!(
+            "INSERT INTO main.{name} ({list}) SELECT {from_live} FROM live.{name} c
+              WHERE {wanted} AND {resolvable} ORDER BY c.{key}",
+            list = carried_columns.join(", "),
+            from_live = prefixed("c", &carried_columns),
+        ),
+        [],
+    )?;
     let mut notes = Vec::new();
     if diverged {
         notes.push(format!(
@@ -99,7 +106,6 @@ fn carry_table(tx: &Connection, table: &Table, key: &str) -> Result<Vec<String>>
             table.label
         ));
     }
-    let dangling = drop_dangling(tx, table, &all, backup_max)?;
     if !dangling.is_empty() {
         notes.push(format!(
             "{}：元の記録が復元したデータにない{}件は引き継げませんでした（内容：{}）",
@@ -111,45 +117,47 @@ fn carry_table(tx: &Connection, table: &Table, key: &str) -> Result<Vec<String>>
     Ok(notes)
 }
 
+/// A condition on a current row `c` that holds when every record it
+/// refers to (its foreign keys) is in the restored data.
+fn references_resolve(tx: &Connection, table: &str) -> Result<String> {
+    let mut stmt =
+        tx.prepare("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1, 'main')")?;
+    let keys = stmt.query_map([table], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut conditions = vec!["1".to_string()];
+    for key in keys {
+        let (parent, from, to) = key?;
+        let to = to.unwrap_or_else(|| "rowid".into());
+        conditions.push(format!(
+            "(c.\"{from}\" IS NULL OR EXISTS (SELECT 1 FROM main.\"{parent}\" p WHERE p.\"{to}\" = c.\"{from}\"))"
+        ));
+    }
+    Ok(conditions.join(" AND "))
+}
+
 /// A carried row that refers to a record the backup does not have (the
-/// history of a booklet entry made after the backup) would fail
-/// `foreign_key_check`; it is removed from the table and its content
-/// returned (as JSON) for the restore record instead.
-fn drop_dangling(
+/// history of a booklet entry made after the backup) cannot go into its
+/// table without failing `foreign_key_check`; its content (as JSON) goes
+/// into the restore record instead. The rows of current `c` matching `which`.
+fn dangling_rows(
     tx: &Connection,
-    table: &Table,
+    name: &str,
     columns: &[String],
-    backup_max: i64,
+    which: &str,
 ) -> Result<Vec<String>> {
-    let name = table.name;
-    let mut stmt = tx.prepare(&format!("PRAGMA main.foreign_key_check({name})"))?;
-    let mut rowids: Vec<i64> = stmt
-        .query_map([], |r| r.get::<_, Option<i64>>(1))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
-        .filter(|rowid| *rowid > backup_max)
-        .collect();
-    rowids.sort_unstable();
-    rowids.dedup();
     let pairs: Vec<String> = columns
         .iter()
-        .map(|c| format!("'{}', {c}", c.trim_matches('"').replace('\'', "''")))
+        .map(|col| format!("'{}', c.{col}", col.trim_matches('"').replace('\'', "''")))
         .collect();
-    let mut contents = Vec::new();
-    for rowid in rowids {
-        contents.push(tx.query_row(
-            &format!(
-                "SELECT json_object({}) FROM main.{name} WHERE rowid = ?1",
-                pairs.join(", ")
-            ),
-            [rowid],
-            |r| r.get::<_, String>(0),
-        )?);
-        tx.execute(
-            &format!("DELETE FROM main.{name} WHERE rowid = ?1"),
-            [rowid],
-        )?;
-    }
-    Ok(contents)
+    let mut stmt = tx.prepare(&format!(
+        "SELECT json_object({}) FROM live.{name} c WHERE {which} ORDER BY rowid",
+        pairs.join(", ")
+    ))?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -224,8 +224,8 @@ fn prepare(
         Error::Conflict("データベースの場所の名前を読み取れないため復元できません。".into())
     })?;
     restored.execute("ATTACH DATABASE ?1 AS live", [live_path])?;
-    // Carried rows that refer to a record the backup lacks are found by
-    // `foreign_key_check` afterwards instead of failing the insert.
+    // Carried rows are chosen so that their references resolve; should one
+    // not, `foreign_key_check` below names it instead of a failed insert.
     restored.pragma_update(None, "foreign_keys", "OFF")?;
     let tx = restored.transaction()?;
     let notes = carry::carry_history(&tx)?;
