@@ -4,7 +4,8 @@
 //!
 //! Normally the backup's history is a prefix of the current one (same rows
 //! under the same `seq`): the newer rows are appended with their own `seq`
-//! and every column as it was (a hash chain over them stays valid). When it
+//! and every column as it was (so a hash chain, recomputed as each row is
+//! appended, comes out as it was). When it
 //! is not (a backup from another PC, or a history changed outside the app),
 //! the current rows that the backup lacks are appended after the backup's
 //! under new numbers, and the restore record says so. Rows are only ever
@@ -12,8 +13,13 @@
 
 use rusqlite::Connection;
 
-use crate::store::tables::{RowId, Table, TABLES};
+use crate::store::tables::{Table, TABLES};
 use crate::Result;
+
+/// The order of a history: its `INTEGER PRIMARY KEY`, the number of a row
+/// on this PC (whatever names the row across PCs, as `id` does in the
+/// access log).
+const ORDER: &str = "seq";
 
 /// Carries the newer history of the database attached as `live` into
 /// `main`, inside the caller's transaction. Returns notes for the restore
@@ -21,13 +27,10 @@ use crate::Result;
 pub(super) fn carry_history(tx: &Connection) -> Result<Vec<String>> {
     let mut notes = Vec::new();
     for table in TABLES.iter().filter(|t| t.history) {
-        let RowId::Column(key) = table.id else {
-            continue;
-        };
         if !has_table(tx, "main", table.name)? || !has_table(tx, "live", table.name)? {
             continue;
         }
-        notes.extend(carry_table(tx, table, key)?);
+        notes.extend(carry_table(tx, table, ORDER)?);
     }
     Ok(notes)
 }
@@ -40,9 +43,16 @@ fn has_table(conn: &Connection, schema: &str, name: &str) -> Result<bool> {
     )?)
 }
 
+/// A column that is not data but computed when a row is appended: the
+/// hash chain of a history (once it has one), made by the connection's
+/// history triggers for each carried row as for any other.
+const COMPUTED: &str = "chain";
+
+/// The columns of `table` that are carried and compared, quoted.
 fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1, 'main') ORDER BY cid")?;
-    let names = stmt.query_map([table], |r| r.get::<_, String>(0))?;
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info(?1, 'main') WHERE name <> ?2 ORDER BY cid")?;
+    let names = stmt.query_map([table, COMPUTED], |r| r.get::<_, String>(0))?;
     Ok(names
         .map(|n| n.map(|n| format!("\"{}\"", n.replace('"', "\"\""))))
         .collect::<rusqlite::Result<_>>()?)
