@@ -68,8 +68,10 @@ export const api = {
   saveBackupSettings: (settings) => call('save_backup_settings', { settings }),
   backupNow: () => call('backup_now'),
   listBackups: () => call('list_backups'),
-  inspectBackup: (path) => call('inspect_backup', { path }),
-  restoreBackup: (path) => call('restore_backup', { path }),
+  inspectBackup: (name) => call('inspect_backup', { name }),
+  chooseBackupFile: () => call('choose_backup_file'),
+  // source: { generation: file name } or 'chosen' (the file of chooseBackupFile).
+  restoreBackup: (source) => call('restore_backup', { source }),
   caseFormOptions: () => call('case_form_options'),
   listCases: (filter) => call('list_cases', { filter }),
   getCase: (id) => call('get_case', { id }),

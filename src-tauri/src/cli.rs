@@ -94,7 +94,7 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
     },
-    /// バックアップから復元する（いまのデータは先にバックアップしてから置き換える）
+    /// バックアップから復元する（このアプリが作ったままのバックアップだけを受け付け、いまのデータは先にバックアップしてから置き換える。変更の記録などの履歴は引き継ぐ）
     Restore {
         /// 復元するバックアップファイル
         #[arg(long, value_name = "FILE")]
@@ -404,9 +404,11 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         Command::Backup { to } => {
             let conn = store::open(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
+            store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
             let file = backup::create(&conn, &to, BackupKind::Manual, now).map_err(fail)?;
+            access_log::record_here(&conn, Kind::Backup, &file.file_name, "", now).map_err(fail)?;
             let settings = backup::load_settings(&conn).map_err(fail)?;
-            let removed = backup::prune(&to, &settings).map_err(fail)?;
+            let removed = backup::prune(&conn, &to, &settings, now).map_err(fail)?;
             println!(
                 "バックアップを作成しました: {}（{} バイト、検査 ok）",
                 file.path, file.size_bytes
@@ -418,7 +420,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         Command::Restore { from } => {
             let mut conn = store::open(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
-            store::audit::set_actor(&conn, "管理者（コマンド）").map_err(fail)?;
+            store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
             let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
             println!("{} から復元しました。", from.display());
             println!("復元前のデータは {} に保存しました。", safety.path);
@@ -457,6 +459,9 @@ fn export_csv(
     Ok(())
 }
 
+/// Who the command line is in the records: nobody signs in there.
+const COMMAND_LINE: &str = "（コマンド）";
+
 /// Output made on the command line is in the access log too, by its file
 /// name, under no staff member (nobody signs in there). A file whose
 /// record cannot be written is removed, as in the app.
@@ -466,7 +471,7 @@ fn record_output(conn: &store::Connection, kind: Kind, out: &Path) -> Result<(),
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let now = chrono::Local::now().naive_local();
-    access_log::record_for(conn, "", "（コマンド）", kind, &name, "", now).map_err(|e| {
+    access_log::record_for(conn, "", COMMAND_LINE, kind, &name, "", now).map_err(|e| {
         let _ = std::fs::remove_file(out);
         e.to_string()
     })

@@ -34,9 +34,12 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     // Last: the others need somebody signed in.
     "lock_screen",
 ];
+/// A generation of the backup folder, as the list names it.
+const GENERATION: &str = "zaitaku-desk_20250401-090000_manual.db";
+
 /// Commands whose whole point is a side effect outside the rows (a backup
-/// file); covered by their own tests.
-const SIDE_EFFECT_ONLY: &[&str] = &["backup_now"];
+/// file, the native open dialog); covered by their own tests.
+const SIDE_EFFECT_ONLY: &[&str] = &["backup_now", "choose_backup_file"];
 
 fn huge() -> String {
     "あ".repeat(1_000_000)
@@ -64,8 +67,12 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     for junk in junk_values() {
         calls.push(("save_office", json!({ "office": junk })));
         calls.push(("save_backup_settings", json!({ "settings": junk })));
-        calls.push(("inspect_backup", json!({ "path": junk })));
-        calls.push(("restore_backup", json!({ "path": junk })));
+        calls.push(("inspect_backup", json!({ "name": junk })));
+        calls.push(("restore_backup", json!({ "source": junk })));
+        calls.push((
+            "restore_backup",
+            json!({ "source": { "generation": junk } }),
+        ));
         calls.push(("print_preview", json!({ "job": junk })));
         calls.push(("save_pdf", json!({ "job": junk })));
         calls.push(("open_pdf", json!({ "path": junk })));
@@ -99,10 +106,26 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("save_backup_settings", json!({ "settings": settings })));
     }
-    for path in ["", "/", "/etc/passwd", "/この/ファイルは/ない.db"] {
-        calls.push(("inspect_backup", json!({ "path": path })));
+    // Only a generation of the backup folder, by name; never a path.
+    for path in [
+        "",
+        "/",
+        "/etc/passwd",
+        "/この/ファイルは/ない.db",
+        "../office.db",
+        "backups/zaitaku-desk_20250401-090000_manual.db",
+        "../backups/zaitaku-desk_20250401-090000_manual.db",
+        "zaitaku-desk_20250401-090000_manual.db",
+    ] {
+        calls.push(("inspect_backup", json!({ "name": path })));
+        calls.push((
+            "restore_backup",
+            json!({ "source": { "generation": path } }),
+        ));
         calls.push(("restore_backup", json!({ "path": path })));
     }
+    // Nothing was chosen in the dialog.
+    calls.push(("restore_backup", json!({ "source": "chosen" })));
     // Access record: sign-in, PIN, lock.
     for junk in junk_values() {
         // Tauri maps camelCase keys to the snake_case parameters.
@@ -955,7 +978,6 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
                              "response_id": response_id, "note": "電話で確認", "minutes": "10" });
     let booklet_entry = json!({ "kind": "issue", "entry_date": "2025-04-01", "edition_id": edition_id,
                                 "quantity": "1", "channel_id": channel_id });
-    let backup = db.with_file_name("backup.sqlite");
     let template = {
         let conn = store::open(db).expect("open");
         serde_json::to_value(zaitaku_core::booklet_template::load(&conn).expect("template"))
@@ -1063,8 +1085,12 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ),
         ("backup_now", json!({})),
         ("list_backups", json!({})),
-        ("inspect_backup", json!({ "path": backup })),
-        ("restore_backup", json!({ "path": backup })),
+        ("inspect_backup", json!({ "name": GENERATION })),
+        ("choose_backup_file", json!({})),
+        (
+            "restore_backup",
+            json!({ "source": { "generation": GENERATION } }),
+        ),
         ("get_office", json!({})),
         ("save_office", json!({ "office": office })),
         ("case_form_options", json!({})),
@@ -1202,12 +1228,16 @@ fn export_files(app: &TestApp) -> Vec<std::path::PathBuf> {
 fn after_lock_screen_valid_calls_are_refused_and_change_nothing() {
     let app = start();
     sign_in(&app);
-    // A backup to name in inspect_backup and restore_backup.
+    // A generation to name in inspect_backup and restore_backup.
     {
         let conn = store::open(&app.db).expect("open");
-        let backup = app.db.with_file_name("backup.sqlite");
-        conn.execute("VACUUM INTO ?1", [backup.display().to_string()])
-            .expect("backup");
+        let dir = app.db.with_file_name("backups");
+        std::fs::create_dir_all(&dir).expect("backups");
+        conn.execute(
+            "VACUUM INTO ?1",
+            [dir.join(GENERATION).display().to_string()],
+        )
+        .expect("backup");
     }
     let calls = valid_calls(&app.db);
     for &command in NAMES {
@@ -1249,6 +1279,7 @@ fn the_valid_calls_are_answered_when_signed_in() {
         "restore_backup",
         "backup_now",
         "inspect_backup",
+        "choose_backup_file",
     ];
     let app = start();
     sign_in(&app);
@@ -1286,7 +1317,9 @@ fn the_admin_only_commands_are_the_managing_ones() {
         [
             "access_log",
             "add_staff_member",
+            "choose_backup_file",
             "export_access_log",
+            "inspect_backup",
             "reset_staff_credential",
             "restore_backup",
             "retire_staff_member",
@@ -1345,7 +1378,11 @@ fn a_manager_is_not_refused_the_admin_only_commands() {
     let app = start();
     let me = sign_in_as(&app, 0, DEMO_PIN);
     assert_eq!(me["role"], "admin");
-    for command in admin_commands() {
+    // It opens the native dialog, which a test cannot answer.
+    let commands = admin_commands()
+        .into_iter()
+        .filter(|c| *c != "choose_backup_file");
+    for command in commands {
         // Made again for each call: the ones before change the staff.
         let args = valid_calls(&app.db)
             .into_iter()
@@ -1355,7 +1392,7 @@ fn a_manager_is_not_refused_the_admin_only_commands() {
         match invoke(&app, command, args.clone()) {
             Ok(_) => {}
             // No backup file in this test: refused for that, not the role.
-            Err(error) if command == "restore_backup" => {
+            Err(error) if matches!(command, "restore_backup" | "inspect_backup") => {
                 assert_ne!(error["kind"], "admin_only", "{error}");
                 assert_ne!(error["kind"], "signed_out", "{error}");
             }
@@ -1486,8 +1523,13 @@ fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
     let rows = access_log::page(&conn, &AccessFilter::default())
         .expect("log")
         .rows;
+    // The automatic backup of the day, made when the app opened.
+    assert!(rows
+        .iter()
+        .any(|r| r.kind == "backup" && r.staff_name == "（自動）"));
     let seen: Vec<(&str, &str, &str)> = rows
         .iter()
+        .filter(|r| r.kind != "backup")
         .map(|r| (r.kind.as_str(), r.target.as_str(), r.staff_id.as_str()))
         .collect();
     assert_eq!(
@@ -1498,7 +1540,10 @@ fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
             ("sign_in", member.id.as_str(), member.id.as_str()),
         ]
     );
-    assert!(rows.iter().all(|r| r.staff_name == member.name));
+    assert!(rows
+        .iter()
+        .filter(|r| r.kind != "backup")
+        .all(|r| r.staff_name == member.name));
     let everything: String = conn
         .query_row(
             "SELECT group_concat(target || detail || staff_name, '|') FROM access_log",
@@ -1519,5 +1564,61 @@ fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
         json!({ "id": "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4" }),
     );
     assert!(unknown.is_err());
-    assert_eq!(db_int(&app.db, "SELECT count(*) FROM access_log"), 3);
+    assert_eq!(db_int(&app.db, "SELECT count(*) FROM access_log"), 4);
+}
+
+/// The window names a backup only by a generation of the backup folder: a
+/// real backup outside it (by a relative name, by its path, through a link
+/// placed in the folder) is refused and the data stays as it was; the same
+/// file as a generation of the folder is restored.
+#[test]
+fn restore_refuses_every_backup_outside_the_backup_folder() {
+    let app = start();
+    sign_in(&app);
+    let folder = app.db.with_file_name("backups");
+    std::fs::create_dir_all(&folder).expect("backups");
+    let outside = app.db.with_file_name(GENERATION);
+    {
+        let conn = store::open(&app.db).expect("open");
+        conn.execute("VACUUM INTO ?1", [outside.display().to_string()])
+            .expect("backup");
+    }
+    let link = "zaitaku-desk_20250402-090000_manual.db";
+    std::os::unix::fs::symlink(&outside, folder.join(link)).expect("link");
+    let before = fingerprint(&app.db);
+    let relative = format!("../{GENERATION}");
+    let absolute = outside.display().to_string();
+    for args in [
+        json!({ "name": relative }),
+        json!({ "name": absolute }),
+        json!({ "name": link }),
+    ] {
+        let refused = invoke(&app, "inspect_backup", args.clone()).expect_err("inspect");
+        assert_eq!(refused["field"], "backup", "{args} {refused}");
+        let source = json!({ "source": { "generation": args["name"] } });
+        let refused = invoke(&app, "restore_backup", source.clone()).expect_err("restore");
+        assert!(
+            refused["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("バックアップの保存先の一覧にある")),
+            "{source} {refused}"
+        );
+    }
+    // The arguments of before (a path) are not a source at all.
+    let refused = invoke(&app, "restore_backup", json!({ "path": absolute })).expect_err("path");
+    assert_eq!(refused["kind"], "invalid", "{refused}");
+    assert_eq!(
+        fingerprint(&app.db),
+        before,
+        "a refused restore changed data"
+    );
+
+    std::fs::rename(&outside, folder.join(GENERATION)).expect("move into the folder");
+    let safety = invoke(
+        &app,
+        "restore_backup",
+        json!({ "source": { "generation": GENERATION } }),
+    )
+    .expect("a generation of the folder is restored");
+    assert_eq!(safety["kind"], "pre_restore", "{safety}");
 }

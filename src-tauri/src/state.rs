@@ -156,7 +156,7 @@ impl AppState {
             Some(conn) => {
                 let idle_locked = self.idle_locked.lock().ok().and_then(|mut l| l.take());
                 if let Some((actor, at)) = idle_locked {
-                    store::audit::set_actor(conn, "")?;
+                    store::audit::set_actor(conn, "", "")?;
                     let detail = "操作がなかったため自動でロック";
                     record_access(conn, &actor, access_log::Kind::Lock, detail, at);
                 }
@@ -333,8 +333,10 @@ impl AppState {
     /// Signs in as `actor` (or locks with `None`); the connection records
     /// their name with every settings change from now on.
     fn remember(&self, conn: &Connection, actor: Option<Actor>) -> Result<(), UiError> {
-        let name = actor.as_ref().map(Actor::name).unwrap_or_default();
-        store::audit::set_actor(conn, name)?;
+        let (id, name) = actor
+            .as_ref()
+            .map_or(("", ""), |a| (a.staff_id(), a.name()));
+        store::audit::set_actor(conn, id, name)?;
         if let Ok(mut pending) = self.idle_locked.lock() {
             *pending = None;
         }

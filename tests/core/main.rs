@@ -33,6 +33,10 @@ mod lectures;
 // 印刷: booklet text saved and printed, every print job, missing characters.
 mod print;
 
+// Restore trusts nothing: foreign schema objects refused, generations by
+// name only, older backups migrated, history carried forward, generations kept.
+mod restore;
+
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;
 

@@ -55,7 +55,7 @@ fn the_built_in_booklet_text_is_used_until_the_office_saves_its_own() {
 fn saving_the_booklet_text_is_recorded_and_a_bad_save_changes_nothing() {
     let dir = temp_dir();
     let (_, mut conn) = new_db(dir.path());
-    audit::set_actor(&conn, "山田").unwrap();
+    audit::set_actor(&conn, "", "山田").unwrap();
     let mut t = booklet_template::built_in();
     booklet_template::save(&mut conn, &t, at(10, 0)).unwrap();
     let records = query_i64(

@@ -303,7 +303,7 @@ fn audit_rows(conn: &Connection, id: &str) -> Vec<(String, String, String)> {
 #[test]
 fn registry_changes_are_in_the_audit_log_with_the_member() {
     let (mut conn, o) = with_office();
-    store::audit::set_actor(&conn, "山田 花子").unwrap();
+    store::audit::set_actor(&conn, "", "山田 花子").unwrap();
     let input = DoctorInput {
         name: "医師".into(),
         clinic: "医院".into(),

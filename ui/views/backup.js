@@ -1,5 +1,7 @@
 // 設定 › バックアップ: last backup (with a warning when it is old), the
 // folder and generations, "今すぐバックアップ", and restore with a preview.
+// A restore names a backup of the list by its file name, or a file chosen
+// in the native dialog (opened by the app, not the page): never a path.
 
 import { api } from '../api.js';
 import { h, clear } from '../lib/dom.js';
@@ -22,7 +24,8 @@ async function refresh(section) {
     // The folder, generations and restore are the 管理者' (refused to others).
     isAdmin() ? settingsForm(section, status) : null,
     h('div', { class: 'backup-actions' },
-      h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: (e) => backupNow(section, e.target) }, '今すぐバックアップ')),
+      h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: (e) => backupNow(section, e.target) }, '今すぐバックアップ'),
+      isAdmin() ? h('button', { type: 'button', class: 'secondary', id: 'restore-file', onclick: () => restoreFile() }, 'ファイルを選んで復元…') : null),
     backupList(section, files),
   );
 }
@@ -37,16 +40,17 @@ function statusLine(status) {
 
 function settingsForm(section, status) {
   const generations = (name, id, value, min, max) => input(name, { id, type: 'number', min, max, value: String(value), class: 'narrow' });
+  // The core refuses fewer (7 and 3); the fields say so before it has to.
   const f = {
     dir: input('backup_dir', { id: 'backup-dir', value: status.settings.dir, placeholder: '例：E:\\バックアップ' }),
-    keep_daily: generations('keep_daily', 'keep-daily', status.settings.keep_daily, 1, 366),
-    keep_monthly: generations('keep_monthly', 'keep-monthly', status.settings.keep_monthly, 0, 120),
+    keep_daily: generations('keep_daily', 'keep-daily', status.settings.keep_daily, 7, 366),
+    keep_monthly: generations('keep_monthly', 'keep-monthly', status.settings.keep_monthly, 3, 120),
   };
   const form = h('form', { class: 'backup-settings', novalidate: true },
     field('保存先のフォルダ', f.dir, { hint: `空欄のときはデータベースと同じ場所の backups フォルダ。いまの保存先：${status.dir}` }),
     h('div', { class: 'backup-generations' },
-      field('毎日の世代数', f.keep_daily),
-      field('毎月の世代数', f.keep_monthly)),
+      field('毎日の世代数', f.keep_daily, { hint: '7〜366（7より少なくはできません）' }),
+      field('毎月の世代数', f.keep_monthly, { hint: '3〜120（3より少なくはできません）' })),
     h('button', { type: 'submit', class: 'secondary', id: 'save-backup-settings' }, '保存先と世代数を保存'),
   );
   onSubmit(form, async () => {
@@ -81,19 +85,29 @@ function backupList(section, files) {
       h('td', {}, f.created_label),
       h('td', {}, f.kind_label),
       h('td', {}, fileSize(f.size_bytes)),
-      h('td', {}, isAdmin() ? h('button', { type: 'button', class: 'secondary small', onclick: () => restore(section, f.path) }, 'この時点に復元…') : null)))));
+      h('td', {}, isAdmin() ? h('button', { type: 'button', class: 'secondary small', onclick: () => restoreGeneration(f.file_name) }, 'この時点に復元…') : null)))));
 }
 
-async function restore(section, path) {
-  const contents = await attempt(null, () => api.inspectBackup(path));
-  if (!contents) return;
+async function restoreGeneration(name) {
+  const contents = await attempt(null, () => api.inspectBackup(name));
+  if (contents) await restore(contents, { generation: name });
+}
+
+// A backup kept elsewhere (a USB stick): chosen in the native dialog; the
+// app checks it before showing what it holds.
+async function restoreFile() {
+  const contents = await attempt(null, () => api.chooseBackupFile());
+  if (contents) await restore(contents, 'chosen');
+}
+
+async function restore(contents, source) {
   const counts = contents.counts.map(([label, n]) => `・${label}：${n}件`).join('\n');
-  const question = `${contents.file.created_label} のバックアップに戻します。\n\n`
+  const question = `${contents.file.created_label} のバックアップ（${contents.file.file_name}）に戻します。\n\n`
     + `事業所名：${contents.office_name || '（未登録）'}\n${counts}\n\n`
-    + 'いまのデータは先にバックアップしてから置き換えます。復元しますか？';
+    + 'いまのデータは先にバックアップしてから置き換えます。変更の記録などの履歴は消えずに引き継がれます。復元しますか？';
   if (!window.confirm(question)) return;
   try {
-    const safety = await api.restoreBackup(path);
+    const safety = await api.restoreBackup(source);
     sessionStorage.setItem('zaitaku-restored', `${contents.file.created_label} の状態に復元しました。復元前のデータは「${safety.created_label}（復元前）」として保存してあります。`);
     // Reopen every screen on the restored data.
     location.reload();

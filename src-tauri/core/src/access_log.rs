@@ -122,6 +122,25 @@ pub fn record(
     )
 }
 
+/// Records what the core does on behalf of whoever the connection works
+/// for (`store::audit::set_actor`): a backup, deleted generations, a
+/// restore. With nobody (the automatic backup at start-up) it is （自動）.
+pub fn record_here(
+    conn: &Connection,
+    kind: Kind,
+    target: &str,
+    detail: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let (staff_id, name) = store::audit::actor(conn)?;
+    let name = if name.is_empty() {
+        "（自動）"
+    } else {
+        name.as_str()
+    };
+    record_for(conn, &staff_id, name, kind, target, detail, now)
+}
+
 /// Records an event about a staff member who is not (yet) the signed-in
 /// actor: a refused sign-in names the member tried.
 pub fn record_for(

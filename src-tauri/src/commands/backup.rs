@@ -1,13 +1,37 @@
-use std::path::PathBuf;
+//! バックアップ: status, settings, backing up now, and restore.
+//!
+//! The window never names a file to restore by its path: it names a
+//! generation from the list of the backup folder (checked to be a plain
+//! file in that folder), or asks for the native open dialog, opened from
+//! Rust, whose choice is kept here and restored by `restore_backup` with
+//! `"chosen"`.
 
-use serde_json::Value;
-use zaitaku_core::access_log::{self, Kind};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::Deserialize;
+use tauri::{AppHandle, Manager, Runtime, State};
+
 use zaitaku_core::backup::{
     self, BackupContents, BackupFile, BackupKind, BackupSettings, BackupStatus,
 };
 
 use super::{now, parse_arg};
-use crate::UiError;
+use crate::{AppState, UiError};
+
+/// The file chosen in the open dialog, until it is restored.
+#[derive(Default)]
+pub struct ChosenBackup(Mutex<Option<PathBuf>>);
+
+/// What `restore_backup` restores.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RestoreSource {
+    /// A generation of the backup folder, by its file name.
+    Generation(String),
+    /// The file last chosen with `choose_backup_file`.
+    Chosen,
+}
 
 command! {
     fn backup_status(&state) -> BackupStatus:
@@ -20,8 +44,7 @@ command! {
         };
 
     fn backup_now(&state) -> BackupFile:
-        write |conn, actor| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now())
-            .and_then(|f| access_log::record(conn, actor, Kind::Backup, &f.file_name, "", now()).map(|()| f));
+        write |conn, _actor| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now());
 
     fn list_backups(&state) -> Vec<BackupFile>:
         read |conn| {
@@ -29,12 +52,93 @@ command! {
             backup::list(&dir)
         };
 
-    fn restore_backup(&state, path: PathBuf) -> BackupFile:
-        write |conn, _| backup::restore(conn, &state.db_path, &path, now());
+    fn inspect_backup(&state, name: String) -> BackupContents:
+        read |conn| backup::inspect(&backup::generation(conn, &state.db_path, &name)?);
 }
 
+fn choose_again() -> UiError {
+    UiError::new(
+        "invalid",
+        "復元するファイルが選ばれていません。「ファイルを選んで復元…」からもう一度選んでください。",
+    )
+}
+
+/// Restores a generation of the backup folder or the file chosen in the
+/// dialog; answers the copy of the data it replaced.
 #[tauri::command(async)]
-pub fn inspect_backup(path: Option<Value>) -> Result<BackupContents, UiError> {
-    let path: PathBuf = parse_arg("inspect_backup", "path", path)?;
-    backup::inspect(&path).map_err(UiError::from)
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    chosen: State<'_, ChosenBackup>,
+    source: Option<serde_json::Value>,
+) -> Result<BackupFile, UiError> {
+    let source: RestoreSource = parse_arg("restore_backup", "source", source)?;
+    state.write(|conn, _| {
+        let path = match &source {
+            RestoreSource::Generation(name) => backup::generation(conn, &state.db_path, name)?,
+            RestoreSource::Chosen => match chosen.0.lock().ok().and_then(|mut c| c.take()) {
+                Some(path) => path,
+                None => return Ok(Err(choose_again())),
+            },
+        };
+        backup::restore(conn, &state.db_path, &path, now()).map(Ok)
+    })?
+}
+
+/// Opens the native open dialog and shows what the chosen file holds
+/// (refusing it as `inspect_backup` would); `None` when cancelled.
+#[tauri::command(async)]
+pub fn choose_backup_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    chosen: State<'_, ChosenBackup>,
+) -> Result<Option<BackupContents>, UiError> {
+    // Asked first: no dialog for a locked window.
+    state.read(|_| Ok(()))?;
+    if let Ok(mut c) = chosen.0.lock() {
+        *c = None;
+    }
+    let Some(path) = choose_file(&app)? else {
+        return Ok(None);
+    };
+    let contents = backup::inspect(&path)?;
+    if let Ok(mut c) = chosen.0.lock() {
+        *c = Some(path);
+    }
+    Ok(Some(contents))
+}
+
+/// The native open dialog. A build with the `e2e` feature takes the file
+/// from `ZAITAKU_E2E_RESTORE_PATH` instead (the tests cannot drive a GTK
+/// dialog); release builds never look at it.
+fn choose_file<R: Runtime>(app: &AppHandle<R>) -> Result<Option<PathBuf>, UiError> {
+    // The mock runtime of the IPC tests shows no dialog: as if cancelled.
+    if cfg!(test) {
+        return Ok(None);
+    }
+    #[cfg(feature = "e2e")]
+    if let Some(path) = std::env::var_os("ZAITAKU_E2E_RESTORE_PATH") {
+        return Ok(Some(PathBuf::from(path)));
+    }
+    let window = app.get_webview_window("main");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let cannot = || UiError::new("io", "ファイルを選ぶ画面を開けませんでした。");
+    // As for the save dialog (print.rs): made on the main thread, awaited off it.
+    app.run_on_main_thread(move || {
+        let mut dialog = rfd::AsyncFileDialog::new()
+            .set_title("復元するバックアップを選ぶ")
+            .add_filter("バックアップ", &["db", "sqlite"]);
+        if let Some(window) = &window {
+            dialog = dialog.set_parent(window);
+        }
+        let chosen = dialog.pick_file();
+        std::thread::spawn(move || {
+            let path = tauri::async_runtime::block_on(chosen).map(|f| f.path().to_path_buf());
+            let _ = tx.send(path);
+        });
+    })
+    .map_err(|e| {
+        log::error!("cannot show the open dialog: {e}");
+        cannot()
+    })?;
+    rx.recv().map_err(|_| cannot())
 }

@@ -44,7 +44,8 @@ command_list![
     #[admin] backup::save_backup_settings,
     backup::backup_now,
     backup::list_backups,
-    backup::inspect_backup,
+    #[admin] backup::inspect_backup,
+    #[admin] backup::choose_backup_file,
     #[admin] backup::restore_backup,
 
     office::get_office,

@@ -13,12 +13,14 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, MAIN_DB};
 use serde::{Deserialize, Serialize};
 
-use crate::{store, text, wareki, Error, Result};
+use crate::{access_log, store, text, wareki, Error, Result};
 
+mod carry;
 mod restore;
 mod rotate;
+mod verify;
 
-pub use restore::{inspect, record_counts, restore};
+pub use restore::{generation, inspect, record_counts, restore};
 use rotate::describe;
 pub use rotate::{list, prune, to_keep};
 
@@ -28,6 +30,12 @@ const PREFIX: &str = "zaitaku-desk_";
 const STAMP: &str = "%Y%m%d-%H%M%S";
 /// Backups made just before a restore are kept apart from the generations.
 const KEEP_PRE_RESTORE: usize = 5;
+/// The fewest generations that may be kept: a week of days and a quarter
+/// of months, so that damage noticed late can still be undone.
+pub const MIN_KEEP_DAILY: u32 = 7;
+pub const MIN_KEEP_MONTHLY: u32 = 3;
+const MAX_KEEP_DAILY: u32 = 366;
+const MAX_KEEP_MONTHLY: u32 = 120;
 /// The 設定 screen warns when the newest backup is older than this.
 pub const STALE_AFTER_DAYS: i64 = 7;
 
@@ -127,10 +135,12 @@ pub fn load_settings(conn: &Connection) -> Result<BackupSettings> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default))
     };
+    // A number saved before the minimums existed (or written behind the
+    // app's back) never prunes below them.
     Ok(BackupSettings {
         dir: store::setting(conn, "backup.dir")?.unwrap_or_default(),
-        keep_daily: number("backup.keep_daily", defaults.keep_daily)?,
-        keep_monthly: number("backup.keep_monthly", defaults.keep_monthly)?,
+        keep_daily: number("backup.keep_daily", defaults.keep_daily)?.max(MIN_KEEP_DAILY),
+        keep_monthly: number("backup.keep_monthly", defaults.keep_monthly)?.max(MIN_KEEP_MONTHLY),
     })
 }
 
@@ -139,16 +149,16 @@ pub fn save_settings(conn: &mut Connection, input: &BackupSettings) -> Result<Ba
     if !dir.is_empty() {
         check_writable_dir(Path::new(&dir), "backup_dir")?;
     }
-    if !(1..=366).contains(&input.keep_daily) {
+    if !(MIN_KEEP_DAILY..=MAX_KEEP_DAILY).contains(&input.keep_daily) {
         return Err(Error::invalid(
             "keep_daily",
-            "毎日のバックアップは1〜366世代の範囲で指定してください。",
+            format!("毎日のバックアップは{MIN_KEEP_DAILY}〜{MAX_KEEP_DAILY}世代の範囲で指定してください（{MIN_KEEP_DAILY}世代より少なくはできません）。"),
         ));
     }
-    if input.keep_monthly > 120 {
+    if !(MIN_KEEP_MONTHLY..=MAX_KEEP_MONTHLY).contains(&input.keep_monthly) {
         return Err(Error::invalid(
             "keep_monthly",
-            "毎月のバックアップは0〜120世代の範囲で指定してください。",
+            format!("毎月のバックアップは{MIN_KEEP_MONTHLY}〜{MAX_KEEP_MONTHLY}世代の範囲で指定してください（{MIN_KEEP_MONTHLY}世代より少なくはできません）。"),
         ));
     }
     let tx = conn.transaction()?;
@@ -302,7 +312,8 @@ pub fn backup_now(
     }
     let file = create(conn, &dir, kind, now)?;
     store::set_setting(conn, "backup.last_at", &store::stamp(now))?;
-    prune(&dir, &settings)?;
+    access_log::record_here(conn, access_log::Kind::Backup, &file.file_name, "", now)?;
+    prune(conn, &dir, &settings, now)?;
     Ok(file)
 }
 

@@ -1,17 +1,18 @@
 //! Looking into a backup before a restore, and the restore itself.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
-use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use rusqlite::{Connection, MAIN_DB};
 
+use super::rotate::parse_name;
 use super::{
-    create, describe, disk_error, load_settings, resolve_dir, BackupContents, BackupFile,
-    BackupKind,
+    carry, create, describe, disk_error, load_settings, resolve_dir, sqlite_write_error, verify,
+    BackupContents, BackupFile, BackupKind, BackupSettings,
 };
-use crate::store::{self, APPLICATION_ID, SCHEMA_VERSION};
-use crate::{wareki, Error, Result};
+use crate::store;
+use crate::{access_log, wareki, Error, Result};
 
 pub(super) fn not_a_backup(path: &Path) -> Error {
     Error::invalid(
@@ -23,34 +24,13 @@ pub(super) fn not_a_backup(path: &Path) -> Error {
     )
 }
 
-/// Opens a backup read-only and reports what it holds. Refuses files that
-/// are not ours, are damaged, or come from a newer version of the app.
+/// Opens a backup read-only and reports what it holds, after every check
+/// of [`verify::verify`]: files that are not ours, are damaged, come from a
+/// newer version of the app or have a schema other than the app's are refused.
 pub fn inspect(path: &Path) -> Result<BackupContents> {
     let file = describe(path).or_else(|_| describe_foreign_name(path))?;
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|_| not_a_backup(path))?;
-    let header = |sql: &str| -> Result<i64> {
-        conn.query_row(sql, [], |r| r.get(0))
-            .map_err(|_| not_a_backup(path))
-    };
-    if header("PRAGMA application_id")? != APPLICATION_ID {
-        return Err(not_a_backup(path));
-    }
-    let schema_version = header("PRAGMA user_version")?;
-    if schema_version > SCHEMA_VERSION {
-        return Err(Error::NewerSchema {
-            found: schema_version,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    let verdict: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|_| not_a_backup(path))?;
-    if verdict != "ok" {
-        return Err(Error::Corrupt(format!(
-            "バックアップが壊れています（{verdict}）"
-        )));
-    }
+    let conn = verify::open_untrusted(path, false)?;
+    let schema_version = verify::verify(&conn, path)?;
     let office_name = conn
         .query_row("SELECT name FROM office WHERE id = 1", [], |r| r.get(0))
         .unwrap_or_default();
@@ -100,25 +80,150 @@ pub fn record_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
     Ok(counts)
 }
 
+/// The backup named `name` in the backup folder, for the window: only a
+/// name from the list of generations (never a path), and only a plain file
+/// in that very folder (not a link to somewhere else).
+pub fn generation(conn: &Connection, db: &Path, name: &str) -> Result<PathBuf> {
+    let refused = || {
+        Error::invalid(
+            "backup",
+            "復元できるのは、バックアップの保存先の一覧にあるバックアップだけです。",
+        )
+    };
+    let bare = Path::new(name).file_name() == Some(std::ffi::OsStr::new(name));
+    if !bare || parse_name(name).is_none() {
+        return Err(refused());
+    }
+    let dir = resolve_dir(&load_settings(conn)?, db);
+    let path = dir.join(name);
+    let meta = fs::symlink_metadata(&path).map_err(|_| {
+        Error::invalid(
+            "backup",
+            "選ばれたバックアップが見つかりません。一覧を開き直してください。",
+        )
+    })?;
+    if !meta.file_type().is_file() {
+        return Err(refused());
+    }
+    let inside = match (fs::canonicalize(&dir), fs::canonicalize(&path)) {
+        (Ok(dir), Ok(real)) => real.parent() == Some(dir.as_path()),
+        _ => false,
+    };
+    if !inside {
+        return Err(refused());
+    }
+    Ok(path)
+}
+
+/// Where the restored copy is prepared: beside the live database (the same
+/// disk, so a full disk shows before anything is replaced), under a fixed
+/// name so that a copy left behind by a crash is cleared by the next restore.
+fn staging_path(db: &Path) -> PathBuf {
+    let name = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "zaitaku-desk.db".into());
+    db.with_file_name(format!(".{name}.restoring"))
+}
+
+fn remove_with_journals(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = fs::remove_file(&file);
+    }
+}
+
+/// The staged copy, removed however the restore ends.
+struct Staged(PathBuf);
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        remove_with_journals(&self.0);
+    }
+}
+
 /// Replaces the data of `conn` (the open database at `db`) with the backup
-/// at `from`, after backing the current data up, and records the restore in
-/// the change record under the connection's actor. Returns the safety copy.
+/// at `from`, which is trusted for nothing:
+///
+/// 1. `from` passes every check of [`verify::verify`], read-only;
+/// 2. the current data is backed up (復元前);
+/// 3. `from` is copied beside the database, migrated there to this
+///    version and checked again; the newer rows of every history are
+///    carried into it, and the restore is recorded in it, under the
+///    connection's actor;
+/// 4. the copy replaces the data in one step of the backup API: one write
+///    transaction of the live database, so a crash leaves the old data or
+///    the restored data, never a mix.
+///
+/// Returns the safety copy of step 2.
 pub fn restore(
     conn: &mut Connection,
     db: &Path,
     from: &Path,
     now: NaiveDateTime,
 ) -> Result<BackupFile> {
-    inspect(from)?;
+    let candidate = verify::open_untrusted(from, false)?;
+    verify::verify(&candidate, from)?;
     let settings = load_settings(conn)?;
     let dir = resolve_dir(&settings, db);
     fs::create_dir_all(&dir).map_err(disk_error)?;
     let safety = create(conn, &dir, BackupKind::PreRestore, now)?;
-    conn.restore(MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
-    // An older backup is brought up to this version's schema.
-    store::migrate(conn)?;
+
+    let staged = Staged(staging_path(db));
+    remove_with_journals(&staged.0);
+    candidate
+        .backup(MAIN_DB, &staged.0, None::<fn(rusqlite::backup::Progress)>)
+        .map_err(sqlite_write_error)?;
+    drop(candidate);
+    let mut restored = verify::open_untrusted(&staged.0, true)?;
+    prepare(&mut restored, conn, db, &settings, &source_label(from), now)?;
+    swap(conn, &restored)?;
+    Ok(safety)
+}
+
+/// How the restore record names the backup: its file name when it is one
+/// of ours, else the path.
+fn source_label(from: &Path) -> String {
+    match from.file_name().and_then(|n| n.to_str()) {
+        Some(name) if parse_name(name).is_some() => name.to_string(),
+        _ => from.display().to_string(),
+    }
+}
+
+/// Step 3 on the staged copy `restored`; `live` is only read.
+fn prepare(
+    restored: &mut Connection,
+    live: &Connection,
+    live_path: &Path,
+    settings: &BackupSettings,
+    source: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    restored.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+    // The backup API cannot change the page size of a database in WAL mode.
+    let page_size: i64 = live.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let staged_size: i64 = restored.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    if staged_size != page_size {
+        restored.pragma_update(None, "page_size", page_size)?;
+        restored.execute_batch("VACUUM")?;
+    }
+    store::migrate(restored)?;
+    verify::verify(restored, Path::new(source))?;
+
+    let (staff_id, name) = store::audit::actor(live).unwrap_or_default();
+    store::audit::install(restored)?;
+    store::audit::set_actor(restored, &staff_id, &name)?;
+    let live_path = live_path.to_str().ok_or_else(|| {
+        Error::Conflict("データベースの場所の名前を読み取れないため復元できません。".into())
+    })?;
+    restored.execute("ATTACH DATABASE ?1 AS live", [live_path])?;
+    // Carried rows are chosen so that their references resolve; should one
+    // not, `foreign_key_check` below names it instead of a failed insert.
+    restored.pragma_update(None, "foreign_keys", "OFF")?;
+    let tx = restored.transaction()?;
+    let notes = carry::carry_history(&tx)?;
     // Where backups go is a property of this PC, not of the restored data.
-    let tx = conn.transaction()?;
     store::set_setting(&tx, "backup.dir", &settings.dir)?;
     store::set_setting(&tx, "backup.keep_daily", &settings.keep_daily.to_string())?;
     store::set_setting(
@@ -127,10 +232,44 @@ pub fn restore(
         &settings.keep_monthly.to_string(),
     )?;
     store::set_setting(&tx, "backup.last_at", &store::stamp(now))?;
-    // Recorded in the restored data, under whoever is signed in here.
-    store::audit::record_event(&tx, "restore", &from.display().to_string())?;
+    let detail = if notes.is_empty() {
+        source.to_string()
+    } else {
+        format!("{source}　{}", notes.join("／"))
+    };
+    store::audit::record_event(&tx, "restore", &detail)?;
+    access_log::record_here(&tx, access_log::Kind::Restore, source, "", now)?;
     tx.commit()?;
-    Ok(safety)
+    restored.execute_batch("DETACH DATABASE live")?;
+    let broken: i64 =
+        restored.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })?;
+    if broken > 0 {
+        return Err(Error::Corrupt(format!(
+            "復元するデータに参照先のない行が{broken}件できました。復元していません"
+        )));
+    }
+    Ok(())
+}
+
+/// Step 4: the whole staged copy into the live database in one step of the
+/// backup API, then what `store::open` sets up on a connection for its
+/// tables (the TEMP recording triggers) made again.
+fn swap(live: &mut Connection, restored: &Connection) -> Result<()> {
+    {
+        let backup = rusqlite::backup::Backup::new(restored, live)?;
+        match backup.step(-1)? {
+            rusqlite::backup::StepResult::Done => {}
+            _ => {
+                return Err(Error::Conflict(
+                    "データベースがほかの操作で使われているため復元できませんでした。もう一度お試しください。".into(),
+                ))
+            }
+        }
+    }
+    store::audit::install(live)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -138,6 +277,7 @@ mod tests {
     use super::*;
     use crate::backup::tests::at;
     use crate::backup::{backup_now, list, save_settings, BackupSettings};
+    use crate::store::SCHEMA_VERSION;
     use crate::{demo, office};
 
     #[test]
@@ -161,7 +301,7 @@ mod tests {
         let mut input = office::OfficeInput::from(&office::load(&conn)?);
         input.name = "変更後の名前".into();
         office::save(&mut conn, &input, at(2025, 4, 2, 9))?;
-        store::audit::set_actor(&conn, "山田 花子")?;
+        store::audit::set_actor(&conn, "", "山田 花子")?;
         let safety = restore(&mut conn, &db, Path::new(&backup.path), at(2025, 4, 2, 10))?;
         let restored = office::load(&conn)?;
         assert_eq!(restored.name, "坂戸鶴ヶ島医師会 在宅医療相談室");

@@ -9,9 +9,10 @@ use chrono::{Datelike, NaiveDateTime};
 use super::{
     restore::not_a_backup, BackupFile, BackupKind, BackupSettings, KEEP_PRE_RESTORE, PREFIX, STAMP,
 };
-use crate::{wareki, Result};
+use crate::store::Connection;
+use crate::{access_log, wareki, Result};
 
-fn parse_name(name: &str) -> Option<(NaiveDateTime, BackupKind)> {
+pub(super) fn parse_name(name: &str) -> Option<(NaiveDateTime, BackupKind)> {
     let rest = name.strip_prefix(PREFIX)?.strip_suffix(".db")?;
     let (stamp, tag) = rest.split_once('_')?;
     Some((
@@ -95,17 +96,33 @@ pub fn to_keep(files: &[BackupFile], settings: &BackupSettings) -> HashSet<Strin
     keep
 }
 
-/// Deletes backups outside the generations. Returns how many were removed.
-pub fn prune(dir: &Path, settings: &BackupSettings) -> Result<usize> {
+/// Deletes backups outside the generations and records which ones in
+/// `conn` (a backup that disappears is never a silent event). Returns how
+/// many were removed.
+pub fn prune(
+    conn: &Connection,
+    dir: &Path,
+    settings: &BackupSettings,
+    now: NaiveDateTime,
+) -> Result<usize> {
     let files = list(dir)?;
     let keep = to_keep(&files, settings);
-    let mut removed = 0;
+    let mut removed = Vec::new();
     for f in files.iter().filter(|f| !keep.contains(&f.file_name)) {
         if fs::remove_file(&f.path).is_ok() {
-            removed += 1;
+            removed.push(f.file_name.as_str());
         }
     }
-    Ok(removed)
+    if !removed.is_empty() {
+        access_log::record_here(
+            conn,
+            access_log::Kind::BackupDelete,
+            &removed.join(" "),
+            &format!("{}件（残す世代数を超えた分）", removed.len()),
+            now,
+        )?;
+    }
+    Ok(removed.len())
 }
 
 #[cfg(test)]

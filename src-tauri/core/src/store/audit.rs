@@ -67,7 +67,7 @@ fn trigger_sql(table: &Table, columns: &[&str], action: &str) -> String {
 /// are not part of the file and are made again on every open).
 pub fn install(conn: &Connection) -> Result<()> {
     let mut sql =
-        String::from("CREATE TEMP TABLE IF NOT EXISTS session_actor (name TEXT NOT NULL);\n");
+        String::from("CREATE TEMP TABLE IF NOT EXISTS session_actor (staff_id TEXT NOT NULL, name TEXT NOT NULL);\n");
     for table in tables::present(conn)? {
         let Some(columns) = table.audit_columns() else {
             continue;
@@ -81,14 +81,29 @@ pub fn install(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The name recorded with the following changes on this connection (the
-/// signed-in staff member; empty for none).
-pub fn set_actor(conn: &Connection, name: &str) -> Result<()> {
+/// Who makes the following changes on this connection (the signed-in
+/// staff member's id and name; both empty for none). Their name goes into
+/// the change record, and both into the access log of what the core does
+/// by itself on their behalf (crate::access_log::record_here).
+pub fn set_actor(conn: &Connection, staff_id: &str, name: &str) -> Result<()> {
     conn.execute_batch("DELETE FROM session_actor;")?;
     if !name.is_empty() {
-        conn.execute("INSERT INTO session_actor (name) VALUES (?1)", [name])?;
+        conn.execute(
+            "INSERT INTO session_actor (staff_id, name) VALUES (?1, ?2)",
+            [staff_id, name],
+        )?;
     }
     Ok(())
+}
+
+/// The (staff id, name) [`set_actor`] gave this connection; empty for none.
+pub fn actor(conn: &Connection) -> Result<(String, String)> {
+    Ok(conn.query_row(
+        "SELECT COALESCE((SELECT staff_id FROM session_actor LIMIT 1), ''),
+                COALESCE((SELECT name FROM session_actor LIMIT 1), '')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 /// Records an event that is not a row change (a restore), under the
@@ -188,7 +203,7 @@ mod tests {
     #[test]
     fn a_settings_change_is_recorded_with_the_actor_in_the_same_transaction() -> Result<()> {
         let (_dir, db, mut conn) = crate::store::temp_db()?;
-        set_actor(&conn, "山田 花子")?;
+        set_actor(&conn, "", "山田 花子")?;
         let now = chrono::Local::now().naive_local();
         let mut input = demo::office_input();
         input.cities.truncate(1);
