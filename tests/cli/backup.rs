@@ -169,6 +169,7 @@ fn restore_refuses_what_is_not_a_backup_of_this_app() {
     std::fs::write(&text, "バックアップではないファイル").unwrap();
     let ran = zaitaku_run(&["restore", "--db", arg(&db), "--from", arg(&text)]);
     assert_failed_with(&ran, "バックアップではありません");
+    assert_eq!(fingerprint(&db), before);
 
     // A real backup, but from a newer version of the app. Making it is in
     // the access log; the refused restore below changes nothing more.
