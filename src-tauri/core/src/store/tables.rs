@@ -138,8 +138,9 @@ pub const TABLES: &[Table] = &[
     Table::new("case_search_chr", "相談記録の検索用索引（1〜2文字）", ROWID, Local),
     // 5: a staff member signs in with the same PIN or password on every PC. Hashes
     // are never copied into the change record, only the fact.
+    // updated_at: a new PIN of the same kind is a change to record too.
     Table::new("staff_pins", "暗証番号・パスワード", Column("staff_id"), Exchanged)
-        .audited("kind must_change"),
+        .audited("kind must_change updated_at"),
     // 6: Local: what was changed on this PC, numbered by this PC (`seq`),
     // so rows of two PCs would collide.
     Table::new("audit_log", "設定の変更の記録", SEQ, Local).history(),
