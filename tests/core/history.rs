@@ -271,36 +271,3 @@ fn a_chain_column_or_the_anchor_removed_outside_the_app_is_reported() {
         assert!(store::check(&conn).is_err(), "{sql}");
     }
 }
-
-/// What a restore does with [`history::carry_forward`]: the restored copy
-/// gets the history written since it was made, chained exactly as before.
-#[test]
-fn history_newer_than_a_restored_copy_is_carried_forward_with_the_same_chains() {
-    let dir = temp_dir();
-    let (path, conn) = office_with_history(dir.path());
-    let copy = dir.path().join("copy.db");
-    conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
-        .unwrap();
-    access_log::record_for(&conn, "", "", Kind::Backup, "later.db", "", at(14, 0)).unwrap();
-    store::set_setting(&conn, "access.lock_minutes", "7").unwrap();
-    let heads = |conn: &Connection| -> Vec<(String, i64, String)> {
-        conn.prepare("SELECT table_name, rows, ifnull(head, '') FROM history_heads ORDER BY 1")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    let newest = heads(&conn);
-    drop(conn);
-
-    let restored = store::open(&copy).unwrap();
-    assert_ne!(heads(&restored), newest);
-    restored
-        .execute("ATTACH DATABASE ?1 AS replaced", [path.to_str().unwrap()])
-        .unwrap();
-    assert_eq!(history::carry_forward(&restored, "replaced").unwrap(), 2);
-    restored.execute("DETACH DATABASE replaced", []).unwrap();
-    assert_eq!(heads(&restored), newest);
-    assert_eq!(store::check(&restored).unwrap(), store::SCHEMA_VERSION);
-}

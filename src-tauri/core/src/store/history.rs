@@ -13,7 +13,7 @@
 //!   written by SQL triggers (audit_log, store/audit.rs) are chained too.
 //!   An insert that brings its own `chain` is refused: the chain is the
 //!   app's to compute (rows carried forward by a restore are inserted
-//!   without it and chained here, see [`carry_forward`]).
+//!   without it and chained here, see `backup/carry.rs`).
 //! - **Anchored.** `history_heads` keeps each table's row count and last
 //!   `chain`, updated by the same trigger, so that removing the *last* rows
 //!   (which leaves a valid shorter chain) is seen too.
@@ -268,30 +268,6 @@ pub(super) fn link_all(conn: &Connection) -> Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// Appends to each history table the rows of the same table in the
-/// attached database `schema` (the data a restore replaces, at this
-/// version's schema) that come after the table's last row by `seq`, so
-/// that a restore carries newer history forward instead of rewinding it.
-/// The rows keep their `seq` and are chained here (without their old
-/// `chain`); when the restored file is an earlier copy of the same file,
-/// the chains come out exactly as they were. Returns the rows carried.
-pub fn carry_forward(conn: &Connection, schema: &str) -> Result<usize> {
-    let mut carried = 0;
-    for table in chained(conn)? {
-        let (name, columns) = (table.name, columns(conn, table.name)?.join(", "));
-        carried += conn.execute(
-            &format!(
-                "INSERT INTO main.{name} ({columns})
-                 SELECT {columns} FROM \"{schema}\".{name}
-                  WHERE {ORDER} > (SELECT ifnull(max({ORDER}), 0) FROM main.{name})
-                  ORDER BY {ORDER}"
-            ),
-            [],
-        )?;
-    }
-    Ok(carried)
 }
 
 /// A history table whose chain does not fit: what staff call it and what
