@@ -63,7 +63,10 @@ fn report_xlsx_is_the_core_workbook_of_that_year() {
     let conn = store::open(&db).unwrap();
     let today = chrono::Local::now().date_naive();
     let expected = report::build(&conn, &ReportPeriod::Fiscal { year: 2025 }, today).unwrap();
-    assert_eq!(std::fs::read(&out).unwrap(), report::to_xlsx(&expected).unwrap());
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        report::to_xlsx(&expected).unwrap()
+    );
     // A real reader opens it and finds the figures as numbers.
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     let sheet = book

@@ -36,7 +36,9 @@ fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
 /// The records of a CSV file (quoted fields may hold commas, quotes and
 /// line breaks), without the BOM.
 fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
-    let text = std::str::from_utf8(bytes).unwrap().trim_start_matches('\u{FEFF}');
+    let text = std::str::from_utf8(bytes)
+        .unwrap()
+        .trim_start_matches('\u{FEFF}');
     let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
     let mut chars = text.chars().peekable();
     let mut quoted = false;
@@ -64,7 +66,9 @@ fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
 /// The text a CSV cell stands for: the formula guard's apostrophe removed.
 fn unguarded(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) => {
+        Some(rest)
+            if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) =>
+        {
             rest
         }
         _ => s,
@@ -94,7 +98,11 @@ fn compare_value(csv: &str, measure: &str, cell: &Data, seen: &mut Compared, at:
     if csv.is_empty() {
         assert_eq!(cell, &Data::Empty, "{at}");
     } else if let Ok(n) = csv.parse::<i64>() {
-        assert_eq!(cell, &Data::Float(n as f64), "{at}: a count is a number cell");
+        assert_eq!(
+            cell,
+            &Data::Float(n as f64),
+            "{at}: a count is a number cell"
+        );
         seen.counts += 1;
     } else if csv.parse::<f64>().is_ok() {
         let Data::Float(v) = cell else {
@@ -133,7 +141,11 @@ fn assert_same_figures(report: &Report) -> Compared {
     for (section, name) in sections.iter().zip(&names) {
         let sheet = book.worksheet_range(name).unwrap();
         let rows: Vec<&Vec<String>> = csv[1..].iter().filter(|r| r[0] == *section).collect();
-        assert_eq!(sheet.height(), rows.len() + 1, "{name}: header and one row per figure");
+        assert_eq!(
+            sheet.height(),
+            rows.len() + 1,
+            "{name}: header and one row per figure"
+        );
         for (i, row) in (1u32..).zip(&rows) {
             let at = format!("{name} row {i} {row:?}");
             for (header, text) in ["表", "区分", "指標"].iter().zip(&row[1..4]) {
@@ -161,7 +173,9 @@ fn assert_same_figures(report: &Report) -> Compared {
     assert_eq!(titles.len(), names.len(), "{titles:?}");
     for name in &names {
         assert!(
-            titles.iter().any(|t| t.contains(name.as_str()) && t.ends_with("$1:$1")),
+            titles
+                .iter()
+                .any(|t| t.contains(name.as_str()) && t.ends_with("$1:$1")),
             "{name}: {titles:?}"
         );
     }
@@ -194,7 +208,10 @@ fn the_workbook_holds_every_figure_of_the_csv_as_numbers() {
     let headers: Vec<&Data> = consultations.rows().next().unwrap().iter().collect();
     assert_eq!(
         headers,
-        ["表", "区分", "指標", "値"].map(|h| Data::String(h.into())).iter().collect::<Vec<_>>()
+        ["表", "区分", "指標", "値"]
+            .map(|h| Data::String(h.into()))
+            .iter()
+            .collect::<Vec<_>>()
     );
     // 報告 and 定義 have no 指標 or 値 column.
     let definitions = book.worksheet_range("定義").unwrap();
@@ -215,7 +232,13 @@ fn an_empty_year_has_the_same_zeros_in_both_files() {
 #[test]
 fn text_that_looks_like_a_formula_is_written_as_text_never_a_formula() {
     let mut report = demo_report();
-    let attacks = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "＝1+1"];
+    let attacks = [
+        "=HYPERLINK(\"http://x\",\"y\")",
+        "+1+1",
+        "-2",
+        "@SUM(A1)",
+        "＝1+1",
+    ];
     report.office_name = attacks[0].into();
     report.consultations.cities[0].name = attacks[1].into();
     report.awareness.booklets.channels[0].name = attacks[2].into();
@@ -260,7 +283,10 @@ fn the_excel_file_is_saved_in_the_folder_with_the_period_in_its_name() {
         "事業報告_令和7年度_20260501-090000.xlsx"
     );
     let report = report::build(&conn, &ReportPeriod::Fiscal { year: 2025 }, now().date()).unwrap();
-    assert_eq!(std::fs::read(&path).unwrap(), report::to_xlsx(&report).unwrap());
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        report::to_xlsx(&report).unwrap()
+    );
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert_eq!(left.len(), 1, "no partial file left");
 }

@@ -64,7 +64,13 @@ const NAME_FORBIDDEN: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
 pub fn sheet_name(title: &str) -> String {
     title
         .chars()
-        .map(|c| if NAME_FORBIDDEN.contains(&c) { '・' } else { c })
+        .map(|c| {
+            if NAME_FORBIDDEN.contains(&c) {
+                '・'
+            } else {
+                c
+            }
+        })
         .take(31)
         .collect()
 }

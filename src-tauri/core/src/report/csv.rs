@@ -1,13 +1,13 @@
 //! The report as rows (章, 表, 区分, 指標, 値), and those rows as one long
 //! CSV table for Excel.
 
+use super::rows::{Row, HEADERS};
 use super::{
     resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
 };
-use super::rows::{Row, HEADERS};
 use crate::csv;
-use crate::xlsx::Value as Cell;
 use crate::lectures::LectureFigures;
+use crate::xlsx::Value as Cell;
 
 /// The rows being written: 章, 表, 区分, 指標, 値.
 #[derive(Default)]
