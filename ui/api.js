@@ -98,6 +98,7 @@ export const api = {
   periodOptions: () => call('period_options'),
   buildReport: (period) => call('build_report', { period }),
   exportReportCsv: (period) => call('export_report_csv', { period }),
+  exportReportXlsx: (period) => call('export_report_xlsx', { period }),
   lectureScreen: (filter) => call('lecture_screen', { filter }),
   lectureSession: (id) => call('lecture_session', { id }),
   saveLectureSession: (session) => call('save_lecture_session', { session }),

@@ -79,12 +79,12 @@ enum Command {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
-    /// 事業報告（年度の集計）を PDF または CSV に書き出す（--out の拡張子で選ぶ）
+    /// 事業報告（年度の集計）を PDF・CSV・Excel に書き出す（--out の拡張子で選ぶ）
     Report {
         /// 年度（4月始まり。例: 2025 は令和7年4月〜令和8年3月）
         #[arg(long, value_name = "YEAR")]
         year: i32,
-        /// 書き出すファイル（.pdf または .csv）
+        /// 書き出すファイル（.pdf、.csv または .xlsx）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
@@ -291,7 +291,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 .and_then(|e| e.to_str())
                 .map(str::to_ascii_lowercase);
             match extension.as_deref() {
-                Some("csv") => {}
+                Some("csv") | Some("xlsx") => {}
                 Some("pdf") => {
                     let period = ReportPeriod::Fiscal { year };
                     // Check the year first so a bad one is refused like for CSV.
@@ -299,14 +299,21 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                     return print_to(db, &PrintJob::YearReport { period }, &out);
                 }
                 _ => {
-                    return Err("--out には .pdf または .csv のファイルを指定してください。".into())
+                    return Err(
+                        "--out には .pdf、.csv または .xlsx のファイルを指定してください。".into(),
+                    )
                 }
             }
             let conn = store::open(db).map_err(fail)?;
             let today = chrono::Local::now().date_naive();
             let built =
                 report::build(&conn, &ReportPeriod::Fiscal { year }, today).map_err(fail)?;
-            write_file(&out, &report::to_csv(&built))?;
+            let bytes = if extension.as_deref() == Some("xlsx") {
+                report::to_xlsx(&built).map_err(fail)?
+            } else {
+                report::to_csv(&built)
+            };
+            write_file(&out, &bytes)?;
             record_output(&conn, Kind::CsvExport, &out)?;
             println!(
                 "{}の事業報告を書き出しました: {}（実数 {} 人、延べ {} 件）",

@@ -344,6 +344,7 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("export_registry_csv", json!({ "export": junk })));
         calls.push(("build_report", json!({ "period": junk })));
         calls.push(("export_report_csv", json!({ "period": junk })));
+        calls.push(("export_report_xlsx", json!({ "period": junk })));
     }
     for doctor in [
         json!({}),
@@ -395,6 +396,7 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("build_report", json!({ "period": period.clone() })));
         calls.push(("export_report_csv", json!({ "period": period.clone() })));
+        calls.push(("export_report_xlsx", json!({ "period": period.clone() })));
         // The 事業報告 PDF refuses the same periods before any dialog opens.
         let job = json!({ "kind": "yearReport", "period": period });
         calls.push(("print_preview", json!({ "job": job.clone() })));
@@ -1157,6 +1159,7 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("period_options", json!({})),
         ("build_report", json!({ "period": fiscal })),
         ("export_report_csv", json!({ "period": fiscal })),
+        ("export_report_xlsx", json!({ "period": fiscal })),
         ("lecture_screen", json!({ "filter": { "period": fiscal } })),
         ("lecture_session", json!({ "id": session_id })),
         (

@@ -51,6 +51,35 @@ fn report_csv_is_the_core_report_of_that_year() {
 }
 
 #[test]
+fn report_xlsx_is_the_core_workbook_of_that_year() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let out = dir.path().join("事業報告.XLSX");
+    let ran = report_to(&db, "2025", &out);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("事業報告.XLSX"), "{}", ran.stdout);
+
+    let conn = store::open(&db).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let expected = report::build(&conn, &ReportPeriod::Fiscal { year: 2025 }, today).unwrap();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        report::to_xlsx(&expected).unwrap()
+    );
+    // A real reader opens it and finds the figures as numbers.
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let sheet = book
+        .worksheet_range("オ 在宅医療・介護連携に関する相談支援")
+        .unwrap();
+    let total = sheet
+        .rows()
+        .find(|r| r[0] == Data::String("合計".into()) && r[1] == Data::String("延べ件数".into()))
+        .expect("合計 延べ件数");
+    assert_eq!(total[3], Data::Float(expected.consultations.total as f64));
+}
+
+#[test]
 fn a_year_without_data_writes_an_empty_report_with_a_note() {
     let (_dir, _db, ran, text) = demo_report("2040");
     assert!(ran.stdout.contains("記録がありません"), "{}", ran.stdout);
@@ -64,7 +93,8 @@ fn bad_years_and_file_types_are_refused_and_write_nothing() {
     for (year, file, expected) in [
         ("1999", "r.csv", "年度は2000年度から2100年度"),
         ("1999", "r.pdf", "年度は2000年度から2100年度"),
-        ("2025", "r.txt", ".csv"),
+        ("2025", "r.txt", ".xlsx"),
+        ("1999", "r.xlsx", "年度は2000年度から2100年度"),
     ] {
         let out = dir.path().join(file);
         assert_failed_with(&report_to(&db, year, &out), expected);

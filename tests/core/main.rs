@@ -49,6 +49,9 @@ mod csv_guard;
 // 集計・報告: every figure of the yearly report against a hand count.
 mod report;
 
+// 集計・報告 as Excel: the workbook read back holds every figure of the CSV.
+mod report_xlsx;
+
 // History tables: append-only in the app, hash-chained, checked by `check`.
 mod history;
 

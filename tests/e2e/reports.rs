@@ -186,3 +186,59 @@ async fn the_demo_year_shows_the_core_figures() {
     app.snap("reports-bad-range").await;
     app.quit().await;
 }
+
+/// 「Excelで保存」 writes the chosen 年度's workbook into the ダウンロード
+/// folder; a real reader finds the core's figures in it as numbers, and the
+/// export is in the access log under its file name.
+#[tokio::test]
+async fn the_excel_button_saves_the_years_workbook() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (_dir, db) = demo_db();
+    let today = chrono::Local::now().date_naive();
+    let last_year = zaitaku_core::period::Period::fiscal_of(today).year - 1;
+    let expected = {
+        let conn = store::open(&db).unwrap();
+        report::build(&conn, &ReportPeriod::Fiscal { year: last_year }, today).unwrap()
+    };
+
+    let app = App::launch(&db).await;
+    app.open_view("reports").await;
+    choose_year(&app, last_year).await;
+    app.wait_for_text("#report-title", &expected.title).await;
+    let message = app
+        .click_for_message("#report-xlsx", "Excelファイルを保存しました")
+        .await;
+    app.snap("reports-excel-saved").await;
+    app.quit().await;
+
+    let path = std::path::PathBuf::from(message.split_once('：').expect("the path").1.trim());
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with(&format!("事業報告_{}_", expected.period_label))
+            && name.ends_with(".xlsx"),
+        "{name}"
+    );
+    let mut book: Xlsx<_> = open_workbook(&path).expect("the saved workbook opens");
+    let _ = std::fs::remove_file(&path);
+    let sheet = book
+        .worksheet_range("オ 在宅医療・介護連携に関する相談支援")
+        .unwrap();
+    let figure = |name: &str| {
+        sheet
+            .rows()
+            .find(|r| r[0] == Data::String("合計".into()) && r[1] == Data::String(name.into()))
+            .map(|r| r[3].clone())
+    };
+    let c = &expected.consultations;
+    assert_eq!(figure("実数"), Some(Data::Float(c.persons as f64)));
+    assert_eq!(figure("延べ件数"), Some(Data::Float(c.total as f64)));
+    assert_eq!(
+        crate::harness::db_number(
+            &db,
+            &format!(
+                "SELECT count(*) FROM access_log WHERE kind = 'csv_export' AND target = '{name}'"
+            )
+        ),
+        1
+    );
+}

@@ -43,7 +43,8 @@ export async function render(container) {
       h('div', { class: 'report-buttons' },
         h('button', { type: 'submit', class: 'primary', id: 'report-run' }, '集計する'),
         h('button', { type: 'button', class: 'secondary', id: 'report-pdf', onclick: () => previewPdf(form) }, 'PDF（プレビュー・印刷）'),
-        h('button', { type: 'button', class: 'secondary', id: 'report-csv', onclick: () => exportCsv(form) }, 'CSVを保存'))));
+        h('button', { type: 'button', class: 'secondary', id: 'report-csv', onclick: () => exportCsv(form) }, 'CSVを保存'),
+        h('button', { type: 'button', class: 'secondary', id: 'report-xlsx', onclick: () => exportXlsx(form) }, 'Excelで保存'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     run(form);
@@ -77,6 +78,10 @@ async function run(form) {
 
 function exportCsv(form) {
   return saveFile(() => api.exportReportCsv(chosenPeriod()), { form });
+}
+
+function exportXlsx(form) {
+  return saveFile(() => api.exportReportXlsx(chosenPeriod()), { form, saved: 'Excelファイルを保存しました' });
 }
 
 async function previewPdf(form) {

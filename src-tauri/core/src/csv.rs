@@ -108,9 +108,23 @@ pub fn write_to_folder(
     now: chrono::NaiveDateTime,
     bytes: &[u8],
 ) -> crate::Result<std::path::PathBuf> {
+    write_file_to_folder(dir, stem, "csv", now, bytes)
+}
+
+/// [`write_to_folder`] for any kind of export file (.csv, .xlsx).
+pub fn write_file_to_folder(
+    dir: &std::path::Path,
+    stem: &str,
+    extension: &str,
+    now: chrono::NaiveDateTime,
+    bytes: &[u8],
+) -> crate::Result<std::path::PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let path = dir.join(format!("{stem}_{}.csv", now.format("%Y%m%d-%H%M%S")));
-    let partial = path.with_extension("csv.part");
+    let path = dir.join(format!(
+        "{stem}_{}.{extension}",
+        now.format("%Y%m%d-%H%M%S")
+    ));
+    let partial = path.with_extension(format!("{extension}.part"));
     std::fs::write(&partial, bytes)?;
     std::fs::rename(&partial, &path)?;
     Ok(path)

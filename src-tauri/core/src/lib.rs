@@ -30,5 +30,6 @@ pub mod report;
 pub mod store;
 pub mod text;
 pub mod wareki;
+pub mod xlsx;
 
 pub use error::{Error, Result};

@@ -79,6 +79,7 @@ command_list![
     report::period_options,
     report::build_report,
     report::export_report_csv,
+    report::export_report_xlsx,
 
     lectures::lecture_screen,
     lectures::lecture_session,

@@ -17,4 +17,9 @@ command! {
     /// Writes the report CSV into the Downloads folder; returns the path.
     fn export_report_csv(period: ReportPeriod) -> String:
         export |conn, dir| report::export_to_folder(conn, &period, dir, now());
+
+    /// Writes the report as an Excel workbook into the Downloads folder;
+    /// returns the path.
+    fn export_report_xlsx(period: ReportPeriod) -> String:
+        export |conn, dir| report::export_xlsx_to_folder(conn, &period, dir, now());
 }

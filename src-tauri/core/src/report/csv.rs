@@ -1,24 +1,27 @@
-//! The report as one long CSV table for Excel.
+//! The report as rows (章, 表, 区分, 指標, 値), and those rows as one long
+//! CSV table for Excel.
 
+use super::rows::{Row, HEADERS};
 use super::{
     resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
 };
-use crate::csv::{self, Cell};
+use crate::csv;
 use crate::lectures::LectureFigures;
+use crate::xlsx::Value as Cell;
 
 /// The rows being written: 章, 表, 区分, 指標, 値.
 #[derive(Default)]
-struct Sheet(Vec<Vec<Cell>>);
+struct Sheet(Vec<Row>);
 
 impl Sheet {
     fn row(&mut self, section: &str, table: &str, name: &str, measure: &str, value: Cell) {
-        self.0.push(vec![
-            section.into(),
-            table.into(),
-            name.into(),
-            measure.into(),
+        self.0.push(Row {
+            section: section.into(),
+            table: table.into(),
+            name: name.into(),
+            measure: measure.into(),
             value,
-        ]);
+        });
     }
 
     /// One row for each (指標, 値) of the 区分 `name`.
@@ -74,20 +77,25 @@ impl Sheet {
 
 /// A figure with one decimal, empty when there is none.
 fn decimal(value: Option<f64>) -> Cell {
-    value
-        .map(|v| Cell::Text(format!("{v:.1}")))
-        .unwrap_or_else(|| "".into())
+    value.map(Cell::Decimal).unwrap_or(Cell::Empty)
 }
 
-/// A fraction as a percentage with one decimal (回収率, 浸透度).
+/// A fraction shown as a percentage with one decimal (回収率, 浸透度).
 fn percent(value: Option<f64>) -> Cell {
-    decimal(value.map(|v| v * 100.0))
+    value.map(Cell::Percent).unwrap_or(Cell::Empty)
 }
 
-/// The report as CSV in long form (章, 表, 区分, 指標, 値), in the order of
-/// items ア〜キ, headed by the office, period and output date and followed
-/// by the definitions — one row per figure, so Excel can pivot it.
+/// The report as CSV in long form (章, 表, 区分, 指標, 値) — one row per
+/// figure, so Excel can pivot it.
 pub fn to_csv(report: &Report) -> Vec<u8> {
+    let rows: Vec<_> = rows(report).iter().map(Row::csv_cells).collect();
+    csv::to_bytes(&HEADERS, &rows)
+}
+
+/// Every figure of the report as a row, in the order of items ア〜キ,
+/// headed by the office, period and output date and followed by the
+/// definitions. Both the CSV and the workbook are written from these.
+pub fn rows(report: &Report) -> Vec<Row> {
     let mut sheet = Sheet::default();
     let info = [
         ("事業所", &report.office_name),
@@ -99,7 +107,7 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
         .into_iter()
         .chain(report.note.iter().map(|n| ("注記", n)))
     {
-        sheet.row("報告", table, text, "", "".into());
+        sheet.row("報告", table, text, "", Cell::Empty);
     }
 
     for (name, value) in resource_figures(&report.resources) {
@@ -153,7 +161,7 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
     }
 
     for d in &report.definitions {
-        sheet.row("定義", &d.term, &d.text, "", "".into());
+        sheet.row("定義", &d.term, &d.text, "", Cell::Empty);
     }
-    csv::to_bytes(&["章", "表", "区分", "指標", "値"], &sheet.0)
+    sheet.0
 }

@@ -16,9 +16,13 @@
 
 mod consultations;
 mod csv;
+mod rows;
+mod xlsx;
 
 pub use self::consultations::{Consultations, Tally};
-pub use self::csv::to_csv;
+pub use self::csv::{rows, to_csv};
+pub use self::rows::{Row, HEADERS};
+pub use self::xlsx::{export_xlsx_to_folder, to_xlsx};
 pub use crate::period::{ReportPeriod, Span};
 
 use chrono::NaiveDate;
