@@ -94,7 +94,7 @@ fn the_log_is_filtered_by_person_kind_and_period_newest_first() {
         kinds_and_people(&conn, april),
         [
             ("相談記録の閲覧".to_string(), "佐藤 次郎".to_string()),
-            ("CSV出力".into(), "山田 花子".into()),
+            ("CSV・Excel出力".into(), "山田 花子".into()),
         ]
     );
     let yamada_exports_in_may = AccessFilter {
@@ -207,12 +207,12 @@ fn the_csv_has_a_japanese_header_every_filtered_row_and_no_formula() {
     assert_eq!(lines[0], "\u{FEFF}番号,日時,担当者ID,担当者,種類,対象,詳細");
     assert_eq!(
         lines[1],
-        format!("2,2025-04-02 10:00:00,{YAMADA},山田 花子,CSV出力,相談記録_20250402-100000.csv,")
+        format!("2,2025-04-02 10:00:00,{YAMADA},山田 花子,CSV・Excel出力,相談記録_20250402-100000.csv,")
     );
     // Typed text that starts a formula is guarded (the name and the target).
     assert_eq!(
         lines[2],
-        format!("5,2025-05-02 08:00:00,{YAMADA},'＠山田,CSV出力,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
+        format!("5,2025-05-02 08:00:00,{YAMADA},'＠山田,CSV・Excel出力,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
     );
     assert_eq!(lines[3], "");
 

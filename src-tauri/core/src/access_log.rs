@@ -76,7 +76,7 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::CaseView => "相談記録の閲覧",
-            Kind::CsvExport => "CSV出力",
+            Kind::CsvExport => "CSV・Excel出力",
             Kind::PdfSave => "PDF保存",
             Kind::PdfPrint => "PDF印刷",
             Kind::Backup => "バックアップ",
