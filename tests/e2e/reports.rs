@@ -57,7 +57,7 @@ async fn the_demo_year_shows_the_core_figures() {
         .collect();
     assert_eq!(offered, serde_json::json!(want));
     assert!(
-        offered.to_string().contains("平成31年度（2019年4月〜）") || options.current_year > 2034,
+        offered.to_string().contains("令和元年度（2019年4月〜）") || options.current_year > 2034,
         "{offered}"
     );
     choose_year(&app, last_year).await;

@@ -367,10 +367,10 @@ pub(super) fn consultations(
     let entry_count = entries.len() as i64;
 
     let office = office::load(conn)?;
-    let city_rows: Vec<(String, String)> = office
-        .cities
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
+    // 市外 is a 市 of its own here, not 市の記録なし.
+    let city_rows: Vec<(String, String)> = office::resident_cities(conn)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
         .collect();
     let area_rows: Vec<(String, String)> = office
         .cities
