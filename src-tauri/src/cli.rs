@@ -323,7 +323,11 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             println!(
                 "{}の事業報告{}を書き出しました: {}（実数 {} 人、延べ {} 件）",
                 built.period_label,
-                built.city.as_ref().map(|c| format!("（{c}）")).unwrap_or_default(),
+                built
+                    .city
+                    .as_ref()
+                    .map(|c| format!("（{c}）"))
+                    .unwrap_or_default(),
                 out.display(),
                 built.consultations.persons,
                 built.consultations.total

@@ -81,7 +81,15 @@ fn a_city_report_is_the_core_report_of_that_city_and_an_unknown_city_is_refused(
     let db = demo_db(dir.path());
     let out = dir.path().join("x.csv");
     let ran = zaitaku_run(&[
-        "report", "--db", arg(&db), "--year", "2025", "--city", "坂戸市", "--out", arg(&out),
+        "report",
+        "--db",
+        arg(&db),
+        "--year",
+        "2025",
+        "--city",
+        "坂戸市",
+        "--out",
+        arg(&out),
     ]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(
@@ -102,20 +110,38 @@ fn a_city_report_is_the_core_report_of_that_city_and_an_unknown_city_is_refused(
         "坂戸市 has some of the demo year's cases, not all"
     );
     let written = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(written, String::from_utf8(report::to_csv(&expected)).unwrap());
+    assert_eq!(
+        written,
+        String::from_utf8(report::to_csv(&expected)).unwrap()
+    );
     assert!(written.contains("事業報告（坂戸市）"), "{written}");
 
     // 市外 is accepted by name; an unknown city is refused, naming the choices.
     let outside = dir.path().join("outside.csv");
     let ran = zaitaku_run(&[
-        "report", "--db", arg(&db), "--year", "2025", "--city", "市外", "--out", arg(&outside),
+        "report",
+        "--db",
+        arg(&db),
+        "--year",
+        "2025",
+        "--city",
+        "市外",
+        "--out",
+        arg(&outside),
     ]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(ran.stdout.contains("（市外）"), "{}", ran.stdout);
     for file in ["y.csv", "y.pdf"] {
         let refused = dir.path().join(file);
         let ran = zaitaku_run(&[
-            "report", "--db", arg(&db), "--year", "2025", "--city", "川越市", "--out",
+            "report",
+            "--db",
+            arg(&db),
+            "--year",
+            "2025",
+            "--city",
+            "川越市",
+            "--out",
             arg(&refused),
         ]);
         assert_failed_with(&ran, "市「川越市」は登録されていません");

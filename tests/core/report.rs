@@ -692,7 +692,13 @@ fn a_person_who_moves_keeps_earlier_cases_in_the_old_city() {
 /// (実数, 受付件数 新規, 継続, 経過記録, 延べ件数) of a report.
 fn figures(r: &Report) -> (i64, i64, i64, i64, i64) {
     let c = &r.consultations;
-    (c.persons, c.new_cases, c.continuing_cases, c.entries, c.total)
+    (
+        c.persons,
+        c.new_cases,
+        c.continuing_cases,
+        c.entries,
+        c.total,
+    )
 }
 
 /// The data of [`build`] and, in 令和7年度: P5 living in a neighbouring
@@ -757,7 +763,7 @@ fn build_with_cities() -> (tempfile::TempDir, Connection) {
         city_id: Some(tsuru),
         ..Default::default()
     };
-    organisations::save(&mut conn, &organisation, now()).unwrap();
+    organisations::save(&conn, &organisation, now()).unwrap();
     (dir, conn)
 }
 
@@ -778,13 +784,20 @@ fn a_report_per_city_counts_that_city_only_and_the_cities_add_up() {
         sakado.title,
         "令和7年度 在宅医療・介護連携推進事業 事業報告（坂戸市）"
     );
-    assert_eq!(outside.title, "令和7年度 在宅医療・介護連携推進事業 事業報告（市外）");
+    assert_eq!(
+        outside.title,
+        "令和7年度 在宅医療・介護連携推進事業 事業報告（市外）"
+    );
     assert_eq!(all.city, None);
     assert_eq!(sakado.city.as_deref(), Some("坂戸市"));
     // The report says what it covers, first among its definitions.
     assert_eq!(sakado.definitions[0].term, "坂戸市の報告");
-    assert!(sakado.definitions[0].text.contains("受付時に記録した対象者の市が坂戸市の相談"));
-    assert!(outside.definitions[0].text.starts_with("市外（近隣の町）の分だけ"));
+    assert!(sakado.definitions[0]
+        .text
+        .contains("受付時に記録した対象者の市が坂戸市の相談"));
+    assert!(outside.definitions[0]
+        .text
+        .starts_with("市外（近隣の町）の分だけ"));
     assert!(all.definitions.iter().all(|d| !d.term.ends_with("の報告")));
 
     // 坂戸市: P1's C2 (継続) and the entries E1 (of C1, received last
@@ -804,7 +817,10 @@ fn a_report_per_city_counts_that_city_only_and_the_cities_add_up() {
     );
     assert_eq!(
         nonzero(&s.categories),
-        [("往診医・訪問診療の紹介", 1, 1, 3, 4), ("認知症", 1, 1, 2, 3)]
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 3, 4),
+            ("認知症", 1, 1, 2, 3)
+        ]
     );
     assert_eq!(nonzero(&s.cities), [("坂戸市", 1, 1, 3, 4)]);
     assert_eq!(
@@ -824,11 +840,16 @@ fn a_report_per_city_counts_that_city_only_and_the_cities_add_up() {
 
     // Additive counts: 坂戸市 + 鶴ヶ島市 + 市外 + 市の記録なし = all.
     let nowhere = (1, 1, 0, 0, 1); // C8: 実数 1, 新規 1, 延べ 1
-    let sum = [figures(&sakado), figures(&tsuru), figures(&outside), nowhere]
-        .into_iter()
-        .fold((0, 0, 0, 0, 0), |a, f| {
-            (a.0 + f.0, a.1 + f.1, a.2 + f.2, a.3 + f.3, a.4 + f.4)
-        });
+    let sum = [
+        figures(&sakado),
+        figures(&tsuru),
+        figures(&outside),
+        nowhere,
+    ]
+    .into_iter()
+    .fold((0, 0, 0, 0, 0), |a, f| {
+        (a.0 + f.0, a.1 + f.1, a.2 + f.2, a.3 + f.3, a.4 + f.4)
+    });
     assert_eq!(sum, figures(&all));
     for (i, m) in all.consultations.months.iter().enumerate() {
         let by_city: i64 = [&sakado, &tsuru, &outside]
@@ -872,7 +893,9 @@ fn a_report_per_city_counts_that_city_only_and_the_cities_add_up() {
 #[test]
 fn a_city_is_chosen_by_a_known_id_or_name_and_refused_in_japanese_otherwise() {
     let (_dir, conn) = build();
-    let err = report::city_by_name(&conn, "川越市").unwrap_err().to_string();
+    let err = report::city_by_name(&conn, "川越市")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("市「川越市」は登録されていません"), "{err}");
     assert!(err.contains("「坂戸市」・「鶴ヶ島市」・「市外」"), "{err}");
     let err = report::city_by_id(&conn, "0c17eeee-0000-4000-8000-000000000000")
@@ -899,6 +922,8 @@ fn outside_is_a_choice_for_persons_but_not_an_office_city_in_the_settings() {
     assert_eq!(again, choices);
     let mut input = office::OfficeInput::from(&o);
     input.cities[1].name = "市外".into();
-    let err = office::save(&mut conn, &input, now()).unwrap_err().to_string();
+    let err = office::save(&mut conn, &input, now())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("「市外」は近隣の町の住民"), "{err}");
 }

@@ -203,7 +203,10 @@ async fn the_report_switches_to_one_city_and_back() {
         )
     };
     let (w, s) = (&whole.consultations, &sakado.consultations);
-    assert!(s.cases > 0 && s.cases < w.cases, "坂戸市 has part of the cases");
+    assert!(
+        s.cases > 0 && s.cases < w.cases,
+        "坂戸市 has part of the cases"
+    );
 
     let app = App::launch(&db).await;
     app.open_view("reports").await;
@@ -212,14 +215,17 @@ async fn the_report_switches_to_one_city_and_back() {
     app.wait_for_text("#report-title", &whole.title).await;
     // The choices are 全体, the office's cities and 市外.
     let offered = app
-        .eval("return [...document.querySelectorAll('#report-city option')].map(o => o.textContent);")
+        .eval(
+            "return [...document.querySelectorAll('#report-city option')].map(o => o.textContent);",
+        )
         .await;
-    assert_eq!(offered, serde_json::json!(["全体", "坂戸市", "鶴ヶ島市", "市外"]));
+    assert_eq!(
+        offered,
+        serde_json::json!(["全体", "坂戸市", "鶴ヶ島市", "市外"])
+    );
 
     app.choose_value("#report-city", &sakado_id).await;
-    let title = app
-        .wait_for_text("#report-title", "（坂戸市）")
-        .await;
+    let title = app.wait_for_text("#report-title", "（坂戸市）").await;
     assert_eq!(title, sakado.title);
     let persons = app
         .eval("return document.querySelector(\"[data-testid='stat-persons'] .stat-value\").textContent;")

@@ -195,7 +195,10 @@ pub fn city_by_name(conn: &Connection, name: &str) -> Result<City> {
             let names: Vec<String> = choices.iter().map(|c| format!("「{}」", c.name)).collect();
             Err(Error::invalid(
                 "city",
-                format!("市「{wanted}」は登録されていません。{}のどれかを指定してください。", names.join("・")),
+                format!(
+                    "市「{wanted}」は登録されていません。{}のどれかを指定してください。",
+                    names.join("・")
+                ),
             ))
         }
     }
