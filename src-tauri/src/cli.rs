@@ -87,6 +87,9 @@ enum Command {
         /// 書き出すファイル（.pdf、.csv または .xlsx）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// 市の報告にする（設定の市の名前、または「市外」。省略すると全体）
+        #[arg(long, value_name = "NAME")]
+        city: Option<String>,
     },
     /// バックアップを作成する（整合性を検査してから保存し、古い世代を整理する）
     Backup {
@@ -284,8 +287,15 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 booklets::export_csv(conn, period)
             })?;
         }
-        Command::Report { year, out } => {
+        Command::Report { year, out, city } => {
             use zaitaku_core::report::{self, ReportPeriod};
+            let city = match &city {
+                Some(name) => {
+                    let conn = store::open(db).map_err(fail)?;
+                    Some(report::city_by_name(&conn, name).map_err(fail)?)
+                }
+                None => None,
+            };
             let extension = out
                 .extension()
                 .and_then(|e| e.to_str())
@@ -296,7 +306,8 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                     let period = ReportPeriod::Fiscal { year };
                     // Check the year first so a bad one is refused like for CSV.
                     period.span().map_err(fail)?;
-                    return print_to(db, &PrintJob::YearReport { period }, &out);
+                    let city_id = city.map(|c| c.id).unwrap_or_default();
+                    return print_to(db, &PrintJob::YearReport { period, city_id }, &out);
                 }
                 _ => {
                     return Err(
@@ -307,7 +318,8 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let conn = store::open(db).map_err(fail)?;
             let today = chrono::Local::now().date_naive();
             let built =
-                report::build(&conn, &ReportPeriod::Fiscal { year }, today).map_err(fail)?;
+                report::build_for(&conn, &ReportPeriod::Fiscal { year }, city.as_ref(), today)
+                    .map_err(fail)?;
             let bytes = if extension.as_deref() == Some("xlsx") {
                 report::to_xlsx(&built).map_err(fail)?
             } else {
@@ -316,8 +328,13 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             write_file(&out, &bytes)?;
             record_output(&conn, Kind::CsvExport, &out)?;
             println!(
-                "{}の事業報告を書き出しました: {}（実数 {} 人、延べ {} 件）",
+                "{}の事業報告{}を書き出しました: {}（実数 {} 人、延べ {} 件）",
                 built.period_label,
+                built
+                    .city
+                    .as_ref()
+                    .map(|c| format!("（{c}）"))
+                    .unwrap_or_default(),
                 out.display(),
                 built.consultations.persons,
                 built.consultations.total

@@ -345,7 +345,29 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("build_report", json!({ "period": junk })));
         calls.push(("export_report_csv", json!({ "period": junk })));
         calls.push(("export_report_xlsx", json!({ "period": junk })));
+        // A text that is not a 市's id (a missing or empty city is the whole
+        // office's report; other JSON is read as its text, like elsewhere).
+        if junk.as_str().is_some_and(|s| !s.is_empty()) {
+            let fiscal = json!({ "kind": "fiscal", "year": 2025 });
+            calls.push(("build_report", json!({ "period": fiscal, "cityId": junk })));
+            for export in ["export_report_csv", "export_report_xlsx"] {
+                calls.push((export, json!({ "period": fiscal, "cityId": junk })));
+            }
+            let job = json!({ "kind": "yearReport", "period": fiscal, "cityId": junk });
+            calls.push(("print_preview", json!({ "job": job })));
+        }
     }
+    // A city that is a well-formed id but not a 市 is refused as well.
+    let unknown_city = "0c17eeee-0000-4000-8000-000000000000";
+    let fiscal = json!({ "kind": "fiscal", "year": 2025 });
+    calls.push((
+        "build_report",
+        json!({ "period": fiscal, "cityId": unknown_city }),
+    ));
+    calls.push((
+        "export_report_csv",
+        json!({ "period": fiscal, "cityId": unknown_city }),
+    ));
     for doctor in [
         json!({}),
         json!({ "name": huge(), "clinic": "医院" }),

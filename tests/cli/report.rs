@@ -106,6 +106,81 @@ fn bad_years_and_file_types_are_refused_and_write_nothing() {
 }
 
 #[test]
+fn a_city_report_is_the_core_report_of_that_city_and_an_unknown_city_is_refused() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let out = dir.path().join("x.csv");
+    let ran = zaitaku_run(&[
+        "report",
+        "--db",
+        arg(&db),
+        "--year",
+        "2025",
+        "--city",
+        "坂戸市",
+        "--out",
+        arg(&out),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout
+            .starts_with("令和7年度の事業報告（坂戸市）を書き出しました"),
+        "{}",
+        ran.stdout
+    );
+    let conn = store::open(&db).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let city = report::city_by_name(&conn, "坂戸市").unwrap();
+    let period = ReportPeriod::Fiscal { year: 2025 };
+    let expected = report::build_for(&conn, &period, Some(&city), today).unwrap();
+    let whole = report::build(&conn, &period, today).unwrap();
+    assert!(
+        expected.consultations.cases > 0
+            && expected.consultations.cases < whole.consultations.cases,
+        "坂戸市 has some of the demo year's cases, not all"
+    );
+    let written = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        written,
+        String::from_utf8(report::to_csv(&expected)).unwrap()
+    );
+    assert!(written.contains("事業報告（坂戸市）"), "{written}");
+
+    // 市外 is accepted by name; an unknown city is refused, naming the choices.
+    let outside = dir.path().join("outside.csv");
+    let ran = zaitaku_run(&[
+        "report",
+        "--db",
+        arg(&db),
+        "--year",
+        "2025",
+        "--city",
+        "市外",
+        "--out",
+        arg(&outside),
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("（市外）"), "{}", ran.stdout);
+    for file in ["y.csv", "y.pdf"] {
+        let refused = dir.path().join(file);
+        let ran = zaitaku_run(&[
+            "report",
+            "--db",
+            arg(&db),
+            "--year",
+            "2025",
+            "--city",
+            "川越市",
+            "--out",
+            arg(&refused),
+        ]);
+        assert_failed_with(&ran, "市「川越市」は登録されていません");
+        assert!(ran.stderr.contains("「市外」"), "{}", ran.stderr);
+        assert!(!refused.exists(), "{file}");
+    }
+}
+
+#[test]
 fn registry_lists_are_exported_as_csv() {
     let dir = temp_dir();
     let db = demo_db(dir.path());

@@ -207,7 +207,9 @@ fn the_csv_has_a_japanese_header_every_filtered_row_and_no_formula() {
     assert_eq!(lines[0], "\u{FEFF}番号,日時,担当者ID,担当者,種類,対象,詳細");
     assert_eq!(
         lines[1],
-        format!("2,2025-04-02 10:00:00,{YAMADA},山田 花子,CSV・Excel出力,相談記録_20250402-100000.csv,")
+        format!(
+            "2,2025-04-02 10:00:00,{YAMADA},山田 花子,CSV・Excel出力,相談記録_20250402-100000.csv,"
+        )
     );
     // Typed text that starts a formula is guarded (the name and the target).
     assert_eq!(

@@ -295,6 +295,7 @@ fn summary_by_month_channel_and_city_for_fiscal_and_calendar_years() {
         [
             ("坂戸市".into(), 2),
             ("鶴ヶ島市".into(), 0),
+            ("市外".into(), 0),
             ("市の記録なし".into(), 30)
         ]
     );

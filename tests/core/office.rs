@@ -189,7 +189,11 @@ fn removing_a_city_deletes_its_areas() {
             vec!["入西圏域".to_string(), "勝呂・大家圏域".into()]
         )]
     );
-    assert_eq!(query_i64(&conn, "SELECT count(*) FROM cities"), 1);
+    // The removed city is gone; 市外 (not on the form) stays.
+    assert_eq!(
+        first_names(&conn, "SELECT name FROM cities ORDER BY sort_order"),
+        ["坂戸市", "市外"]
+    );
     assert_eq!(
         query_i64(&conn, "SELECT count(*) FROM areas"),
         2,
@@ -344,4 +348,13 @@ fn refused_saves_say_why_and_write_nothing() {
             assert_eq!(office::load(&conn).unwrap().updated_at, None, "{what}");
         }
     }
+}
+
+fn first_names(conn: &zaitaku_core::store::Connection, sql: &str) -> Vec<String> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }

@@ -148,6 +148,7 @@ fn every_job_lays_out_from_demo_data() {
         },
         PrintJob::YearReport {
             period: ReportPeriod::Fiscal { year: 2024 },
+            city_id: String::new(),
         },
         PrintJob::DementiaList,
         PrintJob::Doctors,
@@ -196,7 +197,8 @@ fn jobs_arrive_as_camel_case_json_and_junk_is_refused() {
     assert_eq!(
         job,
         PrintJob::YearReport {
-            period: ReportPeriod::Fiscal { year: 2025 }
+            period: ReportPeriod::Fiscal { year: 2025 },
+            city_id: String::new(),
         }
     );
     let job: PrintJob = serde_json::from_str(r#"{"kind":"dementiaList"}"#).unwrap();
@@ -242,6 +244,7 @@ fn report_table_captions_never_end_a_page() {
     demo::fill(&mut conn, at(9, 0)).unwrap();
     let job = PrintJob::YearReport {
         period: ReportPeriod::Fiscal { year: 2024 },
+        city_id: String::new(),
     };
     let printed = print::render(&conn, &job, today()).unwrap();
     assert!(printed.pages.len() >= 3, "{} pages", printed.pages.len());

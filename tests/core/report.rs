@@ -410,7 +410,11 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
         nonzero(&c.cities),
         [("坂戸市", 1, 1, 3, 4), ("鶴ヶ島市", 2, 3, 1, 4)]
     );
-    assert_eq!(c.cities.len(), 2, "no 市の記録なし row when all are known");
+    assert_eq!(
+        c.cities.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["坂戸市", "鶴ヶ島市", "市外"],
+        "市外 is listed like a city; no 市の記録なし row when all are known"
+    );
     assert_eq!(
         nonzero(&c.areas),
         [
@@ -683,4 +687,243 @@ fn a_person_who_moves_keeps_earlier_cases_in_the_old_city() {
     assert_eq!(row(&a.areas, &new_area), (1, 1, 0, 1));
     assert_eq!(row(&b.areas, &new_area), (0, 0, 0, 0));
     assert_eq!((a.persons, a.cases), (b.persons, b.cases + 1));
+}
+
+/// (実数, 受付件数 新規, 継続, 経過記録, 延べ件数) of a report.
+fn figures(r: &Report) -> (i64, i64, i64, i64, i64) {
+    let c = &r.consultations;
+    (
+        c.persons,
+        c.new_cases,
+        c.continuing_cases,
+        c.entries,
+        c.total,
+    )
+}
+
+/// The data of [`build`] and, in 令和7年度: P5 living in a neighbouring
+/// town (市外) with C7 2025-06-10 (新規, 25 分) and E6 2025-06-12 (5 分);
+/// P6 without a 市 with C8 2025-07-01 (新規); 2 booklets issued to 市外 on
+/// 2025-09-01; a doctor (往診) in 坂戸市 and an organisation in 鶴ヶ島市.
+fn build_with_cities() -> (tempfile::TempDir, Connection) {
+    let (dir, mut conn) = build();
+    let l = lists(&conn);
+    let o = office::load(&conn).unwrap();
+    let (sakado, tsuru) = (o.cities[0].id.clone(), o.cities[1].id.clone());
+    let outsider = Person {
+        name: "市外 五郎",
+        city: office::OUTSIDE_CITY_ID.into(),
+        area: String::new(),
+    };
+    let nowhere = Person {
+        name: "不明 六子",
+        city: String::new(),
+        area: String::new(),
+    };
+    let c7 = Case {
+        person: &outsider,
+        person_id: None,
+        date: "2025-06-10",
+        time: "10:00",
+        method: &l.phone,
+        consulter: &l.own,
+        categories: vec![&l.dementia],
+        minutes: "25",
+    };
+    let (c7, _) = case(&mut conn, &l, c7);
+    entry(&mut conn, &l, &c7, "2025-06-12", "5");
+    let c8 = Case {
+        person: &nowhere,
+        person_id: None,
+        date: "2025-07-01",
+        time: "11:00",
+        method: &l.visit,
+        consulter: &l.family,
+        categories: vec![&l.discharge],
+        minutes: "",
+    };
+    case(&mut conn, &l, c8);
+
+    let edition = booklets::editions(&conn).unwrap()[0].id.clone();
+    let issue = BookletEntry {
+        city_id: office::OUTSIDE_CITY_ID.into(),
+        ..BookletEntry::issue(&edition, "2025-09-01", "2", seeded_channel::COUNTER)
+    };
+    booklets::add_entry(&mut conn, &issue, "", now()).unwrap();
+    let doctor = DoctorInput {
+        name: "四医師".into(),
+        clinic: "四医院".into(),
+        home_visits: true,
+        city_id: Some(sakado),
+        ..Default::default()
+    };
+    registries::save_doctor(&mut conn, &doctor, now()).unwrap();
+    let organisation = OrganisationInput {
+        name: "鶴ヶ島の事業所".into(),
+        city_id: Some(tsuru),
+        ..Default::default()
+    };
+    organisations::save(&conn, &organisation, now()).unwrap();
+    (dir, conn)
+}
+
+fn city_report(conn: &Connection, name: &str) -> Report {
+    let city = report::city_by_name(conn, name).unwrap();
+    report::build_for(conn, &fiscal(2025), Some(&city), today()).unwrap()
+}
+
+#[test]
+fn a_report_per_city_counts_that_city_only_and_the_cities_add_up() {
+    let (_dir, conn) = build_with_cities();
+    let all = report_of(&conn, &fiscal(2025));
+    let sakado = city_report(&conn, "坂戸市");
+    let tsuru = city_report(&conn, "鶴ヶ島市");
+    let outside = city_report(&conn, "市外");
+
+    assert_eq!(
+        sakado.title,
+        "令和7年度 在宅医療・介護連携推進事業 事業報告（坂戸市）"
+    );
+    assert_eq!(
+        outside.title,
+        "令和7年度 在宅医療・介護連携推進事業 事業報告（市外）"
+    );
+    assert_eq!(all.city, None);
+    assert_eq!(sakado.city.as_deref(), Some("坂戸市"));
+    // The report says what it covers, first among its definitions.
+    assert_eq!(sakado.definitions[0].term, "坂戸市の報告");
+    assert!(sakado.definitions[0]
+        .text
+        .contains("受付時に記録した対象者の市が坂戸市の相談"));
+    assert!(outside.definitions[0]
+        .text
+        .starts_with("市外（近隣の町）の分だけ"));
+    assert!(all.definitions.iter().all(|d| !d.term.ends_with("の報告")));
+
+    // 坂戸市: P1's C2 (継続) and the entries E1 (of C1, received last
+    // year), E2, E3.
+    assert_eq!(figures(&sakado), (1, 0, 1, 3, 4));
+    // 鶴ヶ島市: C3 (新規), C4 (継続) of P2, C6 (新規) of P4, and E5.
+    assert_eq!(figures(&tsuru), (2, 2, 1, 1, 4));
+    // 市外: P5's C7 and E6.
+    assert_eq!(figures(&outside), (1, 1, 0, 1, 2));
+    // All: the above and P6's C8 (市の記録なし).
+    assert_eq!(figures(&all), (5, 4, 2, 5, 11));
+    let s = &sakado.consultations;
+    assert_eq!((s.timed, s.minutes, s.average_minutes), (3, 75, Some(25.0)));
+    assert_eq!(
+        nonzero(&s.months),
+        [("令和7年4月", 1, 1, 2, 3), ("令和7年5月", 0, 0, 1, 1)]
+    );
+    assert_eq!(
+        nonzero(&s.categories),
+        [
+            ("往診医・訪問診療の紹介", 1, 1, 3, 4),
+            ("認知症", 1, 1, 2, 3)
+        ]
+    );
+    assert_eq!(nonzero(&s.cities), [("坂戸市", 1, 1, 3, 4)]);
+    assert_eq!(
+        nonzero(&outside.consultations.cities),
+        [("市外", 1, 1, 1, 2)]
+    );
+    // The whole office lists 市外 as a 市 and P6 under 市の記録なし.
+    assert_eq!(
+        nonzero(&all.consultations.cities),
+        [
+            ("坂戸市", 1, 1, 3, 4),
+            ("鶴ヶ島市", 2, 3, 1, 4),
+            ("市外", 1, 1, 1, 2),
+            ("市の記録なし", 1, 1, 0, 1),
+        ]
+    );
+
+    // Additive counts: 坂戸市 + 鶴ヶ島市 + 市外 + 市の記録なし = all.
+    let nowhere = (1, 1, 0, 0, 1); // C8: 実数 1, 新規 1, 延べ 1
+    let sum = [
+        figures(&sakado),
+        figures(&tsuru),
+        figures(&outside),
+        nowhere,
+    ]
+    .into_iter()
+    .fold((0, 0, 0, 0, 0), |a, f| {
+        (a.0 + f.0, a.1 + f.1, a.2 + f.2, a.3 + f.3, a.4 + f.4)
+    });
+    assert_eq!(sum, figures(&all));
+    for (i, m) in all.consultations.months.iter().enumerate() {
+        let by_city: i64 = [&sakado, &tsuru, &outside]
+            .iter()
+            .map(|r| r.consultations.months[i].total)
+            .sum::<i64>()
+            + i64::from(m.name == "令和7年7月");
+        assert_eq!(by_city, m.total, "{}", m.name);
+    }
+
+    // 意志表示帳: 坂戸市 10 (1), 鶴ヶ島市 5 (1), 市外 2 (1); all 17 (3).
+    let issued = |r: &Report| {
+        let b = &r.awareness.booklets;
+        (b.issued, b.issue_entries)
+    };
+    assert_eq!(issued(&sakado), (10, 1));
+    assert_eq!(issued(&tsuru), (5, 1));
+    assert_eq!(issued(&outside), (2, 1));
+    assert_eq!(issued(&all), (17, 3));
+
+    // 名簿: D4 (往診) is in 坂戸市, the new organisation in 鶴ヶ島市; D1,
+    // D2, the hospital and the first organisation have no 市.
+    let reg = |r: &Report| {
+        let a = &r.resources;
+        (a.doctors, a.home_visits, a.bed_hospitals, a.organisations)
+    };
+    assert_eq!(reg(&sakado), (1, 1, 0, 0));
+    assert_eq!(reg(&tsuru), (0, 0, 0, 1));
+    assert_eq!(reg(&outside), (0, 0, 0, 0));
+    assert_eq!(reg(&all), (3, 3, 1, 2));
+    // No lecture was held in any 市.
+    for r in [&sakado, &tsuru, &outside, &all] {
+        assert_eq!(r.awareness.lectures.as_ref().unwrap().sessions_held, 0);
+    }
+
+    // The CSV names the city.
+    let csv = String::from_utf8(report::to_csv(&sakado)).unwrap();
+    assert!(csv.contains("報告,対象の市,坂戸市"), "{csv}");
+}
+
+#[test]
+fn a_city_is_chosen_by_a_known_id_or_name_and_refused_in_japanese_otherwise() {
+    let (_dir, conn) = build();
+    let err = report::city_by_name(&conn, "川越市")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("市「川越市」は登録されていません"), "{err}");
+    assert!(err.contains("「坂戸市」・「鶴ヶ島市」・「市外」"), "{err}");
+    let err = report::city_by_id(&conn, "0c17eeee-0000-4000-8000-000000000000")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("選ばれた市が見つかりません"), "{err}");
+    assert!(report::city_by_id(&conn, "").unwrap().is_none());
+    let outside = report::city_by_id(&conn, office::OUTSIDE_CITY_ID)
+        .unwrap()
+        .unwrap();
+    assert_eq!(outside.name, "市外");
+}
+
+#[test]
+fn outside_is_a_choice_for_persons_but_not_an_office_city_in_the_settings() {
+    let (_dir, mut conn) = build();
+    let o = office::load(&conn).unwrap();
+    assert!(o.cities.iter().all(|c| c.name != "市外"));
+    let choices = cases::form_options(&conn, today()).unwrap().cities;
+    assert_eq!(choices.last().unwrap().name, "市外");
+    // Saving the settings as they are keeps 市外; naming a city 市外 is refused.
+    office::save(&mut conn, &office::OfficeInput::from(&o), now()).unwrap();
+    let again = cases::form_options(&conn, today()).unwrap().cities;
+    assert_eq!(again, choices);
+    let mut input = office::OfficeInput::from(&o);
+    input.cities[1].name = "市外".into();
+    let err = office::save(&mut conn, &input, now())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("「市外」は近隣の町の住民"), "{err}");
 }

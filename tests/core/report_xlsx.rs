@@ -275,9 +275,8 @@ fn the_excel_file_is_saved_in_the_folder_with_the_period_in_its_name() {
     let mut conn = store::open(&dir.path().join("office.db")).unwrap();
     demo::fill(&mut conn, now()).unwrap();
     let out = dir.path().join("ダウンロード");
-    let path =
-        report::export_xlsx_to_folder(&conn, &ReportPeriod::Fiscal { year: 2025 }, &out, now())
-            .unwrap();
+    let fiscal = ReportPeriod::Fiscal { year: 2025 };
+    let path = report::export_xlsx_to_folder(&conn, &fiscal, None, &out, now()).unwrap();
     assert_eq!(
         path.file_name().unwrap().to_str().unwrap(),
         "事業報告_令和7年度_20260501-090000.xlsx"
@@ -289,4 +288,17 @@ fn the_excel_file_is_saved_in_the_folder_with_the_period_in_its_name() {
     );
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert_eq!(left.len(), 1, "no partial file left");
+
+    // One city's workbook is that city's report, named for it.
+    let sakado = report::city_by_name(&conn, "坂戸市").unwrap();
+    let path = report::export_xlsx_to_folder(&conn, &fiscal, Some(&sakado), &out, now()).unwrap();
+    assert_eq!(
+        path.file_name().unwrap().to_str().unwrap(),
+        "事業報告_令和7年度_坂戸市_20260501-090000.xlsx"
+    );
+    let report = report::build_for(&conn, &fiscal, Some(&sakado), now().date()).unwrap();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        report::to_xlsx(&report).unwrap()
+    );
 }

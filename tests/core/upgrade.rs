@@ -42,6 +42,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v12.sql"),
     include_str!("../data/rows-v13.sql"),
     include_str!("../data/rows-v14.sql"),
+    include_str!("../data/rows-v15.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";
@@ -102,6 +103,14 @@ const REWRITES: &[(i64, &str, &[&str])] = &[
             SELECT chain FROM case_changes UNION ALL SELECT chain FROM booklet_entry_changes
             UNION ALL SELECT chain FROM audit_log) WHERE chain IS NULL",
         &["unchained 0"],
+    ),
+    // 15: 市外 joins the cities after the office's own; nobody moves into it
+    // (the person of rows-v4.sql has moved to 鶴ヶ島市 since).
+    (
+        15,
+        "SELECT name || ' ' || (SELECT count(*) FROM persons p WHERE p.city_id = c.id)
+           FROM cities c ORDER BY sort_order",
+        &["坂戸市 0", "鶴ヶ島市 1", "市外 0"],
     ),
 ];
 
@@ -197,11 +206,13 @@ fn contents(conn: &Connection) -> Contents {
         .collect()
 }
 
-/// The rows of `before` are all still there, column by column, in `conn`.
+/// The rows of `before` are all still there, column by column, in `conn`
+/// (a migration may add rows, such as 市外 in 15; [`REWRITES`] pins those).
 fn assert_rows_kept(before: &Contents, conn: &Connection, context: &str) {
     for (table, (columns, rows)) in before {
         let now = strings(conn, &format!("SELECT {} FROM {table}", columns.join(", ")));
-        assert_eq!(&now, rows, "{context}: rows of {table}");
+        let lost: Vec<&String> = rows.iter().filter(|row| !now.contains(row)).collect();
+        assert!(lost.is_empty(), "{context}: rows of {table} lost: {lost:?}");
     }
 }
 

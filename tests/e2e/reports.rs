@@ -57,7 +57,7 @@ async fn the_demo_year_shows_the_core_figures() {
         .collect();
     assert_eq!(offered, serde_json::json!(want));
     assert!(
-        offered.to_string().contains("平成31年度（2019年4月〜）") || options.current_year > 2034,
+        offered.to_string().contains("令和元年度（2019年4月〜）") || options.current_year > 2034,
         "{offered}"
     );
     choose_year(&app, last_year).await;
@@ -241,4 +241,71 @@ async fn the_excel_button_saves_the_years_workbook() {
         ),
         1
     );
+}
+
+#[tokio::test]
+async fn the_report_switches_to_one_city_and_back() {
+    let (_dir, db) = demo_db();
+    let today = chrono::Local::now().date_naive();
+    let last_year = zaitaku_core::period::Period::fiscal_of(today).year - 1;
+    let period = ReportPeriod::Fiscal { year: last_year };
+    let (whole, sakado, sakado_id) = {
+        let conn = store::open(&db).unwrap();
+        let city = report::city_by_name(&conn, "坂戸市").unwrap();
+        (
+            report::build(&conn, &period, today).unwrap(),
+            report::build_for(&conn, &period, Some(&city), today).unwrap(),
+            city.id,
+        )
+    };
+    let (w, s) = (&whole.consultations, &sakado.consultations);
+    assert!(
+        s.cases > 0 && s.cases < w.cases,
+        "坂戸市 has part of the cases"
+    );
+
+    let app = App::launch(&db).await;
+    app.open_view("reports").await;
+    app.wait_for("#report-title").await;
+    choose_year(&app, last_year).await;
+    app.wait_for_text("#report-title", &whole.title).await;
+    // The choices are 全体, the office's cities and 市外.
+    let offered = app
+        .eval(
+            "return [...document.querySelectorAll('#report-city option')].map(o => o.textContent);",
+        )
+        .await;
+    assert_eq!(
+        offered,
+        serde_json::json!(["全体", "坂戸市", "鶴ヶ島市", "市外"])
+    );
+
+    app.choose_value("#report-city", &sakado_id).await;
+    let title = app.wait_for_text("#report-title", "（坂戸市）").await;
+    assert_eq!(title, sakado.title);
+    let persons = app
+        .eval("return document.querySelector(\"[data-testid='stat-persons'] .stat-value\").textContent;")
+        .await;
+    assert_eq!(persons, serde_json::json!(n(s.persons)));
+    app.wait_for_text(
+        "[data-testid='stat-total']",
+        &format!("受付 {}件＋経過記録 {}件", n(s.cases), n(s.entries)),
+    )
+    .await;
+    // What the city's report covers is printed with the definitions.
+    app.wait_for_text(".definitions", "受付時に記録した対象者の市が坂戸市の相談")
+        .await;
+    app.snap("reports-one-city").await;
+
+    app.choose_value("#report-city", "").await;
+    app.wait_for_value(
+        "document.querySelector('#report-title').textContent",
+        serde_json::json!(whole.title),
+    )
+    .await;
+    let persons = app
+        .eval("return document.querySelector(\"[data-testid='stat-persons'] .stat-value\").textContent;")
+        .await;
+    assert_eq!(persons, serde_json::json!(n(w.persons)));
+    app.quit().await;
 }

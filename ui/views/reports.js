@@ -19,6 +19,8 @@ let period = null;
 
 export async function render(container) {
   const options = await api.periodOptions();
+  // 全体, each of the office's cities, and 市外 (the choices of a person's 市).
+  const cityChoices = (await api.caseFormOptions()).cities;
   const current = options.current_year;
   period = loadPeriod(PERIOD_KEY, (p) => p.kind === 'fiscal' || p.kind === 'months', current);
   const years = options.fiscal_years.map((y) => [String(y.year), y.label]);
@@ -27,6 +29,7 @@ export async function render(container) {
   const from = input('from', { id: 'report-from', size: 9, placeholder: '2025-04', value: period.from ?? options.current_from });
   const to = input('to', { id: 'report-to', size: 9, placeholder: '2025-09', value: period.to ?? options.current_to });
 
+  const city = select('city_id', [['', '全体'], ...cityChoices.map((c) => [c.id, c.name])], { id: 'report-city', value: period.city_id ?? '' });
   const yearBox = h('div', { class: 'report-choice' }, field('年度', year));
   const monthBox = h('div', { class: 'report-choice months' },
     field('開始月', from, { hint: '例：2025-04' }), field('終了月', to, { hint: '例：2026-03（24か月まで）' }));
@@ -39,7 +42,7 @@ export async function render(container) {
 
   const form = h('form', { class: 'card report-form', id: 'report-form', novalidate: true, 'aria-label': '集計の期間' },
     h('div', { class: 'report-form-row' },
-      field('集計の区切り', kind), yearBox, monthBox,
+      field('集計の区切り', kind), yearBox, monthBox, field('対象の市', city),
       h('div', { class: 'report-buttons' },
         h('button', { type: 'submit', class: 'primary', id: 'report-run' }, '集計する'),
         h('button', { type: 'button', class: 'secondary', id: 'report-pdf', onclick: () => previewPdf(form) }, 'PDF（プレビュー・印刷）'),
@@ -50,8 +53,9 @@ export async function render(container) {
     run(form);
   });
   year.addEventListener('change', () => run(form));
+  city.addEventListener('change', () => run(form));
 
-  ui = { kind, year, from, to, form, body: h('div', { id: 'report-body', 'aria-live': 'polite' }) };
+  ui = { kind, year, from, to, city, form, body: h('div', { id: 'report-body', 'aria-live': 'polite' }) };
   container.append(
     h('header', { class: 'view-header' }, h('h1', {}, '集計・報告')),
     form,
@@ -69,23 +73,23 @@ function chosenPeriod() {
 async function run(form) {
   const wanted = chosenPeriod();
   await attempt(form, async () => {
-    const report = await api.buildReport(wanted);
+    const report = await api.buildReport(wanted, ui.city.value);
     period = wanted;
-    savePeriod(PERIOD_KEY, period);
+    savePeriod(PERIOD_KEY, { ...period, city_id: ui.city.value });
     draw(report);
   });
 }
 
 function exportCsv(form) {
-  return saveFile(() => api.exportReportCsv(chosenPeriod()), { form });
+  return saveFile(() => api.exportReportCsv(chosenPeriod(), ui.city.value), { form });
 }
 
 function exportXlsx(form) {
-  return saveFile(() => api.exportReportXlsx(chosenPeriod()), { form, saved: 'Excelファイルを保存しました' });
+  return saveFile(() => api.exportReportXlsx(chosenPeriod(), ui.city.value), { form, saved: 'Excelファイルを保存しました' });
 }
 
 async function previewPdf(form) {
-  await attempt(form, () => showPrintPreview({ kind: 'yearReport', period: chosenPeriod() }, { title: '事業報告の印刷' }));
+  await attempt(form, () => showPrintPreview({ kind: 'yearReport', period: chosenPeriod(), cityId: ui.city.value }, { title: '事業報告の印刷' }));
 }
 
 // ------------------------------------------------------------- drawing

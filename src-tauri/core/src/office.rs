@@ -10,6 +10,14 @@ use serde::{Deserialize, Serialize};
 use crate::{store, text, wareki, Error, Result};
 
 const MAX_CITIES: usize = 20;
+
+/// 市外: the fixed choice for persons living outside the cities the office
+/// serves (neighbouring towns). It is a row of `cities` (migration 15), so
+/// cases, persons and booklet entries refer to it like to any 市, but it
+/// is not one of the office's cities: the 設定 form neither shows nor
+/// deletes it, and its name is not available for an office city.
+pub const OUTSIDE_CITY_ID: &str = "0c17ffff-0000-4000-8000-000000000000";
+pub const OUTSIDE_CITY_NAME: &str = "市外";
 const MAX_AREAS_PER_CITY: usize = 30;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,8 +138,8 @@ pub fn load(conn: &Connection) -> Result<Office> {
 
 fn load_cities(conn: &Connection) -> Result<Vec<City>> {
     let mut cities: Vec<City> = conn
-        .prepare("SELECT id, name FROM cities ORDER BY sort_order, name")?
-        .query_map([], |r| {
+        .prepare("SELECT id, name FROM cities WHERE id <> ?1 ORDER BY sort_order, name")?
+        .query_map([OUTSIDE_CITY_ID], |r| {
             Ok(City {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -151,6 +159,17 @@ fn load_cities(conn: &Connection) -> Result<Vec<City>> {
             })?
             .collect::<rusqlite::Result<_>>()?;
     }
+    Ok(cities)
+}
+
+/// The office's cities followed by 市外: the choices for a person's 市.
+pub fn resident_cities(conn: &Connection) -> Result<Vec<City>> {
+    let mut cities = load_cities(conn)?;
+    cities.push(City {
+        id: OUTSIDE_CITY_ID.into(),
+        name: OUTSIDE_CITY_NAME.into(),
+        areas: Vec::new(),
+    });
     Ok(cities)
 }
 
@@ -182,6 +201,12 @@ pub fn validate(input: &OfficeInput) -> Result<OfficeInput> {
     for (i, city) in input.cities.iter().enumerate() {
         let field = format!("cities.{i}.name");
         let name = text::single_line(&field, "市の名前", &city.name, 30, true)?;
+        if name == OUTSIDE_CITY_NAME || city.id.as_deref() == Some(OUTSIDE_CITY_ID) {
+            return Err(Error::invalid(
+                field,
+                "「市外」は近隣の町の住民のための選択肢としてあらかじめ用意されています。別の名前にしてください。",
+            ));
+        }
         if !city_names.insert(name.clone()) {
             return Err(Error::invalid(
                 field,
@@ -258,7 +283,8 @@ fn save_cities(tx: &rusqlite::Transaction, cities: &[CityInput]) -> Result<()> {
         .prepare("SELECT id, city_id FROM areas")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut kept_cities = Vec::new();
+    // 市外 is not on the form and is never deleted.
+    let mut kept_cities = vec![OUTSIDE_CITY_ID.to_string()];
     let mut kept_areas = Vec::new();
     for (order, city) in cities.iter().enumerate() {
         let city_id = upsert_city(tx, city, order)?;
@@ -364,6 +390,10 @@ pub fn is_blank(conn: &Connection) -> Result<bool> {
             |r| r.get(0),
         )
         .optional()?;
-    let cities: i64 = conn.query_row("SELECT count(*) FROM cities", [], |r| r.get(0))?;
+    let cities: i64 = conn.query_row(
+        "SELECT count(*) FROM cities WHERE id <> ?1",
+        [OUTSIDE_CITY_ID],
+        |r| r.get(0),
+    )?;
     Ok(named.is_none() && cities == 0)
 }

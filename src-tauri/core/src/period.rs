@@ -346,11 +346,17 @@ mod tests {
             label(&april, 2026).as_deref(),
             Some("令和8年度（2026年4月〜）")
         );
-        // 令和 began on 1 May 2019: the 年度 of April 2019 is 平成31年度.
+        // 令和 began on 1 May 2019: the 年度 of April 2019 is 令和元年度
+        // (as the ministries write it), the one before 平成30年度.
         assert_eq!(
             label(&april, 2019).as_deref(),
-            Some("平成31年度（2019年4月〜）")
+            Some("令和元年度（2019年4月〜）")
         );
+        assert_eq!(
+            label(&april, 2018).as_deref(),
+            Some("平成30年度（2018年4月〜）")
+        );
+        assert_eq!(Period::fiscal(2019).label(), "令和元年度");
         assert_eq!(
             label(&april, 2020).as_deref(),
             Some("令和2年度（2020年4月〜）")

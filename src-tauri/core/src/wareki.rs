@@ -77,10 +77,14 @@ pub fn era_year(date: NaiveDate) -> String {
     }
 }
 
-/// 令和7年度 for the fiscal year that starts in April of `year`.
+/// 令和7年度 for the fiscal year that starts in April of `year`. A 年度
+/// takes the era in force at the end of its first calendar year, as the
+/// ministries write it: the 年度 of April 2019 is 令和元年度 (令和 began on
+/// 1 May 2019), the one before 平成30年度. This is the one home of 年度
+/// labels; screens, CSV and PDF all show it.
 pub fn fiscal_year_label(year: i32) -> String {
-    let april = NaiveDate::from_ymd_opt(year, 4, 1).unwrap_or(NaiveDate::MIN);
-    format!("{}度", era_year(april))
+    let december = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MIN);
+    format!("{}度", era_year(december))
 }
 
 pub fn weekday_kanji(day: Weekday) -> &'static str {
@@ -210,7 +214,11 @@ mod tests {
         assert_eq!(fiscal_year_label(2025), "令和7年度");
         let at = d(2025, 11, 24).and_hms_opt(14, 5, 0).unwrap();
         assert_eq!(format_datetime(at), "令和7年11月24日（月） 14:05");
-        assert_eq!(fiscal_year_label(2019), "平成31年度");
+        assert_eq!(fiscal_year_label(2019), "令和元年度");
+        assert_eq!(fiscal_year_label(2018), "平成30年度");
+        assert_eq!(fiscal_year_label(2020), "令和2年度");
+        assert_eq!(fiscal_year_label(1989), "平成元年度");
+        assert_eq!(fiscal_year_label(1988), "昭和63年度");
     }
 
     #[test]

@@ -11,15 +11,26 @@ command! {
     fn period_options() -> PeriodOptions:
         read |_| Ok(period::options(now().date()));
 
-    fn build_report(period: ReportPeriod) -> Report:
-        read |conn| report::build(conn, &period, now().date());
+    /// The report of the whole office, or of one 市 (`city_id`, 市外
+    /// included; "" for the whole office).
+    fn build_report(period: ReportPeriod, city_id: String = "") -> Report:
+        read |conn| {
+            let city = report::city_by_id(conn, &city_id)?;
+            report::build_for(conn, &period, city.as_ref(), now().date())
+        };
 
     /// Writes the report CSV into the Downloads folder; returns the path.
-    fn export_report_csv(period: ReportPeriod) -> String:
-        export |conn, dir| report::export_to_folder(conn, &period, dir, now());
+    fn export_report_csv(period: ReportPeriod, city_id: String = "") -> String:
+        export |conn, dir| {
+            let city = report::city_by_id(conn, &city_id)?;
+            report::export_to_folder(conn, &period, city.as_ref(), dir, now())
+        };
 
     /// Writes the report as an Excel workbook into the Downloads folder;
     /// returns the path.
-    fn export_report_xlsx(period: ReportPeriod) -> String:
-        export |conn, dir| report::export_xlsx_to_folder(conn, &period, dir, now());
+    fn export_report_xlsx(period: ReportPeriod, city_id: String = "") -> String:
+        export |conn, dir| {
+            let city = report::city_by_id(conn, &city_id)?;
+            report::export_xlsx_to_folder(conn, &period, city.as_ref(), dir, now())
+        };
 }

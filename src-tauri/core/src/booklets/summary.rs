@@ -150,12 +150,13 @@ pub fn summary(conn: &Connection, period: Period) -> Result<Summary> {
     let period = period.check()?;
     Ok(Summary {
         period: Some(period),
-        ..distribution(conn, &period.span()?)?
+        ..distribution(conn, &period.span()?, None)?
     })
 }
 
-/// The same totals over any checked span, such as a report's month range.
-pub fn distribution(conn: &Connection, span: &Span) -> Result<Summary> {
+/// The same totals over any checked span, such as a report's month range;
+/// with `city`, only the entries recorded for that 市 (a city's report).
+pub fn distribution(conn: &Connection, span: &Span, city: Option<&str>) -> Result<Summary> {
     let mut channels = Totals::new(
         channels(conn)?.into_iter().map(|c| (c.id, c.name)),
         "配布経路の記録なし",
@@ -181,9 +182,10 @@ pub fn distribution(conn: &Connection, span: &Span) -> Result<Summary> {
                 sum(quantity), count(*)
            FROM booklet_entries
           WHERE voided_at IS NULL AND entry_date BETWEEN ?1 AND ?2
+            AND (?3 IS NULL OR city_id = ?3)
           GROUP BY 1, 2, 3, 4",
     )?;
-    let mut rows = stmt.query(params![iso(span.first), iso(span.last)])?;
+    let mut rows = stmt.query(params![iso(span.first), iso(span.last), city])?;
     let (mut issued, mut received, mut issue_entries) = (0, 0, 0);
     while let Some(r) = rows.next()? {
         let (date, kind, channel, city): (String, String, String, String) =

@@ -203,7 +203,7 @@ pub fn form_options(conn: &Connection, today: NaiveDate) -> Result<FormOptions> 
     Ok(FormOptions {
         today_label: wareki::format_date(today),
         lists: lists::all(conn)?,
-        cities: office::load(conn)?.cities,
+        cities: office::resident_cities(conn)?,
         statuses: STATUSES.to_vec(),
         sexes: SEXES.to_vec(),
         care_levels: CARE_LEVELS.to_vec(),

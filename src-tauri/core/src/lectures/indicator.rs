@@ -185,6 +185,8 @@ pub fn awareness_share(answers: &[AnswerCount]) -> Option<f64> {
 struct Filter {
     kind: Option<SessionKind>,
     theme_id: Option<String>,
+    /// Sessions held in this 市 only (the session's or its venue's 市).
+    city_id: Option<String>,
 }
 
 fn load(
@@ -198,8 +200,9 @@ fn load(
         conn,
         "SELECT kind, status, applicants, attendees, forms_returned FROM lecture_sessions
           WHERE session_date BETWEEN ?1 AND ?2
-            AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)",
-        params![from, to, f.kind, f.theme_id],
+            AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)
+            AND (?5 IS NULL OR city_id = ?5)",
+        params![from, to, f.kind, f.theme_id, f.city_id],
         |r| {
             Ok(from_row!(r => SessionFacts { kind, status, applicants, attendees, forms_returned }))
         },
@@ -214,9 +217,10 @@ fn load(
            JOIN questionnaires v ON v.id = q.questionnaire_id
           WHERE s.status = ?5 AND s.session_date BETWEEN ?1 AND ?2
             AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
+            AND (?6 IS NULL OR s.city_id = ?6)
           GROUP BY q.text, q.awareness, c.position, c.label
           ORDER BY min(q.position), c.position, max(v.version) DESC",
-        params![from, to, f.kind, f.theme_id, Status::Held],
+        params![from, to, f.kind, f.theme_id, Status::Held, f.city_id],
         |r| Ok(from_row!(r => AnswerCount { question, awareness, choice_position, choice, count })),
     )?;
     Ok((sessions, answers))
@@ -225,9 +229,20 @@ fn load(
 /// Lecture figures from `from` to `to` (inclusive) over all kinds and
 /// themes: what the yearly report (事業報告) prints.
 pub fn figures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<LectureFigures> {
+    figures_in(conn, from, to, None)
+}
+
+/// The same for the sessions held in one 市 (`city`), or in all when `None`.
+pub fn figures_in(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    city: Option<&str>,
+) -> Result<LectureFigures> {
     let all = Filter {
         kind: None,
         theme_id: None,
+        city_id: city.map(str::to_string),
     };
     let (sessions, answers) = load(conn, from, to, &all)?;
     Ok(summarise(&iso(from), &iso(to), &sessions, &answers))
@@ -286,6 +301,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
     let filter = Filter {
         kind: check_kind_filter(&query.kind)?,
         theme_id: optional_id("theme_id", &query.theme_id)?,
+        city_id: None,
     };
     let (from, to) = period.range();
     let (sessions, answers) = load(conn, from, to, &filter)?;
@@ -309,6 +325,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
             &Filter {
                 kind: filter.kind,
                 theme_id: Some(id.clone()),
+                city_id: None,
             },
         )?;
         let f = summarise("", "", &s, &a);

@@ -33,8 +33,13 @@ pub enum PrintJob {
     /// A sample flyer with the office's contact box, until flyers are made
     /// from lecture sessions.
     SampleFlyer { template: flyer::Template },
-    /// 事業報告 of a 年度 or month range (A4 portrait).
-    YearReport { period: ReportPeriod },
+    /// 事業報告 of a 年度 or month range (A4 portrait), of the whole office
+    /// or of one 市 (`cityId`, 市外 included; "" for the whole office).
+    YearReport {
+        period: ReportPeriod,
+        #[serde(default)]
+        city_id: String,
+    },
     /// もの忘れ相談医リスト for citizens.
     DementiaList,
     /// 往診登録医一覧 (current doctors).
@@ -55,7 +60,8 @@ impl PrintJob {
             PrintJob::CaseSummary { case_id } => format!("相談記録 {case_id}"),
             PrintJob::Organisations => "関係機関一覧".into(),
             PrintJob::SampleFlyer { .. } => "チラシの見本".into(),
-            PrintJob::YearReport { period } => match period.span() {
+            PrintJob::YearReport { period, city_id } => match period.span() {
+                Ok(span) if !city_id.is_empty() => format!("事業報告 {} {city_id}", span.label),
                 Ok(span) => format!("事業報告 {}", span.label),
                 Err(_) => "事業報告".into(),
             },
@@ -88,8 +94,10 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
         PrintJob::SampleFlyer { template } => {
             flyer::build(&flyer::demo(*template, office::load(conn)?))
         }
-        PrintJob::YearReport { period } => {
-            year_report::build(&report::build(conn, period, today)?, today).layout()
+        PrintJob::YearReport { period, city_id } => {
+            let city = report::city_by_id(conn, city_id)?;
+            let built = report::build_for(conn, period, city.as_ref(), today)?;
+            year_report::build(&built, today).layout()
         }
         PrintJob::DementiaList => {
             let list = registries::dementia_list(conn, today)?;

@@ -89,14 +89,21 @@ pub struct Counts {
 
 /// Sizes of the registries (current entries only) for the report.
 pub fn counts(conn: &Connection, today: NaiveDate) -> Result<Counts> {
+    counts_in(conn, today, None)
+}
+
+/// The same counts for the registries located in one 市 (`city`), or in
+/// all when `None`: what a city's report prints.
+pub fn counts_in(conn: &Connection, today: NaiveDate, city: Option<&str>) -> Result<Counts> {
     let current: Vec<Doctor> = doctors::all_doctors(conn, today)?
         .into_iter()
-        .filter(|d| !d.retired)
+        .filter(|d| !d.retired && city.is_none_or(|c| d.city_id.as_deref() == Some(c)))
         .collect();
     let n = |f: fn(&Doctor) -> bool| current.iter().filter(|d| f(d)).count() as i64;
     let (bed_hospitals, beds): (i64, i64) = conn.query_row(
-        "SELECT count(*), coalesce(sum(beds), 0) FROM support_beds WHERE retired = 0",
-        [],
+        "SELECT count(*), coalesce(sum(beds), 0) FROM support_beds
+          WHERE retired = 0 AND (?1 IS NULL OR city_id = ?1)",
+        [city],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(Counts {
@@ -110,8 +117,8 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<Counts> {
         bed_hospitals,
         beds,
         organisations: conn.query_row(
-            "SELECT count(*) FROM organisations WHERE retired = 0",
-            [],
+            "SELECT count(*) FROM organisations WHERE retired = 0 AND (?1 IS NULL OR city_id = ?1)",
+            [city],
             |r| r.get(0),
         )?,
     })

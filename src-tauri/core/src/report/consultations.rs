@@ -242,7 +242,17 @@ struct Event {
     is_new: bool,
 }
 
-pub(super) fn consultations(conn: &Connection, span: &Span) -> Result<Consultations> {
+/// A case of another 市 in a city's report: its entries are skipped.
+const OTHER_CITY: usize = usize::MAX;
+
+/// The figures of `span`; with `city`, only of the cases whose 市 (as
+/// recorded at 受付) is that one, and of their 経過記録.
+pub(super) fn consultations(
+    conn: &Connection,
+    span: &Span,
+    city: Option<&str>,
+) -> Result<Consultations> {
+    let in_scope = |case_city: &str| city.is_none_or(|c| c == case_city);
     let from = iso(span.first);
     let to = iso(span.last);
     let after_day = span.last.succ_opt().unwrap_or(span.last);
@@ -268,6 +278,10 @@ pub(super) fn consultations(conn: &Connection, span: &Span) -> Result<Consultati
     )?;
     let mut rows = stmt.query(params![from, after])?;
     while let Some(r) = rows.next()? {
+        if !in_scope(str_at(r, 7)?) {
+            index.insert(r.get(0)?, OTHER_CITY);
+            continue;
+        }
         let case = keys.len();
         keys.push(case_keys(&mut ids, r, 4)?);
         index.insert(r.get(0)?, case);
@@ -307,12 +321,20 @@ pub(super) fn consultations(conn: &Connection, span: &Span) -> Result<Consultati
         let case = match index.get(case_id) {
             Some(&case) => case,
             None => {
-                let case = keys.len();
-                keys.push(earlier_case(conn, &mut ids, case_id)?);
+                let (earlier, case_city) = earlier_case(conn, &mut ids, case_id)?;
+                let case = if in_scope(&case_city) {
+                    keys.push(earlier);
+                    keys.len() - 1
+                } else {
+                    OTHER_CITY
+                };
                 index.insert(case_id.to_string(), case);
                 case
             }
         };
+        if case == OTHER_CITY {
+            continue;
+        }
         entries.push(Event {
             case,
             month: month_of.get(str_at(r, 1)?, parse_iso)?,
@@ -345,10 +367,10 @@ pub(super) fn consultations(conn: &Connection, span: &Span) -> Result<Consultati
     let entry_count = entries.len() as i64;
 
     let office = office::load(conn)?;
-    let city_rows: Vec<(String, String)> = office
-        .cities
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
+    // 市外 is a 市 of its own here, not 市の記録なし.
+    let city_rows: Vec<(String, String)> = office::resident_cities(conn)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
         .collect();
     let area_rows: Vec<(String, String)> = office
         .cities
@@ -398,18 +420,25 @@ pub(super) fn consultations(conn: &Connection, span: &Span) -> Result<Consultati
     })
 }
 
-/// Keys of a case received before the period that has an entry in it.
-fn earlier_case(conn: &Connection, ids: &mut Interner, case_id: &str) -> Result<CaseKeys> {
-    let mut keys = conn
+/// Keys and 市 id of a case received before the period that has an entry
+/// in it.
+fn earlier_case(
+    conn: &Connection,
+    ids: &mut Interner,
+    case_id: &str,
+) -> Result<(CaseKeys, String)> {
+    let (mut keys, city) = conn
         .prepare_cached(
             "SELECT person_id, consulter_type_id, intake_method_id, city_id, area_id
                FROM cases WHERE id = ?1",
         )?
-        .query_row([case_id], |r| case_keys(ids, r, 0))?;
+        .query_row([case_id], |r| {
+            Ok((case_keys(ids, r, 0)?, str_at(r, 3)?.to_string()))
+        })?;
     let mut stmt = conn.prepare_cached("SELECT item_id FROM case_categories WHERE case_id = ?1")?;
     let mut rows = stmt.query([case_id])?;
     while let Some(r) = rows.next()? {
         keys.categories.push(ids.id(str_at(r, 0)?));
     }
-    Ok(keys)
+    Ok((keys, city))
 }

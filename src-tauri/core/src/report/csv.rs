@@ -97,9 +97,11 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
 /// definitions. Both the CSV and the workbook are written from these.
 pub fn rows(report: &Report) -> Vec<Row> {
     let mut sheet = Sheet::default();
+    let whole = "全体".to_string();
     let info = [
         ("事業所", &report.office_name),
         ("表題", &report.title),
+        ("対象の市", report.city.as_ref().unwrap_or(&whole)),
         ("期間", &report.range_label),
         ("出力日", &report.output_date),
     ];

@@ -33,8 +33,9 @@ use crate::booklets::{self, NamedTotal};
 use crate::lectures::{self, LectureFigures};
 use crate::period::month_label;
 use crate::registries::{self, Counts};
-use crate::store::iso;
-use crate::{office, wareki, Result};
+
+use crate::store::{iso, known_id};
+use crate::{office, wareki, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quantity {
@@ -89,7 +90,9 @@ pub struct Definition {
 pub struct Report {
     /// 事業所名 from the office settings.
     pub office_name: String,
-    /// 令和7年度 在宅医療・介護連携推進事業 事業報告
+    /// The 市 of a city's report (坂戸市, 市外); `None` for the whole office.
+    pub city: Option<String>,
+    /// 令和7年度 在宅医療・介護連携推進事業 事業報告, with （坂戸市） for a city
     pub title: String,
     /// 令和7年度 / 令和7年4月〜令和7年9月
     pub period_label: String,
@@ -136,8 +139,8 @@ pub fn resource_figures(r: &Counts) -> [(&'static str, i64); 10] {
 
 /// The report's view of the 意志表示帳 totals: issues only, months named
 /// with their year, and no 市の記録なし row when every issue has a 市.
-fn booklets(conn: &Connection, span: &Span) -> Result<Booklets> {
-    let totals = booklets::distribution(conn, span)?;
+fn booklets(conn: &Connection, span: &Span, city: Option<&str>) -> Result<Booklets> {
+    let totals = booklets::distribution(conn, span, city)?;
     let named = |rows: Vec<NamedTotal>| {
         rows.into_iter()
             .filter(|r| !r.id.is_empty() || r.entries > 0)
@@ -166,6 +169,61 @@ fn booklets(conn: &Connection, span: &Span) -> Result<Booklets> {
     })
 }
 
+/// A 市 a report can be made for: one of the office's cities or 市外.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct City {
+    pub id: String,
+    pub name: String,
+}
+
+/// The 市 of a city's report by id (the screen's choice); `None` for "".
+pub fn city_by_id(conn: &Connection, id: &str) -> Result<Option<City>> {
+    let Some(id) = known_id(conn, "cities", "city_id", "市", id)? else {
+        return Ok(None);
+    };
+    let name = conn.query_row("SELECT name FROM cities WHERE id = ?1", [&id], |r| r.get(0))?;
+    Ok(Some(City { id, name }))
+}
+
+/// The 市 of a city's report by its name (坂戸市, 市外), as typed on the
+/// command line.
+pub fn city_by_name(conn: &Connection, name: &str) -> Result<City> {
+    let choices = office::resident_cities(conn)?;
+    let wanted = name.trim();
+    match choices.iter().find(|c| c.name == wanted) {
+        Some(c) => Ok(City {
+            id: c.id.clone(),
+            name: c.name.clone(),
+        }),
+        None => {
+            let names: Vec<String> = choices.iter().map(|c| format!("「{}」", c.name)).collect();
+            Err(Error::invalid(
+                "city",
+                format!(
+                    "市「{wanted}」は登録されていません。{}のどれかを指定してください。",
+                    names.join("・")
+                ),
+            ))
+        }
+    }
+}
+
+/// What a city's report covers, printed as its first definition.
+fn city_definition(city: &City) -> Definition {
+    let whose = if city.id == office::OUTSIDE_CITY_ID {
+        "市外（近隣の町）".to_string()
+    } else {
+        city.name.clone()
+    };
+    Definition {
+        term: format!("{}の報告", city.name),
+        text: format!(
+            "{whose}の分だけを数えた報告です。相談支援は、受付時に記録した対象者の市が{name}の相談と、その相談への期間内の経過記録を数えます（実数はその対象者の人数）。意志表示帳は配布先の市を{name}として記録した配布、講座は{name}で開催したもの（会場の市）、名簿は所在地が{name}のものを数えます。市の記録がない相談・配布・講座・名簿はどの市の報告にも入らず、全体の報告にだけ入ります。",
+            name = city.name
+        ),
+    }
+}
+
 /// What 実数 and 延べ mean, printed on every report.
 pub fn definitions() -> Vec<Definition> {
     [
@@ -188,19 +246,38 @@ pub fn definitions() -> Vec<Definition> {
     .collect()
 }
 
-/// Builds the report for `period`; `today` is the output date.
+/// Builds the report of the whole office for `period`; `today` is the
+/// output date.
 pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Result<Report> {
+    build_for(conn, period, None, today)
+}
+
+/// Builds the report for `period` of one 市 (`city`), or of the whole
+/// office when `None`.
+pub fn build_for(
+    conn: &Connection,
+    period: &ReportPeriod,
+    city: Option<&City>,
+    today: NaiveDate,
+) -> Result<Report> {
     let span = period.span()?;
-    let consultations = consultations::consultations(conn, &span)?;
-    let booklets = booklets(conn, &span)?;
-    let lectures = lectures::figures(conn, span.first, span.last)?;
+    let city_id = city.map(|c| c.id.as_str());
+    let consultations = consultations::consultations(conn, &span, city_id)?;
+    let booklets = booklets(conn, &span, city_id)?;
+    let lectures = lectures::figures_in(conn, span.first, span.last, city_id)?;
     let empty = consultations.total == 0
         && booklets.issue_entries == 0
         && lectures.sessions_held + lectures.sessions_cancelled == 0;
     let office = office::load(conn)?;
+    let mut definitions = definitions();
+    if let Some(city) = city {
+        definitions.insert(0, city_definition(city));
+    }
+    let of_city = city.map(|c| format!("（{}）", c.name)).unwrap_or_default();
     Ok(Report {
-        title: format!("{} 在宅医療・介護連携推進事業 事業報告", span.label),
+        title: format!("{} 在宅医療・介護連携推進事業 事業報告{of_city}", span.label),
         office_name: office.name,
+        city: city.map(|c| c.name.clone()),
         period_label: span.label.clone(),
         from: iso(span.first),
         to: iso(span.last),
@@ -217,8 +294,8 @@ pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Resu
                 span.label
             )
         }),
-        definitions: definitions(),
-        resources: registries::counts(conn, today)?,
+        definitions,
+        resources: registries::counts_in(conn, today, city_id)?,
         consultations,
         awareness: Awareness {
             booklets,
@@ -232,10 +309,16 @@ pub fn build(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Resu
 pub fn export_to_folder(
     conn: &Connection,
     period: &ReportPeriod,
+    city: Option<&City>,
     dir: &std::path::Path,
     now: chrono::NaiveDateTime,
 ) -> Result<std::path::PathBuf> {
-    let report = build(conn, period, now.date())?;
-    let stem = format!("事業報告_{}", report.period_label);
-    crate::csv::write_to_folder(dir, &stem, now, &to_csv(&report))
+    let report = build_for(conn, period, city, now.date())?;
+    crate::csv::write_to_folder(dir, &file_stem(&report, city), now, &to_csv(&report))
+}
+
+/// 事業報告_令和7年度 (_坂戸市): the saved report's name before its time stamp.
+pub(crate) fn file_stem(report: &Report, city: Option<&City>) -> String {
+    let of_city = city.map(|c| format!("_{}", c.name)).unwrap_or_default();
+    format!("事業報告_{}{of_city}", report.period_label)
 }

@@ -73,10 +73,11 @@ fn without_empty_columns(rows: &[&Row]) -> (Vec<&'static str>, Vec<Vec<Value>>) 
 pub fn export_xlsx_to_folder(
     conn: &rusqlite::Connection,
     period: &super::ReportPeriod,
+    city: Option<&super::City>,
     dir: &std::path::Path,
     now: chrono::NaiveDateTime,
 ) -> crate::Result<std::path::PathBuf> {
-    let report = super::build(conn, period, now.date())?;
-    let stem = format!("事業報告_{}", report.period_label);
+    let report = super::build_for(conn, period, city, now.date())?;
+    let stem = super::file_stem(&report, city);
     crate::csv::write_file_to_folder(dir, &stem, "xlsx", now, &to_xlsx(&report)?)
 }

@@ -591,6 +591,12 @@ const MIGRATIONS: &[&str] = &[
         head       TEXT
     ) STRICT;
     "#,
+    // 15: 市外, the fixed 市 of persons living in neighbouring towns
+    //    (office::OUTSIDE_CITY_ID); persons without a 市 keep none.
+    r#"
+    INSERT INTO cities (id, name, sort_order)
+    VALUES ('0c17ffff-0000-4000-8000-000000000000', '市外', 1000);
+    "#,
 ];
 
 /// Work in Rust that a migration does after its SQL.
