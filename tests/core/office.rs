@@ -4,7 +4,7 @@ use zaitaku_core::office::{self, AreaInput, CityInput, Office, OfficeInput};
 use zaitaku_core::store::Connection;
 use zaitaku_core::{text, Error};
 
-use crate::util::{at, is_japanese, is_uuid_v4, new_db, query_i64, temp_dir};
+use crate::util::{at, first_column, is_japanese, is_uuid_v4, new_db, query_i64, temp_dir};
 
 fn area(id: Option<&str>, name: &str) -> AreaInput {
     AreaInput {
@@ -191,7 +191,7 @@ fn removing_a_city_deletes_its_areas() {
     );
     // The removed city is gone; 市外 (not on the form) stays.
     assert_eq!(
-        first_names(&conn, "SELECT name FROM cities ORDER BY sort_order"),
+        first_column(&conn, "SELECT name FROM cities ORDER BY sort_order"),
         ["坂戸市", "市外"]
     );
     assert_eq!(
@@ -348,13 +348,4 @@ fn refused_saves_say_why_and_write_nothing() {
             assert_eq!(office::load(&conn).unwrap().updated_at, None, "{what}");
         }
     }
-}
-
-fn first_names(conn: &zaitaku_core::store::Connection, sql: &str) -> Vec<String> {
-    conn.prepare(sql)
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
 }

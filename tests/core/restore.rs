@@ -11,7 +11,7 @@ use zaitaku_core::booklets::{self, EntryInput, Kind};
 use zaitaku_core::store::{self, Connection, SCHEMA_VERSION};
 use zaitaku_core::{cases, demo, office};
 
-use crate::util::{at, new_db, query_i64, temp_dir};
+use crate::util::{at, first_column, new_db, query_i64, temp_dir};
 
 /// A generation name, as the backup folder's list shows it.
 const GENERATION: &str = "zaitaku-desk_20250401-090000_manual.db";
@@ -138,14 +138,10 @@ fn only_a_plain_file_of_the_backup_folder_is_named_for_a_restore() {
 }
 
 fn column_names(conn: &Connection, table: &str) -> Vec<String> {
-    conn.prepare(&format!(
-        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
-    ))
-    .unwrap()
-    .query_map([], |r| r.get(0))
-    .unwrap()
-    .map(|r| r.unwrap())
-    .collect()
+    first_column(
+        conn,
+        &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+    )
 }
 
 /// Every history row of `table`, as (seq, every column as JSON).

@@ -23,7 +23,7 @@ use zaitaku_core::cases::{self, CaseFilter};
 use zaitaku_core::office;
 use zaitaku_core::store::{self, Connection, APPLICATION_ID, SCHEMA_VERSION};
 
-use crate::util::{query_i64, temp_dir};
+use crate::util::{first_column, query_i64, temp_dir};
 
 /// The representative rows of each version, in order; entry N−1 is for
 /// version N and fits its schema.
@@ -176,16 +176,6 @@ fn strings(conn: &Connection, sql: &str) -> Vec<String> {
         .unwrap();
     rows.sort();
     rows
-}
-
-/// The first column of every row of `sql`, as text, in the order given.
-fn first_column(conn: &Connection, sql: &str) -> Vec<String> {
-    conn.prepare(sql)
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
 }
 
 fn contents(conn: &Connection) -> Contents {

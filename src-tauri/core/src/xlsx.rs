@@ -7,7 +7,10 @@
 //! run as a formula (the intent of the CSV formula guard, without the
 //! apostrophe the CSV needs).
 
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use chrono::Datelike;
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 
 use crate::csv::Cell;
 
@@ -75,9 +78,18 @@ pub fn sheet_name(title: &str) -> String {
         .collect()
 }
 
-/// A new workbook; add sheets with [`add_sheet`], then [`to_bytes`].
-pub fn workbook() -> Workbook {
-    Workbook::new()
+/// A new workbook made on `created` (its document properties); add sheets
+/// with [`add_sheet`], then [`to_bytes`]. The date is given, not read from
+/// the clock, so that the same content gives the same file.
+pub fn workbook(created: chrono::NaiveDate) -> crate::Result<Workbook> {
+    let month = created.month() as u8;
+    let day = created.day() as u8;
+    let date = u16::try_from(created.year())
+        .map_err(|_| crate::Error::invalid("date", "日付が範囲外です。"))
+        .and_then(|year| ExcelDateTime::from_ymd(year, month, day).map_err(xlsx_error))?;
+    let mut book = Workbook::new();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    Ok(book)
 }
 
 /// Adds the sheet `title` with a header row and `rows` below it.

@@ -103,6 +103,9 @@ pub struct Report {
     pub range_label: String,
     /// 出力日: 令和7年11月24日
     pub output_date: String,
+    /// The same day as a date (the Excel file's creation date).
+    #[serde(skip)]
+    pub output_on: NaiveDate,
     /// No consultation, entry or distribution in the period.
     pub empty: bool,
     /// Said on the screen, in the CSV and on the PDF when `empty`.
@@ -287,6 +290,7 @@ pub fn build_for(
             wareki::format_date(span.last)
         ),
         output_date: wareki::format_date(today),
+        output_on: today,
         empty,
         note: empty.then(|| {
             format!(

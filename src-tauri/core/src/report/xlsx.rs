@@ -16,7 +16,7 @@ use crate::xlsx::{self, Value};
 
 /// The workbook of `report`.
 pub fn to_xlsx(report: &Report) -> crate::Result<Vec<u8>> {
-    let mut book = xlsx::workbook();
+    let mut book = xlsx::workbook(report.output_on)?;
     for (section, rows) in sections(&rows(report)) {
         let (headers, cells) = without_empty_columns(&rows);
         xlsx::add_sheet(&mut book, section, &headers, &cells)?;
