@@ -99,6 +99,8 @@ export const api = {
   buildReport: (period, cityId = '') => call('build_report', { period, cityId }),
   exportReportCsv: (period, cityId = '') => call('export_report_csv', { period, cityId }),
   exportReportXlsx: (period, cityId = '') => call('export_report_xlsx', { period, cityId }),
+  reportSettings: () => call('report_settings'),
+  saveReportSettings: (settings) => call('save_report_settings', { settings }),
   lectureScreen: (filter) => call('lecture_screen', { filter }),
   lectureSession: (id) => call('lecture_session', { id }),
   saveLectureSession: (session) => call('save_lecture_session', { session }),

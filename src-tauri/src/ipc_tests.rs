@@ -29,6 +29,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "case_form_options",
     "registry_options",
     "period_options",
+    "report_settings",
     "recent_audit_log",
     "get_booklet_template",
     // Last: the others need somebody signed in.
@@ -345,6 +346,11 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("build_report", json!({ "period": junk })));
         calls.push(("export_report_csv", json!({ "period": junk })));
         calls.push(("export_report_xlsx", json!({ "period": junk })));
+        calls.push(("save_report_settings", json!({ "settings": junk })));
+        calls.push((
+            "save_report_settings",
+            json!({ "settings": { "awareness_rule": junk } }),
+        ));
         // A text that is not a 市's id (a missing or empty city is the whole
         // office's report; other JSON is read as its text, like elsewhere).
         if junk.as_str().is_some_and(|s| !s.is_empty()) {
@@ -1182,6 +1188,11 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("build_report", json!({ "period": fiscal })),
         ("export_report_csv", json!({ "period": fiscal })),
         ("export_report_xlsx", json!({ "period": fiscal })),
+        ("report_settings", json!({})),
+        (
+            "save_report_settings",
+            json!({ "settings": { "awareness_rule": "first_two" } }),
+        ),
         ("lecture_screen", json!({ "filter": { "period": fiscal } })),
         ("lecture_session", json!({ "id": session_id })),
         (
@@ -1352,6 +1363,7 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "save_case_list",
             "save_lock_minutes",
             "save_office",
+            "save_report_settings",
             "set_staff_role",
         ]
     );

@@ -342,6 +342,7 @@ fn editions_and_channels_are_editable() {
             publisher: "医師会".into(),
             notes: String::new(),
             low_stock_threshold: "１００".into(),
+            is_booklet: None,
         },
         now(),
     )
@@ -394,16 +395,27 @@ fn editions_and_channels_are_editable() {
 }
 
 #[test]
-fn demo_data_has_both_editions_and_two_years_that_never_go_negative() {
+fn demo_data_has_both_editions_a_pamphlet_and_two_years_that_never_go_negative() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = store::open(&dir.path().join("demo.db")).unwrap();
     let summary = demo::fill(&mut conn, now()).unwrap();
-    assert_eq!(summary.booklet_editions, 2);
-    assert!(summary.booklet_receipts >= 3);
-    assert!((200..=400).contains(&summary.booklet_issues), "{summary:?}");
+    assert_eq!(summary.booklet_editions, 3);
+    assert!(summary.booklet_receipts >= 4);
+    assert!((200..=500).contains(&summary.booklet_issues), "{summary:?}");
     let editions = booklets::editions(&conn).unwrap();
-    let names: Vec<&str> = editions.iter().map(|e| e.edition.as_str()).collect();
-    assert_eq!(names, ["初版 平成26年", "第2版 令和元年12月"]);
+    let names: Vec<(&str, bool)> = editions
+        .iter()
+        .map(|e| (e.edition.as_str(), e.is_booklet))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("初版 平成26年", true),
+            ("第2版 令和元年12月", true),
+            ("令和5年版", false)
+        ]
+    );
+    assert!(editions[2].issued > 0, "the pamphlet is handed out");
     assert!(editions.iter().all(|e| e.stock >= 0));
     let (first, last): (String, String) = conn
         .query_row(
@@ -432,7 +444,7 @@ fn demo_data_has_both_editions_and_two_years_that_never_go_negative() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(cities_used, 2);
+    assert_eq!(cities_used, 3, "坂戸市, 鶴ヶ島市 and 市外");
     // Deterministic: the same `now` gives the same ledger.
     let dir2 = tempfile::tempdir().unwrap();
     let mut other = store::open(&dir2.path().join("demo.db")).unwrap();

@@ -75,6 +75,7 @@ fn sigkill_never_loses_an_acknowledged_record() {
             publisher: String::new(),
             notes: String::new(),
             low_stock_threshold: "0".into(),
+            is_booklet: None,
         };
         booklets::save_edition(&mut conn, &edition, now()).unwrap();
     }

@@ -417,3 +417,105 @@ fn counts_are_read_as_typed_and_a_damaged_stored_date_is_reported() {
     assert_eq!(err.kind(), "corrupt", "{err}");
     assert!(err.to_string().contains("2025-02-30"), "{err}");
 }
+
+/// The message a refused save gives on `field`.
+fn refusal(result: zaitaku_core::Result<impl std::fmt::Debug>, field: &str) -> String {
+    match result.unwrap_err() {
+        zaitaku_core::Error::Invalid { field: f, message } if f == field => message,
+        other => panic!("expected a refusal on {field}, got {other:?}"),
+    }
+}
+
+#[test]
+fn registration_dates_default_to_today_and_bad_ones_are_refused() {
+    let (mut conn, _) = with_office();
+    let base = DoctorInput {
+        name: "登録 日子".into(),
+        clinic: "登録医院".into(),
+        ..Default::default()
+    };
+    // 登録日 defaults to today; an entry that is not retired has no end.
+    let saved = registries::save_doctor(&mut conn, &base, now()).unwrap();
+    assert_eq!(saved.registered_on.as_deref(), Some("2025-11-24"));
+    assert_eq!(saved.retired_on, None);
+
+    let tomorrow = DoctorInput {
+        registered_on: "令和7年11月25日".into(),
+        ..base.clone()
+    };
+    let message = refusal(
+        registries::save_doctor(&mut conn, &tomorrow, now()),
+        "registered_on",
+    );
+    assert_eq!(message, "登録日に未来の日付は入力できません。");
+    let end_without_retiring = DoctorInput {
+        id: Some(saved.id.clone()),
+        retired_on: "2025-11-01".into(),
+        ..base.clone()
+    };
+    let message = refusal(
+        registries::save_doctor(&mut conn, &end_without_retiring, now()),
+        "retired_on",
+    );
+    assert!(message.contains("「登録終了」にチェック"), "{message}");
+    let end_before_start = DoctorInput {
+        id: Some(saved.id.clone()),
+        registered_on: "2025-04-01".into(),
+        retired: true,
+        retired_on: "2025-03-31".into(),
+        ..base.clone()
+    };
+    let message = refusal(
+        registries::save_doctor(&mut conn, &end_before_start, now()),
+        "retired_on",
+    );
+    assert_eq!(message, "登録終了日は登録日より後の日付にしてください。");
+    let unchanged = registries::doctor(&conn, &saved.id, now().date()).unwrap();
+    assert_eq!(unchanged, saved, "a refused save changes nothing");
+
+    // Retiring without a date ends it today; un-retiring clears the end.
+    let retired = DoctorInput {
+        id: Some(saved.id.clone()),
+        registered_on: "令和2年4月1日".into(),
+        retired: true,
+        ..base.clone()
+    };
+    let retired = registries::save_doctor(&mut conn, &retired, now()).unwrap();
+    assert_eq!(retired.registered_on.as_deref(), Some("2020-04-01"));
+    assert_eq!(retired.retired_on.as_deref(), Some("2025-11-24"));
+    let back = DoctorInput {
+        id: Some(saved.id.clone()),
+        registered_on: "2020-04-01".into(),
+        ..base
+    };
+    let back = registries::save_doctor(&mut conn, &back, now()).unwrap();
+    assert_eq!((back.retired, back.retired_on), (false, None));
+
+    // The same rule for beds and organisations, with the dates in the CSV.
+    let bed = SupportBedInput {
+        hospital: "日付病院".into(),
+        beds: "1".into(),
+        registered_on: "2099-01-01".into(),
+        ..Default::default()
+    };
+    let message = refusal(registries::save_bed(&conn, &bed, now()), "registered_on");
+    assert_eq!(message, "登録日に未来の日付は入力できません。");
+    let organisation = organisations::OrganisationInput {
+        name: "日付の事業所".into(),
+        registered_on: "2024-04-01".into(),
+        retired: true,
+        retired_on: "2025-10-01".into(),
+        ..Default::default()
+    };
+    organisations::save(&conn, &organisation, now()).unwrap();
+    let filter = OrganisationFilter {
+        include_retired: true,
+        ..Default::default()
+    };
+    let csv = String::from_utf8(organisations::export_csv(&conn, &filter).unwrap().bytes).unwrap();
+    assert!(csv.contains(",登録日,登録終了日\r\n"), "{csv}");
+    assert!(
+        csv.contains("登録終了,令和6年4月1日,令和7年10月1日\r\n"),
+        "{csv}"
+    );
+}

@@ -220,7 +220,9 @@ fn build() -> (tempfile::TempDir, Connection) {
 }
 
 /// 意志表示帳: 100 received; issued 10 (4月, 相談窓口, 坂戸市), 5 (7月, 出前講座,
-/// 鶴ヶ島市), 3 (8月, voided) and 7 (2026-04-02, next year).
+/// 鶴ヶ島市), 3 (8月, voided) and 7 (2026-04-02, next year). The pamphlet
+/// かかりつけ医の準備をしましょう: 50 received, 20 (6月, 出前講座, 坂戸市) and
+/// 6 (9月, 相談窓口, 鶴ヶ島市) issued, never counted as 意志表示帳.
 fn booklet_ledger(conn: &mut Connection, sakado: &str, tsuru: &str) {
     let edition = booklets::save_edition(
         conn,
@@ -249,18 +251,49 @@ fn booklet_ledger(conn: &mut Connection, sakado: &str, tsuru: &str) {
     let voided = issue("2025-08-01", "3", counter, "");
     let voided = booklets::add_entry(conn, &voided, "", now()).unwrap();
     booklets::void_entry(conn, &voided.id, "二重入力", "", now()).unwrap();
+    let pamphlet = booklets::save_edition(
+        conn,
+        &EditionInput {
+            title: "かかりつけ医の準備をしましょう".into(),
+            edition: "令和5年版".into(),
+            is_booklet: Some(false),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap()
+    .id;
+    for input in [
+        BookletEntry::receipt(&pamphlet, "2025-04-01", "50", "print"),
+        BookletEntry {
+            city_id: sakado.into(),
+            ..BookletEntry::issue(&pamphlet, "2025-06-01", "20", lecture)
+        },
+        BookletEntry {
+            city_id: tsuru.into(),
+            ..BookletEntry::issue(&pamphlet, "2025-09-01", "6", counter)
+        },
+    ] {
+        booklets::add_entry(conn, &input, "", now()).unwrap();
+    }
 }
 
-/// 名簿 on the output date: D1 (往診・訪問診療・看取り・もの忘れ, sheet
-/// 2025-01-10: more than a year old), D2 (往診・24時間, sheet 2026-04-01),
-/// D3 retired; one hospital with 2 beds and a retired one with 3; one
-/// organisation and a retired one.
+/// 名簿 as of 令和8年3月31日, the year's last day (registered 2024-04-01
+/// unless said): D1 (往診・訪問診療・看取り・もの忘れ, sheet 2025-01-10:
+/// more than a year old on 3/31), D2 (往診・24時間, sheet 2026-04-01),
+/// D3 (もの忘れ) retired 2025-06-01, D5 (もの忘れ only, no visits:
+/// registered but never 往診登録医) retired 2026-04-20 (after the year),
+/// D6 (往診) registered 2026-04-10 (after the year); one hospital with 2
+/// beds and one with 3 retired 2026-02-01; one organisation and one
+/// retired 2025-12-01.
 fn registers(conn: &mut Connection) {
-    let doctor = |name: &str, sheet: &str, retired| DoctorInput {
+    let doctor = |name: &str, sheet: &str, retired_on: &str| DoctorInput {
         name: name.into(),
         clinic: format!("{name}医院"),
         sheet_updated_on: sheet.into(),
-        retired,
+        registered_on: "2024-04-01".into(),
+        retired: !retired_on.is_empty(),
+        retired_on: retired_on.into(),
         ..Default::default()
     };
     for input in [
@@ -269,27 +302,38 @@ fn registers(conn: &mut Connection) {
             regular_visits: true,
             end_of_life: true,
             dementia_consult: true,
-            ..doctor("一医師", "2025-01-10", false)
+            ..doctor("一医師", "2025-01-10", "")
         },
         DoctorInput {
             home_visits: true,
             round_the_clock: true,
-            ..doctor("二医師", "2026-04-01", false)
+            ..doctor("二医師", "2026-04-01", "")
         },
         DoctorInput {
             dementia_consult: true,
-            ..doctor("三医師", "", true)
+            ..doctor("三医師", "", "2025-06-01")
+        },
+        DoctorInput {
+            dementia_consult: true,
+            ..doctor("五医師", "2025-10-01", "2026-04-20")
+        },
+        DoctorInput {
+            home_visits: true,
+            registered_on: "2026-04-10".into(),
+            ..doctor("六医師", "2026-04-10", "")
         },
     ] {
         registries::save_doctor(conn, &input, now()).unwrap();
     }
-    for (hospital, beds, retired) in [("一病院", "2", false), ("二病院", "3", true)] {
+    for (hospital, beds, retired_on) in [("一病院", "2", ""), ("二病院", "3", "2026-02-01")] {
         let bed = registries::save_bed(
             conn,
             &SupportBedInput {
                 hospital: hospital.into(),
                 beds: beds.into(),
-                retired,
+                registered_on: "2024-04-01".into(),
+                retired: !retired_on.is_empty(),
+                retired_on: retired_on.into(),
                 ..Default::default()
             },
             now(),
@@ -307,12 +351,15 @@ fn registers(conn: &mut Connection) {
         )
         .unwrap();
     }
-    for (name, retired) in [("一地域包括支援センター", false), ("二病院", true)] {
+    for (name, retired_on) in [("一地域包括支援センター", ""), ("二病院", "2025-12-01")]
+    {
         organisations::save(
             conn,
             &OrganisationInput {
                 name: name.into(),
-                retired,
+                registered_on: "2024-04-01".into(),
+                retired: !retired_on.is_empty(),
+                retired_on: retired_on.into(),
                 ..Default::default()
             },
             now(),
@@ -346,16 +393,19 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
     assert!(!r.empty);
     assert_eq!(r.note, None);
 
-    // ア: current doctors D1, D2; 往診 both; 訪問診療, 看取り, もの忘れ: D1;
-    // 24時間: D2; sheet due: D1 (2025-01-10 + 1 year < 2026-05-01).
+    // ア as of 3/31: registered D1, D2, D5 (D3 ended, D6 came later);
+    // 往診登録医 D1, D2 (D5 does not visit); 往診 both; 訪問診療,
+    // 看取り: D1; もの忘れ: D1, D5; 24時間: D2; sheet due on 3/31: D1
+    // (2025-01-10 + 1 year) and D5 has a sheet of 2025-10-01 (not due).
     let a = &r.resources;
+    assert_eq!(r.resources_on, "令和8年3月31日現在");
     assert_eq!(
         (a.doctors, a.home_visits, a.regular_visits, a.end_of_life),
         (2, 2, 1, 1)
     );
     assert_eq!(
         (a.round_the_clock, a.dementia_consult, a.sheets_due),
-        (1, 1, 1)
+        (1, 2, 1)
     );
     assert_eq!((a.bed_hospitals, a.beds, a.organisations), (1, 2, 1));
 
@@ -447,6 +497,12 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
         q(&b.cities),
         [("坂戸市".into(), 10, 1), ("鶴ヶ島市".into(), 5, 1)]
     );
+    // By edition; the pamphlet under its own title only (20 + 6 in 2).
+    assert_eq!(q(&b.editions), [("私の意志表示帳 第2版".into(), 15, 2)]);
+    assert_eq!(
+        q(&b.materials),
+        [("かかりつけ医の準備をしましょう".into(), 26, 2)]
+    );
     let lectures = r.awareness.lectures.as_ref().unwrap();
     assert_eq!((lectures.sessions_held, lectures.participants), (0, 0));
     assert_eq!(lectures.response_rate, None, "no attendees, no 回収率");
@@ -528,6 +584,10 @@ fn the_csv_carries_the_figures_definitions_and_header_for_excel() {
     assert!(lines.contains(&"報告,事業所,坂戸鶴ヶ島医師会 在宅医療相談室,,"));
     assert!(lines.contains(&"報告,期間,令和7年4月1日〜令和8年3月31日,,"));
     assert!(lines.contains(&"報告,出力日,令和8年5月1日,,"));
+    assert!(lines.contains(&"報告,名簿の基準日,令和8年3月31日現在,,"));
+    assert!(lines.contains(
+        &"キ 地域住民への普及啓発,その他の配布物,かかりつけ医の準備をしましょう,冊数,26"
+    ));
     let s = "オ 在宅医療・介護連携に関する相談支援";
     for expected in [
         format!("{s},合計,実数,,3"),
@@ -564,7 +624,8 @@ fn the_demo_year_has_figures_that_add_up() {
     assert_eq!(sum(&c.areas), c.total);
     assert!(sum(&c.categories) >= c.total);
     assert!(c.persons <= c.cases);
-    assert_eq!(r.resources.doctors, 23);
+    // 23 demo doctors, of whom 2 are もの忘れ相談医 who do not visit.
+    assert_eq!(r.resources.doctors, 21);
     let lectures = r.awareness.lectures.as_ref().unwrap();
     assert!(lectures.sessions_held > 0 && lectures.participants > 0);
     assert!(r.resources.dementia_consult > 5);
@@ -755,12 +816,14 @@ fn build_with_cities() -> (tempfile::TempDir, Connection) {
         clinic: "四医院".into(),
         home_visits: true,
         city_id: Some(sakado),
+        registered_on: "2025-04-01".into(),
         ..Default::default()
     };
     registries::save_doctor(&mut conn, &doctor, now()).unwrap();
     let organisation = OrganisationInput {
         name: "鶴ヶ島の事業所".into(),
         city_id: Some(tsuru),
+        registered_on: "2025-04-01".into(),
         ..Default::default()
     };
     organisations::save(&conn, &organisation, now()).unwrap();
@@ -926,4 +989,66 @@ fn outside_is_a_choice_for_persons_but_not_an_office_city_in_the_settings() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("「市外」は近隣の町の住民"), "{err}");
+}
+
+#[test]
+fn the_awareness_rule_is_chosen_for_the_office_and_printed_in_the_definitions() {
+    let (_dir, mut conn) = build();
+    let lecture_text = |r: &Report| {
+        r.definitions
+            .iter()
+            .find(|d| d.term == "講座")
+            .map(|d| d.text.clone())
+            .unwrap()
+    };
+    let before = report_of(&conn, &fiscal(2025));
+    assert!(
+        lecture_text(&before).contains("最初の選択肢（知っている）だけを選んだ人の割合"),
+        "{}",
+        lecture_text(&before)
+    );
+    assert_eq!(
+        report::settings(&conn).unwrap().awareness_rule,
+        zaitaku_core::lectures::AwarenessRule::FirstChoice
+    );
+
+    let junk = report::ReportSettingsInput {
+        awareness_rule: "everyone".into(),
+    };
+    let err = report::save_settings(&conn, &junk).unwrap_err();
+    assert!(
+        matches!(&err, zaitaku_core::Error::Invalid { field, .. } if field == "awareness_rule"),
+        "{err:?}"
+    );
+    let two = report::ReportSettingsInput {
+        awareness_rule: "first_two".into(),
+    };
+    let saved = report::save_settings(&mut conn, &two).unwrap();
+    assert_eq!(
+        saved.awareness_rule,
+        zaitaku_core::lectures::AwarenessRule::FirstTwo
+    );
+    let after = report_of(&conn, &fiscal(2025));
+    assert!(lecture_text(&after).contains("最初の2つの選択肢（知っている・聞いたことはある）"));
+
+    // With answers (the demo year's lectures), the first two count more.
+    let dir = tempfile::tempdir().unwrap();
+    let mut demo_db = store::open(&dir.path().join("demo.db")).unwrap();
+    demo::fill(&mut demo_db, now()).unwrap();
+    let share = |conn: &Connection| {
+        report_of(conn, &fiscal(2025))
+            .awareness
+            .lectures
+            .unwrap()
+            .awareness
+            .unwrap()
+    };
+    let first = share(&demo_db);
+    report::save_settings(&demo_db, &two).unwrap();
+    assert!(share(&demo_db) > first, "{} vs {first}", share(&demo_db));
+    let csv = String::from_utf8(report::to_csv(&after)).unwrap();
+    assert!(
+        csv.contains("聞いたことはある"),
+        "the CSV prints the definition too"
+    );
 }

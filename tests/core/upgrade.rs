@@ -43,6 +43,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v13.sql"),
     include_str!("../data/rows-v14.sql"),
     include_str!("../data/rows-v15.sql"),
+    include_str!("../data/rows-v16.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";
@@ -111,6 +112,27 @@ const REWRITES: &[(i64, &str, &[&str])] = &[
         "SELECT name || ' ' || (SELECT count(*) FROM persons p WHERE p.city_id = c.id)
            FROM cities c ORDER BY sort_order",
         &["坂戸市 0", "鶴ヶ島市 1", "市外 0"],
+    ),
+    // 16: each 名簿 entry is registered from the day it was created, and
+    // none has ended (none was retired); the booklet stays 意志表示帳.
+    (
+        16,
+        "SELECT t || ' ' || registered_on || ' ' || ifnull(retired_on, '-') FROM (
+            SELECT 'doctor' t, registered_on, retired_on FROM doctors
+            UNION ALL SELECT 'bed', registered_on, retired_on FROM support_beds
+            UNION ALL SELECT 'organisation', registered_on, retired_on FROM organisations)
+          ORDER BY 1",
+        &[
+            "bed 2025-04-01 -",
+            "doctor 2025-04-01 -",
+            "organisation 2025-04-01 -",
+            "organisation 2025-04-01 -",
+        ],
+    ),
+    (
+        16,
+        "SELECT title || ' ' || is_booklet FROM booklet_editions",
+        &["私の意志表示帳 1"],
     ),
 ];
 

@@ -228,7 +228,9 @@ function renderOverview() {
   const countRow = (c) => h('tr', {}, h('td', {}, c.name), h('td', { class: 'num' }, num(c.quantity)), h('td', { class: 'num' }, num(c.entries)));
   const compact = { className: 'data-table compact' };
   clear(ui.byChannel).append(table('配布経路別', ['配布経路', '冊数', '件数'], s.channels.filter(shown).map(countRow), compact));
-  clear(ui.byCity).append(table('市別', ['市', '冊数', '件数'], s.cities.map(countRow), compact));
+  clear(ui.byCity).append(table('市別', ['市', '冊数', '件数'], s.cities.map(countRow), compact),
+    s.editions.length > 1 ? table('版別', ['版', '冊数', '件数'], s.editions.map(countRow), compact) : null,
+    s.materials.length ? table('その他の配布物（意志表示帳の冊数には入りません）', ['題名', '部数', '件数'], s.materials.map(countRow), compact) : null);
 }
 
 function renderLedger() {
@@ -343,6 +345,7 @@ function editionForm(edition) {
     publisher: input('publisher', { value: edition?.publisher ?? '' }),
     notes: input('notes', { value: edition?.notes ?? '' }),
     low_stock_threshold: input('low_stock_threshold', { value: edition ? String(edition.low_stock_threshold || '') : '', size: 6, inputmode: 'numeric' }),
+    is_booklet: select('is_booklet', [['1', '私の意志表示帳'], ['0', 'その他の配布物（パンフレットなど）']], { value: edition && !edition.is_booklet ? '0' : '1' }),
   };
   const form = h('form', { class: edition ? 'edition-form' : 'edition-form new', novalidate: true, dataset: { edition: edition?.id ?? 'new' } },
     h('p', { class: 'edition-head' }, edition ? `${edition.title} ${edition.edition}` : '新しい版を追加'),
@@ -351,10 +354,11 @@ function editionForm(edition) {
       field('版', f.edition, { required: true }),
       field('発行者', f.publisher),
       field('在庫の警告ライン（冊）', f.low_stock_threshold),
+      field('種類', f.is_booklet, { hint: 'その他の配布物は題名ごとに数え、意志表示帳の冊数には入れません' }),
       field('メモ', f.notes, { wide: true })),
     h('button', { type: 'submit', class: 'secondary small' }, edition ? 'この版を保存' : '版を追加'));
   onSubmit(form, async () => {
-    const saved = await api.saveBookletEdition({ id: edition?.id ?? null, ...values(f) });
+    const saved = await api.saveBookletEdition({ id: edition?.id ?? null, ...values(f), is_booklet: f.is_booklet.value === '1' });
     await reload();
     showMessage(`「${saved.title} ${saved.edition}」を保存しました。`, 'success');
   });

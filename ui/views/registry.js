@@ -214,11 +214,35 @@ function contactFields(v) {
   };
 }
 
-const retiredBox = (v) => checkbox('retired', '登録終了（一覧に出さない）', { checked: v.retired });
+/**
+ * 登録終了 with the two dates a past year's report counts by: 登録日 and
+ * 登録終了日 (only with 登録終了; empty means today on the Rust side).
+ */
+function retiredBox(v) {
+  const box = checkbox('retired', '登録終了（一覧に出さない）', { checked: v.retired });
+  const registered = input('registered_on', { value: v.registered_on, size: 14 });
+  const retiredOn = input('retired_on', { value: v.retired_on, size: 14, disabled: !v.retired });
+  box.box.addEventListener('change', () => {
+    retiredOn.disabled = !box.box.checked;
+    if (!box.box.checked) retiredOn.value = '';
+  });
+  return {
+    ...box,
+    registered,
+    retiredOn,
+    fields: [
+      field('登録日', registered, { hint: '空欄なら今日。例：令和2年4月1日' }),
+      field('登録終了日', retiredOn, { hint: '「登録終了」のとき。空欄なら今日' }),
+    ],
+  };
+}
 
-/** An entry as the Rust side takes it: what was typed, no city as null, and 登録終了. */
+/** An entry as the Rust side takes it: what was typed, no city as null, 登録終了 and its dates. */
 function entryValues(entry, f, retired) {
-  return { id: entry?.id ?? null, ...values(f), city_id: f.city_id.value || null, retired: retired.box.checked };
+  return {
+    id: entry?.id ?? null, ...values(f), city_id: f.city_id.value || null,
+    retired: retired.box.checked, registered_on: retired.registered.value, retired_on: retired.retiredOn.value,
+  };
 }
 
 function openDoctor(editor, d, refresh) {
@@ -256,7 +280,8 @@ function openDoctor(editor, d, refresh) {
       field('電話番号', f.phone),
       field('FAX番号', f.fax),
       field('登録シート更新日', f.sheet_updated_on, { hint: '例：令和7年4月1日 または 2025-04-01（1年を過ぎると要更新）' }),
-      field('備考', f.notes)],
+      field('備考', f.notes),
+      ...retired.fields],
     extra: [h('fieldset', { class: 'plain' }, h('legend', {}, '対応'), Object.values(flags).map((x) => x.label)), areas],
     retired,
     saveId: 'doctor-save',
@@ -365,6 +390,7 @@ function openBed(editor, b, refresh) {
       field('床数', f.beds, { required: true }),
       field('市', f.city_id),
       field('電話番号', f.phone),
+      ...retired.fields,
       field('備考', f.notes, { wide: true })],
     retired,
     saveId: 'bed-save',
@@ -463,6 +489,7 @@ function openOrganisation(editor, o, refresh) {
       field('FAX番号', f.fax),
       field('メール', f.email),
       field('担当者', f.contact_person),
+      ...retired.fields,
       field('備考', f.notes, { wide: true })],
     retired,
     saveId: 'organisation-save',

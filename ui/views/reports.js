@@ -124,7 +124,6 @@ function stat(label, value, unit, testid, sub) {
 
 function draw(r) {
   const c = r.consultations;
-  const a = r.resources;
   const b = r.awareness.booklets;
   clear(ui.body).append(
     h('section', { class: 'card wide-card report-head' },
@@ -134,13 +133,10 @@ function draw(r) {
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-a' },
       h('h2', { id: 'sec-a' }, 'ア 地域の医療・介護の資源の把握'),
-      h('p', { class: 'muted' }, `名簿に登録中のもの（${r.output_date}現在）`),
-      reportTable('名簿の登録数', ['名簿', '件数'], [
-        ['往診登録医', a.doctors], ['　うち往診', a.home_visits], ['　うち訪問診療', a.regular_visits],
-        ['　うち看取り対応', a.end_of_life], ['　うち24時間対応', a.round_the_clock],
-        ['もの忘れ相談医', a.dementia_consult], ['登録シートの更新が必要な医師', a.sheets_due],
-        ['療養支援ベッドのある病院', a.bed_hospitals], ['療養支援ベッドの床数', a.beds], ['関係機関', a.organisations],
-      ].map(([name, value]) => figureRow(name, num(value))), 'report-resources', 'report-resources-table')),
+      h('p', { class: 'muted' }, `名簿に登録中のもの（${r.resources_on}）`),
+      reportTable('名簿の登録数', ['名簿', '件数'],
+        r.resource_rows.map(({ name, value }) => figureRow(name.startsWith('うち') ? `　${name}` : name, num(value))),
+        'report-resources', 'report-resources-table')),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),
@@ -178,7 +174,11 @@ function draw(r) {
       h('p', { 'data-testid': 'report-booklets' }, `配布 ${num(b.issued)}冊（${num(b.issue_entries)}回）`),
       h('div', { class: 'report-tables' },
         reportTable('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-channels'),
-        reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities')),
+        reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities'),
+        reportTable('版別', ['版', '冊数', '回数'], b.editions.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-editions')),
+      b.materials.length ? h('h3', {}, 'その他の配布物（意志表示帳の冊数には入りません）') : null,
+      b.materials.length ? h('div', { class: 'report-tables' },
+        reportTable('その他の配布物', ['題名', '部数', '回数'], b.materials.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-materials')) : null,
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },

@@ -11,6 +11,7 @@ import * as accessSettings from './access-settings.js';
 import * as staffSettings from './staff.js';
 import { isAdmin } from '../lib/lock.js';
 import * as accessLog from './access-log.js';
+import * as reportSettings from './report-settings.js';
 
 const OFFICE_FIELDS = [
   { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
@@ -74,6 +75,7 @@ export async function render(container, { onSaved }) {
   await staffSettings.render(container);
   await backup.render(container);
   if (admin) await caseLists.render(container);
+  await reportSettings.render(container);
   await accessSettings.render(container);
   if (admin) await accessLog.render(container);
 }

@@ -80,6 +80,8 @@ command_list![
     report::build_report,
     report::export_report_csv,
     report::export_report_xlsx,
+    report::report_settings,
+    #[admin] report::save_report_settings,
 
     lectures::lecture_screen,
     lectures::lecture_session,

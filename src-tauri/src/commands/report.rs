@@ -1,7 +1,7 @@
 //! 集計・報告: the figures of a 年度 or month range, and their CSV.
 
 use zaitaku_core::period::{self, PeriodOptions};
-use zaitaku_core::report::{self, Report, ReportPeriod};
+use zaitaku_core::report::{self, Report, ReportPeriod, ReportSettings, ReportSettingsInput};
 
 use super::now;
 
@@ -33,4 +33,11 @@ command! {
             let city = report::city_by_id(conn, &city_id)?;
             report::export_xlsx_to_folder(conn, &period, city.as_ref(), dir, now())
         };
+
+    /// 報告の設定 (the 浸透度 definition), the same for the whole office.
+    fn report_settings() -> ReportSettings:
+        read |conn| report::settings(conn);
+
+    fn save_report_settings(settings: ReportSettingsInput) -> ReportSettings:
+        write |conn, _| report::save_settings(conn, &settings);
 }

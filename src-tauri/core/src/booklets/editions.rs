@@ -21,6 +21,9 @@ pub struct Edition {
     pub publisher: String,
     pub notes: String,
     pub low_stock_threshold: i64,
+    /// 私の意志表示帳 itself; otherwise another printed material the office
+    /// hands out (a pamphlet), counted under its own title, never added in.
+    pub is_booklet: bool,
     pub received: i64,
     pub issued: i64,
     pub stock: i64,
@@ -44,6 +47,8 @@ pub struct EditionInput {
     pub publisher: String,
     pub notes: String,
     pub low_stock_threshold: String,
+    /// Absent (older callers): 私の意志表示帳.
+    pub is_booklet: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,7 +78,8 @@ fn yes() -> bool {
 pub fn editions(conn: &Connection) -> Result<Vec<Edition>> {
     let sql = "SELECT e.id, e.title, e.edition, e.publisher, e.notes, e.low_stock_threshold,
                       coalesce(sum(CASE WHEN l.kind = 'receipt' THEN l.quantity END), 0),
-                      coalesce(sum(CASE WHEN l.kind = 'issue' THEN l.quantity END), 0)
+                      coalesce(sum(CASE WHEN l.kind = 'issue' THEN l.quantity END), 0),
+                      e.is_booklet
                  FROM booklet_editions e
                  LEFT JOIN booklet_entries l ON l.edition_id = e.id AND l.voided_at IS NULL
                 GROUP BY e.id
@@ -88,6 +94,7 @@ pub fn editions(conn: &Connection) -> Result<Vec<Edition>> {
             publisher: r.get(3)?,
             notes: r.get(4)?,
             low_stock_threshold: threshold,
+            is_booklet: r.get(8)?,
             received,
             issued,
             stock,
@@ -131,6 +138,7 @@ struct CleanEdition {
     publisher: String,
     notes: String,
     threshold: i64,
+    is_booklet: bool,
 }
 
 fn validate_edition(input: &EditionInput) -> Result<CleanEdition> {
@@ -147,6 +155,7 @@ fn validate_edition(input: &EditionInput) -> Result<CleanEdition> {
             Range::new(0, MAX_QUANTITY),
         )?
         .unwrap_or(0),
+        is_booklet: input.is_booklet.unwrap_or(true),
     })
 }
 
@@ -179,13 +188,14 @@ pub fn save_edition(
     };
     tx.execute(
         "INSERT INTO booklet_editions (id, title, edition, publisher, notes, low_stock_threshold,
-                sort_order, created_at, updated_at)
-         VALUES (:id, :title, :edition, :publisher, :notes, :threshold,
+                is_booklet, sort_order, created_at, updated_at)
+         VALUES (:id, :title, :edition, :publisher, :notes, :threshold, :is_booklet,
                 (SELECT coalesce(max(sort_order), 0) + 1 FROM booklet_editions), :at, :at)
          ON CONFLICT(id) DO UPDATE SET
                 title = excluded.title, edition = excluded.edition,
                 publisher = excluded.publisher, notes = excluded.notes,
                 low_stock_threshold = excluded.low_stock_threshold,
+                is_booklet = excluded.is_booklet,
                 updated_at = excluded.updated_at",
         named_params! {
             ":id": id,
@@ -194,6 +204,7 @@ pub fn save_edition(
             ":publisher": clean.publisher,
             ":notes": clean.notes,
             ":threshold": clean.threshold,
+            ":is_booklet": clean.is_booklet,
             ":at": stamp(now),
         },
     )?;

@@ -58,6 +58,12 @@ pub struct Summary {
     pub channels: Vec<NamedTotal>,
     /// Every 市, then 市の記録なし (entries without a 市).
     pub cities: Vec<NamedTotal>,
+    /// Issued per edition of 私の意志表示帳, in the editions' order.
+    pub editions: Vec<NamedTotal>,
+    /// Other printed materials handed out, per title (their editions
+    /// together), in the editions' order. None of the totals above
+    /// include them.
+    pub materials: Vec<NamedTotal>,
 }
 
 /// A year for the period selector, named both ways.
@@ -177,24 +183,50 @@ pub fn distribution(conn: &Connection, span: &Span, city: Option<&str>) -> Resul
             by_channel: vec![0; channels.rows.len()],
         })
         .collect();
+    let all_editions = editions(conn)?;
+    let mut by_edition = Totals::new(
+        all_editions
+            .iter()
+            .filter(|e| e.is_booklet)
+            .map(|e| (e.id.clone(), e.label())),
+        "版の記録なし",
+    );
+    let mut titles: Vec<String> = Vec::new();
+    for e in all_editions.iter().filter(|e| !e.is_booklet) {
+        if !titles.contains(&e.title) {
+            titles.push(e.title.clone());
+        }
+    }
+    let mut materials = Totals::new(titles.iter().map(|t| (t.clone(), t.clone())), "");
+    let material_of: HashMap<&str, &str> = all_editions
+        .iter()
+        .filter(|e| !e.is_booklet)
+        .map(|e| (e.id.as_str(), e.title.as_str()))
+        .collect();
     let mut stmt = conn.prepare(
         "SELECT entry_date, kind, coalesce(channel_id, ''), coalesce(city_id, ''),
-                sum(quantity), count(*)
+                edition_id, sum(quantity), count(*)
            FROM booklet_entries
           WHERE voided_at IS NULL AND entry_date BETWEEN ?1 AND ?2
             AND (?3 IS NULL OR city_id = ?3)
-          GROUP BY 1, 2, 3, 4",
+          GROUP BY 1, 2, 3, 4, 5",
     )?;
     let mut rows = stmt.query(params![iso(span.first), iso(span.last), city])?;
     let (mut issued, mut received, mut issue_entries) = (0, 0, 0);
     while let Some(r) = rows.next()? {
-        let (date, kind, channel, city): (String, String, String, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let (quantity, count): (i64, i64) = (r.get(4)?, r.get(5)?);
+        let (date, kind, channel, city, edition): (String, String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let (quantity, count): (i64, i64) = (r.get(5)?, r.get(6)?);
         let date = parse_iso(&date)?;
         let Some(month) = span.month_index(date).and_then(|i| months.get_mut(i)) else {
             continue;
         };
+        if let Some(title) = material_of.get(edition.as_str()) {
+            if kind == "issue" {
+                materials.add(title, quantity, count);
+            }
+            continue;
+        }
         if kind == "receipt" {
             month.received += quantity;
             received += quantity;
@@ -202,12 +234,16 @@ pub fn distribution(conn: &Connection, span: &Span, city: Option<&str>) -> Resul
         }
         let channel = channels.add(&channel, quantity, count);
         cities.add(&city, quantity, count);
+        by_edition.add(&edition, quantity, count);
         month.by_channel[channel] += quantity;
         month.issued += quantity;
         month.issue_entries += count;
         issued += quantity;
         issue_entries += count;
     }
+    // Every issue has an edition and a title: the rows for none never count.
+    by_edition.rows.pop();
+    materials.rows.pop();
     // Every issue has a channel; the row for none is only kept if one lacks it.
     if channels.rows.last().is_some_and(|r| r.entries == 0) {
         channels.rows.pop();
@@ -226,6 +262,8 @@ pub fn distribution(conn: &Connection, span: &Span, city: Option<&str>) -> Resul
         months,
         channels: channels.rows,
         cities: cities.rows,
+        editions: by_edition.rows,
+        materials: materials.rows,
     })
 }
 

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use super::Lcg;
 use crate::booklets::{self, seeded_channel, EditionInput, EntryInput};
-use crate::office::Office;
+use crate::office::{self, Office};
 use crate::store::iso;
 use crate::{Error, Result};
 
@@ -128,9 +128,26 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             publisher: publisher.into(),
             notes: notes.into(),
             low_stock_threshold: threshold.into(),
+            is_booklet: Some(true),
         };
         editions.push(booklets::save_edition(conn, &input, now)?.id);
     }
+    // The 医療WG's pamphlet, handed out beside the booklet but counted
+    // under its own title.
+    let pamphlet = booklets::save_edition(
+        conn,
+        &EditionInput {
+            id: None,
+            title: "かかりつけ医の準備をしましょう".into(),
+            edition: "令和5年版".into(),
+            publisher: "在宅医療推進協議会 医療WG".into(),
+            notes: "A4三つ折り。".into(),
+            low_stock_threshold: String::new(),
+            is_booklet: Some(false),
+        },
+        now,
+    )?
+    .id;
     let city_ids: Vec<String> = office.cities.iter().map(|c| c.id.clone()).collect();
 
     let today = now.date();
@@ -141,7 +158,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
     let months_later = |n| start.checked_add_months(Months::new(n)).unwrap_or(start);
     let mut rng = Lcg(0x5A44_534B_2014_1201);
     let mut ledger = Ledger {
-        editions: editions.len(),
+        editions: editions.len() + 1,
         ..Ledger::default()
     };
     let mut stock = [0i64, 0i64];
@@ -172,6 +189,21 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
         stock[which] += qty;
         ledger.receipts += 1;
     }
+
+    // The pamphlet's entries take no draws of `rng`, so the booklet's
+    // figures stay as they were before the pamphlet.
+    let late = |day: NaiveDate| day.and_hms_opt(17, 0, 0).unwrap_or(now).min(now);
+    let pamphlet_start = months_later(6);
+    booklets::add_entry_in(
+        &tx,
+        &EntryInput::receipt(&pamphlet, &iso(pamphlet_start), 600, "print"),
+        CLERK,
+        late(pamphlet_start),
+    )?;
+    ledger.receipts += 1;
+    let mut pamphlet_stock = 600;
+    // Every 11th hand-out is to someone from a neighbouring town (市外).
+    let mut handout_no = 0;
 
     let mut issued_ids = Vec::new();
     let mut day = start;
@@ -212,8 +244,11 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             if stock[which] < qty {
                 continue;
             }
+            handout_no += 1;
             let city = if city_ids.is_empty() {
                 String::new()
+            } else if handout_no % 11 == 0 {
+                office::OUTSIDE_CITY_ID.to_string()
             } else if rng.chance(59) {
                 city_ids[0].clone()
             } else {
@@ -229,6 +264,19 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             stock[which] -= qty;
             ledger.issues += 1;
             issued_ids.push(id);
+            // Lectures and clinics take the pamphlet along with the booklet.
+            let with_pamphlet =
+                [seeded_channel::OUTREACH_LECTURE, seeded_channel::MEDICAL].contains(&channel);
+            let pamphlets = qty.min(pamphlet_stock);
+            if with_pamphlet && day >= pamphlet_start && pamphlets > 0 {
+                let input = EntryInput {
+                    city_id: input.city_id.clone(),
+                    ..EntryInput::issue(&pamphlet, &iso(day), pamphlets, channel)
+                };
+                booklets::add_entry_in(&tx, &input, CLERK, late(day))?;
+                pamphlet_stock -= pamphlets;
+                ledger.issues += 1;
+            }
         }
         day += Duration::days(1);
     }

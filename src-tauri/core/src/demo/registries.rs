@@ -476,6 +476,13 @@ fn flags(f: &str) -> (bool, bool, bool, bool) {
 /// Adds the demo registries for `office`'s cities.
 pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Result<Filled> {
     let city = |i: usize| office.cities.get(i);
+    // Registered some years ago, so past years' reports count them too.
+    let long_ago = || {
+        now.date()
+            .checked_sub_months(Months::new(40))
+            .map(iso)
+            .unwrap_or_default()
+    };
     for (kind, name, department, city_index, address, phone) in ORGANISATIONS {
         organisations::save(
             conn,
@@ -486,6 +493,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 address: format!("埼玉県{address}"),
                 phone: (*phone).into(),
                 city_id: city_index.and_then(city).map(|c| c.id.clone()),
+                registered_on: long_ago(),
                 ..Default::default()
             },
             now,
@@ -528,6 +536,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 round_the_clock,
                 dementia_consult: *dementia,
                 sheet_updated_on: sheet,
+                registered_on: long_ago(),
                 ..Default::default()
             },
             now,
@@ -542,6 +551,7 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
                 phone: String::new(),
                 beds: beds.to_string(),
                 notes: "レスパイト入院にも対応。申込は地域連携室へ。".into(),
+                registered_on: long_ago(),
                 ..Default::default()
             },
             now,

@@ -8,7 +8,7 @@
 //! The arithmetic is the pure [`summarise`], loaded by [`figures`].
 
 use chrono::{Months, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{check_kind_filter, iso, optional_id, select, validate, SessionKind, Status};
@@ -80,8 +80,10 @@ pub struct LectureFigures {
     /// Answers grouped by question text (so unchanged questions add up
     /// across template versions), in template order.
     pub questions: Vec<QuestionShares>,
-    /// Share of the first answer of the 浸透度 question.
+    /// Share of the aware answers of the 浸透度 question ([`AwarenessRule`]).
     pub awareness: Option<f64>,
+    /// Which answers counted as aware, as the report prints it.
+    pub awareness_rule: String,
 }
 
 /// The pure arithmetic behind [`figures`].
@@ -90,6 +92,7 @@ pub fn summarise(
     to: &str,
     sessions: &[SessionFacts],
     answers: &[AnswerCount],
+    rule: AwarenessRule,
 ) -> LectureFigures {
     let held: Vec<&SessionFacts> = sessions
         .iter()
@@ -165,17 +168,89 @@ pub fn summarise(
         forms_returned,
         response_rate,
         by_kind,
-        awareness: awareness_share(answers),
+        awareness: awareness_share(answers, rule),
+        awareness_rule: rule.label().into(),
         questions,
     }
 }
 
-/// aware / answered of the 浸透度 question; `None` when nobody answered it.
-pub fn awareness_share(answers: &[AnswerCount]) -> Option<f64> {
+/// Which answers of the 浸透度 question count as aware: the office chooses
+/// (for the whole office: it is in `report_settings`), and the report
+/// prints the choice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwarenessRule {
+    /// The first choice only (知っている).
+    #[default]
+    FirstChoice,
+    /// The first two (知っている + 聞いたことはある).
+    FirstTwo,
+}
+
+impl AwarenessRule {
+    pub const ALL: [AwarenessRule; 2] = [AwarenessRule::FirstChoice, AwarenessRule::FirstTwo];
+    const KEY: &'static str = "awareness_rule";
+
+    fn code(self) -> &'static str {
+        match self {
+            AwarenessRule::FirstChoice => "first_choice",
+            AwarenessRule::FirstTwo => "first_two",
+        }
+    }
+
+    /// How the choice is named in 設定 and on the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            AwarenessRule::FirstChoice => "最初の選択肢（知っている）だけ",
+            AwarenessRule::FirstTwo => "最初の2つの選択肢（知っている・聞いたことはある）",
+        }
+    }
+
+    /// Whether the choice at `position` (0 = first) counts as aware.
+    pub fn counts(self, position: i64) -> bool {
+        match self {
+            AwarenessRule::FirstChoice => position == 0,
+            AwarenessRule::FirstTwo => position <= 1,
+        }
+    }
+
+    /// The office's rule; the first choice until one is saved.
+    pub fn load(conn: &Connection) -> Result<Self> {
+        let stored: Option<String> = conn
+            .query_row(
+                "SELECT value FROM report_settings WHERE key = ?1",
+                [Self::KEY],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(Self::ALL
+            .into_iter()
+            .find(|rule| stored.as_deref() == Some(rule.code()))
+            .unwrap_or_default())
+    }
+
+    pub fn save(self, conn: &Connection) -> Result<()> {
+        conn.execute(
+            "INSERT INTO report_settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [Self::KEY, self.code()],
+        )?;
+        Ok(())
+    }
+}
+
+/// aware / answered of the 浸透度 question under `rule`; `None` when
+/// nobody answered it.
+pub fn awareness_share(answers: &[AnswerCount], rule: AwarenessRule) -> Option<f64> {
     let of_question = answers.iter().filter(|a| a.awareness);
     let (aware, answered) = of_question.fold((0, 0), |(aware, all), a| {
         (
-            aware + if a.choice_position == 0 { a.count } else { 0 },
+            aware
+                + if rule.counts(a.choice_position) {
+                    a.count
+                } else {
+                    0
+                },
             all + a.count,
         )
     });
@@ -245,7 +320,8 @@ pub fn figures_in(
         city_id: city.map(str::to_string),
     };
     let (sessions, answers) = load(conn, from, to, &all)?;
-    Ok(summarise(&iso(from), &iso(to), &sessions, &answers))
+    let rule = AwarenessRule::load(conn)?;
+    Ok(summarise(&iso(from), &iso(to), &sessions, &answers, rule))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -277,7 +353,7 @@ pub struct TrendPoint {
     pub from: String,
     pub to: String,
     pub sessions: i64,
-    /// Answers to the 浸透度 question, and the share of its first answer.
+    /// Answers to the 浸透度 question, and the share of its aware answers.
     pub answered: i64,
     pub share: Option<f64>,
 }
@@ -305,7 +381,8 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
     };
     let (from, to) = period.range();
     let (sessions, answers) = load(conn, from, to, &filter)?;
-    let figures = summarise(&iso(from), &iso(to), &sessions, &answers);
+    let rule = AwarenessRule::load(conn)?;
+    let figures = summarise(&iso(from), &iso(to), &sessions, &answers, rule);
 
     let themes: Vec<(String, i64, String)> = select(
         conn,
@@ -328,7 +405,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
                 city_id: None,
             },
         )?;
-        let f = summarise("", "", &s, &a);
+        let f = summarise("", "", &s, &a, rule);
         if f.sessions_held == 0 {
             continue;
         }
@@ -373,7 +450,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
                 to: iso(last),
                 sessions: held,
                 answered: a.iter().filter(|x| x.awareness).map(|x| x.count).sum(),
-                share: awareness_share(&a),
+                share: awareness_share(&a, rule),
             });
         }
     }
@@ -396,6 +473,8 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
 mod tests {
     use super::*;
     use SessionKind::{Outreach, PublicLecture, Training};
+
+    const FIRST: AwarenessRule = AwarenessRule::FirstChoice;
 
     fn held(kind: SessionKind, attendees: Option<i64>, returned: Option<i64>) -> SessionFacts {
         SessionFacts {
@@ -435,7 +514,7 @@ mod tests {
             planned,
             cancelled,
         ];
-        let f = summarise("2025-04-01", "2026-03-31", &sessions, &[]);
+        let f = summarise("2025-04-01", "2026-03-31", &sessions, &[], FIRST);
         assert_eq!(f.sessions_held, 3);
         assert_eq!(f.sessions_cancelled, 1);
         assert_eq!(f.participants, 200);
@@ -461,12 +540,12 @@ mod tests {
 
     #[test]
     fn zero_attendees_give_no_rate_and_no_nan() {
-        let f = summarise("", "", &[held(Outreach, Some(0), Some(0))], &[]);
+        let f = summarise("", "", &[held(Outreach, Some(0), Some(0))], &[], FIRST);
         assert_eq!(f.sessions_held, 1);
         assert_eq!(f.participants, 0);
         assert_eq!(f.response_rate, None);
         assert_eq!(f.awareness, None);
-        let empty = summarise("", "", &[], &[]);
+        let empty = summarise("", "", &[], &[], FIRST);
         assert_eq!((empty.sessions_held, empty.response_rate), (0, None));
         assert!(empty.questions.is_empty());
     }
@@ -483,14 +562,23 @@ mod tests {
             // The same question from another template version adds up.
             answer("理解度", false, 0, "よく分かった", 0),
         ];
-        let f = summarise("", "", &[held(Outreach, Some(25), Some(20))], &answers);
+        let f = summarise(
+            "",
+            "",
+            &[held(Outreach, Some(25), Some(20))],
+            &answers,
+            FIRST,
+        );
         let q = &f.questions[0];
         assert_eq!((q.text.as_str(), q.answered), ("理解度", 20));
         assert_eq!(q.choices[0].share, Some(0.6));
         assert_eq!(q.choices[2].share, Some(0.1));
         assert_eq!(f.questions.len(), 2);
         assert_eq!(f.awareness, Some(0.25));
+        let two = summarise("", "", &[], &answers, AwarenessRule::FirstTwo);
+        assert_eq!(two.awareness, Some(0.5), "知っていた + 聞いたことはある");
+        assert_eq!(two.awareness_rule, AwarenessRule::FirstTwo.label());
         let zero = [answer("地域包括ケア", true, 0, "知っていた", 0)];
-        assert_eq!(awareness_share(&zero), None);
+        assert_eq!(awareness_share(&zero, FIRST), None);
     }
 }

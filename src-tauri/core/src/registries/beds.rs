@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{named_params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, status, Cities, Search, Table};
+use super::common::{self, status, Cities, Search, Table, Tenure};
 use crate::csv::{self, Cell};
 use crate::store::{iso, parse_iso, stamp};
 use crate::text::{self, Range};
@@ -42,6 +42,9 @@ pub struct SupportBed {
     pub beds: i64,
     pub notes: String,
     pub retired: bool,
+    /// 登録日 and 登録終了日 (ISO).
+    pub registered_on: Option<String>,
+    pub retired_on: Option<String>,
     /// Newest first.
     pub updates: Vec<BedUpdate>,
     pub updated_at: String,
@@ -71,6 +74,12 @@ pub struct SupportBedInput {
     pub notes: String,
     #[serde(default)]
     pub retired: bool,
+    /// 令和 or ISO; empty is today.
+    #[serde(default)]
+    pub registered_on: String,
+    /// 令和 or ISO; only with `retired` (empty is today).
+    #[serde(default)]
+    pub retired_on: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,7 +138,8 @@ fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
     let cities = Cities::load(conn)?;
     let mut updates = all_updates(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT id, hospital, city_id, phone, beds, notes, retired, updated_at
+        "SELECT id, hospital, city_id, phone, beds, notes, retired, updated_at,
+                registered_on, retired_on
            FROM support_beds ORDER BY hospital",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -143,6 +153,8 @@ fn all_beds(conn: &Connection) -> Result<Vec<SupportBed>> {
             beds: r.get(4)?,
             notes: r.get(5)?,
             retired: r.get(6)?,
+            registered_on: r.get(8)?,
+            retired_on: r.get(9)?,
             updates: updates.remove(&id).unwrap_or_default(),
             updated_at: r.get(7)?,
             id,
@@ -180,9 +192,16 @@ pub fn save_bed(
     let phone = text::phone_number("phone", "電話番号", &input.phone, false)?;
     let beds = text::required_count("beds", "床数", &input.beds, BEDS)?;
     let notes = text::multi_line("notes", "備考", &input.notes, 2000)?;
+    let tenure = Tenure::check(
+        &input.registered_on,
+        input.retired,
+        &input.retired_on,
+        now.date(),
+    )?;
     let row = named_params! {
         ":hospital": hospital, ":city_id": city_id, ":phone": phone, ":beds": beds,
         ":notes": notes, ":retired": input.retired,
+        ":registered_on": tenure.registered_on, ":retired_on": tenure.retired_on,
     };
     let id = TABLE.save(conn, input.id.as_deref(), row, now, || {
         Error::invalid(
@@ -253,6 +272,8 @@ const BED_COLUMNS: &[csv::Column<SupportBed>] = &[
     }),
     ("備考", |b| b.notes.clone().into()),
     ("状態", |b| status(b.retired)),
+    ("登録日", |b| common::date_cell(&b.registered_on)),
+    ("登録終了日", |b| common::date_cell(&b.retired_on)),
 ];
 
 /// The bed list as CSV (the filter of the screen applies).

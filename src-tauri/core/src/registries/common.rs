@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, ToSql};
 
 use crate::cases::search::fold;
 use crate::csv::Cell;
-use crate::store::stamp;
-use crate::{text, Error, Result};
+use crate::store::{iso, stamp};
+use crate::{text, wareki, Error, Result};
 
 /// 市 names by id.
 pub(super) struct Cities(HashMap<String, String>);
@@ -79,6 +79,61 @@ impl Contact {
     }
 }
 
+/// 登録日 and 登録終了日 of a 名簿 entry, checked alike in every 名簿: a
+/// past year's report counts the entries registered on its last day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Tenure {
+    pub registered_on: String,
+    pub retired_on: Option<String>,
+}
+
+impl Tenure {
+    /// The dates as typed (令和 or ISO). 登録日 defaults to `today`, and so
+    /// does 登録終了日 of an entry being retired; neither may be in the
+    /// future, the end not before the start, and an end needs 登録終了.
+    pub(super) fn check(
+        registered_on: &str,
+        retired: bool,
+        retired_on: &str,
+        today: NaiveDate,
+    ) -> Result<Self> {
+        let start = past_or_today("registered_on", "登録日", registered_on, today)?;
+        let end = past_or_today("retired_on", "登録終了日", retired_on, today)?;
+        match (retired, retired_on.trim().is_empty()) {
+            (false, false) => Err(Error::invalid(
+                "retired_on",
+                "登録終了日を入れるときは「登録終了」にチェックを入れてください。",
+            )),
+            (true, _) if end < start => Err(Error::invalid(
+                "retired_on",
+                "登録終了日は登録日より後の日付にしてください。",
+            )),
+            _ => Ok(Tenure {
+                registered_on: iso(start),
+                retired_on: retired.then(|| iso(end)),
+            }),
+        }
+    }
+}
+
+/// A typed day, `today` when empty, refused when in the future.
+fn past_or_today(field: &str, label: &str, typed: &str, today: NaiveDate) -> Result<NaiveDate> {
+    let day = wareki::parse_optional_date(field, typed)?.unwrap_or(today);
+    if day > today {
+        return Err(Error::invalid(
+            field,
+            format!("{label}に未来の日付は入力できません。"),
+        ));
+    }
+    Ok(day)
+}
+
+/// The SQL condition of an entry registered on the day `?1` (ISO): 登録日
+/// on or before it, and no 登録終了日 or one after it. Entries saved before
+/// the dates were kept have them from their stamps (set on upgrade).
+pub(super) const REGISTERED_ON_DAY: &str =
+    "coalesce(registered_on, '') <= ?1 AND coalesce(retired_on, '9999-12-31') > ?1";
+
 /// The mark of a yes/no column in lists and CSV.
 pub fn flag(b: bool) -> &'static str {
     if b {
@@ -86,6 +141,16 @@ pub fn flag(b: bool) -> &'static str {
     } else {
         ""
     }
+}
+
+/// A stored day as the registry CSVs show dates (令和7年4月1日); empty
+/// when none.
+pub(super) fn date_cell(day: &Option<String>) -> Cell {
+    day.as_deref()
+        .and_then(|d| crate::store::parse_iso(d).ok())
+        .map(wareki::format_date)
+        .unwrap_or_default()
+        .into()
 }
 
 /// The 状態 column of every registry CSV.

@@ -6,7 +6,7 @@ use chrono::{Months, NaiveDate, NaiveDateTime};
 use rusqlite::{named_params, params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, flag, status, Cities, Contact, Search, Table};
+use super::common::{self, flag, status, Cities, Contact, Search, Table, Tenure};
 use crate::store::{iso, parse_iso};
 use crate::{csv, text, wareki, Error, Result};
 
@@ -52,7 +52,18 @@ pub struct Doctor {
     pub sheet_due: bool,
     pub notes: String,
     pub retired: bool,
+    /// 登録日 and 登録終了日 (ISO).
+    pub registered_on: Option<String>,
+    pub retired_on: Option<String>,
     pub updated_at: String,
+}
+
+impl Doctor {
+    /// Goes to patients' homes (往診 or 訪問診療): what makes a
+    /// もの忘れ相談医 count as 往診登録医 too.
+    pub fn visits(&self) -> bool {
+        self.home_visits || self.regular_visits
+    }
 }
 
 /// What the doctor form sends. Without an id it is a new doctor.
@@ -96,6 +107,12 @@ pub struct DoctorInput {
     pub notes: String,
     #[serde(default)]
     pub retired: bool,
+    /// 令和 or ISO; empty is today.
+    #[serde(default)]
+    pub registered_on: String,
+    /// 令和 or ISO; only with `retired` (empty is today).
+    #[serde(default)]
+    pub retired_on: String,
 }
 
 /// Search and filters of the doctor list; every field is optional.
@@ -176,6 +193,8 @@ fn from_row(r: &Row) -> rusqlite::Result<Doctor> {
         sheet_due: false,
         notes: r.get("notes")?,
         retired: r.get("retired")?,
+        registered_on: r.get("registered_on")?,
+        retired_on: r.get("retired_on")?,
         updated_at: r.get("updated_at")?,
     })
 }
@@ -270,6 +289,7 @@ pub fn save_doctor(
     let area_ids = known_areas(conn, &d.area_ids)?;
     let sheet_updated_on = sheet_date(&d.sheet_updated_on, now.date())?;
     let notes = text::multi_line("notes", "備考", &d.notes, 2000)?;
+    let tenure = Tenure::check(&d.registered_on, d.retired, &d.retired_on, now.date())?;
     let tx = conn.transaction()?;
     let row = named_params! {
         ":name": name, ":kana": kana, ":clinic": clinic,
@@ -279,6 +299,7 @@ pub fn save_doctor(
         ":end_of_life": d.end_of_life, ":round_the_clock": d.round_the_clock,
         ":dementia_consult": d.dementia_consult, ":sheet_updated_on": sheet_updated_on,
         ":notes": notes, ":retired": d.retired,
+        ":registered_on": tenure.registered_on, ":retired_on": tenure.retired_on,
     };
     let id = TABLE.save(&tx, d.id.as_deref(), row, now, || {
         Error::invalid(
@@ -326,6 +347,8 @@ const DOCTOR_COLUMNS: &[csv::Column<Doctor>] = &[
     ("登録シート要更新", |d| flag(d.sheet_due).into()),
     ("備考", |d| d.notes.clone().into()),
     ("状態", |d| status(d.retired)),
+    ("登録日", |d| common::date_cell(&d.registered_on)),
+    ("登録終了日", |d| common::date_cell(&d.retired_on)),
 ];
 
 /// The doctor list as CSV (the filter of the screen applies).

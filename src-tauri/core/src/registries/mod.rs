@@ -15,7 +15,7 @@ pub use common::flag;
 pub use doctors::*;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::Connection;
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
@@ -72,9 +72,11 @@ pub fn export_to_folder(
     crate::csv::write_to_folder(dir, export.name(), now, &csv.bytes)
 }
 
-/// Registry sizes for the report's section ア, as of `today`.
+/// Registry sizes for the report's section ア, as of one day.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
+    /// 往診登録医: registered doctors, without the もの忘れ相談医 who do
+    /// not visit (neither 往診 nor 訪問診療).
     pub doctors: i64,
     pub home_visits: i64,
     pub regular_visits: i64,
@@ -87,27 +89,41 @@ pub struct Counts {
     pub organisations: i64,
 }
 
-/// Sizes of the registries (current entries only) for the report.
-pub fn counts(conn: &Connection, today: NaiveDate) -> Result<Counts> {
-    counts_in(conn, today, None)
+/// Sizes of the registries as of `day` (entries registered that day).
+pub fn counts(conn: &Connection, day: NaiveDate) -> Result<Counts> {
+    counts_in(conn, day, None)
 }
 
 /// The same counts for the registries located in one 市 (`city`), or in
-/// all when `None`: what a city's report prints.
-pub fn counts_in(conn: &Connection, today: NaiveDate, city: Option<&str>) -> Result<Counts> {
-    let current: Vec<Doctor> = doctors::all_doctors(conn, today)?
+/// all when `None`, as of `day`: what a report up to `day` prints. An
+/// entry counts from its 登録日 until the day before its 登録終了日.
+pub fn counts_in(conn: &Connection, day: NaiveDate, city: Option<&str>) -> Result<Counts> {
+    let on = crate::store::iso(day);
+    let registered: std::collections::HashSet<String> = conn
+        .prepare(&format!(
+            "SELECT id FROM doctors WHERE {}",
+            common::REGISTERED_ON_DAY
+        ))?
+        .query_map([&on], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let current: Vec<Doctor> = doctors::all_doctors(conn, day)?
         .into_iter()
-        .filter(|d| !d.retired && city.is_none_or(|c| d.city_id.as_deref() == Some(c)))
+        .filter(|d| {
+            registered.contains(&d.id) && city.is_none_or(|c| d.city_id.as_deref() == Some(c))
+        })
         .collect();
     let n = |f: fn(&Doctor) -> bool| current.iter().filter(|d| f(d)).count() as i64;
     let (bed_hospitals, beds): (i64, i64) = conn.query_row(
-        "SELECT count(*), coalesce(sum(beds), 0) FROM support_beds
-          WHERE retired = 0 AND (?1 IS NULL OR city_id = ?1)",
-        [city],
+        &format!(
+            "SELECT count(*), coalesce(sum(beds), 0) FROM support_beds
+              WHERE {} AND (?2 IS NULL OR city_id = ?2)",
+            common::REGISTERED_ON_DAY
+        ),
+        params![on, city],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(Counts {
-        doctors: current.len() as i64,
+        doctors: n(|d| d.visits() || !d.dementia_consult),
         home_visits: n(|d| d.home_visits),
         regular_visits: n(|d| d.regular_visits),
         end_of_life: n(|d| d.end_of_life),
@@ -117,8 +133,12 @@ pub fn counts_in(conn: &Connection, today: NaiveDate, city: Option<&str>) -> Res
         bed_hospitals,
         beds,
         organisations: conn.query_row(
-            "SELECT count(*) FROM organisations WHERE retired = 0 AND (?1 IS NULL OR city_id = ?1)",
-            [city],
+            &format!(
+                "SELECT count(*) FROM organisations
+                  WHERE {} AND (?2 IS NULL OR city_id = ?2)",
+                common::REGISTERED_ON_DAY
+            ),
+            params![on, city],
             |r| r.get(0),
         )?,
     })

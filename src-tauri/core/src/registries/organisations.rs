@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{named_params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::common::{self, status, Cities, Contact, Search, Table};
+use super::common::{self, status, Cities, Contact, Search, Table, Tenure};
 use crate::{csv, text, Error, Result};
 
 const TABLE: Table = Table {
@@ -44,6 +44,9 @@ pub struct Organisation {
     pub city_id: Option<String>,
     pub notes: String,
     pub retired: bool,
+    /// 登録日 and 登録終了日 (ISO).
+    pub registered_on: Option<String>,
+    pub retired_on: Option<String>,
     pub updated_at: String,
 }
 
@@ -77,6 +80,12 @@ pub struct OrganisationInput {
     pub notes: String,
     #[serde(default)]
     pub retired: bool,
+    /// 令和 or ISO; empty is today.
+    #[serde(default)]
+    pub registered_on: String,
+    /// 令和 or ISO; only with `retired` (empty is today).
+    #[serde(default)]
+    pub retired_on: String,
 }
 
 fn from_row(row: &Row) -> rusqlite::Result<Organisation> {
@@ -94,6 +103,8 @@ fn from_row(row: &Row) -> rusqlite::Result<Organisation> {
         city_id: row.get("city_id")?,
         notes: row.get("notes")?,
         retired: row.get("retired")?,
+        registered_on: row.get("registered_on")?,
+        retired_on: row.get("retired_on")?,
         updated_at: row.get("updated_at")?,
     })
 }
@@ -130,12 +141,14 @@ pub fn save(
         text::single_line("contact_person", "担当者", &o.contact_person, 40, false)?;
     let city_id = common::optional_city(conn, o.city_id.as_deref())?;
     let notes = text::multi_line("notes", "備考", &o.notes, 2000)?;
+    let tenure = Tenure::check(&o.registered_on, o.retired, &o.retired_on, now.date())?;
     let row = named_params! {
         ":kind": kind, ":name": name, ":department": department,
         ":postal_code": contact.postal_code, ":address": contact.address,
         ":phone": contact.phone, ":fax": contact.fax, ":email": email,
         ":contact_person": contact_person, ":city_id": city_id, ":notes": notes,
         ":retired": o.retired,
+        ":registered_on": tenure.registered_on, ":retired_on": tenure.retired_on,
     };
     let id = TABLE.save(conn, o.id.as_deref(), row, now, || {
         Error::invalid("name", format!("「{name}」はすでに登録されています。"))
@@ -197,6 +210,8 @@ const COLUMNS: &[csv::Column<Listed>] = &[
     ("担当者", |l| l.o.contact_person.clone().into()),
     ("備考", |l| l.o.notes.clone().into()),
     ("状態", |l| status(l.o.retired)),
+    ("登録日", |l| common::date_cell(&l.o.registered_on)),
+    ("登録終了日", |l| common::date_cell(&l.o.retired_on)),
 ];
 
 /// The registry as CSV (the filter of the screen applies).

@@ -104,6 +104,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
         ("対象の市", report.city.as_ref().unwrap_or(&whole)),
         ("期間", &report.range_label),
         ("出力日", &report.output_date),
+        ("名簿の基準日", &report.resources_on),
     ];
     for (table, text) in info
         .into_iter()

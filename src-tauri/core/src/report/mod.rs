@@ -17,11 +17,13 @@
 mod consultations;
 mod csv;
 mod rows;
+mod settings;
 mod xlsx;
 
 pub use self::consultations::{Consultations, Tally};
 pub use self::csv::{rows, to_csv};
 pub use self::rows::{Row, HEADERS};
+pub use self::settings::{save_settings, settings, ReportSettings, ReportSettingsInput};
 pub use self::xlsx::{export_xlsx_to_folder, to_xlsx};
 pub use crate::period::{ReportPeriod, Span};
 
@@ -57,15 +59,21 @@ pub struct Booklets {
     pub months: Vec<Quantity>,
     pub channels: Vec<Quantity>,
     pub cities: Vec<Quantity>,
+    /// By edition of 私の意志表示帳.
+    pub editions: Vec<Quantity>,
+    /// Other printed materials (pamphlets) by title, not in the totals.
+    pub materials: Vec<Quantity>,
 }
 
 impl Booklets {
     /// The breakdowns under their table names, in the report's order.
-    pub fn tables(&self) -> [(&'static str, &[Quantity]); 3] {
+    pub fn tables(&self) -> [(&'static str, &[Quantity]); 5] {
         [
             ("意志表示帳 月別", &self.months),
             ("意志表示帳 配布経路別", &self.channels),
             ("意志表示帳 市別", &self.cities),
+            ("意志表示帳 版別", &self.editions),
+            ("その他の配布物", &self.materials),
         ]
     }
 }
@@ -77,6 +85,13 @@ pub struct Awareness {
     /// 出前講座・市民公開講座・研修会 (held sessions in the period); `None`
     /// only for an app without the lectures capability.
     pub lectures: Option<LectureFigures>,
+}
+
+/// A named count (a row of a report table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    pub name: String,
+    pub value: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,8 +127,13 @@ pub struct Report {
     pub note: Option<String>,
     /// What 実数, 延べ and the other terms mean ([`definitions`]).
     pub definitions: Vec<Definition>,
-    /// ア 地域の医療・介護の資源の把握 (registries on the output date).
+    /// ア 地域の医療・介護の資源の把握: registries as of the period's last
+    /// day (the output date while the period runs).
     pub resources: Counts,
+    /// 令和8年3月31日現在
+    pub resources_on: String,
+    /// [`resource_figures`] as the screen lists them.
+    pub resource_rows: Vec<Figure>,
     /// オ 在宅医療・介護連携に関する相談支援
     pub consultations: Consultations,
     /// キ 地域住民への普及啓発
@@ -169,6 +189,8 @@ fn booklets(conn: &Connection, span: &Span, city: Option<&str>) -> Result<Bookle
             .collect(),
         channels: named(totals.channels),
         cities: named(totals.cities),
+        editions: named(totals.editions),
+        materials: named(totals.materials),
     })
 }
 
@@ -237,9 +259,8 @@ pub fn definitions() -> Vec<Definition> {
         ("相談内容分類", "1件の相談に複数の分類があるときは、それぞれの分類に数えます（合計は全体の件数より多くなることがあります）。"),
         ("市・圏域", "相談の受付時（またはその相談を保存したとき）に記録した対象者の市・日常生活圏域によります。その後に対象者が転居しても、過去の相談の集計は変わりません。"),
         ("平均所要時間", "期間内の受付と経過記録のうち所要時間の記録があるものについて、合計分数÷件数（小数第1位に四捨五入）。"),
-        ("意志表示帳の配布", "期間内の配布（取消したものを除く）の冊数と回数。"),
-        ("講座", "期間内に実施済の開催の回数と参加者数の合計（延べ参加者）。回収率＝アンケート回収数÷参加者数（アンケートを集計した開催について）。浸透度＝地域包括ケアシステムの認知を問う設問で最初の選択肢（知っている）を選んだ割合。"),
-        ("名簿", "出力日に登録中のものの件数。"),
+        ("意志表示帳の配布", "期間内の配布（取消したものを除く）の冊数と回数。版別は私の意志表示帳の版ごと。かかりつけ医の準備のパンフレットなど、ほかの配布物は「その他の配布物」に題名ごとに数え、意志表示帳の冊数には入れません。"),
+        ("名簿", "期間の末日（年度の報告では3月31日）に登録中だったものの件数。登録日がその日以前で、登録終了日がないかその日より後のものを数えます。期間がまだ終わっていないときは出力日現在。往診登録医には、往診も訪問診療もしないもの忘れ相談医は入りません（もの忘れ相談医の行に数えます）。"),
     ]
     .into_iter()
     .map(|(term, text)| Definition {
@@ -247,6 +268,14 @@ pub fn definitions() -> Vec<Definition> {
         text: text.into(),
     })
     .collect()
+}
+
+/// What the lecture figures mean, with the office's 浸透度 rule.
+fn lecture_definition(rule: &str) -> Definition {
+    Definition {
+        term: "講座".into(),
+        text: format!("期間内に実施済の開催の回数と参加者数の合計（延べ参加者）。回収率＝アンケート回収数÷参加者数（アンケートを集計した開催について）。浸透度＝地域包括ケアシステムの認知を問う設問に答えた人のうち、{rule}を選んだ人の割合（設定の「報告の設定」で選びます）。"),
+    }
 }
 
 /// Builds the report of the whole office for `period`; `today` is the
@@ -273,10 +302,14 @@ pub fn build_for(
         && lectures.sessions_held + lectures.sessions_cancelled == 0;
     let office = office::load(conn)?;
     let mut definitions = definitions();
+    let registries_at = definitions.len() - 1;
+    definitions.insert(registries_at, lecture_definition(&lectures.awareness_rule));
     if let Some(city) = city {
         definitions.insert(0, city_definition(city));
     }
     let of_city = city.map(|c| format!("（{}）", c.name)).unwrap_or_default();
+    let resources_on = span.last.min(today);
+    let resources = registries::counts_in(conn, resources_on, city_id)?;
     Ok(Report {
         title: format!("{} 在宅医療・介護連携推進事業 事業報告{of_city}", span.label),
         office_name: office.name,
@@ -299,7 +332,15 @@ pub fn build_for(
             )
         }),
         definitions,
-        resources: registries::counts_in(conn, today, city_id)?,
+        resource_rows: resource_figures(&resources)
+            .into_iter()
+            .map(|(name, value)| Figure {
+                name: name.into(),
+                value,
+            })
+            .collect(),
+        resources,
+        resources_on: format!("{}現在", wareki::format_date(resources_on)),
         consultations,
         awareness: Awareness {
             booklets,

@@ -597,6 +597,44 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO cities (id, name, sort_order)
     VALUES ('0c17ffff-0000-4000-8000-000000000000', '市外', 1000);
     "#,
+    // 16: a past year's report counts the 名簿 as of its 3月31日, so each
+    //    entry keeps the day it was registered and the day it ended (the
+    //    retired flag stays: it is what the lists filter on). Before this,
+    //    only the stamps were kept: the day of creation, and for a retired
+    //    entry its last change, the best known day of its retirement.
+    //    Editions get what they are: 私の意志表示帳 or another printed
+    //    material handed out (counted as its own title, never added in).
+    //    The report's own settings, shared by the office.
+    r#"
+    ALTER TABLE doctors ADD COLUMN registered_on TEXT
+        CHECK (registered_on IS NULL OR registered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+    ALTER TABLE doctors ADD COLUMN retired_on TEXT
+        CHECK (retired_on IS NULL OR retired_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+    UPDATE doctors SET registered_on = substr(created_at, 1, 10),
+        retired_on = CASE WHEN retired = 1 THEN substr(updated_at, 1, 10) END;
+    ALTER TABLE support_beds ADD COLUMN registered_on TEXT
+        CHECK (registered_on IS NULL OR registered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+    ALTER TABLE support_beds ADD COLUMN retired_on TEXT
+        CHECK (retired_on IS NULL OR retired_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+    UPDATE support_beds SET registered_on = substr(created_at, 1, 10),
+        retired_on = CASE WHEN retired = 1 THEN substr(updated_at, 1, 10) END;
+    ALTER TABLE organisations ADD COLUMN registered_on TEXT
+        CHECK (registered_on IS NULL OR registered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+    ALTER TABLE organisations ADD COLUMN retired_on TEXT
+        CHECK (retired_on IS NULL OR retired_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+    UPDATE organisations SET registered_on = substr(created_at, 1, 10),
+        retired_on = CASE WHEN retired = 1 THEN substr(updated_at, 1, 10) END;
+    ALTER TABLE booklet_editions ADD COLUMN is_booklet INTEGER NOT NULL DEFAULT 1
+        CHECK (is_booklet IN (0, 1));
+    UPDATE booklet_editions SET is_booklet = 0 WHERE instr(title, '意志表示帳') = 0;
+
+    -- How the office's yearly report is made (the 浸透度 definition, the
+    -- city's wording): the same on every PC, unlike app_settings.
+    CREATE TABLE report_settings (
+        key   TEXT PRIMARY KEY CHECK (key <> ''),
+        value TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// Work in Rust that a migration does after its SQL.

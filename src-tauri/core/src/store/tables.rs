@@ -118,7 +118,7 @@ pub const TABLES: &[Table] = &[
     Table::new("app_settings", "設定", Column("key"), Local).audited("value"),
     // 3: 私の意志表示帳.
     Table::new("booklet_editions", "意志表示帳の版", ID, Exchanged)
-        .audited("title edition publisher notes low_stock_threshold"),
+        .audited("title edition publisher notes low_stock_threshold is_booklet"),
     Table::new("booklet_channels", "配布経路", ID, Exchanged).audited("name sort_order active"),
     Table::new("booklet_entries", "意志表示帳の入庫・配布", ID, Exchanged),
     Table::new("booklet_entry_changes", "意志表示帳の入庫・配布の変更履歴", SEQ, Exchanged)
@@ -146,7 +146,7 @@ pub const TABLES: &[Table] = &[
     Table::new("audit_log", "設定の変更の記録", SEQ, Local).history(),
     // 7: 関係機関.
     Table::new("organisations", "関係機関", ID, Exchanged)
-        .audited("kind name department address phone fax email contact_person city_id notes retired"),
+        .audited("kind name department address phone fax email contact_person city_id notes retired registered_on retired_on"),
     // 8: 出前講座・市民公開講座.
     Table::new("lecture_venues", "講座の会場", ID, Exchanged)
         .audited("name address city_id retired"),
@@ -168,12 +168,12 @@ pub const TABLES: &[Table] = &[
     Table::new("doctors", "往診登録医", ID, Exchanged)
         .audited(concat!(
             "name kana clinic address phone fax city_id home_visits regular_visits end_of_life ",
-            "round_the_clock dementia_consult sheet_updated_on notes retired",
+            "round_the_clock dementia_consult sheet_updated_on notes retired registered_on retired_on",
         )),
     Table::new("doctor_areas", "往診登録医の担当圏域", Column("doctor_id"), Exchanged)
         .audited("area_id"),
     Table::new("support_beds", "療養支援ベッド", ID, Exchanged)
-        .audited("hospital city_id phone beds notes retired"),
+        .audited("hospital city_id phone beds notes retired registered_on retired_on"),
     Table::new("support_bed_updates", "療養支援ベッドの空床", ID, Exchanged)
         .audited("bed_id checked_on free_beds note"),
     // 12: Local: wrong PINs typed on this PC and the wait they impose. Not
@@ -189,6 +189,8 @@ pub const TABLES: &[Table] = &[
     // Local: each history table's chain length and last link on this PC
     // (store/history.rs); the chains themselves are this PC's.
     Table::new("history_heads", "変更履歴の連鎖の末尾", Column("table_name"), Local),
+    // The report's definitions and wording: one office, one report.
+    Table::new("report_settings", "報告の設定", Column("key"), Exchanged).audited("value"),
 ];
 
 /// The entry of `name`, if it is a table of the schema.

@@ -69,10 +69,7 @@ fn resources(doc: &mut Document, report: &Report) {
             false => row(name, &[n]),
         })
         .collect();
-    caption(
-        doc,
-        &format!("名簿の登録件数（出力日 {} 現在）", report.output_date),
-    );
+    caption(doc, &format!("名簿の登録件数（{}）", report.resources_on));
     table(doc, figure_columns("名簿", &["件数"]), rows);
 }
 
@@ -141,6 +138,10 @@ fn booklets(doc: &mut Document, b: &Booklets) {
         format!("{} 冊（{} 回）", b.issued, b.issue_entries),
     )]));
     for (title, items) in b.tables() {
+        // A pamphlet the office never handed out has no table.
+        if items.is_empty() {
+            continue;
+        }
         caption(doc, title);
         let rows = items
             .iter()
