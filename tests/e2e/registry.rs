@@ -37,9 +37,21 @@ async fn add_a_doctor_and_find_them_by_search() {
             ("kana", "しけん いちろう"),
             ("clinic", "試験ホームクリニック"),
             ("sheet_updated_on", "令和7年4月1日"),
+            ("registered_on", "2099-04-01"),
         ],
     )
     .await;
+    // 登録日 in the future is refused by the field; 登録終了日 waits for
+    // 登録終了 to be ticked.
+    app.click("#doctor-save").await;
+    app.refused("#doctor-form", "登録日に未来の日付は入力できません")
+        .await;
+    let end_disabled = app
+        .eval("return document.querySelector(\"#doctor-form [data-field='retired_on']\").disabled;")
+        .await;
+    assert_eq!(end_disabled, serde_json::json!(true));
+    app.fill("#doctor-form [data-field='registered_on']", "令和2年4月1日")
+        .await;
     app.click("#doctor-form [data-field='home_visits']").await;
     app.click("#doctor-form [data-field='dementia_consult']")
         .await;
@@ -92,6 +104,8 @@ async fn add_a_doctor_and_find_them_by_search() {
     .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].sheet_updated_on.as_deref(), Some("2025-04-01"));
+    assert_eq!(found[0].registered_on.as_deref(), Some("2020-04-01"));
+    assert_eq!(found[0].retired_on, None);
     assert_eq!(found[0].area_names.len(), 1);
     app.quit().await;
 }

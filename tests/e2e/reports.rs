@@ -125,8 +125,16 @@ async fn the_demo_year_shows_the_core_figures() {
         &format!("配布 {}冊", n(expected.awareness.booklets.issued)),
     )
     .await;
-    app.wait_for_text("[data-testid='report-resources']", "23")
+    // 名簿 as of the year's end (today while it runs), from the core.
+    app.wait_for_text("section[aria-labelledby='sec-a']", &expected.resources_on)
         .await;
+    let first_row = app
+        .eval("return [...document.querySelector(\"[data-testid='report-resources'] tbody tr\").children].map(c => c.textContent.trim());")
+        .await;
+    assert_eq!(
+        first_row,
+        serde_json::json!(["往診登録医", n(expected.resources.doctors)])
+    );
     let lectures = expected.awareness.lectures.as_ref().unwrap();
     app.wait_for_text(
         "[data-testid='report-lectures-summary']",
@@ -307,5 +315,32 @@ async fn the_report_switches_to_one_city_and_back() {
         .eval("return document.querySelector(\"[data-testid='stat-persons'] .stat-value\").textContent;")
         .await;
     assert_eq!(persons, serde_json::json!(n(w.persons)));
+    app.quit().await;
+}
+
+/// 設定 › 報告の設定: the 浸透度 rule a 管理者 chooses is kept for the office
+/// and printed in the report's definitions.
+#[tokio::test]
+async fn the_awareness_rule_chosen_in_settings_is_printed_in_the_report() {
+    let (_dir, db, app) = crate::harness::demo_app_on(0, "settings").await;
+    app.wait_for_text("#report-settings-title", "報告の設定")
+        .await;
+    app.choose_value("#awareness-rule", "first_two").await;
+    app.click_for_message(
+        "#save-report-settings",
+        "浸透度に数える答えを「最初の2つの選択肢（知っている・聞いたことはある）」にしました",
+    )
+    .await;
+    let conn = zaitaku_core::store::open(&db).unwrap();
+    assert_eq!(
+        zaitaku_core::report::settings(&conn).unwrap().awareness_rule,
+        zaitaku_core::lectures::AwarenessRule::FirstTwo
+    );
+    app.open_view("reports").await;
+    app.wait_for_text(
+        "section[aria-labelledby='sec-def']",
+        "最初の2つの選択肢（知っている・聞いたことはある）を選んだ人の割合",
+    )
+    .await;
     app.quit().await;
 }

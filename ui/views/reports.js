@@ -176,9 +176,8 @@ function draw(r) {
         reportTable('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-channels'),
         reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities'),
         reportTable('版別', ['版', '冊数', '回数'], b.editions.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-editions')),
-      b.materials.length ? h('h3', {}, 'その他の配布物（意志表示帳の冊数には入りません）') : null,
       b.materials.length ? h('div', { class: 'report-tables' },
-        reportTable('その他の配布物', ['題名', '部数', '回数'], b.materials.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-materials')) : null,
+        reportTable('その他の配布物（意志表示帳の冊数には入りません）', ['題名', '部数', '回数'], b.materials.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-materials')) : null,
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },
