@@ -123,7 +123,7 @@ enum ListKind {
 enum Export {
     /// 私の意志表示帳の入庫・配布台帳（取消した記録も「取消」として含む）
     Booklets {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// この年度（4月〜3月、例: 2025）だけを書き出す。省略時はすべて
@@ -135,31 +135,31 @@ enum Export {
     },
     /// 往診登録医の名簿（登録終了の医師を含む）
     Doctors {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
     /// もの忘れ相談医リスト（市民向け：市・医療機関・医師・住所・電話）
     Dementia {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
     /// 療養支援ベッド（病院ごとの最新の空床状況）
     Beds {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
     /// 関係機関の名簿（登録終了の機関を含む）
     Organisations {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
     /// 出前講座・市民公開講座の開催とアンケート集計（1列目は開催ID、古い順）
     Lectures {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// この年度（4月〜3月、例: 2025）の実施済・過去の開催だけを書き出す。省略時はすべて
@@ -168,7 +168,7 @@ enum Export {
     },
     /// 相談記録（期間を指定しなければすべて、新しい順）
     Cases {
-        /// 書き出す CSV ファイル
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// この日から（例: 2025-04-01 または 令和7年4月1日）
@@ -461,7 +461,8 @@ fn export_registry(db: &Path, list: List, out: &Path) -> Result<(), String> {
 }
 
 /// The export subcommands: makes the CSV from the database (as of today),
-/// writes it to `--out` and says so with its count of `unit`.
+/// writes it to `--out` (as an Excel workbook when it ends in .xlsx) and
+/// says so with its count of `unit`.
 fn export_csv(
     db: &Path,
     out: &Path,
@@ -473,7 +474,15 @@ fn export_csv(
     let conn = store::open(db).map_err(fail)?;
     let today = chrono::Local::now().date_naive();
     let csv = csv(&conn, today).map_err(fail)?;
-    write_file(out, &csv.bytes)?;
+    let excel = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let bytes = if excel {
+        csv.to_xlsx(what, today).map_err(fail)?
+    } else {
+        csv.bytes.clone()
+    };
+    write_file(out, &bytes)?;
     record_output(&conn, Kind::CsvExport, out)?;
     println!(
         "{what}を書き出しました: {}（{} {unit}）",

@@ -414,6 +414,31 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "export_registry_csv",
         json!({ "export": { "list": "doctors", "filter": 5 } }),
     ));
+    // A file format other than CSV or Excel, with otherwise valid arguments.
+    let fiscal = json!({ "kind": "fiscal", "year": 2025 });
+    for format in [json!("pdf"), json!(""), json!(7), json!(huge())] {
+        let list = json!({ "list": "dementia" });
+        calls.push((
+            "export_registry_csv",
+            json!({ "export": list, "format": format }),
+        ));
+        calls.push((
+            "export_cases_csv",
+            json!({ "filter": {}, "format": format }),
+        ));
+        calls.push((
+            "export_booklets_csv",
+            json!({ "period": fiscal, "format": format }),
+        ));
+        calls.push((
+            "export_lectures_csv",
+            json!({ "filter": { "period": fiscal }, "format": format }),
+        ));
+        calls.push((
+            "export_access_log",
+            json!({ "filter": {}, "format": format }),
+        ));
+    }
     for period in [
         json!({ "kind": "fiscal", "year": 1999 }),
         json!({ "kind": "fiscal", "year": 4294967296_u64 }),

@@ -203,3 +203,37 @@ fn registry_lists_are_exported_as_csv() {
         assert_eq!(text.matches("\r\n").count(), rows + 1);
     }
 }
+
+/// A list exported to a file ending in .xlsx is the same table as its CSV,
+/// as an Excel workbook.
+#[test]
+fn a_list_exported_to_xlsx_is_its_csv_as_a_workbook() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let csv = dir.path().join("doctors.csv");
+    let xlsx = dir.path().join("doctors.xlsx");
+    for out in [&csv, &xlsx] {
+        let ran = zaitaku_run(&["export", "doctors", "--db", arg(&db), "--out", arg(out)]);
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+    }
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let csv_lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').lines().collect();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("往診登録医").unwrap();
+    assert_eq!(sheet.height(), csv_lines.len(), "header and every doctor");
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header.join(","), csv_lines[0]);
+    assert_eq!(
+        sheet.get_value((1, 0)),
+        Some(&Data::String(
+            csv_lines[1].split(',').next().unwrap().into()
+        ))
+    );
+}

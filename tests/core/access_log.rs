@@ -219,8 +219,14 @@ fn the_csv_has_a_japanese_header_every_filtered_row_and_no_formula() {
     assert_eq!(lines[3], "");
 
     let folder = dir.path().join("ダウンロード");
-    let path = access_log::export_to_folder(&conn, &AccessFilter::default(), &folder, day(6, 1, 9))
-        .unwrap();
+    let path = access_log::export_to_folder(
+        &conn,
+        &AccessFilter::default(),
+        &folder,
+        day(6, 1, 9),
+        zaitaku_core::csv::FileFormat::Csv,
+    )
+    .unwrap();
     assert_eq!(
         path.file_name().unwrap(),
         "閲覧・出力記録_20250601-090000.csv"

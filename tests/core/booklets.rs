@@ -310,7 +310,7 @@ fn summary_by_month_channel_and_city_for_fiscal_and_calendar_years() {
 fn csv_has_bom_crlf_japanese_headers_and_marks_voided_rows() {
     let mut l = ledger();
     l.voided_issue("誤入力, 再登録");
-    let csv::Csv { bytes, rows } =
+    let csv::Csv { bytes, rows, .. } =
         booklets::export_csv(&l.conn, Some(Period::fiscal(2025))).unwrap();
     assert_eq!(rows, 2);
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));

@@ -696,8 +696,14 @@ fn the_filtered_list_exports_as_excel_csv() {
     }
     assert!(!text.contains("鶴田"), "filtered out");
     let dir = crate::util::temp_dir();
-    let path =
-        cases::export_to_folder(&conn, &CaseFilter::default(), dir.path(), at(15, 0)).unwrap();
+    let path = cases::export_to_folder(
+        &conn,
+        &CaseFilter::default(),
+        dir.path(),
+        at(15, 0),
+        zaitaku_core::csv::FileFormat::Csv,
+    )
+    .unwrap();
     assert_eq!(
         path.file_name().unwrap().to_string_lossy(),
         "相談記録_20250401-150000.csv"

@@ -302,3 +302,113 @@ fn the_excel_file_is_saved_in_the_folder_with_the_period_in_its_name() {
         report::to_xlsx(&report).unwrap()
     );
 }
+
+/// Every cell of the first sheet of `xlsx` against the same cell of `csv`:
+/// numbers as numeric cells, text as text without the CSV's guard.
+fn assert_same_table(name: &str, csv: &[u8], xlsx: Vec<u8>) -> usize {
+    let rows = parse_csv(csv);
+    let mut book = open(xlsx);
+    let sheet_name = book.sheet_names()[0].clone();
+    let sheet = book.worksheet_range(&sheet_name).unwrap();
+    assert_eq!(
+        sheet.height(),
+        rows.len(),
+        "{name}: the header and every record"
+    );
+    let mut numbers = 0;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let at = format!("{name} row {r} column {c}");
+            let cell = sheet
+                .get_value((r as u32, c as u32))
+                .cloned()
+                .unwrap_or(Data::Empty);
+            match cell {
+                Data::Float(v) => {
+                    numbers += 1;
+                    assert_eq!(text.parse::<f64>().ok(), Some(v), "{at}");
+                }
+                Data::String(s) => assert_eq!(s, unguarded(text), "{at}"),
+                Data::Empty => assert_eq!(text, "", "{at}"),
+                other => panic!("{at}: unexpected {other:?}"),
+            }
+        }
+    }
+    numbers
+}
+
+#[test]
+fn every_list_saved_as_excel_holds_the_cells_of_its_csv() {
+    use zaitaku_core::csv::FileFormat::{Csv, Xlsx};
+    use zaitaku_core::registries::{self, Export};
+    use zaitaku_core::{access_log, booklets, cases, lectures, period::Period};
+
+    let dir = temp_dir();
+    let mut conn = store::open(&dir.path().join("office.db")).unwrap();
+    demo::fill(&mut conn, now()).unwrap();
+    let out = dir.path().join("ダウンロード");
+    let year = Period::fiscal(2025);
+    type Saver<'a> =
+        Box<dyn Fn(zaitaku_core::csv::FileFormat) -> zaitaku_core::Result<std::path::PathBuf> + 'a>;
+    let exports: Vec<(&str, Saver)> = vec![
+        (
+            "相談記録",
+            Box::new(|f| cases::export_to_folder(&conn, &Default::default(), &out, now(), f)),
+        ),
+        (
+            "往診登録医",
+            Box::new(|f| {
+                let list = Export::Doctors {
+                    filter: Default::default(),
+                };
+                registries::export_to_folder(&conn, &list, &out, now(), f)
+            }),
+        ),
+        (
+            "関係機関",
+            Box::new(|f| {
+                let list = Export::Organisations {
+                    filter: Default::default(),
+                };
+                registries::export_to_folder(&conn, &list, &out, now(), f)
+            }),
+        ),
+        (
+            "意志表示帳",
+            Box::new(|f| booklets::export_to_folder(&conn, year, &out, now(), f)),
+        ),
+        (
+            "講座",
+            Box::new(|f| {
+                let past = lectures::PastFilter::fiscal(2025);
+                lectures::export::export_to_folder(&conn, &past, &out, now(), f)
+            }),
+        ),
+        (
+            "閲覧・出力記録",
+            Box::new(|f| access_log::export_to_folder(&conn, &Default::default(), &out, now(), f)),
+        ),
+    ];
+    for (name, save) in exports {
+        let csv = save(Csv).unwrap();
+        let xlsx = save(Xlsx).unwrap();
+        assert_eq!(xlsx.extension().unwrap(), "xlsx", "{name}");
+        assert!(
+            xlsx.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with(name),
+            "{name}: {xlsx:?}"
+        );
+        let numbers = assert_same_table(
+            name,
+            &std::fs::read(&csv).unwrap(),
+            std::fs::read(&xlsx).unwrap(),
+        );
+        // Ages, 冊数 and 参加者数 are numbers a clerk can add up.
+        if ["相談記録", "意志表示帳", "講座"].contains(&name) {
+            assert!(numbers > 0, "{name} has numeric cells");
+        }
+    }
+}

@@ -333,7 +333,9 @@ async fn the_awareness_rule_chosen_in_settings_is_printed_in_the_report() {
     .await;
     let conn = zaitaku_core::store::open(&db).unwrap();
     assert_eq!(
-        zaitaku_core::report::settings(&conn).unwrap().awareness_rule,
+        zaitaku_core::report::settings(&conn)
+            .unwrap()
+            .awareness_rule,
         zaitaku_core::lectures::AwarenessRule::FirstTwo
     );
     app.open_view("reports").await;

@@ -145,6 +145,11 @@ export async function attempt(form, work, { onError = null, summary = null } = {
  * Runs `work`, which writes a file (a CSV) and returns its path, and says
  * where it went; an error is shown as attempt() does.
  */
+/** What an export format is called on buttons and in messages. */
+export function fileKind(format) {
+  return format === 'xlsx' ? 'Excel' : 'CSV';
+}
+
 export function saveFile(work, { form = null, saved = 'CSVを保存しました' } = {}) {
   return attempt(form, async () => {
     const path = await work();

@@ -6,7 +6,7 @@
 
 import { api } from '../api.js';
 import { h, clear, table } from '../lib/dom.js';
-import { attempt, field, input, onSubmit, saveFile, select, setOptions } from '../lib/forms.js';
+import { attempt, field, fileKind, input, onSubmit, saveFile, select, setOptions } from '../lib/forms.js';
 
 const ALL = [['', 'すべて']];
 
@@ -20,7 +20,8 @@ export async function render(container) {
     field('担当者', person), field('種類', kind),
     field('期間（から）', from), field('期間（まで）', to),
     h('button', { type: 'submit', class: 'secondary', id: 'access-log-show' }, '表示'),
-    h('button', { type: 'button', class: 'secondary', id: 'access-log-csv', onclick: () => exportCsv() }, 'CSV出力'));
+    h('button', { type: 'button', class: 'secondary', id: 'access-log-csv', onclick: () => exportAs('csv') }, 'CSV出力'),
+    h('button', { type: 'button', class: 'secondary', id: 'access-log-xlsx', onclick: () => exportAs('xlsx') }, 'Excel出力'));
   const filter = (page = 0) => ({ staff_id: person.value, kind: kind.value, from: from.value, to: to.value, page });
   const show = async (page) => {
     const found = await api.accessLog(filter(page));
@@ -28,7 +29,7 @@ export async function render(container) {
     setOptions(kind, [...ALL, ...found.kinds.map((k) => [k.code, k.label])]);
     showPage(results, found, (next) => attempt(form, () => show(next)));
   };
-  const exportCsv = () => saveFile(() => api.exportAccessLog(filter()), { form, saved: '閲覧・出力記録をCSVに保存しました' });
+  const exportAs = (format) => saveFile(() => api.exportAccessLog(filter(), format), { form, saved: `閲覧・出力記録を${fileKind(format)}に保存しました` });
   onSubmit(form, () => show(0));
 
   const section = h('section', { class: 'card', id: 'access-log', 'aria-labelledby': 'access-log-title' },

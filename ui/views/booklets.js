@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { h, clear, table } from '../lib/dom.js';
 import { stackedBars, legend } from '../lib/chart.js';
-import { field, input, select, setOptions, checkbox, values, onSubmit, attempt, saveFile } from '../lib/forms.js';
+import { field, input, select, setOptions, checkbox, values, onSubmit, attempt, saveFile, fileKind } from '../lib/forms.js';
 import { num, todayIso } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { loadPeriod, savePeriod } from '../lib/period.js';
@@ -146,7 +146,10 @@ export async function render(container) {
       h('h1', {}, '意志表示帳'),
       h('div', { class: 'header-tools' },
         periodKind, periodYear,
-        h('button', { type: 'button', class: 'secondary', id: 'export-csv', onclick: () => saveFile(() => api.exportBookletsCsv(period)) }, 'CSV出力'))),
+        ['csv', 'xlsx'].map((format) => h('button', {
+          type: 'button', class: 'secondary', id: format === 'csv' ? 'export-csv' : 'export-xlsx',
+          onclick: () => saveFile(() => api.exportBookletsCsv(period, format), { saved: `${fileKind(format)}を保存しました` }),
+        }, `${fileKind(format)}出力`)))),
     ui.stock,
     h('div', { class: 'booklet-forms' }, issueForm, receiptForm),
     h('section', { class: 'card wide-card', 'aria-labelledby': 'overview-title' },

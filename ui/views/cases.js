@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { h, clear, uniqueId } from '../lib/dom.js';
 import {
-  field, input, textarea, select, setOptions, requiredMark, clearFieldErrors, reportError, attempt, saveFile, onSubmit, saveShortcut,
+  field, input, textarea, select, setOptions, requiredMark, clearFieldErrors, reportError, attempt, saveFile, fileKind, onSubmit, saveShortcut,
 } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { currentActor } from '../lib/lock.js';
@@ -135,7 +135,8 @@ async function showList({ focusSearch = true } = {}) {
       filter = { ...filter, query: '', from: '', to: '', status: '', category_id: '', consulter_type_id: '', city_id: '', staff_id: '', offset: 0 };
       showList();
     } }, '条件をクリア'),
-    h('button', { type: 'button', class: 'secondary', id: 'export-cases', onclick: exportCsv }, 'CSV出力')));
+    h('button', { type: 'button', class: 'secondary', id: 'export-cases', onclick: () => exportCases('csv') }, 'CSV出力'),
+    h('button', { type: 'button', class: 'secondary', id: 'export-cases-xlsx', onclick: () => exportCases('xlsx') }, 'Excel出力')));
   let timer = null;
   const refresh = () => {
     filter.query = search.value;
@@ -195,8 +196,8 @@ async function loadList(form, box, count) {
   box.append(pager);
 }
 
-function exportCsv() {
-  return saveFile(() => api.exportCasesCsv({ ...filter, offset: 0 }), { saved: 'いまの条件の相談記録をCSVに保存しました' });
+function exportCases(format) {
+  return saveFile(() => api.exportCasesCsv({ ...filter, offset: 0 }, format), { saved: `いまの条件の相談記録を${fileKind(format)}に保存しました` });
 }
 
 function rowKeys(e) {

@@ -8,7 +8,7 @@
 import { api } from '../api.js';
 import { h, clear, table, tabList, selectTab } from '../lib/dom.js';
 import { shareColumns, shareRows, legend } from '../lib/chart.js';
-import { field, input, textarea, select, setOptions, checkbox, values, onSubmit, attempt, whileBusy, saveFile } from '../lib/forms.js';
+import { field, input, textarea, select, setOptions, checkbox, values, onSubmit, attempt, whileBusy, saveFile, fileKind } from '../lib/forms.js';
 import { num, numOrDash, pct } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { showPrintPreview } from '../lib/print-preview.js';
@@ -158,7 +158,10 @@ function renderPast(panel) {
   const { held, participants } = data.past_totals;
   panel.append(h('section', { class: 'card wide-card' },
     h('div', { class: 'case-filters lecture-filters' }, year, kind, theme, city,
-      h('button', { type: 'button', class: 'secondary', id: 'export-lectures-csv', onclick: () => saveFile(() => api.exportLecturesCsv(filter)) }, 'CSV出力')),
+      ['csv', 'xlsx'].map((format) => h('button', {
+        type: 'button', class: 'secondary', id: `export-lectures-${format}`,
+        onclick: () => saveFile(() => api.exportLecturesCsv(filter, format), { saved: `${fileKind(format)}を保存しました` }),
+      }, `${fileKind(format)}出力`))),
     h('p', { class: 'overview-totals', id: 'past-totals' }, `実施 ${num(held)}回・延べ参加者 ${num(participants)}人（一覧 ${num(data.past.length)}件）`),
     data.past.length === 0
       ? h('p', { class: 'muted' }, 'この条件の開催はありません。')

@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { h, clear, uniqueId, table, tabList, selectTab } from '../lib/dom.js';
-import { field, input, textarea, select, checkbox, values, onSubmit, saveFile } from '../lib/forms.js';
+import { field, input, textarea, select, checkbox, values, onSubmit, saveFile, fileKind } from '../lib/forms.js';
 import { num, todayIso } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { showPrintPreview } from '../lib/print-preview.js';
@@ -101,7 +101,11 @@ async function listTab({ name, placeholder, filters = [], query, load, draw, ope
       type: 'button', class: 'secondary', id: 'registry-print', title: '登録中のすべてを印刷します（検索・絞り込みは反映しません）',
       onclick: () => showPrintPreview(printJob, { title: printTitle }).catch(showError),
     }, '印刷'),
-    h('button', { type: 'button', class: 'secondary', id: 'registry-csv', onclick: () => saveFile(() => api.exportRegistryCsv(csv(filter()))) }, csvLabel));
+    h('button', { type: 'button', class: 'secondary', id: 'registry-csv', onclick: () => saveFile(() => api.exportRegistryCsv(csv(filter()))) }, csvLabel),
+    h('button', {
+      type: 'button', class: 'secondary', id: 'registry-xlsx',
+      onclick: () => saveFile(() => api.exportRegistryCsv(csv(filter()), 'xlsx'), { saved: `${fileKind('xlsx')}を保存しました` }),
+    }, 'Excelで保存'));
   ui.panel.append(...[bar, note, editor, list].filter(Boolean));
   await tab.refresh();
   search.focus();

@@ -365,6 +365,7 @@ pub fn export_to_folder(
     filter: &AccessFilter,
     dir: &Path,
     now: NaiveDateTime,
+    format: crate::csv::FileFormat,
 ) -> Result<PathBuf> {
-    csv::write_to_folder(dir, "閲覧・出力記録", now, &csv(conn, filter)?.bytes)
+    csv::save_to_folder(dir, "閲覧・出力記録", now, &csv(conn, filter)?, format)
 }

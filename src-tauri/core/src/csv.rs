@@ -31,11 +31,15 @@ impl From<i64> for Cell {
 }
 
 /// A finished file and how many records it holds (the header row not
-/// counted), so callers report the count instead of counting lines.
+/// counted), so callers report the count instead of counting lines. The
+/// table it was made from is kept, so the same export can be saved as an
+/// Excel workbook ([`Csv::to_xlsx`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Csv {
     pub bytes: Vec<u8>,
     pub rows: usize,
+    headers: Vec<String>,
+    table: Vec<Vec<Cell>>,
 }
 
 impl Csv {
@@ -43,6 +47,51 @@ impl Csv {
         Csv {
             bytes: to_bytes(headers, rows),
             rows: rows.len(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            table: rows.to_vec(),
+        }
+    }
+
+    /// The same table as a workbook of one sheet named `title`, made on
+    /// `created`: numbers as numbers, text never run as a formula.
+    pub fn to_xlsx(&self, title: &str, created: chrono::NaiveDate) -> crate::Result<Vec<u8>> {
+        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<crate::xlsx::Value>> = self
+            .table
+            .iter()
+            .map(|row| row.iter().cloned().map(Into::into).collect())
+            .collect();
+        let mut book = crate::xlsx::workbook(created)?;
+        crate::xlsx::add_sheet(&mut book, title, &headers, &rows)?;
+        crate::xlsx::to_bytes(&mut book)
+    }
+}
+
+/// What an export is saved as: the screens offer both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    /// UTF-8 CSV with a BOM, for Excel on a Japanese PC and other programs.
+    #[default]
+    Csv,
+    /// An Excel workbook (.xlsx) of one sheet.
+    Xlsx,
+}
+
+/// Writes `file` into `dir` as `<stem>_<date-time>.csv` or `.xlsx`, the
+/// sheet named `stem`; returns the path.
+pub fn save_to_folder(
+    dir: &std::path::Path,
+    stem: &str,
+    now: chrono::NaiveDateTime,
+    file: &Csv,
+    format: FileFormat,
+) -> crate::Result<std::path::PathBuf> {
+    match format {
+        FileFormat::Csv => write_to_folder(dir, stem, now, &file.bytes),
+        FileFormat::Xlsx => {
+            let bytes = file.to_xlsx(stem, now.date())?;
+            write_file_to_folder(dir, stem, "xlsx", now, &bytes)
         }
     }
 }

@@ -3,6 +3,7 @@
 use zaitaku_core::booklets::{
     self, Change, Channel, ChannelInput, Edition, EditionInput, Entry, EntryInput, Screen,
 };
+use zaitaku_core::csv::FileFormat;
 use zaitaku_core::period::Period;
 
 use super::now;
@@ -30,6 +31,6 @@ command! {
         write |conn, _| booklets::save_channels(conn, &channels);
 
     /// Writes the CSV into the user's ダウンロード folder and returns its path.
-    fn export_booklets_csv(period: Period) -> String:
-        export |conn, dir| booklets::export_to_folder(conn, period, dir, now());
+    fn export_booklets_csv(period: Period, format: FileFormat = "csv") -> String:
+        export |conn, dir| booklets::export_to_folder(conn, period, dir, now(), format);
 }

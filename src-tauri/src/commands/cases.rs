@@ -7,6 +7,7 @@ use zaitaku_core::cases::lists::{self, List, ListItemInput, ListKind};
 use zaitaku_core::cases::{
     self, CaseDetail, CaseFilter, CaseInput, CasePage, EntryInput, FormOptions, PersonCheck,
 };
+use zaitaku_core::csv::FileFormat;
 
 use super::now;
 
@@ -75,6 +76,6 @@ command! {
         write |conn, _| lists::save(conn, kind, &items);
 
     /// Writes the filtered list as CSV into the Downloads folder; returns the path.
-    fn export_cases_csv(#[parse_object] filter: CaseFilter) -> String:
-        export |conn, dir| cases::export_to_folder(conn, &filter, dir, now());
+    fn export_cases_csv(#[parse_object] filter: CaseFilter, format: FileFormat = "csv") -> String:
+        export |conn, dir| cases::export_to_folder(conn, &filter, dir, now(), format);
 }

@@ -1,5 +1,6 @@
 //! 出前講座・市民公開講座: catalogue, sessions, tallies and the indicator.
 
+use zaitaku_core::csv::FileFormat;
 use zaitaku_core::lectures::{
     self, questionnaire, BookletsInput, Indicator, IndicatorQuery, PastFilter, Questionnaire,
     QuestionnaireInput, Saved, Screen, Session, SessionInput, TallyInput, Theme, ThemeInput, Venue,
@@ -37,6 +38,6 @@ command! {
         read |conn| lectures::indicator(conn, &query);
 
     /// Writes the CSV of the filtered past sessions into ダウンロード.
-    fn export_lectures_csv(filter: PastFilter) -> String:
-        export |conn, dir| lectures::export::export_to_folder(conn, &filter, dir, now());
+    fn export_lectures_csv(filter: PastFilter, format: FileFormat = "csv") -> String:
+        export |conn, dir| lectures::export::export_to_folder(conn, &filter, dir, now(), format);
 }

@@ -1,6 +1,7 @@
 //! 名簿: 往診登録医 (もの忘れ相談医), 療養支援ベッド, 関係機関.
 
 use serde::Serialize;
+use zaitaku_core::csv::FileFormat;
 use zaitaku_core::registries::organisations::{
     self, Organisation, OrganisationFilter, OrganisationInput,
 };
@@ -47,6 +48,6 @@ command! {
         write |conn, _| organisations::save(conn, &organisation, now());
 
     /// Writes the chosen list as CSV into the Downloads folder; returns the path.
-    fn export_registry_csv(export: Export) -> String:
-        export |conn, dir| registries::export_to_folder(conn, &export, dir, now());
+    fn export_registry_csv(export: Export, format: FileFormat = "csv") -> String:
+        export |conn, dir| registries::export_to_folder(conn, &export, dir, now(), format);
 }

@@ -48,8 +48,9 @@ pub fn export_to_folder(
     period: Period,
     dir: &std::path::Path,
     now: NaiveDateTime,
+    format: crate::csv::FileFormat,
 ) -> Result<std::path::PathBuf> {
     let file = export_csv(conn, Some(period))?;
     let stem = format!("意志表示帳_{}", period.label());
-    csv::write_to_folder(dir, &stem, now, &file.bytes)
+    csv::save_to_folder(dir, &stem, now, &file, format)
 }

@@ -96,7 +96,8 @@ pub fn export_to_folder(
     filter: &CaseFilter,
     dir: &Path,
     now: NaiveDateTime,
+    format: crate::csv::FileFormat,
 ) -> Result<PathBuf> {
     let file = export_csv(conn, filter, now.date())?;
-    csv::write_to_folder(dir, "相談記録", now, &file.bytes)
+    csv::save_to_folder(dir, "相談記録", now, &file, format)
 }

@@ -132,7 +132,8 @@ pub fn export_to_folder(
     filter: &PastFilter,
     dir: &Path,
     now: NaiveDateTime,
+    format: crate::csv::FileFormat,
 ) -> Result<PathBuf> {
     let file = export_csv(conn, Some(filter), now.date())?;
-    csv::write_to_folder(dir, "講座", now, &file.bytes)
+    csv::save_to_folder(dir, "講座", now, &file, format)
 }

@@ -67,9 +67,10 @@ pub fn export_to_folder(
     export: &Export,
     dir: &std::path::Path,
     now: NaiveDateTime,
+    format: crate::csv::FileFormat,
 ) -> Result<std::path::PathBuf> {
     let csv = export.csv(conn, now.date())?;
-    crate::csv::write_to_folder(dir, export.name(), now, &csv.bytes)
+    crate::csv::save_to_folder(dir, export.name(), now, &csv, format)
 }
 
 /// Registry sizes for the report's section ア, as of one day.
