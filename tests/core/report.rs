@@ -993,7 +993,7 @@ fn outside_is_a_choice_for_persons_but_not_an_office_city_in_the_settings() {
 
 #[test]
 fn the_awareness_rule_is_chosen_for_the_office_and_printed_in_the_definitions() {
-    let (_dir, mut conn) = build();
+    let (_dir, conn) = build();
     let lecture_text = |r: &Report| {
         r.definitions
             .iter()
@@ -1023,7 +1023,7 @@ fn the_awareness_rule_is_chosen_for_the_office_and_printed_in_the_definitions() 
     let two = report::ReportSettingsInput {
         awareness_rule: "first_two".into(),
     };
-    let saved = report::save_settings(&mut conn, &two).unwrap();
+    let saved = report::save_settings(&conn, &two).unwrap();
     assert_eq!(
         saved.awareness_rule,
         zaitaku_core::lectures::AwarenessRule::FirstTwo
