@@ -499,15 +499,12 @@ const COMMAND_LINE: &str = "（コマンド）";
 /// name, under no staff member (nobody signs in there). A file whose
 /// record cannot be written is removed, as in the app.
 fn record_output(conn: &store::Connection, kind: Kind, out: &Path) -> Result<(), String> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = access_log::file_name(out);
     let now = chrono::Local::now().naive_local();
-    access_log::record_for(conn, "", COMMAND_LINE, kind, &name, "", now).map_err(|e| {
-        let _ = std::fs::remove_file(out);
-        e.to_string()
+    access_log::record_output(out, || {
+        access_log::record_for(conn, "", COMMAND_LINE, kind, &name, "", now)
     })
+    .map_err(|e| e.to_string())
 }
 
 fn write_file(out: &Path, bytes: &[u8]) -> Result<(), String> {

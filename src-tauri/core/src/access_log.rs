@@ -101,6 +101,26 @@ fn label_of(code: &str) -> String {
     Kind::from_code(code).map_or_else(|| format!("その他（{code}）"), |k| k.label().to_string())
 }
 
+/// Records an output file (an export, a PDF) with `record`; when that
+/// fails the file is removed, so no output leaves the app unrecorded.
+/// Every place that writes a file for the user goes through this.
+pub fn record_output<T, E>(
+    file: &std::path::Path,
+    record: impl FnOnce() -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
+    record().inspect_err(|_| {
+        let _ = std::fs::remove_file(file);
+    })
+}
+
+/// The name an output file is recorded by: its file name, never its folder
+/// (which may name a person's folder).
+pub fn file_name(file: &std::path::Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Records that the signed-in `actor` did `kind` to `target` (record ids or
 /// a file kind, never patient data) at `now`.
 pub fn record(

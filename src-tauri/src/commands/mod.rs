@@ -225,16 +225,11 @@ pub(crate) fn export<R: Runtime>(
         .write(|conn, actor| {
             let tx = conn.transaction()?;
             let path = write(&tx, &dir)?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let recorded = access_log::record(&tx, actor, Kind::CsvExport, &name, "", now())
-                .and_then(|()| Ok(tx.commit()?));
-            if let Err(e) = recorded {
-                let _ = std::fs::remove_file(&path);
-                return Err(e);
-            }
+            let name = access_log::file_name(&path);
+            access_log::record_output(&path, || -> zaitaku_core::Result<()> {
+                access_log::record(&tx, actor, Kind::CsvExport, &name, "", now())?;
+                Ok(tx.commit()?)
+            })?;
             Ok(path)
         })
         .map(|path| path.display().to_string())

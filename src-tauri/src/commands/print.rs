@@ -77,12 +77,10 @@ pub fn save_pdf<R: Runtime>(
     // The job, not the path: the user may have named the file after the
     // person. A PDF whose saving cannot be recorded is removed.
     let target = job.access_target();
-    if let Err(e) = state
-        .write(|conn, actor| access_log::record(conn, actor, Kind::PdfSave, &target, "", now()))
-    {
-        let _ = std::fs::remove_file(&path);
-        return Err(e);
-    }
+    access_log::record_output(&path, || {
+        state
+            .write(|conn, actor| access_log::record(conn, actor, Kind::PdfSave, &target, "", now()))
+    })?;
     log::info!("PDF saved: {} pages", printed.pages.len());
     if let Ok(mut list) = saved.0.lock() {
         list.push((path.clone(), target));
