@@ -24,39 +24,18 @@ pub fn rota(months: &[RotaMonth], office_name: &str, today: NaiveDate) -> Docume
     let mut doc = Document::new(PageSize::A4Portrait, &title);
     doc.subtitle = Some(office_name.to_string());
     doc.printed_on = Some(today);
+    doc.body_size = 9.5;
     for (i, month) in months.iter().enumerate() {
         if i > 0 {
             doc.push(Block::PageBreak);
         }
         doc.push(Block::Heading(format!("{}の輪番", month.label)));
-        let centred = |title: &str, width: f32| Column {
-            align: Align::Center,
-            ..Column::new(title, width)
-        };
-        let rows = month
-            .days
-            .iter()
-            .map(|d| {
-                vec![
-                    format!("{}日", d.day_of_month),
-                    WEEKDAYS[d.weekday as usize % 7].to_string(),
-                    if d.hospital.is_empty() {
-                        "（未定）".to_string()
-                    } else {
-                        d.hospital.clone()
-                    },
-                    d.phone.clone(),
-                ]
-            })
-            .collect();
+        doc.push(Block::Paragraph(
+            "各日の担当病院が療養支援ベッドを1床確保しています。事前登録者の急変時・レスパイトの入院は、その日の担当病院の地域連携室へご相談ください。".into(),
+        ));
         doc.push(Block::Table {
-            columns: vec![
-                centred("日", 0.6),
-                centred("曜日", 0.5),
-                Column::new("担当病院", 3.0),
-                Column::new("電話番号", 1.6),
-            ],
-            rows,
+            columns: [day_columns(), day_columns()].concat(),
+            rows: side_by_side(month),
             min_row_height: 0.0,
         });
         let mut totals: Vec<String> = month
@@ -70,6 +49,46 @@ pub fn rota(months: &[RotaMonth], office_name: &str, today: NaiveDate) -> Docume
         doc.push(Block::KeyValue(vec![("担当日数".into(), totals.join("、"))]));
     }
     doc
+}
+
+/// 日, 曜日, 担当病院, 電話番号: the columns of one half of the month.
+fn day_columns() -> Vec<Column> {
+    let centred = |title: &str, width: f32| Column {
+        align: Align::Center,
+        ..Column::new(title, width)
+    };
+    vec![
+        centred("日", 0.7),
+        centred("曜", 0.45),
+        Column::new("担当病院", 2.4),
+        Column::new("電話番号", 1.5),
+    ]
+}
+
+/// The 1st–16th on the left and the 17th–31st on the right, so a month
+/// fits on one page with room for its totals.
+fn side_by_side(month: &RotaMonth) -> Vec<Vec<String>> {
+    let cells = |d: &crate::beds::RotaDay| {
+        vec![
+            format!("{}日", d.day_of_month),
+            WEEKDAYS[d.weekday as usize % 7].to_string(),
+            if d.hospital.is_empty() {
+                "（未定）".to_string()
+            } else {
+                d.hospital.clone()
+            },
+            d.phone.clone(),
+        ]
+    };
+    let (left, right) = month.days.split_at(month.days.len().min(16));
+    left.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut row = cells(d);
+            row.extend(right.get(i).map(cells).unwrap_or_else(|| vec![String::new(); 4]));
+            row
+        })
+        .collect()
 }
 
 fn figure_table(doc: &mut Document, label: &str, rows: Vec<Vec<String>>) {
