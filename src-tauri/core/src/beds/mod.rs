@@ -42,3 +42,20 @@ pub const EXPIRY_WARNING_DAYS: i64 = 30;
 pub fn days_inclusive(first: NaiveDate, last: NaiveDate) -> i64 {
     (last - first).num_days() + 1
 }
+
+/// A typed date of these forms (令和 or ISO, see `wareki::parse_date`);
+/// text far longer than any date is refused without repeating it.
+pub(crate) fn typed_day(field: &str, label: &str, input: &str) -> crate::Result<Option<NaiveDate>> {
+    if input.chars().count() > 40 {
+        return Err(crate::Error::invalid(
+            field,
+            format!("{label}を読み取れません。令和7年4月1日 や 2025-04-01 の形で入力してください。"),
+        ));
+    }
+    crate::wareki::parse_optional_date(field, input)
+}
+
+/// [`typed_day`] that must be given.
+pub(crate) fn required_day(field: &str, label: &str, input: &str) -> crate::Result<NaiveDate> {
+    typed_day(field, label, input)?.ok_or_else(|| crate::text::missing(field, label))
+}

@@ -215,14 +215,14 @@ fn check(conn: &Connection, input: &RegistrationInput, today: NaiveDate) -> Resu
                 "登録する対象者を選んでください（氏名で検索し、相談記録の対象者から選びます）。",
             )
         })?;
-    let consent_on = wareki::parse_required_date("consent_on", "同意書の日付", &input.consent_on)?;
+    let consent_on = super::required_day("consent_on", "同意書の日付", &input.consent_on)?;
     if consent_on > today {
         return Err(Error::invalid(
             "consent_on",
             "同意書の日付に未来の日付は入力できません。",
         ));
     }
-    let valid_until = wareki::parse_required_date("valid_until", "有効期限", &input.valid_until)?;
+    let valid_until = super::required_day("valid_until", "有効期限", &input.valid_until)?;
     if valid_until < consent_on {
         return Err(Error::invalid(
             "valid_until",

@@ -134,7 +134,7 @@ pub fn fill_month(conn: &mut Connection, fill: &RotaFill, now: NaiveDateTime) ->
 
 /// Sets (or with "" clears) the holder of one day.
 pub fn set_rota_day(conn: &Connection, day: &str, bed_id: &str, now: NaiveDateTime) -> Result<RotaDay> {
-    let day = wareki::parse_required_date("day", "日付", day)?;
+    let day = super::required_day("day", "日付", day)?;
     let bed = rota_hospital(conn, "bed_id", bed_id)?;
     write_day(conn, day, bed.as_deref(), now)?;
     let month = rota_month(conn, &month_key(day.with_day(1).unwrap_or(day)))?;

@@ -236,8 +236,8 @@ fn check(conn: &Connection, input: &StayInput) -> Result<Clean> {
         .ok_or_else(|| Error::invalid("person_id", "利用した人（事前登録者）を選んでください。"))?;
     let bed_id = known_id(conn, "support_beds", "bed_id", "病院", &input.bed_id)?
         .ok_or_else(|| Error::invalid("bed_id", "病院を選んでください。"))?;
-    let admitted = wareki::parse_required_date("admitted_on", "入院日", &input.admitted_on)?;
-    let discharged = wareki::parse_optional_date("discharged_on", &input.discharged_on)?;
+    let admitted = super::required_day("admitted_on", "入院日", &input.admitted_on)?;
+    let discharged = super::typed_day("discharged_on", "退院日", &input.discharged_on)?;
     if discharged.is_some_and(|d| d < admitted) {
         return Err(Error::invalid(
             "discharged_on",
@@ -458,7 +458,7 @@ fn registered_persons(conn: &Connection) -> Result<Vec<RegisteredPerson>> {
 /// registered persons with their cases, the hospitals, reasons and
 /// outcomes, and that day's rota holder as the default hospital.
 pub fn stay_form(conn: &Connection, day: &str, today: NaiveDate) -> Result<StayForm> {
-    let day = wareki::parse_optional_date("day", day)?.unwrap_or(today);
+    let day = super::typed_day("day", "日付", day)?.unwrap_or(today);
     let hospitals = crate::registries::beds(
         conn,
         &crate::registries::BedFilter {

@@ -1,6 +1,7 @@
 //! Demo 療養支援ベッド: the 輪番表 of the current 年度 across the demo
 //! hospitals, a dozen 事前登録 of demo persons (one expired, one about to
-//! expire) and their stays (one past 14 days, one still in hospital).
+//! expire, one not used yet) and a dozen stays (one past 14 days, one
+//! still in hospital).
 
 use chrono::{Duration, Months, NaiveDateTime};
 use rusqlite::Connection;
@@ -29,9 +30,10 @@ const CARE_MANAGERS: [&str; 4] = [
 
 /// (registration index, admitted days ago, days in hospital or None while
 /// still there, reason index 0 急変時 / 1 レスパイト / 2 その他, outcome).
+/// Registration 9 has no stay yet.
 type StayRow = (usize, i64, Option<i64>, usize, &'static str);
 
-const STAYS: [StayRow; 13] = [
+const STAYS: [StayRow; 12] = [
     (0, 5, None, 0, ""),
     (1, 30, Some(7), 1, "home"),
     (2, 60, Some(18), 0, "home"),
@@ -42,7 +44,6 @@ const STAYS: [StayRow; 13] = [
     (6, 150, Some(12), 0, "death"),
     (7, 200, Some(6), 1, "home"),
     (8, 240, Some(9), 2, "facility"),
-    (9, 100, Some(3), 1, "home"),
     (10, 300, Some(8), 0, "home"),
     (11, 400, Some(7), 1, "home"),
 ];
