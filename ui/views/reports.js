@@ -11,6 +11,7 @@ import { field, input, select, attempt, saveFile } from '../lib/forms.js';
 import { num, pct } from '../lib/format.js';
 import { loadPeriod, savePeriod } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
+import { reportSection as bedSection } from './beds.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
 
@@ -180,6 +181,8 @@ function draw(r) {
         reportTable('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-channels'),
         reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities')),
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
+
+    bedSection(r.beds),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },
       h('h2', { id: 'sec-def' }, '数え方'),
