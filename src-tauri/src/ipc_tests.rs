@@ -451,7 +451,10 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("bed_figures", json!({ "period": junk })));
         calls.push(("export_bed_stays_csv", json!({ "filter": junk })));
         calls.push(("export_bed_figures_csv", json!({ "period": junk })));
-        calls.push(("print_preview", json!({ "job": { "kind": "bedRota", "month": junk } })));
+        calls.push((
+            "print_preview",
+            json!({ "job": { "kind": "bedRota", "month": junk } }),
+        ));
     }
     let seven = |id: &str| vec![json!(id); 7];
     for fill in [
@@ -466,10 +469,22 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("fill_bed_rota", json!({ "fill": fill })));
     }
-    calls.push(("set_bed_rota_day", json!({ "day": "2025-02-30", "bedId": "" })));
-    calls.push(("set_bed_rota_day", json!({ "day": "2025-04-01", "bedId": uuid })));
-    calls.push(("list_bed_registrations", json!({ "filter": { "validity": "all" } })));
-    calls.push(("list_bed_registrations", json!({ "filter": { "extra": 1 } })));
+    calls.push((
+        "set_bed_rota_day",
+        json!({ "day": "2025-02-30", "bedId": "" }),
+    ));
+    calls.push((
+        "set_bed_rota_day",
+        json!({ "day": "2025-04-01", "bedId": uuid }),
+    ));
+    calls.push((
+        "list_bed_registrations",
+        json!({ "filter": { "validity": "all" } }),
+    ));
+    calls.push((
+        "list_bed_registrations",
+        json!({ "filter": { "extra": 1 } }),
+    ));
     for registration in [
         json!({}),
         json!({ "person_id": uuid, "consent_on": "2025-04-01", "valid_until": "2026-03-31" }),
@@ -479,10 +494,16 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         json!({ "id": uuid, "person_id": uuid, "consent_on": "2025-04-01", "valid_until": "2026-03-31" }),
         json!({ "person_id": uuid, "consent_on": "2025-04-01", "valid_until": "2026-03-31", "notes": huge() }),
     ] {
-        calls.push(("save_bed_registration", json!({ "registration": registration })));
+        calls.push((
+            "save_bed_registration",
+            json!({ "registration": registration }),
+        ));
     }
     calls.push(("delete_bed_registration", json!({ "id": uuid })));
-    calls.push(("list_bed_stays", json!({ "filter": { "from": "2025-05-01", "to": "2025-04-01" } })));
+    calls.push((
+        "list_bed_stays",
+        json!({ "filter": { "from": "2025-05-01", "to": "2025-04-01" } }),
+    ));
     for stay in [
         json!({}),
         json!({ "person_id": uuid, "bed_id": uuid, "admitted_on": "2025-04-01", "reason_id": uuid }),
@@ -505,8 +526,14 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("save_bed_stay_reasons", json!({ "items": items })));
     }
-    calls.push(("bed_figures", json!({ "period": { "kind": "fiscal", "year": 1999 } })));
-    calls.push(("export_bed_figures_csv", json!({ "period": { "kind": "weekly" } })));
+    calls.push((
+        "bed_figures",
+        json!({ "period": { "kind": "fiscal", "year": 1999 } }),
+    ));
+    calls.push((
+        "export_bed_figures_csv",
+        json!({ "period": { "kind": "weekly" } }),
+    ));
     for job in [
         json!({ "kind": "bedRota", "month": "2025-04", "months": 13 }),
         json!({ "kind": "bedRota", "month": "2025-04", "months": -1 }),

@@ -206,12 +206,19 @@ fn a_registration_keeps_its_dates_doctor_and_care_manager_and_warns_before_expir
         ..Default::default()
     };
     // The person has no ふりがな: a kana query finds nobody, the kanji does.
-    assert!(beds::registrations(&o.conn, &by_name, now().date()).unwrap().is_empty());
+    assert!(beds::registrations(&o.conn, &by_name, now().date())
+        .unwrap()
+        .is_empty());
     let by_kanji = RegistrationFilter {
         query: "鶴島".into(),
         ..Default::default()
     };
-    assert_eq!(beds::registrations(&o.conn, &by_kanji, now().date()).unwrap().len(), 1);
+    assert_eq!(
+        beds::registrations(&o.conn, &by_kanji, now().date())
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -224,25 +231,80 @@ fn a_registration_form_with_bad_input_is_refused_on_the_field() {
         ..Default::default()
     };
     let cases: Vec<(RegistrationInput, &str, &str)> = vec![
-        (RegistrationInput { person_id: String::new(), ..good.clone() }, "person_id", "対象者を選んで"),
         (
-            RegistrationInput { person_id: "00000000-0000-4000-8000-000000000000".into(), ..good.clone() },
+            RegistrationInput {
+                person_id: String::new(),
+                ..good.clone()
+            },
+            "person_id",
+            "対象者を選んで",
+        ),
+        (
+            RegistrationInput {
+                person_id: "00000000-0000-4000-8000-000000000000".into(),
+                ..good.clone()
+            },
             "person_id",
             "見つかりません",
         ),
-        (RegistrationInput { consent_on: String::new(), ..good.clone() }, "consent_on", "同意書の日付"),
-        (RegistrationInput { consent_on: "令和7年13月1日".into(), ..good.clone() }, "consent_on", "読み取れません"),
-        (RegistrationInput { consent_on: "2026-05-02".into(), ..good.clone() }, "consent_on", "未来"),
-        (RegistrationInput { valid_until: "2025-05-31".into(), ..good.clone() }, "valid_until", "同意書の日付と同じか後"),
-        (RegistrationInput { doctor_id: "x".into(), ..good.clone() }, "doctor_id", ""),
-        (RegistrationInput { care_manager: "a\u{202E}b".into(), ..good.clone() }, "care_manager", ""),
+        (
+            RegistrationInput {
+                consent_on: String::new(),
+                ..good.clone()
+            },
+            "consent_on",
+            "同意書の日付",
+        ),
+        (
+            RegistrationInput {
+                consent_on: "令和7年13月1日".into(),
+                ..good.clone()
+            },
+            "consent_on",
+            "読み取れません",
+        ),
+        (
+            RegistrationInput {
+                consent_on: "2026-05-02".into(),
+                ..good.clone()
+            },
+            "consent_on",
+            "未来",
+        ),
+        (
+            RegistrationInput {
+                valid_until: "2025-05-31".into(),
+                ..good.clone()
+            },
+            "valid_until",
+            "同意書の日付と同じか後",
+        ),
+        (
+            RegistrationInput {
+                doctor_id: "x".into(),
+                ..good.clone()
+            },
+            "doctor_id",
+            "",
+        ),
+        (
+            RegistrationInput {
+                care_manager: "a\u{202E}b".into(),
+                ..good.clone()
+            },
+            "care_manager",
+            "",
+        ),
     ];
     for (input, field, words) in cases {
         let (f, message) = refused(beds::save_registration(&mut o.conn, &input, now()));
         assert_eq!(f, field, "{message}");
         assert!(message.contains(words), "{message}");
     }
-    assert_eq!(query_i64(&o.conn, "SELECT count(*) FROM bed_registrations"), 0);
+    assert_eq!(
+        query_i64(&o.conn, "SELECT count(*) FROM bed_registrations"),
+        0
+    );
 }
 
 // ------------------------------------------------------------ 輪番表
@@ -273,7 +335,10 @@ fn a_month_of_rota_is_filled_from_a_weekly_pattern_then_single_days_change() {
     assert_eq!(month.days[5].bed_id, None);
     // April 2025: 22 weekdays, 4 Saturdays, 4 Sundays.
     let days_of = |m: &beds::RotaMonth, name: &str| {
-        m.hospitals.iter().find(|h| h.hospital == name).map_or(0, |h| h.days)
+        m.hospitals
+            .iter()
+            .find(|h| h.hospital == name)
+            .map_or(0, |h| h.days)
     };
     assert_eq!(days_of(&month, "坂戸中央病院"), 22);
     assert_eq!(days_of(&month, "鶴ヶ島総合病院"), 4);
@@ -291,7 +356,12 @@ fn a_month_of_rota_is_filled_from_a_weekly_pattern_then_single_days_change() {
         .unwrap();
     assert_eq!(holder.hospital, "坂戸中央病院");
     // Every day of the rota is in the change record.
-    assert!(query_i64(&o.conn, "SELECT count(*) FROM audit_log WHERE table_name = 'bed_rota'") >= 26);
+    assert!(
+        query_i64(
+            &o.conn,
+            "SELECT count(*) FROM audit_log WHERE table_name = 'bed_rota'"
+        ) >= 26
+    );
 }
 
 #[test]
@@ -330,11 +400,32 @@ fn a_rota_fill_with_a_bad_hospital_changes_nothing() {
     assert_eq!(field, "pattern.0");
     assert!(message.contains("登録終了"), "{message}");
     for (fill, field) in [
-        (RotaFill { month: "2025-13".into(), pattern: vec![central.clone(); 7] }, "month"),
-        (RotaFill { month: "2025-05".into(), pattern: vec![central.clone(); 6] }, "pattern"),
-        (RotaFill { month: "2025-05".into(), pattern: vec![String::new(); 7] }, "pattern.0"),
+        (
+            RotaFill {
+                month: "2025-13".into(),
+                pattern: vec![central.clone(); 7],
+            },
+            "month",
+        ),
+        (
+            RotaFill {
+                month: "2025-05".into(),
+                pattern: vec![central.clone(); 6],
+            },
+            "pattern",
+        ),
+        (
+            RotaFill {
+                month: "2025-05".into(),
+                pattern: vec![String::new(); 7],
+            },
+            "pattern.0",
+        ),
     ] {
-        assert_eq!(refused(beds::fill_month(&mut o.conn, &fill, now())).0, field);
+        assert_eq!(
+            refused(beds::fill_month(&mut o.conn, &fill, now())).0,
+            field
+        );
     }
     assert_eq!(beds::rota_month(&o.conn, "2025-05").unwrap(), before);
 }
@@ -418,7 +509,11 @@ fn a_stay_counts_admission_and_discharge_days_and_is_flagged_past_fourteen() {
     let long = stay(&mut o, &ichiko, &central, "2025-05-01", "2025-05-15");
     assert_eq!(long.days, 15);
     assert!(long.long);
-    assert!(long.warning.as_deref().unwrap().contains("14日を超えています（15日）"));
+    assert!(long
+        .warning
+        .as_deref()
+        .unwrap()
+        .contains("14日を超えています（15日）"));
     // 14 days exactly is the norm, not flagged.
     let norm = stay(&mut o, &ichiko, &central, "2025-06-01", "2025-06-14");
     assert_eq!(norm.days, 14);
@@ -440,12 +535,21 @@ fn a_stay_without_a_registration_valid_on_the_admission_day_is_refused() {
     let input = stay_input(&o, &jiro, &central, "2025-07-01", "2025-07-03");
     let (field, message) = refused(beds::save_stay(&mut o.conn, &input, now()));
     assert_eq!(field, "person_id");
-    assert!(message.contains("鶴島 二郎さんには入院日（令和7年7月1日）に有効な事前登録がありません"), "{message}");
+    assert!(
+        message.contains("鶴島 二郎さんには入院日（令和7年7月1日）に有効な事前登録がありません"),
+        "{message}"
+    );
     // Registered from 7/2: the 1st is still outside, the 2nd is fine.
     register(&mut o, &jiro, "2025-07-02", "2025-12-31");
-    assert_eq!(refused(beds::save_stay(&mut o.conn, &input, now())).0, "person_id");
+    assert_eq!(
+        refused(beds::save_stay(&mut o.conn, &input, now())).0,
+        "person_id"
+    );
     let after_end = stay_input(&o, &jiro, &central, "2026-01-01", "2026-01-02");
-    assert_eq!(refused(beds::save_stay(&mut o.conn, &after_end, now())).0, "person_id");
+    assert_eq!(
+        refused(beds::save_stay(&mut o.conn, &after_end, now())).0,
+        "person_id"
+    );
     stay(&mut o, &jiro, &central, "2025-07-02", "2025-07-03");
     assert_eq!(query_i64(&o.conn, "SELECT count(*) FROM bed_stays"), 1);
 }
@@ -453,8 +557,12 @@ fn a_stay_without_a_registration_valid_on_the_admission_day_is_refused() {
 #[test]
 fn a_stay_overlapping_another_of_the_same_person_is_refused() {
     let mut o = setup();
-    let (ichiko, jiro, central, general) =
-        (o.ichiko.clone(), o.jiro.clone(), o.central.clone(), o.general.clone());
+    let (ichiko, jiro, central, general) = (
+        o.ichiko.clone(),
+        o.jiro.clone(),
+        o.central.clone(),
+        o.general.clone(),
+    );
     register(&mut o, &ichiko, "2025-04-01", "2026-03-31");
     register(&mut o, &jiro, "2025-04-01", "2026-03-31");
     let first = stay(&mut o, &ichiko, &central, "2025-08-10", "2025-08-20");
@@ -469,7 +577,9 @@ fn a_stay_overlapping_another_of_the_same_person_is_refused() {
         let (field, message) = refused(beds::save_stay(&mut o.conn, &input, now()));
         assert_eq!(field, "admitted_on", "{admitted}");
         assert!(
-            message.contains("令和7年8月10日（日）〜令和7年8月20日（水）、坂戸中央病院）と期間が重なっています"),
+            message.contains(
+                "令和7年8月10日（日）〜令和7年8月20日（水）、坂戸中央病院）と期間が重なっています"
+            ),
             "{message}"
         );
     }
@@ -494,21 +604,95 @@ fn a_stay_form_with_bad_input_is_refused_on_the_field_and_nothing_is_saved() {
     register(&mut o, &ichiko, "2025-04-01", "2026-03-31");
     let good = stay_input(&o, &ichiko, &central, "2025-09-01", "2025-09-05");
     let cases: Vec<(StayInput, &str, &str)> = vec![
-        (StayInput { discharged_on: "2025-08-31".into(), ..good.clone() }, "discharged_on", "退院日は入院日と同じか後"),
-        (StayInput { admitted_on: String::new(), ..good.clone() }, "admitted_on", "入院日"),
-        (StayInput { admitted_on: "2025-02-30".into(), ..good.clone() }, "admitted_on", "読み取れません"),
-        (StayInput { discharged_on: "あした".into(), ..good.clone() }, "discharged_on", "読み取れません"),
-        (StayInput { bed_id: String::new(), ..good.clone() }, "bed_id", "病院を選んで"),
-        (StayInput { person_id: String::new(), ..good.clone() }, "person_id", "選んで"),
-        (StayInput { reason_id: String::new(), ..good.clone() }, "reason_id", "利用理由"),
-        (StayInput { outcome: "escaped".into(), ..good.clone() }, "outcome", "転帰"),
         (
-            StayInput { outcome: "home".into(), discharged_on: String::new(), ..good.clone() },
+            StayInput {
+                discharged_on: "2025-08-31".into(),
+                ..good.clone()
+            },
+            "discharged_on",
+            "退院日は入院日と同じか後",
+        ),
+        (
+            StayInput {
+                admitted_on: String::new(),
+                ..good.clone()
+            },
+            "admitted_on",
+            "入院日",
+        ),
+        (
+            StayInput {
+                admitted_on: "2025-02-30".into(),
+                ..good.clone()
+            },
+            "admitted_on",
+            "読み取れません",
+        ),
+        (
+            StayInput {
+                discharged_on: "あした".into(),
+                ..good.clone()
+            },
+            "discharged_on",
+            "読み取れません",
+        ),
+        (
+            StayInput {
+                bed_id: String::new(),
+                ..good.clone()
+            },
+            "bed_id",
+            "病院を選んで",
+        ),
+        (
+            StayInput {
+                person_id: String::new(),
+                ..good.clone()
+            },
+            "person_id",
+            "選んで",
+        ),
+        (
+            StayInput {
+                reason_id: String::new(),
+                ..good.clone()
+            },
+            "reason_id",
+            "利用理由",
+        ),
+        (
+            StayInput {
+                outcome: "escaped".into(),
+                ..good.clone()
+            },
+            "outcome",
+            "転帰",
+        ),
+        (
+            StayInput {
+                outcome: "home".into(),
+                discharged_on: String::new(),
+                ..good.clone()
+            },
             "discharged_on",
             "転帰が「自宅へ退院」のときは退院日",
         ),
-        (StayInput { case_id: o.jiro_case.clone(), ..good.clone() }, "case_id", "別の対象者"),
-        (StayInput { notes: "x".repeat(2001), ..good.clone() }, "notes", ""),
+        (
+            StayInput {
+                case_id: o.jiro_case.clone(),
+                ..good.clone()
+            },
+            "case_id",
+            "別の対象者",
+        ),
+        (
+            StayInput {
+                notes: "x".repeat(2001),
+                ..good.clone()
+            },
+            "notes",
+            "",
+        ),
     ];
     for (input, field, words) in cases {
         let (f, message) = refused(beds::save_stay(&mut o.conn, &input, now()));
@@ -546,9 +730,13 @@ fn a_registration_a_stay_relies_on_cannot_be_shortened_or_deleted() {
     };
     let (field, message) = refused(beds::save_registration(&mut o.conn, &shorter, now()));
     assert_eq!(field, "valid_until");
-    assert!(message.contains("令和7年10月1日入院の利用記録"), "{message}");
+    assert!(
+        message.contains("令和7年10月1日入院の利用記録"),
+        "{message}"
+    );
     assert_eq!(
-        beds::registrations(&o.conn, &RegistrationFilter::default(), now().date()).unwrap()[0].valid_until,
+        beds::registrations(&o.conn, &RegistrationFilter::default(), now().date()).unwrap()[0]
+            .valid_until,
         "2026-03-31",
         "nothing half-saved"
     );
@@ -556,7 +744,10 @@ fn a_registration_a_stay_relies_on_cannot_be_shortened_or_deleted() {
     assert!(err.to_string().contains("削除できません"), "{err}");
     beds::delete_stay(&o.conn, &s.id).unwrap();
     beds::delete_registration(&mut o.conn, &g.id).unwrap();
-    assert_eq!(query_i64(&o.conn, "SELECT count(*) FROM bed_registrations"), 0);
+    assert_eq!(
+        query_i64(&o.conn, "SELECT count(*) FROM bed_registrations"),
+        0
+    );
     let deleted = query_i64(
         &o.conn,
         "SELECT count(*) FROM audit_log WHERE table_name IN ('bed_stays', 'bed_registrations') AND action = 'delete'",
@@ -586,8 +777,13 @@ fn the_stay_form_defaults_to_the_days_rota_holder_and_offers_registered_persons(
     // A day without a holder: no default.
     let july = beds::stay_form(&o.conn, "2025-07-01", now().date()).unwrap();
     assert_eq!(july.default_bed_id, None);
-    let today = beds::today_holder(&o.conn, NaiveDate::from_ymd_opt(2025, 6, 10).unwrap()).unwrap().unwrap();
-    assert_eq!((today.hospital.as_str(), today.phone.as_str()), ("鶴ヶ島総合病院", "049-282-1100"));
+    let today = beds::today_holder(&o.conn, NaiveDate::from_ymd_opt(2025, 6, 10).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (today.hospital.as_str(), today.phone.as_str()),
+        ("鶴ヶ島総合病院", "049-282-1100")
+    );
 }
 
 #[test]
@@ -615,11 +811,19 @@ fn the_reasons_are_an_editable_list_that_never_loses_an_entry() {
     let names: Vec<(&str, bool)> = saved.iter().map(|r| (r.name.as_str(), r.retired)).collect();
     assert_eq!(
         names,
-        [("レスパイト", false), ("急変時", false), ("その他", true), ("家族の急病", false)]
+        [
+            ("レスパイト", false),
+            ("急変時", false),
+            ("その他", true),
+            ("家族の急病", false)
+        ]
     );
     let mut twice = input.clone();
     twice[3].name = "急変時".into();
-    assert_eq!(refused(beds::save_reasons(&mut o.conn, &twice)).0, "items.3.name");
+    assert_eq!(
+        refused(beds::save_reasons(&mut o.conn, &twice)).0,
+        "items.3.name"
+    );
     let err = beds::save_reasons(&mut o.conn, &input[1..]).unwrap_err();
     assert!(err.to_string().contains("削除できません"), "{err}");
     assert_eq!(beds::reasons(&o.conn).unwrap(), saved, "nothing half-saved");
@@ -648,21 +852,52 @@ fn figures_office() -> Office {
     register(&mut o, &ichiko, "2025-03-01", "2026-02-28");
     register(&mut o, &ichiko, "2026-03-01", "2027-02-28");
     register(&mut o, &jiro, "2025-06-01", "2026-03-30");
-    let with_reason = |o: &mut Office, who: &str, bed: &str, a: &str, d: &str, reason_name: &str| {
-        let mut input = stay_input(o, who, bed, a, d);
-        input.reason_id = reason(&o.conn, reason_name);
-        beds::save_stay(&mut o.conn, &input, now()).unwrap();
-    };
-    with_reason(&mut o, &ichiko, &central, "2025-03-28", "2025-04-03", "急変時");
-    with_reason(&mut o, &ichiko, &general, "2025-05-30", "2025-06-02", "レスパイト");
-    with_reason(&mut o, &jiro, &central, "2025-07-01", "2025-07-16", "急変時");
-    with_reason(&mut o, &ichiko, &central, "2026-03-29", "2026-04-04", "レスパイト");
+    let with_reason =
+        |o: &mut Office, who: &str, bed: &str, a: &str, d: &str, reason_name: &str| {
+            let mut input = stay_input(o, who, bed, a, d);
+            input.reason_id = reason(&o.conn, reason_name);
+            beds::save_stay(&mut o.conn, &input, now()).unwrap();
+        };
+    with_reason(
+        &mut o,
+        &ichiko,
+        &central,
+        "2025-03-28",
+        "2025-04-03",
+        "急変時",
+    );
+    with_reason(
+        &mut o,
+        &ichiko,
+        &general,
+        "2025-05-30",
+        "2025-06-02",
+        "レスパイト",
+    );
+    with_reason(
+        &mut o,
+        &jiro,
+        &central,
+        "2025-07-01",
+        "2025-07-16",
+        "急変時",
+    );
+    with_reason(
+        &mut o,
+        &ichiko,
+        &central,
+        "2026-03-29",
+        "2026-04-04",
+        "レスパイト",
+    );
     with_reason(&mut o, &jiro, &nissai, "2026-03-01", "2026-03-01", "その他");
     o
 }
 
 fn tallies(t: &[beds::BedTally]) -> Vec<(&str, i64, i64)> {
-    t.iter().map(|t| (t.name.as_str(), t.stays, t.days)).collect()
+    t.iter()
+        .map(|t| (t.name.as_str(), t.stays, t.days))
+        .collect()
 }
 
 #[test]
@@ -678,11 +913,19 @@ fn the_yearly_figures_match_the_hand_count_and_split_a_stay_across_years() {
     assert_eq!(f.end_label, "令和8年3月31日");
     assert_eq!(
         tallies(&f.by_reason),
-        [("急変時", 1, 3 + 16), ("レスパイト", 2, 4 + 3), ("その他", 1, 1)]
+        [
+            ("急変時", 1, 3 + 16),
+            ("レスパイト", 2, 4 + 3),
+            ("その他", 1, 1)
+        ]
     );
     assert_eq!(
         tallies(&f.by_hospital),
-        [("入西病院", 1, 1), ("坂戸中央病院", 2, 3 + 16 + 3), ("鶴ヶ島総合病院", 1, 4)]
+        [
+            ("入西病院", 1, 1),
+            ("坂戸中央病院", 2, 3 + 16 + 3),
+            ("鶴ヶ島総合病院", 1, 4)
+        ]
     );
     let months = tallies(&f.by_month);
     assert_eq!(months.len(), 12);
@@ -694,10 +937,18 @@ fn the_yearly_figures_match_the_hand_count_and_split_a_stay_across_years() {
     assert_eq!(months.iter().map(|m| m.2).sum::<i64>(), f.days);
     assert_eq!(months.iter().map(|m| m.1).sum::<i64>(), f.stays);
 
-    let before = beds::figures(&o.conn, &ReportPeriod::Fiscal { year: 2024 }, now().date()).unwrap();
-    assert_eq!((before.stays, before.days, before.new_registrants), (1, 4, 1));
+    let before =
+        beds::figures(&o.conn, &ReportPeriod::Fiscal { year: 2024 }, now().date()).unwrap();
+    assert_eq!(
+        (before.stays, before.days, before.new_registrants),
+        (1, 4, 1)
+    );
     let after = beds::figures(&o.conn, &ReportPeriod::Fiscal { year: 2026 }, now().date()).unwrap();
-    assert_eq!((after.stays, after.days), (0, 4), "4/1〜4/4 of the stay from 3/29");
+    assert_eq!(
+        (after.stays, after.days),
+        (0, 4),
+        "4/1〜4/4 of the stay from 3/29"
+    );
 }
 
 #[test]
@@ -717,18 +968,26 @@ fn the_report_carries_the_bed_section_for_the_whole_office_and_per_city() {
     ] {
         assert!(text.contains(&line), "missing {line}");
     }
-    assert!(text.find(s).unwrap() < text.find("定義,実数").unwrap(), "before the definitions");
+    assert!(
+        text.find(s).unwrap() < text.find("定義,実数").unwrap(),
+        "before the definitions"
+    );
     assert!(text.contains("年度をまたぐ利用は日数を各年度に分けて数えます"));
     // 鶴ヶ島市 counts 二郎's stays only.
     let tsuru = report::city_by_name(&o.conn, "鶴ヶ島市").unwrap();
     let r = report::build_for(&o.conn, &period, Some(&tsuru), now().date()).unwrap();
-    assert_eq!((r.beds.stays, r.beds.days, r.beds.new_registrants), (2, 17, 1));
+    assert_eq!(
+        (r.beds.stays, r.beds.days, r.beds.new_registrants),
+        (2, 17, 1)
+    );
     // The PDF prints the section.
     let job = PrintJob::YearReport {
         period,
         city_id: String::new(),
     };
-    let text = pdftotext(&print::pdf::write(&print::render(&o.conn, &job, now().date()).unwrap()));
+    let text = pdftotext(&print::pdf::write(
+        &print::render(&o.conn, &job, now().date()).unwrap(),
+    ));
     assert!(text.contains("療養支援ベッド 利用理由別"), "{text}");
     assert!(text.contains("4 件・延べ 27 日"), "{text}");
 }
@@ -740,19 +999,30 @@ fn the_stays_and_figures_export_as_csv() {
     assert_eq!(csv.rows, 5);
     let text = String::from_utf8(csv.bytes).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').split("\r\n").collect();
-    assert_eq!(lines[0], "入院日,退院日,日数,14日超,氏名,ふりがな,病院,利用理由,転帰,相談記録,備考");
-    assert!(lines.contains(&"令和7年7月1日（火）,令和7年7月16日（水）,16,○,鶴島 二郎,,坂戸中央病院,急変時,,,"));
+    assert_eq!(
+        lines[0],
+        "入院日,退院日,日数,14日超,氏名,ふりがな,病院,利用理由,転帰,相談記録,備考"
+    );
+    assert!(lines.contains(
+        &"令和7年7月1日（火）,令和7年7月16日（水）,16,○,鶴島 二郎,,坂戸中央病院,急変時,,,"
+    ));
     let filtered = StayFilter {
         from: "2026-03-01".into(),
         query: "にゅうさい".into(),
         ..Default::default()
     };
-    assert_eq!(beds::stays(&o.conn, &filtered, now().date()).unwrap().len(), 0);
+    assert_eq!(
+        beds::stays(&o.conn, &filtered, now().date()).unwrap().len(),
+        0
+    );
     let filtered = StayFilter {
         from: "2026-03-01".into(),
         ..Default::default()
     };
-    assert_eq!(beds::stays(&o.conn, &filtered, now().date()).unwrap().len(), 2);
+    assert_eq!(
+        beds::stays(&o.conn, &filtered, now().date()).unwrap().len(),
+        2
+    );
     let f = beds::figures(&o.conn, &ReportPeriod::Fiscal { year: 2025 }, now().date()).unwrap();
     let text = String::from_utf8(beds::figures_csv(&f).bytes).unwrap();
     assert!(text.starts_with("\u{FEFF}表,区分,指標,値\r\n"));
@@ -768,7 +1038,10 @@ fn the_demo_office_has_a_year_of_rota_and_a_dozen_stays() {
     assert_eq!((summary.bed_registrations, summary.bed_stays), (12, 12));
     // 令和8年度: April 2026 to March 2027, every day held.
     assert_eq!(
-        query_i64(&conn, "SELECT count(*) FROM bed_rota WHERE day BETWEEN '2026-04-01' AND '2027-03-31'"),
+        query_i64(
+            &conn,
+            "SELECT count(*) FROM bed_rota WHERE day BETWEEN '2026-04-01' AND '2027-03-31'"
+        ),
         365
     );
     let regs = beds::registrations(&conn, &RegistrationFilter::default(), now().date()).unwrap();

@@ -17,19 +17,29 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
         &db,
         &format!("SELECT b.hospital FROM bed_rota r JOIN support_beds b ON b.id = r.bed_id WHERE r.day = '{day}'"),
     );
-    let holder_id = db_text(&db, &format!("SELECT bed_id FROM bed_rota WHERE day = '{day}'"));
+    let holder_id = db_text(
+        &db,
+        &format!("SELECT bed_id FROM bed_rota WHERE day = '{day}'"),
+    );
     // The demo registration no stay has used yet.
     let person = db_text(
         &db,
         "SELECT person_id FROM bed_registrations g
           WHERE NOT EXISTS (SELECT 1 FROM bed_stays s WHERE s.person_id = g.person_id)",
     );
-    let name = db_text(&db, &format!("SELECT name FROM persons WHERE id = '{person}'"));
-    let reason = db_text(&db, "SELECT id FROM bed_stay_reasons WHERE name = 'レスパイト'");
+    let name = db_text(
+        &db,
+        &format!("SELECT name FROM persons WHERE id = '{person}'"),
+    );
+    let reason = db_text(
+        &db,
+        "SELECT id FROM bed_stay_reasons WHERE name = 'レスパイト'",
+    );
 
     let app = App::launch(&db).await;
     app.open_view("registry").await;
-    app.wait_for_text("[data-testid='today-bed']", &holder).await;
+    app.wait_for_text("[data-testid='today-bed']", &holder)
+        .await;
 
     // The calendar of this month, today's cell naming its holder.
     app.click("#tab-bed-rota").await;
@@ -41,7 +51,10 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
     // A stay from today's cell: the hospital is the day's holder.
     app.click(&format!("{cell} .rota-stay")).await;
     app.wait_for("#stay-form").await;
-    assert_eq!(app.value("#stay-form [data-field='bed_id']").await, holder_id);
+    assert_eq!(
+        app.value("#stay-form [data-field='bed_id']").await,
+        holder_id
+    );
     app.choose_value("#stay-form [data-field='person_id']", &person)
         .await;
     app.choose_value("#stay-form [data-field='reason_id']", &reason)
@@ -49,7 +62,7 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
     app.snap("beds-stay-form").await;
     app.click_for_message("#stay-form-save", &format!("{name}さんの利用"))
         .await;
-    app.wait_for_text(&format!("{cell}"), "入院1件").await;
+    app.wait_for_text(&cell, "入院1件").await;
 
     // The same person again the same day: refused, the reason by 入院日.
     app.click(&format!("{cell} .rota-stay")).await;
@@ -64,16 +77,18 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
 
     // Listed, still in hospital.
     app.click("#tab-bed-stays").await;
-    let table = app
-        .wait_for_text("[data-testid='stay-table']", &name)
-        .await;
+    let table = app.wait_for_text("[data-testid='stay-table']", &name).await;
     assert!(table.contains("入院中"), "{table}");
     assert!(table.contains(&holder), "{table}");
     app.snap("beds-stays").await;
 
     // Counted in this 年度's figures, as the core counts them.
     let conn = store::open(&db).unwrap();
-    let year = zaitaku_core::period::Period::fiscal_of(today).range().0.format("%Y").to_string();
+    let year = zaitaku_core::period::Period::fiscal_of(today)
+        .range()
+        .0
+        .format("%Y")
+        .to_string();
     let figures = beds::figures(
         &conn,
         &ReportPeriod::Fiscal {
@@ -107,7 +122,10 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
     let section = app
         .wait_for_text("[data-testid='report-beds']", "療養支援ベッド")
         .await;
-    assert!(section.contains(&format!("{}件", figures.stays)), "{section}");
+    assert!(
+        section.contains(&format!("{}件", figures.stays)),
+        "{section}"
+    );
     app.open_view("registry").await;
 
     // 事前登録: the list warns of the expired and the soon-expiring.
@@ -115,7 +133,10 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
     let count = app
         .wait_for_text("[data-testid='registration-count']", "12件")
         .await;
-    assert!(count.contains("期限切れ 1件") && count.contains("30日以内に期限 1件"), "{count}");
+    assert!(
+        count.contains("期限切れ 1件") && count.contains("30日以内に期限 1件"),
+        "{count}"
+    );
     app.snap("beds-registrations").await;
     app.quit().await;
 }

@@ -3,8 +3,8 @@
 
 use zaitaku_core::beds::{
     self, figures::export_figures_to_folder, stays::export_stays_to_folder, BedFigures, Reason,
-    ReasonInput, Registration, RegistrationFilter, RegistrationInput, RotaDay, RotaFill,
-    RotaMonth, Stay, StayFilter, StayForm, StayInput,
+    ReasonInput, Registration, RegistrationFilter, RegistrationInput, RotaDay, RotaFill, RotaMonth,
+    Stay, StayFilter, StayForm, StayInput,
 };
 use zaitaku_core::period::ReportPeriod;
 

@@ -84,7 +84,10 @@ fn tally(name: String, stays: &[&StayDays], from: NaiveDate, to: NaiveDate) -> B
             .iter()
             .filter(|s| s.admitted >= from && s.admitted <= to)
             .count() as i64,
-        days: stays.iter().map(|s| overlap(s.admitted, s.end, from, to)).sum(),
+        days: stays
+            .iter()
+            .map(|s| overlap(s.admitted, s.end, from, to))
+            .sum(),
     }
 }
 
@@ -147,11 +150,17 @@ pub fn figures_in(
             .collect::<Vec<_>>()
     };
     let by_reason = breakdown(
-        named(conn, "SELECT id, name, retired FROM bed_stay_reasons ORDER BY sort_order, name")?,
+        named(
+            conn,
+            "SELECT id, name, retired FROM bed_stay_reasons ORDER BY sort_order, name",
+        )?,
         |s| &s.reason_id,
     );
     let by_hospital = breakdown(
-        named(conn, "SELECT id, hospital, retired FROM support_beds ORDER BY hospital")?,
+        named(
+            conn,
+            "SELECT id, hospital, retired FROM support_beds ORDER BY hospital",
+        )?,
         |s| &s.bed_id,
     );
     let by_month = span
@@ -206,7 +215,12 @@ pub fn figures(conn: &Connection, period: &ReportPeriod, today: NaiveDate) -> Re
 /// The figures as rows of (表, 区分, 指標, 値), the report's own shape.
 pub fn figure_rows(f: &BedFigures) -> Vec<(String, String, &'static str, i64)> {
     let mut rows = vec![
-        ("登録者数".to_string(), "新規登録者数".to_string(), "人数", f.new_registrants),
+        (
+            "登録者数".to_string(),
+            "新規登録者数".to_string(),
+            "人数",
+            f.new_registrants,
+        ),
         (
             "登録者数".to_string(),
             format!("期間末（{}）の登録者数", f.end_label),
@@ -214,8 +228,18 @@ pub fn figure_rows(f: &BedFigures) -> Vec<(String, String, &'static str, i64)> {
             f.registrants_at_end,
         ),
         ("利用".to_string(), "合計".to_string(), "利用件数", f.stays),
-        ("利用".to_string(), "合計".to_string(), "延べ利用日数", f.days),
-        ("利用".to_string(), "うち14日超".to_string(), "利用件数", f.long_stays),
+        (
+            "利用".to_string(),
+            "合計".to_string(),
+            "延べ利用日数",
+            f.days,
+        ),
+        (
+            "利用".to_string(),
+            "うち14日超".to_string(),
+            "利用件数",
+            f.long_stays,
+        ),
     ];
     for (table, tallies) in f.tables() {
         for t in tallies {
@@ -231,7 +255,12 @@ pub fn figures_csv(f: &BedFigures) -> csv::Csv {
     let rows: Vec<Vec<Cell>> = figure_rows(f)
         .into_iter()
         .map(|(table, name, measure, value)| {
-            vec![table.into(), name.into(), measure.into(), Cell::Number(value)]
+            vec![
+                table.into(),
+                name.into(),
+                measure.into(),
+                Cell::Number(value),
+            ]
         })
         .collect();
     csv::Csv::new(&["表", "区分", "指標", "値"], &rows)

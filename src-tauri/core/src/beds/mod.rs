@@ -22,9 +22,7 @@ pub use registrations::{
     delete_registration, registrations, save_registration, Registration, RegistrationFilter,
     RegistrationInput,
 };
-pub use rota::{
-    fill_month, rota_month, set_rota_day, today_holder, RotaDay, RotaFill, RotaMonth,
-};
+pub use rota::{fill_month, rota_month, set_rota_day, today_holder, RotaDay, RotaFill, RotaMonth};
 pub use stays::{
     delete_stay, save_stay, stay_form, stays, stays_csv, Outcome, Stay, StayFilter, StayForm,
     StayInput,
@@ -49,7 +47,9 @@ pub(crate) fn typed_day(field: &str, label: &str, input: &str) -> crate::Result<
     if input.chars().count() > 40 {
         return Err(crate::Error::invalid(
             field,
-            format!("{label}を読み取れません。令和7年4月1日 や 2025-04-01 の形で入力してください。"),
+            format!(
+                "{label}を読み取れません。令和7年4月1日 や 2025-04-01 の形で入力してください。"
+            ),
         ));
     }
     crate::wareki::parse_optional_date(field, input)

@@ -79,7 +79,10 @@ pub fn save_reasons(conn: &mut Connection, input: &[ReasonInput]) -> Result<Vec<
     }
     let tx = conn.transaction()?;
     let existing = reasons(&tx)?;
-    let kept: HashSet<&str> = clean.iter().filter_map(|(id, _, _)| id.as_deref()).collect();
+    let kept: HashSet<&str> = clean
+        .iter()
+        .filter_map(|(id, _, _)| id.as_deref())
+        .collect();
     if existing.iter().any(|r| !kept.contains(r.id.as_str())) {
         return Err(Error::Conflict(
             "利用理由は削除できません（過去の利用記録で使われているため）。使わなくなった理由は「使用しない」にしてください。".into(),
@@ -101,7 +104,9 @@ pub fn save_reasons(conn: &mut Connection, input: &[ReasonInput]) -> Result<Vec<
                     rusqlite::params![id, name, order as i64, retired],
                 )?;
                 if n == 0 {
-                    return Err(Error::NotFound { what: "利用理由" });
+                    return Err(Error::NotFound {
+                        what: "利用理由"
+                    });
                 }
             }
             None => {

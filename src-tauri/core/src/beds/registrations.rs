@@ -123,8 +123,22 @@ fn read_all(conn: &Connection, today: NaiveDate) -> Result<Vec<Registration>> {
     })?;
     let mut list = Vec::new();
     for row in rows {
-        let (id, person_id, name, kana, birth, city, consent, until, doctor_id, doctor, cm, notes, updated, stays) =
-            row?;
+        let (
+            id,
+            person_id,
+            name,
+            kana,
+            birth,
+            city,
+            consent,
+            until,
+            doctor_id,
+            doctor,
+            cm,
+            notes,
+            updated,
+            stays,
+        ) = row?;
         let consent_day = parse_iso(&consent)?;
         let until_day = parse_iso(&until)?;
         let (validity, validity_label) = validity(consent_day, until_day, today);
@@ -233,8 +247,20 @@ fn check(conn: &Connection, input: &RegistrationInput, today: NaiveDate) -> Resu
         person_id,
         consent_on,
         valid_until,
-        doctor_id: known_id(conn, "doctors", "doctor_id", "かかりつけ医", &input.doctor_id)?,
-        care_manager: text::single_line("care_manager", "担当ケアマネ", &input.care_manager, 80, false)?,
+        doctor_id: known_id(
+            conn,
+            "doctors",
+            "doctor_id",
+            "かかりつけ医",
+            &input.doctor_id,
+        )?,
+        care_manager: text::single_line(
+            "care_manager",
+            "担当ケアマネ",
+            &input.care_manager,
+            80,
+            false,
+        )?,
         notes: text::multi_line("notes", "備考", &input.notes, 2000)?,
     })
 }

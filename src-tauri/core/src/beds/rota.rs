@@ -62,7 +62,9 @@ fn month_key(first: NaiveDate) -> String {
 }
 
 fn days_of(first: NaiveDate) -> impl Iterator<Item = NaiveDate> {
-    first.iter_days().take_while(move |d| d.month() == first.month())
+    first
+        .iter_days()
+        .take_while(move |d| d.month() == first.month())
 }
 
 /// A hospital a rota may name: a known support-bed hospital still
@@ -88,7 +90,12 @@ fn rota_hospital(conn: &Connection, field: &str, id: &str) -> Result<Option<Stri
     }
 }
 
-fn write_day(conn: &Connection, day: NaiveDate, bed: Option<&str>, now: NaiveDateTime) -> Result<()> {
+fn write_day(
+    conn: &Connection,
+    day: NaiveDate,
+    bed: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<()> {
     match bed {
         Some(bed) => conn.execute(
             "INSERT INTO bed_rota (day, bed_id, updated_at) VALUES (?1, ?2, ?3)
@@ -133,7 +140,12 @@ pub fn fill_month(conn: &mut Connection, fill: &RotaFill, now: NaiveDateTime) ->
 }
 
 /// Sets (or with "" clears) the holder of one day.
-pub fn set_rota_day(conn: &Connection, day: &str, bed_id: &str, now: NaiveDateTime) -> Result<RotaDay> {
+pub fn set_rota_day(
+    conn: &Connection,
+    day: &str,
+    bed_id: &str,
+    now: NaiveDateTime,
+) -> Result<RotaDay> {
     let day = super::required_day("day", "日付", day)?;
     let bed = rota_hospital(conn, "bed_id", bed_id)?;
     write_day(conn, day, bed.as_deref(), now)?;
@@ -142,11 +154,17 @@ pub fn set_rota_day(conn: &Connection, day: &str, bed_id: &str, now: NaiveDateTi
         .days
         .into_iter()
         .find(|d| d.day == iso(day))
-        .ok_or(Error::NotFound { what: "輪番表の日" })
+        .ok_or(Error::NotFound {
+            what: "輪番表の日"
+        })
 }
 
 /// The holders of the days from `first` to `last`: (day, bed id, hospital, phone).
-fn holders(conn: &Connection, first: NaiveDate, last: NaiveDate) -> Result<Vec<(String, String, String, String)>> {
+fn holders(
+    conn: &Connection,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(String, String, String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT r.day, r.bed_id, b.hospital, b.phone FROM bed_rota r
            JOIN support_beds b ON b.id = r.bed_id
@@ -184,10 +202,7 @@ pub fn rota_month(conn: &Connection, month: &str) -> Result<RotaMonth> {
                 bed_id: holder.map(|h| h.1.clone()),
                 hospital: holder.map(|h| h.2.clone()).unwrap_or_default(),
                 phone: holder.map(|h| h.3.clone()).unwrap_or_default(),
-                admissions: admissions
-                    .iter()
-                    .find(|a| a.0 == key)
-                    .map_or(0, |a| a.1),
+                admissions: admissions.iter().find(|a| a.0 == key).map_or(0, |a| a.1),
                 day: key,
             }
         })

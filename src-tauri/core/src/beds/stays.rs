@@ -181,7 +181,9 @@ fn read(conn: &Connection, where_sql: &str, param: &str, today: NaiveDate) -> Re
                 .unwrap_or_default(),
             outcome,
             case_id: r.get(11)?,
-            case_label: case_no.map(|n| format!("相談記録 No.{n}")).unwrap_or_default(),
+            case_label: case_no
+                .map(|n| format!("相談記録 No.{n}"))
+                .unwrap_or_default(),
             notes: r.get(13)?,
             warning: long_warning(days),
             updated_at: r.get(14)?,
@@ -199,7 +201,11 @@ pub fn stays(conn: &Connection, filter: &StayFilter, today: NaiveDate) -> Result
         .filter(|s| !filter.in_hospital_only || s.in_hospital)
         .filter(|s| to.is_none_or(|t| s.admitted_on <= iso(t)))
         .filter(|s| {
-            from.is_none_or(|f| s.discharged_on.as_deref().is_none_or(|d| d >= iso(f).as_str()))
+            from.is_none_or(|f| {
+                s.discharged_on
+                    .as_deref()
+                    .is_none_or(|d| d >= iso(f).as_str())
+            })
         })
         .filter(|s| {
             needle.is_empty()
@@ -244,8 +250,14 @@ fn check(conn: &Connection, input: &StayInput) -> Result<Clean> {
             "退院日は入院日と同じか後の日付にしてください。",
         ));
     }
-    let reason_id = known_id(conn, "bed_stay_reasons", "reason_id", "利用理由", &input.reason_id)?
-        .ok_or_else(|| Error::invalid("reason_id", "利用理由を選んでください。"))?;
+    let reason_id = known_id(
+        conn,
+        "bed_stay_reasons",
+        "reason_id",
+        "利用理由",
+        &input.reason_id,
+    )?
+    .ok_or_else(|| Error::invalid("reason_id", "利用理由を選んでください。"))?;
     let outcome = match input.outcome.trim() {
         "" => None,
         code => Some(
@@ -261,8 +273,11 @@ fn check(conn: &Connection, input: &StayInput) -> Result<Clean> {
     }
     let case_id = known_id(conn, "cases", "case_id", "相談記録", &input.case_id)?;
     if let Some(case_id) = &case_id {
-        let owner: String =
-            conn.query_row("SELECT person_id FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+        let owner: String = conn.query_row(
+            "SELECT person_id FROM cases WHERE id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )?;
         if owner != person_id {
             return Err(Error::invalid(
                 "case_id",
@@ -286,8 +301,11 @@ fn check(conn: &Connection, input: &StayInput) -> Result<Clean> {
 /// registration valid on the 入院日, or a stay whose days overlap.
 fn check_person(conn: &Connection, id: &str, c: &Clean, today: NaiveDate) -> Result<()> {
     if !registered_on(conn, &c.person_id, c.admitted)? {
-        let name: String =
-            conn.query_row("SELECT name FROM persons WHERE id = ?1", [&c.person_id], |r| r.get(0))?;
+        let name: String = conn.query_row(
+            "SELECT name FROM persons WHERE id = ?1",
+            [&c.person_id],
+            |r| r.get(0),
+        )?;
         return Err(Error::invalid(
             "person_id",
             format!(
@@ -425,14 +443,22 @@ fn registered_persons(conn: &Connection) -> Result<Vec<RegisteredPerson>> {
             let birth = birth.as_deref().map(parse_iso).transpose()?;
             let label = format!(
                 "{name}{}{}",
-                if kana.is_empty() { String::new() } else { format!("（{kana}）") },
+                if kana.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{kana}）")
+                },
                 birth
                     .map(|b| format!(" {}生", wareki::format_date(b)))
                     .unwrap_or_default()
             );
             let linked = cases
                 .query_map([&id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
                 })?
                 .map(|row| {
                     let (id, no, at) = row?;
@@ -517,7 +543,10 @@ const STAY_COLUMNS: &[csv::Column<Stay>] = &[
 
 /// The stays of the list (its filter applies) as CSV.
 pub fn stays_csv(conn: &Connection, filter: &StayFilter, today: NaiveDate) -> Result<csv::Csv> {
-    Ok(csv::from_columns(STAY_COLUMNS, &stays(conn, filter, today)?))
+    Ok(csv::from_columns(
+        STAY_COLUMNS,
+        &stays(conn, filter, today)?,
+    ))
 }
 
 /// Writes the stays' CSV into `dir` as 療養支援ベッド利用記録_<time>.csv.

@@ -76,7 +76,10 @@ fn fill_rota(conn: &mut Connection, hospitals: &[String], now: NaiveDateTime) ->
 }
 
 pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<Filled> {
-    let hospitals = ids(conn, "SELECT id FROM support_beds WHERE retired = 0 ORDER BY hospital")?;
+    let hospitals = ids(
+        conn,
+        "SELECT id FROM support_beds WHERE retired = 0 ORDER BY hospital",
+    )?;
     let persons = ids(
         conn,
         "SELECT id FROM persons ORDER BY kana_key, name_key, birth_date LIMIT 12",
@@ -88,7 +91,10 @@ pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<Filled> {
         });
     }
     fill_rota(conn, &hospitals, now)?;
-    let doctors = ids(conn, "SELECT id FROM doctors WHERE retired = 0 ORDER BY kana")?;
+    let doctors = ids(
+        conn,
+        "SELECT id FROM doctors WHERE retired = 0 ORDER BY kana",
+    )?;
     let today = now.date();
     let ago = |days: i64| today - Duration::days(days);
     for (i, person) in persons.iter().enumerate() {
@@ -99,7 +105,10 @@ pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<Filled> {
                 person_id: person.clone(),
                 consent_on: iso(consent),
                 valid_until: iso(consent + Duration::days(364)),
-                doctor_id: doctors.get(i * 2 % doctors.len().max(1)).cloned().unwrap_or_default(),
+                doctor_id: doctors
+                    .get(i * 2 % doctors.len().max(1))
+                    .cloned()
+                    .unwrap_or_default(),
                 care_manager: CARE_MANAGERS[i % CARE_MANAGERS.len()].into(),
                 notes: if i == 11 {
                     "更新の案内を送付済み。".into()

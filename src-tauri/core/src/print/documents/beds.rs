@@ -46,7 +46,10 @@ pub fn rota(months: &[RotaMonth], office_name: &str, today: NaiveDate) -> Docume
         if month.open_days > 0 {
             totals.push(format!("未定 {}日", month.open_days));
         }
-        doc.push(Block::KeyValue(vec![("担当日数".into(), totals.join("、"))]));
+        doc.push(Block::KeyValue(vec![(
+            "担当日数".into(),
+            totals.join("、"),
+        )]));
     }
     doc
 }
@@ -85,7 +88,12 @@ fn side_by_side(month: &RotaMonth) -> Vec<Vec<String>> {
         .enumerate()
         .map(|(i, d)| {
             let mut row = cells(d);
-            row.extend(right.get(i).map(cells).unwrap_or_else(|| vec![String::new(); 4]));
+            row.extend(
+                right
+                    .get(i)
+                    .map(cells)
+                    .unwrap_or_else(|| vec![String::new(); 4]),
+            );
             row
         })
         .collect()
