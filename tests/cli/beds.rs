@@ -57,7 +57,7 @@ fn the_stays_export_as_csv_and_the_rota_prints_as_pdf() {
         "1999",
     ]);
     assert_eq!(ran.code, 1);
-    assert!(ran.stderr.contains("年度"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("2000年から2100年"), "{}", ran.stderr);
 
     let pdf = dir.path().join("rota.pdf");
     let month = chrono::Local::now()
