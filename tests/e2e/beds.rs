@@ -140,3 +140,51 @@ async fn a_stay_entered_from_the_rota_calendar_is_listed_and_counted() {
     app.snap("beds-registrations").await;
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_patient_found_among_the_case_persons_is_registered_with_a_consent_date() {
+    let (_dir, db) = demo_db_with_cases(40);
+    let name = db_text(
+        &db,
+        "SELECT name FROM persons WHERE id NOT IN (SELECT person_id FROM bed_registrations)
+          ORDER BY kana_key LIMIT 1",
+    );
+    let app = App::launch(&db).await;
+    app.open_view("registry").await;
+    app.click("#tab-bed-registrations").await;
+    app.wait_for_text("[data-testid='registration-count']", "12件")
+        .await;
+    app.click("#registration-new").await;
+    app.wait_for("#registration-form").await;
+    // Nobody chosen: refused, the message by 対象者.
+    app.click("#registration-form-save").await;
+    app.refused("#registration-form", "登録する対象者を選んでください")
+        .await;
+
+    app.fill("#registration-find-name", &name).await;
+    app.click("#registration-find").await;
+    app.click("#registration-matches .choose-person").await;
+    app.wait_for_text("#registration-person", &name).await;
+    let today = chrono::Local::now().date_naive();
+    let until = today + chrono::Duration::days(20);
+    app.fill_fields(
+        "#registration-form",
+        &[
+            ("consent_on", &today.format("%Y-%m-%d").to_string()),
+            ("valid_until", &until.format("%Y-%m-%d").to_string()),
+            ("care_manager", "居宅さかど 佐藤"),
+        ],
+    )
+    .await;
+    app.snap("beds-registration-form").await;
+    app.click_for_message(
+        "#registration-form-save",
+        &format!("{name}さんの事前登録を保存しました（期限まであと20日）"),
+    )
+    .await;
+    let count = app
+        .wait_for_text("[data-testid='registration-count']", "13件")
+        .await;
+    assert!(count.contains("30日以内に期限 2件"), "{count}");
+    app.quit().await;
+}

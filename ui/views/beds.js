@@ -223,9 +223,9 @@ function openRegistration(editor, g, doctors, refresh) {
   const v = g ?? {};
   let personId = v.person_id ?? '';
   const find = {
-    name: input('', { value: v.person_name ?? '', 'aria-label': '氏名', id: 'registration-find-name' }),
-    kana: input('', { value: v.person_kana ?? '', 'aria-label': 'ふりがな' }),
-    birth_date: input('', { value: v.person_birth_label ?? '', size: 14, 'aria-label': '生年月日' }),
+    name: input('', { value: v.person_name ?? '', 'aria-label': '氏名', placeholder: '氏名', id: 'registration-find-name' }),
+    kana: input('', { value: v.person_kana ?? '', 'aria-label': 'ふりがな', placeholder: 'ふりがな' }),
+    birth_date: input('', { value: v.person_birth_label ?? '', size: 14, 'aria-label': '生年月日', placeholder: '生年月日（任意）' }),
   };
   const chosen = h('output', { 'data-field': 'person_id', tabindex: '-1', id: 'registration-person', class: 'chosen-person' },
     g ? `${g.person_name}${g.person_birth_label ? `（${g.person_birth_label}生）` : ''}` : '未選択');
