@@ -79,6 +79,18 @@ enum Command {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
+    /// 療養支援ベッドの輪番表を PDF にする（A4 縦、1か月1ページ）
+    Rota {
+        /// 最初の月（例: 2025-04 または 令和7年4月）
+        #[arg(long, value_name = "MONTH")]
+        month: String,
+        /// 印刷する月数（1〜12）
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        months: u32,
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// 事業報告（年度の集計）を PDF・CSV・Excel に書き出す（--out の拡張子で選ぶ）
     Report {
         /// 年度（4月始まり。例: 2025 は令和7年4月〜令和8年3月）
@@ -163,6 +175,15 @@ enum Export {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// この年度（4月〜3月、例: 2025）の実施済・過去の開催だけを書き出す。省略時はすべて
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: Option<i32>,
+    },
+    /// 療養支援ベッドの利用記録（入院日の新しい順）
+    BedStays {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この年度（4月〜3月、例: 2025）に1日でもかかる利用だけを書き出す。省略時はすべて
         #[arg(long, value_name = "YEAR")]
         fiscal_year: Option<i32>,
     },
@@ -390,6 +411,35 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             export_csv(db, &out, "講座の開催", "件", |conn, today| {
                 lectures::export_csv(conn, filter.as_ref(), today)
             })?;
+        }
+        Command::Export {
+            what: Export::BedStays { out, fiscal_year },
+        } => {
+            use zaitaku_core::beds::{stays_csv, StayFilter};
+            let filter = match fiscal_year {
+                Some(year) => {
+                    let (from, to) = zaitaku_core::period::Period::fiscal(year)
+                        .check()
+                        .map_err(fail)?
+                        .range();
+                    StayFilter {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                        ..Default::default()
+                    }
+                }
+                None => StayFilter::default(),
+            };
+            export_csv(
+                db,
+                &out,
+                "療養支援ベッドの利用記録",
+                "件",
+                |conn, today| stays_csv(conn, &filter, today),
+            )?;
+        }
+        Command::Rota { month, months, out } => {
+            print_to(db, &PrintJob::BedRota { month, months }, &out)?;
         }
         Command::Booklet { out, imposed } => {
             print_to(db, &PrintJob::Booklet { imposed }, &out)?;

@@ -28,6 +28,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "access_status",
     "case_form_options",
     "registry_options",
+    "today_bed",
     "period_options",
     "report_settings",
     "recent_audit_log",
@@ -464,6 +465,112 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ] {
         calls.push(("print_preview", json!({ "job": job.clone() })));
         calls.push(("save_pdf", json!({ "job": job })));
+    }
+    // 療養支援ベッド: 輪番表, 事前登録, 利用記録, 利用理由, figures (issue 16).
+    for junk in junk_values() {
+        calls.push(("bed_rota_month", json!({ "month": junk })));
+        calls.push(("fill_bed_rota", json!({ "fill": junk })));
+        calls.push(("set_bed_rota_day", json!({ "day": junk, "bedId": junk })));
+        calls.push(("list_bed_registrations", json!({ "filter": junk })));
+        calls.push(("save_bed_registration", json!({ "registration": junk })));
+        calls.push(("delete_bed_registration", json!({ "id": junk })));
+        calls.push(("bed_stay_form", json!({ "day": junk })));
+        calls.push(("list_bed_stays", json!({ "filter": junk })));
+        calls.push(("save_bed_stay", json!({ "stay": junk })));
+        calls.push(("delete_bed_stay", json!({ "id": junk })));
+        calls.push(("save_bed_stay_reasons", json!({ "items": junk })));
+        calls.push(("bed_figures", json!({ "period": junk })));
+        calls.push(("export_bed_stays_csv", json!({ "filter": junk })));
+        calls.push(("export_bed_figures_csv", json!({ "period": junk })));
+        calls.push((
+            "print_preview",
+            json!({ "job": { "kind": "bedRota", "month": junk } }),
+        ));
+    }
+    let seven = |id: &str| vec![json!(id); 7];
+    for fill in [
+        json!({}),
+        json!({ "month": "2025-13", "pattern": seven("") }),
+        json!({ "month": "2025-04", "pattern": seven(uuid) }),
+        json!({ "month": "2025-04", "pattern": seven("not-a-uuid") }),
+        json!({ "month": "2025-04", "pattern": seven("") }),
+        json!({ "month": "2025-04", "pattern": [""] }),
+        json!({ "month": "2025-04", "pattern": (0..100_000).map(|_| "").collect::<Vec<_>>() }),
+        json!({ "month": "2025-04", "pattern": seven(""), "extra": 1 }),
+    ] {
+        calls.push(("fill_bed_rota", json!({ "fill": fill })));
+    }
+    calls.push((
+        "set_bed_rota_day",
+        json!({ "day": "2025-02-30", "bedId": "" }),
+    ));
+    calls.push((
+        "set_bed_rota_day",
+        json!({ "day": "2025-04-01", "bedId": uuid }),
+    ));
+    calls.push((
+        "list_bed_registrations",
+        json!({ "filter": { "validity": "all" } }),
+    ));
+    calls.push((
+        "list_bed_registrations",
+        json!({ "filter": { "extra": 1 } }),
+    ));
+    for registration in [
+        json!({}),
+        json!({ "person_id": uuid, "consent_on": "2025-04-01", "valid_until": "2026-03-31" }),
+        json!({ "person_id": "'; DROP TABLE persons; --", "consent_on": "2025-04-01", "valid_until": "2026-03-31" }),
+        json!({ "person_id": uuid, "consent_on": "9999-12-31", "valid_until": "9999-12-31" }),
+        json!({ "person_id": uuid, "consent_on": huge(), "valid_until": "2026-03-31" }),
+        json!({ "id": uuid, "person_id": uuid, "consent_on": "2025-04-01", "valid_until": "2026-03-31" }),
+        json!({ "person_id": uuid, "consent_on": "2025-04-01", "valid_until": "2026-03-31", "notes": huge() }),
+    ] {
+        calls.push((
+            "save_bed_registration",
+            json!({ "registration": registration }),
+        ));
+    }
+    calls.push(("delete_bed_registration", json!({ "id": uuid })));
+    calls.push((
+        "list_bed_stays",
+        json!({ "filter": { "from": "2025-05-01", "to": "2025-04-01" } }),
+    ));
+    for stay in [
+        json!({}),
+        json!({ "person_id": uuid, "bed_id": uuid, "admitted_on": "2025-04-01", "reason_id": uuid }),
+        json!({ "person_id": uuid, "admitted_on": "2025-04-02", "discharged_on": "2025-04-01" }),
+        json!({ "id": "not-a-uuid", "person_id": uuid }),
+        json!({ "outcome": "escaped" }),
+        json!({ "days": 3 }),
+        json!({ "person_id": uuid, "admitted_on": huge() }),
+        json!({ "person_id": uuid, "admitted_on": "2025-04-01", "discharged_on": huge() }),
+    ] {
+        calls.push(("save_bed_stay", json!({ "stay": stay })));
+    }
+    calls.push(("delete_bed_stay", json!({ "id": uuid })));
+    for items in [
+        json!([]),
+        json!([{ "name": "" }]),
+        json!([{ "name": "急変時" }, { "name": "急変時" }]),
+        json!([{ "name": huge() }]),
+        json!([{ "id": uuid, "name": "理由" }]),
+    ] {
+        calls.push(("save_bed_stay_reasons", json!({ "items": items })));
+    }
+    calls.push((
+        "bed_figures",
+        json!({ "period": { "kind": "fiscal", "year": 1999 } }),
+    ));
+    calls.push((
+        "export_bed_figures_csv",
+        json!({ "period": { "kind": "weekly" } }),
+    ));
+    for job in [
+        json!({ "kind": "bedRota", "month": "2025-04", "months": 13 }),
+        json!({ "kind": "bedRota", "month": "2025-04", "months": -1 }),
+        json!({ "kind": "bedRota" }),
+    ] {
+        calls.push(("print_preview", json!({ "job": job })));
     }
     // 出前講座・市民公開講座 (issue 7).
     for junk in junk_values() {
@@ -1028,6 +1135,30 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     let theme_id = one("lecture_themes");
     let venue_id = one("lecture_venues");
     let bed_id = one("support_beds");
+    // None once the valid calls have used it (they are made again per call).
+    let unused_registration: (String, String, String) = {
+        let conn = store::open(db).expect("open");
+        conn.query_row(
+            "SELECT person_id, consent_on, id FROM bed_registrations g
+              WHERE NOT EXISTS (SELECT 1 FROM bed_stays s WHERE s.person_id = g.person_id)
+              ORDER BY consent_on DESC, id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok()
+        .unwrap_or_default()
+    };
+    let unregistered_person = db_text(
+        db,
+        "SELECT id FROM persons WHERE id NOT IN (SELECT person_id FROM bed_registrations)
+          ORDER BY id LIMIT 1",
+    );
+    let reasons: Value = serde_json::from_str(&db_text(
+        db,
+        "SELECT json_group_array(json_object('id', id, 'name', name)) FROM
+           (SELECT id, name FROM bed_stay_reasons ORDER BY sort_order)",
+    ))
+    .expect("reasons");
     let fiscal = json!({ "kind": "fiscal", "year": 2025 });
     let case_entry = json!({ "date": chrono::Local::now().date_naive().to_string(), "staff_id": staff_id,
                              "response_id": response_id, "note": "電話で確認", "minutes": "10" });
@@ -1267,6 +1398,40 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
             json!({ "path": db.with_file_name("saved.pdf") }),
         ),
         ("get_booklet_template", json!({})),
+        ("today_bed", json!({})),
+        ("bed_rota_month", json!({ "month": "2025-04" })),
+        (
+            "fill_bed_rota",
+            json!({ "fill": { "month": "2025-04", "pattern": vec![bed_id.clone(); 7] } }),
+        ),
+        (
+            "set_bed_rota_day",
+            json!({ "day": "令和7年4月1日", "bedId": bed_id }),
+        ),
+        ("list_bed_registrations", json!({ "filter": {} })),
+        // The registration no stay uses yet, and one of its days.
+        (
+            "save_bed_stay",
+            json!({ "stay": { "person_id": unused_registration.0, "bed_id": bed_id,
+            "admitted_on": unused_registration.1, "discharged_on": unused_registration.1,
+            "reason_id": one("bed_stay_reasons") } }),
+        ),
+        (
+            "save_bed_registration",
+            json!({ "registration": { "person_id": unregistered_person,
+            "consent_on": "2025-04-01", "valid_until": "2026-03-31" } }),
+        ),
+        (
+            "delete_bed_registration",
+            json!({ "id": unused_registration.2 }),
+        ),
+        ("bed_stay_form", json!({ "day": "2025-04-01" })),
+        ("list_bed_stays", json!({ "filter": {} })),
+        ("delete_bed_stay", json!({ "id": one("bed_stays") })),
+        ("save_bed_stay_reasons", json!({ "items": reasons })),
+        ("bed_figures", json!({ "period": fiscal })),
+        ("export_bed_stays_csv", json!({ "filter": {} })),
+        ("export_bed_figures_csv", json!({ "period": fiscal })),
         ("save_booklet_template", json!({ "template": template })),
     ]
 }
@@ -1385,6 +1550,7 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "restore_backup",
             "retire_staff_member",
             "save_backup_settings",
+            "save_bed_stay_reasons",
             "save_case_list",
             "save_lock_minutes",
             "save_office",

@@ -57,3 +57,6 @@ mod history;
 
 // 閲覧・出力記録: filters, paging, CSV.
 mod access_log;
+
+// 療養支援ベッド: 事前登録, 輪番表 (fill a month, PDF), stays and their refusals, yearly figures.
+mod beds;

@@ -32,3 +32,5 @@ mod lectures;
 mod print;
 // Forms: Enter twice saves once; 必須 fields carry aria-required.
 mod forms;
+// 療養支援ベッド: today's bed, the rota calendar, a stay from a day of it, listed and counted.
+mod beds;

@@ -9,6 +9,7 @@ import { field, input, textarea, select, checkbox, values, onSubmit, saveFile, f
 import { num, todayIso } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { showPrintPreview } from '../lib/print-preview.js';
+import { todayBanner, rotaTab, registrationsTab, staysTab, figuresTab } from './beds.js';
 
 const TAB_KEY = 'zaitaku-registry-tab';
 // [key, label, the function that draws the tab]
@@ -16,6 +17,11 @@ const TABS = [
   ['doctors', '往診登録医', doctorsTab],
   ['dementia', 'もの忘れ相談医', dementiaTab],
   ['beds', '療養支援ベッド', bedsTab],
+  // 療養支援ベッド as the scheme runs it (views/beds.js).
+  ['bed-rota', '輪番表', () => rotaTab(ui.panel)],
+  ['bed-registrations', '事前登録', () => registrationsTab(ui.panel)],
+  ['bed-stays', '利用記録', () => staysTab(ui.panel)],
+  ['bed-figures', 'ベッド集計', () => figuresTab(ui.panel)],
   ['organisations', '関係機関', organisationsTab],
 ];
 
@@ -51,7 +57,7 @@ export async function render(container) {
     tabs: tabList('名簿の種類', TABS, { controls: () => 'registry-panel', show: switchTab }),
     panel: h('section', { id: 'registry-panel', role: 'tabpanel', class: 'registry-panel' }),
   };
-  container.append(h('header', { class: 'view-header' }, h('h1', {}, '名簿')), ui.tabs, ui.panel);
+  container.append(h('header', { class: 'view-header' }, h('h1', {}, '名簿')), todayBanner(), ui.tabs, ui.panel);
   await switchTab(tab);
 }
 

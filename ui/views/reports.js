@@ -11,6 +11,7 @@ import { field, input, select, attempt, saveFile } from '../lib/forms.js';
 import { num, pct } from '../lib/format.js';
 import { loadPeriod, savePeriod } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
+import { reportSection as bedSection } from './beds.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
 
@@ -179,6 +180,8 @@ function draw(r) {
       b.materials.length ? h('div', { class: 'report-tables' },
         reportTable('その他の配布物（意志表示帳の冊数には入りません）', ['題名', '部数', '回数'], b.materials.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-materials')) : null,
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
+
+    bedSection(r.beds),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },
       h('h2', { id: 'sec-def' }, '数え方'),

@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use rusqlite::Connection;
 
+mod beds;
 mod booklets;
 pub mod cases;
 mod lectures;
@@ -64,6 +65,9 @@ pub struct DemoSummary {
     /// 講座: catalogue themes and sessions (past and upcoming).
     pub lecture_themes: usize,
     pub lecture_sessions: usize,
+    /// 療養支援ベッド: 事前登録 and stays (the rota covers the 年度).
+    pub bed_registrations: usize,
+    pub bed_stays: usize,
 }
 
 /// How many demo cases `demo-data` makes unless told otherwise.
@@ -132,6 +136,7 @@ pub fn fill_with_cases(
     let cases = cases::fill(conn, &office, case_count, now)?;
     let registries = registries::fill(conn, &office, now)?;
     let lectures = lectures::fill(conn, &office, now)?;
+    let beds = beds::fill(conn, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
@@ -144,5 +149,7 @@ pub fn fill_with_cases(
         organisations: registries.organisations,
         lecture_themes: lectures.themes,
         lecture_sessions: lectures.sessions,
+        bed_registrations: beds.registrations,
+        bed_stays: beds.stays,
     })
 }

@@ -14,6 +14,7 @@
 pub mod access;
 pub mod access_log;
 pub mod backup;
+pub mod beds;
 pub mod booklet_template;
 pub mod booklets;
 pub mod cases;

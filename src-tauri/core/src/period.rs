@@ -259,7 +259,7 @@ fn last_day(month: NaiveDate) -> NaiveDate {
 }
 
 /// A month typed by a person (2025-04, ２０２５／４, 令和7年4月), as its first day.
-fn typed_month(field: &str, label: &str, text: &str) -> Result<NaiveDate> {
+pub fn typed_month(field: &str, label: &str, text: &str) -> Result<NaiveDate> {
     let text = text.trim();
     let day = if text.ends_with('月') { "1日" } else { "-1" };
     let month = wareki::parse_date(field, &format!("{text}{day}")).map_err(|_| {

@@ -93,6 +93,7 @@ pub mod access;
 pub mod access_log;
 pub mod app;
 pub mod backup;
+pub mod beds;
 pub mod booklets;
 pub mod cases;
 pub mod lectures;

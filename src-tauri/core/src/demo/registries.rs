@@ -542,13 +542,14 @@ pub fn fill(conn: &mut Connection, office: &Office, now: NaiveDateTime) -> Resul
             now,
         )?;
     }
-    for (hospital, city_index, beds, frees) in BEDS {
+    for (index, (hospital, city_index, beds, frees)) in BEDS.iter().enumerate() {
         let bed = registries::save_bed(
             conn,
             &SupportBedInput {
                 hospital: (*hospital).into(),
                 city_id: city(*city_index).map(|c| c.id.clone()),
-                phone: String::new(),
+                // The 地域連携室 the 輪番表 and 「本日の療養支援ベッド」 give.
+                phone: format!("049-28{index}-1100"),
                 beds: beds.to_string(),
                 notes: "レスパイト入院にも対応。申込は地域連携室へ。".into(),
                 registered_on: long_ago(),

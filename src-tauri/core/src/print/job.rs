@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::documents::{booklet, case_summary, flyer, registry_lists, year_report};
+use super::documents::{beds, booklet, case_summary, flyer, registry_lists, year_report};
 use super::Printed;
 use crate::registries::{self, BedFilter, DoctorFilter};
 use crate::report::{self, ReportPeriod};
@@ -46,6 +46,16 @@ pub enum PrintJob {
     Doctors,
     /// 療養支援ベッド一覧 with the latest availability.
     Beds,
+    /// 療養支援ベッドの輪番表 of `months` months (1〜12) from `month` (2025-04).
+    BedRota {
+        month: String,
+        #[serde(default = "one_month")]
+        months: u32,
+    },
+}
+
+fn one_month() -> u32 {
+    1
 }
 
 impl PrintJob {
@@ -68,6 +78,9 @@ impl PrintJob {
             PrintJob::DementiaList => "もの忘れ相談医リスト".into(),
             PrintJob::Doctors => "往診登録医一覧".into(),
             PrintJob::Beds => "療養支援ベッド一覧".into(),
+            PrintJob::BedRota { month, months } => {
+                format!("療養支援ベッド輪番表 {month}（{months}か月）")
+            }
         }
     }
 }
@@ -110,6 +123,10 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
         PrintJob::Beds => {
             let list = registries::beds(conn, &BedFilter::default())?;
             registry_lists::beds(&list, &office::load(conn)?.name, today).layout()
+        }
+        PrintJob::BedRota { month, months } => {
+            let list = crate::beds::rota::months_from(conn, month, *months)?;
+            beds::rota(&list, &office::load(conn)?.name, today).layout()
         }
     }
 }

@@ -163,6 +163,8 @@ pub fn rows(report: &Report) -> Vec<Row> {
         sheet.lectures(l);
     }
 
+    sheet.0.extend(super::beds::rows(&report.beds));
+
     for d in &report.definitions {
         sheet.row("定義", &d.term, &d.text, "", Cell::Empty);
     }

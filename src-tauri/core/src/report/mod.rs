@@ -14,6 +14,7 @@
 //! milliseconds. The 意志表示帳 figures are [`booklets::distribution`], the
 //! same totals the 意志表示帳 screen shows.
 
+pub mod beds;
 mod consultations;
 mod csv;
 mod rows;
@@ -138,6 +139,8 @@ pub struct Report {
     pub consultations: Consultations,
     /// キ 地域住民への普及啓発
     pub awareness: Awareness,
+    /// 療養支援ベッド (the prefecture's 補助事業), after the items ア〜ク.
+    pub beds: crate::beds::BedFigures,
 }
 
 pub const SECTION_RESOURCES: &str = "ア 地域の医療・介護の資源の把握";
@@ -304,6 +307,10 @@ pub fn build_for(
     let mut definitions = definitions();
     let registries_at = definitions.len() - 1;
     definitions.insert(registries_at, lecture_definition(&lectures.awareness_rule));
+    definitions.push(Definition {
+        term: beds::DEFINITION.0.into(),
+        text: beds::DEFINITION.1.into(),
+    });
     if let Some(city) = city {
         definitions.insert(0, city_definition(city));
     }
@@ -346,6 +353,7 @@ pub fn build_for(
             booklets,
             lectures: Some(lectures),
         },
+        beds: beds::figures(conn, &span, city_id, today)?,
     })
 }
 

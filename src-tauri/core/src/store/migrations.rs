@@ -635,6 +635,62 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) STRICT;
     "#,
+    // 17: 療養支援ベッド as the Saitama scheme runs it (beds::): the reasons
+    //    of a stay (an editable list), 事前登録 of patients with their
+    //    個人情報使用同意書, the 輪番表 (which hospital holds the reserved bed
+    //    on a day; no row is no holder) and the stays (利用記録). A stay's
+    //    discharge may be unknown while the patient is in hospital.
+    r#"
+    CREATE TABLE bed_stay_reasons (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+        sort_order INTEGER NOT NULL,
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+    ) STRICT;
+    INSERT INTO bed_stay_reasons (id, name, sort_order) VALUES
+        ('b3d5a7e0-0000-4000-8000-000000000001', '急変時', 0),
+        ('b3d5a7e0-0000-4000-8000-000000000002', 'レスパイト', 1),
+        ('b3d5a7e0-0000-4000-8000-000000000003', 'その他', 2);
+
+    CREATE TABLE bed_registrations (
+        id           TEXT PRIMARY KEY CHECK (length(id) = 36),
+        person_id    TEXT NOT NULL REFERENCES persons(id),
+        consent_on   TEXT NOT NULL CHECK (consent_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        valid_until  TEXT NOT NULL CHECK (valid_until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        doctor_id    TEXT REFERENCES doctors(id),
+        care_manager TEXT NOT NULL DEFAULT '',
+        notes        TEXT NOT NULL DEFAULT '',
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        CHECK (valid_until >= consent_on)
+    ) STRICT;
+    CREATE INDEX bed_registrations_by_person ON bed_registrations(person_id, consent_on);
+
+    CREATE TABLE bed_rota (
+        day        TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        bed_id     TEXT NOT NULL REFERENCES support_beds(id),
+        updated_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE bed_stays (
+        id            TEXT PRIMARY KEY CHECK (length(id) = 36),
+        person_id     TEXT NOT NULL REFERENCES persons(id),
+        bed_id        TEXT NOT NULL REFERENCES support_beds(id),
+        admitted_on   TEXT NOT NULL CHECK (admitted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        discharged_on TEXT CHECK (discharged_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        reason_id     TEXT NOT NULL REFERENCES bed_stay_reasons(id),
+        outcome       TEXT NOT NULL DEFAULT ''
+                      CHECK (outcome IN ('', 'home', 'continuing', 'facility', 'death', 'other')),
+        case_id       TEXT REFERENCES cases(id) ON DELETE SET NULL,
+        notes         TEXT NOT NULL DEFAULT '',
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        CHECK (discharged_on IS NULL OR discharged_on >= admitted_on)
+    ) STRICT;
+    CREATE INDEX bed_stays_by_person ON bed_stays(person_id, admitted_on);
+    CREATE INDEX bed_stays_by_admission ON bed_stays(admitted_on);
+    CREATE INDEX bed_stays_by_case ON bed_stays(case_id);
+    "#,
 ];
 
 /// Work in Rust that a migration does after its SQL.

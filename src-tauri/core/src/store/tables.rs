@@ -191,6 +191,14 @@ pub const TABLES: &[Table] = &[
     Table::new("history_heads", "変更履歴の連鎖の末尾", Column("table_name"), Local),
     // The report's definitions and wording: one office, one report.
     Table::new("report_settings", "報告の設定", Column("key"), Exchanged).audited("value"),
+    // 17: 療養支援ベッド (事前登録・輪番表・利用記録).
+    Table::new("bed_stay_reasons", "療養支援ベッドの利用理由", ID, Exchanged)
+        .audited("name sort_order retired"),
+    Table::new("bed_registrations", "療養支援ベッドの事前登録", ID, Exchanged)
+        .audited("person_id consent_on valid_until doctor_id care_manager notes"),
+    Table::new("bed_rota", "療養支援ベッドの輪番表", Column("day"), Exchanged).audited("bed_id"),
+    Table::new("bed_stays", "療養支援ベッドの利用記録", ID, Exchanged)
+        .audited("person_id bed_id admitted_on discharged_on reason_id outcome case_id notes"),
 ];
 
 /// The entry of `name`, if it is a table of the schema.

@@ -1,6 +1,7 @@
 //! The printed documents: the ACP booklet, lecture flyers, registry lists
 //! and the case summary, all built on [`super::layout`].
 
+pub mod beds;
 pub mod booklet;
 pub mod case_summary;
 pub mod flyer;

@@ -28,6 +28,7 @@ pub fn build(report: &Report, printed_on: NaiveDate) -> Document {
     if let Some(lectures) = &report.awareness.lectures {
         lecture_tables(&mut doc, lectures);
     }
+    super::beds::report_section(&mut doc, &report.beds);
     doc.push(Block::Heading("用語の定義".into()));
     doc.push(Block::KeyValue(
         report
