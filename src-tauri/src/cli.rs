@@ -329,7 +329,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             write_file(&out, &bytes)?;
             record_output(&conn, Kind::CsvExport, &out)?;
             println!(
-                "{}の事業報告{}を書き出しました: {}（実数 {} 人、延べ {} 件）",
+                "{}の事業報告{}を書き出しました: {}（実人数 {} 人、延べ {} 件）",
                 built.period_label,
                 built
                     .city

@@ -337,8 +337,14 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         json!({ "note": "x", "method_id": "'; DROP TABLE case_entries; --" }),
         json!({ "note": "x", "contact": "メモ" }),
     ] {
-        calls.push(("add_case_entry", json!({ "caseId": uuid, "entry": entry.clone() })));
-        calls.push(("update_case_entry", json!({ "entryId": uuid, "entry": entry })));
+        calls.push((
+            "add_case_entry",
+            json!({ "caseId": uuid, "entry": entry.clone() }),
+        ));
+        calls.push((
+            "update_case_entry",
+            json!({ "entryId": uuid, "entry": entry }),
+        ));
     }
     for kind in ["contact_party", "scene"] {
         calls.push((
@@ -1027,7 +1033,9 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     let list_item = |kind: &str| {
         db_text(
             db,
-            &format!("SELECT id FROM case_list_items WHERE kind = '{kind}' ORDER BY sort_order LIMIT 1"),
+            &format!(
+                "SELECT id FROM case_list_items WHERE kind = '{kind}' ORDER BY sort_order LIMIT 1"
+            ),
         )
     };
     let case_entry = json!({ "date": chrono::Local::now().date_naive().to_string(), "staff_id": staff_id,
@@ -1710,7 +1718,8 @@ fn an_enquiry_without_a_patient_and_its_contacts_are_answered() {
     let contact = json!({ "date": "令和7年4月1日", "staff_id": staff, "note": "折り返し電話",
                           "method_id": item("intake_method", "電話"),
                           "party_id": item("contact_party", "ケアマネジャー") });
-    let memo = json!({ "date": "令和7年4月1日", "staff_id": staff, "note": "自分用", "contact": false });
+    let memo =
+        json!({ "date": "令和7年4月1日", "staff_id": staff, "note": "自分用", "contact": false });
     for entry in [contact, memo] {
         invoke(
             &app,
@@ -1724,8 +1733,12 @@ fn an_enquiry_without_a_patient_and_its_contacts_are_answered() {
     assert_eq!(entries[0]["method"]["name"], "電話");
     assert_eq!(entries[0]["party"]["name"], "ケアマネジャー");
     assert_eq!(entries[1]["contact"], false);
-    let page = invoke(&app, "list_cases", json!({ "filter": { "query": "折り返し" } }))
-        .expect("list");
+    let page = invoke(
+        &app,
+        "list_cases",
+        json!({ "filter": { "query": "折り返し" } }),
+    )
+    .expect("list");
     assert_eq!(page["rows"][0]["person_name"], "対象者なし");
     assert_eq!(page["rows"][0]["no_person"], true);
 }

@@ -82,7 +82,7 @@ fn create(conn: &mut Connection, ids: &Ids, input: &CaseInput, when: NaiveDateTi
 /// The intake form opened on `case` to edit it.
 fn edit_of(ids: &Ids, case: &CaseDetail) -> CaseInput {
     let mut input = intake(ids);
-    input.person.id = Some(person(&case).id.clone());
+    input.person.id = Some(person(case).id.clone());
     input.version = Some(case.version);
     input
 }
@@ -324,7 +324,11 @@ fn filters_and_paging() {
         .unwrap();
     demo::fill_with_cases(&mut conn, now, 240).unwrap();
     let all = page(&conn, CaseFilter::default());
-    assert_eq!(all.total, 240 + 240 / 20, "the cases and the enquiries without a patient");
+    assert_eq!(
+        all.total,
+        240 + 240 / 20,
+        "the cases and the enquiries without a patient"
+    );
     assert_eq!(all.rows.len(), 50);
     assert!(all.has_more);
     let times: Vec<&str> = all.rows.iter().map(|r| r.received_at.as_str()).collect();

@@ -81,7 +81,10 @@ fn an_enquiry_without_a_patient_is_saved_listed_searched_and_exported() {
     let page = cases::search::list(&conn, &CaseFilter::default()).unwrap();
     assert_eq!(page.total, 1);
     let row = &page.rows[0];
-    assert_eq!((row.person_name.as_str(), row.no_person), ("対象者なし", true));
+    assert_eq!(
+        (row.person_name.as_str(), row.no_person),
+        ("対象者なし", true)
+    );
     assert_eq!(row.city, "");
     // Found by its content and by the consulter's 所属.
     for query in ["夜間", "北部居宅", "ホクブ"] {
@@ -93,7 +96,7 @@ fn an_enquiry_without_a_patient_is_saved_listed_searched_and_exported() {
         if query == "ホクブ" {
             assert!(found.is_empty(), "no ふりがな to match");
         } else {
-            assert_eq!(found, [d.id.clone()], "{query}");
+            assert_eq!(found, std::slice::from_ref(&d.id), "{query}");
         }
     }
     // A filter by 市 leaves it out: it is no resident's.
@@ -248,7 +251,12 @@ fn an_entry_keeps_its_method_party_and_whether_it_was_a_contact() {
     assert_eq!(
         shown,
         [
-            (true, Some("FAX"), Some("ケアマネジャー"), "FAX・ケアマネジャー".into()),
+            (
+                true,
+                Some("FAX"),
+                Some("ケアマネジャー"),
+                "FAX・ケアマネジャー".into()
+            ),
             (false, None, None, "メモ".into()),
         ]
     );
@@ -261,7 +269,10 @@ fn an_entry_keeps_its_method_party_and_whether_it_was_a_contact() {
     let d = cases::update_entry(&mut conn, &first, &corrected, &staff, now()).unwrap();
     assert!(d.entries.iter().all(|e| !e.contact));
     let history = format!("{:?}", cases::history(&conn, &d.id).unwrap());
-    assert!(history.contains("メモ") && history.contains("連絡・対応"), "{history}");
+    assert!(
+        history.contains("メモ") && history.contains("連絡・対応"),
+        "{history}"
+    );
 }
 
 #[test]

@@ -85,7 +85,12 @@ fn case(conn: &mut Connection, staff: &str, r: Row) -> (String, Option<String>) 
             item(conn, ListKind::Outcome, r.outcome)
         },
         staff_id: staff.into(),
-        status: if r.outcome.is_empty() { "対応中" } else { "終結" }.into(),
+        status: if r.outcome.is_empty() {
+            "対応中"
+        } else {
+            "終結"
+        }
+        .into(),
         ..Default::default()
     };
     let d = cases::create(conn, &input, staff, now()).unwrap();
@@ -206,10 +211,16 @@ fn build() -> (tempfile::TempDir, Connection) {
         },
     );
     for (case_id, e) in [
-        (&c1, ("2025-04-05", "訪問", "医療機関", "医療機関紹介", true)),
+        (
+            &c1,
+            ("2025-04-05", "訪問", "医療機関", "医療機関紹介", true),
+        ),
         (&c1, ("2025-04-06", "", "", "", false)),
         (&c2, ("2025-05-02", "", "", "", true)),
-        (&c2, ("2025-05-03", "会議", "ケアマネジャー", "情報提供", true)),
+        (
+            &c2,
+            ("2025-05-03", "会議", "ケアマネジャー", "情報提供", true),
+        ),
         (&c4, ("2025-07-02", "電話", "ケアマネジャー", "", true)),
         (&c4, ("2025-07-03", "", "", "", false)),
     ] {
@@ -328,7 +339,13 @@ fn contacts_persons_and_the_new_tables_match_the_hand_count() {
     );
     assert_eq!(
         c.scenes.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        ["日常の療養支援", "入退院支援", "急変時の対応", "看取り", "場面の記録なし"],
+        [
+            "日常の療養支援",
+            "入退院支援",
+            "急変時の対応",
+            "看取り",
+            "場面の記録なし"
+        ],
         "every 場面 is listed"
     );
     // 市: the enquiry without a patient has a row of its own.
@@ -360,7 +377,9 @@ fn city_reports_leave_out_enquiries_without_a_patient_and_add_up() {
     assert_eq!(a.persons, s.persons + t.persons);
     assert_eq!(a.memos, s.memos + t.memos + 1);
     assert!(s.cities.iter().all(|t| t.name != report::NO_PERSON_ROW));
-    assert!(sakado.definitions[0].text.contains("対象者なしの相談は入りません"));
+    assert!(sakado.definitions[0]
+        .text
+        .contains("対象者なしの相談は入りません"));
     assert_eq!(
         nonzero(&s.intake_methods),
         [("電話", 2, 2, 0, 2), ("訪問", 1, 0, 1, 1)]
@@ -385,12 +404,28 @@ fn the_new_tables_and_their_definitions_reach_the_csv_and_the_pdf() {
     assert_eq!(find("合計", "メモ（延べに含めない）", ""), Value::Count(2));
     assert_eq!(find("対応別", "情報提供", "延べ件数"), Value::Count(3));
     assert_eq!(find("転帰別", "死亡", "経過記録"), Value::Count(1));
-    assert_eq!(find("4つの場面別", "日常の療養支援", "実人数"), Value::Count(1));
-    assert_eq!(find("受付方法・手段別", "会議", "延べ件数"), Value::Count(1));
+    assert_eq!(
+        find("4つの場面別", "日常の療養支援", "実人数"),
+        Value::Count(1)
+    );
+    assert_eq!(
+        find("受付方法・手段別", "会議", "延べ件数"),
+        Value::Count(1)
+    );
     let terms: Vec<&str> = r.definitions.iter().map(|d| d.term.as_str()).collect();
-    for term in ["実人数", "実人数の新規・継続", "延べ件数", "受付方法・手段別", "相談者種別・相手別", "転帰別", "対象者なしの相談"] {
+    for term in [
+        "実人数",
+        "実人数の新規・継続",
+        "延べ件数",
+        "受付方法・手段別",
+        "相談者種別・相手別",
+        "転帰別",
+        "対象者なしの相談",
+    ] {
         assert!(terms.contains(&term), "{term}");
-        assert!(rows.iter().any(|row| row.section == "定義" && row.table == term));
+        assert!(rows
+            .iter()
+            .any(|row| row.section == "定義" && row.table == term));
     }
 
     let job = zaitaku_core::print::PrintJob::YearReport {
@@ -399,7 +434,14 @@ fn the_new_tables_and_their_definitions_reach_the_csv_and_the_pdf() {
     };
     let printed = zaitaku_core::print::render(&conn, &job, now().date()).unwrap();
     let text: String = printed.pages.iter().map(|p| p.text()).collect();
-    for expected in ["4つの場面別", "対応別", "転帰別", "相談者種別・相手別", "実人数の新規・継続", "3 人（新規 1 人・継続 2 人）"] {
+    for expected in [
+        "4つの場面別",
+        "対応別",
+        "転帰別",
+        "相談者種別・相手別",
+        "実人数の新規・継続",
+        "3 人（新規 1 人・継続 2 人）",
+    ] {
         assert!(text.contains(expected), "PDF lacks {expected}");
     }
 }

@@ -454,9 +454,7 @@ fn the_enquiry_migration_runs_on_a_defensive_connection_and_keeps_every_row() {
         .unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
     store::migrate_to(&mut conn, 16).unwrap();
-    assert!(conn
-        .db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE)
-        .unwrap());
+    assert!(conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE).unwrap());
     assert_rows_kept(&before, &conn, "defensive migration 16");
     for table in ["cases", "case_entries", "case_categories", "case_responses"] {
         let n = query_i64(&conn, &format!("SELECT count(*) FROM {table}"));

@@ -230,7 +230,7 @@ async fn the_excel_button_saves_the_years_workbook() {
             .map(|r| r[3].clone())
     };
     let c = &expected.consultations;
-    assert_eq!(figure("実数"), Some(Data::Float(c.persons as f64)));
+    assert_eq!(figure("実人数"), Some(Data::Float(c.persons as f64)));
     assert_eq!(figure("延べ件数"), Some(Data::Float(c.total as f64)));
     assert_eq!(
         crate::harness::db_number(

@@ -68,7 +68,15 @@ fn stored_entry(conn: &Connection, id: &str) -> Result<StoredEntry> {
 pub(super) fn entry_snapshot(conn: &Connection, e: &CleanEntry) -> Result<Snapshot> {
     Ok(Snapshot::from([
         ("日付", wareki::format_date(e.date)),
-        ("種別", if e.contact { "連絡・対応" } else { "メモ" }.into()),
+        (
+            "種別",
+            if e.contact {
+                "連絡・対応"
+            } else {
+                "メモ"
+            }
+            .into(),
+        ),
         ("手段", item_label(conn, e.method_id.as_deref())?),
         ("相手", item_label(conn, e.party_id.as_deref())?),
         ("担当者", item_label(conn, Some(&e.staff_id))?),

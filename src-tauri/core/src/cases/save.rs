@@ -44,7 +44,9 @@ fn case_snapshot(conn: &Connection, c: &CleanCase) -> Result<Snapshot> {
 
 /// The person's name, or 対象者なし.
 fn person_label(c: &CleanCase) -> &str {
-    c.person.as_ref().map_or(super::NO_PERSON, |p| p.name.as_str())
+    c.person
+        .as_ref()
+        .map_or(super::NO_PERSON, |p| p.name.as_str())
 }
 
 /// The texts of a case the search finds, in the order of [`reindex_case`]

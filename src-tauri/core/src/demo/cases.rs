@@ -212,7 +212,7 @@ fn demo_scenes(scenes: &[String], category: usize, n: usize) -> Vec<String> {
         1 => at(1),
         5 => at(2),
         7 => at(3),
-        _ if n % 4 == 0 => Vec::new(),
+        _ if n.is_multiple_of(4) => Vec::new(),
         _ => at(0),
     }
 }

@@ -15,11 +15,36 @@ use crate::Result;
 /// (相談者種別 by position in the default list, 所属, 相談内容分類 by
 /// position, 内容).
 const ENQUIRIES: &[(usize, &str, usize, &str)] = &[
-    (2, "北部居宅介護支援事業所", 0, "北部圏域で夜間も往診してくれる診療所はどこか知りたい。"),
-    (1, "", 7, "人生会議（ACP）について一般的に知りたい。家族で話す前に資料がほしい。"),
-    (3, "鶴ヶ島市地域包括支援センター", 5, "療養支援ベッドの利用の流れと登録方法を確認したい。"),
-    (9, "", 8, "在宅医療にかかる費用の目安を一般論として聞きたい。"),
-    (6, "訪問看護ステーションみなみ", 9, "出前講座の申込み方法についての問い合わせ。"),
+    (
+        2,
+        "北部居宅介護支援事業所",
+        0,
+        "北部圏域で夜間も往診してくれる診療所はどこか知りたい。",
+    ),
+    (
+        1,
+        "",
+        7,
+        "人生会議（ACP）について一般的に知りたい。家族で話す前に資料がほしい。",
+    ),
+    (
+        3,
+        "鶴ヶ島市地域包括支援センター",
+        5,
+        "療養支援ベッドの利用の流れと登録方法を確認したい。",
+    ),
+    (
+        9,
+        "",
+        8,
+        "在宅医療にかかる費用の目安を一般論として聞きたい。",
+    ),
+    (
+        6,
+        "訪問看護ステーションみなみ",
+        9,
+        "出前講座の申込み方法についての問い合わせ。",
+    ),
 ];
 
 /// The (担当者) ids of a list, active ones only.
@@ -51,7 +76,12 @@ pub fn fill(conn: &mut Connection, count: usize, now: NaiveDateTime) -> Result<u
             .unwrap_or(t)
             .min(now);
         let (who, affiliation, cat, content) = *rng.pick(ENQUIRIES);
-        let method = intake[if rng.chance(80) { 0 } else { rng.below(intake.len()) }].clone();
+        let method = intake[if rng.chance(80) {
+            0
+        } else {
+            rng.below(intake.len())
+        }]
+        .clone();
         let input = CaseInput {
             received_date: iso(received.date()),
             received_time: received.format("%H:%M").to_string(),

@@ -434,14 +434,22 @@ pub(super) fn consultations(
         ("case_scenes", ListKind::Scene),
         ("case_responses", ListKind::Response),
     ] {
-        period_links(conn, table, kind, span, &by_sort_key, &mut ids, |case, item| {
-            let k = &mut keys[case];
-            match kind {
-                ListKind::Category => k.categories.push(item),
-                ListKind::Scene => k.scenes.push(item),
-                _ => k.responses.push(item),
-            }
-        })?;
+        period_links(
+            conn,
+            table,
+            kind,
+            span,
+            &by_sort_key,
+            &mut ids,
+            |case, item| {
+                let k = &mut keys[case];
+                match kind {
+                    ListKind::Category => k.categories.push(item),
+                    ListKind::Scene => k.scenes.push(item),
+                    _ => k.responses.push(item),
+                }
+            },
+        )?;
     }
 
     // 経過記録 in the period; a case received before it is looked up. Memos
