@@ -415,7 +415,7 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
         .await;
     app.click("#case-list-items li:nth-child(6) .move-up").await;
     app.click("#add-list-item").await;
-    keys(&app, "[data-field='items.6.name']", "オンライン面談").await;
+    keys(&app, "[data-field='items.7.name']", "オンライン面談").await;
     app.click("#save-case-list").await;
     app.wait_for_text("#message-text", "受付方法").await;
     app.screenshot("cases-lists-settings").await;
@@ -445,6 +445,7 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
             "訪問",
             "ファクス",
             "MCS",
+            "会議",
             "オンライン面談"
         ],
         "retired メール is not offered"
@@ -499,7 +500,7 @@ async fn an_enquiry_without_a_patient_and_its_contacts_and_memo_are_shown() {
     app.wait_for_text("#message-text", "登録しました").await;
     app.wait_for_text("#case-title", "対象者なし").await;
     app.wait_for_text("#no-person-note", "一般的な相談").await;
-    app.wait_for_text(".case-facts", "日常の療養支援").await;
+    app.wait_for_text("#cases-body", "4つの場面日常の療養支援").await;
 
     // A contact: 手段 starts as the case's 受付方法 (電話); FAX to the care manager.
     let method = app

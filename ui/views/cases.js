@@ -412,7 +412,7 @@ async function showForm(detail) {
         field('相談者の氏名・続柄', f.consulter_name),
         field('情報入手経路', f.info_source, { hint: 'この相談室を何で知ったか' }))),
     h('fieldset', { class: 'card' }, h('legend', {}, '対象者'),
-      h('div', { class: 'field f-no_person' }, noPerson.label,
+      h('div', { class: 'no-person-choice' }, noPerson.label,
         h('p', { class: 'hint', id: 'no-person-hint' }, '特定の人についてでない問い合わせ（例：夜間に往診できる診療所は？）。受付件数・延べ件数に数え、実人数には数えません。')),
       attachNote,
       personGrid,
