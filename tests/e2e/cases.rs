@@ -500,7 +500,8 @@ async fn an_enquiry_without_a_patient_and_its_contacts_and_memo_are_shown() {
     app.wait_for_text("#message-text", "登録しました").await;
     app.wait_for_text("#case-title", "対象者なし").await;
     app.wait_for_text("#no-person-note", "一般的な相談").await;
-    app.wait_for_text("#cases-body", "4つの場面日常の療養支援").await;
+    app.wait_for_text("#cases-body", "4つの場面日常の療養支援")
+        .await;
 
     // A contact: 手段 starts as the case's 受付方法 (電話); FAX to the care manager.
     let method = app

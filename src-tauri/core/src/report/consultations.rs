@@ -108,10 +108,30 @@ impl Consultations {
 
 // ---------------------------------------------------------------- tallying
 
+/// Persons of a row as a bitset over their interned ids (dense small
+/// numbers): setting a bit is cheaper than hashing into a set, and a year's
+/// rows are counted hundreds of thousands of times.
+#[derive(Default, Clone)]
+struct Persons(Vec<u64>);
+
+impl Persons {
+    fn insert(&mut self, person: u32) {
+        let (word, bit) = (person as usize / 64, person % 64);
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
 /// A row being counted: persons as a set, receptions and contacts as counts.
 #[derive(Default, Clone)]
 struct Acc {
-    persons: FxHashSet<u32>,
+    persons: Persons,
     cases: i64,
     entries: i64,
 }
@@ -169,7 +189,8 @@ impl Interner {
 /// when it has counts — and so does each row in `optional`.
 struct Breakdown {
     names: Vec<String>,
-    slot: FxHashMap<u32, usize>,
+    /// Row of each interned id (indexed by id); ids beyond it are missing.
+    slot: Vec<usize>,
     accs: Vec<Acc>,
     /// Rows shown only when they have counts (besides `missing`).
     optional: FxHashSet<usize>,
@@ -179,10 +200,11 @@ impl Breakdown {
     fn new(ids: &mut Interner, rows: &[(String, String)], missing: &str) -> Self {
         let mut b = Breakdown {
             names: Vec::new(),
-            slot: FxHashMap::default(),
+            slot: Vec::new(),
             accs: Vec::new(),
             optional: FxHashSet::default(),
         };
+        let mut slots = Vec::new();
         for (id, name) in rows {
             let at = match b.names.iter().position(|n| n == name) {
                 Some(at) => at,
@@ -191,11 +213,23 @@ impl Breakdown {
                     b.names.len() - 1
                 }
             };
-            b.slot.insert(ids.id(id), at);
+            slots.push((ids.id(id), at));
         }
         b.names.push(missing.to_string());
         b.accs = vec![Acc::default(); b.names.len()];
+        for (id, at) in slots {
+            b.set_slot(id, at);
+        }
         b
+    }
+
+    fn set_slot(&mut self, key: u32, at: usize) {
+        let key = key as usize;
+        if key >= self.slot.len() {
+            let missing = self.names.len() - 1;
+            self.slot.resize(key + 1, missing);
+        }
+        self.slot[key] = at;
     }
 
     /// A row for `key` (an interned sentinel) before `missing`, shown only
@@ -204,19 +238,19 @@ impl Breakdown {
         let at = self.names.len() - 1;
         self.names.insert(at, name.to_string());
         self.accs.push(Acc::default());
-        for slot in self.slot.values_mut() {
+        for slot in self.slot.iter_mut() {
             if *slot >= at {
                 *slot += 1;
             }
         }
-        self.slot.insert(key, at);
+        self.set_slot(key, at);
         self.optional.insert(at);
         self
     }
 
     fn count(&mut self, key: u32, person: u32, reception: bool) {
         let missing = self.names.len() - 1;
-        let at = self.slot.get(&key).copied().unwrap_or(missing);
+        let at = self.slot.get(key as usize).copied().unwrap_or(missing);
         self.accs[at].count(person, reception);
     }
 
@@ -347,16 +381,16 @@ struct Event {
 /// A case of another 市 in a city's report: its entries are skipped.
 const OTHER_CITY: usize = usize::MAX;
 
-/// The link rows (case sort_key, item) of the cases received in the
-/// period from `table` (case_categories, case_scenes, case_responses),
+/// The links of the cases received in the period from `table`
+/// (case_categories, case_scenes, case_responses) to `items` (id, name),
 /// added to each case's keys by `add`. sort_key starts with the 受付
 /// minute, so each item is one short range of the (item_id, sort_key)
-/// index, and it is the case's own (unique) sort_key, an integer to look
-/// up.
+/// index, read item by item: the rows need not carry (nor be hashed by)
+/// the item's id, and sort_key is the case's own, an integer to look up.
 fn period_links(
     conn: &Connection,
     table: &str,
-    kind: ListKind,
+    items: &[(String, String)],
     span: &Span,
     by_sort_key: &FxHashMap<i64, usize>,
     ids: &mut Interner,
@@ -364,15 +398,17 @@ fn period_links(
 ) -> Result<()> {
     let key_of = |day: NaiveDate| crate::cases::search::sort_key(day.and_time(NaiveTime::MIN), 0);
     let after = span.last.succ_opt().unwrap_or(span.last);
+    let (from, to) = (key_of(span.first), key_of(after));
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT sort_key, item_id FROM {table}
-          WHERE item_id IN (SELECT id FROM case_list_items WHERE kind = ?3)
-            AND sort_key >= ?1 AND sort_key < ?2"
+        "SELECT sort_key FROM {table} WHERE item_id = ?1 AND sort_key >= ?2 AND sort_key < ?3"
     ))?;
-    let mut rows = stmt.query(params![key_of(span.first), key_of(after), kind.code()])?;
-    while let Some(r) = rows.next()? {
-        if let Some(&case) = by_sort_key.get(&r.get::<_, i64>(0)?) {
-            add(case, ids.id(str_at(r, 1)?));
+    for (id, _) in items {
+        let item = ids.id(id);
+        let mut rows = stmt.query(params![id, from, to])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&case) = by_sort_key.get(&r.get::<_, i64>(0)?) {
+                add(case, item);
+            }
         }
     }
     Ok(())
@@ -429,15 +465,18 @@ pub(super) fn consultations(
             response: NOBODY,
         });
     }
-    for (table, kind) in [
-        ("case_categories", ListKind::Category),
-        ("case_scenes", ListKind::Scene),
-        ("case_responses", ListKind::Response),
+    let category_rows = list_rows(conn, ListKind::Category)?;
+    let scene_rows = list_rows(conn, ListKind::Scene)?;
+    let response_rows = list_rows(conn, ListKind::Response)?;
+    for (table, kind, items) in [
+        ("case_categories", ListKind::Category, &category_rows),
+        ("case_scenes", ListKind::Scene, &scene_rows),
+        ("case_responses", ListKind::Response, &response_rows),
     ] {
         period_links(
             conn,
             table,
-            kind,
+            items,
             span,
             &by_sort_key,
             &mut ids,
@@ -519,17 +558,9 @@ pub(super) fn consultations(
     let mut t = Tables {
         months: span.months.iter().map(|_| Acc::default()).collect(),
         consulter: Breakdown::new(&mut ids, &consulter_rows, "一覧にない種別"),
-        category: Breakdown::new(&mut ids, &list_rows(conn, ListKind::Category)?, "分類なし"),
-        scene: Breakdown::new(
-            &mut ids,
-            &list_rows(conn, ListKind::Scene)?,
-            "場面の記録なし",
-        ),
-        response: Breakdown::new(
-            &mut ids,
-            &list_rows(conn, ListKind::Response)?,
-            "対応の記録なし",
-        ),
+        category: Breakdown::new(&mut ids, &category_rows, "分類なし"),
+        scene: Breakdown::new(&mut ids, &scene_rows, "場面の記録なし"),
+        response: Breakdown::new(&mut ids, &response_rows, "対応の記録なし"),
         outcome: Breakdown::new(
             &mut ids,
             &list_rows(conn, ListKind::Outcome)?,
