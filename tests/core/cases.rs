@@ -343,7 +343,7 @@ fn filters_and_paging() {
         },
     );
     assert!(closed.rows.iter().all(|r| r.status == "終結"));
-    assert!(closed.total > 0 && closed.total < 240);
+    assert!(closed.total > 0 && closed.total < all.total);
     let period = page(
         &conn,
         CaseFilter {
@@ -360,11 +360,11 @@ fn filters_and_paging() {
     let last = page(
         &conn,
         CaseFilter {
-            offset: 200,
+            offset: 250,
             ..Default::default()
         },
     );
-    assert_eq!(last.rows.len(), 40);
+    assert_eq!(last.rows.len(), 2);
     assert!(!last.has_more);
     for (field, filter) in [
         (

@@ -189,6 +189,9 @@ pub const TABLES: &[Table] = &[
     // Local: each history table's chain length and last link on this PC
     // (store/history.rs); the chains themselves are this PC's.
     Table::new("history_heads", "変更履歴の連鎖の末尾", Column("table_name"), Local),
+    // 16: a case's 4つの場面, kept in the case's own history like its other
+    // links (so not audited here).
+    Table::new("case_scenes", "相談記録の4つの場面", Column("case_id"), Exchanged),
 ];
 
 /// The entry of `name`, if it is a table of the schema.
