@@ -255,7 +255,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、講座テーマ {} 件・開催 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件・対象者なしの相談 {} 件、講座テーマ {} 件・開催 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
@@ -263,6 +263,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 summary.booklet_receipts,
                 summary.booklet_issues,
                 summary.cases,
+                summary.enquiries,
                 summary.lecture_themes,
                 summary.lecture_sessions,
                 summary.doctors,
@@ -349,7 +350,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             write_file(&out, &bytes)?;
             record_output(&conn, Kind::CsvExport, &out)?;
             println!(
-                "{}の事業報告{}を書き出しました: {}（実数 {} 人、延べ {} 件）",
+                "{}の事業報告{}を書き出しました: {}（実人数 {} 人、延べ {} 件）",
                 built.period_label,
                 built
                     .city

@@ -322,6 +322,38 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "similar_persons",
         json!({ "person": { "birth_date": "令和7年2月30日" } }),
     ));
+    // Enquiries without a patient, 手段・相手 and 4つの場面.
+    for case in [
+        json!({ "no_person": true, "person": { "name": "坂戸 ハナ" } }),
+        json!({ "no_person": true, "person": { "city_id": uuid } }),
+        json!({ "no_person": "yes" }),
+        json!({ "scene_ids": [uuid] }),
+        json!({ "scene_ids": "日常の療養支援" }),
+    ] {
+        calls.push(("create_case", json!({ "case": case.clone() })));
+        calls.push(("update_case", json!({ "id": uuid, "case": case })));
+    }
+    for entry in [
+        json!({ "note": "x", "party_id": uuid }),
+        json!({ "note": "x", "party_id": "本人" }),
+        json!({ "note": "x", "method_id": "'; DROP TABLE case_entries; --" }),
+        json!({ "note": "x", "contact": "メモ" }),
+    ] {
+        calls.push((
+            "add_case_entry",
+            json!({ "caseId": uuid, "entry": entry.clone() }),
+        ));
+        calls.push((
+            "update_case_entry",
+            json!({ "entryId": uuid, "entry": entry }),
+        ));
+    }
+    for kind in ["contact_party", "scene"] {
+        calls.push((
+            "save_case_list",
+            json!({ "kind": kind, "items": [{ "name": "本人" }, { "name": "本人" }] }),
+        ));
+    }
     calls.push(("save_case_list", json!({ "kind": "staff", "items": [] })));
     calls.push(("save_case_list", json!({ "kind": "bogus", "items": [] })));
     calls.push((
@@ -1160,8 +1192,18 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     ))
     .expect("reasons");
     let fiscal = json!({ "kind": "fiscal", "year": 2025 });
+    let list_item = |kind: &str| {
+        db_text(
+            db,
+            &format!(
+                "SELECT id FROM case_list_items WHERE kind = '{kind}' ORDER BY sort_order LIMIT 1"
+            ),
+        )
+    };
     let case_entry = json!({ "date": chrono::Local::now().date_naive().to_string(), "staff_id": staff_id,
-                             "response_id": response_id, "note": "電話で確認", "minutes": "10" });
+                             "response_id": response_id, "note": "電話で確認", "minutes": "10",
+                             "contact": true, "method_id": list_item("intake_method"),
+                             "party_id": list_item("contact_party") });
     let booklet_entry = json!({ "kind": "issue", "entry_date": "2025-04-01", "edition_id": edition_id,
                                 "quantity": "1", "channel_id": channel_id });
     let template = {
@@ -1849,4 +1891,57 @@ fn restore_refuses_every_backup_outside_the_backup_folder() {
     )
     .expect("a generation of the folder is restored");
     assert_eq!(safety["kind"], "pre_restore", "{safety}");
+}
+
+/// An enquiry without a patient, a contact with its 手段 and 相手 and a
+/// memo go through the real commands and come back as the screen shows them.
+#[test]
+fn an_enquiry_without_a_patient_and_its_contacts_are_answered() {
+    let app = start();
+    sign_in(&app);
+    let mut case = intake(&app.db, "", "", "");
+    case["no_person"] = json!(true);
+    case["person"] = json!({});
+    let scene = db_text(
+        &app.db,
+        "SELECT id FROM case_list_items WHERE kind = 'scene' ORDER BY sort_order LIMIT 1",
+    );
+    case["scene_ids"] = json!([scene]);
+    let created = invoke(&app, "create_case", json!({ "case": case })).expect("enquiry");
+    assert_eq!(created["person"], Value::Null);
+    assert_eq!(created["person_label"], "対象者なし");
+    assert_eq!(created["scenes"][0]["name"], "日常の療養支援");
+    let item = |kind: &str, name: &str| {
+        db_text(
+            &app.db,
+            &format!("SELECT id FROM case_list_items WHERE kind = '{kind}' AND name = '{name}'"),
+        )
+    };
+    let staff = created["staff"]["id"].clone();
+    let contact = json!({ "date": "令和7年4月1日", "staff_id": staff, "note": "折り返し電話",
+                          "method_id": item("intake_method", "電話"),
+                          "party_id": item("contact_party", "ケアマネジャー") });
+    let memo =
+        json!({ "date": "令和7年4月1日", "staff_id": staff, "note": "自分用", "contact": false });
+    for entry in [contact, memo] {
+        invoke(
+            &app,
+            "add_case_entry",
+            json!({ "caseId": created["id"], "entry": entry }),
+        )
+        .expect("entry");
+    }
+    let shown = invoke(&app, "get_case", json!({ "id": created["id"] })).expect("case");
+    let entries = shown["entries"].as_array().expect("entries");
+    assert_eq!(entries[0]["method"]["name"], "電話");
+    assert_eq!(entries[0]["party"]["name"], "ケアマネジャー");
+    assert_eq!(entries[1]["contact"], false);
+    let page = invoke(
+        &app,
+        "list_cases",
+        json!({ "filter": { "query": "折り返し" } }),
+    )
+    .expect("list");
+    assert_eq!(page["rows"][0]["person_name"], "対象者なし");
+    assert_eq!(page["rows"][0]["no_person"], true);
 }

@@ -454,6 +454,43 @@ fn check_names_a_history_table_changed_outside_the_app() {
     assert_check_refuses(&db, "設定の変更の記録：2番の行が書き換えられています");
 }
 
+/// `export cases` writes the enquiries without a patient like the other
+/// cases, with 対象者なし where the name would be, and each case's 4つの場面.
+#[test]
+fn export_cases_includes_enquiries_without_a_patient() {
+    let dir = temp_dir();
+    let db = demo_db(dir.path());
+    let out = dir.path().join("cases.csv");
+    let ran = zaitaku_run(&["export", "cases", "--db", arg(&db), "--out", arg(&out)]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (name, scenes) = (column("対象者氏名"), column("4つの場面"));
+    let cells = |line: &str| line.split(',').map(str::to_string).collect::<Vec<_>>();
+    let nobody = lines[1..]
+        .iter()
+        .filter(|l| cells(l).get(name).map(String::as_str) == Some("対象者なし"))
+        .count();
+    let conn = store::open(&db).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        nobody as i64,
+        count("SELECT count(*) FROM cases WHERE person_id IS NULL")
+    );
+    assert!(
+        nobody > 0,
+        "the demo office has enquiries without a patient"
+    );
+    assert!(
+        lines[1..].iter().any(|l| cells(l)
+            .get(scenes)
+            .is_some_and(|s| s.contains("入退院支援"))),
+        "4つの場面 are exported"
+    );
+}
+
 mod backup;
 // booklet, flyer and list PDFs checked with qpdf and poppler.
 mod print;

@@ -414,10 +414,13 @@ fn report_pdf_shows_office_year_definitions_and_the_core_figures() {
             "ア地域の医療・介護の資源の把握",
             "オ在宅医療・介護連携に関する相談支援",
             "月別",
-            "相談者種別",
+            "相談者種別・相手別",
             "相談内容分類",
+            "4つの場面別",
+            "対応別",
+            "転帰別",
             "市別",
-            "受付方法",
+            "受付方法・手段別",
             "キ地域住民への普及啓発",
             "配布経路別",
             "講座",
@@ -425,12 +428,18 @@ fn report_pdf_shows_office_year_definitions_and_the_core_figures() {
         ],
     );
     for figure in [
-        format!("実数{}人", c.persons),
         format!(
-            "受付件数{}件（新規{}件・継続{}件）",
-            c.cases, c.new_cases, c.continuing_cases
+            "実人数{}人（新規{}人・継続{}人）",
+            c.persons, c.new_persons, c.continuing_persons
         ),
-        format!("経過記録{}件", c.entries),
+        format!(
+            "受付件数{}件（新規{}件・継続{}件、うち対象者なし{}件）",
+            c.cases, c.new_cases, c.continuing_cases, c.no_person_cases
+        ),
+        format!(
+            "経過記録（連絡・対応）{}件（ほかにメモ{}件）",
+            c.entries, c.memos
+        ),
         format!("延べ件数{}件", c.total),
         format!(
             "私の意志表示帳の配布{}冊（{}回）",

@@ -42,7 +42,7 @@ fn report_csv_is_the_core_report_of_that_year() {
     let expected = report::build(&conn, &ReportPeriod::Fiscal { year: 2025 }, today).unwrap();
     let c = &expected.consultations;
     assert!(c.cases > 0, "the demo year has cases");
-    let figures = format!("実数 {} 人、延べ {} 件", c.persons, c.total);
+    let figures = format!("実人数 {} 人、延べ {} 件", c.persons, c.total);
     assert!(ran.stdout.contains(&figures), "{}", ran.stdout);
     assert_eq!(
         written,

@@ -78,7 +78,7 @@ fn person_with_case(conn: &mut Connection, name: &str, city: &str) -> (String, S
         ..Default::default()
     };
     let d = cases::create(conn, &input, &staff, now()).unwrap();
-    (d.person.id, d.id)
+    (d.person.expect("a case with a person").id, d.id)
 }
 
 fn setup() -> Office {
@@ -969,7 +969,7 @@ fn the_report_carries_the_bed_section_for_the_whole_office_and_per_city() {
         assert!(text.contains(&line), "missing {line}");
     }
     assert!(
-        text.find(s).unwrap() < text.find("定義,実数").unwrap(),
+        text.find(s).unwrap() < text.find("定義,実人数").unwrap(),
         "before the definitions"
     );
     assert!(text.contains("年度をまたぐ利用は日数を各年度に分けて数えます"));

@@ -27,6 +27,9 @@ mod booklets;
 // 相談記録: intake, validation, search, history, duplicates, lists, stale saves.
 mod cases;
 
+// 対象者なしの相談, 経過記録の手段・相手・メモ, 4つの場面.
+mod enquiries;
+
 // 出前講座・市民公開講座: sessions, tallies, template versions, indicator, booklet link, CSV.
 mod lectures;
 
@@ -48,6 +51,9 @@ mod csv_guard;
 
 // 集計・報告: every figure of the yearly report against a hand count.
 mod report;
+
+// 集計・報告 of contacts: 実人数 新規・継続, 延べ by 手段 and 相手, 対応・転帰・場面.
+mod report_contacts;
 
 // 集計・報告 as Excel: the workbook read back holds every figure of the CSV.
 mod report_xlsx;

@@ -137,7 +137,7 @@ fn case(conn: &mut Connection, l: &Lists, c: Case) -> (String, String) {
         ..Default::default()
     };
     let d = cases::create(conn, &input, &l.staff, now()).unwrap();
-    (d.id, d.person.id)
+    (d.id, d.person.unwrap().id)
 }
 
 fn entry(conn: &mut Connection, l: &Lists, case_id: &str, date: &str, minutes: &str) {
@@ -422,14 +422,16 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
         (6, 155, Some(25.8))
     );
 
-    // By month: 4月 C2 + E1, E2; 5月 C3, C6 + E3; 6月 E5; 3月 C4.
+    // By month: 4月 C2 + E1, E2; 5月 C3, C6 + E3; 6月 E5; 3月 C4. A
+    // month's 実人数 counts the persons of its contacts too (5月: P2, P4 and
+    // P1 of E3; 6月: P4 of E5).
     assert_eq!(c.months.len(), 12);
     assert_eq!(
         nonzero(&c.months),
         [
             ("令和7年4月", 1, 1, 2, 3),
-            ("令和7年5月", 2, 2, 1, 3),
-            ("令和7年6月", 0, 0, 1, 1),
+            ("令和7年5月", 3, 2, 1, 3),
+            ("令和7年6月", 1, 0, 1, 1),
             ("令和8年3月", 1, 1, 0, 1),
         ]
     );
@@ -511,20 +513,22 @@ fn every_figure_of_the_yearly_report_matches_the_hand_count() {
 #[test]
 fn the_next_year_and_a_month_range_count_only_their_own_days() {
     let (_dir, conn) = build();
-    // 令和8年度: C5 (P3, 坂戸市, no 圏域) and E4 (C4: P2, 鶴ヶ島市 北部圏域).
+    // 令和8年度: C5 (P3, 坂戸市, no 圏域) and E4 (C4: P2, 鶴ヶ島市 北部圏域):
+    // 実人数 P3 and P2, supported on a case of the year before (継続).
     let r = report_of(&conn, &fiscal(2026));
     let c = &r.consultations;
-    assert_eq!(totals(c), (1, 1, 1, 2));
+    assert_eq!(totals(c), (2, 1, 1, 2));
+    assert_eq!((c.new_persons, c.continuing_persons), (1, 1));
     assert_eq!(
         nonzero(&c.areas),
         [
-            ("鶴ヶ島市 北部圏域", 0, 0, 1, 1),
+            ("鶴ヶ島市 北部圏域", 1, 0, 1, 1),
             ("圏域の記録なし", 1, 1, 0, 1)
         ]
     );
     assert_eq!(r.awareness.booklets.issued, 7);
 
-    // 2025年5月 only: C3, C6 + E3.
+    // 2025年5月 only: C3, C6 + E3 (P2, P4, and P1 of E3).
     let may = ReportPeriod::Months {
         from: "2025-05".into(),
         to: "2025-05".into(),
@@ -532,7 +536,7 @@ fn the_next_year_and_a_month_range_count_only_their_own_days() {
     let r = report_of(&conn, &may);
     assert_eq!(r.period_label, "令和7年5月");
     let c = &r.consultations;
-    assert_eq!(totals(c), (2, 2, 1, 3));
+    assert_eq!(totals(c), (3, 2, 1, 3));
     assert_eq!(c.months.len(), 1);
     // C3 20, C6 50 (E3 untimed) → 35.0.
     assert_eq!(c.average_minutes, Some(35.0));
@@ -590,11 +594,11 @@ fn the_csv_carries_the_figures_definitions_and_header_for_excel() {
     ));
     let s = "オ 在宅医療・介護連携に関する相談支援";
     for expected in [
-        format!("{s},合計,実数,,3"),
+        format!("{s},合計,実人数,,3"),
         format!("{s},合計,延べ件数,,8"),
         format!("{s},合計,平均所要時間（分）,,25.8"),
         format!("{s},月別,令和7年4月,延べ件数,3"),
-        format!("{s},相談内容分類,認知症,実数,2"),
+        format!("{s},相談内容分類,認知症,実人数,2"),
         "ア 地域の医療・介護の資源の把握,名簿,往診登録医,件数,2".to_string(),
         "キ 地域住民への普及啓発,私の意志表示帳,配布合計,冊数,15".to_string(),
     ] {
@@ -603,8 +607,8 @@ fn the_csv_carries_the_figures_definitions_and_header_for_excel() {
     // Sections in the order of items ア〜キ, definitions last.
     let first = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix)).unwrap();
     assert!(first("ア ") < first("オ ") && first("オ ") < first("キ "));
-    assert!(first("キ ") < first("定義,実数"));
-    assert!(text.contains("同じ人の相談が何件あっても1人"));
+    assert!(first("キ ") < first("定義,実人数"));
+    assert!(text.contains("同じ人は何件あっても1人"));
 }
 
 #[test]
@@ -876,7 +880,7 @@ fn a_report_per_city_counts_that_city_only_and_the_cities_add_up() {
     assert_eq!((s.timed, s.minutes, s.average_minutes), (3, 75, Some(25.0)));
     assert_eq!(
         nonzero(&s.months),
-        [("令和7年4月", 1, 1, 2, 3), ("令和7年5月", 0, 0, 1, 1)]
+        [("令和7年4月", 1, 1, 2, 3), ("令和7年5月", 1, 0, 1, 1)]
     );
     assert_eq!(
         nonzero(&s.categories),

@@ -45,6 +45,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v15.sql"),
     include_str!("../data/rows-v16.sql"),
     include_str!("../data/rows-v17.sql"),
+    include_str!("../data/rows-v18.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";
@@ -134,6 +135,40 @@ const REWRITES: &[(i64, &str, &[&str])] = &[
         16,
         "SELECT title || ' ' || is_booklet FROM booklet_editions",
         &["私の意志表示帳 1"],
+    ),
+    // 18: every entry so far is a contact without a 手段 or 相手 of its own
+    // (the report counts it under its case's 受付方法); the 対応 links get
+    // their case's sort_key; no case has a 場面 yet.
+    (
+        18,
+        "SELECT id || ' ' || contact || ' ' || ifnull(method_id, '-') || ' ' || ifnull(party_id, '-')
+           FROM case_entries ORDER BY id",
+        &["0ce00000-0000-4000-8000-000000000001 1 - -"],
+    ),
+    (
+        18,
+        "SELECT r.case_id || ' ' || (r.sort_key = c.sort_key)
+           FROM case_responses r JOIN cases c ON c.id = r.case_id ORDER BY r.case_id",
+        &["0ca50000-0000-4000-8000-000000000001 1"],
+    ),
+    (
+        18,
+        "SELECT 'scenes ' || count(*) FROM case_scenes",
+        &["scenes 0"],
+    ),
+    // The new lists, and 会議 after the 受付方法 the office had.
+    (
+        18,
+        "SELECT kind || ' ' || group_concat(name, '/') FROM (
+            SELECT kind, name FROM case_list_items
+             WHERE kind IN ('contact_party', 'scene') OR (kind = 'intake_method' AND sort_order >= 5)
+             ORDER BY kind, sort_order)
+          GROUP BY kind ORDER BY kind",
+        &[
+            "contact_party 本人/家族/ケアマネジャー/医療機関/地域包括支援センター/行政/その他",
+            "intake_method MCS/会議",
+            "scene 日常の療養支援/入退院支援/急変時の対応/看取り",
+        ],
     ),
 ];
 
@@ -424,4 +459,37 @@ fn a_version_1_database_opens_with_its_office_data_intact() {
     drop(conn);
     let again = office::load(&store::open(&path).unwrap()).unwrap();
     assert_eq!(again, office, "opening a second time changes nothing");
+}
+
+/// A restore migrates its staged copy on a defensive connection (see
+/// backup::verify), where SQLite refuses `writable_schema`; migration 18
+/// must still drop cases.person_id's NOT NULL there, keep every row, and
+/// leave the connection defensive.
+#[test]
+fn the_enquiry_migration_runs_on_a_defensive_connection_and_keeps_every_row() {
+    use rusqlite::config::DbConfig;
+    let dir = temp_dir();
+    let path = dir.path().join("staged.db");
+    std::fs::copy(fixture(17), &path).unwrap();
+    let before = contents(&Connection::open(&path).unwrap());
+    let mut conn = Connection::open(&path).unwrap();
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
+        .unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    store::migrate_to(&mut conn, 18).unwrap();
+    assert!(conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE).unwrap());
+    assert_rows_kept(&before, &conn, "defensive migration 18");
+    for table in ["cases", "case_entries", "case_categories", "case_responses"] {
+        let n = query_i64(&conn, &format!("SELECT count(*) FROM {table}"));
+        assert!(n > 0, "{table} kept its rows");
+    }
+    let not_null = query_i64(
+        &conn,
+        "SELECT \"notnull\" FROM pragma_table_info('cases') WHERE name = 'person_id'",
+    );
+    assert_eq!(not_null, 0, "a case may have no person");
+    assert_eq!(
+        first_column(&conn, "PRAGMA integrity_check"),
+        ["ok".to_string()]
+    );
 }

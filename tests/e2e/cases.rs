@@ -246,7 +246,7 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
     assert_eq!(page.total, 1);
     let case = cases::get(&conn, &page.rows[0].id, now().date()).unwrap();
     assert_eq!(case.minutes, Some(20));
-    assert_eq!(case.person.area, "入西圏域");
+    assert_eq!(case.person.unwrap().area, "入西圏域");
     assert_eq!(case.entries.len(), 2);
     assert_eq!(case.status, "対応中");
 }
@@ -255,7 +255,10 @@ async fn a_case_entered_by_keyboard_is_found_by_katakana_followed_up_closed_and_
 async fn the_same_person_is_offered_to_attach_instead_of_a_duplicate() {
     let (_dir, db) = temp_db();
     demo_db(&db, 0);
-    let person_id = seed_case(&db, "鶴ヶ島 花", "つるがしま はな").person.id;
+    let person_id = seed_case(&db, "鶴ヶ島 花", "つるがしま はな")
+        .person
+        .unwrap()
+        .id;
     let app = App::launch(&db).await;
     open_cases(&app).await;
     app.click("#new-case").await;
@@ -311,7 +314,7 @@ async fn a_case_changed_since_it_was_opened_is_not_overwritten() {
         let mut conn = store::open(&db).unwrap();
         let mut input = case_input(&conn, "入西 一郎", "にっさい いちろう");
         let detail = cases::get(&conn, &case_id, now().date()).unwrap();
-        input.person.id = Some(detail.person.id);
+        input.person.id = detail.person.map(|p| p.id);
         input.version = Some(detail.version);
         input.status = "対応中".into();
         let staff = lists::list(&conn, ListKind::Staff).unwrap().items[1]
@@ -384,8 +387,8 @@ async fn closing_changes_only_the_status_and_is_refused_on_a_stale_screen() {
     assert_eq!(closed.status, "終結");
     assert_eq!(closed.version, case.version + 2);
     assert_eq!(
-        (&closed.content, &closed.person.name, &closed.categories),
-        (&case.content, &case.person.name, &case.categories)
+        (&closed.content, &closed.person_label, &closed.categories),
+        (&case.content, &case.person_label, &case.categories)
     );
     let history = cases::history(&store::open(&db).unwrap(), &case.id).unwrap();
     let last: Vec<(&str, &str, &str)> = history[0]
@@ -412,7 +415,7 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
         .await;
     app.click("#case-list-items li:nth-child(6) .move-up").await;
     app.click("#add-list-item").await;
-    keys(&app, "[data-field='items.6.name']", "オンライン面談").await;
+    keys(&app, "[data-field='items.7.name']", "オンライン面談").await;
     app.click("#save-case-list").await;
     app.wait_for_text("#message-text", "受付方法").await;
     app.screenshot("cases-lists-settings").await;
@@ -442,6 +445,7 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
             "訪問",
             "ファクス",
             "MCS",
+            "会議",
             "オンライン面談"
         ],
         "retired メール is not offered"
@@ -456,4 +460,114 @@ async fn lists_are_edited_in_settings_and_offered_on_the_intake_form() {
         .map(|i| i.name.as_str())
         .collect();
     assert_eq!(retired, ["メール"]);
+}
+
+/// An enquiry without a patient entered by keyboard, then a contact with
+/// its 手段 and 相手 and a memo: the list, the case and the timeline show
+/// them, and the database holds no invented person.
+#[tokio::test]
+async fn an_enquiry_without_a_patient_and_its_contacts_and_memo_are_shown() {
+    let (_dir, db) = temp_db();
+    demo_db(&db, 0);
+    let app = App::launch(&db).await;
+    open_cases(&app).await;
+    app.click("#new-case").await;
+    app.wait_for("#case-form").await;
+    choose(&app, "[data-field='intake_method_id']", "電話").await;
+    choose(&app, "[data-field='consulter_type_id']", "ケアマネジャー").await;
+    keys(
+        &app,
+        "[data-field='consulter_affiliation']",
+        "北部居宅介護支援事業所",
+    )
+    .await;
+    // 対象者なし hides the person's fields.
+    keys(&app, "#no-person", SPACE).await;
+    let hidden = app
+        .eval("return document.getElementById('person-fields').hidden;")
+        .await;
+    assert_eq!(hidden.as_bool(), Some(true));
+    keys(&app, "[data-field='category_ids']", SPACE).await;
+    keys(&app, "[data-field='scene_ids']", SPACE).await;
+    keys(
+        &app,
+        "[data-field='content']",
+        "北部で夜間に往診できる診療所を知りたい。",
+    )
+    .await;
+    app.screenshot("cases-enquiry-form").await;
+    keys(&app, "[data-field='content']", CTRL_S).await;
+    app.wait_for_text("#message-text", "登録しました").await;
+    app.wait_for_text("#case-title", "対象者なし").await;
+    app.wait_for_text("#no-person-note", "一般的な相談").await;
+    app.wait_for_text("#cases-body", "4つの場面日常の療養支援")
+        .await;
+
+    // A contact: 手段 starts as the case's 受付方法 (電話); FAX to the care manager.
+    let method = app
+        .eval("const s = document.querySelector(\"#entry-form [data-field='entry.method_id']\"); return s.options[s.selectedIndex].text;")
+        .await;
+    assert_eq!(
+        method.as_str(),
+        Some("電話"),
+        "the case's 受付方法 by default"
+    );
+    choose(&app, "#entry-form [data-field='entry.method_id']", "FAX").await;
+    choose(
+        &app,
+        "#entry-form [data-field='entry.party_id']",
+        "ケアマネジャー",
+    )
+    .await;
+    keys(
+        &app,
+        "#entry-form [data-field='entry.note']",
+        "夜間対応の診療所一覧をFAXした。",
+    )
+    .await;
+    app.click("#add-entry").await;
+    app.wait_for_text("#timeline", "FAX・ケアマネジャー").await;
+    // A memo to self.
+    app.click("#entry-kind-memo").await;
+    let disabled = app
+        .eval("return document.querySelector(\"#entry-form [data-field='entry.method_id']\").disabled;")
+        .await;
+    assert_eq!(disabled.as_bool(), Some(true), "a memo has no 手段");
+    keys(
+        &app,
+        "#entry-form [data-field='entry.note']",
+        "同じ問い合わせが多い。一覧を作る。",
+    )
+    .await;
+    app.click("#add-entry").await;
+    app.wait_for_text("#timeline", "一覧を作る").await;
+    let memo = app.wait_for_text("#timeline .entry-memo", "メモ").await;
+    assert_eq!(memo, "メモ");
+    app.screenshot("cases-enquiry-timeline").await;
+
+    // Listed with 対象者なし, and found by its content.
+    app.click("#back-to-list").await;
+    keys(&app, "#case-search", "夜間").await;
+    app.wait_for_text("#case-count", "1〜1件目").await;
+    app.wait_for_text("#case-results .no-person", "対象者なし")
+        .await;
+    app.screenshot("cases-enquiry-list").await;
+    app.quit().await;
+
+    let conn = store::open(&db).unwrap();
+    let persons: i64 = conn
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(persons, 0, "no person was invented");
+    let entries: Vec<(bool, String)> = conn
+        .prepare(
+            "SELECT e.contact, COALESCE(m.name, '-') FROM case_entries e
+               LEFT JOIN case_list_items m ON m.id = e.method_id ORDER BY e.created_at, e.contact DESC",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(entries, [(true, "FAX".into()), (false, "-".into())]);
 }

@@ -72,12 +72,38 @@ async fn the_demo_year_shows_the_core_figures() {
         .await;
     assert!(
         total.contains(&format!(
-            "受付 {}件＋経過記録 {}件",
+            "受付 {}件＋連絡・対応 {}件（メモ {}件は含めない）",
             n(c.cases),
-            n(c.entries)
+            n(c.entries),
+            n(c.memos)
         )),
         "{total}"
     );
+    let persons_split = app
+        .wait_for_text("[data-testid='stat-persons']", "新規")
+        .await;
+    assert!(
+        persons_split.contains(&format!(
+            "新規 {}人・継続 {}人",
+            n(c.new_persons),
+            n(c.continuing_persons)
+        )),
+        "{persons_split}"
+    );
+    // The 4つの場面, 対応 and 転帰 tables have the core's rows.
+    for (testid, tallies) in [
+        ("report-scenes", &c.scenes),
+        ("report-responses", &c.responses),
+        ("report-outcomes", &c.outcomes),
+    ] {
+        let names = app
+            .eval(&format!(
+                "return [...document.querySelectorAll(\"[data-testid='{testid}'] tbody th\")].map(th => th.textContent);"
+            ))
+            .await;
+        let want: Vec<&str> = tallies.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, serde_json::json!(want), "{testid}");
+    }
     let minutes = format!("{:.1}", c.average_minutes.unwrap());
     app.wait_for_text("[data-testid='stat-minutes'] .stat-value", &minutes)
         .await;
@@ -238,7 +264,7 @@ async fn the_excel_button_saves_the_years_workbook() {
             .map(|r| r[3].clone())
     };
     let c = &expected.consultations;
-    assert_eq!(figure("実数"), Some(Data::Float(c.persons as f64)));
+    assert_eq!(figure("実人数"), Some(Data::Float(c.persons as f64)));
     assert_eq!(figure("延べ件数"), Some(Data::Float(c.total as f64)));
     assert_eq!(
         crate::harness::db_number(
@@ -297,7 +323,7 @@ async fn the_report_switches_to_one_city_and_back() {
     assert_eq!(persons, serde_json::json!(n(s.persons)));
     app.wait_for_text(
         "[data-testid='stat-total']",
-        &format!("受付 {}件＋経過記録 {}件", n(s.cases), n(s.entries)),
+        &format!("受付 {}件＋連絡・対応 {}件", n(s.cases), n(s.entries)),
     )
     .await;
     // What the city's report covers is printed with the definitions.

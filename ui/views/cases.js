@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { h, clear, uniqueId } from '../lib/dom.js';
 import {
-  field, input, textarea, select, setOptions, requiredMark, clearFieldErrors, reportError, attempt, saveFile, fileKind, onSubmit, saveShortcut,
+  field, input, textarea, select, checkbox, setOptions, requiredMark, clearFieldErrors, reportError, attempt, saveFile, fileKind, onSubmit, saveShortcut,
 } from '../lib/forms.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { currentActor } from '../lib/lock.js';
@@ -183,7 +183,7 @@ async function loadList(form, box, count) {
       h('td', { class: 'num' }, String(r.case_no)),
       h('td', { class: 'nowrap' }, r.received_label),
       h('td', {},
-        h('button', { type: 'button', class: 'link case-open', dataset: { id: r.id }, onclick: () => showCase(r.id), onkeydown: rowKeys }, r.person_name),
+        h('button', { type: 'button', class: r.no_person ? 'link case-open no-person' : 'link case-open', dataset: { id: r.id }, onclick: () => showCase(r.id), onkeydown: rowKeys }, r.person_name),
         r.person_kana ? h('span', { class: 'kana' }, r.person_kana) : null),
       h('td', {}, r.city),
       h('td', {}, r.consulter_type, r.consulter_affiliation ? h('span', { class: 'kana' }, r.consulter_affiliation) : null),
@@ -223,7 +223,8 @@ function inputFromDetail(d) {
     consulter_name: d.consulter_name,
     info_source: d.info_source,
     is_new: d.is_new,
-    person: {
+    no_person: d.person === null,
+    person: d.person === null ? {} : {
       id: d.person.id,
       name: d.person.name,
       kana: d.person.kana,
@@ -235,6 +236,7 @@ function inputFromDetail(d) {
       family_doctor: d.person.family_doctor,
     },
     category_ids: d.categories.map((c) => c.id),
+    scene_ids: d.scenes.map((c) => c.id),
     content: d.content,
     response_ids: d.responses.map((r) => r.id),
     referral_to: d.referral_to,
@@ -254,9 +256,9 @@ async function showForm(detail) {
   const editing = Boolean(detail);
   const v = editing ? inputFromDetail(detail) : {
     received_date: options.today_label, received_time: nowTime(), is_new: true, status: '受付',
-    staff_id: operator(), person: {}, category_ids: [], response_ids: [],
+    staff_id: operator(), person: {}, category_ids: [], scene_ids: [], response_ids: [], no_person: false,
   };
-  let attached = editing ? detail.person.id : null; // existing person the case belongs to
+  let attached = editing ? detail.person?.id ?? null : null; // existing person the case belongs to
   let newPerson = false;
   const p = v.person;
   const f = {
@@ -304,7 +306,7 @@ async function showForm(detail) {
     setOptions(f.area_id, [['', '—'], ...(city?.areas ?? []).map((a) => [a.id, a.name])], keep);
   };
   fillAreas(p.area_id ?? '');
-  showAge(editing ? detail.person.age : null);
+  showAge(editing ? detail.person?.age : null);
   f.city_id.addEventListener('change', () => fillAreas(''));
   f.birth_date.addEventListener('input', () => {
     clearTimeout(ageTimer);
@@ -316,8 +318,37 @@ async function showForm(detail) {
     h('label', { class: 'check' }, h('input', { type: 'radio', name: 'is_new', value: 'continuing', checked: !v.is_new }), ' 継続'));
   const categories = checkGroup('category_ids', '相談内容分類（複数選択可）', itemOptions('category', v.category_ids, null), v.category_ids, true);
   const responses = checkGroup('response_ids', '対応（複数選択可）', itemOptions('response', v.response_ids, null), v.response_ids);
+  const scenes = checkGroup('scene_ids', '4つの場面（該当するものを選ぶ・複数選択可）', itemOptions('scene', v.scene_ids, null), v.scene_ids);
   const dupBox = h('div', { class: 'dup-box', id: 'dup-box', 'aria-live': 'polite' });
   const attachNote = h('p', { class: 'attach-note', id: 'attach-note' });
+  // 「対象者なし」: an enquiry about no one in particular. The person's
+  // fields are hidden, and emptied (after asking) so nothing typed is kept
+  // out of sight.
+  const noPerson = checkbox('no_person', ' 対象者なし（一般的な相談・問い合わせ）', { checked: v.no_person, id: 'no-person' });
+  const personFields = [f.name, f.kana, f.sex, f.birth_date, f.city_id, f.area_id, f.care_level, f.family_doctor];
+  const personGrid = h('div', { class: 'form-grid case-grid', id: 'person-fields' });
+  const showNoPerson = () => {
+    const none = noPerson.box.checked;
+    personGrid.hidden = none;
+    dupBox.hidden = none;
+    attachNote.hidden = none;
+  };
+  noPerson.box.addEventListener('change', () => {
+    if (noPerson.box.checked && (attached || personFields.some((el) => el.value !== ''))) {
+      if (!window.confirm('入力した対象者の情報を消して「対象者なし」にしますか？')) {
+        noPerson.box.checked = false;
+        return;
+      }
+      for (const el of personFields) el.value = '';
+      fillAreas('');
+      attached = null;
+      showAge(null);
+      clear(dupBox);
+      showAttached();
+    }
+    showNoPerson();
+    if (!noPerson.box.checked) f.name.focus();
+  });
 
   const showAttached = () => {
     clear(attachNote);
@@ -382,19 +413,14 @@ async function showForm(detail) {
         field('相談者の氏名・続柄', f.consulter_name),
         field('情報入手経路', f.info_source, { hint: 'この相談室を何で知ったか' }))),
     h('fieldset', { class: 'card' }, h('legend', {}, '対象者'),
+      h('div', { class: 'no-person-choice' }, noPerson.label,
+        h('p', { class: 'hint', id: 'no-person-hint' }, '特定の人についてでない問い合わせ（例：夜間に往診できる診療所は？）。受付件数・延べ件数に数え、実人数には数えません。')),
       attachNote,
-      h('div', { class: 'form-grid case-grid' },
-        field('氏名', f.name, { required: true }),
-        field('ふりがな', f.kana),
-        field('性別', f.sex),
-        field('生年月日', f.birth_date, { hint: '例：昭和15年4月2日', extra: age }),
-        field('市', f.city_id),
-        field('日常生活圏域', f.area_id, { hint: '市を選ぶと、その市の圏域が選べます' }),
-        field('要介護度', f.care_level),
-        field('かかりつけ医', f.family_doctor)),
+      personGrid,
       dupBox),
     h('fieldset', { class: 'card' }, h('legend', {}, '相談内容と対応'),
       categories,
+      scenes,
       field('相談内容', f.content, { wide: true }),
       responses,
       h('div', { class: 'form-grid case-grid' },
@@ -410,7 +436,18 @@ async function showForm(detail) {
         if (editing) showCase(detail.id); else showList();
       } }, 'キャンセル'),
       h('span', { class: 'muted shortcut' }, 'Ctrl+S で保存')));
+  personGrid.append(
+    field('氏名', f.name, { required: true }),
+    field('ふりがな', f.kana),
+    field('性別', f.sex),
+    field('生年月日', f.birth_date, { hint: '例：昭和15年4月2日', extra: age }),
+    field('市', f.city_id),
+    field('日常生活圏域', f.area_id, { hint: '市を選ぶと、その市の圏域が選べます' }),
+    field('要介護度', f.care_level),
+    field('かかりつけ医', f.family_doctor));
+  noPerson.box.setAttribute('aria-describedby', 'no-person-hint');
   showAttached();
+  showNoPerson();
 
   const collect = () => ({
     received_date: f.received_date.value,
@@ -421,7 +458,8 @@ async function showForm(detail) {
     consulter_name: f.consulter_name.value,
     info_source: f.info_source.value,
     is_new: form.querySelector('input[name="is_new"][value="new"]').checked,
-    person: {
+    no_person: noPerson.box.checked,
+    person: noPerson.box.checked ? {} : {
       id: attached,
       name: f.name.value,
       kana: f.kana.value,
@@ -434,6 +472,7 @@ async function showForm(detail) {
     },
     new_person: newPerson,
     category_ids: [...categories.querySelectorAll('input:checked')].map((c) => c.value),
+    scene_ids: [...scenes.querySelectorAll('input:checked')].map((c) => c.value),
     content: f.content.value,
     response_ids: [...responses.querySelectorAll('input:checked')].map((c) => c.value),
     referral_to: f.referral_to.value,
@@ -473,7 +512,7 @@ async function showCase(id, { focus = true } = {}) {
   if (!d) return;
   clear(body);
   const p = d.person;
-  const title = h('h2', { id: 'case-title', tabindex: '-1' }, `No.${d.case_no}　${p.name}`, p.kana ? h('span', { class: 'kana' }, p.kana) : null, ' ', statusBadge(d.status));
+  const title = h('h2', { id: 'case-title', tabindex: '-1' }, `No.${d.case_no}　${d.person_label}`, p?.kana ? h('span', { class: 'kana' }, p.kana) : null, ' ', statusBadge(d.status));
   const actions = h('div', { class: 'case-actions' },
     h('button', { type: 'button', class: 'secondary', id: 'back-to-list', onclick: () => showList() }, '← 一覧へ'),
     h('button', { type: 'button', class: 'primary', id: 'edit-case', onclick: () => showForm(d) }, '編集'),
@@ -494,18 +533,21 @@ async function showCase(id, { focus = true } = {}) {
       ['担当者', d.staff.name],
       ['最終更新', d.updated_label],
     ])),
-    h('section', { class: 'card' }, h('h3', {}, '対象者'), dl([
-      ['氏名', `${p.name}${p.kana ? `（${p.kana}）` : ''}`],
-      ['性別', p.sex],
-      ['生年月日', p.birth_label ? `${p.birth_label}（${p.age}歳）` : ''],
-      ['市・圏域', [p.city, p.area].filter(Boolean).join('　')],
-      ['要介護度', p.care_level],
-      ['かかりつけ医', p.family_doctor],
-    ]), d.other_cases.length ? h('div', { class: 'other-cases' }, h('h4', {}, 'この人のほかの相談'),
+    h('section', { class: 'card' }, h('h3', {}, '対象者'), p === null
+      ? h('p', { id: 'no-person-note' }, '対象者なし（一般的な相談・問い合わせ）。実人数には数えません。')
+      : dl([
+        ['氏名', `${p.name}${p.kana ? `（${p.kana}）` : ''}`],
+        ['性別', p.sex],
+        ['生年月日', p.birth_label ? `${p.birth_label}（${p.age}歳）` : ''],
+        ['市・圏域', [p.city, p.area].filter(Boolean).join('　')],
+        ['要介護度', p.care_level],
+        ['かかりつけ医', p.family_doctor],
+      ]), d.other_cases.length ? h('div', { class: 'other-cases' }, h('h4', {}, 'この人のほかの相談'),
       h('ul', {}, d.other_cases.map((o) => h('li', {},
         h('button', { type: 'button', class: 'link', onclick: () => showCase(o.id) }, `No.${o.case_no}　${o.received_label}`), ' ', statusBadge(o.status))))) : null));
   const content = h('section', { class: 'card' }, h('h3', {}, '相談内容'), dl([
     ['相談内容分類', d.categories.map((c) => c.name).join('、')],
+    ['4つの場面', d.scenes.map((c) => c.name).join('、')],
     ['相談内容', h('span', { class: 'pre' }, d.content)],
     ['対応', d.responses.map((r) => r.name).join('、')],
     ['紹介先', d.referral_to],
@@ -519,11 +561,28 @@ async function showCase(id, { focus = true } = {}) {
 function timeline(d) {
   const f = {
     date: input('entry.date', { value: options.today_label, size: 16 }),
+    // 手段 defaults to how the case came in; 相手 is optional.
+    method_id: select('entry.method_id', itemOptions('intake_method', [d.intake_method.id], '—'), { value: d.intake_method.id }),
+    party_id: select('entry.party_id', itemOptions('contact_party', [], '—'), { value: '' }),
     staff_id: select('entry.staff_id', itemOptions('staff'), { value: operator() }),
     response_id: select('entry.response_id', itemOptions('response', [], '—'), { value: '' }),
     note: textarea('entry.note'),
     minutes: input('entry.minutes', { size: 6, inputmode: 'numeric' }),
   };
+  // 連絡・対応 (counted in 延べ) or a memo to self (not counted).
+  const kindName = uniqueId('entry-kind');
+  const radio = (value, text, checked) => h('label', { class: 'check' },
+    h('input', { type: 'radio', name: kindName, value, checked, id: `entry-kind-${value}`, 'data-field': value === 'contact' ? 'entry.contact' : null }), ` ${text}`);
+  const kind = h('fieldset', { class: 'radio-group', id: 'entry-kind' },
+    h('legend', {}, '種別'),
+    radio('contact', '連絡・対応あり', true),
+    radio('memo', 'メモ（延べ件数に数えない）', false));
+  const isContact = () => kind.querySelector('input[value="contact"]').checked;
+  const showKind = () => {
+    f.method_id.disabled = !isContact();
+    f.party_id.disabled = !isContact();
+  };
+  kind.addEventListener('change', showKind);
   let editing = null; // the entry being corrected, or null when adding
   const heading = h('h4', { id: 'entry-form-title' }, '経過を追加');
   const submit = h('button', { type: 'submit', class: 'primary', id: 'add-entry' }, '経過を追加');
@@ -536,6 +595,11 @@ function timeline(d) {
     f.date.value = entry ? entry.date_input : options.today_label;
     setOptions(f.staff_id, itemOptions('staff', entry?.staff.id), entry ? entry.staff.id : operator());
     setOptions(f.response_id, itemOptions('response', entry?.response?.id, '—'), entry?.response?.id ?? '');
+    const method = entry ? entry.method?.id ?? (entry.contact ? d.intake_method.id : '') : d.intake_method.id;
+    setOptions(f.method_id, itemOptions('intake_method', [method], '—'), method);
+    setOptions(f.party_id, itemOptions('contact_party', [entry?.party?.id], '—'), entry?.party?.id ?? '');
+    kind.querySelector(`input[value="${!entry || entry.contact ? 'contact' : 'memo'}"]`).checked = true;
+    showKind();
     f.note.value = entry ? entry.note : '';
     f.minutes.value = entry && entry.minutes !== null ? String(entry.minutes) : '';
     clearFieldErrors(form);
@@ -545,13 +609,20 @@ function timeline(d) {
     heading,
     h('div', { class: 'form-grid entry-grid' },
       field('日付', f.date, { required: true }),
+      kind,
+      field('手段', f.method_id, { hint: '電話・訪問・会議など' }),
+      field('相手', f.party_id),
       field('担当者', f.staff_id, { required: true }),
       field('対応', f.response_id),
       field('所要時間（分）', f.minutes),
       field('内容', f.note, { required: true, wide: true })),
     h('div', { class: 'form-actions' }, submit, cancel));
   onSubmit(form, async () => {
-    const entry = { date: f.date.value, staff_id: f.staff_id.value, response_id: f.response_id.value, note: f.note.value, minutes: f.minutes.value };
+    const contact = isContact();
+    const entry = {
+      date: f.date.value, staff_id: f.staff_id.value, response_id: f.response_id.value, note: f.note.value, minutes: f.minutes.value,
+      contact, method_id: contact ? f.method_id.value : '', party_id: contact ? f.party_id.value : '',
+    };
     if (editing) {
       await api.updateCaseEntry(editing.id, entry);
       formDirty = false;
@@ -573,7 +644,10 @@ function timeline(d) {
     ? h('p', { class: 'muted' }, 'まだ経過記録はありません。')
     : h('ol', { class: 'timeline', id: 'timeline' }, d.entries.map((e) => h('li', {},
       h('div', { class: 'timeline-head' },
-        h('strong', {}, e.date_label), `　${e.staff.name}`, e.response ? `　${e.response.name}` : '', e.minutes !== null ? `　${e.minutes}分` : '',
+        h('strong', {}, e.date_label), '　',
+        e.contact ? h('span', { class: 'entry-kind' }, [e.method?.name, e.party?.name].filter(Boolean).join('・') || '連絡・対応')
+          : h('span', { class: 'badge entry-memo' }, 'メモ'),
+        `　${e.staff.name}`, e.response ? `　${e.response.name}` : '', e.minutes !== null ? `　${e.minutes}分` : '',
         h('button', { type: 'button', class: 'link edit-entry', onclick: () => startEdit(e) }, '訂正'),
         h('button', { type: 'button', class: 'link danger-link', onclick: () => deleteEntry(d, e) }, '削除')),
       h('p', { class: 'pre' }, e.note))));
@@ -598,7 +672,7 @@ async function deleteEntry(d, e) {
 }
 
 async function deleteCase(d) {
-  if (!window.confirm(`相談記録 No.${d.case_no}（${d.person.name}）を削除しますか？\n経過記録も削除されます。削除したことは変更履歴に残ります。`)) return;
+  if (!window.confirm(`相談記録 No.${d.case_no}（${d.person_label}）を削除しますか？\n経過記録も削除されます。削除したことは変更履歴に残ります。`)) return;
   await attempt(null, async () => {
     await api.deleteCase(d.id, d.version);
     formDirty = false;
@@ -611,7 +685,7 @@ async function showHistory(d) {
   const changes = await attempt(null, () => api.caseHistory(d.id));
   if (!changes) return;
   clear(body);
-  const title = h('h2', { id: 'history-title', tabindex: '-1' }, `相談記録 No.${d.case_no}（${d.person.name}）の変更履歴`);
+  const title = h('h2', { id: 'history-title', tabindex: '-1' }, `相談記録 No.${d.case_no}（${d.person_label}）の変更履歴`);
   body.append(
     h('div', { class: 'case-head' }, title,
       h('div', { class: 'case-actions' }, h('button', { type: 'button', class: 'secondary', id: 'back-to-case', onclick: () => showCase(d.id) }, '← 相談記録へ戻る'))),

@@ -104,7 +104,7 @@ function figureRow(name, ...figures) {
   return h('tr', { dataset: { name } }, h('th', { scope: 'row' }, name), figures.map((f) => h('td', { class: 'num' }, f)));
 }
 
-/** 実数・受付件数・経過記録・延べ件数 per row. */
+/** 実人数・受付件数・経過記録（連絡・対応）・延べ件数 per row. */
 function tallyTable(caption, tallies, testid, { hideEmpty = false } = {}) {
   const rows = tallies
     .filter((t) => !hideEmpty || t.total > 0)
@@ -113,7 +113,7 @@ function tallyTable(caption, tallies, testid, { hideEmpty = false } = {}) {
       row.lastChild.classList.add('total');
       return row;
     });
-  return reportTable(caption, ['区分', '実数', '受付件数', '経過記録', '延べ件数'], rows, testid);
+  return reportTable(caption, ['区分', '実人数', '受付件数', '経過記録', '延べ件数'], rows, testid);
 }
 
 function stat(label, value, unit, testid, sub) {
@@ -142,20 +142,20 @@ function draw(r) {
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),
       h('div', { class: 'stats' },
-        stat('実数', num(c.persons), '人', 'stat-persons', '相談の対象者（同じ人は1人）'),
-        stat('延べ件数', num(c.total), '件', 'stat-total', `受付 ${num(c.cases)}件＋経過記録 ${num(c.entries)}件`),
-        stat('受付件数', num(c.cases), '件', 'stat-cases', `新規 ${num(c.new_cases)}件・継続 ${num(c.continuing_cases)}件`),
+        stat('実人数', num(c.persons), '人', 'stat-persons', `新規 ${num(c.new_persons)}人・継続 ${num(c.continuing_persons)}人（受付か連絡・対応のあった人）`),
+        stat('延べ件数', num(c.total), '件', 'stat-total', `受付 ${num(c.cases)}件＋連絡・対応 ${num(c.entries)}件（メモ ${num(c.memos)}件は含めない）`),
+        stat('受付件数', num(c.cases), '件', 'stat-cases', `新規 ${num(c.new_cases)}件・継続 ${num(c.continuing_cases)}件・うち対象者なし ${num(c.no_person_cases)}件`),
         stat('平均所要時間', c.average_minutes === null ? '—' : c.average_minutes.toFixed(1), '分', 'stat-minutes',
           c.timed ? `記録のある ${num(c.timed)}件の平均` : '所要時間の記録なし')),
       h('h3', {}, '月別の延べ件数'),
       h('div', { class: 'chart-box', id: 'report-month-chart' },
         stackedBars({
-          title: `${r.period_label}の月別延べ件数（受付件数と経過記録）`,
+          title: `${r.period_label}の月別延べ件数（受付件数と連絡・対応）`,
           months: c.months.map((m) => ({ key: m.name, label: m.name.replace(/^.*?年/, ''), values: [m.cases, m.entries] })),
-          series: [{ name: '受付件数' }, { name: '経過記録' }],
+          series: [{ name: '受付件数' }, { name: '連絡・対応' }],
           unit: '件',
         })),
-      legend(['受付件数', '経過記録']),
+      legend(['受付件数', '連絡・対応']),
       h('div', { class: 'report-grid' },
         h('div', {}, h('h3', {}, '相談内容分類の割合（延べ件数）'),
           shareBars({ title: '相談内容分類別の延べ件数', items: c.categories.map((t) => ({ name: t.name, value: t.total })), total: c.total })),
@@ -163,11 +163,14 @@ function draw(r) {
           shareBars({ title: '相談者種別の延べ件数', items: c.consulter_types.map((t) => ({ name: t.name, value: t.total })), total: c.total }))),
       h('div', { class: 'report-tables' },
         tallyTable('月別', c.months, 'report-months'),
-        tallyTable('相談者種別', c.consulter_types, 'report-consulter-types'),
+        tallyTable('相談者種別・相手別（経過記録は相手で数える）', c.consulter_types, 'report-consulter-types', { hideEmpty: true }),
         tallyTable('相談内容分類（複数選択のため合計は延べ件数を超えることがあります）', c.categories, 'report-categories'),
+        tallyTable('4つの場面別（複数選択あり）', c.scenes, 'report-scenes'),
+        tallyTable('対応別（複数選択あり）', c.responses, 'report-responses'),
+        tallyTable('転帰別（出力時点の転帰）', c.outcomes, 'report-outcomes'),
         tallyTable('市別', c.cities, 'report-cities'),
         tallyTable('日常生活圏域別', c.areas, 'report-areas'),
-        tallyTable('受付方法', c.intake_methods, 'report-intake'))),
+        tallyTable('受付方法・手段別（経過記録は手段で数える）', c.intake_methods, 'report-intake'))),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-ki' },
       h('h2', { id: 'sec-ki' }, 'キ 地域住民への普及啓発'),

@@ -76,21 +76,22 @@ fn main() {
     let template = {
         let id: String = conn
             .query_row(
-                "SELECT id FROM cases ORDER BY sort_key DESC LIMIT 1",
+                "SELECT id FROM cases WHERE person_id IS NOT NULL ORDER BY sort_key DESC LIMIT 1",
                 [],
                 |r| r.get(0),
             )
             .expect("a case");
         let d = cases::get(&conn, &id, now.date()).expect("case");
+        let person = d.person.expect("a demo case has a person");
         cases::CaseInput {
             received_date: d.received_date,
             received_time: d.received_time,
             intake_method_id: d.intake_method.id,
             consulter_type_id: d.consulter_type.id,
             person: cases::PersonInput {
-                id: Some(d.person.id),
-                name: d.person.name,
-                kana: d.person.kana,
+                id: Some(person.id),
+                name: person.name,
+                kana: person.kana,
                 ..Default::default()
             },
             category_ids: d.categories.into_iter().map(|c| c.id).collect(),

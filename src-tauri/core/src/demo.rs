@@ -8,6 +8,7 @@ use rusqlite::Connection;
 mod beds;
 mod booklets;
 pub mod cases;
+mod enquiries;
 mod lectures;
 mod registries;
 
@@ -58,6 +59,8 @@ pub struct DemoSummary {
     pub booklet_issues: usize,
     /// 相談記録: demo cases (with their lists and staff).
     pub cases: usize,
+    /// 相談記録 without a patient (対象者なし), besides `cases`.
+    pub enquiries: usize,
     /// 名簿: 往診登録医, hospitals with 療養支援ベッド, 関係機関.
     pub doctors: usize,
     pub support_beds: usize,
@@ -134,6 +137,7 @@ pub fn fill_with_cases(
     let office = office::save(conn, &office_input(), now)?;
     let ledger = booklets::fill(conn, &office, now)?;
     let cases = cases::fill(conn, &office, case_count, now)?;
+    let enquiries = enquiries::fill(conn, case_count / 20, now)?;
     let registries = registries::fill(conn, &office, now)?;
     let lectures = lectures::fill(conn, &office, now)?;
     let beds = beds::fill(conn, now)?;
@@ -144,6 +148,7 @@ pub fn fill_with_cases(
         booklet_receipts: ledger.receipts,
         booklet_issues: ledger.issues,
         cases,
+        enquiries,
         doctors: registries.doctors,
         support_beds: registries.beds,
         organisations: registries.organisations,

@@ -47,9 +47,13 @@ pub(super) fn stored_case(conn: &Connection, id: &str) -> Result<StoredCase> {
             consulter_name: r.get("consulter_name")?,
             info_source: r.get("info_source")?,
             is_new: r.get("is_new")?,
-            person: stored_person(conn, &r.get::<_, String>("person_id")?)?,
+            person: match r.get::<_, Option<String>>("person_id")? {
+                Some(person) => Some(stored_person(conn, &person)?),
+                None => None,
+            },
             new_person: false,
             category_ids: link_ids(conn, "case_categories", id)?,
+            scene_ids: link_ids(conn, "case_scenes", id)?,
             content: r.get("content")?,
             response_ids: link_ids(conn, "case_responses", id)?,
             referral_to: r.get("referral_to")?,
@@ -109,6 +113,9 @@ fn entries(conn: &Connection, case_id: &str) -> Result<Vec<Entry>> {
                 response: e.response_id.map(|r| named(conn, &r)).transpose()?,
                 note: e.note,
                 minutes: e.minutes,
+                contact: e.contact,
+                method: e.method_id.map(|m| named(conn, &m)).transpose()?,
+                party: e.party_id.map(|p| named(conn, &p)).transpose()?,
             })
         })
         .collect()
@@ -138,7 +145,14 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<CaseDetail> 
     let id = text::uuid("id", id)?;
     let stored = stored_case(conn, &id)?;
     let c = stored.case;
-    let person = show_person(conn, c.person, today)?;
+    let person = match c.person {
+        Some(p) => Some(show_person(conn, p, today)?),
+        None => None,
+    };
+    let other_cases = match &person {
+        Some(p) => other_cases(conn, &p.id, &id)?,
+        None => Vec::new(),
+    };
     let at = c.received_at;
     Ok(CaseDetail {
         case_no: stored.case_no,
@@ -153,6 +167,7 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<CaseDetail> 
         info_source: c.info_source,
         is_new: c.is_new,
         categories: all_named(conn, &c.category_ids)?,
+        scenes: all_named(conn, &c.scene_ids)?,
         content: c.content,
         responses: all_named(conn, &c.response_ids)?,
         referral_to: c.referral_to,
@@ -163,7 +178,10 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<CaseDetail> 
         version: stored.version,
         updated_label: wareki::format_datetime(stored.updated_at),
         entries: entries(conn, &id)?,
-        other_cases: other_cases(conn, &person.id, &id)?,
+        other_cases,
+        person_label: person
+            .as_ref()
+            .map_or_else(|| super::NO_PERSON.to_string(), |p| p.name.clone()),
         person,
         id,
     })

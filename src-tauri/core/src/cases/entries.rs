@@ -23,7 +23,8 @@ pub(super) struct StoredEntry {
 /// selects.
 fn entry_rows(conn: &Connection, condition: &str, key: &str) -> Result<Vec<StoredEntry>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, case_id, entry_date, staff_id, response_id, note, minutes
+        "SELECT id, case_id, entry_date, staff_id, response_id, note, minutes, contact,
+                method_id, party_id
            FROM case_entries WHERE {condition}"
     ))?;
     let mut rows = stmt.query([key])?;
@@ -38,6 +39,9 @@ fn entry_rows(conn: &Connection, condition: &str, key: &str) -> Result<Vec<Store
                 response_id: r.get("response_id")?,
                 note: r.get("note")?,
                 minutes: r.get("minutes")?,
+                contact: r.get("contact")?,
+                method_id: r.get("method_id")?,
+                party_id: r.get("party_id")?,
             },
         });
     }
@@ -64,6 +68,17 @@ fn stored_entry(conn: &Connection, id: &str) -> Result<StoredEntry> {
 pub(super) fn entry_snapshot(conn: &Connection, e: &CleanEntry) -> Result<Snapshot> {
     Ok(Snapshot::from([
         ("日付", wareki::format_date(e.date)),
+        (
+            "種別",
+            if e.contact {
+                "連絡・対応"
+            } else {
+                "メモ"
+            }
+            .into(),
+        ),
+        ("手段", item_label(conn, e.method_id.as_deref())?),
+        ("相手", item_label(conn, e.party_id.as_deref())?),
         ("担当者", item_label(conn, Some(&e.staff_id))?),
         ("対応", item_label(conn, e.response_id.as_deref())?),
         ("内容", e.note.clone()),
@@ -92,12 +107,15 @@ fn upsert(
 ) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO case_entries (id, case_id, entry_date, staff_id, response_id, note, minutes,
-                created_at, updated_at)
-         VALUES (:id, :case_id, :entry_date, :staff_id, :response_id, :note, :minutes, :now, :now)
+                contact, method_id, party_id, created_at, updated_at)
+         VALUES (:id, :case_id, :entry_date, :staff_id, :response_id, :note, :minutes,
+                 :contact, :method_id, :party_id, :now, :now)
          ON CONFLICT(id) DO UPDATE SET
                 entry_date = excluded.entry_date, staff_id = excluded.staff_id,
                 response_id = excluded.response_id, note = excluded.note,
-                minutes = excluded.minutes, updated_at = excluded.updated_at",
+                minutes = excluded.minutes, contact = excluded.contact,
+                method_id = excluded.method_id, party_id = excluded.party_id,
+                updated_at = excluded.updated_at",
     )?
     .execute(named_params! {
         ":id": id,
@@ -107,6 +125,9 @@ fn upsert(
         ":response_id": e.response_id,
         ":note": e.note,
         ":minutes": e.minutes,
+        ":contact": e.contact,
+        ":method_id": e.method_id,
+        ":party_id": e.party_id,
         ":now": stamp(now),
     })?;
     Ok(())

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Connection;
 
 use super::search::{self, CaseFilter};
-use super::{names, CaseDetail};
+use super::{names, CaseDetail, Person};
 use crate::csv::{self, Cell, Csv};
 use crate::{store, Result};
 
@@ -38,6 +38,7 @@ const HEADERS: &[&str] = &[
     "状態",
     "転帰",
     "経過記録の件数",
+    "4つの場面",
 ];
 
 /// The whole file for the cases `filter` selects (paging ignored), newest
@@ -52,7 +53,9 @@ pub fn export_csv(conn: &Connection, filter: &CaseFilter, today: NaiveDate) -> R
 }
 
 fn row(d: &CaseDetail) -> Result<Vec<Cell>> {
-    let p = &d.person;
+    // An enquiry without a patient shows 対象者なし in the name column.
+    let nobody = Person::default();
+    let p = d.person.as_ref().unwrap_or(&nobody);
     let number = |n: Option<i64>| n.map_or_else(|| Cell::from(""), Cell::Number);
     let received = store::parse_stamp(&d.received_at)?;
     let text = |s: &str| Cell::from(s);
@@ -69,7 +72,7 @@ fn row(d: &CaseDetail) -> Result<Vec<Cell>> {
         text(&d.consulter_affiliation),
         text(&d.consulter_name),
         text(&d.info_source),
-        text(&p.name),
+        text(&d.person_label),
         text(&p.kana),
         text(&p.sex),
         text(p.birth_date.as_deref().unwrap_or_default()),
@@ -87,6 +90,7 @@ fn row(d: &CaseDetail) -> Result<Vec<Cell>> {
         text(&d.status),
         text(d.outcome.as_ref().map_or("", |o| o.name.as_str())),
         Cell::Number(d.entries.len() as i64),
+        Cell::from(names(&d.scenes)),
     ])
 }
 

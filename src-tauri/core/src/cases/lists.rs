@@ -1,5 +1,5 @@
-//! The editable lists of 相談記録 (相談者種別, 受付方法, 相談内容分類, 対応,
-//! 転帰, 担当者). Entries are never deleted, only retired: a retired entry
+//! The editable lists of 相談記録 (相談者種別, 受付方法 — also the 手段 of a
+//! 経過記録 —, 相談内容分類, 対応, 転帰, 担当者, 経過記録の相手, 4つの場面). Entries are never deleted, only retired: a retired entry
 //! is no longer offered for new input but stays readable on old cases.
 
 use std::collections::HashSet;
@@ -20,16 +20,22 @@ pub enum ListKind {
     Response,
     Outcome,
     Staff,
+    /// 相手 of a 経過記録.
+    ContactParty,
+    /// 4つの場面 of the 手引き.
+    Scene,
 }
 
 impl ListKind {
-    pub const ALL: [ListKind; 6] = [
+    pub const ALL: [ListKind; 8] = [
         ListKind::IntakeMethod,
         ListKind::ConsulterType,
         ListKind::Category,
         ListKind::Response,
         ListKind::Outcome,
         ListKind::Staff,
+        ListKind::ContactParty,
+        ListKind::Scene,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +46,8 @@ impl ListKind {
             ListKind::Response => "response",
             ListKind::Outcome => "outcome",
             ListKind::Staff => "staff",
+            ListKind::ContactParty => "contact_party",
+            ListKind::Scene => "scene",
         }
     }
 
@@ -51,6 +59,8 @@ impl ListKind {
             ListKind::Response => "対応",
             ListKind::Outcome => "転帰",
             ListKind::Staff => "担当者",
+            ListKind::ContactParty => "経過記録の相手",
+            ListKind::Scene => "4つの場面",
         }
     }
 }
@@ -243,7 +253,7 @@ pub(crate) fn seed(conn: &Connection, kind: ListKind, names: &[&str]) -> Result<
 /// The default entries of each list, as DESIGN.md §1 names them.
 pub fn defaults(kind: ListKind) -> &'static [&'static str] {
     match kind {
-        ListKind::IntakeMethod => &["電話", "来所", "訪問", "FAX", "メール", "MCS"],
+        ListKind::IntakeMethod => &["電話", "来所", "訪問", "FAX", "メール", "MCS", "会議"],
         ListKind::ConsulterType => &[
             "本人",
             "家族・親族",
@@ -285,6 +295,16 @@ pub fn defaults(kind: ListKind) -> &'static [&'static str] {
             "その他",
         ],
         ListKind::Staff => &[],
+        ListKind::ContactParty => &[
+            "本人",
+            "家族",
+            "ケアマネジャー",
+            "医療機関",
+            "地域包括支援センター",
+            "行政",
+            "その他",
+        ],
+        ListKind::Scene => &["日常の療養支援", "入退院支援", "急変時の対応", "看取り"],
     }
 }
 

@@ -65,11 +65,16 @@ pub struct CaseInput {
     pub info_source: String,
     #[serde(default = "yes")]
     pub is_new: bool,
+    /// 「対象者なし（一般的な相談・問い合わせ）」: the case has no person, and
+    /// every field of `person` must be empty.
+    pub no_person: bool,
     pub person: PersonInput,
     /// Set when the user saw the duplicate warning and chose to register a
     /// new person anyway.
     pub new_person: bool,
     pub category_ids: Vec<String>,
+    /// 4つの場面 (none, one or several).
+    pub scene_ids: Vec<String>,
     pub content: String,
     pub response_ids: Vec<String>,
     pub referral_to: String,
@@ -85,8 +90,9 @@ fn yes() -> bool {
     true
 }
 
-/// A 経過記録 as the timeline form sends it.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A 経過記録 as the timeline form sends it. Unless said otherwise it is a
+/// contact; without a 手段 it counts under its case's 受付方法.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EntryInput {
     pub date: String,
@@ -94,9 +100,30 @@ pub struct EntryInput {
     pub response_id: String,
     pub note: String,
     pub minutes: String,
+    /// 「連絡・対応あり」; false for a memo (counted in no 延べ).
+    pub contact: bool,
+    /// 手段: an item of the 受付方法 list; optional.
+    pub method_id: String,
+    /// 相手: an item of the 経過記録の相手 list, optional.
+    pub party_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl Default for EntryInput {
+    fn default() -> Self {
+        EntryInput {
+            date: String::new(),
+            staff_id: String::new(),
+            response_id: String::new(),
+            note: String::new(),
+            minutes: String::new(),
+            contact: true,
+            method_id: String::new(),
+            party_id: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Person {
     pub id: String,
     pub name: String,
@@ -119,6 +146,23 @@ pub struct Named {
     pub name: String,
 }
 
+/// How an entry happened, as the timeline and the summary show it:
+/// 電話・家族, 訪問, or メモ.
+pub fn entry_kind_label(e: &Entry) -> String {
+    if !e.contact {
+        return "メモ".into();
+    }
+    let parts: Vec<&str> = [&e.method, &e.party]
+        .into_iter()
+        .flatten()
+        .map(|n| n.name.as_str())
+        .collect();
+    parts.join("・")
+}
+
+/// Shown where a name would be for a case without a patient.
+pub const NO_PERSON: &str = "対象者なし";
+
 /// The names of several list items as one text: 訪問看護、認知症.
 pub fn names(items: &[Named]) -> String {
     let names: Vec<&str> = items.iter().map(|n| n.name.as_str()).collect();
@@ -137,6 +181,12 @@ pub struct Entry {
     pub response: Option<Named>,
     pub note: String,
     pub minutes: Option<i64>,
+    /// A contact (連絡・対応); false for a memo.
+    pub contact: bool,
+    /// 手段; none for a memo and for entries written before it was kept.
+    pub method: Option<Named>,
+    /// 相手, when recorded.
+    pub party: Option<Named>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -162,8 +212,12 @@ pub struct CaseDetail {
     pub consulter_name: String,
     pub info_source: String,
     pub is_new: bool,
-    pub person: Person,
+    /// None for an enquiry without a patient (対象者なし).
+    pub person: Option<Person>,
+    /// The person's name, or 対象者なし ([`NO_PERSON`]).
+    pub person_label: String,
     pub categories: Vec<Named>,
+    pub scenes: Vec<Named>,
     pub content: String,
     pub responses: Vec<Named>,
     pub referral_to: String,

@@ -29,8 +29,9 @@ fn case_snapshot(conn: &Connection, c: &CleanCase) -> Result<Snapshot> {
         ("相談者の氏名", c.consulter_name.clone()),
         ("情報入手経路", c.info_source.clone()),
         ("新規・継続", if c.is_new { "新規" } else { "継続" }.into()),
-        ("対象者", c.person.name.clone()),
+        ("対象者", person_label(c).to_string()),
         ("相談内容分類", names(&c.category_ids)?),
+        ("4つの場面", names(&c.scene_ids)?),
         ("相談内容", c.content.clone()),
         ("対応", names(&c.response_ids)?),
         ("紹介先", c.referral_to.clone()),
@@ -41,11 +42,23 @@ fn case_snapshot(conn: &Connection, c: &CleanCase) -> Result<Snapshot> {
     ]))
 }
 
-/// The texts of a case the search finds, in the order of [`reindex_case`].
+/// The person's name, or 対象者なし.
+fn person_label(c: &CleanCase) -> &str {
+    c.person
+        .as_ref()
+        .map_or(super::NO_PERSON, |p| p.name.as_str())
+}
+
+/// The texts of a case the search finds, in the order of [`reindex_case`]
+/// (an enquiry without a patient has no name or ふりがな).
 fn search_fields(c: &CleanCase) -> [&str; 7] {
+    let (name, kana) = c
+        .person
+        .as_ref()
+        .map_or(("", ""), |p| (p.name.as_str(), p.kana.as_str()));
     [
-        &c.person.name,
-        &c.person.kana,
+        name,
+        kana,
         &c.consulter_affiliation,
         &c.consulter_name,
         &c.info_source,
@@ -58,9 +71,10 @@ fn search_fields(c: &CleanCase) -> [&str; 7] {
 pub(super) fn reindex_case(conn: &Connection, case_id: &str, old_key: Option<i64>) -> Result<()> {
     let (key, fields): (i64, Vec<String>) = conn
         .prepare_cached(
-            "SELECT c.sort_key, p.name, p.kana, c.consulter_affiliation, c.consulter_name,
-                    c.info_source, c.referral_to, c.content
-               FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?1",
+            "SELECT c.sort_key, COALESCE(p.name, ''), COALESCE(p.kana, ''),
+                    c.consulter_affiliation, c.consulter_name, c.info_source, c.referral_to,
+                    c.content
+               FROM cases c LEFT JOIN persons p ON p.id = c.person_id WHERE c.id = ?1",
         )?
         .query_row([case_id], |r| {
             Ok((
@@ -85,7 +99,7 @@ fn upsert(
     tx: &Transaction,
     id: &str,
     case_no: i64,
-    person_id: &str,
+    person_id: Option<&str>,
     c: &CleanCase,
     now: NaiveDateTime,
 ) -> Result<i64> {
@@ -131,20 +145,24 @@ fn upsert(
         ":status": c.status,
         ":outcome_id": c.outcome_id,
         ":now": stamp(now),
-        ":city_id": c.person.city_id,
-        ":area_id": c.person.area_id,
+        ":city_id": c.person.as_ref().and_then(|p| p.city_id.as_deref()),
+        ":area_id": c.person.as_ref().and_then(|p| p.area_id.as_deref()),
     })?;
-    tx.execute("DELETE FROM case_categories WHERE case_id = ?1", [id])?;
-    tx.execute("DELETE FROM case_responses WHERE case_id = ?1", [id])?;
-    for item in &c.category_ids {
-        tx.prepare_cached(
-            "INSERT INTO case_categories (case_id, item_id, sort_key) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id, item, key])?;
-    }
-    for item in &c.response_ids {
-        tx.prepare_cached("INSERT INTO case_responses (case_id, item_id) VALUES (?1, ?2)")?
-            .execute(params![id, item])?;
+    // Each link carries the case's sort_key, so the report reads a
+    // period's links as one range of (item_id, sort_key).
+    for (table, items) in [
+        ("case_categories", &c.category_ids),
+        ("case_responses", &c.response_ids),
+        ("case_scenes", &c.scene_ids),
+    ] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?
+            .execute([id])?;
+        let mut insert = tx.prepare_cached(&format!(
+            "INSERT INTO {table} (case_id, item_id, sort_key) VALUES (?1, ?2, ?3)"
+        ))?;
+        for item in items {
+            insert.execute(params![id, item, key])?;
+        }
     }
     Ok(key)
 }
@@ -166,22 +184,26 @@ pub fn create(
 }
 
 /// The insert of [`create`] with a timeline, inside the caller's
-/// transaction. Returns the ids of the case and of its person.
+/// transaction. Returns the ids of the case and of its person (none for
+/// an enquiry without a patient).
 fn insert_case(
     tx: &Transaction,
     clean: &CleanCase,
     entries: &[CleanEntry],
     by: &str,
     now: NaiveDateTime,
-) -> Result<(String, String)> {
+) -> Result<(String, Option<String>)> {
     let id = text::new_id();
     let log = Log::new(tx, &id, by, now);
-    let person_id = write_person(tx, &log, &clean.person, clean.new_person, now)?;
+    let person_id = match &clean.person {
+        Some(p) => Some(write_person(tx, &log, p, clean.new_person, now)?),
+        None => None,
+    };
     let case_no: i64 =
         tx.query_row("SELECT COALESCE(max(case_no), 0) + 1 FROM cases", [], |r| {
             r.get(0)
         })?;
-    let key = upsert(tx, &id, case_no, &person_id, clean, now)?;
+    let key = upsert(tx, &id, case_no, person_id.as_deref(), clean, now)?;
     log.added(Record::Case, &id, &case_snapshot(tx, clean)?)?;
     for e in entries {
         insert_entry(tx, &log, &id, e, now)?;
@@ -240,8 +262,11 @@ pub fn update(
     // Taken before the person is written: it has the person's old name.
     let old_snapshot = case_snapshot(&tx, &old.case)?;
     let log = Log::new(&tx, &id, &by, now);
-    let person_id = write_person(&tx, &log, &clean.person, clean.new_person, now)?;
-    upsert(&tx, &id, old.case_no, &person_id, &clean, now)?;
+    let person_id = match &clean.person {
+        Some(p) => Some(write_person(&tx, &log, p, clean.new_person, now)?),
+        None => None,
+    };
+    upsert(&tx, &id, old.case_no, person_id.as_deref(), &clean, now)?;
     log.changed(
         Record::Case,
         &id,
@@ -320,7 +345,7 @@ pub fn insert_many(
     inputs: &[(CaseInput, Vec<EntryInput>)],
     changed_by: &str,
     now: NaiveDateTime,
-) -> Result<Vec<(String, String)>> {
+) -> Result<Vec<(String, Option<String>)>> {
     let by = actor(conn, changed_by)?;
     let tx = conn.transaction()?;
     let mut written = Vec::with_capacity(inputs.len());

@@ -161,7 +161,9 @@ pub struct CaseRow {
     pub case_no: i64,
     pub received_at: String,
     pub received_label: String,
+    /// The person's name, or 対象者なし for an enquiry without a patient.
     pub person_name: String,
+    pub no_person: bool,
     pub person_kana: String,
     pub city: String,
     pub consulter_type: String,
@@ -298,7 +300,7 @@ fn plan(conn: &Connection, filter: &CaseFilter) -> Result<Plan> {
         }
     };
     let sql_from_where = format!(
-        "{driver}{join_cases} JOIN persons p ON p.id = c.person_id{}",
+        "{driver}{join_cases} LEFT JOIN persons p ON p.id = c.person_id{}",
         where_of(&all_conds)
     );
     let count_from_where = if conds.is_empty() {
@@ -326,7 +328,7 @@ pub fn list(conn: &Connection, filter: &CaseFilter) -> Result<CasePage> {
     let plan = plan(conn, filter)?;
     let n = plan.params.len();
     let sql = format!(
-        "SELECT c.id, c.case_no, c.received_at, p.name, p.kana,
+        "SELECT c.id, c.case_no, c.received_at, p.name, COALESCE(p.kana, '') AS kana,
                 COALESCE((SELECT name FROM cities WHERE id = p.city_id), '') AS city,
                 (SELECT name FROM case_list_items WHERE id = c.consulter_type_id) AS consulter_type,
                 c.consulter_affiliation, c.status,
@@ -354,7 +356,10 @@ pub fn list(conn: &Connection, filter: &CaseFilter) -> Result<CasePage> {
             case_no: r.get("case_no")?,
             received_at: store::stamp(received_at),
             received_label: super::received_label(received_at),
-            person_name: r.get("name")?,
+            no_person: r.get::<_, Option<String>>("name")?.is_none(),
+            person_name: r
+                .get::<_, Option<String>>("name")?
+                .unwrap_or_else(|| super::NO_PERSON.to_string()),
             person_kana: r.get("kana")?,
             city: r.get("city")?,
             consulter_type: r.get("consulter_type")?,
@@ -408,7 +413,7 @@ pub fn all_ids(conn: &Connection, filter: &CaseFilter) -> Result<Vec<String>> {
 /// `limit` ids newest first, and the matches counted up to [`COUNT_CAP`].
 #[doc(hidden)]
 pub fn naive_like(conn: &Connection, query: &str, limit: u32) -> Result<(Vec<String>, i64)> {
-    const MATCHES: &str = "FROM cases c JOIN persons p ON p.id = c.person_id
+    const MATCHES: &str = "FROM cases c LEFT JOIN persons p ON p.id = c.person_id
           WHERE p.name LIKE ?1 OR p.kana LIKE ?1 OR c.consulter_affiliation LIKE ?1
              OR c.consulter_name LIKE ?1 OR c.content LIKE ?1 OR c.referral_to LIKE ?1";
     let pattern = format!("%{}%", query.replace(['%', '_'], ""));

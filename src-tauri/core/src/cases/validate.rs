@@ -56,9 +56,11 @@ pub(crate) struct CleanCase {
     pub consulter_name: String,
     pub info_source: String,
     pub is_new: bool,
-    pub person: CleanPerson,
+    /// None for an enquiry without a patient.
+    pub person: Option<CleanPerson>,
     pub new_person: bool,
     pub category_ids: Vec<String>,
+    pub scene_ids: Vec<String>,
     pub content: String,
     pub response_ids: Vec<String>,
     pub referral_to: String,
@@ -76,6 +78,9 @@ pub(crate) struct CleanEntry {
     pub response_id: Option<String>,
     pub note: String,
     pub minutes: Option<i64>,
+    pub contact: bool,
+    pub method_id: Option<String>,
+    pub party_id: Option<String>,
 }
 
 pub(crate) fn check_status(field: &str, value: &str) -> Result<String> {
@@ -223,6 +228,45 @@ pub(crate) fn person(
     })
 }
 
+/// The person of a case, or none for 「対象者なし」, which refuses any
+/// person field typed or chosen (so nothing typed is silently dropped).
+fn case_person(
+    conn: &Connection,
+    input: &CaseInput,
+    today: NaiveDate,
+) -> Result<Option<CleanPerson>> {
+    if !input.no_person {
+        return person(conn, &input.person, today).map(Some);
+    }
+    let p = &input.person;
+    let filled = [
+        ("person.name", p.name.as_str()),
+        ("person.kana", &p.kana),
+        ("person.sex", &p.sex),
+        ("person.birth_date", &p.birth_date),
+        ("person.city_id", &p.city_id),
+        ("person.area_id", &p.area_id),
+        ("person.care_level", &p.care_level),
+        ("person.family_doctor", &p.family_doctor),
+        ("person.id", p.id.as_deref().unwrap_or_default()),
+    ]
+    .into_iter()
+    .find(|(_, value)| !value.trim().is_empty());
+    if let Some((field, _)) = filled {
+        return Err(Error::invalid(
+            field,
+            "「対象者なし」の相談には対象者の情報を入れられません。対象者の欄を空にするか、「対象者なし」を外してください。",
+        ));
+    }
+    if input.new_person {
+        return Err(Error::invalid(
+            "person.name",
+            "「対象者なし」の相談に新しい対象者は登録できません。",
+        ));
+    }
+    Ok(None)
+}
+
 pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Result<CleanCase> {
     let day = wareki::parse_required_date("received_date", "受付日", &input.received_date)?;
     not_future("received_date", "受付日", day, today)?;
@@ -269,8 +313,9 @@ pub(crate) fn case(conn: &Connection, input: &CaseInput, today: NaiveDate) -> Re
             false,
         )?,
         is_new: input.is_new,
-        person: person(conn, &input.person, today)?,
+        person: case_person(conn, input, today)?,
         new_person: input.new_person,
+        scene_ids: item_ids(conn, "scene_ids", ListKind::Scene, &input.scene_ids)?,
         content: long_text("content", "相談内容", &input.content, MAX_CONTENT)?,
         response_ids: item_ids(
             conn,
@@ -319,8 +364,22 @@ pub(crate) fn entry(
             "経過の内容を入力してください。",
         ));
     }
+    let method_id = item_id(
+        conn,
+        "entry.method_id",
+        ListKind::IntakeMethod,
+        &input.method_id,
+    )?;
     Ok(CleanEntry {
         date,
+        contact: input.contact,
+        method_id,
+        party_id: item_id(
+            conn,
+            "entry.party_id",
+            ListKind::ContactParty,
+            &input.party_id,
+        )?,
         staff_id: required_item(conn, "entry.staff_id", ListKind::Staff, &input.staff_id)?,
         response_id: item_id(
             conn,

@@ -203,6 +203,20 @@ fn ids(conn: &Connection, kind: ListKind) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The 4つの場面 of a demo case from its 相談内容分類 (by position in
+/// CONTENT: 入退院支援, 療養支援ベッド, ACP・看取り); every fourth other case
+/// has none, as an office that classifies only when it is clear.
+fn demo_scenes(scenes: &[String], category: usize, n: usize) -> Vec<String> {
+    let at = |i: usize| scenes.get(i).cloned().into_iter().collect();
+    match category {
+        1 => at(1),
+        5 => at(2),
+        7 => at(3),
+        _ if n.is_multiple_of(4) => Vec::new(),
+        _ => at(0),
+    }
+}
+
 /// Adds `count` demo cases; returns how many were written.
 pub fn fill(
     conn: &mut Connection,
@@ -217,6 +231,8 @@ pub fn fill(
     let response = ids(conn, ListKind::Response)?;
     let outcome = ids(conn, ListKind::Outcome)?;
     let staff = ids(conn, ListKind::Staff)?;
+    let party = ids(conn, ListKind::ContactParty)?;
+    let scene = ids(conn, ListKind::Scene)?;
     let mut rng = Lcg(0x5A44_534B_0003 ^ count as u64);
     let span_minutes = 2 * 365 * 24 * 60;
     let start = now - Duration::minutes(span_minutes);
@@ -279,15 +295,16 @@ pub fn fill(
             "受付"
         };
         let consulter_type = rng.below(consulter.len());
+        let intake_method = intake[if rng.chance(70) {
+            0
+        } else {
+            rng.below(intake.len())
+        }]
+        .clone();
         let input = CaseInput {
             received_date: iso(received.date()),
             received_time: received.format("%H:%M").to_string(),
-            intake_method_id: intake[if rng.chance(70) {
-                0
-            } else {
-                rng.below(intake.len())
-            }]
-            .clone(),
+            intake_method_id: intake_method.clone(),
             consulter_type_id: consulter[consulter_type].clone(),
             consulter_affiliation: if consulter_type < 2 {
                 String::new()
@@ -301,8 +318,10 @@ pub fn fill(
             },
             info_source: rng.pick(INFO_SOURCES).to_string(),
             is_new: !repeat,
+            no_person: false,
             person: person.clone(),
             new_person: true,
+            scene_ids: demo_scenes(&scene, cat, n),
             category_ids,
             content: rng.pick(CONTENT[cat]).to_string(),
             response_ids: vec![rng.pick(&response).clone()],
@@ -322,12 +341,26 @@ pub fn fill(
                 let day = (received.date()
                     + Duration::days(1 + 3 * i as i64 + rng.below(5) as i64))
                 .min(now.date());
+                // 手段・相手 and memos follow the case's number, so the
+                // generator draws as many numbers as before.
+                let memo = (n + i) % 9 == 4;
                 EntryInput {
                     date: iso(day),
                     staff_id: rng.pick(&staff).clone(),
                     response_id: rng.pick(&response).clone(),
                     note: rng.pick(ENTRY_NOTES).to_string(),
                     minutes: (10 * (1 + rng.below(6))).to_string(),
+                    contact: !memo,
+                    method_id: if memo || (n + i) % 3 == 0 {
+                        intake_method.clone()
+                    } else {
+                        intake[(n + i) % intake.len()].clone()
+                    },
+                    party_id: if memo {
+                        String::new()
+                    } else {
+                        party[(n + 2 * i) % party.len()].clone()
+                    },
                 }
             })
             .collect();
@@ -340,7 +373,7 @@ pub fn fill(
             for ((input, _), (_, person_id)) in batch.iter().zip(&created) {
                 if input.person.id.is_none() {
                     let mut p = input.person.clone();
-                    p.id = Some(person_id.clone());
+                    p.id = person_id.clone();
                     people.push(p);
                 }
             }

@@ -38,7 +38,7 @@ impl Sheet {
                 table,
                 &t.name,
                 &[
-                    ("実数", t.persons.into()),
+                    ("実人数", t.persons.into()),
                     ("受付件数", t.cases.into()),
                     ("経過記録", t.entries.into()),
                     ("延べ件数", t.total.into()),
@@ -73,11 +73,6 @@ impl Sheet {
             );
         }
     }
-}
-
-/// A figure with one decimal, empty when there is none.
-fn decimal(value: Option<f64>) -> Cell {
-    value.map(Cell::Decimal).unwrap_or(Cell::Empty)
 }
 
 /// A fraction shown as a percentage with one decimal (回収率, 浸透度).
@@ -118,25 +113,10 @@ pub fn rows(report: &Report) -> Vec<Row> {
     }
 
     let c = &report.consultations;
-    for (name, value) in [
-        ("実数", c.persons.into()),
-        ("受付件数", c.cases.into()),
-        ("うち新規", c.new_cases.into()),
-        ("うち継続", c.continuing_cases.into()),
-        ("経過記録", c.entries.into()),
-        ("延べ件数", c.total.into()),
-        ("平均所要時間（分）", decimal(c.average_minutes)),
-    ] {
+    for (name, value) in c.totals() {
         sheet.row(SECTION_CONSULTATIONS, "合計", name, "", value);
     }
-    for (table, tallies) in [
-        ("月別", &c.months),
-        ("相談者種別", &c.consulter_types),
-        ("相談内容分類", &c.categories),
-        ("市別", &c.cities),
-        ("圏域別", &c.areas),
-        ("受付方法", &c.intake_methods),
-    ] {
+    for (table, tallies) in c.tables() {
         sheet.tallies(table, tallies);
     }
 

@@ -2,12 +2,16 @@
 //! 年度 or a month range, in the order of the programme items ア〜ク. Items
 //! the app keeps no data for are left out rather than filled with guesses.
 //!
-//! Definitions (also printed on the report, see [`definitions`]):
-//! - 受付件数: cases whose 受付日 is in the period.
-//! - 経過記録: 経過記録 entries dated in the period, whatever the case's 受付日.
-//! - 延べ件数 = 受付件数 + 経過記録.
-//! - 実数: distinct persons (対象者) with at least one case received in the
-//!   period; in a breakdown, distinct persons among that row's cases.
+//! Definitions (printed on the report, kept in one place: [`definitions`]):
+//! - 受付件数: cases whose 受付日 is in the period (enquiries without a
+//!   patient included).
+//! - 経過記録: entries marked as a contact (連絡・対応) dated in the period,
+//!   whatever the case's 受付日; memos are only counted.
+//! - 延べ件数 = 受付件数 + 経過記録; by method each contact counts under its
+//!   own 手段, by 相談者種別 under its 相手 (the case's when not recorded).
+//! - 実人数: distinct persons with a reception or a contact in the period;
+//!   新規 are those with a reception marked 新規 and no contact on a case
+//!   received before the period. Enquiries without a patient never count.
 //!
 //! Consultations are read in three range queries (cases, entries,
 //! categories) and tallied in Rust, so a year of a large office takes
@@ -21,7 +25,7 @@ mod rows;
 mod settings;
 mod xlsx;
 
-pub use self::consultations::{Consultations, Tally};
+pub use self::consultations::{Consultations, Tally, NO_PERSON_ROW};
 pub use self::csv::{rows, to_csv};
 pub use self::rows::{Row, HEADERS};
 pub use self::settings::{save_settings, settings, ReportSettings, ReportSettingsInput};
@@ -246,22 +250,28 @@ fn city_definition(city: &City) -> Definition {
     Definition {
         term: format!("{}の報告", city.name),
         text: format!(
-            "{whose}の分だけを数えた報告です。相談支援は、受付時に記録した対象者の市が{name}の相談と、その相談への期間内の経過記録を数えます（実数はその対象者の人数）。意志表示帳は配布先の市を{name}として記録した配布、講座は{name}で開催したもの（会場の市）、名簿は所在地が{name}のものを数えます。市の記録がない相談・配布・講座・名簿はどの市の報告にも入らず、全体の報告にだけ入ります。",
+            "{whose}の分だけを数えた報告です。相談支援は、受付時に記録した対象者の市が{name}の相談と、その相談への期間内の経過記録を数えます（実人数はその対象者の人数。対象者なしの相談は入りません）。意志表示帳は配布先の市を{name}として記録した配布、講座は{name}で開催したもの（会場の市）、名簿は所在地が{name}のものを数えます。市の記録がない相談・配布・講座・名簿はどの市の報告にも入らず、全体の報告にだけ入ります。",
             name = city.name
         ),
     }
 }
 
-/// What 実数 and 延べ mean, printed on every report.
+/// What 実人数, 延べ and the other terms mean, printed on every report: the
+/// one place the counting rules of [`consultations`] are said in Japanese.
 pub fn definitions() -> Vec<Definition> {
     [
-        ("実数", "期間内に受付日がある相談の対象者の人数。同じ人の相談が何件あっても1人と数えます。区分別の実数は、その区分の相談の対象者の人数です（1人が複数の区分に入ることがあります）。"),
-        ("受付件数", "期間内に受付日がある相談の件数（新規・継続を含む）。"),
-        ("経過記録", "期間内の日付の経過記録の件数。受付が期間より前の相談への記録も含みます。"),
-        ("延べ件数", "受付件数＋経過記録の件数。区分別の延べ件数は、その区分の相談の受付件数と、その相談への期間内の経過記録の件数の合計です。"),
-        ("相談内容分類", "1件の相談に複数の分類があるときは、それぞれの分類に数えます（合計は全体の件数より多くなることがあります）。"),
+        ("実人数", "期間内に相談を受け付けたか、連絡・対応の経過記録がある対象者の人数。前の年度に受け付けた相談への対応が続いている人も含みます。同じ人は何件あっても1人と数えます。対象者なしの相談（一般的な相談・問い合わせ）は数えません。区分別の実人数は、その区分に数えた受付と連絡・対応の対象者の人数です（1人が複数の区分に入ることがあります）。"),
+        ("実人数の新規・継続", "新規：期間内に受付時「新規」とした相談がある人のうち、期間より前に受け付けた相談への連絡・対応が期間内にない人。継続：それ以外の人（前の期間からの相談への対応が続いている人、受付時に「継続」とした相談だけの人）。新規・継続は受付時の判断（紙の記録など、このアプリにない以前の相談も踏まえたもの）によります。"),
+        ("受付件数", "期間内に受付日がある相談の件数（新規・継続、対象者なしの相談を含む）。新規・継続は受付時の記録によります。"),
+        ("経過記録（連絡・対応）", "期間内の日付の経過記録のうち「連絡・対応あり」のものの件数。受付が期間より前の相談への記録も含みます。「メモ」（自分用の記録）は延べ件数に数えず、件数だけを示します。"),
+        ("延べ件数", "受付件数＋連絡・対応の経過記録の件数。区分別の延べ件数は、その区分に数えた受付と連絡・対応の合計です。"),
+        ("受付方法・手段別", "受付は相談の受付方法で、連絡・対応は経過記録ごとの手段で数えます。手段の記録がない経過記録（手段を記録する前の記録など）は、その相談の受付方法で数えます。"),
+        ("相談者種別・相手別", "受付は相談者種別で、連絡・対応は経過記録の相手で数えます。同じ名前の相談者種別と相手（本人、ケアマネジャーなど）は同じ行です。相手の記録がない経過記録は、その相談の相談者種別で数えます。"),
+        ("相談内容分類・4つの場面・対応", "1件の相談に複数あるときは、それぞれに数えます（合計は全体の件数より多くなることがあります）。分類と場面は、相談への連絡・対応もその相談の分類・場面で数えます。対応は、受付は相談に記録した対応で、連絡・対応は経過記録ごとの対応で数えます。記録がないものは「記録なし」の行に入ります。"),
+        ("転帰別", "出力時点で相談に記録されている転帰によります。終結していない相談は「転帰の記録なし（対応中など）」に入ります。"),
+        ("対象者なしの相談", "対象者を特定しない一般的な相談・問い合わせ。受付件数と延べ件数には数え、実人数には数えません。対象者の市・圏域がないため、市別・圏域別では「対象者なし」の行に入り、市ごとの報告には入りません（全体の報告にだけ入ります）。"),
         ("市・圏域", "相談の受付時（またはその相談を保存したとき）に記録した対象者の市・日常生活圏域によります。その後に対象者が転居しても、過去の相談の集計は変わりません。"),
-        ("平均所要時間", "期間内の受付と経過記録のうち所要時間の記録があるものについて、合計分数÷件数（小数第1位に四捨五入）。"),
+        ("平均所要時間", "期間内の受付と連絡・対応の経過記録のうち所要時間の記録があるものについて、合計分数÷件数（小数第1位に四捨五入）。"),
         ("意志表示帳の配布", "期間内の配布（取消したものを除く）の冊数と回数。版別は私の意志表示帳の版ごと。かかりつけ医の準備のパンフレットなど、ほかの配布物は「その他の配布物」に題名ごとに数え、意志表示帳の冊数には入れません。"),
         ("名簿", "期間の末日（年度の報告では3月31日）に登録中だったものの件数。登録日がその日以前で、登録終了日がないかその日より後のものを数えます。期間がまだ終わっていないときは出力日現在。往診登録医には、往診も訪問診療もしないもの忘れ相談医は入りません（もの忘れ相談医の行に数えます）。"),
     ]
@@ -300,7 +310,7 @@ pub fn build_for(
     let consultations = consultations::consultations(conn, &span, city_id)?;
     let booklets = booklets(conn, &span, city_id)?;
     let lectures = lectures::figures_in(conn, span.first, span.last, city_id)?;
-    let empty = consultations.total == 0
+    let empty = consultations.total + consultations.memos == 0
         && booklets.issue_entries == 0
         && lectures.sessions_held + lectures.sessions_cancelled == 0;
     let office = office::load(conn)?;

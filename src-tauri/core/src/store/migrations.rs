@@ -2,7 +2,8 @@
 //! Never edit or remove a released entry; add a new one, with its rows and
 //! fixture database (see tests/core/upgrade.rs).
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::config::DbConfig;
+use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::APPLICATION_ID;
 use crate::Result;
@@ -691,7 +692,129 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX bed_stays_by_admission ON bed_stays(admitted_on);
     CREATE INDEX bed_stays_by_case ON bed_stays(case_id);
     "#,
+    // 18: consultations as they come in. Each 経過記録 gets its 手段 (an item
+    //    of the 受付方法 list), its 相手 (a new list) and whether it was a
+    //    contact (連絡・対応) or a memo; a case gets the 手引き's 4つの場面
+    //    (a new list, several per case, in case_scenes). 対応 links get the
+    //    case's sort_key, as categories have, so the report reads a year of
+    //    them as a range. The report's covering indexes gain the new
+    //    columns. Dropping cases.person_id's NOT NULL (an enquiry without a
+    //    patient) and widening case_list_items.kind are done by the step
+    //    after this SQL ([`relax_for_enquiries`]), which also seeds the new
+    //    lists. Old entries are contacts with no 手段 of their own (the
+    //    report counts them under the case's 受付方法).
+    r#"
+    ALTER TABLE case_entries ADD COLUMN contact INTEGER NOT NULL DEFAULT 1
+        CHECK (contact IN (0, 1));
+    ALTER TABLE case_entries ADD COLUMN method_id TEXT REFERENCES case_list_items(id);
+    ALTER TABLE case_entries ADD COLUMN party_id TEXT REFERENCES case_list_items(id);
+    CREATE INDEX case_entries_by_method ON case_entries(method_id);
+    CREATE INDEX case_entries_by_party ON case_entries(party_id);
+
+    CREATE TABLE case_scenes (
+        case_id  TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        item_id  TEXT NOT NULL REFERENCES case_list_items(id),
+        sort_key INTEGER NOT NULL,
+        PRIMARY KEY (case_id, item_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX case_scenes_by_item ON case_scenes(item_id, sort_key);
+
+    ALTER TABLE case_responses ADD COLUMN sort_key INTEGER NOT NULL DEFAULT 0;
+    UPDATE case_responses SET
+        sort_key = (SELECT c.sort_key FROM cases c WHERE c.id = case_responses.case_id);
+    CREATE INDEX case_responses_by_sort_key ON case_responses(item_id, sort_key);
+
+    DROP INDEX cases_for_report;
+    CREATE INDEX cases_for_report ON cases(received_at, id, sort_key, person_id,
+        consulter_type_id, intake_method_id, minutes, is_new, city_id, area_id, outcome_id);
+    DROP INDEX case_entries_for_report;
+    CREATE INDEX case_entries_for_report ON case_entries(entry_date, case_id, minutes,
+        contact, method_id, party_id, response_id);
+    "#,
 ];
+
+/// The schema edits of migration 18 that `ALTER TABLE` cannot make:
+/// (table, text of its `CREATE TABLE`, replacement). Both only relax a
+/// constraint every stored row already meets, so they are made with
+/// SQLite's documented procedure for such changes (lang_altertable.html,
+/// "Making other kinds of table schema changes", the simpler one) instead
+/// of rebuilding `cases`, which other tables reference with ON DELETE
+/// CASCADE. The new kinds come first in the list, so a later edit that
+/// appends kinds after 'staff' still finds its text.
+const RELAXED_18: [(&str, &str, &str); 2] = [
+    (
+        "cases",
+        "person_id             TEXT NOT NULL REFERENCES persons(id)",
+        "person_id             TEXT REFERENCES persons(id)",
+    ),
+    (
+        "case_list_items",
+        "CHECK (kind IN ('consulter_type', 'intake_method',",
+        "CHECK (kind IN ('contact_party', 'scene', 'consulter_type', 'intake_method',",
+    ),
+];
+
+/// The new lists of migration 18 (相手, 4つの場面) and 会議 as a 受付方法 /
+/// 手段, seeded once the kinds are allowed. An office that already named a
+/// 受付方法 「会議」 keeps its own.
+const SEEDS_18: &str = r#"
+    INSERT INTO case_list_items (id, kind, name, sort_order) VALUES
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000001', 'contact_party', '本人', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000002', 'contact_party', '家族', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000003', 'contact_party', 'ケアマネジャー', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000004', 'contact_party', '医療機関', 3),
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000005', 'contact_party', '地域包括支援センター', 4),
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000006', 'contact_party', '行政', 5),
+        ('7a2e4c30-5d1f-4e2b-8c47-060000000007', 'contact_party', 'その他', 6),
+        ('7a2e4c30-5d1f-4e2b-8c47-070000000001', 'scene', '日常の療養支援', 0),
+        ('7a2e4c30-5d1f-4e2b-8c47-070000000002', 'scene', '入退院支援', 1),
+        ('7a2e4c30-5d1f-4e2b-8c47-070000000003', 'scene', '急変時の対応', 2),
+        ('7a2e4c30-5d1f-4e2b-8c47-070000000004', 'scene', '看取り', 3);
+    INSERT OR IGNORE INTO case_list_items (id, kind, name, sort_order)
+    SELECT '7a2e4c30-5d1f-4e2b-8c47-010000000007', 'intake_method', '会議',
+           COALESCE(max(sort_order), -1) + 1
+      FROM case_list_items WHERE kind = 'intake_method';
+"#;
+
+/// Step of migration 18: the edits of [`RELAXED_18`] in this transaction,
+/// then [`SEEDS_18`]. A restore migrates its staged copy on a defensive
+/// connection, where `writable_schema` is off; it is allowed for these two
+/// edits only and set back whatever happens.
+fn relax_for_enquiries(conn: &Connection) -> Result<()> {
+    let defensive = conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, false)?;
+    let edited = edit_schema(conn, &RELAXED_18);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, defensive)?;
+    edited?;
+    conn.execute_batch(SEEDS_18)?;
+    Ok(())
+}
+
+/// Replaces text in the `CREATE TABLE` of tables, bumping the schema
+/// version so every connection reads the schema again. A table whose text
+/// is not found is refused (a schema this app did not make).
+fn edit_schema(conn: &Connection, edits: &[(&str, &str, &str)]) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", true)?;
+    let result = (|| -> Result<()> {
+        for (table, from, to) in edits {
+            let changed = conn.execute(
+                "UPDATE sqlite_master SET sql = replace(sql, ?2, ?3)
+                  WHERE type = 'table' AND name = ?1 AND instr(sql, ?2) > 0",
+                params![table, from, to],
+            )?;
+            if changed != 1 {
+                return Err(crate::Error::Corrupt(format!(
+                    "表「{table}」の定義がこのアプリの作ったものと異なるため、更新できません"
+                )));
+            }
+        }
+        conn.pragma_update(None, "schema_version", version + 1)?;
+        Ok(())
+    })();
+    conn.pragma_update(None, "writable_schema", false)?;
+    result
+}
 
 /// Work in Rust that a migration does after its SQL.
 type Step = fn(&Connection) -> Result<()>;
@@ -701,6 +824,8 @@ type Step = fn(&Connection) -> Result<()>;
 const STEPS: &[(i64, Step)] = &[
     // 14: chain the rows written before the chain existed.
     (14, super::history::link_all),
+    // 18: enquiries without a patient, new list kinds.
+    (18, relax_for_enquiries),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -199,6 +199,9 @@ pub const TABLES: &[Table] = &[
     Table::new("bed_rota", "療養支援ベッドの輪番表", Column("day"), Exchanged).audited("bed_id"),
     Table::new("bed_stays", "療養支援ベッドの利用記録", ID, Exchanged)
         .audited("person_id bed_id admitted_on discharged_on reason_id outcome case_id notes"),
+    // 18: a case's 4つの場面, kept in the case's own history like its other
+    // links (so not audited here).
+    Table::new("case_scenes", "相談記録の4つの場面", Column("case_id"), Exchanged),
 ];
 
 /// The entry of `name`, if it is a table of the schema.

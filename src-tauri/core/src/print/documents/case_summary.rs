@@ -13,9 +13,10 @@ pub fn build(case: &CaseDetail, office_name: &str, printed_on: NaiveDate) -> Doc
     );
     doc.subtitle = Some(format!("{}　状態：{}", office_name, case.status));
     doc.printed_on = Some(printed_on);
-    let p = &case.person;
+    let nobody = crate::cases::Person::default();
+    let p = case.person.as_ref().unwrap_or(&nobody);
     let mut person = vec![
-        ("氏名".to_string(), join_kana(&p.name, &p.kana)),
+        ("氏名".to_string(), join_kana(&case.person_label, &p.kana)),
         (
             "性別・年齢".into(),
             join(&[&p.sex, &p.age.map(|a| format!("{a}歳")).unwrap_or_default()]),
@@ -39,6 +40,7 @@ pub fn build(case: &CaseDetail, office_name: &str, printed_on: NaiveDate) -> Doc
             ]),
         ),
         ("相談内容の分類".into(), names(&case.categories)),
+        ("4つの場面".into(), names(&case.scenes)),
         ("対応".into(), names(&case.responses)),
         ("紹介先".into(), case.referral_to.clone()),
         ("担当".into(), case.staff.name.clone()),
@@ -64,13 +66,21 @@ pub fn build(case: &CaseDetail, office_name: &str, printed_on: NaiveDate) -> Doc
         doc.push(Block::Table {
             columns: vec![
                 Column::new("日付", 1.3),
+                Column::new("手段・相手", 1.1),
                 Column::new("担当", 0.9),
-                Column::new("内容", 4.0),
+                Column::new("内容", 3.6),
             ],
             rows: case
                 .entries
                 .iter()
-                .map(|e| vec![e.date_label.clone(), e.staff.name.clone(), e.note.clone()])
+                .map(|e| {
+                    vec![
+                        e.date_label.clone(),
+                        crate::cases::entry_kind_label(e),
+                        e.staff.name.clone(),
+                        e.note.clone(),
+                    ]
+                })
                 .collect(),
             min_row_height: 0.0,
         });

@@ -92,7 +92,7 @@ fn tally_table(doc: &mut Document, title: &str, label: &str, rows: Vec<Vec<Strin
     caption(doc, title);
     table(
         doc,
-        figure_columns(label, &["実数", "受付件数", "経過記録", "延べ件数"]),
+        figure_columns(label, &["実人数", "受付件数", "経過記録", "延べ件数"]),
         rows,
     );
 }
@@ -104,33 +104,47 @@ fn consultations(doc: &mut Document, c: &Consultations) {
         .map(|m| format!("{m:.1} 分（{} 件の平均）", c.timed))
         .unwrap_or_else(|| "記録なし".into());
     doc.push(Block::KeyValue(vec![
-        ("実数".into(), format!("{} 人", c.persons)),
+        (
+            "実人数".into(),
+            format!(
+                "{} 人（新規 {} 人・継続 {} 人）",
+                c.persons, c.new_persons, c.continuing_persons
+            ),
+        ),
         (
             "受付件数".into(),
             format!(
-                "{} 件（新規 {} 件・継続 {} 件）",
-                c.cases, c.new_cases, c.continuing_cases
+                "{} 件（新規 {} 件・継続 {} 件、うち対象者なし {} 件）",
+                c.cases, c.new_cases, c.continuing_cases, c.no_person_cases
             ),
         ),
-        ("経過記録".into(), format!("{} 件", c.entries)),
+        (
+            "経過記録（連絡・対応）".into(),
+            format!("{} 件（ほかにメモ {} 件）", c.entries, c.memos),
+        ),
         ("延べ件数".into(), format!("{} 件", c.total)),
         ("平均所要時間".into(), average),
     ]));
-    // Each case falls in one month, so the months add up to the totals
-    // (実数 counts each person once over the period, not per month).
-    let mut months = tally_rows(&c.months);
-    months.push(row("合計", &[c.persons, c.cases, c.entries, c.total]));
-    tally_table(doc, "月別", "月", months);
-    tally_table(doc, "相談者種別", "相談者", tally_rows(&c.consulter_types));
-    tally_table(
-        doc,
-        "相談内容分類（1件に複数の分類があるときはそれぞれに数える）",
-        "分類",
-        tally_rows(&c.categories),
-    );
-    tally_table(doc, "市別", "市", tally_rows(&c.cities));
-    tally_table(doc, "圏域別", "圏域", tally_rows(&c.areas));
-    tally_table(doc, "受付方法", "受付方法", tally_rows(&c.intake_methods));
+    for (title, tallies) in c.tables() {
+        let mut rows = tally_rows(tallies);
+        let (caption, label) = match title {
+            // Each reception and contact falls in one month, so the months
+            // add up to the totals (実人数 counts each person once over the
+            // period, not per month).
+            "月別" => {
+                rows.push(row("合計", &[c.persons, c.cases, c.entries, c.total]));
+                (title.to_string(), "月")
+            }
+            "相談内容分類" | "4つの場面別" | "対応別" => (
+                format!("{title}（1件に複数あるときはそれぞれに数える）"),
+                "区分",
+            ),
+            "市別" => (title.to_string(), "市"),
+            "圏域別" => (title.to_string(), "圏域"),
+            _ => (title.to_string(), "区分"),
+        };
+        tally_table(doc, &caption, label, rows);
+    }
 }
 
 fn booklets(doc: &mut Document, b: &Booklets) {
