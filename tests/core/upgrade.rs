@@ -43,6 +43,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v13.sql"),
     include_str!("../data/rows-v14.sql"),
     include_str!("../data/rows-v15.sql"),
+    include_str!("../data/rows-v16.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::documents::{booklet, case_summary, flyer, registry_lists, year_report};
+use super::documents::{booklet, case_summary, flyer, minutes, registry_lists, year_report};
 use super::Printed;
 use crate::registries::{self, BedFilter, DoctorFilter};
 use crate::report::{self, ReportPeriod};
@@ -46,6 +46,8 @@ pub enum PrintJob {
     Doctors,
     /// 療養支援ベッド一覧 with the latest availability.
     Beds,
+    /// 議事録 of one 会議・研修 (A4 portrait).
+    MeetingMinutes { meeting_id: String },
 }
 
 impl PrintJob {
@@ -68,6 +70,7 @@ impl PrintJob {
             PrintJob::DementiaList => "もの忘れ相談医リスト".into(),
             PrintJob::Doctors => "往診登録医一覧".into(),
             PrintJob::Beds => "療養支援ベッド一覧".into(),
+            PrintJob::MeetingMinutes { meeting_id } => format!("議事録 {meeting_id}"),
         }
     }
 }
@@ -110,6 +113,10 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
         PrintJob::Beds => {
             let list = registries::beds(conn, &BedFilter::default())?;
             registry_lists::beds(&list, &office::load(conn)?.name, today).layout()
+        }
+        PrintJob::MeetingMinutes { meeting_id } => {
+            let meeting = crate::meetings::meeting(conn, meeting_id)?;
+            minutes::build(&meeting, &office::load(conn)?.name, today).layout()
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::rows::{Row, HEADERS};
 use super::{
-    resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
+    meetings, resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
 };
 use crate::csv;
 use crate::lectures::LectureFigures;
@@ -50,7 +50,7 @@ impl Sheet {
     fn lectures(&mut self, l: &LectureFigures) {
         self.figures(
             SECTION_AWARENESS,
-            "講座（出前講座・市民公開講座・研修会など）",
+            "講座（出前講座・市民公開講座など）",
             "合計",
             &[
                 ("開催回数", l.sessions_held.into()),
@@ -115,6 +115,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
     for (name, value) in resource_figures(&report.resources) {
         sheet.row(SECTION_RESOURCES, "名簿", name, "件数", value.into());
     }
+    sheet.0.extend(meetings::rows(report, &["ア", "イ", "ウ", "エ"]));
 
     let c = &report.consultations;
     for (name, value) in [
@@ -138,6 +139,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
     ] {
         sheet.tallies(table, tallies);
     }
+    sheet.0.extend(meetings::rows(report, &["オ", "カ"]));
 
     let b = &report.awareness.booklets;
     let quantities =
@@ -161,6 +163,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
     if let Some(l) = &report.awareness.lectures {
         sheet.lectures(l);
     }
+    sheet.0.extend(meetings::rows(report, &["キ", "ク"]));
 
     for d in &report.definitions {
         sheet.row("定義", &d.term, &d.text, "", Cell::Empty);

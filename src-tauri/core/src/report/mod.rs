@@ -16,11 +16,13 @@
 
 mod consultations;
 mod csv;
+pub mod meetings;
 mod rows;
 mod xlsx;
 
 pub use self::consultations::{Consultations, Tally};
 pub use self::csv::{rows, to_csv};
+pub use self::meetings::{ItemMeetings, MeetingReport, MEETING_ITEMS};
 pub use self::rows::{Row, HEADERS};
 pub use self::xlsx::{export_xlsx_to_folder, to_xlsx};
 pub use crate::period::{ReportPeriod, Span};
@@ -118,6 +120,8 @@ pub struct Report {
     pub consultations: Consultations,
     /// キ 地域住民への普及啓発
     pub awareness: Awareness,
+    /// イ・ウ・エ・カ・ク (and ア・オ・キ) from 会議・研修, MCS, 研修会
+    pub meetings: MeetingReport,
 }
 
 pub const SECTION_RESOURCES: &str = "ア 地域の医療・介護の資源の把握";
@@ -267,12 +271,17 @@ pub fn build_for(
     let city_id = city.map(|c| c.id.as_str());
     let consultations = consultations::consultations(conn, &span, city_id)?;
     let booklets = booklets(conn, &span, city_id)?;
-    let lectures = lectures::figures_in(conn, span.first, span.last, city_id)?;
+    // 研修会 is training of professionals: item カ, in `meetings`.
+    let training = lectures::SessionKind::Training;
+    let lectures = lectures::figures_split(conn, span.first, span.last, city_id, training, false)?;
+    let meetings = meetings::build(conn, &span, city_id)?;
     let empty = consultations.total == 0
         && booklets.issue_entries == 0
-        && lectures.sessions_held + lectures.sessions_cancelled == 0;
+        && lectures.sessions_held + lectures.sessions_cancelled == 0
+        && meetings.total() + meetings.training.sessions == 0;
     let office = office::load(conn)?;
     let mut definitions = definitions();
+    definitions.extend(meetings::definitions());
     if let Some(city) = city {
         definitions.insert(0, city_definition(city));
     }
@@ -305,6 +314,7 @@ pub fn build_for(
             booklets,
             lectures: Some(lectures),
         },
+        meetings,
     })
 }
 

@@ -189,6 +189,23 @@ pub const TABLES: &[Table] = &[
     // Local: each history table's chain length and last link on this PC
     // (store/history.rs); the chains themselves are this PC's.
     Table::new("history_heads", "変更履歴の連鎖の末尾", Column("table_name"), Local),
+    // 16: 会議・研修 and the MCS figures.
+    Table::new("meeting_kinds", "会議・研修の種類", ID, Exchanged)
+        .audited("name item sort_order retired"),
+    Table::new("meeting_occupations", "会議・研修の職種", ID, Exchanged)
+        .audited("name sort_order retired"),
+    Table::new("meetings", "会議・研修", ID, Exchanged)
+        .audited(concat!(
+            "kind_id title meeting_date start_time end_time venue organiser agenda decisions ",
+            "minutes lecture_session_id",
+        )),
+    Table::new("meeting_organisations", "会議・研修の参加機関", Column("meeting_id"), Exchanged)
+        .audited("position name attendees"),
+    Table::new("meeting_attendance", "会議・研修の職種別参加者", Column("meeting_id"), Exchanged)
+        .audited("occupation_id attendees"),
+    Table::new("meeting_tasks", "会議・研修の宿題", ID, Exchanged)
+        .audited("meeting_id position task owner due_on done"),
+    Table::new("mcs_figures", "MCSの登録数", ID, Exchanged).audited("as_of offices members"),
 ];
 
 /// The entry of `name`, if it is a table of the schema.

@@ -7,6 +7,8 @@ pub mod flyer;
 pub mod impose;
 pub mod registry_lists;
 pub mod year_report;
+pub mod year_report_meetings;
+pub mod minutes;
 
 use chrono::NaiveDate;
 
