@@ -234,7 +234,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、講座テーマ {} 件・開催 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件、講座テーマ {} 件・開催 {} 件、会議・研修 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
@@ -244,6 +244,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 summary.cases,
                 summary.lecture_themes,
                 summary.lecture_sessions,
+                summary.meetings,
                 summary.doctors,
                 summary.support_beds,
                 summary.organisations

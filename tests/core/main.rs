@@ -57,3 +57,6 @@ mod history;
 
 // 閲覧・出力記録: filters, paging, CSV.
 mod access_log;
+
+// 会議・研修 and MCS: form rules, tasks, lists, questionnaire link, 議事録 PDF, report items イ〜ク.
+mod meetings;

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 mod booklets;
 pub mod cases;
 mod lectures;
+mod meetings;
 mod registries;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
@@ -64,6 +65,8 @@ pub struct DemoSummary {
     /// 講座: catalogue themes and sessions (past and upcoming).
     pub lecture_themes: usize,
     pub lecture_sessions: usize,
+    /// 会議・研修 (with their tasks, and the MCS figures).
+    pub meetings: usize,
 }
 
 /// How many demo cases `demo-data` makes unless told otherwise.
@@ -132,6 +135,7 @@ pub fn fill_with_cases(
     let cases = cases::fill(conn, &office, case_count, now)?;
     let registries = registries::fill(conn, &office, now)?;
     let lectures = lectures::fill(conn, &office, now)?;
+    let meetings = meetings::fill(conn, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
@@ -144,5 +148,6 @@ pub fn fill_with_cases(
         organisations: registries.organisations,
         lecture_themes: lectures.themes,
         lecture_sessions: lectures.sessions,
+        meetings,
     })
 }

@@ -96,6 +96,7 @@ pub mod backup;
 pub mod booklets;
 pub mod cases;
 pub mod lectures;
+pub mod meetings;
 pub mod office;
 pub mod print;
 pub mod registries;

@@ -26,7 +26,7 @@ pub use record::{
 pub use save::{
     delete_meeting, save_meeting, AttendanceInput, MeetingInput, OrganisationInput, TaskInput,
 };
-pub use screen::{meetings_csv, screen, KindCount, MeetingRow, OpenTask, Screen};
+pub use screen::{export_to_folder, meetings_csv, screen, KindCount, MeetingRow, OpenTask, Screen};
 
 /// The items of the 在宅医療・介護連携推進事業 (the 手引き's ア〜ク), in order:
 /// (letter, title). A meeting kind names one of the letters.

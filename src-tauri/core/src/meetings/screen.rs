@@ -191,3 +191,15 @@ const COLUMNS: &[csv::Column<Meeting>] = &[
 pub fn meetings_csv(conn: &Connection, year: i32) -> Result<csv::Csv> {
     Ok(csv::from_columns(COLUMNS, &of_year(conn, year)?))
 }
+
+/// Writes the year's list as 会議・研修_令和7年度_<date-time>.csv into `dir`.
+pub fn export_to_folder(
+    conn: &Connection,
+    year: i32,
+    dir: &std::path::Path,
+    now: chrono::NaiveDateTime,
+) -> Result<std::path::PathBuf> {
+    let csv = meetings_csv(conn, year)?;
+    let stem = format!("会議・研修_{}", Period::fiscal(year).label());
+    csv::write_to_folder(dir, &stem, now, &csv.bytes)
+}

@@ -109,11 +109,11 @@ fn section(doc: &mut Document, report: &MeetingReport, item: &ItemMeetings) {
         };
         doc.push(Block::KeyValue(vec![
             (
-                "研修会（講座・チラシに記録）".into(),
+                "講座の研修会".into(),
                 format!("{} 回（延べ参加者 {} 人）", t.sessions, t.participants),
             ),
             (
-                "研修会のアンケート".into(),
+                "研修会アンケート".into(),
                 format!(
                     "回収 {} 枚・回収率 {}・浸透度 {}",
                     t.figures.forms_returned,
