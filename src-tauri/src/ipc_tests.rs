@@ -1479,6 +1479,8 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "save_backup_settings",
             "save_case_list",
             "save_lock_minutes",
+            "save_meeting_kinds",
+            "save_meeting_occupations",
             "save_office",
             "set_staff_role",
         ]

@@ -32,3 +32,5 @@ mod lectures;
 mod print;
 // Forms: Enter twice saves once; 必須 fields carry aria-required.
 mod forms;
+// 会議・研修: a meeting with 職種 attendance and a task, the year's list, open tasks, 議事録.
+mod meetings;

@@ -11,6 +11,7 @@ import { field, input, select, attempt, saveFile } from '../lib/forms.js';
 import { num, pct } from '../lib/format.js';
 import { loadPeriod, savePeriod } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
+import { meetingSections } from './report-meetings.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
 
@@ -141,6 +142,7 @@ function draw(r) {
         ['もの忘れ相談医', a.dementia_consult], ['登録シートの更新が必要な医師', a.sheets_due],
         ['療養支援ベッドのある病院', a.bed_hospitals], ['療養支援ベッドの床数', a.beds], ['関係機関', a.organisations],
       ].map(([name, value]) => figureRow(name, num(value))), 'report-resources', 'report-resources-table')),
+    meetingSections(r, ['ア', 'イ', 'ウ', 'エ']),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),
@@ -171,6 +173,7 @@ function draw(r) {
         tallyTable('市別', c.cities, 'report-cities'),
         tallyTable('日常生活圏域別', c.areas, 'report-areas'),
         tallyTable('受付方法', c.intake_methods, 'report-intake'))),
+    meetingSections(r, ['オ', 'カ']),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-ki' },
       h('h2', { id: 'sec-ki' }, 'キ 地域住民への普及啓発'),
@@ -180,6 +183,7 @@ function draw(r) {
         reportTable('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-channels'),
         reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities')),
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
+    meetingSections(r, ['キ', 'ク']),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },
       h('h2', { id: 'sec-def' }, '数え方'),
@@ -189,7 +193,7 @@ function draw(r) {
 
 function lecturesPart(l) {
   return [
-    h('h3', {}, '講座（出前講座・市民公開講座・研修会など）'),
+    h('h3', {}, '講座（出前講座・市民公開講座など。研修会は「カ」）'),
     h('p', { 'data-testid': 'report-lectures-summary' },
       `実施 ${num(l.sessions_held)}回・延べ参加者 ${num(l.participants)}人・アンケート回収 ${num(l.forms_returned)}枚（回収率 ${pct(l.response_rate)}）・浸透度 ${pct(l.awareness)}`),
     reportTable('講座の種類別', ['種類', '開催回数', '延べ参加者', '回収率'], l.by_kind.map((k) => figureRow(k.kind, num(k.sessions), num(k.participants), pct(k.response_rate))), 'report-lectures'),
