@@ -142,7 +142,7 @@ function draw(r) {
         ['もの忘れ相談医', a.dementia_consult], ['登録シートの更新が必要な医師', a.sheets_due],
         ['療養支援ベッドのある病院', a.bed_hospitals], ['療養支援ベッドの床数', a.beds], ['関係機関', a.organisations],
       ].map(([name, value]) => figureRow(name, num(value))), 'report-resources', 'report-resources-table')),
-    meetingSections(r, ['ア', 'イ', 'ウ', 'エ']),
+    ...meetingSections(r, ['ア', 'イ', 'ウ', 'エ']),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),
@@ -173,7 +173,7 @@ function draw(r) {
         tallyTable('市別', c.cities, 'report-cities'),
         tallyTable('日常生活圏域別', c.areas, 'report-areas'),
         tallyTable('受付方法', c.intake_methods, 'report-intake'))),
-    meetingSections(r, ['オ', 'カ']),
+    ...meetingSections(r, ['オ', 'カ']),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-ki' },
       h('h2', { id: 'sec-ki' }, 'キ 地域住民への普及啓発'),
@@ -183,7 +183,7 @@ function draw(r) {
         reportTable('配布経路別', ['配布経路', '冊数', '回数'], b.channels.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-channels'),
         reportTable('市別', ['市', '冊数', '回数'], b.cities.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-booklet-cities')),
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
-    meetingSections(r, ['キ', 'ク']),
+    ...meetingSections(r, ['キ', 'ク']),
 
     h('section', { class: 'card wide-card definitions', 'aria-labelledby': 'sec-def' },
       h('h2', { id: 'sec-def' }, '数え方'),

@@ -13,8 +13,8 @@ use crate::store::iso;
 use crate::Result;
 
 /// (days before today, kind, title, venue, organiser ("" = 当室),
-/// organisations, 職種 counts, agenda, decisions, tasks (task, owner,
-/// days after the meeting, done), questionnaire).
+/// organisations, 職種 counts, agenda, decisions, tasks (task, owner, due
+/// in days from today (negative: overdue unless done), done), questionnaire).
 type Demo = (
     u64,
     &'static str,
@@ -25,7 +25,7 @@ type Demo = (
     &'static [(&'static str, i64)],
     &'static str,
     &'static str,
-    &'static [(&'static str, &'static str, u64, bool)],
+    &'static [(&'static str, &'static str, i64, bool)],
     bool,
 );
 
@@ -40,8 +40,8 @@ const MEETINGS: &[Demo] = &[
           ("MSW", 2), ("介護職", 2), ("リハビリ職", 1), ("行政", 13), ("住民", 2), ("その他", 3)],
         "1. 今年度の事業計画\n2. 部会・ワーキンググループの報告\n3. 入退院支援ルールの作成について",
         "事業計画を承認。入退院支援ルールは保健所・4市町のWGで素案を作る。",
-        &[("入退院支援ルールWGの日程調整", "相談室", 14, true),
-          ("協議会だよりの原稿作成", "鶴ヶ島市", 30, false)],
+        &[("入退院支援ルールWGの日程調整", "相談室", -150, true),
+          ("協議会だよりの原稿作成", "鶴ヶ島市", -5, false)],
         false,
     ),
     (
@@ -50,7 +50,7 @@ const MEETINGS: &[Demo] = &[
         &[("医師", 2), ("看護師", 2), ("介護支援専門員", 3), ("MSW", 2)],
         "MCS（さかつる在宅ケアネット）の普及\n病院退院時連携検討会への関与",
         "未登録の居宅介護支援事業所へ案内を送る。",
-        &[("MCS未登録事業所への案内送付", "相談室", 21, false)],
+        &[("MCS未登録事業所への案内送付", "相談室", 10, false)],
         false,
     ),
     (
@@ -59,7 +59,7 @@ const MEETINGS: &[Demo] = &[
         &[("医師", 2), ("薬剤師", 1), ("介護支援専門員", 3)],
         "パンフレット「かかりつけ医の準備をしましょう」の改訂",
         "配布先に歯科医院と薬局を加える。",
-        &[("パンフレット改訂案の作成", "医療WG", 40, false)],
+        &[("パンフレット改訂案の作成", "医療WG", 25, false)],
         false,
     ),
     (
@@ -68,8 +68,8 @@ const MEETINGS: &[Demo] = &[
         &[("看護師", 2), ("MSW", 1), ("行政", 6)],
         "入退院時の情報共有の現状\nルールの範囲（対象・様式）",
         "病院とケアマネの連絡票の様式を統一する方向で検討。",
-        &[("各病院の入退院連絡様式の収集", "相談室", 10, false),
-          ("ケアマネへのアンケート案", "鶴ヶ島市", 60, false)],
+        &[("各病院の入退院連絡様式の収集", "相談室", -40, false),
+          ("ケアマネへのアンケート案", "鶴ヶ島市", 45, false)],
         false,
     ),
     (
@@ -97,7 +97,7 @@ const MEETINGS: &[Demo] = &[
         &[("介護支援専門員", 3), ("行政", 2), ("その他", 1)],
         "独居高齢者の在宅療養の継続",
         "訪問診療医の紹介を相談室が行う。",
-        &[("訪問診療医の候補を包括へ連絡", "相談室", 7, true)],
+        &[("訪問診療医の候補を包括へ連絡", "相談室", -43, true)],
         false,
     ),
     (
@@ -117,7 +117,7 @@ const MEETINGS: &[Demo] = &[
           ("MSW", 2), ("介護職", 2), ("リハビリ職", 1), ("行政", 12), ("住民", 2), ("その他", 1)],
         "1. 部会・WGの報告\n2. 来年度の事業計画案",
         "来年度は介護予防WGと住まいWGを置く。",
-        &[("来年度事業計画案の修正", "3者事務局", 30, false)],
+        &[("来年度事業計画案の修正", "3者事務局", 60, false)],
         false,
     ),
     (
@@ -146,6 +146,7 @@ pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<usize> {
     let occupations: Vec<(String, String)> =
         occupations.into_iter().map(|o| (o.id, o.name)).collect();
     let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
+    let due = |days: i64| today + chrono::Duration::days(days);
     for (back, kind, title, venue, organiser, orgs, jobs, agenda, decisions, tasks, questionnaire) in
         MEETINGS
     {
@@ -178,10 +179,10 @@ pub fn fill(conn: &mut Connection, now: NaiveDateTime) -> Result<usize> {
                 .collect(),
             tasks: tasks
                 .iter()
-                .map(|(task, owner, after, done)| TaskInput {
+                .map(|(task, owner, due_in, done)| TaskInput {
                     task: (*task).into(),
                     owner: (*owner).into(),
-                    due_on: iso(date.checked_add_days(Days::new(*after)).unwrap_or(date)),
+                    due_on: iso(due(*due_in).max(date)),
                     done: *done,
                     ..Default::default()
                 })
