@@ -525,8 +525,14 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("get_meeting", json!({ "id": junk })));
         calls.push(("save_meeting", json!({ "meeting": junk })));
         calls.push(("delete_meeting", json!({ "id": junk })));
-        calls.push(("set_meeting_task_done", json!({ "taskId": junk, "done": true })));
-        calls.push(("set_meeting_task_done", json!({ "taskId": uuid, "done": junk })));
+        calls.push((
+            "set_meeting_task_done",
+            json!({ "taskId": junk, "done": true }),
+        ));
+        calls.push((
+            "set_meeting_task_done",
+            json!({ "taskId": uuid, "done": junk }),
+        ));
         calls.push(("save_meeting_kinds", json!({ "items": junk })));
         calls.push(("save_meeting_occupations", json!({ "items": junk })));
         calls.push(("save_mcs_figure", json!({ "figure": junk })));
@@ -559,10 +565,16 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         meeting(json!({ "organisations": [{ "name": "", "attendees": "3" }] })),
         meeting(json!({ "attendance": [{ "occupation_id": uuid, "attendees": "3" }] })),
         meeting(json!({ "attendance": [{ "occupation_id": doctor, "attendees": "三人" }] })),
-        meeting(json!({ "attendance": [{ "occupation_id": doctor, "attendees": "1" },
-                                       { "occupation_id": doctor, "attendees": "2" }] })),
-        meeting(json!({ "attendance": (0..1000).map(|_| json!({ "occupation_id": doctor })).collect::<Vec<_>>() })),
-        meeting(json!({ "meeting_date": "2100-01-01", "attendance": [{ "occupation_id": doctor, "attendees": "1" }] })),
+        meeting(
+            json!({ "attendance": [{ "occupation_id": doctor, "attendees": "1" },
+                                       { "occupation_id": doctor, "attendees": "2" }] }),
+        ),
+        meeting(
+            json!({ "attendance": (0..1000).map(|_| json!({ "occupation_id": doctor })).collect::<Vec<_>>() }),
+        ),
+        meeting(
+            json!({ "meeting_date": "2100-01-01", "attendance": [{ "occupation_id": doctor, "attendees": "1" }] }),
+        ),
         meeting(json!({ "tasks": [{ "task": "", "owner": "相談室" }] })),
         meeting(json!({ "tasks": [{ "task": "資料", "due_on": "2025-04-01" }] })),
         meeting(json!({ "tasks": [{ "id": uuid, "task": "資料" }] })),
@@ -574,7 +586,10 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     }
     calls.push(("get_meeting", json!({ "id": uuid })));
     calls.push(("delete_meeting", json!({ "id": uuid })));
-    calls.push(("set_meeting_task_done", json!({ "taskId": uuid, "done": true })));
+    calls.push((
+        "set_meeting_task_done",
+        json!({ "taskId": uuid, "done": true }),
+    ));
     for items in [
         json!([{ "name": "", "item": "イ" }]),
         json!([{ "name": "協議会", "item": "ケ" }]),
@@ -1085,7 +1100,10 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     let bed_id = one("support_beds");
     let meeting_id = one("meetings");
     let mcs_id = one("mcs_figures");
-    let task_id = db_text(db, "SELECT id FROM meeting_tasks WHERE done = 0 ORDER BY id LIMIT 1");
+    let task_id = db_text(
+        db,
+        "SELECT id FROM meeting_tasks WHERE done = 0 ORDER BY id LIMIT 1",
+    );
     // The two 会議・研修 lists as stored, one entry renamed.
     let stored = |sql: &str| -> Vec<Value> {
         let conn = store::open(db).expect("open");
@@ -1104,7 +1122,8 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     };
     let mut kinds = stored("SELECT id, name, retired, item FROM meeting_kinds ORDER BY sort_order");
     kinds[0]["name"] = json!("地域包括ケアシステム推進協議会");
-    let mut occupations = stored("SELECT id, name, retired FROM meeting_occupations ORDER BY sort_order");
+    let mut occupations =
+        stored("SELECT id, name, retired FROM meeting_occupations ORDER BY sort_order");
     occupations.push(json!({ "name": "歯科衛生士" }));
     let kind_id = kinds[0]["id"].clone();
     let fiscal = json!({ "kind": "fiscal", "year": 2025 });
@@ -1351,7 +1370,10 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
                     "tasks": [{ "task": "資料の送付", "owner": "相談室", "due_on": "2025-05-01" }] } }),
         ),
         ("delete_meeting", json!({ "id": meeting_id })),
-        ("set_meeting_task_done", json!({ "taskId": task_id, "done": true })),
+        (
+            "set_meeting_task_done",
+            json!({ "taskId": task_id, "done": true }),
+        ),
         ("save_meeting_kinds", json!({ "items": kinds })),
         ("save_meeting_occupations", json!({ "items": occupations })),
         (

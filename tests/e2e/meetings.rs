@@ -19,11 +19,17 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
     app.refused("#meeting-form", "種類を選んでください").await;
     let before = db_number(&db, "SELECT count(*) FROM meetings");
 
-    let council = db_text(&db, "SELECT id FROM meeting_kinds WHERE name = '推進協議会'");
-    app.choose_value("#meeting-form [data-field='kind_id']", &council).await;
+    let council = db_text(
+        &db,
+        "SELECT id FROM meeting_kinds WHERE name = '推進協議会'",
+    );
+    app.choose_value("#meeting-form [data-field='kind_id']", &council)
+        .await;
     let today = chrono::Local::now().date_naive();
     let date = today.format("%Y-%m-%d").to_string();
-    let due = (today + chrono::Days::new(30)).format("%Y-%m-%d").to_string();
+    let due = (today + chrono::Days::new(30))
+        .format("%Y-%m-%d")
+        .to_string();
     app.fill_fields(
         "#meeting-form",
         &[
@@ -37,13 +43,19 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
     )
     .await;
     // 職種: 医師 2, 介護支援専門員 5 (the first and fifth of the list).
-    app.fill("#meeting-attendance [data-field='attendance.0']", "2").await;
-    app.fill("#meeting-attendance [data-field='attendance.4']", "５").await;
+    app.fill("#meeting-attendance [data-field='attendance.0']", "2")
+        .await;
+    app.fill("#meeting-attendance [data-field='attendance.4']", "５")
+        .await;
     app.wait_for_text("#attendance-total", "計 7人").await;
     app.click("#add-task").await;
     app.fill_fields(
         "#meeting-form",
-        &[("tasks.0.task", "ルール案を各病院へ送付"), ("tasks.0.owner", "相談室"), ("tasks.0.due_on", &due)],
+        &[
+            ("tasks.0.task", "ルール案を各病院へ送付"),
+            ("tasks.0.owner", "相談室"),
+            ("tasks.0.due_on", &due),
+        ],
     )
     .await;
     app.snap("meetings-form").await;
@@ -61,9 +73,15 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
 
     // In the year's list under its kind, and among the open tasks.
     let list = app
-        .wait_for_text("#meeting-list [data-testid='meeting-table']", "臨時 推進協議会")
+        .wait_for_text(
+            "#meeting-list [data-testid='meeting-table']",
+            "臨時 推進協議会",
+        )
         .await;
-    assert!(list.contains("18:30〜20:00") && list.contains("7人"), "{list}");
+    assert!(
+        list.contains("18:30〜20:00") && list.contains("7人"),
+        "{list}"
+    );
     let tasks = app
         .wait_for_text("[data-testid='open-tasks']", "ルール案を各病院へ送付")
         .await;
@@ -71,12 +89,20 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
     app.snap("meetings-saved").await;
 
     // Ticking it done takes it off the open tasks.
-    let task = db_text(&db, "SELECT id FROM meeting_tasks WHERE task = 'ルール案を各病院へ送付'");
-    app.click(&format!("#meeting-tasks tr[data-task='{task}'] input[type='checkbox']"))
-        .await;
+    let task = db_text(
+        &db,
+        "SELECT id FROM meeting_tasks WHERE task = 'ルール案を各病院へ送付'",
+    );
+    app.click(&format!(
+        "#meeting-tasks tr[data-task='{task}'] input[type='checkbox']"
+    ))
+    .await;
     app.wait_for_text("#message-text", "済にしました").await;
     assert_eq!(
-        db_number(&db, &format!("SELECT done FROM meeting_tasks WHERE id = '{task}'")),
+        db_number(
+            &db,
+            &format!("SELECT done FROM meeting_tasks WHERE id = '{task}'")
+        ),
         1
     );
     let tasks = app.wait_for("#meeting-tasks").await.text().await.unwrap();

@@ -222,7 +222,15 @@ fn load(
             AND (?6 IS NULL OR s.city_id = ?6) AND (?7 IS NULL OR s.kind <> ?7)
           GROUP BY q.text, q.awareness, c.position, c.label
           ORDER BY min(q.position), c.position, max(v.version) DESC",
-        params![from, to, f.kind, f.theme_id, Status::Held, f.city_id, f.except],
+        params![
+            from,
+            to,
+            f.kind,
+            f.theme_id,
+            Status::Held,
+            f.city_id,
+            f.except
+        ],
         |r| Ok(from_row!(r => AnswerCount { question, awareness, choice_position, choice, count })),
     )?;
     Ok((sessions, answers))
@@ -269,7 +277,9 @@ pub fn figures_split(
     };
     let (sessions, answers) = load(conn, from, to, &filter)?;
     let mut figures = summarise(&iso(from), &iso(to), &sessions, &answers);
-    figures.by_kind.retain(|k| (k.kind == kind.as_str()) == only);
+    figures
+        .by_kind
+        .retain(|k| (k.kind == kind.as_str()) == only);
     Ok(figures)
 }
 

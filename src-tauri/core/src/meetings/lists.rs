@@ -147,7 +147,9 @@ fn save_entries(conn: &mut Connection, table: &str, label: &str, entries: &[Entr
         let id = match &e.id {
             Some(id) => {
                 if !existing.contains(id) {
-                    return Err(Error::NotFound { what: "一覧の項目" });
+                    return Err(Error::NotFound {
+                        what: "一覧の項目"
+                    });
                 }
                 id.clone()
             }

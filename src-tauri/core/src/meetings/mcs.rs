@@ -117,7 +117,9 @@ pub fn save_mcs(conn: &Connection, input: &McsInput, now: NaiveDateTime) -> Resu
 pub fn delete_mcs(conn: &Connection, id: &str) -> Result<Vec<McsFigure>> {
     let id = text::uuid("id", id)?;
     if conn.execute("DELETE FROM mcs_figures WHERE id = ?1", [&id])? == 0 {
-        return Err(Error::NotFound { what: "MCSの登録数" });
+        return Err(Error::NotFound {
+            what: "MCSの登録数",
+        });
     }
     mcs_figures(conn)
 }

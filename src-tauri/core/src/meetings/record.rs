@@ -41,7 +41,11 @@ pub struct Task {
 impl Task {
     /// Not done and past its due date on `today`.
     pub fn overdue(&self, today: NaiveDate) -> bool {
-        !self.done && self.due_on.as_deref().is_some_and(|d| d < iso(today).as_str())
+        !self.done
+            && self
+                .due_on
+                .as_deref()
+                .is_some_and(|d| d < iso(today).as_str())
     }
 }
 
@@ -101,7 +105,9 @@ pub fn meeting(conn: &Connection, id: &str) -> Result<Meeting> {
     let id = text::uuid("id", id)?;
     load(conn, None, None, Some(id))?
         .pop()
-        .ok_or(Error::NotFound { what: "会議・研修" })
+        .ok_or(Error::NotFound {
+            what: "会議・研修"
+        })
 }
 
 fn load(

@@ -300,7 +300,11 @@ fn validate(conn: &Connection, input: &MeetingInput, id: &str, today: NaiveDate)
 
 /// Creates or updates a meeting with its attendance and tasks, and the
 /// 講座の開催 that keeps a training's questionnaire, in one transaction.
-pub fn save_meeting(conn: &mut Connection, input: &MeetingInput, now: NaiveDateTime) -> Result<Meeting> {
+pub fn save_meeting(
+    conn: &mut Connection,
+    input: &MeetingInput,
+    now: NaiveDateTime,
+) -> Result<Meeting> {
     let id = in_transaction(conn, |tx| {
         let id = id_to_save(tx, "meetings", input.id.as_deref(), "会議・研修")?;
         let c = validate(tx, input, &id, now.date())?;
@@ -331,7 +335,10 @@ fn write(
             ":minutes": c.minutes, ":lecture_session_id": session, ":at": stamp(now),
         },
     )?;
-    tx.execute("DELETE FROM meeting_organisations WHERE meeting_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM meeting_organisations WHERE meeting_id = ?1",
+        [id],
+    )?;
     for (position, (name, n)) in c.organisations.iter().enumerate() {
         tx.execute(
             "INSERT INTO meeting_organisations (meeting_id, position, name, attendees)
@@ -373,7 +380,15 @@ fn write_tasks(tx: &Transaction, meeting_id: &str, tasks: &[CleanTask]) -> Resul
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(id) DO UPDATE SET position = excluded.position, task = excluded.task,
                 owner = excluded.owner, due_on = excluded.due_on, done = excluded.done",
-            params![id, meeting_id, position as i64, t.task, t.owner, t.due_on.map(iso), t.done],
+            params![
+                id,
+                meeting_id,
+                position as i64,
+                t.task,
+                t.owner,
+                t.due_on.map(iso),
+                t.done
+            ],
         )?;
     }
     Ok(())
@@ -407,7 +422,10 @@ fn questionnaire_session(
                 ));
             }
             // Nothing was recorded on it: the session goes with the link.
-            tx.execute("UPDATE meetings SET lecture_session_id = NULL WHERE id = ?1", [meeting_id])?;
+            tx.execute(
+                "UPDATE meetings SET lecture_session_id = NULL WHERE id = ?1",
+                [meeting_id],
+            )?;
             tx.execute("DELETE FROM lecture_sessions WHERE id = ?1", [session])?;
         }
         return Ok(None);
@@ -432,7 +450,9 @@ fn questionnaire_session(
         } else {
             String::new()
         },
-        status: if held { Status::Held } else { Status::Planned }.as_str().into(),
+        status: if held { Status::Held } else { Status::Planned }
+            .as_str()
+            .into(),
         notes: "会議・研修の記録から作成（内容は「会議・研修」で編集します）。".into(),
         ..SessionInput::default()
     };
@@ -466,7 +486,9 @@ pub fn delete_meeting(conn: &mut Connection, id: &str) -> Result<()> {
             )
             .optional()?;
         let Some(session) = session else {
-            return Err(Error::NotFound { what: "会議・研修" });
+            return Err(Error::NotFound {
+                what: "会議・研修"
+            });
         };
         tx.execute("DELETE FROM meetings WHERE id = ?1", [&id])?;
         if let Some(session) = session {

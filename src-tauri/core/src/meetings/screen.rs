@@ -160,7 +160,11 @@ fn open_tasks(conn: &Connection, today: NaiveDate) -> Result<Vec<OpenTask>> {
         });
     }
     open.sort_by(|a, b| {
-        (!a.overdue, a.due_on.is_none(), &a.due_on).cmp(&(!b.overdue, b.due_on.is_none(), &b.due_on))
+        (!a.overdue, a.due_on.is_none(), &a.due_on).cmp(&(
+            !b.overdue,
+            b.due_on.is_none(),
+            &b.due_on,
+        ))
     });
     Ok(open)
 }

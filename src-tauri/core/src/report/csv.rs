@@ -3,7 +3,8 @@
 
 use super::rows::{Row, HEADERS};
 use super::{
-    meetings, resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
+    meetings, resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS,
+    SECTION_RESOURCES,
 };
 use crate::csv;
 use crate::lectures::LectureFigures;
@@ -115,7 +116,9 @@ pub fn rows(report: &Report) -> Vec<Row> {
     for (name, value) in resource_figures(&report.resources) {
         sheet.row(SECTION_RESOURCES, "名簿", name, "件数", value.into());
     }
-    sheet.0.extend(meetings::rows(report, &["ア", "イ", "ウ", "エ"]));
+    sheet
+        .0
+        .extend(meetings::rows(report, &["ア", "イ", "ウ", "エ"]));
 
     let c = &report.consultations;
     for (name, value) in [

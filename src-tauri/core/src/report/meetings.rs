@@ -86,7 +86,12 @@ impl MeetingReport {
     }
 }
 
-fn item_meetings(letter: &str, meetings: &[&Meeting], kinds: &[meetings::MeetingKind], occupations: &[meetings::Occupation]) -> ItemMeetings {
+fn item_meetings(
+    letter: &str,
+    meetings: &[&Meeting],
+    kinds: &[meetings::MeetingKind],
+    occupations: &[meetings::Occupation],
+) -> ItemMeetings {
     let count = |of: &[&&Meeting], name: &str| NamedCount {
         name: name.to_string(),
         meetings: of.len() as i64,
@@ -151,7 +156,13 @@ pub(super) fn build(conn: &Connection, span: &Span, city: Option<&str>) -> Resul
           WHERE s.kind = ?1 AND s.status = ?2 AND s.session_date BETWEEN ?3 AND ?4
             AND (?5 IS NULL OR s.city_id = ?5)
             AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.lecture_session_id = s.id)",
-        params![SessionKind::Training, Status::Held, iso(span.first), iso(span.last), city],
+        params![
+            SessionKind::Training,
+            Status::Held,
+            iso(span.first),
+            iso(span.last),
+            city
+        ],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(MeetingReport {
@@ -160,7 +171,14 @@ pub(super) fn build(conn: &Connection, span: &Span, city: Option<&str>) -> Resul
         training: LectureTraining {
             sessions,
             participants,
-            figures: lectures::figures_split(conn, span.first, span.last, city, SessionKind::Training, true)?,
+            figures: lectures::figures_split(
+                conn,
+                span.first,
+                span.last,
+                city,
+                SessionKind::Training,
+                true,
+            )?,
         },
     })
 }
@@ -191,7 +209,11 @@ pub fn rows(report: &Report, letters: &[&str]) -> Vec<Row> {
             value,
         });
     };
-    for item in m.items.iter().filter(|i| letters.contains(&i.letter.as_str())) {
+    for item in m
+        .items
+        .iter()
+        .filter(|i| letters.contains(&i.letter.as_str()))
+    {
         let s = item.heading.as_str();
         if item.letter == "エ" {
             if let Some(mcs) = &m.mcs {
@@ -203,12 +225,36 @@ pub fn rows(report: &Report, letters: &[&str]) -> Vec<Row> {
         push(s, "会議・研修", "合計", "開催回数", item.meetings.into());
         push(s, "会議・研修", "合計", "参加者数", item.attendees.into());
         for k in &item.kinds {
-            push(s, "会議・研修 種類別", &k.name, "開催回数", k.meetings.into());
-            push(s, "会議・研修 種類別", &k.name, "参加者数", k.attendees.into());
+            push(
+                s,
+                "会議・研修 種類別",
+                &k.name,
+                "開催回数",
+                k.meetings.into(),
+            );
+            push(
+                s,
+                "会議・研修 種類別",
+                &k.name,
+                "参加者数",
+                k.attendees.into(),
+            );
         }
         for o in &item.occupations {
-            push(s, "会議・研修 職種別の参加者", &o.name, "参加者数", o.attendees.into());
-            push(s, "会議・研修 職種別の参加者", &o.name, "参加した回数", o.meetings.into());
+            push(
+                s,
+                "会議・研修 職種別の参加者",
+                &o.name,
+                "参加者数",
+                o.attendees.into(),
+            );
+            push(
+                s,
+                "会議・研修 職種別の参加者",
+                &o.name,
+                "参加した回数",
+                o.meetings.into(),
+            );
         }
         for l in &item.listed {
             let text = format!("{}（{}）参加{}人", l.title, l.kind, l.attendees);
@@ -217,11 +263,41 @@ pub fn rows(report: &Report, letters: &[&str]) -> Vec<Row> {
         if item.letter == TRAINING_ITEM {
             let t = &m.training;
             let percent = |v: Option<f64>| v.map(Value::Percent).unwrap_or(Value::Empty);
-            push(s, "研修会（講座・チラシに記録）", "合計", "開催回数", t.sessions.into());
-            push(s, "研修会（講座・チラシに記録）", "合計", "延べ参加者", t.participants.into());
-            push(s, "研修会のアンケート", "合計", "アンケート回収数", t.figures.forms_returned.into());
-            push(s, "研修会のアンケート", "合計", "回収率（%）", percent(t.figures.response_rate));
-            push(s, "研修会のアンケート", "合計", "浸透度（%）", percent(t.figures.awareness));
+            push(
+                s,
+                "研修会（講座・チラシに記録）",
+                "合計",
+                "開催回数",
+                t.sessions.into(),
+            );
+            push(
+                s,
+                "研修会（講座・チラシに記録）",
+                "合計",
+                "延べ参加者",
+                t.participants.into(),
+            );
+            push(
+                s,
+                "研修会のアンケート",
+                "合計",
+                "アンケート回収数",
+                t.figures.forms_returned.into(),
+            );
+            push(
+                s,
+                "研修会のアンケート",
+                "合計",
+                "回収率（%）",
+                percent(t.figures.response_rate),
+            );
+            push(
+                s,
+                "研修会のアンケート",
+                "合計",
+                "浸透度（%）",
+                percent(t.figures.awareness),
+            );
         }
     }
     rows

@@ -13,8 +13,14 @@ pub fn build(m: &Meeting, office_name: &str, printed_on: NaiveDate) -> Document 
     doc.printed_on = Some(printed_on);
     let mut facts = vec![
         ("名称".to_string(), m.title.clone()),
-        ("種類".into(), format!("{}（事業項目 {}）", m.kind_name, m.item)),
-        ("日時".into(), format!("{}　{}", m.date_label, m.time_label())),
+        (
+            "種類".into(),
+            format!("{}（事業項目 {}）", m.kind_name, m.item),
+        ),
+        (
+            "日時".into(),
+            format!("{}　{}", m.date_label, m.time_label()),
+        ),
         ("会場".into(), m.venue.clone()),
         ("主催".into(), m.organiser_label.clone()),
         ("参加者数".into(), format!("{} 人", m.attendees)),
@@ -28,7 +34,13 @@ pub fn build(m: &Meeting, office_name: &str, printed_on: NaiveDate) -> Document 
             .iter()
             .map(|a| vec![a.name.clone(), format!("{} 人", a.attendees)])
             .collect();
-        rows.push(vec!["合計".into(), format!("{} 人", m.attendance.iter().map(|a| a.attendees).sum::<i64>())]);
+        rows.push(vec![
+            "合計".into(),
+            format!(
+                "{} 人",
+                m.attendance.iter().map(|a| a.attendees).sum::<i64>()
+            ),
+        ]);
         doc.push(Block::Table {
             columns: vec![Column::new("職種", 3.0), Column::new("人数", 1.0).right()],
             rows,
@@ -84,6 +96,9 @@ pub fn build(m: &Meeting, office_name: &str, printed_on: NaiveDate) -> Document 
         doc.push(Block::Paragraph(m.minutes.clone()));
     }
     doc.push(Block::Spacer(4.0));
-    doc.push(Block::KeyValue(vec![("記録者".into(), String::new()), ("確認".into(), String::new())]));
+    doc.push(Block::KeyValue(vec![
+        ("記録者".into(), String::new()),
+        ("確認".into(), String::new()),
+    ]));
     doc
 }

@@ -5,10 +5,10 @@ pub mod booklet;
 pub mod case_summary;
 pub mod flyer;
 pub mod impose;
+pub mod minutes;
 pub mod registry_lists;
 pub mod year_report;
 pub mod year_report_meetings;
-pub mod minutes;
 
 use chrono::NaiveDate;
 

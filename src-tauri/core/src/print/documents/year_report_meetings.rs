@@ -46,7 +46,10 @@ fn section(doc: &mut Document, report: &MeetingReport, item: &ItemMeetings) {
         if let Some(mcs) = &report.mcs {
             doc.push(Block::KeyValue(vec![(
                 format!("MCS（{}）", mcs.month_label),
-                format!("登録事業所数 {} 機関・登録者数 {} 人", mcs.offices, mcs.members),
+                format!(
+                    "登録事業所数 {} 機関・登録者数 {} 人",
+                    mcs.offices, mcs.members
+                ),
             )]));
         }
     }
@@ -65,7 +68,13 @@ fn section(doc: &mut Document, report: &MeetingReport, item: &ItemMeetings) {
         let rows = item
             .kinds
             .iter()
-            .map(|k| vec![k.name.clone(), k.meetings.to_string(), k.attendees.to_string()])
+            .map(|k| {
+                vec![
+                    k.name.clone(),
+                    k.meetings.to_string(),
+                    k.attendees.to_string(),
+                ]
+            })
             .collect();
         table(doc, counted("種類", "開催回数"), rows);
         if !item.occupations.is_empty() {
@@ -73,7 +82,13 @@ fn section(doc: &mut Document, report: &MeetingReport, item: &ItemMeetings) {
             let rows = item
                 .occupations
                 .iter()
-                .map(|o| vec![o.name.clone(), o.meetings.to_string(), o.attendees.to_string()])
+                .map(|o| {
+                    vec![
+                        o.name.clone(),
+                        o.meetings.to_string(),
+                        o.attendees.to_string(),
+                    ]
+                })
                 .collect();
             table(doc, counted("職種", "参加した回数"), rows);
         }
