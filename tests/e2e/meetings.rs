@@ -109,3 +109,31 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
     assert!(!tasks.contains("ルール案を各病院へ送付"), "{tasks}");
     app.quit().await;
 }
+
+#[tokio::test]
+async fn a_trainings_questionnaire_is_entered_with_the_lecture_tally_form() {
+    let (_dir, db, app) = demo_app_on(0, "meetings").await;
+    let (id, date) = (
+        db_text(&db, "SELECT id FROM meetings WHERE lecture_session_id IS NOT NULL"),
+        db_text(&db, "SELECT meeting_date FROM meetings WHERE lecture_session_id IS NOT NULL"),
+    );
+    let day = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
+    let fiscal = zaitaku_core::period::Period::fiscal_of(day).year;
+    app.choose_value("#meeting-year", &fiscal.to_string()).await;
+    app.click(&format!("#meeting-list tr[data-meeting='{id}'] button")).await;
+    app.wait_for("#meeting-form #enter-tally").await;
+    app.click("#enter-tally").await;
+    app.wait_for("#meeting-tally #tally-form").await;
+    app.fill("#tally-form [data-field='forms_returned']", "70").await;
+    app.snap("meetings-tally").await;
+    app.click_for_message("#save-tally", "集計を保存しました").await;
+    let returned = db_number(
+        &db,
+        &format!(
+            "SELECT s.forms_returned FROM lecture_sessions s JOIN meetings m ON m.lecture_session_id = s.id
+              WHERE m.id = '{id}'"
+        ),
+    );
+    assert_eq!(returned, 70);
+    app.quit().await;
+}
