@@ -126,6 +126,7 @@ function drawList() {
       h('h3', {}, `${k.name}（${k.item}）${num(k.meetings)}回`),
       table(`${k.name}の一覧`, ['開催日', '時間', '名称', '会場', '主催', '参加者数', '未了の宿題', ''], rows, { testid: 'meeting-table' }));
   });
+  ui.list.dataset.year = String(data.year);
   clear(ui.list).append(...groups);
 }
 
