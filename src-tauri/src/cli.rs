@@ -166,6 +166,15 @@ enum Export {
         #[arg(long, value_name = "YEAR")]
         fiscal_year: Option<i32>,
     },
+    /// 会議・研修の一覧（年度の開催日順：種類・事業項目・参加者数・職種別の参加者・未了の宿題）
+    Meetings {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 年度（4月〜3月、例: 2025）
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: i32,
+    },
     /// 相談記録（期間を指定しなければすべて、新しい順）
     Cases {
         /// 書き出す CSV ファイル
@@ -390,6 +399,13 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let filter = fiscal_year.map(PastFilter::fiscal);
             export_csv(db, &out, "講座の開催", "件", |conn, today| {
                 lectures::export_csv(conn, filter.as_ref(), today)
+            })?;
+        }
+        Command::Export {
+            what: Export::Meetings { out, fiscal_year },
+        } => {
+            export_csv(db, &out, "会議・研修", "件", |conn, _| {
+                zaitaku_core::meetings::meetings_csv(conn, fiscal_year)
             })?;
         }
         Command::Booklet { out, imposed } => {

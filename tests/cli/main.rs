@@ -462,6 +462,8 @@ mod print;
 mod report;
 // export lectures (issue 7, 出前講座・市民公開講座).
 mod lectures;
+// export meetings (issue 16): the 年度's 会議・研修 as CSV.
+mod meetings;
 
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend
