@@ -107,6 +107,26 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
     );
     let tasks = app.wait_for("#meeting-tasks").await.text().await.unwrap();
     assert!(!tasks.contains("ルール案を各病院へ送付"), "{tasks}");
+
+    // The yearly report counts it under イ and lists it with its date.
+    let (from, to) = zaitaku_core::period::Period::fiscal_of(today).range();
+    let under_i = db_number(
+        &db,
+        &format!(
+            "SELECT count(*) FROM meetings m JOIN meeting_kinds k ON k.id = m.kind_id
+              WHERE k.item = 'イ' AND m.meeting_date BETWEEN '{from}' AND '{to}'"
+        ),
+    );
+    app.open_view("reports").await;
+    app.wait_for_text(
+        "[data-testid='report-meetings-イ']",
+        &format!("会議・研修 {under_i}回"),
+    )
+    .await;
+    app.wait_for_text("[data-testid='report-listed-イ']", "臨時 推進協議会")
+        .await;
+    app.wait_for("[data-testid='report-item-カ']").await;
+    app.snap("meetings-report").await;
     app.quit().await;
 }
 
