@@ -126,6 +126,10 @@ async fn enter_a_meeting_with_attendance_and_a_task_and_find_it_in_the_lists() {
     app.wait_for_text("[data-testid='report-listed-イ']", "臨時 推進協議会")
         .await;
     app.wait_for("[data-testid='report-item-カ']").await;
+    app.eval(
+        "document.querySelector(\"[data-testid='report-item-イ']\").scrollIntoView(); return null;",
+    )
+    .await;
     app.snap("meetings-report").await;
     app.quit().await;
 }
