@@ -7,6 +7,7 @@ import { initMessages, showError, showMessage, clearMessage } from './lib/messag
 import * as booklets from './views/booklets.js';
 import * as cases from './views/cases.js';
 import * as lectures from './views/lectures.js';
+import * as meetings from './views/meetings.js';
 import * as registry from './views/registry.js';
 import * as reports from './views/reports.js';
 import * as settings from './views/settings.js';
@@ -19,6 +20,7 @@ const VIEWS = {
   registry: { title: '名簿', module: registry },
   reports: { title: '集計・報告', module: reports },
   settings: { title: '設定', module: settings, unsaved: '保存していない変更があります。破棄して移動しますか？' },
+  meetings: { title: '会議・研修', module: meetings, unsaved: '保存していない入力があります。破棄して移動しますか？' },
 };
 const ORDER = Object.keys(VIEWS);
 
@@ -58,9 +60,9 @@ async function show(name, { again = false } = {}) {
 }
 
 function onKey(e) {
-  // Ctrl+1 … Ctrl+6 jump between screens (not from the lock screen).
+  // Ctrl+1 … Ctrl+<number of screens> jump between screens (not from the lock screen).
   if (lock.isLocked()) return;
-  if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[1-6]$/.test(e.key)) {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && /^[1-9]$/.test(e.key) && Number(e.key) <= ORDER.length) {
     e.preventDefault();
     location.hash = ORDER[Number(e.key) - 1];
   }

@@ -187,6 +187,15 @@ enum Export {
         #[arg(long, value_name = "YEAR")]
         fiscal_year: Option<i32>,
     },
+    /// 会議・研修の一覧（年度の開催日順：種類・事業項目・参加者数・職種別の参加者・未了の宿題）
+    Meetings {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 年度（4月〜3月、例: 2025）
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: i32,
+    },
     /// 相談記録（期間を指定しなければすべて、新しい順）
     Cases {
         /// 書き出すファイル（.csv、または .xlsx なら Excel）
@@ -255,7 +264,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
-                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件・対象者なしの相談 {} 件、講座テーマ {} 件・開催 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件・対象者なしの相談 {} 件、講座テーマ {} 件・開催 {} 件、会議・研修 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
                 db.display(),
                 summary.cities,
                 summary.areas,
@@ -266,6 +275,7 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
                 summary.enquiries,
                 summary.lecture_themes,
                 summary.lecture_sessions,
+                summary.meetings,
                 summary.doctors,
                 summary.support_beds,
                 summary.organisations
@@ -441,6 +451,13 @@ fn run_headless(command: Command, db: Option<&Path>) -> Result<(), String> {
         }
         Command::Rota { month, months, out } => {
             print_to(db, &PrintJob::BedRota { month, months }, &out)?;
+        }
+        Command::Export {
+            what: Export::Meetings { out, fiscal_year },
+        } => {
+            export_csv(db, &out, "会議・研修", "件", |conn, _| {
+                zaitaku_core::meetings::meetings_csv(conn, fiscal_year)
+            })?;
         }
         Command::Booklet { out, imposed } => {
             print_to(db, &PrintJob::Booklet { imposed }, &out)?;

@@ -689,6 +689,107 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         "lecture_screen",
         json!({ "filter": { "period": { "kind": "fiscal", "year": 2025 }, "kind": "宴会" } }),
     ));
+    // 会議・研修 and the MCS figures (issue 16).
+    for junk in junk_values() {
+        calls.push(("meeting_screen", json!({ "year": junk })));
+        calls.push(("get_meeting", json!({ "id": junk })));
+        calls.push(("save_meeting", json!({ "meeting": junk })));
+        calls.push(("delete_meeting", json!({ "id": junk })));
+        calls.push((
+            "set_meeting_task_done",
+            json!({ "taskId": junk, "done": true }),
+        ));
+        calls.push((
+            "set_meeting_task_done",
+            json!({ "taskId": uuid, "done": junk }),
+        ));
+        calls.push(("save_meeting_kinds", json!({ "items": junk })));
+        calls.push(("save_meeting_occupations", json!({ "items": junk })));
+        calls.push(("save_mcs_figure", json!({ "figure": junk })));
+        calls.push(("delete_mcs_figure", json!({ "id": junk })));
+        calls.push(("export_meetings_csv", json!({ "year": junk })));
+    }
+    let council = "3ee70000-0000-4000-8000-000000000001";
+    let doctor = "3ee70001-0000-4000-8000-000000000001";
+    let meeting = |patch: Value| {
+        let mut m = json!({ "kind_id": council, "title": "推進協議会", "meeting_date": "2025-04-10",
+                            "start_time": "14:00", "end_time": "15:00", "organised_by_office": true });
+        if let (Some(m), Some(p)) = (m.as_object_mut(), patch.as_object()) {
+            m.extend(p.clone());
+        }
+        m
+    };
+    for bad in [
+        json!({}),
+        meeting(json!({ "kind_id": uuid })),
+        meeting(json!({ "kind_id": "'; DROP TABLE meetings; --" })),
+        meeting(json!({ "title": "" })),
+        meeting(json!({ "title": huge() })),
+        meeting(json!({ "meeting_date": "令和7年2月30日" })),
+        meeting(json!({ "start_time": "25:99" })),
+        meeting(json!({ "end_time": "13:00" })),
+        meeting(json!({ "organised_by_office": false, "organiser": "" })),
+        meeting(json!({ "minutes": "a\u{0}b" })),
+        meeting(json!({ "minutes": huge() })),
+        meeting(json!({ "organisations": [{ "name": "医師会", "attendees": "-1" }] })),
+        meeting(json!({ "organisations": [{ "name": "", "attendees": "3" }] })),
+        meeting(json!({ "attendance": [{ "occupation_id": uuid, "attendees": "3" }] })),
+        meeting(json!({ "attendance": [{ "occupation_id": doctor, "attendees": "三人" }] })),
+        meeting(
+            json!({ "attendance": [{ "occupation_id": doctor, "attendees": "1" },
+                                       { "occupation_id": doctor, "attendees": "2" }] }),
+        ),
+        meeting(
+            json!({ "attendance": (0..1000).map(|_| json!({ "occupation_id": doctor })).collect::<Vec<_>>() }),
+        ),
+        meeting(
+            json!({ "meeting_date": "2100-01-01", "attendance": [{ "occupation_id": doctor, "attendees": "1" }] }),
+        ),
+        meeting(json!({ "tasks": [{ "task": "", "owner": "相談室" }] })),
+        meeting(json!({ "tasks": [{ "task": "資料", "due_on": "2025-04-01" }] })),
+        meeting(json!({ "tasks": [{ "id": uuid, "task": "資料" }] })),
+        meeting(json!({ "questionnaire": true })),
+        meeting(json!({ "id": uuid })),
+        meeting(json!({ "unknown": 1 })),
+    ] {
+        calls.push(("save_meeting", json!({ "meeting": bad })));
+    }
+    calls.push(("get_meeting", json!({ "id": uuid })));
+    calls.push(("delete_meeting", json!({ "id": uuid })));
+    calls.push((
+        "set_meeting_task_done",
+        json!({ "taskId": uuid, "done": true }),
+    ));
+    for items in [
+        json!([{ "name": "", "item": "イ" }]),
+        json!([{ "name": "協議会", "item": "ケ" }]),
+        json!([{ "name": "協議会", "item": "イ" }, { "name": "協議会", "item": "ウ" }]),
+        json!([{ "name": "協議会", "item": "イ" }]),
+    ] {
+        calls.push(("save_meeting_kinds", json!({ "items": items })));
+    }
+    for items in [json!([{ "name": "" }]), json!([{ "name": "医師" }])] {
+        calls.push(("save_meeting_occupations", json!({ "items": items })));
+    }
+    for figure in [
+        json!({}),
+        json!({ "as_of": "2019-12-01", "offices": "-1", "members": "214" }),
+        json!({ "as_of": "2019-12-01", "offices": "80", "members": "" }),
+        json!({ "as_of": "2100-12-01", "offices": "80", "members": "214" }),
+        json!({ "as_of": "令和元年13月1日", "offices": "80", "members": "214" }),
+        json!({ "id": uuid, "as_of": "2019-12-01", "offices": "80", "members": "214" }),
+    ] {
+        calls.push(("save_mcs_figure", json!({ "figure": figure })));
+    }
+    calls.push(("delete_mcs_figure", json!({ "id": uuid })));
+    for job in [
+        json!({ "kind": "meetingMinutes" }),
+        json!({ "kind": "meetingMinutes", "meetingId": uuid }),
+        json!({ "kind": "meetingMinutes", "meetingId": "'; DROP TABLE meetings; --" }),
+    ] {
+        calls.push(("print_preview", json!({ "job": job.clone() })));
+        calls.push(("save_pdf", json!({ "job": job })));
+    }
     // 閲覧・出力記録 (issue 13).
     for junk in junk_values() {
         calls.push(("access_log", json!({ "filter": junk })));
@@ -1191,6 +1292,34 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
            (SELECT id, name FROM bed_stay_reasons ORDER BY sort_order)",
     ))
     .expect("reasons");
+    let meeting_id = one("meetings");
+    let mcs_id = one("mcs_figures");
+    let task_id = db_text(
+        db,
+        "SELECT id FROM meeting_tasks WHERE done = 0 ORDER BY id LIMIT 1",
+    );
+    // The two 会議・研修 lists as stored, one entry renamed.
+    let stored = |sql: &str| -> Vec<Value> {
+        let conn = store::open(db).expect("open");
+        let mut stmt = conn.prepare(sql).expect("list");
+        let rows = stmt
+            .query_map([], |r| {
+                let mut item = json!({ "id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                                       "retired": r.get::<_, bool>(2)? });
+                if let Ok(letter) = r.get::<_, String>(3) {
+                    item["item"] = json!(letter);
+                }
+                Ok(item)
+            })
+            .expect("list");
+        rows.map(|r| r.expect("item")).collect()
+    };
+    let mut kinds = stored("SELECT id, name, retired, item FROM meeting_kinds ORDER BY sort_order");
+    kinds[0]["name"] = json!("地域包括ケアシステム推進協議会");
+    let mut occupations =
+        stored("SELECT id, name, retired FROM meeting_occupations ORDER BY sort_order");
+    occupations.push(json!({ "name": "歯科衛生士" }));
+    let kind_id = kinds[0]["id"].clone();
     let fiscal = json!({ "kind": "fiscal", "year": 2025 });
     let list_item = |kind: &str| {
         db_text(
@@ -1475,6 +1604,27 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("export_bed_stays_csv", json!({ "filter": {} })),
         ("export_bed_figures_csv", json!({ "period": fiscal })),
         ("save_booklet_template", json!({ "template": template })),
+        ("meeting_screen", json!({ "year": 2025 })),
+        ("get_meeting", json!({ "id": meeting_id })),
+        (
+            "save_meeting",
+            json!({ "meeting": { "kind_id": kind_id, "title": "推進協議会", "meeting_date": "2025-04-10",
+                    "start_time": "14:00", "end_time": "15:30", "organised_by_office": true,
+                    "tasks": [{ "task": "資料の送付", "owner": "相談室", "due_on": "2025-05-01" }] } }),
+        ),
+        ("delete_meeting", json!({ "id": meeting_id })),
+        (
+            "set_meeting_task_done",
+            json!({ "taskId": task_id, "done": true }),
+        ),
+        ("save_meeting_kinds", json!({ "items": kinds })),
+        ("save_meeting_occupations", json!({ "items": occupations })),
+        (
+            "save_mcs_figure",
+            json!({ "figure": { "as_of": "2025-04-01", "offices": "100", "members": "300" } }),
+        ),
+        ("delete_mcs_figure", json!({ "id": mcs_id })),
+        ("export_meetings_csv", json!({ "year": 2025 })),
     ]
 }
 
@@ -1595,6 +1745,8 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "save_bed_stay_reasons",
             "save_case_list",
             "save_lock_minutes",
+            "save_meeting_kinds",
+            "save_meeting_occupations",
             "save_office",
             "save_report_settings",
             "set_staff_role",

@@ -501,6 +501,8 @@ mod report;
 mod lectures;
 // export bed-stays and rota (療養支援ベッド).
 mod beds;
+// export meetings (issue 16): the 年度's 会議・研修 as CSV.
+mod meetings;
 
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend

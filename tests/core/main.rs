@@ -66,3 +66,5 @@ mod access_log;
 
 // 療養支援ベッド: 事前登録, 輪番表 (fill a month, PDF), stays and their refusals, yearly figures.
 mod beds;
+// 会議・研修 and MCS: form rules, tasks, lists, questionnaire link, 議事録 PDF, report items イ〜ク.
+mod meetings;

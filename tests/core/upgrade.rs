@@ -46,6 +46,7 @@ const ROWS: &[&str] = &[
     include_str!("../data/rows-v16.sql"),
     include_str!("../data/rows-v17.sql"),
     include_str!("../data/rows-v18.sql"),
+    include_str!("../data/rows-v19.sql"),
 ];
 
 const CASE_1: &str = "0ca50000-0000-4000-8000-000000000001";

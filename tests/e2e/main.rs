@@ -34,3 +34,5 @@ mod print;
 mod forms;
 // 療養支援ベッド: today's bed, the rota calendar, a stay from a day of it, listed and counted.
 mod beds;
+// 会議・研修: a meeting with 職種 attendance and a task, the year's list, open tasks, 議事録.
+mod meetings;

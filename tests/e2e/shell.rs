@@ -69,6 +69,8 @@ async fn keyboard_shortcuts_switch_screens() {
     app.wait_for_text("#view h1", "相談記録").await;
     body.send_keys("\u{E009}6\u{E000}").await.unwrap();
     app.wait_for_text("#view h1", "設定").await;
+    body.send_keys("\u{E009}7\u{E000}").await.unwrap();
+    app.wait_for_text("#view h1", "会議・研修").await;
     app.quit().await;
 }
 

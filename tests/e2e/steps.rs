@@ -17,6 +17,7 @@ pub const SCREENS: &[(&str, &str)] = &[
     ("registry", "名簿"),
     ("reports", "集計・報告"),
     ("settings", "設定"),
+    ("meetings", "会議・研修"),
 ];
 
 /// WebDriver key codes.

@@ -238,7 +238,14 @@ async function openSessionForm(id, theme = null) {
 
 // ------------------------------------------------------------- tally form
 
-async function openTallyForm(id) {
+/**
+ * The tally form of session `id`, in this screen's editor; 会議・研修 opens
+ * it for a training's questionnaire with its own `host` and `done` (what
+ * to reload after saving) and without the booklet box.
+ */
+export async function openTallyForm(id, { host = null, done = null } = {}) {
+  const place = host ?? ui.editor;
+  const close = () => clear(place);
   const s = await attempt(null, () => api.lectureSession(id));
   if (!s) return;
   if (!s.tally_allowed) {
@@ -285,14 +292,14 @@ async function openTallyForm(id) {
   const form = h('form', { class: 'card wide-card editor', id: 'tally-form', novalidate: true, 'aria-labelledby': 'tally-title' },
     h('div', { class: 'editor-head' },
       h('h2', { id: 'tally-title' }, `アンケート集計：${s.date_label}「${s.title}」`),
-      h('button', { type: 'button', class: 'secondary small', onclick: closeEditor }, '閉じる')),
+      h('button', { type: 'button', class: 'secondary small', onclick: close }, '閉じる')),
     h('p', { class: 'muted' }, `参加者 ${numOrDash(s.attendees)}人。用紙を見ながら、選択肢ごとの枚数を Tab で順に入力します（空欄は0）。`,
       s.questionnaire_version ? `様式 第${s.questionnaire_version}版。` : ''),
     h('div', { class: 'tally-head' }, field('回収数（枚）', returned, { required: true }), rate),
     grid,
     field('自由意見（1行に1件）', comments, { wide: true }),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'save-tally' }, '集計を保存')),
-    bookletBox(s));
+    host ? null : bookletBox(s));
   form.addEventListener('input', refresh);
   onSubmit(form, async () => {
     const counts = questionBoxes.flatMap((box) => box.inputs.map((el) => ({ choice_id: el.dataset.choice, count: el.value })));
@@ -301,12 +308,12 @@ async function openTallyForm(id) {
       counts,
       comments: comments.value.split('\n'),
     });
-    closeEditor();
-    await reload();
+    close();
+    await (done ? done() : reload());
     showMessage(`集計を保存しました：${saved.date_label}「${saved.title}」回収 ${num(saved.forms_returned)}枚・回収率 ${pct(saved.response_rate)}。`, 'success');
   });
   refresh();
-  clear(ui.editor).append(form);
+  clear(place).append(form);
   form.scrollIntoView({ block: 'start' });
   returned.focus({ preventScroll: true });
   returned.select();

@@ -12,6 +12,7 @@ import { num, pct } from '../lib/format.js';
 import { loadPeriod, savePeriod } from '../lib/period.js';
 import { showPrintPreview } from '../lib/print-preview.js';
 import { reportSection as bedSection } from './beds.js';
+import { meetingSections } from './report-meetings.js';
 
 const PERIOD_KEY = 'zaitaku-report-period';
 
@@ -138,6 +139,7 @@ function draw(r) {
       reportTable('名簿の登録数', ['名簿', '件数'],
         r.resource_rows.map(({ name, value }) => figureRow(name.startsWith('うち') ? `　${name}` : name, num(value))),
         'report-resources', 'report-resources-table')),
+    ...meetingSections(r, ['ア', 'イ', 'ウ', 'エ']),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-o' },
       h('h2', { id: 'sec-o' }, 'オ 在宅医療・介護連携に関する相談支援'),
@@ -171,6 +173,7 @@ function draw(r) {
         tallyTable('市別', c.cities, 'report-cities'),
         tallyTable('日常生活圏域別', c.areas, 'report-areas'),
         tallyTable('受付方法・手段別（経過記録は手段で数える）', c.intake_methods, 'report-intake'))),
+    ...meetingSections(r, ['オ', 'カ']),
 
     h('section', { class: 'card wide-card', 'aria-labelledby': 'sec-ki' },
       h('h2', { id: 'sec-ki' }, 'キ 地域住民への普及啓発'),
@@ -183,6 +186,7 @@ function draw(r) {
       b.materials.length ? h('div', { class: 'report-tables' },
         reportTable('その他の配布物（意志表示帳の冊数には入りません）', ['題名', '部数', '回数'], b.materials.map((q) => figureRow(q.name, num(q.quantity), num(q.entries))), 'report-materials')) : null,
       r.awareness.lectures ? lecturesPart(r.awareness.lectures) : null),
+    ...meetingSections(r, ['キ', 'ク']),
 
     bedSection(r.beds),
 
@@ -194,7 +198,7 @@ function draw(r) {
 
 function lecturesPart(l) {
   return [
-    h('h3', {}, '講座（出前講座・市民公開講座・研修会など）'),
+    h('h3', {}, '講座（出前講座・市民公開講座など。研修会は「カ」）'),
     h('p', { 'data-testid': 'report-lectures-summary' },
       `実施 ${num(l.sessions_held)}回・延べ参加者 ${num(l.participants)}人・アンケート回収 ${num(l.forms_returned)}枚（回収率 ${pct(l.response_rate)}）・浸透度 ${pct(l.awareness)}`),
     reportTable('講座の種類別', ['種類', '開催回数', '延べ参加者', '回収率'], l.by_kind.map((k) => figureRow(k.kind, num(k.sessions), num(k.participants), pct(k.response_rate))), 'report-lectures'),

@@ -10,6 +10,7 @@ mod booklets;
 pub mod cases;
 mod enquiries;
 mod lectures;
+mod meetings;
 mod registries;
 
 use crate::office::{self, AreaInput, CityInput, OfficeInput};
@@ -71,6 +72,8 @@ pub struct DemoSummary {
     /// 療養支援ベッド: 事前登録 and stays (the rota covers the 年度).
     pub bed_registrations: usize,
     pub bed_stays: usize,
+    /// 会議・研修 (with their tasks, and the MCS figures).
+    pub meetings: usize,
 }
 
 /// How many demo cases `demo-data` makes unless told otherwise.
@@ -141,6 +144,7 @@ pub fn fill_with_cases(
     let registries = registries::fill(conn, &office, now)?;
     let lectures = lectures::fill(conn, &office, now)?;
     let beds = beds::fill(conn, now)?;
+    let meetings = meetings::fill(conn, now)?;
     Ok(DemoSummary {
         cities: office.cities.len(),
         areas: office.cities.iter().map(|c| c.areas.len()).sum(),
@@ -156,5 +160,6 @@ pub fn fill_with_cases(
         lecture_sessions: lectures.sessions,
         bed_registrations: beds.registrations,
         bed_stays: beds.stays,
+        meetings,
     })
 }

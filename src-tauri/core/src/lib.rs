@@ -23,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod fonts;
 pub mod lectures;
+pub mod meetings;
 pub mod office;
 pub mod period;
 pub mod print;

@@ -110,6 +110,17 @@ command_list![
     lectures::lecture_indicator,
     lectures::export_lectures_csv,
 
+    meetings::meeting_screen,
+    meetings::get_meeting,
+    meetings::save_meeting,
+    meetings::delete_meeting,
+    meetings::set_meeting_task_done,
+    #[admin] meetings::save_meeting_kinds,
+    #[admin] meetings::save_meeting_occupations,
+    meetings::save_mcs_figure,
+    meetings::delete_mcs_figure,
+    meetings::export_meetings_csv,
+
     print::print_preview,
     print::save_pdf,
     print::open_pdf,

@@ -97,6 +97,7 @@ pub mod beds;
 pub mod booklets;
 pub mod cases;
 pub mod lectures;
+pub mod meetings;
 pub mod office;
 pub mod print;
 pub mod registries;

@@ -259,6 +259,8 @@ pub fn awareness_share(answers: &[AnswerCount], rule: AwarenessRule) -> Option<f
 
 struct Filter {
     kind: Option<SessionKind>,
+    /// Every kind but this one.
+    except: Option<SessionKind>,
     theme_id: Option<String>,
     /// Sessions held in this 市 only (the session's or its venue's 市).
     city_id: Option<String>,
@@ -276,8 +278,8 @@ fn load(
         "SELECT kind, status, applicants, attendees, forms_returned FROM lecture_sessions
           WHERE session_date BETWEEN ?1 AND ?2
             AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR theme_id = ?4)
-            AND (?5 IS NULL OR city_id = ?5)",
-        params![from, to, f.kind, f.theme_id, f.city_id],
+            AND (?5 IS NULL OR city_id = ?5) AND (?6 IS NULL OR kind <> ?6)",
+        params![from, to, f.kind, f.theme_id, f.city_id, f.except],
         |r| {
             Ok(from_row!(r => SessionFacts { kind, status, applicants, attendees, forms_returned }))
         },
@@ -292,10 +294,18 @@ fn load(
            JOIN questionnaires v ON v.id = q.questionnaire_id
           WHERE s.status = ?5 AND s.session_date BETWEEN ?1 AND ?2
             AND (?3 IS NULL OR s.kind = ?3) AND (?4 IS NULL OR s.theme_id = ?4)
-            AND (?6 IS NULL OR s.city_id = ?6)
+            AND (?6 IS NULL OR s.city_id = ?6) AND (?7 IS NULL OR s.kind <> ?7)
           GROUP BY q.text, q.awareness, c.position, c.label
           ORDER BY min(q.position), c.position, max(v.version) DESC",
-        params![from, to, f.kind, f.theme_id, Status::Held, f.city_id],
+        params![
+            from,
+            to,
+            f.kind,
+            f.theme_id,
+            Status::Held,
+            f.city_id,
+            f.except
+        ],
         |r| Ok(from_row!(r => AnswerCount { question, awareness, choice_position, choice, count })),
     )?;
     Ok((sessions, answers))
@@ -316,12 +326,38 @@ pub fn figures_in(
 ) -> Result<LectureFigures> {
     let all = Filter {
         kind: None,
+        except: None,
         theme_id: None,
         city_id: city.map(str::to_string),
     };
     let (sessions, answers) = load(conn, from, to, &all)?;
     let rule = AwarenessRule::load(conn)?;
     Ok(summarise(&iso(from), &iso(to), &sessions, &answers, rule))
+}
+
+/// The figures of `kind` alone (`only`), or of every kind but it: the
+/// yearly report counts 研修会 under カ and the other kinds under キ.
+pub fn figures_split(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    city: Option<&str>,
+    kind: SessionKind,
+    only: bool,
+) -> Result<LectureFigures> {
+    let filter = Filter {
+        kind: only.then_some(kind),
+        except: (!only).then_some(kind),
+        theme_id: None,
+        city_id: city.map(str::to_string),
+    };
+    let (sessions, answers) = load(conn, from, to, &filter)?;
+    let rule = AwarenessRule::load(conn)?;
+    let mut figures = summarise(&iso(from), &iso(to), &sessions, &answers, rule);
+    figures
+        .by_kind
+        .retain(|k| (k.kind == kind.as_str()) == only);
+    Ok(figures)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -376,6 +412,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
     let period = query.period.check()?;
     let filter = Filter {
         kind: check_kind_filter(&query.kind)?,
+        except: None,
         theme_id: optional_id("theme_id", &query.theme_id)?,
         city_id: None,
     };
@@ -401,6 +438,7 @@ pub fn indicator(conn: &Connection, query: &IndicatorQuery) -> Result<Indicator>
             to,
             &Filter {
                 kind: filter.kind,
+                except: None,
                 theme_id: Some(id.clone()),
                 city_id: None,
             },

@@ -30,7 +30,8 @@ pub mod validate;
 pub use export::{export_csv, export_to_folder};
 pub use handouts::{record_booklets, BookletsInput};
 pub use indicator::{
-    figures, figures_in, indicator, AwarenessRule, Indicator, IndicatorQuery, LectureFigures,
+    figures, figures_in, figures_split, indicator, AwarenessRule, Indicator, IndicatorQuery,
+    LectureFigures,
 };
 pub(crate) use kinds::check_kind_filter;
 pub use kinds::{SessionKind, Status};

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::documents::{beds, booklet, case_summary, flyer, registry_lists, year_report};
+use super::documents::{beds, booklet, case_summary, flyer, minutes, registry_lists, year_report};
 use super::Printed;
 use crate::registries::{self, BedFilter, DoctorFilter};
 use crate::report::{self, ReportPeriod};
@@ -52,6 +52,8 @@ pub enum PrintJob {
         #[serde(default = "one_month")]
         months: u32,
     },
+    /// 議事録 of one 会議・研修 (A4 portrait).
+    MeetingMinutes { meeting_id: String },
 }
 
 fn one_month() -> u32 {
@@ -81,6 +83,7 @@ impl PrintJob {
             PrintJob::BedRota { month, months } => {
                 format!("療養支援ベッド輪番表 {month}（{months}か月）")
             }
+            PrintJob::MeetingMinutes { meeting_id } => format!("議事録 {meeting_id}"),
         }
     }
 }
@@ -127,6 +130,10 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
         PrintJob::BedRota { month, months } => {
             let list = crate::beds::rota::months_from(conn, month, *months)?;
             beds::rota(&list, &office::load(conn)?.name, today).layout()
+        }
+        PrintJob::MeetingMinutes { meeting_id } => {
+            let meeting = crate::meetings::meeting(conn, meeting_id)?;
+            minutes::build(&meeting, &office::load(conn)?.name, today).layout()
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use super::rows::{Row, HEADERS};
 use super::{
-    resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS, SECTION_RESOURCES,
+    meetings, resource_figures, Report, Tally, SECTION_AWARENESS, SECTION_CONSULTATIONS,
+    SECTION_RESOURCES,
 };
 use crate::csv;
 use crate::lectures::LectureFigures;
@@ -50,7 +51,7 @@ impl Sheet {
     fn lectures(&mut self, l: &LectureFigures) {
         self.figures(
             SECTION_AWARENESS,
-            "講座（出前講座・市民公開講座・研修会など）",
+            "講座（出前講座・市民公開講座など）",
             "合計",
             &[
                 ("開催回数", l.sessions_held.into()),
@@ -111,6 +112,9 @@ pub fn rows(report: &Report) -> Vec<Row> {
     for (name, value) in resource_figures(&report.resources) {
         sheet.row(SECTION_RESOURCES, "名簿", name, "件数", value.into());
     }
+    sheet
+        .0
+        .extend(meetings::rows(report, &["ア", "イ", "ウ", "エ"]));
 
     let c = &report.consultations;
     for (name, value) in c.totals() {
@@ -119,6 +123,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
     for (table, tallies) in c.tables() {
         sheet.tallies(table, tallies);
     }
+    sheet.0.extend(meetings::rows(report, &["オ", "カ"]));
 
     let b = &report.awareness.booklets;
     let quantities =
@@ -142,6 +147,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
     if let Some(l) = &report.awareness.lectures {
         sheet.lectures(l);
     }
+    sheet.0.extend(meetings::rows(report, &["キ", "ク"]));
 
     sheet.0.extend(super::beds::rows(&report.beds));
 

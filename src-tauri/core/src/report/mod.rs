@@ -21,12 +21,14 @@
 pub mod beds;
 mod consultations;
 mod csv;
+pub mod meetings;
 mod rows;
 mod settings;
 mod xlsx;
 
 pub use self::consultations::{Consultations, Tally, NO_PERSON_ROW};
 pub use self::csv::{rows, to_csv};
+pub use self::meetings::{ItemMeetings, MeetingReport, MEETING_ITEMS};
 pub use self::rows::{Row, HEADERS};
 pub use self::settings::{save_settings, settings, ReportSettings, ReportSettingsInput};
 pub use self::xlsx::{export_xlsx_to_folder, to_xlsx};
@@ -145,6 +147,8 @@ pub struct Report {
     pub awareness: Awareness,
     /// 療養支援ベッド (the prefecture's 補助事業), after the items ア〜ク.
     pub beds: crate::beds::BedFigures,
+    /// イ・ウ・エ・カ・ク (and ア・オ・キ) from 会議・研修, MCS, 研修会
+    pub meetings: MeetingReport,
 }
 
 pub const SECTION_RESOURCES: &str = "ア 地域の医療・介護の資源の把握";
@@ -309,14 +313,19 @@ pub fn build_for(
     let city_id = city.map(|c| c.id.as_str());
     let consultations = consultations::consultations(conn, &span, city_id)?;
     let booklets = booklets(conn, &span, city_id)?;
-    let lectures = lectures::figures_in(conn, span.first, span.last, city_id)?;
+    // 研修会 is training of professionals: item カ, in `meetings`.
+    let training = lectures::SessionKind::Training;
+    let lectures = lectures::figures_split(conn, span.first, span.last, city_id, training, false)?;
+    let meetings = meetings::build(conn, &span, city_id)?;
     let empty = consultations.total + consultations.memos == 0
         && booklets.issue_entries == 0
-        && lectures.sessions_held + lectures.sessions_cancelled == 0;
+        && lectures.sessions_held + lectures.sessions_cancelled == 0
+        && meetings.total() + meetings.training.sessions == 0;
     let office = office::load(conn)?;
     let mut definitions = definitions();
     let registries_at = definitions.len() - 1;
     definitions.insert(registries_at, lecture_definition(&lectures.awareness_rule));
+    definitions.extend(meetings::definitions());
     definitions.push(Definition {
         term: beds::DEFINITION.0.into(),
         text: beds::DEFINITION.1.into(),
@@ -364,6 +373,7 @@ pub fn build_for(
             lectures: Some(lectures),
         },
         beds: beds::figures(conn, &span, city_id, today)?,
+        meetings,
     })
 }
 

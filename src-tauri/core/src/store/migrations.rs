@@ -731,6 +731,98 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX case_entries_for_report ON case_entries(entry_date, case_id, minutes,
         contact, method_id, party_id, response_id);
     "#,
+    // 19: 会議・研修 (items イ〜ク of the 在宅医療・介護連携推進事業) and the
+    //    dated MCS figures. Kinds and 職種 are editable lists (never deleted,
+    //    only retired); each kind names the programme item it is reported
+    //    under. A training may have a 講座の開催 (研修会) that carries its
+    //    questionnaire tallies. Attendance and tasks go with their meeting.
+    r#"
+    CREATE TABLE meeting_kinds (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+        item       TEXT NOT NULL CHECK (item IN ('ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク')),
+        sort_order INTEGER NOT NULL,
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+    ) STRICT;
+    INSERT INTO meeting_kinds (id, name, item, sort_order) VALUES
+        ('3ee70000-0000-4000-8000-000000000001', '推進協議会', 'イ', 0),
+        ('3ee70000-0000-4000-8000-000000000002', '部会', 'イ', 1),
+        ('3ee70000-0000-4000-8000-000000000003', '地域ケア会議', 'イ', 2),
+        ('3ee70000-0000-4000-8000-000000000004', 'ワーキンググループ', 'ウ', 3),
+        ('3ee70000-0000-4000-8000-000000000005', '入退院支援ルールWG', 'エ', 4),
+        ('3ee70000-0000-4000-8000-000000000006', '多職種連携研修会', 'カ', 5),
+        ('3ee70000-0000-4000-8000-000000000007', '看護連携懇話会', 'カ', 6),
+        ('3ee70000-0000-4000-8000-000000000008', '市町・保健所との打合せ', 'ク', 7);
+    CREATE TABLE meeting_occupations (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+        sort_order INTEGER NOT NULL,
+        retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))
+    ) STRICT;
+    INSERT INTO meeting_occupations (id, name, sort_order) VALUES
+        ('3ee70001-0000-4000-8000-000000000001', '医師', 0),
+        ('3ee70001-0000-4000-8000-000000000002', '歯科医師', 1),
+        ('3ee70001-0000-4000-8000-000000000003', '薬剤師', 2),
+        ('3ee70001-0000-4000-8000-000000000004', '看護師', 3),
+        ('3ee70001-0000-4000-8000-000000000005', '介護支援専門員', 4),
+        ('3ee70001-0000-4000-8000-000000000006', 'MSW', 5),
+        ('3ee70001-0000-4000-8000-000000000007', '介護職', 6),
+        ('3ee70001-0000-4000-8000-000000000008', 'リハビリ職', 7),
+        ('3ee70001-0000-4000-8000-000000000009', '行政', 8),
+        ('3ee70001-0000-4000-8000-00000000000a', '住民', 9),
+        ('3ee70001-0000-4000-8000-00000000000b', 'その他', 10);
+    CREATE TABLE meetings (
+        id                 TEXT PRIMARY KEY CHECK (length(id) = 36),
+        kind_id            TEXT NOT NULL REFERENCES meeting_kinds(id),
+        title              TEXT NOT NULL CHECK (title <> ''),
+        meeting_date       TEXT NOT NULL CHECK (meeting_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        start_time         TEXT NOT NULL CHECK (start_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        end_time           TEXT NOT NULL CHECK (end_time GLOB '[0-2][0-9]:[0-5][0-9]' AND end_time > start_time),
+        venue              TEXT NOT NULL DEFAULT '',
+        -- '' when the office (当室) organises it.
+        organiser          TEXT NOT NULL DEFAULT '',
+        agenda             TEXT NOT NULL DEFAULT '',
+        decisions          TEXT NOT NULL DEFAULT '',
+        minutes            TEXT NOT NULL DEFAULT '',
+        lecture_session_id TEXT UNIQUE REFERENCES lecture_sessions(id),
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX meetings_by_date ON meetings(meeting_date, start_time);
+    CREATE INDEX meetings_by_kind ON meetings(kind_id);
+    CREATE TABLE meeting_organisations (
+        meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL CHECK (position >= 0),
+        name       TEXT NOT NULL CHECK (name <> ''),
+        attendees  INTEGER NOT NULL CHECK (attendees >= 0),
+        PRIMARY KEY (meeting_id, position)
+    ) STRICT;
+    CREATE TABLE meeting_attendance (
+        meeting_id    TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        occupation_id TEXT NOT NULL REFERENCES meeting_occupations(id),
+        attendees     INTEGER NOT NULL CHECK (attendees > 0),
+        PRIMARY KEY (meeting_id, occupation_id)
+    ) STRICT;
+    CREATE INDEX meeting_attendance_by_occupation ON meeting_attendance(occupation_id);
+    CREATE TABLE meeting_tasks (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL CHECK (position >= 0),
+        task       TEXT NOT NULL CHECK (task <> ''),
+        owner      TEXT NOT NULL DEFAULT '',
+        due_on     TEXT CHECK (due_on IS NULL OR due_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        done       INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+    ) STRICT;
+    CREATE INDEX meeting_tasks_by_meeting ON meeting_tasks(meeting_id, position);
+    CREATE TABLE mcs_figures (
+        id         TEXT PRIMARY KEY CHECK (length(id) = 36),
+        as_of      TEXT NOT NULL UNIQUE CHECK (as_of GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        offices    INTEGER NOT NULL CHECK (offices >= 0),
+        members    INTEGER NOT NULL CHECK (members >= 0),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema edits of migration 18 that `ALTER TABLE` cannot make:

@@ -202,6 +202,23 @@ pub const TABLES: &[Table] = &[
     // 18: a case's 4つの場面, kept in the case's own history like its other
     // links (so not audited here).
     Table::new("case_scenes", "相談記録の4つの場面", Column("case_id"), Exchanged),
+    // 19: 会議・研修 and the MCS figures.
+    Table::new("meeting_kinds", "会議・研修の種類", ID, Exchanged)
+        .audited("name item sort_order retired"),
+    Table::new("meeting_occupations", "会議・研修の職種", ID, Exchanged)
+        .audited("name sort_order retired"),
+    Table::new("meetings", "会議・研修", ID, Exchanged)
+        .audited(concat!(
+            "kind_id title meeting_date start_time end_time venue organiser agenda decisions ",
+            "minutes lecture_session_id",
+        )),
+    Table::new("meeting_organisations", "会議・研修の参加機関", Column("meeting_id"), Exchanged)
+        .audited("position name attendees"),
+    Table::new("meeting_attendance", "会議・研修の職種別参加者", Column("meeting_id"), Exchanged)
+        .audited("occupation_id attendees"),
+    Table::new("meeting_tasks", "会議・研修の宿題", ID, Exchanged)
+        .audited("meeting_id position task owner due_on done"),
+    Table::new("mcs_figures", "MCSの登録数", ID, Exchanged).audited("as_of offices members"),
 ];
 
 /// The entry of `name`, if it is a table of the schema.

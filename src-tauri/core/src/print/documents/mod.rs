@@ -6,8 +6,10 @@ pub mod booklet;
 pub mod case_summary;
 pub mod flyer;
 pub mod impose;
+pub mod minutes;
 pub mod registry_lists;
 pub mod year_report;
+pub mod year_report_meetings;
 
 use chrono::NaiveDate;
 

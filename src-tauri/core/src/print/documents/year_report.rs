@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::year_report_meetings;
 use crate::lectures::LectureFigures;
 use crate::print::layout::{Block, Column, Document, PageSize};
 use crate::report::{self, Booklets, Consultations, Report, Tally};
@@ -22,12 +23,15 @@ pub fn build(report: &Report, printed_on: NaiveDate) -> Document {
         });
     }
     resources(&mut doc, report);
+    year_report_meetings::items(&mut doc, &report.meetings, &["ア", "イ", "ウ", "エ"]);
     consultations(&mut doc, &report.consultations);
+    year_report_meetings::items(&mut doc, &report.meetings, &["オ", "カ"]);
     doc.push(Block::Heading(report::SECTION_AWARENESS.into()));
     booklets(&mut doc, &report.awareness.booklets);
     if let Some(lectures) = &report.awareness.lectures {
         lecture_tables(&mut doc, lectures);
     }
+    year_report_meetings::items(&mut doc, &report.meetings, &["キ", "ク"]);
     super::beds::report_section(&mut doc, &report.beds);
     doc.push(Block::Heading("用語の定義".into()));
     doc.push(Block::KeyValue(
@@ -174,7 +178,7 @@ fn percent(value: Option<f64>) -> String {
 }
 
 fn lecture_tables(doc: &mut Document, l: &LectureFigures) {
-    caption(doc, "講座（出前講座・市民公開講座・研修会など）");
+    caption(doc, "講座（出前講座・市民公開講座など。研修会は「カ」）");
     let lecture_row = |name: &str, sessions, participants, forms, rate| {
         let mut cells = row(name, &[sessions, participants, forms]);
         cells.push(percent(rate));
