@@ -116,6 +116,8 @@ export const api = {
   exportReportXlsx: (period, cityId = '') => call('export_report_xlsx', { period, cityId }),
   reportSettings: () => call('report_settings'),
   saveReportSettings: (settings) => call('save_report_settings', { settings }),
+  reportLabels: () => call('report_labels'),
+  saveReportLabels: (labels) => call('save_report_labels', { labels }),
   lectureScreen: (filter) => call('lecture_screen', { filter }),
   lectureSession: (id) => call('lecture_session', { id }),
   saveLectureSession: (session) => call('save_lecture_session', { session }),

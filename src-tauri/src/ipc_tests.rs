@@ -31,6 +31,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "today_bed",
     "period_options",
     "report_settings",
+    "report_labels",
     "recent_audit_log",
     "get_booklet_template",
     // Last: the others need somebody signed in.
@@ -380,6 +381,11 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("export_report_csv", json!({ "period": junk })));
         calls.push(("export_report_xlsx", json!({ "period": junk })));
         calls.push(("save_report_settings", json!({ "settings": junk })));
+        calls.push(("save_report_labels", json!({ "labels": junk })));
+        calls.push((
+            "save_report_labels",
+            json!({ "labels": [{ "default": junk, "value": "医師" }] }),
+        ));
         calls.push((
             "save_report_settings",
             json!({ "settings": { "awareness_rule": junk } }),
@@ -446,6 +452,20 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     calls.push((
         "export_registry_csv",
         json!({ "export": { "list": "doctors", "filter": 5 } }),
+    ));
+    // A heading too long or on two lines, and two 章 with one sheet name.
+    for value in [json!(huge()), json!("改行\nあり")] {
+        calls.push((
+            "save_report_labels",
+            json!({ "labels": [{ "default": "往診登録医", "value": value }] }),
+        ));
+    }
+    calls.push((
+        "save_report_labels",
+        json!({ "labels": [
+            { "default": "イ 在宅医療・介護連携の課題の抽出と対応策の検討", "value": "同じ見出し" },
+            { "default": "ウ 切れ目のない在宅医療と在宅介護の提供体制の構築推進", "value": "同じ見出し" },
+        ] }),
     ));
     // A file format other than CSV or Excel, with otherwise valid arguments.
     let fiscal = json!({ "kind": "fiscal", "year": 2025 });
@@ -1516,6 +1536,11 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("export_report_csv", json!({ "period": fiscal })),
         ("export_report_xlsx", json!({ "period": fiscal })),
         ("report_settings", json!({})),
+        ("report_labels", json!({})),
+        (
+            "save_report_labels",
+            json!({ "labels": [{ "default": "往診登録医", "value": "在宅医療協力医" }] }),
+        ),
         (
             "save_report_settings",
             json!({ "settings": { "awareness_rule": "first_two" } }),
@@ -1748,6 +1773,7 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "save_meeting_kinds",
             "save_meeting_occupations",
             "save_office",
+            "save_report_labels",
             "save_report_settings",
             "set_staff_role",
         ]

@@ -430,7 +430,7 @@ fn a_rota_fill_with_a_bad_hospital_changes_nothing() {
     assert_eq!(beds::rota_month(&o.conn, "2025-05").unwrap(), before);
 }
 
-fn pdftotext(pdf: &[u8]) -> String {
+pub(crate) fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rota.pdf");
     std::fs::write(&path, pdf).unwrap();

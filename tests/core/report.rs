@@ -1056,3 +1056,95 @@ fn the_awareness_rule_is_chosen_for_the_office_and_printed_in_the_definitions() 
         "the CSV prints the definition too"
     );
 }
+
+#[test]
+fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused() {
+    use zaitaku_core::print::{self, PrintJob};
+    use zaitaku_core::report::wording::{self, LabelInput};
+    let (_dir, mut conn) = build();
+    let word = |default: &str, value: &str| LabelInput {
+        default: default.into(),
+        value: value.into(),
+    };
+    let section_a = "ア 地域の医療・介護の資源の把握";
+    let labels = wording::current_labels(&conn, today()).unwrap();
+    assert!(labels
+        .iter()
+        .any(|l| l.group == "章の見出し" && l.default == section_a && l.value == section_a));
+    assert!(labels.iter().any(|l| l.default == "往診登録医"));
+    assert!(labels.iter().any(|l| l.default == "実人数"));
+
+    // Refused, nothing saved: an unknown word, a second line, two 章 with
+    // one sheet name.
+    let err = wording::save_current(&mut conn, &[word("夕食", "朝食")], today()).unwrap_err();
+    assert!(
+        matches!(&err, zaitaku_core::Error::Invalid { field, .. } if field == "labels.0.value")
+    );
+    let err =
+        wording::save_current(&mut conn, &[word("往診登録医", "二行\n目")], today()).unwrap_err();
+    assert!(
+        matches!(&err, zaitaku_core::Error::Invalid { .. }),
+        "{err:?}"
+    );
+    let same = [
+        word("イ 在宅医療・介護連携の課題の抽出と対応策の検討", "会議"),
+        word(
+            "ウ 切れ目のない在宅医療と在宅介護の提供体制の構築推進",
+            "会議",
+        ),
+    ];
+    let err = wording::save_current(&mut conn, &same, today()).unwrap_err();
+    match err {
+        zaitaku_core::Error::Invalid { field, message } => {
+            assert_eq!(field, "labels.1.value");
+            assert!(message.contains("シート名"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(report_of(&conn, &fiscal(2025)).wording, Default::default());
+
+    let saved = wording::save_current(
+        &mut conn,
+        &[
+            word(section_a, "ア 医療・介護資源の把握"),
+            word("往診登録医", "在宅医療協力医"),
+            word("実人数", "実利用者数"),
+            word("月別", "月ごと"),
+        ],
+        today(),
+    )
+    .unwrap();
+    assert!(saved
+        .iter()
+        .any(|l| l.default == "往診登録医" && l.value == "在宅医療協力医"));
+    let r = report_of(&conn, &fiscal(2025));
+    let csv = String::from_utf8(report::to_csv(&r)).unwrap();
+    for line in [
+        "ア 医療・介護資源の把握,名簿,在宅医療協力医,件数,2",
+        "オ 在宅医療・介護連携に関する相談支援,合計,実利用者数,,3",
+        "オ 在宅医療・介護連携に関する相談支援,月ごと,令和7年4月,実利用者数,",
+    ] {
+        assert!(csv.lines().any(|l| l.starts_with(line)), "missing {line}");
+    }
+    assert!(!csv.contains("往診登録医,件数"), "the old word is gone");
+    // The workbook's sheet is named by the new heading.
+    let xlsx = report::to_xlsx(&r).unwrap();
+    let book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    assert!(calamine::Reader::sheet_names(&book).contains(&"ア 医療・介護資源の把握".to_string()));
+    // The PDF prints the same words.
+    let job = PrintJob::YearReport {
+        period: fiscal(2025),
+        city_id: String::new(),
+    };
+    let pdf = print::pdf::write(&print::render(&conn, &job, today()).unwrap());
+    let text = super::beds::pdftotext(&pdf);
+    assert!(text.contains("ア 医療・介護資源の把握"), "{text}");
+    assert!(text.contains("在宅医療協力医"), "{text}");
+
+    // Empty is the default again.
+    wording::save_current(&mut conn, &[word("往診登録医", "")], today()).unwrap();
+    let r = report_of(&conn, &fiscal(2025));
+    assert_eq!(r.wording.of("往診登録医"), "往診登録医");
+    assert_eq!(r.wording.of("実人数"), "実利用者数");
+}

@@ -372,3 +372,38 @@ async fn the_awareness_rule_chosen_in_settings_is_printed_in_the_report() {
     .await;
     app.quit().await;
 }
+
+/// 設定 › 報告の設定 › 見出しと行の名前: a city's wording of a heading and
+/// a row shows on the report screen.
+#[tokio::test]
+async fn the_citys_wording_set_in_settings_shows_on_the_report() {
+    let (_dir, db, app) = crate::harness::demo_app_on(0, "settings").await;
+    app.wait_for("#report-labels-form").await;
+    app.click("#report-labels-form summary").await;
+    app.fill(
+        "#report-labels-form input[aria-label='ア 地域の医療・介護の資源の把握']",
+        "ア 医療・介護資源の把握",
+    )
+    .await;
+    app.fill(
+        "#report-labels-form input[aria-label='往診登録医']",
+        "在宅医療協力医",
+    )
+    .await;
+    app.click_for_message(
+        "#save-report-labels",
+        "見出しと名前を保存しました（2か所を変更）",
+    )
+    .await;
+    let stored = crate::harness::db_text(
+        &db,
+        "SELECT value FROM report_settings WHERE key = 'label:往診登録医'",
+    );
+    assert_eq!(stored, "在宅医療協力医");
+    app.open_view("reports").await;
+    app.wait_for_text("#sec-a", "ア 医療・介護資源の把握").await;
+    app.wait_for_text("[data-testid='report-resources']", "在宅医療協力医")
+        .await;
+    app.snap("reports-city-wording").await;
+    app.quit().await;
+}

@@ -194,6 +194,23 @@ function draw(r) {
       h('h2', { id: 'sec-def' }, '数え方'),
       h('dl', {}, r.definitions.map((d) => [h('dt', {}, d.term), h('dd', {}, d.text)]))),
   );
+  applyWording(ui.body, r.wording);
+}
+
+/**
+ * The office's words for headings and fixed names (設定 › 報告の設定),
+ * the same map the core applies to the PDF, CSV and Excel: a text that is
+ * a default is replaced, keeping a うち row's indent.
+ */
+function applyWording(root, wording) {
+  if (!wording || Object.keys(wording).length === 0) return;
+  for (const el of root.querySelectorAll('h2, h3, caption, th, dt, .stat-label')) {
+    if (el.children.length > 0) continue;
+    const text = el.textContent;
+    const bare = text.replace(/^　+/, '');
+    const word = wording[bare];
+    if (word !== undefined) el.textContent = text.slice(0, text.length - bare.length) + word;
+  }
 }
 
 function lecturesPart(l) {

@@ -98,6 +98,8 @@ command_list![
     report::export_report_xlsx,
     report::report_settings,
     #[admin] report::save_report_settings,
+    report::report_labels,
+    #[admin] report::save_report_labels,
 
     lectures::lecture_screen,
     lectures::lecture_session,

@@ -1,6 +1,7 @@
 //! 集計・報告: the figures of a 年度 or month range, and their CSV.
 
 use zaitaku_core::period::{self, PeriodOptions};
+use zaitaku_core::report::wording::{self, Label, LabelInput};
 use zaitaku_core::report::{self, Report, ReportPeriod, ReportSettings, ReportSettingsInput};
 
 use super::now;
@@ -40,4 +41,11 @@ command! {
 
     fn save_report_settings(settings: ReportSettingsInput) -> ReportSettings:
         write |conn, _| report::save_settings(conn, &settings);
+
+    /// 見出しと行の名前: every word of the report the office may change.
+    fn report_labels() -> Vec<Label>:
+        read |conn| wording::current_labels(conn, now().date());
+
+    fn save_report_labels(labels: Vec<LabelInput>) -> Vec<Label>:
+        write |conn, _| wording::save_current(conn, &labels, now().date());
 }

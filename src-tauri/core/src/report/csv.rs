@@ -154,5 +154,6 @@ pub fn rows(report: &Report) -> Vec<Row> {
     for d in &report.definitions {
         sheet.row("定義", &d.term, &d.text, "", Cell::Empty);
     }
+    report.wording.apply_to_rows(&mut sheet.0);
     sheet.0
 }

@@ -24,6 +24,7 @@ mod csv;
 pub mod meetings;
 mod rows;
 mod settings;
+pub mod wording;
 mod xlsx;
 
 pub use self::consultations::{Consultations, Tally, NO_PERSON_ROW};
@@ -134,6 +135,9 @@ pub struct Report {
     pub note: Option<String>,
     /// What 実数, 延べ and the other terms mean ([`definitions`]).
     pub definitions: Vec<Definition>,
+    /// The office's words for headings and fixed names (default → word),
+    /// applied to every output ([`wording`]).
+    pub wording: wording::Wording,
     /// ア 地域の医療・介護の資源の把握: registries as of the period's last
     /// day (the output date while the period runs).
     pub resources: Counts,
@@ -358,6 +362,7 @@ pub fn build_for(
             )
         }),
         definitions,
+        wording: wording::Wording::load(conn)?,
         resource_rows: resource_figures(&resources)
             .into_iter()
             .map(|(name, value)| Figure {

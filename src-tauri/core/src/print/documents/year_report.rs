@@ -41,6 +41,8 @@ pub fn build(report: &Report, printed_on: NaiveDate) -> Document {
             .map(|d| (d.term.clone(), d.text.clone()))
             .collect(),
     ));
+    // The office's words for headings and fixed names, as in the files.
+    report.wording.apply_to_document(&mut doc);
     doc
 }
 
