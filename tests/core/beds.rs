@@ -3,8 +3,6 @@
 //! (unregistered, overlapping, bad dates) and the 14-day flag, and the
 //! yearly figures against a hand count.
 
-use std::process::Command;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use zaitaku_core::beds::{
     self, registrations::Validity, RegistrationFilter, RegistrationInput, RotaFill, StayFilter,
@@ -18,7 +16,7 @@ use zaitaku_core::registries::{self, DoctorInput, SupportBedInput};
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, office, report, Error};
 
-use super::util::query_i64;
+use super::util::{pdftotext, query_i64};
 
 /// The clock of every save: 令和8年5月1日.
 fn now() -> NaiveDateTime {
@@ -428,18 +426,6 @@ fn a_rota_fill_with_a_bad_hospital_changes_nothing() {
         );
     }
     assert_eq!(beds::rota_month(&o.conn, "2025-05").unwrap(), before);
-}
-
-pub(crate) fn pdftotext(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("rota.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args([path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is needed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

@@ -16,7 +16,7 @@ use zaitaku_core::store::Connection;
 use zaitaku_core::xlsx::Value;
 use zaitaku_core::Error;
 
-use crate::util::{is_japanese, new_db, query_i64, temp_dir};
+use crate::util::{is_japanese, new_db, pdftotext, query_i64, temp_dir};
 
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 5, 1)
@@ -746,17 +746,6 @@ fn mcs_figures_are_dated_one_per_date_and_the_latest_of_a_period_is_shown() {
     assert_eq!(left.len(), 1);
 }
 
-fn pdftotext(pdf: &[u8], dir: &std::path::Path) -> String {
-    let path = dir.join("minutes.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args([path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is needed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn the_minutes_pdf_shows_title_date_attendance_and_tasks() {
     let dir = temp_dir();
@@ -785,7 +774,7 @@ fn the_minutes_pdf_shows_title_date_attendance_and_tasks() {
         meeting_id: saved.id.clone(),
     };
     let printed = print::render(&conn, &job, now().date()).unwrap();
-    let text = pdftotext(&print::pdf::write(&printed), dir.path()).replace([' ', '\n'], "");
+    let text = pdftotext(&print::pdf::write(&printed)).replace([' ', '\n'], "");
     for expected in [
         "議事録第1回推進協議会",
         "日時令和7年6月12日（木）",
@@ -1046,7 +1035,7 @@ fn the_report_counts_items_i_to_ku_as_worked_out_by_hand() {
         now().date(),
     )
     .unwrap();
-    let text = pdftotext(&print::pdf::write(&printed), dir.path()).replace([' ', '\n'], "");
+    let text = pdftotext(&print::pdf::write(&printed)).replace([' ', '\n'], "");
     for expected in [
         "イ在宅医療・介護連携の課題の抽出と対応策の検討",
         "2回（参加者延べ17人）",

@@ -1138,7 +1138,7 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
         city_id: String::new(),
     };
     let pdf = print::pdf::write(&print::render(&conn, &job, today()).unwrap());
-    let text = super::beds::pdftotext(&pdf);
+    let text = crate::util::pdftotext(&pdf);
     assert!(text.contains("ア 医療・介護資源の把握"), "{text}");
     assert!(text.contains("在宅医療協力医"), "{text}");
 

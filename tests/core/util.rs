@@ -96,3 +96,17 @@ pub fn is_uuid_v4(id: &str) -> bool {
         })
         && parts[2].starts_with('4')
 }
+
+/// The text of a PDF as poppler's pdftotext reads it (what a reader's
+/// search and copy would find).
+pub fn pdftotext(pdf: &[u8]) -> String {
+    let dir = temp_dir();
+    let path = dir.path().join("printed.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
