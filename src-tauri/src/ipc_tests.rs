@@ -1247,9 +1247,12 @@ fn db_int(db: &std::path::Path, sql: &str) -> i64 {
 /// the demo database `db`: every command but the lock screen's.
 fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     let one = |table: &str| db_text(db, &format!("SELECT id FROM {table} ORDER BY id LIMIT 1"));
+    // By case number, not by the random UUID, so every run calls on the
+    // same kind of case (one with a person, still open).
     let case_id = db_text(
         db,
-        "SELECT id FROM cases WHERE status <> '終結' ORDER BY id LIMIT 1",
+        "SELECT id FROM cases WHERE status <> '終結' AND person_id IS NOT NULL
+          ORDER BY case_no LIMIT 1",
     );
     let case_version = db_int(
         db,
@@ -1279,7 +1282,8 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
     let case_entry_id = db_text(
         db,
         "SELECT e.id FROM case_entries e JOIN cases c ON c.id = e.case_id
-          WHERE c.status <> '終結' ORDER BY e.id LIMIT 1",
+          WHERE c.status <> '終結' AND c.person_id IS NOT NULL
+          ORDER BY c.case_no, e.entry_date, e.created_at LIMIT 1",
     );
     let session_id = db_text(
         db,
