@@ -1285,9 +1285,12 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
           WHERE c.status <> '終結' AND c.person_id IS NOT NULL
           ORDER BY c.case_no, e.entry_date, e.created_at LIMIT 1",
     );
+    // The latest held session: its booklets are handed out when there is
+    // stock (an early one may predate the first receipt of the edition).
     let session_id = db_text(
         db,
-        "SELECT id FROM lecture_sessions WHERE status = '実施済' ORDER BY id LIMIT 1",
+        "SELECT id FROM lecture_sessions WHERE status = '実施済'
+          ORDER BY session_date DESC, id LIMIT 1",
     );
     let theme_id = one("lecture_themes");
     let venue_id = one("lecture_venues");
