@@ -352,6 +352,49 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().hyphenated().to_string()
 }
 
+/// An entry of an editable list (相談記録の一覧項目, 利用理由, 会議の種類, …)
+/// as checked by [`list_entries`]: its id (`None` for a new entry), name
+/// and whether it is no longer used.
+pub type ListEntry = (Option<String>, String, bool);
+
+/// Checks a whole editable list as a form sends it, in order: at most
+/// `max_items` entries (named `what` in the message), each name one line
+/// of at most `max_chars` (named `name_label`), required and not twice,
+/// each id a UUID or empty (a new entry). Every list that staff edit in
+/// 設定 is checked here, so they refuse alike.
+pub fn list_entries<'a>(
+    what: &str,
+    name_label: &str,
+    max_chars: usize,
+    max_items: usize,
+    input: impl ExactSizeIterator<Item = (Option<&'a str>, &'a str, bool)>,
+) -> Result<Vec<ListEntry>> {
+    if input.len() > max_items {
+        return Err(Error::invalid(
+            "items",
+            format!("{what}は{max_items}件までです。"),
+        ));
+    }
+    let mut names = std::collections::HashSet::new();
+    let mut entries = Vec::with_capacity(input.len());
+    for (i, (id, name, retired)) in input.enumerate() {
+        let field = format!("items.{i}.name");
+        let name = single_line(&field, name_label, name, max_chars, true)?;
+        if !names.insert(name.clone()) {
+            return Err(Error::invalid(
+                field,
+                format!("「{name}」が二度入力されています。"),
+            ));
+        }
+        let id = match id.filter(|s| !s.is_empty()) {
+            Some(id) => Some(uuid(&format!("items.{i}.id"), id)?),
+            None => None,
+        };
+        entries.push((id, name, retired));
+    }
+    Ok(entries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

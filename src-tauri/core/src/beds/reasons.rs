@@ -48,29 +48,15 @@ pub fn reasons(conn: &Connection) -> Result<Vec<Reason>> {
 /// Saves the list (names, order, retired flags, new entries) in one
 /// transaction.
 pub fn save_reasons(conn: &mut Connection, input: &[ReasonInput]) -> Result<Vec<Reason>> {
-    if input.len() > MAX_REASONS {
-        return Err(Error::invalid(
-            "items",
-            format!("利用理由は{MAX_REASONS}件までです。"),
-        ));
-    }
-    let mut names = HashSet::new();
-    let mut clean = Vec::with_capacity(input.len());
-    for (i, item) in input.iter().enumerate() {
-        let field = format!("items.{i}.name");
-        let name = text::single_line(&field, "利用理由", &item.name, 30, true)?;
-        if !names.insert(name.clone()) {
-            return Err(Error::invalid(
-                field,
-                format!("「{name}」が二度入力されています。"),
-            ));
-        }
-        let id = match item.id.as_deref().filter(|s| !s.is_empty()) {
-            Some(id) => Some(text::uuid(&format!("items.{i}.id"), id)?),
-            None => None,
-        };
-        clean.push((id, name, item.retired));
-    }
+    let clean = text::list_entries(
+        "利用理由",
+        "利用理由",
+        30,
+        MAX_REASONS,
+        input
+            .iter()
+            .map(|item| (item.id.as_deref(), item.name.as_str(), item.retired)),
+    )?;
     if !clean.iter().any(|(_, _, retired)| !retired) {
         return Err(Error::invalid(
             "items",

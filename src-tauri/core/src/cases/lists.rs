@@ -160,29 +160,15 @@ pub fn save(conn: &mut Connection, kind: ListKind, input: &[ListItemInput]) -> R
             "担当者は「設定」の「担当者」で追加・退職します（管理者だけが行えます）。",
         ));
     }
-    if input.len() > MAX_ITEMS {
-        return Err(Error::invalid(
-            "items",
-            format!("{}は{MAX_ITEMS}件までです。", kind.label()),
-        ));
-    }
-    let mut names = HashSet::new();
-    let mut clean = Vec::with_capacity(input.len());
-    for (i, item) in input.iter().enumerate() {
-        let field = format!("items.{i}.name");
-        let name = text::single_line(&field, "名前", &item.name, 40, true)?;
-        if !names.insert(name.clone()) {
-            return Err(Error::invalid(
-                field,
-                format!("「{name}」が二度入力されています。"),
-            ));
-        }
-        let id = match item.id.as_deref().filter(|s| !s.is_empty()) {
-            Some(id) => Some(text::uuid(&format!("items.{i}.id"), id)?),
-            None => None,
-        };
-        clean.push((id, name, item.retired));
-    }
+    let clean = text::list_entries(
+        kind.label(),
+        "名前",
+        40,
+        MAX_ITEMS,
+        input
+            .iter()
+            .map(|item| (item.id.as_deref(), item.name.as_str(), item.retired)),
+    )?;
     let tx = conn.transaction()?;
     let existing: Vec<String> = tx
         .prepare("SELECT id FROM case_list_items WHERE kind = ?1")?

@@ -99,35 +99,15 @@ fn check_entries<'a>(
     label: &str,
     input: impl ExactSizeIterator<Item = (Option<&'a str>, &'a str, bool)>,
 ) -> Result<Vec<Entry>> {
-    if input.len() > MAX_ITEMS {
-        return Err(Error::invalid(
-            "items",
-            format!("{label}は{MAX_ITEMS}件までです。"),
-        ));
-    }
-    let mut names = HashSet::new();
-    let mut entries = Vec::new();
-    for (i, (id, name, retired)) in input.enumerate() {
-        let field = format!("items.{i}.name");
-        let name = text::single_line(&field, "名前", name, 40, true)?;
-        if !names.insert(name.clone()) {
-            return Err(Error::invalid(
-                field,
-                format!("「{name}」が二度入力されています。"),
-            ));
-        }
-        let id = match id.filter(|s| !s.is_empty()) {
-            Some(id) => Some(text::uuid(&format!("items.{i}.id"), id)?),
-            None => None,
-        };
-        entries.push(Entry {
+    Ok(text::list_entries(label, "名前", 40, MAX_ITEMS, input)?
+        .into_iter()
+        .map(|(id, name, retired)| Entry {
             id,
             name,
             retired,
             item: None,
-        });
-    }
-    Ok(entries)
+        })
+        .collect())
 }
 
 /// Writes a checked list in one transaction: names, order, retired flags
