@@ -1067,7 +1067,7 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
         value: value.into(),
     };
     let section_a = "ア 地域の医療・介護の資源の把握";
-    let labels = wording::current_labels(&conn, today()).unwrap();
+    let labels = wording::labels(&conn).unwrap();
     assert!(labels
         .iter()
         .any(|l| l.group == "章の見出し" && l.default == section_a && l.value == section_a));
@@ -1076,12 +1076,11 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
 
     // Refused, nothing saved: an unknown word, a second line, two 章 with
     // one sheet name.
-    let err = wording::save_current(&mut conn, &[word("夕食", "朝食")], today()).unwrap_err();
+    let err = wording::save_labels(&mut conn, &[word("夕食", "朝食")]).unwrap_err();
     assert!(
         matches!(&err, zaitaku_core::Error::Invalid { field, .. } if field == "labels.0.value")
     );
-    let err =
-        wording::save_current(&mut conn, &[word("往診登録医", "二行\n目")], today()).unwrap_err();
+    let err = wording::save_labels(&mut conn, &[word("往診登録医", "二行\n目")]).unwrap_err();
     assert!(
         matches!(&err, zaitaku_core::Error::Invalid { .. }),
         "{err:?}"
@@ -1093,7 +1092,7 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
             "会議",
         ),
     ];
-    let err = wording::save_current(&mut conn, &same, today()).unwrap_err();
+    let err = wording::save_labels(&mut conn, &same).unwrap_err();
     match err {
         zaitaku_core::Error::Invalid { field, message } => {
             assert_eq!(field, "labels.1.value");
@@ -1103,7 +1102,7 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
     }
     assert_eq!(report_of(&conn, &fiscal(2025)).wording, Default::default());
 
-    let saved = wording::save_current(
+    let saved = wording::save_labels(
         &mut conn,
         &[
             word(section_a, "ア 医療・介護資源の把握"),
@@ -1111,7 +1110,6 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
             word("実人数", "実利用者数"),
             word("月別", "月ごと"),
         ],
-        today(),
     )
     .unwrap();
     assert!(saved
@@ -1143,7 +1141,7 @@ fn the_citys_wording_is_used_in_the_files_and_the_pdf_and_bad_words_are_refused(
     assert!(text.contains("在宅医療協力医"), "{text}");
 
     // Empty is the default again.
-    wording::save_current(&mut conn, &[word("往診登録医", "")], today()).unwrap();
+    wording::save_labels(&mut conn, &[word("往診登録医", "")]).unwrap();
     let r = report_of(&conn, &fiscal(2025));
     assert_eq!(r.wording.of("往診登録医"), "往診登録医");
     assert_eq!(r.wording.of("実人数"), "実利用者数");

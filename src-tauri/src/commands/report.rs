@@ -44,8 +44,8 @@ command! {
 
     /// 見出しと行の名前: every word of the report the office may change.
     fn report_labels() -> Vec<Label>:
-        read |conn| wording::current_labels(conn, now().date());
+        read |conn| wording::labels(conn);
 
     fn save_report_labels(labels: Vec<LabelInput>) -> Vec<Label>:
-        write |conn, _| wording::save_current(conn, &labels, now().date());
+        write |conn, _| wording::save_labels(conn, &labels);
 }

@@ -27,7 +27,7 @@ pub struct Tally {
 }
 
 /// 相談支援 (item オ).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Consultations {
     /// 実人数: persons with a reception or a contact in the period.
     pub persons: i64,

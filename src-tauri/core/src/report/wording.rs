@@ -14,8 +14,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::rows::Row;
-use super::{resource_figures, Report};
+use super::{resource_figures, Consultations};
 use crate::print::layout::{Block, Document};
+use crate::registries::Counts;
 use crate::{meetings, text, xlsx, Error, Result};
 
 /// The prefix of a label's key in `report_settings`.
@@ -58,25 +59,25 @@ fn headings() -> Vec<String> {
         .collect()
 }
 
-/// Every word that may be changed, by group, with its default.
-fn defaults(report: &Report) -> Vec<(&'static str, String)> {
+/// Every word that may be changed, by group, with its default (the names
+/// do not depend on any figure).
+fn defaults() -> Vec<(&'static str, String)> {
+    let (resources, consultations) = (Counts::default(), Consultations::default());
     let mut all: Vec<(&'static str, String)> =
         headings().into_iter().map(|h| ("章の見出し", h)).collect();
     all.extend(
-        resource_figures(&report.resources)
+        resource_figures(&resources)
             .into_iter()
             .map(|(name, _)| ("ア 名簿の行", name.to_string())),
     );
     all.extend(
-        report
-            .consultations
+        consultations
             .totals()
             .into_iter()
             .map(|(name, _)| ("オ 合計の行", name.to_string())),
     );
     all.extend(
-        report
-            .consultations
+        consultations
             .tables()
             .into_iter()
             .map(|(name, _)| ("オ 表の名前", name.to_string())),
@@ -139,10 +140,10 @@ impl Wording {
     }
 }
 
-/// Every changeable word of `report` with the office's word.
-pub fn labels(conn: &Connection, report: &Report) -> Result<Vec<Label>> {
+/// Every changeable word with the office's word.
+pub fn labels(conn: &Connection) -> Result<Vec<Label>> {
     let wording = Wording::load(conn)?;
-    Ok(defaults(report)
+    Ok(defaults()
         .into_iter()
         .map(|(group, default)| Label {
             group,
@@ -155,12 +156,8 @@ pub fn labels(conn: &Connection, report: &Report) -> Result<Vec<Label>> {
 /// Saves the office's words in one transaction. Each must be one line of
 /// at most 60 characters (empty: the default); the 章 headings stay
 /// distinct as sheet names of the workbook (Excel's 31 characters).
-pub fn save_labels(
-    conn: &mut Connection,
-    report: &Report,
-    input: &[LabelInput],
-) -> Result<Vec<Label>> {
-    let known = defaults(report);
+pub fn save_labels(conn: &mut Connection, input: &[LabelInput]) -> Result<Vec<Label>> {
+    let known = defaults();
     if input.is_empty() || input.len() > known.len() {
         return Err(Error::invalid(
             "labels",
@@ -215,27 +212,5 @@ pub fn save_labels(
         )?;
     }
     tx.commit()?;
-    labels(conn, report)
-}
-
-/// A report to name the words by: this 年度's (the names do not depend on
-/// the figures).
-fn sample(conn: &Connection, today: chrono::NaiveDate) -> Result<Report> {
-    let year = crate::period::Period::fiscal_of(today).year;
-    super::build(conn, &super::ReportPeriod::Fiscal { year }, today)
-}
-
-/// 設定's list of every changeable word with the office's word.
-pub fn current_labels(conn: &Connection, today: chrono::NaiveDate) -> Result<Vec<Label>> {
-    labels(conn, &sample(conn, today)?)
-}
-
-/// Saves 設定's words (see [`save_labels`]).
-pub fn save_current(
-    conn: &mut Connection,
-    input: &[LabelInput],
-    today: chrono::NaiveDate,
-) -> Result<Vec<Label>> {
-    let report = sample(conn, today)?;
-    save_labels(conn, &report, input)
+    labels(conn)
 }
