@@ -96,11 +96,12 @@ impl Wording {
         Ok(Wording(rows.collect::<rusqlite::Result<_>>()?))
     }
 
-    /// The office's word for `text`, keeping a うち row's indent.
+    /// The office's word for `text` (a default), or `text` itself.
     pub fn of<'a>(&'a self, text: &'a str) -> &'a str {
         self.0.get(text).map_or(text, String::as_str)
     }
 
+    /// The office's word for a printed `text`, keeping a うち row's indent.
     fn reworded(&self, text: &str) -> Option<String> {
         let bare = text.trim_start_matches(INDENT);
         let indent = &text[..text.len() - bare.len()];
