@@ -9,22 +9,13 @@ use zaitaku_core::print::{self, PrintJob};
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, office};
 
+use crate::util::list_item as item;
+
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2025, 10, 1)
         .unwrap()
         .and_hms_opt(15, 0, 0)
         .unwrap()
-}
-
-/// The id of the item `name` of a list.
-fn item(conn: &Connection, kind: ListKind, name: &str) -> String {
-    lists::list(conn, kind)
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap_or_else(|| panic!("{name}"))
-        .id
 }
 
 fn setup() -> (Connection, String) {

@@ -26,21 +26,13 @@ use zaitaku_core::report::{self, Consultations, Report, ReportPeriod, Tally};
 use zaitaku_core::store::{self, Connection};
 use zaitaku_core::{demo, office};
 
+use crate::util::list_item as item;
+
 fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 5, 1)
         .unwrap()
         .and_hms_opt(9, 0, 0)
         .unwrap()
-}
-
-fn item(conn: &Connection, kind: ListKind, name: &str) -> String {
-    lists::list(conn, kind)
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|i| i.name == name)
-        .unwrap_or_else(|| panic!("{name}"))
-        .id
 }
 
 /// A case of the table: (person id or None for a new one, person name,

@@ -110,3 +110,18 @@ pub fn pdftotext(pdf: &[u8]) -> String {
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The id of the item `name` of one of the 相談記録 lists.
+pub fn list_item(
+    conn: &Connection,
+    kind: zaitaku_core::cases::lists::ListKind,
+    name: &str,
+) -> String {
+    zaitaku_core::cases::lists::list(conn, kind)
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("{name}"))
+        .id
+}
