@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { h, clear } from './lib/dom.js';
+import { startAutoBackup } from './lib/auto-backup.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as booklets from './views/booklets.js';
@@ -94,6 +95,8 @@ async function start() {
   } catch (error) {
     showError(error);
   }
+  // Not awaited: the backup runs while the office works.
+  startAutoBackup();
   let office = null;
   try {
     office = await api.getOffice();

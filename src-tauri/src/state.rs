@@ -37,7 +37,16 @@ use zaitaku_core::{access_log, backup, store};
 use crate::{error, UiError};
 
 /// The commands the lock screen calls, answered while the window is locked.
-pub const LOCK_SCREEN: &[&str] = &["app_status", "access_status", "sign_in", "lock_screen"];
+/// The automatic backup's notice shows on the lock screen too: the window
+/// starts locked, and the backup tells only how far it is or why it failed.
+pub const LOCK_SCREEN: &[&str] = &[
+    "app_status",
+    "access_status",
+    "sign_in",
+    "lock_screen",
+    "start_auto_backup",
+    "auto_backup_status",
+];
 
 /// The one command, besides the lock screen's, of a member who must set
 /// their own credential before anything else.
@@ -66,6 +75,26 @@ pub struct AppState {
     /// of the connection clears the name recorded with changes and puts the
     /// lock in the access log.
     idle_locked: Mutex<Option<(Actor, SystemTime)>>,
+    /// Set by the window's first request, so the day's backup is planned once.
+    auto_backup_asked: AtomicBool,
+    auto_backup: Mutex<AutoBackup>,
+}
+
+/// The day's automatic backup, as the notice in the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AutoBackup {
+    /// Not asked for yet, or already made today.
+    Idle,
+    Running {
+        stage: backup::Stage,
+    },
+    Done {
+        file_name: String,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 /// What the lock screen shows.
@@ -103,13 +132,6 @@ impl AppState {
         match store::open(&db_path) {
             Ok(conn) => {
                 log::info!("database opened: {}", db_path.display());
-                // A failed automatic backup must not keep the office from
-                // working; 設定 shows the last backup date and warns.
-                match backup::auto_backup(&conn, &db_path, chrono::Local::now().naive_local()) {
-                    Ok(Some(file)) => log::info!("automatic backup: {}", file.path),
-                    Ok(None) => {}
-                    Err(e) => log::warn!("automatic backup failed: {}", error::loggable(&e)),
-                }
                 // When the staff cannot be read, the window stays locked.
                 let staff_registered = has_staff(&conn).unwrap_or(true);
                 let lock_minutes =
@@ -137,6 +159,8 @@ impl AppState {
             admins: Mutex::new(String::new()),
             last_activity: Mutex::new(None),
             idle_locked: Mutex::new(None),
+            auto_backup_asked: AtomicBool::new(false),
+            auto_backup: Mutex::new(AutoBackup::Idle),
         }
     }
 
@@ -439,6 +463,79 @@ impl AppState {
         })?;
         log::info!("first member registered and signed in");
         member_of(&actor)
+    }
+}
+
+/// The day's automatic backup. It runs after the window is drawn, on a
+/// thread and a read-only connection of its own (`backup::copy_file`), so a
+/// large database never keeps the window black nor the office from saving;
+/// the app's connection is taken only for a moment to plan and to record.
+/// A failure must not keep the office from working: the notice says why,
+/// and 設定 goes on warning while the last backup is old.
+impl AppState {
+    /// Plans the day's backup on the window's first request; `None` when
+    /// there is nothing to make (asked before, made today, no database).
+    pub fn plan_auto_backup(&self) -> Option<backup::Plan> {
+        if self.auto_backup_asked.swap(true, Ordering::SeqCst) || self.startup_error.is_some() {
+            return None;
+        }
+        let now = chrono::Local::now().naive_local();
+        match self.with_conn(|conn| Ok(backup::auto_plan(conn, &self.db_path, now)?)) {
+            Ok(Some(plan)) => {
+                self.set_auto_backup(AutoBackup::Running {
+                    stage: backup::Stage::Copying {
+                        done_pages: 0,
+                        total_pages: 0,
+                    },
+                });
+                Some(plan)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                self.auto_backup_failed(e);
+                None
+            }
+        }
+    }
+
+    /// Makes the planned backup, telling its stages to the notice.
+    pub fn run_auto_backup(&self, plan: &backup::Plan) {
+        let now = chrono::Local::now().naive_local();
+        let mut tell = |stage| self.set_auto_backup(AutoBackup::Running { stage });
+        let result = backup::copy_file(&self.db_path, plan, now, &mut tell)
+            .map_err(UiError::from)
+            .and_then(|file| {
+                self.with_conn(|conn| Ok(backup::finish(conn, plan, &file, now)?))?;
+                Ok(file)
+            });
+        match result {
+            Ok(file) => {
+                log::info!("automatic backup: {}", file.path);
+                self.set_auto_backup(AutoBackup::Done {
+                    file_name: file.file_name,
+                });
+            }
+            Err(e) => self.auto_backup_failed(e),
+        }
+    }
+
+    fn auto_backup_failed(&self, e: UiError) {
+        log::warn!("automatic backup failed: {}", e.kind);
+        self.set_auto_backup(AutoBackup::Failed { message: e.message });
+    }
+
+    fn set_auto_backup(&self, now: AutoBackup) {
+        if let Ok(mut current) = self.auto_backup.lock() {
+            *current = now;
+        }
+    }
+
+    /// Answered while locked.
+    pub fn auto_backup(&self) -> AutoBackup {
+        self.auto_backup
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or(AutoBackup::Idle)
     }
 }
 

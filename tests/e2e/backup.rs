@@ -7,7 +7,10 @@ const BACKUPS: &str = ".backup-list tbody tr";
 #[tokio::test]
 async fn backup_now_then_restore_brings_back_the_old_data() {
     let (dir, _db, app) = demo_app_on(zaitaku_core::demo::DEFAULT_CASES, "settings").await;
-    // The app made its daily backup when it started.
+    // The day's backup runs in the background once the window is drawn;
+    // its notice says when it is made, and the open 設定 screen shows it.
+    app.wait_for_text("#backup-notice", "今日の自動バックアップを作成しました")
+        .await;
     app.wait_for_text("#backup-status", "最後のバックアップ：令和")
         .await;
     assert_eq!(app.count(BACKUPS).await, 1, "one automatic backup at start");
@@ -67,6 +70,12 @@ async fn a_missing_backup_folder_is_reported_and_warned_about() {
         std::fs::remove_dir(&usb).unwrap();
     }
     let app = App::launch(&db).await;
+    // The automatic backup says why it could not be made, above the lock
+    // screen and the screens alike.
+    let notice = app
+        .wait_for_text("#backup-notice", "自動バックアップに失敗しました")
+        .await;
+    assert!(notice.contains("usb-stick"), "{notice}");
     app.click("a[data-view='settings']").await;
     let status = app
         .wait_for_text("#backup-status", "まだバックアップがありません")

@@ -10,11 +10,25 @@ import { fileSize } from '../lib/format.js';
 import { showMessage, showError, clearMessage } from '../lib/messages.js';
 import { isAdmin } from '../lib/lock.js';
 
+let shown = null;
+
 export async function render(container) {
   const section = h('section', { class: 'card backup', 'aria-labelledby': 'backup-title' });
   container.append(section);
+  shown = section;
   await refresh(section);
 }
+
+// The automatic backup ending while this screen is open updates the last
+// backup and the list, leaving whatever is being typed in the form alone.
+window.addEventListener('zaitaku:auto-backup-done', async () => {
+  if (!shown?.isConnected) return;
+  const section = shown;
+  const [status, files] = await Promise.all([api.backupStatus(), api.listBackups()]).catch(() => []);
+  if (!status || !section.isConnected) return;
+  section.querySelector('#backup-status')?.replaceWith(statusLine(status));
+  clear(section.querySelector('.backup-files')).append(backupList(section, files));
+});
 
 async function refresh(section) {
   const [status, files] = await Promise.all([api.backupStatus(), api.listBackups()]);
@@ -26,7 +40,7 @@ async function refresh(section) {
     h('div', { class: 'backup-actions' },
       h('button', { type: 'button', class: 'primary', id: 'backup-now', onclick: (e) => backupNow(section, e.target) }, '今すぐバックアップ'),
       isAdmin() ? h('button', { type: 'button', class: 'secondary', id: 'restore-file', onclick: () => restoreFile() }, 'ファイルを選んで復元…') : null),
-    backupList(section, files),
+    h('div', { class: 'backup-files' }, backupList(section, files)),
   );
 }
 

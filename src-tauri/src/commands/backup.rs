@@ -17,6 +17,7 @@ use zaitaku_core::backup::{
 };
 
 use super::{now, parse_arg};
+use crate::state::AutoBackup;
 use crate::{AppState, UiError};
 
 /// The file chosen in the open dialog, until it is restored.
@@ -54,6 +55,28 @@ command! {
 
     fn inspect_backup(&state, name: String) -> BackupContents:
         read |conn| backup::inspect(&backup::generation(conn, &state.db_path, &name)?);
+}
+
+/// Starts the day's automatic backup in the background; the window asks
+/// once its first screen is drawn, so the backup never delays it. Answers
+/// how the backup stands. Answered while locked.
+#[tauri::command(async)]
+pub fn start_auto_backup<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> AutoBackup {
+    if let Some(plan) = state.plan_auto_backup() {
+        let spawned = std::thread::Builder::new()
+            .name("auto-backup".into())
+            .spawn(move || app.state::<AppState>().run_auto_backup(&plan));
+        if let Err(e) = spawned {
+            log::warn!("automatic backup not started: {e}");
+        }
+    }
+    state.auto_backup()
+}
+
+/// How the automatic backup stands, for its notice. Answered while locked.
+#[tauri::command(async)]
+pub fn auto_backup_status(state: State<'_, AppState>) -> AutoBackup {
+    state.auto_backup()
 }
 
 fn choose_again() -> UiError {

@@ -43,6 +43,8 @@ command_list![
     backup::backup_status,
     #[admin] backup::save_backup_settings,
     backup::backup_now,
+    backup::start_auto_backup,
+    backup::auto_backup_status,
     backup::list_backups,
     #[admin] backup::inspect_backup,
     #[admin] backup::choose_backup_file,

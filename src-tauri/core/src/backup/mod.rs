@@ -222,6 +222,32 @@ pub fn create(
     kind: BackupKind,
     now: NaiveDateTime,
 ) -> Result<BackupFile> {
+    create_with(dir, kind, now, &mut |_| {}, |partial, progress| {
+        copy_pages(conn, partial, progress)
+    })
+}
+
+/// How far a backup has got, for the progress notice of the automatic one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Stage {
+    Copying {
+        done_pages: i64,
+        total_pages: i64,
+    },
+    /// `integrity_check` of the copy: no finer progress to tell.
+    Checking,
+}
+
+/// Names the file, lets `copy` write it under a temporary name, checks it
+/// and renames it into place.
+fn create_with(
+    dir: &Path,
+    kind: BackupKind,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(Stage),
+    copy: impl FnOnce(&Path, &mut dyn FnMut(Stage)) -> Result<()>,
+) -> Result<BackupFile> {
     check_writable_dir(dir, "backup_dir")?;
     let mut at = now;
     // Two backups in the same second get distinct names.
@@ -230,11 +256,16 @@ pub fn create(
     }
     let final_path = dir.join(file_name(kind, at));
     let partial = dir.join(format!(".{}.partial", file_name(kind, at)));
-    let result = write_verified(conn, &partial).and_then(|()| {
-        fs::rename(&partial, &final_path).map_err(disk_error)?;
-        sync_dir(dir);
-        describe(&final_path)
-    });
+    let result = copy(&partial, progress)
+        .and_then(|()| {
+            progress(Stage::Checking);
+            verify_copy(&partial)
+        })
+        .and_then(|()| {
+            fs::rename(&partial, &final_path).map_err(disk_error)?;
+            sync_dir(dir);
+            describe(&final_path)
+        });
     if result.is_err() {
         // SQLite may have left its rollback journal beside the partial file
         // (a full disk during the switch to journal_mode=DELETE).
@@ -247,9 +278,35 @@ pub fn create(
     result
 }
 
-fn write_verified(conn: &Connection, partial: &Path) -> Result<()> {
-    conn.backup(MAIN_DB, partial, None::<fn(rusqlite::backup::Progress)>)
-        .map_err(sqlite_write_error)?;
+/// Pages copied per step: small enough for a smooth progress notice, large
+/// enough that the steps cost nothing next to the copying.
+const PAGES_PER_STEP: i32 = 2048;
+
+/// Copies `src` into a new file at `partial` with SQLite's backup API.
+fn copy_pages(src: &Connection, partial: &Path, progress: &mut dyn FnMut(Stage)) -> Result<()> {
+    use rusqlite::backup::{Backup, StepResult};
+    let mut dst = Connection::open(partial).map_err(sqlite_write_error)?;
+    let copy = Backup::new_with_names(src, MAIN_DB, &mut dst, MAIN_DB)?;
+    loop {
+        let step = copy.step(PAGES_PER_STEP).map_err(sqlite_write_error)?;
+        let pages = copy.progress();
+        progress(Stage::Copying {
+            done_pages: i64::from(pages.pagecount - pages.remaining),
+            total_pages: i64::from(pages.pagecount),
+        });
+        match step {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            // Never with the read transaction held (see `copy_file`) nor on
+            // the app's own connection; refused rather than retried.
+            _ => return Err(Error::Conflict("データベースが使用中のため、バックアップを作成できませんでした。しばらくしてからもう一度お試しください。".into())),
+        }
+    }
+}
+
+/// Makes the copy self-contained and checks it before it may be renamed
+/// into place.
+fn verify_copy(partial: &Path) -> Result<()> {
     let copy = Connection::open(partial)?;
     // One self-contained file: no -wal beside a backup on a USB stick.
     copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
@@ -287,13 +344,47 @@ fn sqlite_write_error(e: rusqlite::Error) -> Error {
     }
 }
 
-/// Makes the day's automatic backup unless one was already made today.
-pub fn auto_backup(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Option<BackupFile>> {
+/// Where a backup goes and which generations are kept, read from the
+/// office's settings before the copying starts.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    kind: BackupKind,
+    dir: PathBuf,
+    settings: BackupSettings,
+}
+
+/// Where a backup of `kind` goes; the default folder beside the database is
+/// made on first use, a configured one (a USB stick) must already be there.
+pub fn plan(conn: &Connection, db: &Path, kind: BackupKind) -> Result<Plan> {
+    let settings = load_settings(conn)?;
+    let dir = resolve_dir(&settings, db);
+    if settings.dir.is_empty() {
+        fs::create_dir_all(&dir).map_err(disk_error)?;
+    }
+    Ok(Plan {
+        kind,
+        dir,
+        settings,
+    })
+}
+
+/// The day's automatic backup, unless one was already made today.
+pub fn auto_plan(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Option<Plan>> {
     let current = status(conn, db, now)?;
     if current.last_at.is_some_and(|at| at.date() == now.date()) {
         return Ok(None);
     }
-    backup_now(conn, db, BackupKind::Auto, now).map(Some)
+    plan(conn, db, BackupKind::Auto).map(Some)
+}
+
+/// Makes the day's automatic backup unless one was already made today.
+pub fn auto_backup(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Option<BackupFile>> {
+    let Some(plan) = auto_plan(conn, db, now)? else {
+        return Ok(None);
+    };
+    let file = create(conn, &plan.dir, plan.kind, now)?;
+    finish(conn, &plan, &file, now)?;
+    Ok(Some(file))
 }
 
 /// A backup into the configured folder, then pruning of old generations.
@@ -303,18 +394,57 @@ pub fn backup_now(
     kind: BackupKind,
     now: NaiveDateTime,
 ) -> Result<BackupFile> {
-    let settings = load_settings(conn)?;
-    let dir = resolve_dir(&settings, db);
-    if settings.dir.is_empty() {
-        // The default folder beside the database is made on first use; a
-        // configured one (a USB stick) must already be there.
-        fs::create_dir_all(&dir).map_err(disk_error)?;
-    }
-    let file = create(conn, &dir, kind, now)?;
-    store::set_setting(conn, "backup.last_at", &store::stamp(now))?;
-    access_log::record_here(conn, access_log::Kind::Backup, &file.file_name, "", now)?;
-    prune(conn, &dir, &settings, now)?;
+    let plan = plan(conn, db, kind)?;
+    let file = create(conn, &plan.dir, kind, now)?;
+    finish(conn, &plan, &file, now)?;
     Ok(file)
+}
+
+/// Copies the database file at `db` as `plan` says, through a read-only
+/// connection of its own, so that the app's connection stays free: the
+/// copying (seconds for a large database) holds one read transaction from
+/// the first page to the last, which in WAL mode neither waits for the
+/// app's writes nor makes them wait, and gives one consistent snapshot
+/// (without it the backup API would restart after every write).
+pub fn copy_file(
+    db: &Path,
+    plan: &Plan,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<BackupFile> {
+    let src = Connection::open_with_flags(
+        db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    src.busy_timeout(std::time::Duration::from_secs(5))?;
+    src.execute_batch("BEGIN")?;
+    // The first read starts the transaction the copy then stays inside.
+    src.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+    let file = create_with(&plan.dir, plan.kind, now, progress, |partial, progress| {
+        copy_pages(&src, partial, progress)
+    });
+    src.execute_batch("COMMIT")?;
+    file
+}
+
+/// Records a made backup (the date 設定 shows, the access log) and prunes
+/// old generations.
+/// The automatic backup is the app's own doing (（自動） in the access log),
+/// also when it ends after someone has signed in.
+pub fn finish(conn: &Connection, plan: &Plan, file: &BackupFile, now: NaiveDateTime) -> Result<()> {
+    let worker = store::audit::actor(conn)?;
+    if plan.kind == BackupKind::Auto {
+        store::audit::set_actor(conn, "", "")?;
+    }
+    let recorded = store::set_setting(conn, "backup.last_at", &store::stamp(now))
+        .and_then(|()| {
+            access_log::record_here(conn, access_log::Kind::Backup, &file.file_name, "", now)
+        })
+        .and_then(|()| prune(conn, &plan.dir, &plan.settings, now).map(drop));
+    if plan.kind == BackupKind::Auto {
+        store::audit::set_actor(conn, &worker.0, &worker.1)?;
+    }
+    recorded
 }
 
 #[cfg(test)]
@@ -327,6 +457,46 @@ pub(crate) mod tests {
             .unwrap()
             .and_hms_opt(h, 0, 0)
             .unwrap()
+    }
+
+    /// The automatic backup copies from a connection of its own while the
+    /// app's connection writes: the write is not kept waiting (no busy
+    /// wait allowed here), and the backup is the one snapshot it started
+    /// from, verified, and recorded only by `finish`.
+    #[test]
+    fn a_copy_from_the_file_lets_the_app_write_and_keeps_its_snapshot() -> Result<()> {
+        let (_dir, db, conn) = crate::store::temp_db()?;
+        // Several copy steps, so the write lands between two of them.
+        store::set_setting(
+            &conn,
+            "test.padding",
+            &"x".repeat(3 * 4096 * PAGES_PER_STEP as usize),
+        )?;
+        conn.busy_timeout(std::time::Duration::ZERO)?;
+        let plan = auto_plan(&conn, &db, at(2025, 4, 1, 9))?.expect("due");
+        let mut stages = Vec::new();
+        let mut written = None;
+        let file = copy_file(&db, &plan, at(2025, 4, 1, 9), &mut |stage| {
+            if written.is_none() {
+                written = Some(store::set_setting(&conn, "test.written", "during the copy"));
+            }
+            stages.push(stage);
+        })?;
+        written.expect("called")?;
+        assert!(stages.len() > 2, "{stages:?}");
+        assert_eq!(stages.last(), Some(&Stage::Checking));
+        let copy = Connection::open(&file.path)?;
+        assert_eq!(store::setting(&copy, "test.written")?, None);
+        assert!(store::setting(&copy, "test.padding")?.is_some());
+        assert_eq!(
+            store::setting(&conn, "test.written")?.as_deref(),
+            Some("during the copy")
+        );
+
+        assert!(status(&conn, &db, at(2025, 4, 1, 10))?.last_at.is_none());
+        finish(&conn, &plan, &file, at(2025, 4, 1, 9))?;
+        assert!(auto_plan(&conn, &db, at(2025, 4, 1, 17))?.is_none());
+        Ok(())
     }
 
     #[test]
