@@ -5,25 +5,31 @@ import { h, clear } from './lib/dom.js';
 import { startAutoBackup } from './lib/auto-backup.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
-import * as booklets from './views/booklets.js';
-import * as cases from './views/cases.js';
-import * as lectures from './views/lectures.js';
-import * as meetings from './views/meetings.js';
-import * as registry from './views/registry.js';
-import * as reports from './views/reports.js';
-import * as settings from './views/settings.js';
-
 // `unsaved`: what to ask before leaving a screen with unsaved input.
+// The screens' modules load when first shown (and are fetched in the
+// background once the first screen is drawn): the sign-in screen needs
+// none of them, and loading all at start delayed it.
 const VIEWS = {
-  cases: { title: '相談記録', module: cases, unsaved: '保存していない入力があります。破棄して移動しますか？' },
-  booklets: { title: '意志表示帳', module: booklets },
-  lectures: { title: '講座・チラシ', module: lectures },
-  registry: { title: '名簿', module: registry },
-  reports: { title: '集計・報告', module: reports },
-  settings: { title: '設定', module: settings, unsaved: '保存していない変更があります。破棄して移動しますか？' },
-  meetings: { title: '会議・研修', module: meetings, unsaved: '保存していない入力があります。破棄して移動しますか？' },
+  cases: { title: '相談記録', load: () => import('./views/cases.js'), unsaved: '保存していない入力があります。破棄して移動しますか？' },
+  booklets: { title: '意志表示帳', load: () => import('./views/booklets.js') },
+  lectures: { title: '講座・チラシ', load: () => import('./views/lectures.js') },
+  registry: { title: '名簿', load: () => import('./views/registry.js') },
+  reports: { title: '集計・報告', load: () => import('./views/reports.js') },
+  settings: { title: '設定', load: () => import('./views/settings.js'), unsaved: '保存していない変更があります。破棄して移動しますか？' },
+  meetings: { title: '会議・研修', load: () => import('./views/meetings.js'), unsaved: '保存していない入力があります。破棄して移動しますか？' },
 };
 const ORDER = Object.keys(VIEWS);
+// The module of each screen shown so far.
+const loaded = {};
+
+async function moduleOf(view) {
+  loaded[view] ??= await VIEWS[view].load();
+  return loaded[view];
+}
+
+function preloadScreens() {
+  requestAnimationFrame(() => setTimeout(() => ORDER.forEach((view) => moduleOf(view).catch(() => {})), 0));
+}
 
 let current = null;
 
@@ -36,7 +42,7 @@ async function show(name, { again = false } = {}) {
   if (lock.isLocked()) return;
   const view = VIEWS[name] ? name : ORDER[0];
   const leaving = VIEWS[current];
-  if (!again && view !== current && leaving?.unsaved && leaving.module.hasUnsavedChanges() && !window.confirm(leaving.unsaved)) {
+  if (!again && view !== current && leaving?.unsaved && loaded[current]?.hasUnsavedChanges() && !window.confirm(leaving.unsaved)) {
     history.replaceState(null, '', `#${current}`);
     return;
   }
@@ -48,7 +54,8 @@ async function show(name, { again = false } = {}) {
   const container = clear(document.getElementById('view'));
   clearMessage();
   try {
-    await VIEWS[view].module.render(container, { title: VIEWS[view].title, onSaved: setOfficeName });
+    const module = await moduleOf(view);
+    await module.render(container, { title: VIEWS[view].title, onSaved: setOfficeName });
   } catch (error) {
     if (!lock.isLocked()) showError(error);
   }
@@ -97,6 +104,7 @@ async function start() {
   }
   // Not awaited: the backup runs while the office works.
   startAutoBackup();
+  preloadScreens();
   let office = null;
   try {
     office = await api.getOffice();

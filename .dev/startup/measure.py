@@ -8,8 +8,8 @@ For each run it starts PROGRAM, grabs the screen through one X connection
 (a new connection per grab makes Xvfb refuse clients), and prints:
 - first paint: the first screen that differs from the empty one;
 - drawn: the last change of the screen before it stays still for 1.5 s;
-- PSS of the whole process tree (the app, WebKit's web and network
-  processes) once drawn, from /proc/<pid>/smaps_rollup.
+- PSS and USS of the whole process tree (the app, WebKit's web and
+  network processes) once drawn, from /proc/<pid>/smaps_rollup.
 The bottom-right corner where the app's backup notice appears is left out
 of the comparison: the notice is not the screen being drawn.
 """
@@ -88,15 +88,23 @@ def tree(pid):
     return found
 
 
-def pss_mb(pid):
-    total = 0
+def memory_mb(pid):
+    """(PSS, USS) of the tree. PSS shares a library's pages among all the
+    processes mapping it, so it drops while other WebKit apps run: measure
+    on a quiet machine; USS (private pages only) does not move with them."""
+    pss = uss = 0
     for p in tree(pid):
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
-                total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+                for line in f:
+                    key, value = line.split()[:2]
+                    if key == "Pss:":
+                        pss += int(value)
+                    elif key in ("Private_Clean:", "Private_Dirty:"):
+                        uss += int(value)
         except OSError:
             pass
-    return total / 1024
+    return pss / 1024, uss / 1024
 
 
 def one_run(screen, command, env, before):
@@ -120,7 +128,7 @@ def one_run(screen, command, env, before):
             if now > GIVE_UP_AFTER or proc.poll() is not None:
                 raise SystemExit(f"no still screen within {GIVE_UP_AFTER} s: {' '.join(command)}")
             time.sleep(0.005)
-        memory = pss_mb(proc.pid)
+        pss, uss = memory_mb(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -129,7 +137,7 @@ def one_run(screen, command, env, before):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         time.sleep(0.3)
-    return first_paint * 1000, drawn * 1000, memory
+    return first_paint * 1000, drawn * 1000, pss, uss
 
 
 def main():
@@ -146,10 +154,10 @@ def main():
     screen = Screen()
     one_run(screen, command, env, args.before)  # warm the page cache
     runs = [one_run(screen, command, env, args.before) for _ in range(args.runs)]
-    first, drawn, pss = (statistics.median(col) for col in zip(*runs))
-    print(f"{args.label:<44} first paint {first:6.0f} ms   drawn {drawn:6.0f} ms   "
-          f"PSS {pss:6.1f} MB   (median of {args.runs})", flush=True)
-    print(f"RESULT {args.label}\t{first:.1f}\t{drawn:.1f}\t{pss:.1f}", file=sys.stderr)
+    first, drawn, pss, uss = (statistics.median(col) for col in zip(*runs))
+    print(f"{args.label:<40} first paint {first:5.0f} ms  drawn {drawn:5.0f} ms  "
+          f"PSS {pss:5.1f} MB  USS {uss:5.1f} MB  (median of {args.runs})", flush=True)
+    print(f"RESULT {args.label}\t{first:.1f}\t{drawn:.1f}\t{pss:.1f}\t{uss:.1f}", file=sys.stderr)
 
 
 if __name__ == "__main__":
