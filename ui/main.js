@@ -96,15 +96,19 @@ async function start() {
     showStartupError(status.startup_error);
     return;
   }
+  // The backup (not awaited: it runs while the office works) and the
+  // screens' modules wait for the first screen, the sign-in one included,
+  // not for the sign-in itself.
+  lock.firstScreenShown.then(() => {
+    startAutoBackup();
+    preloadScreens();
+  });
   // Who is working is asked before any screen is shown.
   try {
     await lock.start();
   } catch (error) {
     showError(error);
   }
-  // Not awaited: the backup runs while the office works.
-  startAutoBackup();
-  preloadScreens();
   let office = null;
   try {
     office = await api.getOffice();
@@ -119,6 +123,7 @@ async function start() {
   // A new office starts on 設定, so the first thing done is entering its data.
   const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);
   await show(first);
+  lock.markFirstScreenShown();
   const restored = sessionStorage.getItem('zaitaku-restored');
   if (restored) {
     sessionStorage.removeItem('zaitaku-restored');

@@ -85,6 +85,14 @@ export function setLockMinutes(minutes) {
 }
 
 /** Resolves once somebody has signed in (at once when nobody is registered). */
+let markShown;
+/** Resolves once the first screen can be seen: the sign-in panel, or the
+ *  app itself when nobody needs to sign in. */
+export const firstScreenShown = new Promise((resolve) => { markShown = resolve; });
+export function markFirstScreenShown() {
+  markShown();
+}
+
 export async function start() {
   document.getElementById('lock-now').addEventListener('click', lock);
   window.addEventListener('zaitaku:signed-out', () => {
@@ -157,6 +165,7 @@ async function showSignIn() {
       show(signInPanel(status.staff, signedIn));
     };
     show(signInPanel(status.staff, signedIn));
+    markShown();
   });
 }
 

@@ -249,6 +249,7 @@ fn create_with(
     copy: impl FnOnce(&Path, &mut dyn FnMut(Stage)) -> Result<()>,
 ) -> Result<BackupFile> {
     check_writable_dir(dir, "backup_dir")?;
+    remove_abandoned_copies(dir);
     let mut at = now;
     // Two backups in the same second get distinct names.
     while dir.join(file_name(kind, at)).exists() {
@@ -276,6 +277,33 @@ fn create_with(
         }
     }
     result
+}
+
+/// A copy untouched this long was abandoned (the app closed or the power
+/// went in the middle); one being written or checked is touched far more
+/// recently, even on a slow USB stick.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes our temporary copies left in `dir` by a backup that never
+/// finished: each is as large as the database, and hidden.
+fn remove_abandoned_copies(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(&format!(".{PREFIX}")) && name.contains(".partial");
+        let idle = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|at| at.elapsed().ok())
+            .is_some_and(|idle| idle > ABANDONED_AFTER);
+        if ours && idle {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Pages copied per step: small enough for a smooth progress notice, large
@@ -496,6 +524,36 @@ pub(crate) mod tests {
         assert!(status(&conn, &db, at(2025, 4, 1, 10))?.last_at.is_none());
         finish(&conn, &plan, &file, at(2025, 4, 1, 9))?;
         assert!(auto_plan(&conn, &db, at(2025, 4, 1, 17))?.is_none());
+        Ok(())
+    }
+
+    /// A backup cut off by closing the app leaves a hidden copy as large
+    /// as the database; the next backup removes it once it is clearly
+    /// abandoned, never one that may still be written.
+    #[test]
+    fn copies_left_by_an_unfinished_backup_are_removed_by_the_next() -> Result<()> {
+        let (_dir, db, conn) = crate::store::temp_db()?;
+        let plan = plan(&conn, &db, BackupKind::Manual)?;
+        let abandoned = plan
+            .dir
+            .join(".zaitaku-desk_20250401-090000_auto.db.partial");
+        let recent = plan
+            .dir
+            .join(".zaitaku-desk_20250402-090000_auto.db.partial");
+        let theirs = plan.dir.join(".someone-else.partial");
+        for path in [&abandoned, &recent, &theirs] {
+            fs::write(path, b"half a database")?;
+        }
+        let yesterday = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+        for path in [&abandoned, &theirs] {
+            fs::File::options()
+                .write(true)
+                .open(path)?
+                .set_modified(yesterday)?;
+        }
+        create(&conn, &plan.dir, BackupKind::Manual, at(2025, 4, 3, 9))?;
+        assert!(!abandoned.exists());
+        assert!(recent.exists() && theirs.exists());
         Ok(())
     }
 
