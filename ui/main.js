@@ -11,6 +11,7 @@ import * as meetings from './views/meetings.js';
 import * as registry from './views/registry.js';
 import * as reports from './views/reports.js';
 import * as settings from './views/settings.js';
+import * as firstRun from './views/first-run.js';
 
 // `unsaved`: what to ask before leaving a screen with unsaved input.
 const VIEWS = {
@@ -75,6 +76,11 @@ function showStartupError(error) {
     h('p', {}, error.message)));
 }
 
+/** How the demo office's staff sign in, said on the lock screen. */
+function demoNote({ admin, staff, pin }) {
+  return `デモデータを作成しました。担当者を選び、暗証番号「${pin}」を入力してください（どの担当者も同じです）。${admin} さんは管理者、${staff.join('、')} さんは職員です。`;
+}
+
 async function start() {
   initMessages();
   let status;
@@ -94,6 +100,17 @@ async function start() {
   } catch (error) {
     showError(error);
   }
+  // A new office is set up (初期設定) before anything else opens.
+  let setUp = null;
+  if (status.first_run) {
+    try {
+      setUp = await firstRun.run(await api.firstRunStatus());
+    } catch (error) {
+      showError(error);
+      return;
+    }
+    if (setUp.demo) await lock.signInWithNote(demoNote(setUp.demo));
+  }
   let office = null;
   try {
     office = await api.getOffice();
@@ -108,6 +125,7 @@ async function start() {
   // A new office starts on 設定, so the first thing done is entering its data.
   const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);
   await show(first);
+  if (setUp?.finished) showMessage('初期設定が終わりました。相談記録から使い始めてください。設定はあとから「設定」画面で変更できます。', 'success');
   const restored = sessionStorage.getItem('zaitaku-restored');
   if (restored) {
     sessionStorage.removeItem('zaitaku-restored');
