@@ -291,7 +291,9 @@ async fn an_office_without_staff_registers_its_manager_who_adds_staff() {
             .unwrap();
     }
     let app = App::launch(&db).await;
-    app.click("a[data-view='settings']").await;
+    // A named office opens on 相談記録; 設定 once that screen is drawn.
+    app.wait_for_text("#view h1", "相談記録").await;
+    app.open_view("settings").await;
     app.fill("#first-name", "山田 花子").await;
     app.fill("#first-credential", "2468").await;
     app.fill("#first-confirm", "2468").await;

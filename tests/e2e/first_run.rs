@@ -44,7 +44,7 @@ async fn office_step(app: &App) {
         ],
     )
     .await;
-    app.press("[data-field='phone']", &format!("049-283-1234{ENTER}"))
+    app.fill("[data-field='phone']", &format!("049-283-1234{ENTER}"))
         .await;
     on_step(app, "手順 2 / 4", "市と日常生活圏域").await;
 }

@@ -57,21 +57,21 @@ function draw(wizard) {
   // Not a .field-error: clearing the form's field errors must keep it.
   const error = h('p', { class: 'first-run-error', id: 'first-run-error', role: 'alert' });
   const form = h('form', { class: 'first-run-form', id: `first-run-${step.key}`, novalidate: true, 'aria-labelledby': 'first-run-title' });
-  const next = h('button', { type: 'submit', class: 'primary', id: 'first-run-next' },
-    wizard.index === STEPS.length - 1 ? '完了して始める' : '次へ');
+  const last = wizard.index === STEPS.length - 1;
+  const next = h('button', { type: 'submit', class: 'primary', id: 'first-run-next' }, last ? '完了して始める' : '次へ');
   const back = wizard.index > 0
     ? h('button', { type: 'button', class: 'secondary', id: 'first-run-back', onclick: () => go(wizard, wizard.index - 1) }, '戻る')
     : h('span');
   const save = step.render(form, wizard);
   form.append(error, h('div', { class: 'first-run-actions' }, back,
-    h('span', { class: 'first-run-keys muted' }, 'Enter で次へ'), next));
+    h('span', { class: 'first-run-keys muted' }, last ? 'Enter で完了' : 'Enter で次へ'), next));
   // Enter in any field is 次へ (the form's one submit button).
   onSubmit(form, async () => {
     const outcome = await save();
     if (outcome) after(wizard, outcome);
   }, { summary: error });
 
-  clear(wizard.root).append(
+  clear(wizard.root).append(...[
     h('div', { class: 'first-run-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), '在宅医療相談室デスク　初期設定'),
     progress(wizard.index),
     h('section', { class: 'first-run-card', 'aria-labelledby': 'first-run-title' },
@@ -79,7 +79,7 @@ function draw(wizard) {
       h('h1', { id: 'first-run-title' }, step.title),
       form),
     wizard.index === 0 && wizard.status.empty ? demoChoice(wizard) : null,
-  );
+  ].filter(Boolean));
   (form.querySelector('input:not(:disabled), select') || next).focus();
 }
 
@@ -112,7 +112,7 @@ function go(wizard, index) {
 function officeStep(form, { status }) {
   const office = status.office;
   form.append(
-    h('p', { class: 'first-run-lead' }, 'はじめに、事業所の名前と連絡先を入力してください。チラシや報告書の問い合わせ先に使います。あとから「設定」画面で変更できます。'),
+    h('p', { class: 'first-run-lead' }, '事業所の名前と連絡先です。チラシや報告書の問い合わせ先に載ります。'),
     h('div', { class: 'office-grid' }, OFFICE_FIELDS.map((f) => field(f.label,
       input(f.field, { value: office[f.field] ?? '', type: f.type, size: f.size }),
       { hint: f.hint, required: f.required, wide: f.wide }))));
@@ -203,7 +203,7 @@ function backupStep(form, { status }) {
   }));
   fit();
   form.append(
-    h('p', { class: 'first-run-lead' }, 'データは毎日、起動したときに自動でバックアップされます。保存先を選んでください。あとから「設定」画面で変更できます。'),
+    h('p', { class: 'first-run-lead' }, 'データは1日に1回、起動したときに自動でバックアップされます。保存先を選んでください（あとから「設定」で変更できます）。'),
     h('fieldset', { class: 'first-run-choices' },
       h('legend', { class: 'visually-hidden' }, 'バックアップの保存先'),
       h('label', { class: 'first-run-choice', for: byDefault.id }, byDefault,
