@@ -97,11 +97,16 @@ fn hostile_first_run_calls() -> Vec<(&'static str, Value)> {
         json!([{ "name": "坂戸市", "areas": [{ "id": -1, "name": "圏域" }] }]),
         json!([{ "name": "坂戸市", "areas": [{ "name": "" }] }]),
         json!([{ "name": "坂戸市" }, { "name": "坂戸市" }]),
-        json!((0..1000).map(|i| json!({ "name": format!("市{i}") })).collect::<Vec<_>>()),
+        json!((0..1000)
+            .map(|i| json!({ "name": format!("市{i}") }))
+            .collect::<Vec<_>>()),
     ] {
         calls.push(("save_first_run_cities", json!({ "cities": cities })));
     }
-    calls.push(("save_first_run_backup", json!({ "dir": "/この/フォルダは/ない" })));
+    calls.push((
+        "save_first_run_backup",
+        json!({ "dir": "/この/フォルダは/ない" }),
+    ));
     calls.push(("save_first_run_backup", json!({ "dir": huge() })));
     calls
 }
@@ -1226,7 +1231,10 @@ fn first_run_up_to_backup(app: &TestApp) {
 #[test]
 fn first_run_answers_only_its_steps_until_finished() {
     let app = start_with(false);
-    assert_eq!(invoke(&app, "app_status", json!({})).expect("status")["first_run"], true);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        true
+    );
     assert_eq!(first_run_step_now(&app), "office");
     let before = fingerprint(&app.db);
     let others: Vec<&str> = NAMES
@@ -1234,7 +1242,11 @@ fn first_run_answers_only_its_steps_until_finished() {
         .copied()
         .filter(|c| !LOCK_SCREEN.contains(c) && !first_run_step(c))
         .collect();
-    let steps: Vec<&str> = NAMES.iter().copied().filter(|c| first_run_step(c)).collect();
+    let steps: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|c| first_run_step(c))
+        .collect();
     assert_eq!(
         steps,
         [
@@ -1260,7 +1272,10 @@ fn first_run_answers_only_its_steps_until_finished() {
     assert_refused_as(&app, "conflict", "save_first_run_cities", &cities);
     let bad = json!({ "office": { "name": "相談室", "phone": "abc-123" } });
     let error = invoke(&app, "save_first_run_office", bad).expect_err("bad phone");
-    assert_eq!((&error["kind"], &error["field"]), (&json!("invalid"), &json!("phone")));
+    assert_eq!(
+        (&error["kind"], &error["field"]),
+        (&json!("invalid"), &json!("phone"))
+    );
     assert_eq!(fingerprint(&app.db), before, "a refused call changed data");
     assert_eq!(first_run_step_now(&app), "office");
 
@@ -1270,12 +1285,25 @@ fn first_run_answers_only_its_steps_until_finished() {
     // Somebody can sign in now: nobody signed in means locked.
     assert!(invoke(&app, "lock_screen", json!({})).is_ok());
     assert_refused_as(&app, "signed_out", "first_run_status", &json!({}));
-    assert_refused_as(&app, "signed_out", "save_first_run_backup", &json!({ "dir": "" }));
+    assert_refused_as(
+        &app,
+        "signed_out",
+        "save_first_run_backup",
+        &json!({ "dir": "" }),
+    );
     let me = invoke(&app, "access_status", json!({})).expect("access")["staff"][0]["id"].clone();
-    invoke(&app, "sign_in", json!({ "staffId": me, "credential": "2468" })).expect("sign in");
+    invoke(
+        &app,
+        "sign_in",
+        json!({ "staffId": me, "credential": "2468" }),
+    )
+    .expect("sign in");
     let done = invoke(&app, "save_first_run_backup", json!({ "dir": "" })).expect("last step");
     assert_eq!(done["step"], Value::Null);
-    assert_eq!(invoke(&app, "app_status", json!({})).expect("status")["first_run"], false);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        false
+    );
     let office = invoke(&app, "get_office", json!({})).expect("the app is open");
     assert_eq!(office["cities"][0]["name"], "坂戸市");
     let again = json!({ "office": { "name": "別の名前" } });
@@ -1309,7 +1337,10 @@ fn a_restart_half_way_resumes_first_run_where_it_stopped() {
     invoke(&app, "save_first_run_office", office).expect("office");
     let TestApp { _dir: dir, db, .. } = app;
     let app = start_on(dir, db);
-    assert_eq!(invoke(&app, "app_status", json!({})).expect("status")["first_run"], true);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        true
+    );
     let status = invoke(&app, "first_run_status", json!({})).expect("status");
     assert_eq!(status["step"], "cities");
     assert_eq!(status["office"]["name"], "相談室");
@@ -1325,7 +1356,10 @@ fn the_demo_choice_fills_an_empty_database_and_asks_who_is_working() {
     let app = start_with(false);
     let accounts = invoke(&app, "fill_demo_data", json!({})).expect("demo");
     assert_eq!(accounts["pin"], DEMO_PIN);
-    assert_eq!(invoke(&app, "app_status", json!({})).expect("status")["first_run"], false);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        false
+    );
     assert_refused_as_locked(&app, "get_office", &json!({}));
     let staff = invoke(&app, "access_status", json!({})).expect("access")["staff"].clone();
     let admin = staff
@@ -1333,8 +1367,12 @@ fn the_demo_choice_fills_an_empty_database_and_asks_who_is_working() {
         .and_then(|s| s.iter().find(|m| m["name"] == accounts["admin"]))
         .expect("the 管理者 the answer names")["id"]
         .clone();
-    let me = invoke(&app, "sign_in", json!({ "staffId": admin, "credential": accounts["pin"] }))
-        .expect("sign in");
+    let me = invoke(
+        &app,
+        "sign_in",
+        json!({ "staffId": admin, "credential": accounts["pin"] }),
+    )
+    .expect("sign in");
     assert_eq!(me["role"], "admin");
     let office = invoke(&app, "get_office", json!({})).expect("office");
     assert_eq!(office["cities"].as_array().map(Vec::len), Some(2));

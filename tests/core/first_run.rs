@@ -64,8 +64,7 @@ fn conflict(result: zaitaku_core::Result<impl std::fmt::Debug>) -> String {
 fn office_and_cities(conn: &mut Connection, db: &Path) {
     first_run::save_office(conn, &office_input("相談室", "049-283-1234"), db, at(9, 0))
         .expect("office");
-    first_run::save_cities(conn, &[city("坂戸市", &["北部圏域"])], db, at(9, 1))
-        .expect("cities");
+    first_run::save_cities(conn, &[city("坂戸市", &["北部圏域"])], db, at(9, 1)).expect("cities");
 }
 
 #[test]
@@ -79,7 +78,10 @@ fn each_step_is_read_from_what_is_saved_and_survives_reopening() {
 
     let status = first_run::save_office(
         &mut conn,
-        &office_input("坂戸鶴ヶ島医師会 在宅医療相談室", "０４９－２８３－１２３４"),
+        &office_input(
+            "坂戸鶴ヶ島医師会 在宅医療相談室",
+            "０４９－２８３－１２３４",
+        ),
         &db,
         at(9, 0),
     )
@@ -92,7 +94,10 @@ fn each_step_is_read_from_what_is_saved_and_survives_reopening() {
     let mut conn = store::open(&db).expect("reopen");
     assert_eq!(step(&conn), Some(Step::Cities));
 
-    let cities = [city("坂戸市", &["北部圏域", "南部圏域"]), city("鶴ヶ島市", &[])];
+    let cities = [
+        city("坂戸市", &["北部圏域", "南部圏域"]),
+        city("鶴ヶ島市", &[]),
+    ];
     let status = first_run::save_cities(&mut conn, &cities, &db, at(9, 5)).expect("cities");
     assert_eq!(status.step, Some(Step::Admin));
     assert_eq!(status.office.cities.len(), 2);
@@ -115,8 +120,8 @@ fn each_step_is_read_from_what_is_saved_and_survives_reopening() {
 
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).expect("usb");
-    let status = first_run::save_backup(&mut conn, &usb.display().to_string(), &db)
-        .expect("backup");
+    let status =
+        first_run::save_backup(&mut conn, &usb.display().to_string(), &db).expect("backup");
     assert_eq!(status.step, None, "finished");
     assert_eq!(status.backup.dir, usb.display().to_string());
     assert!(!first_run::pending(&conn).expect("pending"));
@@ -150,7 +155,12 @@ fn a_refused_step_saves_nothing_and_stays_the_step() {
     );
     let blank_area = [city("坂戸市", &["北部圏域", " "])];
     assert_eq!(
-        invalid_field(first_run::save_cities(&mut conn, &blank_area, &db, at(9, 1))),
+        invalid_field(first_run::save_cities(
+            &mut conn,
+            &blank_area,
+            &db,
+            at(9, 1)
+        )),
         "cities.0.areas.1.name"
     );
     let outside = [city("市外", &[])];
@@ -158,7 +168,11 @@ fn a_refused_step_saves_nothing_and_stays_the_step() {
         invalid_field(first_run::save_cities(&mut conn, &outside, &db, at(9, 1))),
         "cities.0.name"
     );
-    assert_eq!(fingerprint(&conn), before, "a refused step left rows behind");
+    assert_eq!(
+        fingerprint(&conn),
+        before,
+        "a refused step left rows behind"
+    );
     assert_eq!(step(&conn), Some(Step::Cities));
 
     first_run::save_cities(&mut conn, &[city("坂戸市", &[])], &db, at(9, 1)).expect("cities");
@@ -195,9 +209,8 @@ fn steps_come_in_order_and_earlier_ones_can_be_saved_again() {
 
     office_and_cities(&mut conn, &db);
     // Back to step 1: saving it again keeps the cities of step 2.
-    let status =
-        first_run::save_office(&mut conn, &office_input("新しい名前", ""), &db, at(9, 3))
-            .expect("office again");
+    let status = first_run::save_office(&mut conn, &office_input("新しい名前", ""), &db, at(9, 3))
+        .expect("office again");
     assert_eq!(status.step, Some(Step::Admin));
     assert_eq!(status.office.name, "新しい名前");
     assert_eq!(status.office.cities.len(), 1);
@@ -256,7 +269,8 @@ fn the_demo_is_offered_only_on_an_empty_database_and_ends_first_run() {
         .into_iter()
         .find(|m| m.name == accounts.admin)
         .expect("the named 管理者");
-    let signed_in = access::sign_in(&mut conn, &admin.id, &accounts.pin, at(9, 1)).expect("sign in");
+    let signed_in =
+        access::sign_in(&mut conn, &admin.id, &accounts.pin, at(9, 1)).expect("sign in");
     assert!(signed_in.is_admin());
 
     // Not once the office has entered anything of its own.

@@ -287,8 +287,7 @@ async fn an_office_without_staff_registers_its_manager_who_adds_staff() {
             name: "旧相談室".into(),
             ..Default::default()
         };
-        zaitaku_core::office::save(&mut conn, &office, chrono::Local::now().naive_local())
-            .unwrap();
+        zaitaku_core::office::save(&mut conn, &office, chrono::Local::now().naive_local()).unwrap();
     }
     let app = App::launch(&db).await;
     // A named office opens on 相談記録; 設定 once that screen is drawn.

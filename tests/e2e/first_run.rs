@@ -15,7 +15,9 @@ async fn on_step(app: &App, count: &str, title: &str) {
 
 /// Whether the rest of the app is out of reach (hidden, not just covered).
 async fn app_hidden(app: &App) -> bool {
-    app.eval("return document.querySelector('.app').hidden").await == true
+    app.eval("return document.querySelector('.app').hidden")
+        .await
+        == true
 }
 
 /// The data-field of the focused control.
@@ -80,9 +82,16 @@ async fn first_run_walks_every_step_and_refuses_a_bad_input_on_the_field() {
     let (_dir, db) = temp_db();
     let app = App::launch_locked(&db).await;
     app.wait_for("#first-run").await;
-    assert!(app_hidden(&app).await, "the rest of the app is out of reach");
+    assert!(
+        app_hidden(&app).await,
+        "the rest of the app is out of reach"
+    );
     on_step(&app, "手順 1 / 4", "事業所の情報").await;
-    assert_eq!(focused_field(&app).await, "name", "focus on the first field");
+    assert_eq!(
+        focused_field(&app).await,
+        "name",
+        "focus on the first field"
+    );
     assert_eq!(app.required_fields("#first-run-office").await, 1);
     app.snap("first-run-1-office").await;
 
@@ -170,8 +179,11 @@ async fn quitting_half_way_resumes_at_the_first_unfinished_step() {
     on_step(&app, "手順 4 / 4", "バックアップの保存先").await;
     // A folder that is not there: refused by the field, not finished.
     app.click("#first-run-backup-other").await;
-    app.press("#first-run-backup-dir", &format!("/この/フォルダは/ない{ENTER}"))
-        .await;
+    app.press(
+        "#first-run-backup-dir",
+        &format!("/この/フォルダは/ない{ENTER}"),
+    )
+    .await;
     let message = app
         .wait_for_text("#first-run .field-error", "見つかりません")
         .await;

@@ -144,12 +144,7 @@ fn require(conn: &Connection, needed: Step) -> Result<()> {
 }
 
 /// Writes `input` and marks 初期設定 as `mark`, in one transaction.
-fn save(
-    conn: &mut Connection,
-    input: &OfficeInput,
-    mark: &str,
-    now: NaiveDateTime,
-) -> Result<()> {
+fn save(conn: &mut Connection, input: &OfficeInput, mark: &str, now: NaiveDateTime) -> Result<()> {
     let clean = office::validate(input)?;
     let tx = conn.transaction()?;
     office::write(&tx, &clean, now)?;
