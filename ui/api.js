@@ -36,6 +36,11 @@ async function call(command, args = {}) {
 
 export const api = {
   appStatus: () => call('app_status'),
+  firstRunStatus: () => call('first_run_status'),
+  saveFirstRunOffice: (office) => call('save_first_run_office', { office }),
+  saveFirstRunCities: (cities) => call('save_first_run_cities', { cities }),
+  saveFirstRunBackup: (dir) => call('save_first_run_backup', { dir }),
+  fillDemoData: () => call('fill_demo_data'),
   getOffice: () => call('get_office'),
   saveOffice: (office) => call('save_office', { office }),
   bookletScreen: (period) => call('booklet_screen', { period }),

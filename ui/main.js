@@ -5,6 +5,7 @@ import { h, clear } from './lib/dom.js';
 import { startAutoBackup } from './lib/auto-backup.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
+
 // `unsaved`: what to ask before leaving a screen with unsaved input.
 // The screens' modules load when first shown (and are fetched in the
 // background once the first screen is drawn): the sign-in screen needs
@@ -83,6 +84,11 @@ function showStartupError(error) {
     h('p', {}, error.message)));
 }
 
+/** How the demo office's staff sign in, said on the lock screen. */
+function demoNote({ admin, staff, pin }) {
+  return `デモデータを作成しました。担当者を選び、暗証番号「${pin}」を入力してください（どの担当者も同じです）。${admin} さんは管理者、${staff.join('、')} さんは職員です。`;
+}
+
 async function start() {
   initMessages();
   let status;
@@ -109,6 +115,18 @@ async function start() {
   } catch (error) {
     showError(error);
   }
+  // A new office is set up (初期設定) before anything else opens.
+  let setUp = null;
+  if (status.first_run) {
+    try {
+      const firstRun = await import('./views/first-run.js');
+      setUp = await firstRun.run(await api.firstRunStatus());
+    } catch (error) {
+      showError(error);
+      return;
+    }
+    if (setUp.demo) await lock.signInWithNote(demoNote(setUp.demo));
+  }
   let office = null;
   try {
     office = await api.getOffice();
@@ -124,6 +142,7 @@ async function start() {
   const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);
   await show(first);
   lock.markFirstScreenShown();
+  if (setUp?.finished) showMessage('初期設定が終わりました。相談記録から使い始めてください。設定はあとから「設定」画面で変更できます。', 'success');
   const restored = sessionStorage.getItem('zaitaku-restored');
   if (restored) {
     sessionStorage.removeItem('zaitaku-restored');

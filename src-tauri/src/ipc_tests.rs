@@ -15,13 +15,14 @@ use zaitaku_core::store;
 
 use zaitaku_core::demo::cases::DEMO_PIN;
 
-use crate::commands::{admin_only, NAMES};
+use crate::commands::{admin_only, first_run_step, NAMES};
 use crate::state::{LOCK_SCREEN, OWN_CREDENTIAL};
 
 /// Commands that take no arguments: there is nothing to malform, but they
 /// are still called with junk and must not change anything.
 const WITHOUT_ARGUMENTS: &[&str] = &[
     "app_status",
+    "first_run_status",
     "get_office",
     "backup_status",
     "list_backups",
@@ -64,9 +65,56 @@ fn junk_values() -> Vec<Value> {
     ]
 }
 
+/// (command, arguments) pairs of the 初期設定 steps that must be refused
+/// both during 初期設定 (at its last step, where every step may be saved
+/// again) and after it.
+fn hostile_first_run_calls() -> Vec<(&'static str, Value)> {
+    let mut calls = Vec::new();
+    let uuid = "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4";
+    for junk in junk_values() {
+        calls.push(("save_first_run_office", json!({ "office": junk })));
+        calls.push(("save_first_run_cities", json!({ "cities": junk })));
+        calls.push(("save_first_run_backup", json!({ "dir": junk })));
+        // Takes nothing; refused because the database is no longer empty.
+        calls.push(("fill_demo_data", json!({ "cases": junk })));
+    }
+    for office in [
+        json!({}),
+        json!({ "name": huge() }),
+        json!({ "name": "a\u{0}b" }),
+        json!({ "name": "相談室", "phone": "'; DROP TABLE office; --" }),
+        json!({ "name": "相談室", "fax": -1 }),
+        json!({ "name": "相談室", "unknown": 1 }),
+        json!({ "name": "相談室", "cities": 5 }),
+    ] {
+        calls.push(("save_first_run_office", json!({ "office": office })));
+    }
+    for cities in [
+        json!([{ "name": "" }]),
+        json!([{ "name": "市外" }]),
+        json!([{ "name": "坂戸市", "unknown": 1 }]),
+        json!([{ "id": "not-a-uuid", "name": "坂戸市" }]),
+        json!([{ "id": uuid, "name": "坂戸市" }]),
+        json!([{ "name": "坂戸市", "areas": [{ "id": -1, "name": "圏域" }] }]),
+        json!([{ "name": "坂戸市", "areas": [{ "name": "" }] }]),
+        json!([{ "name": "坂戸市" }, { "name": "坂戸市" }]),
+        json!((0..1000)
+            .map(|i| json!({ "name": format!("市{i}") }))
+            .collect::<Vec<_>>()),
+    ] {
+        calls.push(("save_first_run_cities", json!({ "cities": cities })));
+    }
+    calls.push((
+        "save_first_run_backup",
+        json!({ "dir": "/この/フォルダは/ない" }),
+    ));
+    calls.push(("save_first_run_backup", json!({ "dir": huge() })));
+    calls
+}
+
 /// (command, arguments) pairs that must all be refused.
 fn hostile_calls() -> Vec<(&'static str, Value)> {
-    let mut calls = Vec::new();
+    let mut calls = hostile_first_run_calls();
     let uuid = "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4";
     for junk in junk_values() {
         calls.push(("save_office", json!({ "office": junk })));
@@ -845,14 +893,23 @@ fn start() -> TestApp {
 }
 
 fn start_with(demo: bool) -> TestApp {
+    start_prepared(|conn| {
+        if demo {
+            zaitaku_core::demo::fill(conn, chrono::Local::now().naive_local()).expect("demo");
+        }
+    })
+}
+
+/// The app on a new database that `prepare` filled before it opened.
+fn start_prepared(prepare: impl FnOnce(&mut store::Connection)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("office.db");
-    {
-        let mut conn = store::open(&db).expect("open");
-        if demo {
-            zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).expect("demo");
-        }
-    }
+    prepare(&mut store::open(&db).expect("open"));
+    start_on(dir, db)
+}
+
+/// The app on the database `db` in `dir` as it is (a restart).
+fn start_on(dir: tempfile::TempDir, db: std::path::PathBuf) -> TestApp {
     let app = crate::app_builder(mock_builder(), Some(db.clone()))
         .build(tauri::generate_context!())
         .expect("app");
@@ -1090,11 +1147,21 @@ fn a_locked_window_answers_only_the_lock_screen() {
     }
 }
 
-/// An office with no staff cannot sign in: it works unlocked and its
-/// changes are recorded under no name, until its first member is added.
+/// An office from before 初期設定 that has no staff cannot sign in: it
+/// works unlocked and its changes are recorded under no name, until its
+/// first member is added.
 #[test]
 fn an_office_without_staff_works_until_it_registers_some() {
-    let app = start_with(false);
+    let app = start_prepared(|conn| {
+        let office = zaitaku_core::office::OfficeInput {
+            name: "旧相談室".into(),
+            ..Default::default()
+        };
+        let now = chrono::Local::now().naive_local();
+        zaitaku_core::office::save(conn, &office, now).expect("office");
+    });
+    let status = invoke(&app, "app_status", json!({})).expect("app status");
+    assert_eq!(status["first_run"], false, "not sent into 初期設定");
     let status = invoke(&app, "access_status", json!({})).expect("status");
     assert_eq!(status["staff"], json!([]));
     assert!(invoke(
@@ -1129,6 +1196,188 @@ fn an_office_without_staff_works_until_it_registers_some() {
     sign_in_as(&app, 0, "sakado-2025");
     let office = invoke(&app, "get_office", json!({})).expect("office");
     assert_eq!(office["name"], "相談室");
+}
+
+fn assert_refused_as(app: &TestApp, kind: &str, command: &str, args: &Value) {
+    let shown: String = args.to_string().chars().take(80).collect();
+    match invoke(app, command, args.clone()) {
+        Ok(value) => panic!("{command} {shown} was answered: {value}"),
+        Err(error) => {
+            assert_eq!(error["kind"], kind, "{command} {shown}: {error}");
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(is_japanese(message), "{command}: {error}");
+        }
+    }
+}
+
+fn first_run_step_now(app: &TestApp) -> Value {
+    invoke(app, "first_run_status", json!({})).expect("first_run_status")["step"].clone()
+}
+
+/// Steps 1 to 3 of 初期設定 through the commands the window calls; the
+/// 管理者 (PIN 2468) is then signed in.
+fn first_run_up_to_backup(app: &TestApp) {
+    let office = json!({ "name": "坂戸鶴ヶ島医師会 在宅医療相談室", "phone": "049-283-1234" });
+    invoke(app, "save_first_run_office", json!({ "office": office })).expect("office");
+    let cities = json!([{ "name": "坂戸市", "areas": [{ "name": "北部圏域" }] }]);
+    invoke(app, "save_first_run_cities", json!({ "cities": cities })).expect("cities");
+    let admin = json!({ "name": "山田 花子", "kind": "pin", "credential": "2468" });
+    invoke(app, "register_first_member", json!({ "member": admin })).expect("admin");
+}
+
+/// On an empty database nothing but 初期設定 (and the lock screen) is
+/// answered, refused before the arguments are read, until its last step;
+/// the steps come in order, a refused one saves nothing, and from the 管理者
+/// on the lock applies.
+#[test]
+fn first_run_answers_only_its_steps_until_finished() {
+    let app = start_with(false);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        true
+    );
+    assert_eq!(first_run_step_now(&app), "office");
+    let before = fingerprint(&app.db);
+    let others: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|c| !LOCK_SCREEN.contains(c) && !first_run_step(c))
+        .collect();
+    let steps: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .filter(|c| first_run_step(c))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "register_first_member",
+            "first_run_status",
+            "save_first_run_office",
+            "save_first_run_cities",
+            "save_first_run_backup",
+            "fill_demo_data",
+        ]
+    );
+    assert!(steps.iter().all(|c| !admin_only(c)));
+    for command in &others {
+        assert_refused_as(&app, "first_run", command, &json!({}));
+    }
+    for (command, args) in hostile_calls() {
+        if others.contains(&command) {
+            assert_refused_as(&app, "first_run", command, &args);
+        }
+    }
+    // Out of order, and invalid: refused, nothing saved.
+    let cities = json!({ "cities": [{ "name": "坂戸市" }] });
+    assert_refused_as(&app, "conflict", "save_first_run_cities", &cities);
+    let bad = json!({ "office": { "name": "相談室", "phone": "abc-123" } });
+    let error = invoke(&app, "save_first_run_office", bad).expect_err("bad phone");
+    assert_eq!(
+        (&error["kind"], &error["field"]),
+        (&json!("invalid"), &json!("phone"))
+    );
+    assert_eq!(fingerprint(&app.db), before, "a refused call changed data");
+    assert_eq!(first_run_step_now(&app), "office");
+
+    first_run_up_to_backup(&app);
+    assert_eq!(first_run_step_now(&app), "backup");
+    assert_refused_as(&app, "first_run", "get_office", &json!({}));
+    // Somebody can sign in now: nobody signed in means locked.
+    assert!(invoke(&app, "lock_screen", json!({})).is_ok());
+    assert_refused_as(&app, "signed_out", "first_run_status", &json!({}));
+    assert_refused_as(
+        &app,
+        "signed_out",
+        "save_first_run_backup",
+        &json!({ "dir": "" }),
+    );
+    let me = invoke(&app, "access_status", json!({})).expect("access")["staff"][0]["id"].clone();
+    invoke(
+        &app,
+        "sign_in",
+        json!({ "staffId": me, "credential": "2468" }),
+    )
+    .expect("sign in");
+    let done = invoke(&app, "save_first_run_backup", json!({ "dir": "" })).expect("last step");
+    assert_eq!(done["step"], Value::Null);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        false
+    );
+    let office = invoke(&app, "get_office", json!({})).expect("the app is open");
+    assert_eq!(office["cities"][0]["name"], "坂戸市");
+    let again = json!({ "office": { "name": "別の名前" } });
+    assert_refused_as(&app, "conflict", "save_first_run_office", &again);
+}
+
+/// Every step refuses hostile input during 初期設定 and changes nothing.
+#[test]
+fn first_run_steps_refuse_hostile_input_and_change_nothing() {
+    let app = start_with(false);
+    first_run_up_to_backup(&app);
+    let before = fingerprint(&app.db);
+    for (command, args) in hostile_first_run_calls() {
+        let shown: String = args.to_string().chars().take(80).collect();
+        let error = invoke(&app, command, args.clone())
+            .err()
+            .unwrap_or_else(|| panic!("{command} {shown} was accepted"));
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(is_japanese(message), "{command} {shown}: {error}");
+    }
+    assert_eq!(fingerprint(&app.db), before, "a refused step changed data");
+    assert_eq!(first_run_step_now(&app), "backup");
+}
+
+/// Quitting half-way: the next start resumes at the first unfinished step,
+/// and still answers nothing else.
+#[test]
+fn a_restart_half_way_resumes_first_run_where_it_stopped() {
+    let app = start_with(false);
+    let office = json!({ "office": { "name": "相談室" } });
+    invoke(&app, "save_first_run_office", office).expect("office");
+    let TestApp { _dir: dir, db, .. } = app;
+    let app = start_on(dir, db);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        true
+    );
+    let status = invoke(&app, "first_run_status", json!({})).expect("status");
+    assert_eq!(status["step"], "cities");
+    assert_eq!(status["office"]["name"], "相談室");
+    assert_eq!(status["empty"], false, "no demo once something is entered");
+    assert_refused_as(&app, "first_run", "list_cases", &json!({ "filter": {} }));
+    assert_refused_as(&app, "conflict", "fill_demo_data", &json!({}));
+}
+
+/// 「デモデータで試す」: the demo office, whose staff then sign in as the
+/// answer says; offered once only.
+#[test]
+fn the_demo_choice_fills_an_empty_database_and_asks_who_is_working() {
+    let app = start_with(false);
+    let accounts = invoke(&app, "fill_demo_data", json!({})).expect("demo");
+    assert_eq!(accounts["pin"], DEMO_PIN);
+    assert_eq!(
+        invoke(&app, "app_status", json!({})).expect("status")["first_run"],
+        false
+    );
+    assert_refused_as_locked(&app, "get_office", &json!({}));
+    let staff = invoke(&app, "access_status", json!({})).expect("access")["staff"].clone();
+    let admin = staff
+        .as_array()
+        .and_then(|s| s.iter().find(|m| m["name"] == accounts["admin"]))
+        .expect("the 管理者 the answer names")["id"]
+        .clone();
+    let me = invoke(
+        &app,
+        "sign_in",
+        json!({ "staffId": admin, "credential": accounts["pin"] }),
+    )
+    .expect("sign in");
+    assert_eq!(me["role"], "admin");
+    let office = invoke(&app, "get_office", json!({})).expect("office");
+    assert_eq!(office["cities"].as_array().map(Vec::len), Some(2));
+    assert_refused_as(&app, "conflict", "fill_demo_data", &json!({}));
 }
 
 /// Every record logged from now on (at the app's level, Info), for the one
@@ -1478,6 +1727,17 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ),
         ("get_office", json!({})),
         ("save_office", json!({ "office": office })),
+        ("first_run_status", json!({})),
+        (
+            "save_first_run_office",
+            json!({ "office": { "name": "相談室", "phone": "049-283-1234" } }),
+        ),
+        (
+            "save_first_run_cities",
+            json!({ "cities": [{ "name": "坂戸市", "areas": [{ "name": "北部圏域" }] }] }),
+        ),
+        ("save_first_run_backup", json!({ "dir": "" })),
+        ("fill_demo_data", json!({})),
         ("case_form_options", json!({})),
         ("list_cases", json!({ "filter": {} })),
         ("get_case", json!({ "id": case_id })),
@@ -1725,6 +1985,11 @@ fn the_valid_calls_are_answered_when_signed_in() {
     const NEED_MORE: &[&str] = &[
         // Only in an office without staff (an_office_without_staff_…).
         "register_first_member",
+        // Only during 初期設定 (first_run_… tests).
+        "save_first_run_office",
+        "save_first_run_cities",
+        "save_first_run_backup",
+        "fill_demo_data",
         "save_pdf",
         "open_pdf",
         "restore_backup",

@@ -17,6 +17,15 @@
 //! own 管理者) and its changes are recorded under no name (（未設定）),
 //! until it registers its first member.
 //!
+//! A new, empty database starts with 初期設定 (`first_run`): until it is
+//! finished, only the commands marked `#[first_run]` in list.rs and the
+//! lock screen's are answered, so the office works unlocked only for its
+//! first two steps (事業所, 市と圏域), before it has anyone to sign in;
+//! from the third step on it has its 管理者, and the lock applies. An
+//! office that already had data before 初期設定 existed is not asked to
+//! go through it: with no staff it keeps working unlocked, as before,
+//! until it registers its first member in 設定.
+//!
 //! The idle lock is kept here too, not only by the page's timer: every
 //! admitted command (the lock screen's own calls do not count) records the
 //! time, and a command that comes more than `access::lock_minutes` after
@@ -32,7 +41,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use zaitaku_core::access::{self, Actor, StaffMember};
 use zaitaku_core::store::Connection;
-use zaitaku_core::{access_log, backup, store};
+use zaitaku_core::{access_log, backup, first_run, store};
 
 use crate::{error, UiError};
 
@@ -63,6 +72,8 @@ pub struct AppState {
     /// connection would freeze the window. Set on opening and after every
     /// `write`, the only way the staff list changes.
     staff_registered: AtomicBool,
+    /// Whether 初期設定 is not finished yet, kept like `staff_registered`.
+    first_run: AtomicBool,
     /// `access::lock_minutes` (0 = never), kept like `staff_registered`.
     lock_minutes: AtomicU32,
     /// The active 管理者' names, for the refusal of a 管理者-only command;
@@ -119,6 +130,13 @@ fn needs_credential() -> UiError {
     )
 }
 
+fn first_run_required() -> UiError {
+    UiError::new(
+        "first_run",
+        "初期設定が終わっていません。初期設定の画面で最後の手順まで進めてください。",
+    )
+}
+
 fn has_staff(conn: &Connection) -> zaitaku_core::Result<bool> {
     Ok(!access::staff(conn)?.is_empty())
 }
@@ -134,11 +152,14 @@ impl AppState {
                 log::info!("database opened: {}", db_path.display());
                 // When the staff cannot be read, the window stays locked.
                 let staff_registered = has_staff(&conn).unwrap_or(true);
+                // Nor does anything but 初期設定 open when that cannot be read.
+                let first_run = first_run::pending(&conn).unwrap_or(true);
                 let lock_minutes =
                     access::lock_minutes(&conn).unwrap_or(access::DEFAULT_LOCK_MINUTES);
                 let admins = admin_names(&conn).unwrap_or_default();
                 AppState {
                     staff_registered: AtomicBool::new(staff_registered),
+                    first_run: AtomicBool::new(first_run),
                     lock_minutes: AtomicU32::new(lock_minutes),
                     admins: Mutex::new(admins),
                     ..AppState::without(db_path, Some(conn), None)
@@ -155,6 +176,7 @@ impl AppState {
             startup_error,
             actor: Mutex::new(None),
             staff_registered: AtomicBool::new(false),
+            first_run: AtomicBool::new(false),
             lock_minutes: AtomicU32::new(access::DEFAULT_LOCK_MINUTES),
             admins: Mutex::new(String::new()),
             last_activity: Mutex::new(None),
@@ -193,6 +215,11 @@ impl AppState {
                 )
             })),
         }
+    }
+
+    /// Whether 初期設定 is not finished yet.
+    pub fn first_run_pending(&self) -> bool {
+        self.first_run.load(Ordering::SeqCst)
     }
 
     fn actor(&self) -> Option<Actor> {
@@ -240,6 +267,9 @@ impl AppState {
     fn admit_at(&self, command: &str, now: SystemTime) -> Result<(), UiError> {
         if LOCK_SCREEN.contains(&command) {
             return Ok(());
+        }
+        if self.first_run.load(Ordering::SeqCst) && !crate::commands::first_run_step(command) {
+            return Err(first_run_required());
         }
         self.lock_if_idle(now);
         if command == OWN_CREDENTIAL {
@@ -328,6 +358,11 @@ impl AppState {
         match has_staff(conn) {
             Ok(any) => self.staff_registered.store(any, Ordering::SeqCst),
             Err(e) => log::warn!("cannot read the staff list: {}", error::loggable(&e)),
+        }
+        // Or finished 初期設定 (or, by a restore, went back before it).
+        match first_run::pending(conn) {
+            Ok(pending) => self.first_run.store(pending, Ordering::SeqCst),
+            Err(e) => log::warn!("cannot read the first-run step: {}", error::loggable(&e)),
         }
         // Or changed the lock minutes.
         match access::lock_minutes(conn) {
@@ -445,8 +480,9 @@ impl AppState {
         member_of(&actor)
     }
 
-    /// A new office registers its first member, 管理者, and works as them.
-    /// Refused once any member is registered.
+    /// A new office registers its first member, 管理者, and works as them
+    /// (in 初期設定, once its office and cities are saved). Refused once
+    /// any member is registered.
     pub fn register_first(
         &self,
         name: &str,
@@ -456,7 +492,7 @@ impl AppState {
         let now = chrono::Local::now().naive_local();
         let actor = self.with_conn(|conn| {
             self.signed_in()?;
-            let actor = access::register_first(conn, name, kind, credential, now)?;
+            let actor = first_run::register_admin(conn, name, kind, credential, now)?;
             self.remember(conn, Some(actor.clone()))?;
             self.refresh(conn);
             Ok(actor)

@@ -18,6 +18,9 @@ mod demo;
 // 管理者 and 職員: staff management, the last 管理者, the first member.
 mod roles;
 
+// 初期設定: steps read from the data, refused steps save nothing, order, demo.
+mod first_run;
+
 // Databases made by earlier versions (tests/data/) still open with their data.
 mod upgrade;
 

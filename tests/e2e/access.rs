@@ -275,13 +275,24 @@ async fn a_temporary_pin_is_changed_right_after_sign_in() {
         .needs_credential());
 }
 
-/// A new office registers its first member (管理者) in 設定 › 担当者, who
-/// adds a 職員; the 職員 does not see what only a 管理者 may change.
+/// An office from before 初期設定, without staff, registers its first
+/// member (管理者) in 設定 › 担当者, who adds a 職員; the 職員 does not see
+/// what only a 管理者 may change.
 #[tokio::test]
-async fn a_new_office_registers_its_manager_who_adds_staff() {
+async fn an_office_without_staff_registers_its_manager_who_adds_staff() {
     let (_dir, db) = temp_db();
+    {
+        let mut conn = store::open(&db).unwrap();
+        let office = zaitaku_core::office::OfficeInput {
+            name: "旧相談室".into(),
+            ..Default::default()
+        };
+        zaitaku_core::office::save(&mut conn, &office, chrono::Local::now().naive_local()).unwrap();
+    }
     let app = App::launch(&db).await;
-    app.click("a[data-view='settings']").await;
+    // A named office opens on 相談記録; 設定 once that screen is drawn.
+    app.wait_for_text("#view h1", "相談記録").await;
+    app.open_view("settings").await;
     app.fill("#first-name", "山田 花子").await;
     app.fill("#first-credential", "2468").await;
     app.fill("#first-confirm", "2468").await;

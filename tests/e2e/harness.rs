@@ -91,8 +91,9 @@ impl App {
             client,
             driver: app.driver.take().expect("driver"),
         };
-        // Either the first screen, or the lock screen asking who is working.
-        app.wait_for("#view > *, #lock:not([hidden]) .lock-panel")
+        // Either the first screen, the lock screen asking who is working,
+        // or 初期設定 on a new database.
+        app.wait_for("#view > *, #lock:not([hidden]) .lock-panel, #first-run .first-run-card")
             .await;
         app
     }
@@ -294,6 +295,17 @@ fn stop(driver: &mut Child) {
 pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("office.db");
+    (dir, db)
+}
+
+/// An empty database whose 初期設定 is marked done, so that it opens
+/// unlocked on 設定 as an office without staff: for the tests of the 設定
+/// form itself, which start from empty fields.
+pub fn settings_db() -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = temp_db();
+    let conn = zaitaku_core::store::open(&db).expect("open the test database");
+    zaitaku_core::store::set_setting(&conn, zaitaku_core::first_run::KEY, "finished")
+        .expect("mark 初期設定 done");
     (dir, db)
 }
 

@@ -12,6 +12,8 @@ mod steps;
 mod shell;
 // 設定: office data saved, shown again after a restart, bad input refused.
 mod settings;
+// 初期設定: every step on an empty database, resuming after a quit, デモデータで試す.
+mod first_run;
 // 設定 › バックアップ: backup now, restore, a missing backup folder.
 mod backup;
 // 意志表示帳: receive, hand out at the counter, chart, refused over-issue.

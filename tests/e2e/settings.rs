@@ -1,6 +1,6 @@
 use zaitaku_core::{office, store};
 
-use crate::harness::{db_text, demo_db, demo_db_with_cases, temp_db, App};
+use crate::harness::{db_text, demo_db, demo_db_with_cases, settings_db, App};
 
 /// What the office data is saved as, field by field (the phone typed with
 /// full-width digits, as a Japanese IME often does, is stored half-width).
@@ -32,7 +32,7 @@ fn expected(fields: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn office_data_is_saved_and_shown_again_after_restart() {
-    let (_dir, db) = temp_db();
+    let (_dir, db) = settings_db();
     let app = App::launch(&db).await;
     app.open_view("settings").await;
     // The office fields as typed: the phone with full-width digits.
@@ -71,7 +71,7 @@ async fn office_data_is_saved_and_shown_again_after_restart() {
 
 #[tokio::test]
 async fn an_invalid_phone_number_is_refused_and_nothing_is_saved() {
-    let (_dir, db) = temp_db();
+    let (_dir, db) = settings_db();
     let app = App::launch(&db).await;
     app.open_view("settings").await;
     let typed = [("name", "テスト相談室"), ("phone", "abc-123")];

@@ -1,17 +1,16 @@
-use crate::harness::{temp_db, App};
+use crate::harness::{demo_db_with_cases, temp_db, App};
 use crate::steps::SCREENS;
 
-/// The app on a new, empty database: it opens on 設定.
+/// The app on the demo office (no cases), signed in, on its first screen.
 async fn new_office() -> (tempfile::TempDir, App) {
-    let (dir, db) = temp_db();
+    let (dir, db) = demo_db_with_cases(0);
     let app = App::launch(&db).await;
-    app.wait_for_text("#view h1", "設定").await;
+    app.wait_for_text("#view h1", "相談記録").await;
     (dir, app)
 }
 
 #[tokio::test]
 async fn window_is_japanese_and_every_screen_opens_from_the_menu() {
-    // A new office opens on 設定, so the first thing entered is its own data.
     let (_dir, app) = new_office().await;
     assert_eq!(app.client.title().await.unwrap(), "在宅医療相談室デスク");
     for (view, title) in SCREENS {

@@ -1,6 +1,6 @@
 //! Text that looks like markup is saved and shown as text; no script runs.
 
-use crate::harness::{temp_db, App};
+use crate::harness::{settings_db, App};
 
 const IMG: &str = "<img src=x onerror=\"window.__xss='img'\">";
 const SCRIPT: &str = "<script>window.__xss='script'</script>";
@@ -8,7 +8,7 @@ const JS_URL: &str = "javascript:window.__xss='url'";
 
 #[tokio::test]
 async fn markup_in_text_fields_is_shown_as_text_and_never_runs() {
-    let (_dir, db) = temp_db();
+    let (_dir, db) = settings_db();
     let app = App::launch(&db).await;
     app.click("a[data-view='settings']").await;
     app.fill("[data-field='name']", IMG).await;

@@ -66,6 +66,13 @@ function resetIdleTimer() {
   }
 }
 
+/** Asks who is working, with `note` above the staff (how the demo
+ * office's staff sign in); resolves once somebody has signed in. */
+export async function signInWithNote(note) {
+  announce(null);
+  await showSignIn(note);
+}
+
 /** Locks now: the Rust side forgets who was working. */
 export async function lock() {
   clearTimeout(idleTimer);
@@ -141,7 +148,7 @@ function setLocked(locked) {
   }
 }
 
-async function showSignIn() {
+async function showSignIn(note = '') {
   // Locked before anything is awaited: the page's content goes at once.
   const overlay = clear(document.getElementById('lock'));
   setLocked(true);
@@ -162,18 +169,19 @@ async function showSignIn() {
     const signedIn = (member) => (needsCredential(member) ? show(ownCredentialPanel(member, done, back)) : done(member));
     const back = async () => {
       await attempt(null, () => api.lockScreen());
-      show(signInPanel(status.staff, signedIn));
+      show(signInPanel(status.staff, signedIn, note));
     };
-    show(signInPanel(status.staff, signedIn));
+    show(signInPanel(status.staff, signedIn, note));
     markShown();
   });
 }
 
-function signInPanel(staff, signedIn) {
+function signInPanel(staff, signedIn, note) {
   const credentialArea = h('div', { class: 'lock-pin' });
   const error = h('p', { class: 'field-error', id: 'lock-error', role: 'alert' });
   const panel = h('section', { class: 'lock-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lock-title' },
     h('h1', { id: 'lock-title' }, '在宅医療相談室デスク'),
+    note ? h('p', { class: 'lock-note', id: 'lock-note' }, note) : null,
     h('p', {}, '操作する担当者を選んでください。'),
     h('div', { class: 'lock-staff', role: 'group', 'aria-label': '担当者' },
       staff.map((member) => h('button', {

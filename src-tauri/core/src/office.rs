@@ -260,6 +260,18 @@ fn clean_id(field: &str, id: &Option<String>) -> Result<Option<String>> {
 pub fn save(conn: &mut Connection, input: &OfficeInput, now: NaiveDateTime) -> Result<Office> {
     let clean = validate(input)?;
     let tx = conn.transaction()?;
+    write(&tx, &clean, now)?;
+    tx.commit()?;
+    load(conn)
+}
+
+/// Writes office data that [`validate`] returned, inside the caller's
+/// transaction (初期設定 saves its own marker in the same one).
+pub(crate) fn write(
+    tx: &rusqlite::Transaction,
+    clean: &OfficeInput,
+    now: NaiveDateTime,
+) -> Result<()> {
     tx.execute(
         "UPDATE office SET name = ?1, postal_code = ?2, address = ?3, phone = ?4, fax = ?5,
                 contact_person = ?6, updated_at = ?7 WHERE id = 1",
@@ -273,9 +285,7 @@ pub fn save(conn: &mut Connection, input: &OfficeInput, now: NaiveDateTime) -> R
             store::stamp(now)
         ],
     )?;
-    save_cities(&tx, &clean.cities)?;
-    tx.commit()?;
-    load(conn)
+    save_cities(tx, &clean.cities)
 }
 
 fn save_cities(tx: &rusqlite::Transaction, cities: &[CityInput]) -> Result<()> {

@@ -10,6 +10,8 @@ pub struct AppStatus {
     schema_version: Option<i64>,
     /// Set when the database could not be opened; the UI shows only this.
     startup_error: Option<UiError>,
+    /// 初期設定 is not finished: the UI shows it before anything else.
+    first_run: bool,
 }
 
 /// Answered while locked, and when the database could not be opened.
@@ -20,5 +22,6 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
         db_path: state.db_path.display().to_string(),
         schema_version: state.schema_version(),
         startup_error: state.startup_error.clone(),
+        first_run: state.first_run_pending(),
     }
 }

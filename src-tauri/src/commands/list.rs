@@ -10,6 +10,10 @@
 // refuses everyone else by the command's name, before the arguments are
 // read; nothing else grants or denies by role.
 //
+// `#[first_run]` before a command: a step of 初期設定. Until a new office
+// has finished it, AppState::admit answers these and the lock screen's
+// commands only.
+//
 // Both read this file with include!(), so it holds plain comments and the
 // one macro call, nothing else.
 
@@ -18,7 +22,7 @@ command_list![
     access::sign_in,
     access::lock_screen,
     access::set_own_credential,
-    access::register_first_member,
+    #[first_run] access::register_first_member,
     #[admin] access::add_staff_member,
     #[admin] access::retire_staff_member,
     #[admin] access::set_staff_role,
@@ -30,6 +34,12 @@ command_list![
     #[admin] access_log::export_access_log,
 
     app::app_status,
+
+    #[first_run] first_run::first_run_status,
+    #[first_run] first_run::save_first_run_office,
+    #[first_run] first_run::save_first_run_cities,
+    #[first_run] first_run::save_first_run_backup,
+    #[first_run] first_run::fill_demo_data,
 
     booklets::booklet_screen,
     booklets::add_booklet_entry,

@@ -96,6 +96,7 @@ pub mod backup;
 pub mod beds;
 pub mod booklets;
 pub mod cases;
+pub mod first_run;
 pub mod lectures;
 pub mod meetings;
 pub mod office;
@@ -107,7 +108,11 @@ pub mod report;
 // names the tests check and the invoke handler that answers them.
 macro_rules! command_list {
     (@admin admin) => { true };
+    (@admin $other:ident) => { false };
     (@admin) => { false };
+    (@first_run first_run) => { true };
+    (@first_run $other:ident) => { false };
+    (@first_run) => { false };
     ($($(#[$role:ident])? $file:ident :: $command:ident),* $(,)?) => {
         /// Every command the window may call, in the order of `list.rs`.
         pub const NAMES: &[&str] = &[$(stringify!($command)),*];
@@ -116,6 +121,15 @@ macro_rules! command_list {
         pub fn admin_only(command: &str) -> bool {
             match command {
                 $(stringify!($command) => command_list!(@admin $($role)?),)*
+                _ => false,
+            }
+        }
+
+        /// Whether `command` is answered while 初期設定 is not finished
+        /// (`#[first_run]` in list.rs).
+        pub fn first_run_step(command: &str) -> bool {
+            match command {
+                $(stringify!($command) => command_list!(@first_run $($role)?),)*
                 _ => false,
             }
         }

@@ -145,6 +145,16 @@ pub fn load_settings(conn: &Connection) -> Result<BackupSettings> {
 }
 
 pub fn save_settings(conn: &mut Connection, input: &BackupSettings) -> Result<BackupSettings> {
+    let clean = validate_settings(input)?;
+    let tx = conn.transaction()?;
+    write_settings(&tx, &clean)?;
+    tx.commit()?;
+    load_settings(conn)
+}
+
+/// Checks the settings as 設定 sends them: the folder must exist and take
+/// a file, the generations stay within their bounds.
+pub(crate) fn validate_settings(input: &BackupSettings) -> Result<BackupSettings> {
     let dir = text::single_line("backup_dir", "バックアップの保存先", &input.dir, 500, false)?;
     if !dir.is_empty() {
         check_writable_dir(Path::new(&dir), "backup_dir")?;
@@ -161,12 +171,19 @@ pub fn save_settings(conn: &mut Connection, input: &BackupSettings) -> Result<Ba
             format!("毎月のバックアップは{MIN_KEEP_MONTHLY}〜{MAX_KEEP_MONTHLY}世代の範囲で指定してください（{MIN_KEEP_MONTHLY}世代より少なくはできません）。"),
         ));
     }
-    let tx = conn.transaction()?;
-    store::set_setting(&tx, "backup.dir", &dir)?;
-    store::set_setting(&tx, "backup.keep_daily", &input.keep_daily.to_string())?;
-    store::set_setting(&tx, "backup.keep_monthly", &input.keep_monthly.to_string())?;
-    tx.commit()?;
-    load_settings(conn)
+    Ok(BackupSettings {
+        dir,
+        keep_daily: input.keep_daily,
+        keep_monthly: input.keep_monthly,
+    })
+}
+
+/// Writes settings that [`validate_settings`] returned, inside the
+/// caller's transaction.
+pub(crate) fn write_settings(tx: &rusqlite::Transaction, clean: &BackupSettings) -> Result<()> {
+    store::set_setting(tx, "backup.dir", &clean.dir)?;
+    store::set_setting(tx, "backup.keep_daily", &clean.keep_daily.to_string())?;
+    store::set_setting(tx, "backup.keep_monthly", &clean.keep_monthly.to_string())
 }
 
 /// The folder backups go to: the configured one, or `backups` beside `db`.
