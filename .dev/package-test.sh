@@ -47,28 +47,31 @@ dpkg-query -W -f='${Status}' "$package" | grep -q "install ok installed" ||
   fail "$package is not installed"
 took
 
+files="$(dpkg -L "$package")"
+workspace="$(cargo metadata --format-version 1 --no-deps --locked)"
+
 echo "==> package: installed programs"
 version="$(/usr/bin/zaitaku-desk --version)"
 echo "    $version"
 [[ "$version" == *"$(dpkg-deb --field "$deb" Version)"* ]] ||
   fail "zaitaku-desk --version says \"$version\", the package is $(dpkg-deb --field "$deb" Version)"
-if dpkg -L "$package" | grep -qx /usr/bin/zaitaku; then
+if grep -qx /usr/bin/zaitaku <<<"$files"; then
   echo "    $(/usr/bin/zaitaku --version)"
-elif cargo metadata --format-version 1 --no-deps --locked | grep -q '"name":"zaitaku-cli"'; then
+elif grep -q '"name":"zaitaku-cli"' <<<"$workspace"; then
   fail "the package has no /usr/bin/zaitaku"
 else
   echo "    NOTE: no zaitaku-cli crate yet, so no /usr/bin/zaitaku to run"
 fi
 
 echo "==> package: desktop entry and icons"
-desktop="$(dpkg -L "$package" | grep '^/usr/share/applications/.*\.desktop$')" ||
+desktop="$(grep '^/usr/share/applications/.*\.desktop$' <<<"$files")" ||
   fail "no desktop entry in /usr/share/applications"
 desktop-file-validate "$desktop"
 entry() { sed -n "s/^$1=//p" "$desktop" | head -n 1; }
 [[ "$(entry Name)" == "在宅医療相談室デスク" ]] || fail "$desktop: Name=$(entry Name)"
 [[ "$(entry Exec)" == zaitaku-desk* ]] || fail "$desktop: Exec=$(entry Exec)"
 icon="$(entry Icon)"
-icons="$(dpkg -L "$package" | grep "^/usr/share/icons/hicolor/.*/apps/$icon\.png$" || true)"
+icons="$(grep "^/usr/share/icons/hicolor/.*/apps/$icon\.png$" <<<"$files" || true)"
 [[ -n "$icons" ]] || fail "no icon named $icon under /usr/share/icons/hicolor"
 for png in $icons; do
   [[ "$(head -c 4 "$png" | tail -c 3)" == PNG ]] || fail "$png is not a PNG"
