@@ -15,7 +15,9 @@ if ! command -v npm >/dev/null; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 # The exact CLI of package-lock.json; it ships a prebuilt binary.
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+pinned="$(node -p 'require("./package.json").devDependencies["@tauri-apps/cli"]')"
+installed="$(node -p 'require("./node_modules/@tauri-apps/cli/package.json").version' 2>/dev/null || true)"
+if [[ "$installed" != "$pinned" ]]; then
   echo "==> npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
