@@ -49,12 +49,13 @@ npx --no-install tauri build --ci --bundles deb,rpm "${overrides[@]}" >&2
 deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)"
 rpm="$(ls -t "$target"/release/bundle/rpm/*.rpm | head -n 1)"
 
-# The bundler packs with gzip; xz makes the .deb a quarter smaller (both
-# binaries hold the 6 MB font). dpkg has read xz packages for many years.
-echo "==> repacking $(basename "$deb") with xz" >&2
+# The bundler packs with gzip. xz -9 looks back 64 MiB, across both
+# binaries, so the 6 MB font that each holds is stored once: with the CLI,
+# 10.0 MB instead of 16.3 (xz -6) or 20.5 (gzip). dpkg reads xz packages.
+echo "==> repacking $(basename "$deb") with xz -9" >&2
 repack="$(mktemp -d)"
 trap 'rm -rf "$repack"' EXIT
 dpkg-deb --raw-extract "$deb" "$repack/root"
-dpkg-deb --root-owner-group -Zxz --build "$repack/root" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z9 --build "$repack/root" "$deb" >/dev/null
 ls -l "$target/release/zaitaku-desk" "$deb" "$rpm" >&2
 echo "$deb"
