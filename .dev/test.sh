@@ -17,3 +17,6 @@ cargo test --workspace --locked
 echo "==> end-to-end tests (real app, WebKitWebDriver, Xvfb)"
 xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test -p zaitaku-desk --features e2e --test e2e --locked -- --test-threads=1
+
+echo "==> Linux package (build, install, start, remove)"
+bash .dev/package-test.sh

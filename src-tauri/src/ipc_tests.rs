@@ -2284,6 +2284,7 @@ fn opening_a_case_and_an_export_are_recorded_by_id_without_the_persons_name() {
 /// real backup outside it (by a relative name, by its path, through a link
 /// placed in the folder) is refused and the data stays as it was; the same
 /// file as a generation of the folder is restored.
+#[cfg(unix)] // the link is a Unix symlink
 #[test]
 fn restore_refuses_every_backup_outside_the_backup_folder() {
     let app = start();

@@ -383,6 +383,7 @@ fn check_refuses_a_database_from_a_newer_version() {
     );
 }
 
+#[cfg(unix)]
 fn is_root() -> bool {
     let out = Command::new("id").arg("-u").output().expect("run id -u");
     String::from_utf8_lossy(&out.stdout).trim() == "0"

@@ -103,6 +103,7 @@ fn a_backup_with_a_changed_index_or_a_dangling_row_is_refused() {
     assert_refused(&mut conn, &db, &name, "参照先のない行");
 }
 
+#[cfg(unix)] // the link is a Unix symlink
 #[test]
 fn only_a_plain_file_of_the_backup_folder_is_named_for_a_restore() {
     let dir = temp_dir();

@@ -38,27 +38,62 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
+/// The app the tests drive: `ZAITAKU_E2E_APP` when set (the installed
+/// package, from .dev/package-test.sh), else the binary this run built.
+fn app_bin() -> PathBuf {
+    std::env::var_os("ZAITAKU_E2E_APP").map_or_else(|| PathBuf::from(APP_BIN), PathBuf::from)
+}
+
 impl App {
     /// Starts the app on `db` and waits until its first screen (or the lock
     /// screen) is drawn.
     pub async fn launch_locked(db: &Path) -> App {
+        let app = App::start(|driver| {
+            // Inherited by WebKitWebDriver and so by the app.
+            driver.env("ZAITAKU_DESK_DB", db);
+        })
+        .await;
+        // Either the first screen, the lock screen asking who is working,
+        // or 初期設定 on a new database.
+        app.wait_for("#view > *, #lock:not([hidden]) .lock-panel, #first-run .first-run-card")
+            .await;
+        app
+    }
+
+    /// Starts the app as a user who just installed it: `home` as HOME and
+    /// no database named, so it opens its default one under `home`.
+    pub async fn launch_in_home(home: &Path) -> App {
+        App::start(|driver| {
+            driver
+                .env("HOME", home)
+                .env_remove("ZAITAKU_DESK_DB")
+                .env_remove("XDG_DATA_HOME")
+                .env_remove("XDG_CONFIG_HOME")
+                .env_remove("XDG_CACHE_HOME");
+        })
+        .await
+    }
+
+    /// Starts tauri-driver (set up by `configure`) and a session on the app.
+    async fn start(configure: impl FnOnce(&mut Command)) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "end-to-end tests need a display: run them under xvfb-run"
         );
         let port = free_port();
         let native_port = free_port();
-        let driver = Command::new(tauri_driver())
+        let mut command = Command::new(tauri_driver());
+        command
             .args([
                 "--port",
                 &port.to_string(),
                 "--native-port",
                 &native_port.to_string(),
             ])
-            // Inherited by WebKitWebDriver and so by the app.
-            .env("ZAITAKU_DESK_DB", db)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        configure(&mut command);
+        let driver = command
             .spawn()
             .expect("cannot start tauri-driver (cargo install tauri-driver --locked)");
         let mut app = AppStarting {
@@ -67,7 +102,7 @@ impl App {
         wait_for_port(port);
         let caps = json!({
             "browserName": "wry",
-            "tauri:options": { "application": APP_BIN },
+            "tauri:options": { "application": app_bin() },
         });
         // tauri-driver may accept connections before WebKitWebDriver is
         // ready; a refused first session is retried a few times.
@@ -87,15 +122,10 @@ impl App {
                 Err(e) => panic!("webdriver session did not start: {e}"),
             }
         };
-        let app = App {
+        App {
             client,
             driver: app.driver.take().expect("driver"),
-        };
-        // Either the first screen, the lock screen asking who is working,
-        // or 初期設定 on a new database.
-        app.wait_for("#view > *, #lock:not([hidden]) .lock-panel, #first-run .first-run-card")
-            .await;
-        app
+        }
     }
 
     /// Starts the app and, when it asks who is working, signs in as the

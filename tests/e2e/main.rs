@@ -38,3 +38,5 @@ mod forms;
 mod beds;
 // 会議・研修: a meeting with 職種 attendance and a task, the year's list, open tasks, 議事録.
 mod meetings;
+// The first start after installing: fresh HOME, default database, first screen.
+mod installed;
