@@ -232,7 +232,7 @@ fn main() {
 /// Lays out a print job and saves it as PDF, warning on stderr about
 /// characters the font lacks (they would print as empty boxes).
 fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
-    let conn = store::open(db).map_err(|e| e.to_string())?;
+    let conn = store::open_for_output(db).map_err(|e| e.to_string())?;
     let today = chrono::Local::now().date_naive();
     let printed = print::render(&conn, job, today).map_err(|e| e.to_string())?;
     let missing = printed.missing_chars();
@@ -320,7 +320,7 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
             use zaitaku_core::report::{self, ReportPeriod};
             let city = match &city {
                 Some(name) => {
-                    let conn = store::open(db).map_err(fail)?;
+                    let conn = store::open_for_output(db).map_err(fail)?;
                     Some(report::city_by_name(&conn, name).map_err(fail)?)
                 }
                 None => None,
@@ -344,7 +344,7 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
                     )
                 }
             }
-            let conn = store::open(db).map_err(fail)?;
+            let conn = store::open_for_output(db).map_err(fail)?;
             let today = chrono::Local::now().date_naive();
             let built =
                 report::build_for(&conn, &ReportPeriod::Fiscal { year }, city.as_ref(), today)
@@ -536,7 +536,7 @@ fn export_csv(
     csv: impl FnOnce(&store::Connection, chrono::NaiveDate) -> zaitaku_core::Result<Csv>,
 ) -> Result<(), String> {
     let fail = |e: zaitaku_core::Error| e.to_string();
-    let conn = store::open(db).map_err(fail)?;
+    let conn = store::open_for_output(db).map_err(fail)?;
     let today = chrono::Local::now().date_naive();
     let csv = csv(&conn, today).map_err(fail)?;
     let excel = out
@@ -562,11 +562,13 @@ const COMMAND_LINE: &str = "（コマンド）";
 
 /// Output made on the command line is in the access log too, by its file
 /// name, under no staff member (nobody signs in there). A file whose
-/// record cannot be written is removed, as in the app.
+/// record cannot be written is removed, as in the app. `conn` is from
+/// [`store::open_for_output`].
 fn record_output(conn: &store::Connection, kind: Kind, out: &Path) -> Result<(), String> {
     let name = access_log::file_name(out);
     let now = chrono::Local::now().naive_local();
     access_log::record_output(out, || {
+        store::allow_access_record(conn)?;
         access_log::record_for(conn, "", COMMAND_LINE, kind, &name, "", now)
     })
     .map_err(|e| e.to_string())

@@ -77,8 +77,7 @@ impl Font {
             tag::POST,
             tag::PREP,
         ]);
-        subset(&provider, &ids, &tables, CmapTarget::Unicode)
-            .expect("the bundled font subsets")
+        subset(&provider, &ids, &tables, CmapTarget::Unicode).expect("the bundled font subsets")
     }
 
     /// Whether the font can draw `c`. Control characters and spaces that the

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use printpdf::{
-    Color, ParsedFont, Line, LineDashPattern, LinePoint, Mm, Op as PdfOp, PaintMode, PdfDocument,
+    Color, Line, LineDashPattern, LinePoint, Mm, Op as PdfOp, PaintMode, ParsedFont, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, TextItem, TextMatrix,
     XObjectId, XObjectTransform,
 };
