@@ -29,7 +29,7 @@ fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Runs `zaitaku-desk backup` with `dir` replaced by a small tmpfs mounted
+/// Runs `zaitaku backup` with `dir` replaced by a small tmpfs mounted
 /// with `mount_options`, inside a private mount namespace (so it works
 /// without touching the machine's mounts, as root or not).
 fn backup_onto_tmpfs(db: &Path, dir: &Path, mount_options: &str) -> super::Ran {
@@ -59,7 +59,7 @@ fn backup_onto_tmpfs(db: &Path, dir: &Path, mount_options: &str) -> super::Ran {
     ran
 }
 
-/// `zaitaku-desk backup` of `db` into a new folder `usb` in `dir`; the one
+/// `zaitaku backup` of `db` into a new folder `usb` in `dir`; the one
 /// backup file it made.
 fn backup_to_usb(dir: &Path, db: &Path) -> PathBuf {
     let to = dir.join("usb");
@@ -278,7 +278,7 @@ impl Lcg {
     }
 }
 
-/// `zaitaku-desk restore` of a ~10,000-case backup, killed with SIGKILL at
+/// `zaitaku restore` of a ~10,000-case backup, killed with SIGKILL at
 /// 20 random moments spread over its duration (half of them over the swap,
 /// the one step that writes the live database): every time `check` passes
 /// and the records are either all the old ones or all the backup's, never

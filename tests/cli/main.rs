@@ -1,7 +1,8 @@
-//! The command line of the real `zaitaku-desk` binary: help, version, bad
-//! arguments and the headless subcommands on temporary database files.
+//! The command line of the real `zaitaku` binary (the administrator's
+//! commands, crate `zaitaku-cli`): help, version, bad arguments and the
+//! headless subcommands on temporary database files.
 //!
-//! Run with `cargo test -p zaitaku-desk --test cli`. No test here may open a
+//! Run with `cargo test -p zaitaku-cli --test cli`. No test here may open a
 //! window: every run has DISPLAY and WAYLAND_DISPLAY removed and a time limit.
 
 use std::io::Read;
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use zaitaku_core::store::{self, Connection, SCHEMA_VERSION};
 
-pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_zaitaku-desk");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_zaitaku");
 const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// The binary with a clean environment: no database from the caller's
@@ -212,7 +213,7 @@ fn version_prints_the_package_version() {
         assert_eq!(ran.code, 0, "{flag}: {}", ran.stderr);
         assert_eq!(
             ran.stdout.trim(),
-            format!("zaitaku-desk {}", env!("CARGO_PKG_VERSION"))
+            format!("zaitaku {}", env!("CARGO_PKG_VERSION"))
         );
         assert!(ran.stdout.contains("0.1.0"), "{}", ran.stdout);
     }
@@ -229,7 +230,7 @@ fn unknown_subcommand_or_flag_exits_2_with_usage() {
         let ran = zaitaku_run(args);
         assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
         assert!(
-            ran.stderr.contains("Usage: zaitaku-desk"),
+            ran.stderr.contains("Usage: zaitaku "),
             "{args:?}: {}",
             ran.stderr
         );
@@ -512,13 +513,13 @@ mod export_booklets {
     use std::process::Command;
 
     fn zaitaku(args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_zaitaku-desk"))
+        Command::new(env!("CARGO_BIN_EXE_zaitaku"))
             .args(args)
             .env_remove("ZAITAKU_DESK_DB")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY")
             .output()
-            .expect("run zaitaku-desk")
+            .expect("run zaitaku")
     }
 
     #[test]
@@ -586,4 +587,29 @@ mod export_booklets {
             "only the header for 2000年度"
         );
     }
+}
+
+/// The administrator's commands run on a machine without a desktop (a
+/// server making the yearly reports): the binary links no GUI library.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_binary_links_no_gui_library() {
+    let out = Command::new("ldd").arg(BIN).output().expect("run ldd");
+    let libraries = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{libraries}");
+    for gui in ["gtk", "webkit", "gdk", "glib", "cairo", "pango", "soup"] {
+        assert!(
+            !libraries.to_ascii_lowercase().contains(gui),
+            "{gui} linked:\n{libraries}"
+        );
+    }
+}
+
+#[test]
+fn no_arguments_prints_the_usage_and_runs_nothing() {
+    let ran = zaitaku_run(&[]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("Usage: zaitaku"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("demo-data"), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
 }

@@ -31,7 +31,7 @@ fn pages(pdf: &Path) -> usize {
         .expect("pdfinfo shows the page count")
 }
 
-/// Runs `zaitaku-desk <args> --db DB --out PDF`, which must succeed and
+/// Runs `zaitaku <args> --db DB --out PDF`, which must succeed and
 /// leave a sound PDF.
 fn made_pdf(args: &[&str], db: &Path, pdf: &Path) -> Ran {
     let mut all = args.to_vec();

@@ -232,3 +232,54 @@ fn check_finds_an_area_whose_city_is_gone() {
     assert!(matches!(err, Error::Corrupt(_)), "{err:?}");
     assert!(is_japanese(&err.to_string()), "{err}");
 }
+
+/// A connection for output (the command line's exports and PDFs) reads,
+/// refuses every change (it has no change-record triggers, so a change
+/// would go unrecorded) until it is allowed its access-log row, which
+/// joins the access log's hash chain like any other.
+#[test]
+fn an_output_connection_changes_nothing_but_records_its_output() {
+    let dir = temp_dir();
+    let path = dir.path().join("office.db");
+    {
+        let mut conn = store::open(&path).unwrap();
+        zaitaku_core::demo::fill(&mut conn, chrono::Local::now().naive_local()).unwrap();
+    }
+    let conn = store::open_for_output(&path).unwrap();
+    assert_connection_settings(&conn);
+    let before = office::load(&conn).unwrap();
+    assert!(!before.cities.is_empty());
+    let refused = conn.execute("UPDATE cities SET name = name || '市'", []);
+    assert!(refused.is_err(), "a change on an output connection");
+    let refused = conn.execute("DELETE FROM access_log", []);
+    assert!(refused.is_err(), "a change on an output connection");
+
+    store::allow_access_record(&conn).unwrap();
+    let now = chrono::Local::now().naive_local();
+    zaitaku_core::access_log::record_for(
+        &conn,
+        "",
+        "（コマンド）",
+        zaitaku_core::access_log::Kind::PdfSave,
+        "flyer.pdf",
+        "",
+        now,
+    )
+    .unwrap();
+    drop(conn);
+    let conn = store::open(&path).unwrap();
+    assert_eq!(office::load(&conn).unwrap(), before);
+    assert_eq!(
+        query_i64(
+            &conn,
+            "SELECT count(*) FROM access_log WHERE target = 'flyer.pdf'"
+        ),
+        1
+    );
+    assert!(
+        zaitaku_core::store::history::verify(&conn)
+            .unwrap()
+            .is_empty(),
+        "the row is chained"
+    );
+}

@@ -44,7 +44,7 @@ pub const STALE_AFTER_DAYS: i64 = 7;
 pub enum BackupKind {
     /// Made automatically when the app starts (at most once a day).
     Auto,
-    /// Made by a person (button or `zaitaku-desk backup`).
+    /// Made by a person (button or `zaitaku backup`).
     Manual,
     /// The data as it was just before a restore replaced it.
     PreRestore,

@@ -117,6 +117,19 @@ pub struct Printed {
 }
 
 impl Printed {
+    /// Every character drawn, each once (the font subset a PDF embeds).
+    pub fn chars(&self) -> std::collections::BTreeSet<char> {
+        let mut chars = std::collections::BTreeSet::new();
+        for page in &self.pages {
+            for op in &page.ops {
+                if let Op::Text { text, .. } = op {
+                    chars.extend(text.chars());
+                }
+            }
+        }
+        chars
+    }
+
     /// Characters the font lacks, each once: the preview marks them and
     /// saving warns before they print as empty boxes.
     pub fn missing_chars(&self) -> Vec<char> {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use printpdf::{
-    Color, Line, LineDashPattern, LinePoint, Mm, Op as PdfOp, PaintMode, PdfDocument,
+    Color, Line, LineDashPattern, LinePoint, Mm, Op as PdfOp, PaintMode, ParsedFont, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, TextItem, TextMatrix,
     XObjectId, XObjectTransform,
 };
@@ -20,7 +20,12 @@ const PT_PER_MM: f32 = 72.0 / 25.4;
 /// Writes the document as PDF bytes.
 pub fn write(printed: &Printed) -> Vec<u8> {
     let mut doc = PdfDocument::new(&printed.title);
-    let font_id = doc.add_font(font().parsed());
+    // Only the characters printed: printpdf then parses a font of a few
+    // hundred glyphs instead of the whole 6 MB one.
+    let subset = font().subset(&printed.chars());
+    let parsed = ParsedFont::from_bytes(&subset, 0, &mut Vec::new())
+        .expect("the subset of the bundled font parses");
+    let font_id = doc.add_font(&parsed);
     let mut images: HashMap<*const Image, Option<XObjectId>> = HashMap::new();
     let mut pages = Vec::with_capacity(printed.pages.len());
     for page in &printed.pages {

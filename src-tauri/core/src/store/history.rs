@@ -18,7 +18,7 @@
 //!   `chain`, updated by the same trigger, so that removing the *last* rows
 //!   (which leaves a valid shorter chain) is seen too.
 //!
-//! [`verify`] (run by `zaitaku-desk check`) recomputes every chain and names
+//! [`verify`] (run by `zaitaku check`) recomputes every chain and names
 //! the first row that does not fit: a row changed outside the app, rows
 //! removed from the middle, rows added without the app, the end cut off, or
 //! a `chain` column or `history_heads` removed.

@@ -143,6 +143,13 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// anything that is not ours or is newer than this program, and brings the
 /// schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {
+    let conn = open_checked(path)?;
+    audit::install(&conn)?;
+    Ok(conn)
+}
+
+/// [`open`] up to the change-record triggers.
+fn open_checked(path: &Path) -> Result<Connection> {
     preflight(path)?;
     let conn = Connection::open_with_flags(
         path,
@@ -157,8 +164,28 @@ pub fn open(path: &Path) -> Result<Connection> {
     check_identity(&conn, path)?;
     configure(&conn)?;
     migrate(&mut conn)?;
-    audit::install(&conn)?;
     Ok(conn)
+}
+
+/// [`open`] for a command that only reads and then records its output in
+/// the access log (the command line's exports and PDFs): the same checks,
+/// migrations and history chains, without the change-record triggers of
+/// [`audit`]. Compiling those ~100 triggers is most of an open (~5 of
+/// ~6 ms), and a command that changes nothing needs none. So that nothing
+/// can change unrecorded, the connection is `query_only` until
+/// [`allow_access_record`].
+pub fn open_for_output(path: &Path) -> Result<Connection> {
+    let conn = open_checked(path)?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
+/// Lets a connection from [`open_for_output`] write again, for the access
+/// log's record of the output made (access_log is a history table: its
+/// chain triggers are installed; it has no change record).
+pub fn allow_access_record(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "query_only", false)?;
+    Ok(())
 }
 
 /// An in-memory database with the full schema, for tests and benchmarks.
@@ -279,7 +306,7 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
-/// The result of `zaitaku-desk check`: integrity, foreign keys, and the
+/// The result of `zaitaku check`: integrity, foreign keys, and the
 /// hash chains of the history tables (see [`history`]).
 pub fn check(conn: &Connection) -> Result<i64> {
     let integrity: Vec<String> = conn

@@ -1,0 +1,580 @@
+//! `zaitaku`, the administrator's command line: headless subcommands for the
+//! jobs an administrator scripts (demo data, checks, exports, PDFs, backups).
+//! It depends on the core only, so it needs no GUI library; the window is
+//! the other binary, `zaitaku-desk`.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use zaitaku_core::access_log::{self, Kind};
+use zaitaku_core::backup::{self, BackupKind};
+use zaitaku_core::csv::Csv;
+use zaitaku_core::print::{self, documents::flyer, PrintJob};
+use zaitaku_core::registries::organisations::OrganisationFilter;
+use zaitaku_core::registries::{BedFilter, DoctorFilter, Export as List};
+use zaitaku_core::{demo, store};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "zaitaku",
+    version,
+    arg_required_else_help = true,
+    about = "在宅医療相談室デスクの管理者向けコマンド — デモデータ・検査・書き出し・PDF・バックアップ",
+    long_about = "在宅医療相談室デスクの管理者向けコマンド。\n画面を開かずに実行します（管理者・スクリプト用。GTK/WebKit のないサーバーでも動きます）。画面は zaitaku-desk で開きます。"
+)]
+struct Cli {
+    /// データベースファイル
+    #[arg(long, value_name = "PATH", env = "ZAITAKU_DESK_DB", global = true)]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 空のデータベースにデモデータ（2市の事業所・圏域など）を作成する
+    DemoData {
+        /// 作成する相談記録の件数（ベンチマーク用に大きくできる）
+        #[arg(long, value_name = "N", default_value_t = demo::DEFAULT_CASES as u32,
+              value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+        cases: u32,
+    },
+    /// データベースを検査し、問題なければ「ok」とデータの版を表示する
+    Check,
+    /// 記録を CSV（UTF-8 BOM 付き、CRLF、日本語の見出し）に書き出す
+    Export {
+        #[command(subcommand)]
+        what: Export,
+    },
+    /// 私の意志表示帳を PDF にする（A5。--imposed で A4 横に2ページずつ、中綴じ用に面付け）
+    Booklet {
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// 中綴じ冊子用に面付けする（A4 横・両面印刷・短辺とじ）
+        #[arg(long)]
+        imposed: bool,
+    },
+    /// 講座の開催のチラシ（A4）を PDF にする（連絡先は設定の事業所）
+    Flyer {
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// 開催の ID
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "sample",
+            conflicts_with = "sample"
+        )]
+        session: Option<String>,
+        /// 開催の代わりに見本: lecture（出前講座・市民公開講座）または tour（施設見学ツアー）
+        #[arg(long, value_enum, value_name = "TEMPLATE")]
+        sample: Option<SampleFlyer>,
+    },
+    /// 一覧表を PDF にする（見出し行は各ページにくり返す）
+    List {
+        /// dementia（もの忘れ相談医リスト）、doctors（往診登録医一覧）、beds（療養支援ベッド一覧）、organisations（関係機関一覧）
+        #[arg(value_enum)]
+        what: ListKind,
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// 療養支援ベッドの輪番表を PDF にする（A4 縦、1か月1ページ）
+    Rota {
+        /// 最初の月（例: 2025-04 または 令和7年4月）
+        #[arg(long, value_name = "MONTH")]
+        month: String,
+        /// 印刷する月数（1〜12）
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        months: u32,
+        /// 保存する PDF ファイル
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// 事業報告（年度の集計）を PDF・CSV・Excel に書き出す（--out の拡張子で選ぶ）
+    Report {
+        /// 年度（4月始まり。例: 2025 は令和7年4月〜令和8年3月）
+        #[arg(long, value_name = "YEAR")]
+        year: i32,
+        /// 書き出すファイル（.pdf、.csv または .xlsx）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 市の報告にする（設定の市の名前、または「市外」。省略すると全体）
+        #[arg(long, value_name = "NAME")]
+        city: Option<String>,
+    },
+    /// バックアップを作成する（整合性を検査してから保存し、古い世代を整理する）
+    Backup {
+        /// 保存先のフォルダ
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// バックアップから復元する（このアプリが作ったままのバックアップだけを受け付け、いまのデータは先にバックアップしてから置き換える。変更の記録などの履歴は引き継ぐ）
+    Restore {
+        /// 復元するバックアップファイル
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum SampleFlyer {
+    Lecture,
+    Tour,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum ListKind {
+    Dementia,
+    Doctors,
+    Beds,
+    Organisations,
+}
+
+#[derive(Subcommand, Debug)]
+enum Export {
+    /// 私の意志表示帳の入庫・配布台帳（取消した記録も「取消」として含む）
+    Booklets {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この年度（4月〜3月、例: 2025）だけを書き出す。省略時はすべて
+        #[arg(long, value_name = "YEAR", conflicts_with = "year")]
+        fiscal_year: Option<i32>,
+        /// この暦年（1月〜12月）だけを書き出す
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i32>,
+    },
+    /// 往診登録医の名簿（登録終了の医師を含む）
+    Doctors {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// もの忘れ相談医リスト（市民向け：市・医療機関・医師・住所・電話）
+    Dementia {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 療養支援ベッド（病院ごとの最新の空床状況）
+    Beds {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 関係機関の名簿（登録終了の機関を含む）
+    Organisations {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 出前講座・市民公開講座の開催とアンケート集計（1列目は開催ID、古い順）
+    Lectures {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この年度（4月〜3月、例: 2025）の実施済・過去の開催だけを書き出す。省略時はすべて
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: Option<i32>,
+    },
+    /// 療養支援ベッドの利用記録（入院日の新しい順）
+    BedStays {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この年度（4月〜3月、例: 2025）に1日でもかかる利用だけを書き出す。省略時はすべて
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: Option<i32>,
+    },
+    /// 会議・研修の一覧（年度の開催日順：種類・事業項目・参加者数・職種別の参加者・未了の宿題）
+    Meetings {
+        /// 書き出す CSV ファイル
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 年度（4月〜3月、例: 2025）
+        #[arg(long, value_name = "YEAR")]
+        fiscal_year: i32,
+    },
+    /// 相談記録（期間を指定しなければすべて、新しい順）
+    Cases {
+        /// 書き出すファイル（.csv、または .xlsx なら Excel）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// この日から（例: 2025-04-01 または 令和7年4月1日）
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// この日まで
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+}
+
+/// Parses the arguments and runs; the process exit code is
+/// 0 ok, 1 failed, 2 bad arguments.
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    if let Err(message) = run(cli.command, cli.db.as_deref()) {
+        eprintln!("エラー: {message}");
+        std::process::exit(1);
+    }
+}
+
+/// Lays out a print job and saves it as PDF, warning on stderr about
+/// characters the font lacks (they would print as empty boxes).
+fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
+    let conn = store::open_for_output(db).map_err(|e| e.to_string())?;
+    let today = chrono::Local::now().date_naive();
+    let printed = print::render(&conn, job, today).map_err(|e| e.to_string())?;
+    let missing = printed.missing_chars();
+    if !missing.is_empty() {
+        let chars: String = missing.iter().map(|c| format!("「{c}」")).collect();
+        eprintln!("注意: 次の文字はフォントにないため印刷されません: {chars}");
+    }
+    let bytes = print::pdf::write(&printed);
+    write_file(out, &bytes)?;
+    record_output(&conn, Kind::PdfSave, out)?;
+    println!(
+        "PDF を保存しました: {}（{} ページ、{} KB）",
+        out.display(),
+        printed.pages.len(),
+        bytes.len().div_ceil(1024)
+    );
+    Ok(())
+}
+
+fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
+    let db = db.ok_or("--db でデータベースファイルを指定してください。")?;
+    let fail = |e: zaitaku_core::Error| e.to_string();
+    match command {
+        Command::DemoData { cases } => {
+            let mut conn = store::open(db).map_err(fail)?;
+            let now = chrono::Local::now().naive_local();
+            let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
+            println!(
+                "デモデータを作成しました: {}（市 {} 件、圏域 {} 件、意志表示帳 {} 版・入庫 {} 件・配布 {} 件、相談記録 {} 件・対象者なしの相談 {} 件、講座テーマ {} 件・開催 {} 件、会議・研修 {} 件、往診登録医 {} 件、療養支援ベッド {} 病院、関係機関 {} 件）",
+                db.display(),
+                summary.cities,
+                summary.areas,
+                summary.booklet_editions,
+                summary.booklet_receipts,
+                summary.booklet_issues,
+                summary.cases,
+                summary.enquiries,
+                summary.lecture_themes,
+                summary.lecture_sessions,
+                summary.meetings,
+                summary.doctors,
+                summary.support_beds,
+                summary.organisations
+            );
+            println!(
+                "担当者: {}（管理者）、{}（職員）。暗証番号はどの担当者も {}",
+                demo::cases::STAFF[0],
+                demo::cases::STAFF[1..].join("、"),
+                demo::cases::DEMO_PIN
+            );
+        }
+        Command::Export {
+            what: Export::Cases { out, from, to },
+        } => {
+            use zaitaku_core::cases::{self, CaseFilter};
+            let filter = CaseFilter {
+                from: from.unwrap_or_default(),
+                to: to.unwrap_or_default(),
+                ..Default::default()
+            };
+            export_csv(db, &out, "相談記録", "件", |conn, today| {
+                cases::export_csv(conn, &filter, today)
+            })?;
+        }
+        Command::Export {
+            what:
+                Export::Booklets {
+                    out,
+                    fiscal_year,
+                    year,
+                },
+        } => {
+            use zaitaku_core::booklets;
+            use zaitaku_core::period::Period;
+            let period = match (fiscal_year, year) {
+                (Some(year), _) => Some(Period::fiscal(year)),
+                (None, Some(year)) => Some(Period::calendar(year)),
+                (None, None) => None,
+            };
+            export_csv(db, &out, "意志表示帳の台帳", "行", |conn, _| {
+                booklets::export_csv(conn, period)
+            })?;
+        }
+        Command::Report { year, out, city } => {
+            use zaitaku_core::report::{self, ReportPeriod};
+            let city = match &city {
+                Some(name) => {
+                    let conn = store::open_for_output(db).map_err(fail)?;
+                    Some(report::city_by_name(&conn, name).map_err(fail)?)
+                }
+                None => None,
+            };
+            let extension = out
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase);
+            match extension.as_deref() {
+                Some("csv") | Some("xlsx") => {}
+                Some("pdf") => {
+                    let period = ReportPeriod::Fiscal { year };
+                    // Check the year first so a bad one is refused like for CSV.
+                    period.span().map_err(fail)?;
+                    let city_id = city.map(|c| c.id).unwrap_or_default();
+                    return print_to(db, &PrintJob::YearReport { period, city_id }, &out);
+                }
+                _ => {
+                    return Err(
+                        "--out には .pdf、.csv または .xlsx のファイルを指定してください。".into(),
+                    )
+                }
+            }
+            let conn = store::open_for_output(db).map_err(fail)?;
+            let today = chrono::Local::now().date_naive();
+            let built =
+                report::build_for(&conn, &ReportPeriod::Fiscal { year }, city.as_ref(), today)
+                    .map_err(fail)?;
+            let bytes = if extension.as_deref() == Some("xlsx") {
+                report::to_xlsx(&built).map_err(fail)?
+            } else {
+                report::to_csv(&built)
+            };
+            write_file(&out, &bytes)?;
+            record_output(&conn, Kind::CsvExport, &out)?;
+            println!(
+                "{}の事業報告{}を書き出しました: {}（実人数 {} 人、延べ {} 件）",
+                built.period_label,
+                built
+                    .city
+                    .as_ref()
+                    .map(|c| format!("（{c}）"))
+                    .unwrap_or_default(),
+                out.display(),
+                built.consultations.persons,
+                built.consultations.total
+            );
+            if let Some(note) = &built.note {
+                println!("{note}");
+            }
+        }
+        Command::Export {
+            what: Export::Doctors { out },
+        } => export_registry(
+            db,
+            List::Doctors {
+                filter: DoctorFilter {
+                    include_retired: true,
+                    ..Default::default()
+                },
+            },
+            &out,
+        )?,
+        Command::Export {
+            what: Export::Dementia { out },
+        } => export_registry(db, List::Dementia, &out)?,
+        Command::Export {
+            what: Export::Beds { out },
+        } => export_registry(
+            db,
+            List::Beds {
+                filter: BedFilter {
+                    include_retired: true,
+                    ..Default::default()
+                },
+            },
+            &out,
+        )?,
+        Command::Export {
+            what: Export::Organisations { out },
+        } => export_registry(
+            db,
+            List::Organisations {
+                filter: OrganisationFilter {
+                    include_retired: true,
+                    ..Default::default()
+                },
+            },
+            &out,
+        )?,
+        Command::Export {
+            what: Export::Lectures { out, fiscal_year },
+        } => {
+            use zaitaku_core::lectures::{self, PastFilter};
+            let filter = fiscal_year.map(PastFilter::fiscal);
+            export_csv(db, &out, "講座の開催", "件", |conn, today| {
+                lectures::export_csv(conn, filter.as_ref(), today)
+            })?;
+        }
+        Command::Export {
+            what: Export::BedStays { out, fiscal_year },
+        } => {
+            use zaitaku_core::beds::{stays_csv, StayFilter};
+            let filter = match fiscal_year {
+                Some(year) => {
+                    let (from, to) = zaitaku_core::period::Period::fiscal(year)
+                        .check()
+                        .map_err(fail)?
+                        .range();
+                    StayFilter {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                        ..Default::default()
+                    }
+                }
+                None => StayFilter::default(),
+            };
+            export_csv(
+                db,
+                &out,
+                "療養支援ベッドの利用記録",
+                "件",
+                |conn, today| stays_csv(conn, &filter, today),
+            )?;
+        }
+        Command::Rota { month, months, out } => {
+            print_to(db, &PrintJob::BedRota { month, months }, &out)?;
+        }
+        Command::Export {
+            what: Export::Meetings { out, fiscal_year },
+        } => {
+            export_csv(db, &out, "会議・研修", "件", |conn, _| {
+                zaitaku_core::meetings::meetings_csv(conn, fiscal_year)
+            })?;
+        }
+        Command::Booklet { out, imposed } => {
+            print_to(db, &PrintJob::Booklet { imposed }, &out)?;
+        }
+        Command::Flyer {
+            out,
+            session,
+            sample,
+        } => {
+            let job = match (session, sample) {
+                (Some(session_id), _) => PrintJob::Flyer { session_id },
+                (None, Some(SampleFlyer::Tour)) => PrintJob::SampleFlyer {
+                    template: flyer::Template::Tour,
+                },
+                (None, _) => PrintJob::SampleFlyer {
+                    template: flyer::Template::Lecture,
+                },
+            };
+            print_to(db, &job, &out)?;
+        }
+        Command::List { what, out } => {
+            let job = match what {
+                ListKind::Dementia => PrintJob::DementiaList,
+                ListKind::Doctors => PrintJob::Doctors,
+                ListKind::Beds => PrintJob::Beds,
+                ListKind::Organisations => PrintJob::Organisations,
+            };
+            print_to(db, &job, &out)?;
+        }
+        Command::Check => {
+            let conn = store::open(db).map_err(fail)?;
+            let version = store::check(&conn).map_err(fail)?;
+            println!("ok");
+            println!("データの版: {version}");
+        }
+        Command::Backup { to } => {
+            let conn = store::open(db).map_err(fail)?;
+            let now = chrono::Local::now().naive_local();
+            store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
+            let file = backup::create(&conn, &to, BackupKind::Manual, now).map_err(fail)?;
+            access_log::record_here(&conn, Kind::Backup, &file.file_name, "", now).map_err(fail)?;
+            let settings = backup::load_settings(&conn).map_err(fail)?;
+            let removed = backup::prune(&conn, &to, &settings, now).map_err(fail)?;
+            println!(
+                "バックアップを作成しました: {}（{} バイト、検査 ok）",
+                file.path, file.size_bytes
+            );
+            if removed > 0 {
+                println!("保存期間を過ぎた古いバックアップを {removed} 件削除しました。");
+            }
+        }
+        Command::Restore { from } => {
+            let mut conn = store::open(db).map_err(fail)?;
+            let now = chrono::Local::now().naive_local();
+            store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
+            let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
+            println!("{} から復元しました。", from.display());
+            println!("復元前のデータは {} に保存しました。", safety.path);
+        }
+    }
+    Ok(())
+}
+
+/// One registry list as CSV (名簿 export subcommands).
+fn export_registry(db: &Path, list: List, out: &Path) -> Result<(), String> {
+    export_csv(db, out, list.name(), "件", |conn, today| {
+        list.csv(conn, today)
+    })
+}
+
+/// The export subcommands: makes the CSV from the database (as of today),
+/// writes it to `--out` (as an Excel workbook when it ends in .xlsx) and
+/// says so with its count of `unit`.
+fn export_csv(
+    db: &Path,
+    out: &Path,
+    what: &str,
+    unit: &str,
+    csv: impl FnOnce(&store::Connection, chrono::NaiveDate) -> zaitaku_core::Result<Csv>,
+) -> Result<(), String> {
+    let fail = |e: zaitaku_core::Error| e.to_string();
+    let conn = store::open_for_output(db).map_err(fail)?;
+    let today = chrono::Local::now().date_naive();
+    let csv = csv(&conn, today).map_err(fail)?;
+    let excel = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let bytes = if excel {
+        csv.to_xlsx(what, today).map_err(fail)?
+    } else {
+        csv.bytes.clone()
+    };
+    write_file(out, &bytes)?;
+    record_output(&conn, Kind::CsvExport, out)?;
+    println!(
+        "{what}を書き出しました: {}（{} {unit}）",
+        out.display(),
+        csv.rows
+    );
+    Ok(())
+}
+
+/// Who the command line is in the records: nobody signs in there.
+const COMMAND_LINE: &str = "（コマンド）";
+
+/// Output made on the command line is in the access log too, by its file
+/// name, under no staff member (nobody signs in there). A file whose
+/// record cannot be written is removed, as in the app. `conn` is from
+/// [`store::open_for_output`].
+fn record_output(conn: &store::Connection, kind: Kind, out: &Path) -> Result<(), String> {
+    let name = access_log::file_name(out);
+    let now = chrono::Local::now().naive_local();
+    access_log::record_output(out, || {
+        store::allow_access_record(conn)?;
+        access_log::record_for(conn, "", COMMAND_LINE, kind, &name, "", now)
+    })
+    .map_err(|e| e.to_string())
+}
+
+fn write_file(out: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(out, bytes)
+        .map_err(|e| format!("「{}」に書き込めません（{e}）。", out.display()))
+}
