@@ -22,6 +22,7 @@ pub mod csv;
 pub mod demo;
 pub mod error;
 pub mod fonts;
+pub mod help;
 pub mod lectures;
 pub mod meetings;
 pub mod office;
