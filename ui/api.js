@@ -36,6 +36,7 @@ async function call(command, args = {}) {
 
 export const api = {
   appStatus: () => call('app_status'),
+  helpGuide: () => call('help_guide'),
   getOffice: () => call('get_office'),
   saveOffice: (office) => call('save_office', { office }),
   bookletScreen: (period) => call('booklet_screen', { period }),

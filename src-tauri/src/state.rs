@@ -37,7 +37,13 @@ use zaitaku_core::{access_log, backup, store};
 use crate::{error, UiError};
 
 /// The commands the lock screen calls, answered while the window is locked.
-pub const LOCK_SCREEN: &[&str] = &["app_status", "access_status", "sign_in", "lock_screen"];
+pub const LOCK_SCREEN: &[&str] = &[
+    "app_status",
+    "access_status",
+    "sign_in",
+    "lock_screen",
+    "help_guide",
+];
 
 /// The one command, besides the lock screen's, of a member who must set
 /// their own credential before anything else.

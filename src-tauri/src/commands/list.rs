@@ -31,6 +31,8 @@ command_list![
 
     app::app_status,
 
+    help::help_guide,
+
     booklets::booklet_screen,
     booklets::add_booklet_entry,
     booklets::correct_booklet_entry,
