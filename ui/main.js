@@ -2,6 +2,7 @@
 
 import { api } from './api.js';
 import { h, clear } from './lib/dom.js';
+import { installHelp } from './lib/help.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 import * as booklets from './views/booklets.js';
@@ -77,6 +78,8 @@ function showStartupError(error) {
 
 async function start() {
   initMessages();
+  // F1 works from the first moment, on the lock screen too.
+  installHelp();
   let status;
   try {
     status = await api.appStatus();
