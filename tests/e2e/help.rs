@@ -67,9 +67,15 @@ async fn f1_opens_the_help_its_search_finds_a_section_and_esc_returns_to_the_scr
 
     // Esc: back on 相談記録, the typed search and its focus kept.
     app.press("#help-search", ESCAPE).await;
-    app.wait_for_value("document.getElementById('help') === null", serde_json::json!(true))
-        .await;
-    assert_eq!(app.eval("return document.activeElement.id").await, "case-search");
+    app.wait_for_value(
+        "document.getElementById('help') === null",
+        serde_json::json!(true),
+    )
+    .await;
+    assert_eq!(
+        app.eval("return document.activeElement.id").await,
+        "case-search"
+    );
     assert_eq!(app.value("#case-search").await, "さかど");
     assert_eq!(app.eval("return location.hash").await, "#cases");
 
@@ -114,7 +120,8 @@ async fn the_lock_screen_has_the_help_but_not_its_pdf() {
     app.snap("help-lock").await;
     app.press("#lock .lock-member", F1).await;
     app.wait_for_text("#help-toc", "サインインと権限").await;
-    app.wait_for_text("#help-status", "サインインしてください").await;
+    app.wait_for_text("#help-status", "サインインしてください")
+        .await;
     app.click("#help-pdf").await;
     app.wait_for_text("#help-status", "ヘルプを閉じてサインインしてください")
         .await;
@@ -122,8 +129,11 @@ async fn the_lock_screen_has_the_help_but_not_its_pdf() {
     assert!(!pdf.exists(), "nothing saved behind the lock");
     std::env::remove_var("ZAITAKU_E2E_SAVE_PATH");
     app.press("#help-search", ESCAPE).await;
-    app.wait_for_value("document.getElementById('help') === null", serde_json::json!(true))
-        .await;
+    app.wait_for_value(
+        "document.getElementById('help') === null",
+        serde_json::json!(true),
+    )
+    .await;
     // Back on the lock screen, which still asks who is working.
     app.wait_for("#lock:not([hidden]) .lock-member").await;
     app.click("#lock-help").await;
