@@ -41,6 +41,7 @@ export const api = {
   saveFirstRunCities: (cities) => call('save_first_run_cities', { cities }),
   saveFirstRunBackup: (dir) => call('save_first_run_backup', { dir }),
   fillDemoData: () => call('fill_demo_data'),
+  helpGuide: () => call('help_guide'),
   getOffice: () => call('get_office'),
   saveOffice: (office) => call('save_office', { office }),
   bookletScreen: (period) => call('booklet_screen', { period }),

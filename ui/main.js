@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { h, clear } from './lib/dom.js';
 import { startAutoBackup } from './lib/auto-backup.js';
+import { installHelp } from './lib/help.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 
@@ -91,6 +92,8 @@ function demoNote({ admin, staff, pin }) {
 
 async function start() {
   initMessages();
+  // F1 works from the first moment, on the lock screen too.
+  installHelp();
   let status;
   try {
     status = await api.appStatus();

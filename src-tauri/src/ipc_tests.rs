@@ -23,6 +23,7 @@ use crate::state::{LOCK_SCREEN, OWN_CREDENTIAL};
 const WITHOUT_ARGUMENTS: &[&str] = &[
     "app_status",
     "first_run_status",
+    "help_guide",
     "get_office",
     "backup_status",
     "list_backups",
@@ -1130,10 +1131,23 @@ fn a_locked_window_answers_only_the_lock_screen() {
     assert_eq!(fingerprint(&app.db), before, "a locked call changed data");
 
     // The lock screen's own calls are answered.
-    for command in ["app_status", "access_status", "lock_screen"] {
+    for command in ["app_status", "access_status", "lock_screen", "help_guide"] {
         let answer = invoke(&app, command, json!({}));
         assert!(answer.is_ok(), "{command}: {answer:?}");
     }
+    // The help is readable at the lock screen: the guide, nothing else.
+    let guide = invoke(&app, "help_guide", json!({})).expect("help");
+    let text = guide.to_string();
+    assert!(text.contains("サインインと権限"), "{text:.200}");
+    assert!(!text.contains("For developers"));
+    let office = zaitaku_core::office::load(&store::open(&app.db).expect("open")).expect("office");
+    assert!(
+        !text.contains(&office.name),
+        "no office data: {}",
+        office.name
+    );
+    // Its PDF is not: the save dialog would show the computer's folders.
+    assert_refused_as_locked(&app, "save_pdf", &json!({ "job": { "kind": "guide" } }));
     sign_in(&app);
     for command in &guarded {
         if let Err(error) = invoke(&app, command, json!({})) {

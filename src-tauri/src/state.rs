@@ -55,6 +55,7 @@ pub const LOCK_SCREEN: &[&str] = &[
     "lock_screen",
     "start_auto_backup",
     "auto_backup_status",
+    "help_guide",
 ];
 
 /// The one command, besides the lock screen's, of a member who must set

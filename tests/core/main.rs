@@ -39,6 +39,9 @@ mod lectures;
 // 印刷: booklet text saved and printed, every print job, missing characters.
 mod print;
 
+// ヘルプ: README's user part as the guide, never the developers' part; its PDF.
+mod help;
+
 // Restore trusts nothing: foreign schema objects refused, generations by
 // name only, older backups migrated, history carried forward, generations kept.
 mod restore;

@@ -32,6 +32,8 @@ mod reports;
 mod lectures;
 // 印刷: booklet preview, a missing character marked, PDF saved.
 mod print;
+// ヘルプ: F1 over any screen and the lock screen, search, Esc back, its PDF.
+mod help;
 // Forms: Enter twice saves once; 必須 fields carry aria-required.
 mod forms;
 // 療養支援ベッド: today's bed, the rota calendar, a stay from a day of it, listed and counted.

@@ -17,6 +17,7 @@ import { field, input, onSubmit, attempt } from './forms.js';
 import { credentialFields, fitInput, kindLabel, needsCredential } from './credential.js';
 import { showError, clearMessage } from './messages.js';
 import { closePrintPreview } from './print-preview.js';
+import { openHelp } from './help.js';
 
 let lockMinutes = 10;
 let idleTimer = null;
@@ -192,6 +193,7 @@ function signInPanel(staff, signedIn, note) {
       }, member.name, h('span', { class: 'muted' }, `（${kindLabel(member.credential)}）`)))),
     credentialArea,
     error,
+    h('p', { class: 'lock-help' }, h('button', { type: 'button', class: 'link', id: 'lock-help', onclick: () => openHelp() }, 'ヘルプ（F1）')),
   );
 
   // The lock covers the app's message area: `error` takes its place.

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod first_run;
 pub mod fonts;
+pub mod help;
 pub mod lectures;
 pub mod meetings;
 pub mod office;

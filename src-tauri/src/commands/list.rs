@@ -40,6 +40,7 @@ command_list![
     #[first_run] first_run::save_first_run_cities,
     #[first_run] first_run::save_first_run_backup,
     #[first_run] first_run::fill_demo_data,
+    help::help_guide,
 
     booklets::booklet_screen,
     booklets::add_booklet_entry,

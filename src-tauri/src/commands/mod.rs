@@ -97,6 +97,7 @@ pub mod beds;
 pub mod booklets;
 pub mod cases;
 pub mod first_run;
+pub mod help;
 pub mod lectures;
 pub mod meetings;
 pub mod office;

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::documents::{beds, booklet, case_summary, flyer, minutes, registry_lists, year_report};
+use super::documents::{
+    beds, booklet, case_summary, flyer, guide, minutes, registry_lists, year_report,
+};
 use super::Printed;
 use crate::registries::{self, BedFilter, DoctorFilter};
 use crate::report::{self, ReportPeriod};
@@ -54,6 +56,8 @@ pub enum PrintJob {
     },
     /// 議事録 of one 会議・研修 (A4 portrait).
     MeetingMinutes { meeting_id: String },
+    /// 利用の手引き: the user guide the help (F1) shows, A4 portrait.
+    Guide,
 }
 
 fn one_month() -> u32 {
@@ -84,6 +88,7 @@ impl PrintJob {
                 format!("療養支援ベッド輪番表 {month}（{months}か月）")
             }
             PrintJob::MeetingMinutes { meeting_id } => format!("議事録 {meeting_id}"),
+            PrintJob::Guide => guide::TITLE.into(),
         }
     }
 }
@@ -135,5 +140,6 @@ pub fn render(conn: &Connection, job: &PrintJob, today: NaiveDate) -> Result<Pri
             let meeting = crate::meetings::meeting(conn, meeting_id)?;
             minutes::build(&meeting, &office::load(conn)?.name, today).layout()
         }
+        PrintJob::Guide => guide::build(crate::help::guide(), today).layout(),
     }
 }

@@ -1,10 +1,11 @@
-//! The printed documents: the ACP booklet, lecture flyers, registry lists
-//! and the case summary, all built on [`super::layout`].
+//! The printed documents: the ACP booklet, lecture flyers, registry lists,
+//! the case summary and the user guide, all built on [`super::layout`].
 
 pub mod beds;
 pub mod booklet;
 pub mod case_summary;
 pub mod flyer;
+pub mod guide;
 pub mod impose;
 pub mod minutes;
 pub mod registry_lists;

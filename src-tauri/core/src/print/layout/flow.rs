@@ -64,6 +64,12 @@ impl Flow {
     fn block(&mut self, block: &Block) -> Result<()> {
         match block {
             Block::Heading(text) => self.heading(text),
+            Block::Subheading(text) => self.subheading(text),
+            Block::ListItem {
+                depth,
+                marker,
+                text,
+            } => self.list_item(*depth, marker, text),
             Block::Paragraph(text) => self.paragraph(text, self.body, Rgb::BLACK),
             Block::Caption(text) => {
                 // Room for the caption, the table header and two rows.
@@ -107,6 +113,53 @@ impl Flow {
             ACCENT,
         );
         self.y += h + 1.5;
+    }
+
+    fn subheading(&mut self, text: &str) {
+        let size = self.body + 1.5;
+        let lines = wrap(text, self.width, size);
+        self.ensure(lines.height() + 14.0);
+        if self.y > self.top {
+            self.y += 2.0;
+        }
+        let h = lines.height();
+        lines.draw(
+            &mut self.page.ops,
+            Area::new(self.x, self.y, self.width, h),
+            Align::Left,
+            ACCENT,
+        );
+        self.y += h + 1.0;
+    }
+
+    /// The marker hangs in a 5 mm column; the text's further lines line up
+    /// under its first, and a page may break between them.
+    fn list_item(&mut self, depth: usize, marker: &str, text: &str) {
+        const STEP: f32 = 5.0;
+        let indent = (STEP * depth as f32).min(self.width / 2.0);
+        let x = self.x + indent + STEP;
+        let width = self.width - indent - STEP;
+        let lines = wrap(text, width, self.body);
+        let lh = lines.line_height();
+        for (i, line) in lines.lines.into_iter().enumerate() {
+            self.ensure(lh);
+            let at = |x, w| Area::new(x, self.y, w, lh);
+            if i == 0 && !marker.is_empty() {
+                wrap(marker, STEP, self.body).draw(
+                    &mut self.page.ops,
+                    at(self.x + indent, STEP),
+                    Align::Left,
+                    Rgb::BLACK,
+                );
+            }
+            Lines {
+                size: self.body,
+                lines: vec![line],
+            }
+            .draw(&mut self.page.ops, at(x, width), Align::Left, Rgb::BLACK);
+            self.y += lh;
+        }
+        self.y += 1.0;
     }
 
     fn paragraph(&mut self, text: &str, size: f32, color: Rgb) {

@@ -181,6 +181,15 @@ impl Column {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Heading(String),
+    /// A heading one level down (### and below in the user guide).
+    Subheading(String),
+    /// One paragraph of a list: `marker` ("・", "1.", or "" for a further
+    /// paragraph of the item) hangs left of the text, `depth` levels in.
+    ListItem {
+        depth: usize,
+        marker: String,
+        text: String,
+    },
     Paragraph(String),
     /// The title line of the table that follows, kept on the same page as
     /// the table's first rows.
