@@ -29,7 +29,8 @@ async fn first_start_on_a_fresh_home_opens_the_window_and_makes_the_data_folder(
     let app = App::launch_in_home(&home).await;
     assert_eq!(app.client.title().await.unwrap(), "在宅医療相談室デスク");
     app.wait_for_text(FIRST_SCREEN, "事業所").await;
-    app.wait_for_text("#first-run-demo", "デモデータで試す").await;
+    app.wait_for_text("#first-run-demo", "デモデータで試す")
+        .await;
     app.screenshot("installed-first-start").await;
     app.quit().await;
     assert!(
