@@ -11,6 +11,7 @@
 
 import { api } from '../api.js';
 import { h, clear } from './dom.js';
+import { wirePdfButtons } from './print-preview.js';
 
 let guide = null;
 let open = null;
@@ -210,38 +211,15 @@ export async function openHelp() {
     if (first) goTo(first.dataset.section);
   });
 
-  let savedPath = null;
-  pdfButton.addEventListener('click', async () => {
-    if (screenLocked()) {
+  wirePdfButtons({
+    saveButton: pdfButton, openButton, status, job: { kind: 'guide' },
+    // The save dialog shows the computer's folders: not from the lock screen.
+    beforeSave: () => {
+      if (!screenLocked()) return true;
       status.textContent = 'PDFで保存するには、ヘルプを閉じてサインインしてください。';
-      return;
-    }
-    pdfButton.disabled = true;
-    status.textContent = '保存先を選んでください…';
-    try {
-      const saved = await api.savePdf({ kind: 'guide' });
-      if (!saved) {
-        status.textContent = '保存を取りやめました。';
-        return;
-      }
-      savedPath = saved.path;
-      openButton.disabled = false;
-      status.textContent = `保存しました：${saved.path}（${saved.pages}ページ）`;
-      openButton.focus();
-    } catch (error) {
-      status.textContent = error.message;
-    } finally {
-      pdfButton.disabled = false;
-    }
-  });
-  openButton.addEventListener('click', async () => {
-    if (!savedPath) return;
-    try {
-      await api.openPdf(savedPath);
-      status.textContent = 'PDFを開きました。表示されたアプリから印刷してください。';
-    } catch (error) {
-      status.textContent = error.message;
-    }
+      return false;
+    },
+    openedText: 'PDFを開きました。表示されたアプリから印刷してください。',
   });
 
   const focusSearch = () => {

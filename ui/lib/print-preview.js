@@ -38,34 +38,15 @@ function missingText(missing) {
  * Opens the preview of `job` (a PrintJob: { kind: 'booklet', imposed } …).
  * Resolves when the dialog is closed.
  */
-export async function showPrintPreview(job, { title = '印刷プレビュー' } = {}) {
-  if (open) open.close();
-  const preview = await api.printPreview(job);
-  // Locked while the pages were drawn: the case text stays out of the page.
-  if (screenLocked()) return;
-  const previousFocus = document.activeElement;
-  const status = h('p', { class: 'print-status', id: 'print-status', role: 'status' });
-  const warning = preview.missing.length
-    ? h('p', { class: 'print-missing', id: 'print-missing', role: 'alert' },
-      `次の文字はフォントにないため、印刷すると空白になります：${missingText(preview.missing)}（赤い枠の所）。別の字に書き換えてください。`)
-    : null;
-  const pages = h('div', { class: 'print-pages', id: 'print-pages', tabindex: '0', 'aria-label': 'ページ' });
-  preview.pages.forEach((text, i) => {
-    const svg = svgNode(text);
-    if (!svg) return;
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', `${i + 1}ページ目`);
-    pages.append(h('figure', { class: 'print-page' }, svg, h('figcaption', {}, `${i + 1} / ${preview.pages.length}`)));
-  });
-
+/**
+ * The two buttons every PDF offers: save (the native dialog, opened by the
+ * app) and then open the saved file in the system viewer to print it.
+ * `beforeSave` may refuse; `status` says how it went.
+ */
+export function wirePdfButtons({ saveButton, openButton, status, job, beforeSave = () => true, openedText }) {
   let savedPath = null;
-  const saveButton = h('button', { type: 'button', class: 'primary', id: 'print-save' }, 'PDFを保存');
-  const openButton = h('button', { type: 'button', class: 'secondary', id: 'print-open', disabled: true }, '開いて印刷');
-  const closeButton = h('button', { type: 'button', class: 'secondary', id: 'print-close' }, '閉じる');
-
   saveButton.addEventListener('click', async () => {
-    if (preview.missing.length && !window.confirm(
-      `次の文字はフォントにないため、印刷すると空白になります：${missingText(preview.missing)}\nこのまま保存しますか？`)) return;
+    if (!beforeSave()) return;
     saveButton.disabled = true;
     status.textContent = '保存先を選んでください…';
     try {
@@ -88,10 +69,43 @@ export async function showPrintPreview(job, { title = '印刷プレビュー' } 
     if (!savedPath) return;
     try {
       await api.openPdf(savedPath);
-      status.textContent = 'PDFを開きました。表示されたアプリから印刷してください（冊子は両面・短辺とじ）。';
+      status.textContent = openedText;
     } catch (error) {
       status.textContent = error.message;
     }
+  });
+}
+
+export async function showPrintPreview(job, { title = '印刷プレビュー' } = {}) {
+  if (open) open.close();
+  const preview = await api.printPreview(job);
+  // Locked while the pages were drawn: the case text stays out of the page.
+  if (screenLocked()) return;
+  const previousFocus = document.activeElement;
+  const status = h('p', { class: 'print-status', id: 'print-status', role: 'status' });
+  const warning = preview.missing.length
+    ? h('p', { class: 'print-missing', id: 'print-missing', role: 'alert' },
+      `次の文字はフォントにないため、印刷すると空白になります：${missingText(preview.missing)}（赤い枠の所）。別の字に書き換えてください。`)
+    : null;
+  const pages = h('div', { class: 'print-pages', id: 'print-pages', tabindex: '0', 'aria-label': 'ページ' });
+  preview.pages.forEach((text, i) => {
+    const svg = svgNode(text);
+    if (!svg) return;
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', `${i + 1}ページ目`);
+    pages.append(h('figure', { class: 'print-page' }, svg, h('figcaption', {}, `${i + 1} / ${preview.pages.length}`)));
+  });
+
+  const saveButton = h('button', { type: 'button', class: 'primary', id: 'print-save' }, 'PDFを保存');
+  const openButton = h('button', { type: 'button', class: 'secondary', id: 'print-open', disabled: true }, '開いて印刷');
+  const closeButton = h('button', { type: 'button', class: 'secondary', id: 'print-close' }, '閉じる');
+
+  wirePdfButtons({
+    saveButton, openButton, status, job,
+    // Asked before the save dialog: the missing characters print as blanks.
+    beforeSave: () => !preview.missing.length || window.confirm(
+      `次の文字はフォントにないため、印刷すると空白になります：${missingText(preview.missing)}\nこのまま保存しますか？`),
+    openedText: 'PDFを開きました。表示されたアプリから印刷してください（冊子は両面・短辺とじ）。',
   });
 
   const panel = h('section', { class: 'print-preview', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'print-title' },

@@ -11,6 +11,7 @@ import { h, clear } from '../lib/dom.js';
 import { field, input, label, onSubmit, whileBusy, attempt } from '../lib/forms.js';
 import { credentialFields, kindLabel } from '../lib/credential.js';
 import { adopt } from '../lib/lock.js';
+import { OFFICE_FIELDS } from '../lib/office-fields.js';
 
 // The order of the steps; `first_run::Step` in the Rust side names them.
 // The recovery key of the encrypted database will be a step after 'backup'.
@@ -21,14 +22,6 @@ const STEPS = [
   { key: 'backup', short: 'バックアップ', title: 'バックアップの保存先', render: backupStep },
 ];
 
-const OFFICE_FIELDS = [
-  { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
-  { field: 'postal_code', label: '郵便番号', hint: '例：350-0214', size: 10 },
-  { field: 'contact_person', label: '担当者名', hint: 'チラシや報告書の問い合わせ先に載ります' },
-  { field: 'address', label: '住所', wide: true },
-  { field: 'phone', label: '電話番号', hint: '市外局番から。例：049-123-4567', type: 'tel', size: 16 },
-  { field: 'fax', label: 'FAX番号', hint: '例：049-123-4568', type: 'tel', size: 16 },
-];
 
 /**
  * Shows 初期設定 over the whole window, from the step `status` names, and

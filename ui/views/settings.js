@@ -10,17 +10,9 @@ import * as caseLists from './lists.js';
 import * as accessSettings from './access-settings.js';
 import * as staffSettings from './staff.js';
 import { isAdmin } from '../lib/lock.js';
+import { OFFICE_FIELDS } from '../lib/office-fields.js';
 import * as accessLog from './access-log.js';
 import * as reportSettings from './report-settings.js';
-
-const OFFICE_FIELDS = [
-  { field: 'name', label: '事業所名', required: true, hint: '例：坂戸鶴ヶ島医師会 在宅医療相談室', wide: true },
-  { field: 'postal_code', label: '郵便番号', hint: '例：350-0214', size: 10 },
-  { field: 'contact_person', label: '担当者名', hint: 'チラシや報告書の問い合わせ先に載ります' },
-  { field: 'address', label: '住所', wide: true },
-  { field: 'phone', label: '電話番号', hint: '市外局番から。例：049-123-4567', type: 'tel', size: 16 },
-  { field: 'fax', label: 'FAX番号', hint: '例：049-123-4568', type: 'tel', size: 16 },
-];
 
 let state = null; // { office, cities: [{ id, name, areas: [{ id, name }] }] }
 let dirty = false;
