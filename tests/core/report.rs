@@ -60,15 +60,7 @@ struct Lists {
 }
 
 fn lists(conn: &Connection) -> Lists {
-    let item = |kind, name: &str| {
-        lists::list(conn, kind)
-            .unwrap()
-            .items
-            .into_iter()
-            .find(|i| i.name == name)
-            .unwrap_or_else(|| panic!("{name}"))
-            .id
-    };
+    let item = |kind, name: &str| crate::util::list_item(conn, kind, name);
     Lists {
         phone: item(ListKind::IntakeMethod, "電話"),
         visit: item(ListKind::IntakeMethod, "来所"),

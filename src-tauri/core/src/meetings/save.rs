@@ -246,16 +246,7 @@ fn validate(conn: &Connection, input: &MeetingInput, id: &str, today: NaiveDate)
     let date = wareki::parse_required_date("meeting_date", "開催日", &input.meeting_date)?;
     let start = text::time_of_day("start_time", "開始時刻", &input.start_time)?;
     let end = text::time_of_day("end_time", "終了時刻", &input.end_time)?;
-    if end <= start {
-        return Err(Error::invalid(
-            "end_time",
-            format!(
-                "終了時刻（{}）は開始時刻（{}）より後にしてください。",
-                clock(end),
-                clock(start)
-            ),
-        ));
-    }
+    crate::lectures::validate::check_times(start, end)?;
     let venue = text::single_line("venue", "会場", &input.venue, 80, false)?;
     let organiser = if input.organised_by_office {
         String::new()

@@ -46,12 +46,13 @@ pub fn build(report: &Report, printed_on: NaiveDate) -> Document {
     doc
 }
 
-fn caption(doc: &mut Document, text: &str) {
+/// A report section's caption (■ …), as every section prints it.
+pub(super) fn caption(doc: &mut Document, text: &str) {
     doc.push(Block::Spacer(1.5));
     doc.push(Block::Caption(format!("■ {text}")));
 }
 
-fn table(doc: &mut Document, columns: Vec<Column>, rows: Vec<Vec<String>>) {
+pub(super) fn table(doc: &mut Document, columns: Vec<Column>, rows: Vec<Vec<String>>) {
     doc.push(Block::Table {
         columns,
         rows,

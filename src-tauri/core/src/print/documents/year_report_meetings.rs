@@ -3,6 +3,7 @@
 //! figures under エ and 研修会 from 講座 under カ. Items ア・オ・キ already
 //! have a heading (their own figures come first); the others get theirs here.
 
+use super::year_report::{caption, table};
 use crate::meetings::TRAINING_ITEM;
 use crate::print::layout::{Block, Column, Document};
 use crate::report::{ItemMeetings, MeetingReport, MEETING_ITEMS};
@@ -14,19 +15,6 @@ pub fn items(doc: &mut Document, report: &MeetingReport, letters: &[&str]) {
             section(doc, report, item);
         }
     }
-}
-
-fn caption(doc: &mut Document, text: &str) {
-    doc.push(Block::Spacer(1.5));
-    doc.push(Block::Caption(format!("■ {text}")));
-}
-
-fn table(doc: &mut Document, columns: Vec<Column>, rows: Vec<Vec<String>>) {
-    doc.push(Block::Table {
-        columns,
-        rows,
-        min_row_height: 0.0,
-    });
 }
 
 fn counted(label: &str, second: &str) -> Vec<Column> {
