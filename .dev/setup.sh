@@ -12,7 +12,9 @@ as_root() {
 }
 
 # Build: WebKitGTK and GTK headers for Tauri, a C toolchain for bundled SQLite.
-packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev build-essential pkg-config curl ca-certificates)
+# SQLCipher compiles its own OpenSSL (perl, make); the session extension makes
+# libsqlite3-sys generate its bindings, which needs libclang.
+packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev build-essential pkg-config curl ca-certificates perl make libclang-dev)
 # Test: a virtual display and the WebKit WebDriver that tauri-driver talks to.
 # No Japanese system font on purpose: the app must show its bundled one.
 # poppler-utils and qpdf check every PDF the app writes (tests/cli/print.rs).

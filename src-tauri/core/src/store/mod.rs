@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod history;
+pub mod key;
 mod migrations;
 pub mod tables;
 
@@ -15,6 +16,7 @@ use rusqlite::{OpenFlags, OptionalExtension};
 
 use crate::{Error, Result};
 
+pub use key::DataKey;
 pub use migrations::{migrate, migrate_to, SCHEMA_VERSION};
 
 /// An optional id from a form: empty is none, anything else must be a UUID.
