@@ -539,7 +539,7 @@ impl AppState {
     pub fn run_auto_backup(&self, plan: &backup::Plan) {
         let now = chrono::Local::now().naive_local();
         let mut tell = |stage| self.set_auto_backup(AutoBackup::Running { stage });
-        let result = backup::copy_file(&self.db_path, plan, now, &mut tell)
+        let result = backup::copy_file(&self.db_path, None, plan, now, &mut tell)
             .map_err(UiError::from)
             .and_then(|file| {
                 self.with_conn(|conn| Ok(backup::finish(conn, plan, &file, now)?))?;

@@ -494,7 +494,7 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
             let conn = store::open(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
             store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
-            let file = backup::create(&conn, &to, BackupKind::Manual, now).map_err(fail)?;
+            let file = backup::create(&conn, None, db, &to, BackupKind::Manual, now).map_err(fail)?;
             access_log::record_here(&conn, Kind::Backup, &file.file_name, "", now).map_err(fail)?;
             let settings = backup::load_settings(&conn).map_err(fail)?;
             let removed = backup::prune(&conn, &to, &settings, now).map_err(fail)?;
@@ -510,7 +510,7 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
             let mut conn = store::open(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
             store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
-            let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
+            let safety = backup::restore(&mut conn, None, db, &from, now).map_err(fail)?;
             println!("{} から復元しました。", from.display());
             println!("復元前のデータは {} に保存しました。", safety.path);
         }

@@ -11,6 +11,7 @@
 mod credential;
 mod roles;
 mod sign_in;
+mod unlock;
 
 pub use credential::{CredentialKind, CredentialPolicy};
 pub(crate) use roles::insert_member;
@@ -18,6 +19,7 @@ pub use roles::{
     add_member, admin_names, register_first, reset_credential, retire, set_role, MemberInput, Role,
 };
 pub use sign_in::{set_own_credential, sign_in, FREE_ATTEMPTS};
+pub use unlock::{recover, setup_key, sign_in_encrypted, wrap_for_member, Unlocked};
 
 use rusqlite::Connection;
 use serde::Serialize;

@@ -471,6 +471,54 @@ impl Keyring {
     }
 }
 
+/// What the app finds when it starts on the database at `db`.
+#[derive(Debug)]
+pub enum Start {
+    /// Open: a plain database (`keyring` none), or an encrypted one still
+    /// in 初期設定, opened with the key of the `setup` entry.
+    Open {
+        conn: rusqlite::Connection,
+        keyring: Option<Keyring>,
+    },
+    /// Encrypted: closed until a member signs in (or the 回復キー is
+    /// typed); these members can.
+    Locked { holders: Vec<KeyHolder> },
+}
+
+/// Opens the database at `db` as the app starts. A new database is
+/// encrypted: a new data key goes into a new key file (its `setup` entry)
+/// before the database file exists, so quitting at any moment leaves a
+/// key file that opens whatever was written.
+pub fn start(db: &Path) -> Result<Start> {
+    use crate::store::{self, Storage};
+    let storage = store::storage(db)?;
+    if storage == Storage::Plain {
+        return Ok(Start::Open {
+            conn: store::open(db)?,
+            keyring: None,
+        });
+    }
+    let file = match KeyFile::load(db)? {
+        Some(file) => file,
+        None => {
+            // Storage::New without a key file: a new office.
+            let key = DataKey::generate();
+            let file = KeyFile::create(&key);
+            file.save(db)?;
+            file
+        }
+    };
+    match file.setup_key() {
+        Some(key) => Ok(Start::Open {
+            conn: store::open_with(db, Some(&key))?,
+            keyring: Some(Keyring::new(db, key)),
+        }),
+        None => Ok(Start::Locked {
+            holders: file.holders(),
+        }),
+    }
+}
+
 fn sync_dir(path: &Path) {
     // Makes the rename durable on Unix; not possible (nor needed) on Windows.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

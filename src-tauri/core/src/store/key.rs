@@ -47,8 +47,13 @@ impl DataKey {
     /// Keys a freshly opened connection: must be the first statement on it.
     /// A wrong key is only noticed by the first read.
     pub fn unlock(&self, conn: &Connection) -> Result<()> {
-        conn.execute_batch(&format!("PRAGMA key = {};", self.literal().as_str()))?;
+        conn.execute_batch(&self.pragma())?;
         Ok(())
+    }
+
+    /// The `PRAGMA key` statement of [`DataKey::unlock`].
+    pub(crate) fn pragma(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("PRAGMA key = {};", self.literal().as_str()))
     }
 
     /// Attaches the encrypted database at `path` as `schema` (a name from

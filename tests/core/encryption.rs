@@ -1,0 +1,287 @@
+//! Encryption at rest: a new office's database, its WAL and its backups
+//! are unreadable without a staff password or the 回復キー; signing in
+//! unwraps the key under the same waits as before; wrong keys change
+//! nothing.
+
+use std::path::{Path, PathBuf};
+
+use zaitaku_core::access::{self, CredentialKind};
+use zaitaku_core::access_log::{self, AccessFilter};
+use zaitaku_core::backup::{self, BackupKind};
+use zaitaku_core::cases::lists::{self, ListKind};
+use zaitaku_core::cases::{self, CaseInput, PersonInput};
+use zaitaku_core::keys::{self, KeyFile, Keyring, Start};
+use zaitaku_core::store::{self, Connection, DataKey, Storage};
+use zaitaku_core::{office, Error};
+
+use crate::util::{at, snapshot, temp_dir};
+
+const ADMIN_PASSWORD: &str = "kanri-password-1";
+const NAME: &str = "暗号 検証子";
+const NOTE: &str = "秘密の相談内容";
+
+/// A new office as the app makes it: encrypted from the start, with its
+/// first 管理者 (whose password now wraps the key) and its 事業所 data.
+fn new_office(dir: &Path) -> (PathBuf, Connection, Keyring, access::Actor) {
+    let db = dir.join("office.db");
+    let Start::Open {
+        mut conn,
+        keyring: Some(keyring),
+    } = keys::start(&db).unwrap()
+    else {
+        panic!("a new database opens encrypted with its setup key");
+    };
+    assert_eq!(store::storage(&db).unwrap(), Storage::Encrypted);
+    office::save(
+        &mut conn,
+        &zaitaku_core::demo::office_input(),
+        at(9, 0),
+    )
+    .unwrap();
+    let admin = access::register_first(
+        &mut conn,
+        "坂戸 一郎",
+        CredentialKind::Password,
+        ADMIN_PASSWORD,
+        at(9, 0),
+    )
+    .unwrap();
+    access::wrap_for_member(
+        &keyring,
+        admin.member().unwrap(),
+        CredentialKind::Password,
+        ADMIN_PASSWORD,
+    )
+    .unwrap();
+    (db, conn, keyring, admin)
+}
+
+/// A case whose person is 「暗号 検証子」 with 「秘密の相談内容」 as its note.
+fn secret_case(conn: &mut Connection, staff_id: &str) {
+    zaitaku_core::demo::cases::seed_lists(conn, at(9, 0)).unwrap();
+    let first = |kind| lists::list(conn, kind).unwrap().items[0].id.clone();
+    let office = office::load(conn).unwrap();
+    let input = CaseInput {
+        received_date: "令和7年4月1日".into(),
+        received_time: "10:00".into(),
+        intake_method_id: first(ListKind::IntakeMethod),
+        consulter_type_id: first(ListKind::ConsulterType),
+        consulter_name: "長女".into(),
+        is_new: true,
+        person: PersonInput {
+            name: NAME.into(),
+            kana: "あんごう けんしょうし".into(),
+            city_id: office.cities[0].id.clone(),
+            area_id: office.cities[0].areas[0].id.clone(),
+            ..Default::default()
+        },
+        category_ids: vec![first(ListKind::Category)],
+        content: NOTE.into(),
+        staff_id: staff_id.into(),
+        status: "受付".into(),
+        ..Default::default()
+    };
+    cases::create(conn, &input, staff_id, at(10, 0)).unwrap();
+}
+
+fn utf16(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn utf16_be(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_be_bytes).collect()
+}
+
+/// Every file under `dir` (recursively) that holds `needle` as bytes.
+fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, needle));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn nothing_about_a_patient_is_readable_in_the_data_folder_or_the_backups() {
+    let dir = temp_dir();
+    let (db, mut conn, keyring, admin) = new_office(dir.path());
+    secret_case(&mut conn, admin.staff_id());
+    let backup =
+        backup::backup_now(&conn, Some(keyring.key()), &db, BackupKind::Manual, at(11, 0))
+            .unwrap();
+    // While the app runs, the WAL holds the newest pages: also encrypted.
+    for text in [NAME, NOTE, "暗号", "検証子"] {
+        for needle in [text.as_bytes().to_vec(), utf16(text), utf16_be(text)] {
+            assert_eq!(files_holding(dir.path(), &needle), Vec::<PathBuf>::new(), "{text}");
+        }
+    }
+    drop(conn);
+    for text in [NAME, NOTE] {
+        for needle in [text.as_bytes().to_vec(), utf16(text), utf16_be(text)] {
+            assert_eq!(files_holding(dir.path(), &needle), Vec::<PathBuf>::new(), "{text}");
+        }
+    }
+    // The key file travels with the backup; the backup opens with the key.
+    let backup_path = Path::new(&backup.path);
+    assert!(keys::path_for(backup_path).exists());
+    let contents = backup::inspect(backup_path, Some(keyring.key())).unwrap();
+    assert!(contents.counts.iter().any(|(_, n)| *n == 1));
+    // Without a key, SQLite reads neither the database nor its backup.
+    for path in [db.as_path(), backup_path] {
+        let plain = Connection::open(path).unwrap();
+        let read = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+        assert!(read.is_err(), "{} readable without a key", path.display());
+    }
+    // A staff password opens the backup's own key file, as on another PC.
+    let moved = KeyFile::load(backup_path).unwrap().unwrap();
+    assert_eq!(
+        moved.unwrap_member(admin.staff_id(), ADMIN_PASSWORD).unwrap(),
+        *keyring.key()
+    );
+}
+
+#[test]
+fn an_encrypted_database_opens_only_with_its_key_and_a_refusal_changes_nothing() {
+    let dir = temp_dir();
+    let (db, conn, _keyring, _admin) = new_office(dir.path());
+    drop(conn);
+    let before = snapshot(&db);
+    let err = store::open(&db).unwrap_err();
+    assert_eq!(err.kind(), "encrypted");
+    assert!(err.to_string().contains("暗号化されています"), "{err}");
+    let err = store::open_with(&db, Some(&DataKey::generate())).unwrap_err();
+    assert_eq!(err.kind(), "wrong_key");
+    assert!(err.to_string().contains("ファイルは変更していません"), "{err}");
+    assert_eq!(snapshot(&db), before);
+    // Without its key file it is not recognised as ours at all.
+    std::fs::rename(keys::path_for(&db), dir.path().join("elsewhere.keys")).unwrap();
+    assert!(matches!(store::open(&db), Err(Error::NotADatabase { .. })));
+}
+
+#[test]
+fn the_app_starts_locked_and_a_staff_password_opens_it() {
+    let dir = temp_dir();
+    let (db, conn, _keyring, admin) = new_office(dir.path());
+    drop(conn);
+    let Start::Locked { holders } = keys::start(&db).unwrap() else {
+        panic!("an encrypted database with a 管理者 starts locked");
+    };
+    assert_eq!(holders.len(), 1);
+    assert_eq!(holders[0].name, "坂戸 一郎");
+
+    let err = access::sign_in_encrypted(&db, admin.staff_id(), "wrong-password", at(12, 0))
+        .unwrap_err();
+    assert_eq!(err.to_string(), "パスワードが違います。");
+    assert_eq!(err.field(), Some("credential"));
+
+    let started = std::time::Instant::now();
+    let unlocked =
+        access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 1)).unwrap();
+    let took = started.elapsed();
+    eprintln!("sign-in (unwrap + open): {took:?}");
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    assert_eq!(unlocked.actor.staff_id(), admin.staff_id());
+    // The wrong attempt made while it was closed is in the access log now.
+    let log = access_log::page(&unlocked.conn, &AccessFilter::default()).unwrap();
+    let details: Vec<&str> = log.rows.iter().map(|e| e.detail.as_str()).collect();
+    assert!(details.contains(&"パスワードの誤り（1回続けて）"), "{details:?}");
+    assert!(details.iter().any(|d| d.starts_with("パスワードを確認")), "{details:?}");
+}
+
+#[test]
+fn wrong_passwords_in_a_row_make_the_next_attempt_wait_even_when_right() {
+    let dir = temp_dir();
+    let (db, conn, _keyring, admin) = new_office(dir.path());
+    drop(conn);
+    for n in 1..=access::FREE_ATTEMPTS {
+        let err = access::sign_in_encrypted(&db, admin.staff_id(), "wrong-password", at(12, 0))
+            .unwrap_err();
+        if n == access::FREE_ATTEMPTS {
+            assert!(err.to_string().contains("あと30秒お待ちください"), "{err}");
+        }
+    }
+    let err = access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0))
+        .unwrap_err();
+    assert!(err.to_string().contains("お待ちください"), "{err}");
+    let before = snapshot(&db);
+    assert_eq!(snapshot(&db), before, "nothing written to the database");
+    let later = chrono::Duration::seconds(31);
+    access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0) + later)
+        .unwrap();
+}
+
+#[test]
+fn the_recovery_key_opens_and_a_admin_sets_a_new_password() {
+    let dir = temp_dir();
+    let (db, conn, keyring, admin) = new_office(dir.path());
+    drop(conn);
+    let recovery = keyring
+        .update(|file, key| file.new_recovery_key(key))
+        .unwrap();
+    let typed = recovery.display().to_lowercase();
+    // A short new password is refused before anything is opened.
+    let err = access::recover(&db, &typed, admin.staff_id(), "short", at(13, 0)).unwrap_err();
+    assert_eq!(err.field(), Some("new_credential"));
+    let err = access::recover(
+        &db,
+        &keys::RecoveryKey::generate().display(),
+        admin.staff_id(),
+        "new-password-2",
+        at(13, 0),
+    )
+    .unwrap_err();
+    assert!(err.to_string().starts_with("回復キーが違います"), "{err}");
+
+    let unlocked =
+        access::recover(&db, &typed, admin.staff_id(), "new-password-2", at(13, 0)).unwrap();
+    assert!(unlocked.actor.is_admin());
+    drop(unlocked);
+    assert!(access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(13, 1)).is_err());
+    access::sign_in_encrypted(&db, admin.staff_id(), "new-password-2", at(13, 2)).unwrap();
+}
+
+#[test]
+fn on_an_encrypted_database_credentials_are_passwords_of_eight_or_more() {
+    let dir = temp_dir();
+    let (_db, mut conn, _keyring, admin) = new_office(dir.path());
+    let member = access::MemberInput {
+        name: "鶴ヶ島 花子".into(),
+        role: access::Role::Staff,
+        kind: CredentialKind::Pin,
+        credential: "1234".into(),
+    };
+    let err = access::add_member(&mut conn, &admin, &member, at(9, 30)).unwrap_err();
+    assert!(err.to_string().contains("パスワードを使ってください"), "{err}");
+}
+
+#[test]
+fn an_encrypted_backup_restores_and_a_plain_one_is_refused() {
+    let dir = temp_dir();
+    let (db, mut conn, keyring, admin) = new_office(dir.path());
+    let key = Some(keyring.key());
+    let backup = backup::backup_now(&conn, key, &db, BackupKind::Manual, at(11, 0)).unwrap();
+    secret_case(&mut conn, admin.staff_id());
+    let before = store::content_fingerprint(&conn).unwrap();
+    backup::restore(&mut conn, key, &db, Path::new(&backup.path), at(12, 0)).unwrap();
+    assert_ne!(store::content_fingerprint(&conn).unwrap(), before);
+    assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
+
+    let plain_dir = temp_dir();
+    let (plain_db, plain) = crate::util::new_db(plain_dir.path());
+    let plain_backup =
+        backup::backup_now(&plain, None, &plain_db, BackupKind::Manual, at(11, 0)).unwrap();
+    let err = backup::restore(&mut conn, key, &db, Path::new(&plain_backup.path), at(12, 0))
+        .unwrap_err();
+    assert!(err.to_string().contains("暗号化する前"), "{err}");
+    // And a plain office cannot read an encrypted backup.
+    let err = backup::inspect(Path::new(&backup.path), None).unwrap_err();
+    assert!(err.to_string().contains("暗号化されたバックアップ"), "{err}");
+}
