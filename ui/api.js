@@ -59,6 +59,7 @@ export const api = {
   saveBookletTemplate: (template) => call('save_booklet_template', { template }),
   accessStatus: () => call('access_status'),
   signIn: (staffId, credential) => call('sign_in', { staffId, credential }),
+  recoverWithKey: (recoveryKey, staffId, credential) => call('recover_with_key', { recoveryKey, staffId, credential }),
   lockScreen: () => call('lock_screen'),
   setOwnCredential: (current, kind, credential) => call('set_own_credential', { current, kind, credential }),
   registerFirstMember: (member) => call('register_first_member', { member }),

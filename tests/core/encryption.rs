@@ -27,7 +27,7 @@ fn new_office(dir: &Path) -> (PathBuf, Connection, Keyring, access::Actor) {
     let Start::Open {
         mut conn,
         keyring: Some(keyring),
-    } = keys::start(&db).unwrap()
+    } = keys::start(&db, true).unwrap()
     else {
         panic!("a new database opens encrypted with its setup key");
     };
@@ -171,7 +171,7 @@ fn the_app_starts_locked_and_a_staff_password_opens_it() {
     let dir = temp_dir();
     let (db, conn, _keyring, admin) = new_office(dir.path());
     drop(conn);
-    let Start::Locked { holders } = keys::start(&db).unwrap() else {
+    let Start::Locked { holders } = keys::start(&db, true).unwrap() else {
         panic!("an encrypted database with a 管理者 starts locked");
     };
     assert_eq!(holders.len(), 1);

@@ -20,6 +20,7 @@
 command_list![
     access::access_status,
     access::sign_in,
+    access::recover_with_key,
     access::lock_screen,
     access::set_own_credential,
     #[first_run] access::register_first_member,

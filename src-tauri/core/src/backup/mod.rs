@@ -362,15 +362,25 @@ fn copy_key_file(db: &Path, backup: &Path) -> Result<()> {
     file.save(backup)
 }
 
-/// Opens the database file at `path` with `key` (as the first statement),
-/// SQLCipher's messages about a key that does not fit silenced.
-pub(crate) fn open_keyed(path: &Path, flags: rusqlite::OpenFlags, key: Option<&DataKey>) -> rusqlite::Result<Connection> {
+/// Opens the database file at `path` with `key` (as the first statement).
+pub(crate) fn open_keyed(
+    path: &Path,
+    flags: rusqlite::OpenFlags,
+    key: Option<&DataKey>,
+) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     if let Some(key) = key {
-        conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
-        conn.execute_batch(&key.pragma())?;
+        key.unlock(&conn)?;
     }
     Ok(conn)
+}
+
+/// [`sqlite_write_error`] for an error already in the crate's type.
+fn write_error(e: Error) -> Error {
+    match e {
+        Error::Db(e) => sqlite_write_error(e),
+        other => other,
+    }
 }
 
 /// Copies `src` into a new file at `partial` with SQLite's backup API;
@@ -383,8 +393,8 @@ fn copy_pages(
     progress: &mut dyn FnMut(Stage),
 ) -> Result<()> {
     use rusqlite::backup::{Backup, StepResult};
-    let mut dst = open_keyed(partial, rusqlite::OpenFlags::default(), key)
-        .map_err(sqlite_write_error)?;
+    let mut dst =
+        open_keyed(partial, rusqlite::OpenFlags::default(), key).map_err(write_error)?;
     let copy = Backup::new_with_names(src, MAIN_DB, &mut dst, MAIN_DB)?;
     loop {
         let step = copy.step(PAGES_PER_STEP).map_err(sqlite_write_error)?;

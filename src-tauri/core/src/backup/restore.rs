@@ -189,7 +189,7 @@ pub fn restore(
     remove_with_journals(&staged.0);
     {
         let mut dst = super::open_keyed(&staged.0, rusqlite::OpenFlags::default(), key)
-            .map_err(sqlite_write_error)?;
+            .map_err(super::write_error)?;
         let copy = rusqlite::backup::Backup::new_with_names(&candidate, MAIN_DB, &mut dst, MAIN_DB)?;
         // One step: the candidate is read-only and nobody else writes it.
         copy.step(-1).map_err(sqlite_write_error)?;

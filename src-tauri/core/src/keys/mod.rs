@@ -486,13 +486,14 @@ pub enum Start {
 }
 
 /// Opens the database at `db` as the app starts. A new database is
-/// encrypted: a new data key goes into a new key file (its `setup` entry)
-/// before the database file exists, so quitting at any moment leaves a
-/// key file that opens whatever was written.
-pub fn start(db: &Path) -> Result<Start> {
+/// encrypted when `encrypt_new`: a new data key goes into a new key file
+/// (its `setup` entry) before the database file exists, so quitting at
+/// any moment leaves a key file that opens whatever was written.
+pub fn start(db: &Path, encrypt_new: bool) -> Result<Start> {
     use crate::store::{self, Storage};
     let storage = store::storage(db)?;
-    if storage == Storage::Plain {
+    let new_plain = storage == Storage::New && !encrypt_new && !path_for(db).exists();
+    if storage == Storage::Plain || new_plain {
         return Ok(Start::Open {
             conn: store::open(db)?,
             keyring: None,

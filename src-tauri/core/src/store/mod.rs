@@ -204,7 +204,6 @@ fn open_checked(path: &Path, key: Option<&DataKey>) -> Result<Connection> {
     .map_err(|e| open_error(path, e))?;
     let mut conn = conn;
     if let Some(key) = key {
-        quiet_cipher_log(&conn)?;
         key.unlock(&conn)?;
     }
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -216,14 +215,6 @@ fn open_checked(path: &Path, key: Option<&DataKey>) -> Result<Connection> {
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
-}
-
-/// SQLCipher writes `ERROR CORE …` lines to stderr when a key does not fit;
-/// the app reports that itself, in Japanese. The level is global to the
-/// process.
-pub(crate) fn quiet_cipher_log(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
-    Ok(())
 }
 
 /// [`open`] for a command that only reads and then records its output in
