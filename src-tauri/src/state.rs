@@ -79,8 +79,12 @@ pub struct AppState {
     /// The data key of an encrypted database while it is open; taken after
     /// `conn` whenever both are held.
     keyring: Mutex<Option<Keyring>>,
-    /// Whether the database is encrypted: closed while locked.
-    encrypted: bool,
+    /// Whether the database is encrypted: closed while locked. Cleared
+    /// when 「デモデータで試す」 makes the new database plain again.
+    encrypted: AtomicBool,
+    /// The 回復キー shown in 初期設定, until its PDF is saved and its
+    /// keeping confirmed.
+    shown_recovery_key: Mutex<Option<keys::RecoveryKey>>,
     pub startup_error: Option<UiError>,
     /// Who is working on this window; `None` while locked.
     actor: Mutex<Option<Actor>>,
@@ -131,6 +135,8 @@ pub struct AccessStatus {
     staff: Vec<StaffMember>,
     actor: Option<StaffMember>,
     lock_minutes: u32,
+    /// The database is encrypted and closed: the 回復キー can open it.
+    closed: bool,
 }
 
 fn locked() -> UiError {
@@ -164,13 +170,14 @@ fn admin_names(conn: &Connection) -> zaitaku_core::Result<String> {
 
 impl AppState {
     pub fn open(db_path: PathBuf) -> Self {
-        let opened = keys::start(&db_path, false);
+        // New databases are encrypted (see the module's documentation).
+        let opened = keys::start(&db_path, true);
         let (conn, keyring) = match opened {
             Ok(keys::Start::Open { conn, keyring }) => (Ok(conn), keyring),
             Ok(keys::Start::Locked { .. }) => {
                 log::info!("encrypted database, locked: {}", db_path.display());
                 return AppState {
-                    encrypted: true,
+                    encrypted: AtomicBool::new(true),
                     staff_registered: AtomicBool::new(true),
                     ..AppState::without(db_path, None, None)
                 };
@@ -192,7 +199,7 @@ impl AppState {
                     first_run: AtomicBool::new(first_run),
                     lock_minutes: AtomicU32::new(lock_minutes),
                     admins: Mutex::new(admins),
-                    encrypted: keyring.is_some(),
+                    encrypted: AtomicBool::new(keyring.is_some()),
                     keyring: Mutex::new(keyring),
                     ..AppState::without(db_path, Some(conn), None)
                 }
@@ -206,7 +213,8 @@ impl AppState {
             db_path,
             conn: Mutex::new(conn),
             keyring: Mutex::new(None),
-            encrypted: false,
+            encrypted: AtomicBool::new(false),
+            shown_recovery_key: Mutex::new(None),
             startup_error,
             actor: Mutex::new(None),
             staff_registered: AtomicBool::new(false),
@@ -243,7 +251,7 @@ impl AppState {
         }
         match guard.as_mut() {
             Some(conn) => f(conn),
-            None if self.encrypted && self.startup_error.is_none() => Err(locked()),
+            None if self.is_encrypted() && self.startup_error.is_none() => Err(locked()),
             None => Err(self.startup_error.clone().unwrap_or_else(|| {
                 UiError::new(
                     "internal",
@@ -257,11 +265,79 @@ impl AppState {
     /// encrypted one whose key is wrapped for its members (not one still
     /// in 初期設定, whose key file opens it without a password anyway).
     fn closes_when_locked(&self) -> bool {
-        self.encrypted
+        self.is_encrypted()
             && keys::KeyFile::load(&self.db_path)
                 .ok()
                 .flatten()
                 .is_some_and(|f| f.setup_key().is_none())
+    }
+
+    fn is_encrypted(&self) -> bool {
+        self.encrypted.load(Ordering::SeqCst)
+    }
+
+    /// 「デモデータで試す」 on a new database. The demo office's staff sign
+    /// in with PINs, which an encrypted database refuses: a new encrypted
+    /// database (nothing in it, its key not yet wrapped for anyone) is
+    /// made again as a plain one first.
+    pub fn fill_demo(&self) -> Result<first_run::DemoAccounts, UiError> {
+        let now = chrono::Local::now().naive_local();
+        let mut guard = self.conn.lock().map_err(|_| {
+            UiError::new(
+                "internal",
+                "内部エラーが起きました。アプリを再起動してください。",
+            )
+        })?;
+        let Some(conn) = guard.as_mut() else {
+            return Err(locked());
+        };
+        first_run::demo_allowed(conn)?;
+        if self.keyring().is_some() {
+            *guard = None;
+            keys::discard_new(&self.db_path)?;
+            *guard = Some(store::open(&self.db_path)?);
+            if let Ok(mut keyring) = self.keyring.lock() {
+                *keyring = None;
+            }
+            self.encrypted.store(false, Ordering::SeqCst);
+            log::info!("new database made plain for the demo office");
+        }
+        let conn = guard.as_mut().ok_or_else(locked)?;
+        let accounts = first_run::fill_demo(conn, now)?;
+        self.refresh(conn);
+        Ok(accounts)
+    }
+
+    /// 初期設定's 回復キー step: a new key, shown once; kept here until its
+    /// PDF is saved and its keeping confirmed.
+    pub fn new_recovery_key(&self) -> Result<String, UiError> {
+        let keyring = self.keyring().ok_or_else(|| {
+            UiError::new("conflict", "このデータベースは暗号化されていません。")
+        })?;
+        let key = self.read(|conn| first_run::new_recovery_key(conn, &keyring))?;
+        let shown = key.display().to_string();
+        if let Ok(mut kept) = self.shown_recovery_key.lock() {
+            *kept = Some(key);
+        }
+        Ok(shown)
+    }
+
+    /// The 回復キー shown last in 初期設定, for its PDF.
+    pub fn shown_recovery_key(&self) -> Result<keys::RecoveryKey, UiError> {
+        self.shown_recovery_key
+            .lock()
+            .ok()
+            .and_then(|k| k.clone())
+            .ok_or_else(|| UiError::new("conflict", "回復キーがまだ表示されていません。画面を開き直してください。"))
+    }
+
+    /// Ends 初期設定 once the office confirms it kept the 回復キー.
+    pub fn finish_recovery_key(&self, kept: bool) -> Result<first_run::FirstRun, UiError> {
+        let status = self.write(|conn, _| first_run::finish_recovery_key(conn, &self.db_path, kept))?;
+        if let Ok(mut shown) = self.shown_recovery_key.lock() {
+            *shown = None;
+        }
+        Ok(status)
     }
 
     /// Closes the connection and forgets the key (the window locked).
@@ -513,6 +589,7 @@ impl AppState {
             staff,
             actor: self.actor().and_then(|a| a.member().cloned()),
             lock_minutes,
+            closed: self.is_closed(),
         })
     }
 
@@ -536,7 +613,7 @@ impl AppState {
 
     /// Whether the database is closed (encrypted and locked).
     fn is_closed(&self) -> bool {
-        self.encrypted
+        self.is_encrypted()
             && self.startup_error.is_none()
             && self.conn.lock().map(|c| c.is_none()).unwrap_or(false)
     }
@@ -684,6 +761,10 @@ impl AppState {
     /// Plans the day's backup on the window's first request; `None` when
     /// there is nothing to make (asked before, made today, no database).
     pub fn plan_auto_backup(&self) -> Option<backup::Plan> {
+        // A closed encrypted database is asked again after the sign-in.
+        if self.is_closed() {
+            return None;
+        }
         if self.auto_backup_asked.swap(true, Ordering::SeqCst) || self.startup_error.is_some() {
             return None;
         }

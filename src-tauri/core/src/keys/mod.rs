@@ -520,6 +520,31 @@ pub fn start(db: &Path, encrypt_new: bool) -> Result<Start> {
     }
 }
 
+/// Removes a new encrypted database that holds nothing yet (its key still
+/// in the `setup` entry, no member holding it) with its key file, so that
+/// it can be made again as a plain one: the demo office (whose staff sign
+/// in with PINs) is plain. The database must be closed.
+pub fn discard_new(db: &Path) -> Result<()> {
+    let holds_nothing = KeyFile::load(db)?
+        .is_some_and(|f| f.setup_key().is_some() && f.members.is_empty());
+    if !holds_nothing {
+        return Err(Error::Conflict(
+            "暗号化したデータベースに担当者が登録されているため、作り直せません。".into(),
+        ));
+    }
+    for suffix in ["-wal", "-shm", "-journal", ""] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    fs::remove_file(path_for(db))?;
+    sync_dir(db);
+    Ok(())
+}
+
 fn sync_dir(path: &Path) {
     // Makes the rename durable on Unix; not possible (nor needed) on Windows.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
