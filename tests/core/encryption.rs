@@ -285,3 +285,180 @@ fn an_encrypted_backup_restores_and_a_plain_one_is_refused() {
     let err = backup::inspect(Path::new(&backup.path), None).unwrap_err();
     assert!(err.to_string().contains("暗号化されたバックアップ"), "{err}");
 }
+
+#[test]
+fn first_run_on_a_new_encrypted_database_ends_with_the_recovery_key() {
+    use zaitaku_core::first_run::{self, Step};
+    let dir = temp_dir();
+    let db = dir.path().join("office.db");
+    let Start::Open {
+        mut conn,
+        keyring: Some(keyring),
+    } = keys::start(&db, true).unwrap()
+    else {
+        panic!("new databases are encrypted");
+    };
+    let office = zaitaku_core::demo::office_input();
+    first_run::save_office(&mut conn, &office, &db, at(9, 0)).unwrap();
+    // Quitting half-way, before any 管理者: the key file opens it again.
+    drop(conn);
+    let Start::Open {
+        mut conn,
+        keyring: Some(again),
+    } = keys::start(&db, true).unwrap()
+    else {
+        panic!("still in 初期設定, opened with the setup key");
+    };
+    assert_eq!(again.key(), keyring.key());
+    assert_eq!(first_run::step(&conn).unwrap(), Some(Step::Cities));
+    first_run::save_cities(&mut conn, &office.cities, &db, at(9, 1)).unwrap();
+    let err = first_run::register_admin(&mut conn, "坂戸 一郎", CredentialKind::Pin, "2468", at(9, 2))
+        .unwrap_err();
+    assert!(err.to_string().contains("パスワードを使ってください"), "{err}");
+    let admin = first_run::register_admin(
+        &mut conn,
+        "坂戸 一郎",
+        CredentialKind::Password,
+        ADMIN_PASSWORD,
+        at(9, 2),
+    )
+    .unwrap();
+    access::wrap_for_member(&keyring, admin.member().unwrap(), CredentialKind::Password, ADMIN_PASSWORD)
+        .unwrap();
+    let status = first_run::save_backup(&mut conn, "", &db).unwrap();
+    assert_eq!(status.step, Some(Step::RecoveryKey));
+    assert!(status.encrypted);
+
+    let shown = first_run::new_recovery_key(&conn, &keyring).unwrap();
+    let err = first_run::finish_recovery_key(&conn, &db, false).unwrap_err();
+    assert_eq!(err.field(), Some("kept"));
+    let sheet = first_run::recovery_key_sheet(&conn, &db, &shown, at(9, 3).date()).unwrap();
+    let pdf = zaitaku_core::print::pdf::write(&sheet);
+    let text = crate::util::pdftotext(&pdf);
+    assert!(text.contains(shown.display().as_str()), "{text}");
+    assert!(text.contains("金庫"), "{text}");
+    // The key shown is the one that opens the database.
+    let file = KeyFile::load(&db).unwrap().unwrap();
+    assert_eq!(file.unwrap_recovery(&shown.display()).unwrap(), *keyring.key());
+    let status = first_run::finish_recovery_key(&conn, &db, true).unwrap();
+    assert_eq!(status.step, None);
+    drop(conn);
+    assert!(matches!(keys::start(&db, true).unwrap(), Start::Locked { .. }));
+}
+
+#[test]
+fn a_new_encrypted_database_is_made_plain_again_only_while_it_holds_nothing() {
+    let dir = temp_dir();
+    let db = dir.path().join("office.db");
+    let Start::Open { conn, .. } = keys::start(&db, true).unwrap() else {
+        panic!("new");
+    };
+    drop(conn);
+    keys::discard_new(&db).unwrap();
+    assert!(!db.exists() && !keys::path_for(&db).exists());
+    let (db, conn, _keyring, _admin) = new_office(dir.path());
+    drop(conn);
+    let err = keys::discard_new(&db).unwrap_err();
+    assert!(err.to_string().contains("作り直せません"), "{err}");
+    assert!(db.exists() && keys::path_for(&db).exists());
+}
+
+/// The demo office with its first 管理者 given a password, closed.
+fn plain_demo(dir: &Path) -> (PathBuf, String, u64) {
+    let db = dir.join("office.db");
+    let mut conn = store::open(&db).unwrap();
+    zaitaku_core::demo::fill(&mut conn, at(9, 0)).unwrap();
+    let first = access::staff(&conn).unwrap()[0].id.clone();
+    let admin = access::sign_in(
+        &mut conn,
+        &first,
+        zaitaku_core::demo::cases::DEMO_PIN,
+        at(9, 1),
+    )
+    .unwrap();
+    access::set_own_credential(
+        &mut conn,
+        &admin,
+        zaitaku_core::demo::cases::DEMO_PIN,
+        CredentialKind::Password,
+        ADMIN_PASSWORD,
+        at(9, 2),
+    )
+    .unwrap();
+    let fingerprint = store::content_fingerprint(&conn).unwrap();
+    (db, admin.staff_id().to_string(), fingerprint)
+}
+
+#[test]
+fn converting_the_demo_database_keeps_every_row_and_encrypts_it() {
+    use zaitaku_core::keys::convert;
+    let dir = temp_dir();
+    let (db, admin_id, before) = plain_demo(dir.path());
+    let err = convert::encrypt(&db, &admin_id, "wrong-password", at(10, 0)).unwrap_err();
+    assert_eq!(err.to_string(), "パスワードが違います。");
+    assert_eq!(store::storage(&db).unwrap(), Storage::Plain);
+
+    let converted = convert::encrypt(&db, &admin_id, ADMIN_PASSWORD, at(10, 0)).unwrap();
+    assert_eq!(store::storage(&db).unwrap(), Storage::Encrypted);
+    assert_eq!(converted.need_password.len(), 3, "{:?}", converted.need_password);
+    // The backup made first is the plain original.
+    assert!(Connection::open(&converted.backup.path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM cases", [], |r| r.get::<_, i64>(0))
+        .is_ok());
+    let key = KeyFile::load(&db)
+        .unwrap()
+        .unwrap()
+        .unwrap_recovery(&converted.recovery_key.display())
+        .unwrap();
+    let conn = store::open_with(&db, Some(&key)).unwrap();
+    assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
+    assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
+    drop(conn);
+    assert!(Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .is_err());
+    // The 管理者 signs in with their password; nothing is left beside it.
+    access::sign_in_encrypted(&db, &admin_id, ADMIN_PASSWORD, at(10, 1)).unwrap();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("encrypting")), "{names:?}");
+}
+
+#[test]
+fn a_conversion_cut_off_before_the_swap_leaves_the_plain_original() {
+    use zaitaku_core::keys::convert;
+    let dir = temp_dir();
+    let (db, _admin_id, before) = plain_demo(dir.path());
+    // As after a power cut between the key file and the rename.
+    std::fs::write(keys::path_for(&db), "{\"format\": 1}").unwrap();
+    std::fs::write(dir.path().join(".office.db.encrypting"), b"half").unwrap();
+    let Start::Open { conn, keyring: None } = keys::start(&db, true).unwrap() else {
+        panic!("the plain original opens");
+    };
+    assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
+    assert!(!keys::path_for(&db).exists());
+    assert!(!dir.path().join(".office.db.encrypting").exists());
+    assert!(!convert::resolve_leftover(&db).unwrap());
+}
+
+#[test]
+fn a_plain_copy_for_migrating_away_holds_every_row() {
+    use zaitaku_core::keys::convert;
+    let dir = temp_dir();
+    let (db, admin_id, before) = plain_demo(dir.path());
+    convert::encrypt(&db, &admin_id, ADMIN_PASSWORD, at(10, 0)).unwrap();
+    let unlocked = access::sign_in_encrypted(&db, &admin_id, ADMIN_PASSWORD, at(10, 1)).unwrap();
+    let out = dir.path().join("plain-copy.db");
+    convert::export_plain(&unlocked.conn, &out).unwrap();
+    let err = convert::export_plain(&unlocked.conn, &out).unwrap_err();
+    assert_eq!(err.field(), Some("out"));
+    let plain = store::open(&out).unwrap();
+    assert_eq!(store::check(&plain).unwrap(), store::SCHEMA_VERSION);
+    let cases: i64 = plain.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+    assert!(cases > 0);
+    let _ = before;
+}

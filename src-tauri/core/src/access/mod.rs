@@ -26,6 +26,12 @@ use serde::Serialize;
 
 use crate::{store, text, Error, Result};
 
+/// Whether `typed` is member `staff_id`'s current password (or PIN), as a
+/// conversion to encryption checks it; no attempt is counted.
+pub fn password_matches(conn: &Connection, staff_id: &str, typed: &str) -> Result<bool> {
+    Ok(credential::stored(conn, staff_id)?.is_some_and(|s| s.matches(typed)))
+}
+
 /// Minutes without input before the screen locks (0: never).
 pub const DEFAULT_LOCK_MINUTES: u32 = 10;
 const LOCK_KEY: &str = "access.lock_minutes";

@@ -15,6 +15,7 @@
 //! data, and the key must survive quitting. The first member wrap removes
 //! it ([`KeyFile::set_member`]).
 
+pub mod convert;
 mod recovery;
 
 use std::fs;
@@ -491,6 +492,8 @@ pub enum Start {
 /// any moment leaves a key file that opens whatever was written.
 pub fn start(db: &Path, encrypt_new: bool) -> Result<Start> {
     use crate::store::{self, Storage};
+    // A conversion cut off before its last step: the plain original stays.
+    convert::resolve_leftover(db)?;
     let storage = store::storage(db)?;
     let new_plain = storage == Storage::New && !encrypt_new && !path_for(db).exists();
     if storage == Storage::Plain || new_plain {
