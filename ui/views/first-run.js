@@ -173,9 +173,12 @@ function adminStep(form, { status }) {
     return async () => status;
   }
   const name = input('name', { id: 'first-run-admin-name', autocomplete: 'name' });
-  const credential = credentialFields({ idPrefix: 'first-run-admin', text: '' });
+  // An encrypted database: passwords only (they wrap its key).
+  const credential = credentialFields({ idPrefix: 'first-run-admin', text: '', passwordOnly: status.encrypted });
   form.append(
-    h('p', { class: 'first-run-lead' }, '最初に登録する人が管理者になります。起動するときと画面のロックを解除するときに、この暗証番号かパスワードを入力します。ほかの担当者は、あとで管理者が「設定」画面で追加します。'),
+    h('p', { class: 'first-run-lead' }, status.encrypted
+      ? '最初に登録する人が管理者になります。データは暗号化され、起動するときと画面のロックを解除するときに、このパスワード（8文字以上）でデータを開きます。ほかの担当者は、あとで管理者が「設定」画面で追加します。'
+      : '最初に登録する人が管理者になります。起動するときと画面のロックを解除するときに、この暗証番号かパスワードを入力します。ほかの担当者は、あとで管理者が「設定」画面で追加します。'),
     field('名前', name, { required: true, hint: '例：山田 花子' }),
     ...credential.nodes);
   return async () => {
