@@ -311,9 +311,9 @@ impl AppState {
     /// 初期設定's 回復キー step: a new key, shown once; kept here until its
     /// PDF is saved and its keeping confirmed.
     pub fn new_recovery_key(&self) -> Result<String, UiError> {
-        let keyring = self.keyring().ok_or_else(|| {
-            UiError::new("conflict", "このデータベースは暗号化されていません。")
-        })?;
+        let keyring = self
+            .keyring()
+            .ok_or_else(|| UiError::new("conflict", "このデータベースは暗号化されていません。"))?;
         let key = self.read(|conn| first_run::new_recovery_key(conn, &keyring))?;
         let shown = key.display().to_string();
         if let Ok(mut kept) = self.shown_recovery_key.lock() {
@@ -328,12 +328,18 @@ impl AppState {
             .lock()
             .ok()
             .and_then(|k| k.clone())
-            .ok_or_else(|| UiError::new("conflict", "回復キーがまだ表示されていません。画面を開き直してください。"))
+            .ok_or_else(|| {
+                UiError::new(
+                    "conflict",
+                    "回復キーがまだ表示されていません。画面を開き直してください。",
+                )
+            })
     }
 
     /// Ends 初期設定 once the office confirms it kept the 回復キー.
     pub fn finish_recovery_key(&self, kept: bool) -> Result<first_run::FirstRun, UiError> {
-        let status = self.write(|conn, _| first_run::finish_recovery_key(conn, &self.db_path, kept))?;
+        let status =
+            self.write(|conn, _| first_run::finish_recovery_key(conn, &self.db_path, kept))?;
         if let Ok(mut shown) = self.shown_recovery_key.lock() {
             *shown = None;
         }
@@ -743,7 +749,12 @@ impl AppState {
 impl AppState {
     /// After `actor`'s own credential was set: their copy of the data key
     /// wrapped under it (encrypted databases only).
-    fn rewrap(&self, actor: &Actor, kind: access::CredentialKind, typed: &str) -> Result<(), UiError> {
+    fn rewrap(
+        &self,
+        actor: &Actor,
+        kind: access::CredentialKind,
+        typed: &str,
+    ) -> Result<(), UiError> {
         if let (Some(keyring), Some(member)) = (self.keyring(), actor.member()) {
             access::wrap_for_member(&keyring, member, kind, typed)?;
         }
@@ -1069,12 +1080,17 @@ mod tests {
         let (_dir, state, admin_id) = encrypted();
         assert!(state.startup_error.is_none());
         assert!(state.is_closed());
-        assert_eq!(state.read(|_| Ok(())).expect_err("closed").kind, "signed_out");
+        assert_eq!(
+            state.read(|_| Ok(())).expect_err("closed").kind,
+            "signed_out"
+        );
         let status = state.access_status().expect("lock screen");
         assert_eq!(status.staff.len(), 1);
         assert_eq!(status.staff[0].name, "坂戸 一郎");
 
-        let wrong = state.sign_in(&admin_id, "not-the-password").expect_err("wrong");
+        let wrong = state
+            .sign_in(&admin_id, "not-the-password")
+            .expect_err("wrong");
         assert_eq!(wrong.message, "パスワードが違います。");
         assert!(state.is_closed(), "nothing opened");
 
@@ -1087,7 +1103,10 @@ mod tests {
         state.lock().expect("lock");
         assert!(state.is_closed());
         assert!(state.keyring().is_none());
-        assert_eq!(state.read(|_| Ok(())).expect_err("closed").kind, "signed_out");
+        assert_eq!(
+            state.read(|_| Ok(())).expect_err("closed").kind,
+            "signed_out"
+        );
         state.sign_in(&admin_id, PASSWORD).expect("sign in again");
         assert!(state.admit("get_office").is_ok());
     }

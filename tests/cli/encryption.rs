@@ -21,8 +21,15 @@ fn demo_with_password(dir: &Path) -> PathBuf {
     let first = access::staff(&conn).unwrap()[0].id.clone();
     let pin = zaitaku_core::demo::cases::DEMO_PIN;
     let admin = access::sign_in(&mut conn, &first, pin, now).unwrap();
-    access::set_own_credential(&mut conn, &admin, pin, CredentialKind::Password, PASSWORD, now)
-        .unwrap();
+    access::set_own_credential(
+        &mut conn,
+        &admin,
+        pin,
+        CredentialKind::Password,
+        PASSWORD,
+        now,
+    )
+    .unwrap();
     db
 }
 
@@ -30,7 +37,14 @@ fn demo_with_password(dir: &Path) -> PathBuf {
 fn encrypt_then_every_command_needs_a_password_or_the_recovery_key() {
     let dir = temp_dir();
     let db = demo_with_password(dir.path());
-    let mut cmd = zaitaku(&["--db", arg(&db), "--staff", "山田 花子", "--password-stdin", "encrypt"]);
+    let mut cmd = zaitaku(&[
+        "--db",
+        arg(&db),
+        "--staff",
+        "山田 花子",
+        "--password-stdin",
+        "encrypt",
+    ]);
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -40,13 +54,20 @@ fn encrypt_then_every_command_needs_a_password_or_the_recovery_key() {
     writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let key_line = stdout
         .lines()
         .find_map(|l| l.strip_prefix("回復キー: "))
         .expect("the recovery key is shown");
     assert_eq!(key_line.len(), 39, "{key_line}");
-    assert!(stdout.contains("佐藤 美紀"), "members who need a new password: {stdout}");
+    assert!(
+        stdout.contains("佐藤 美紀"),
+        "members who need a new password: {stdout}"
+    );
 
     let ran = zaitaku_run(&["--db", arg(&db), "check"]);
     assert_failed_with(&ran, "暗号化されています");
@@ -54,14 +75,26 @@ fn encrypt_then_every_command_needs_a_password_or_the_recovery_key() {
     let password_file = dir.path().join("password.txt");
     std::fs::write(&password_file, "not-the-password\n").unwrap();
     let ran = zaitaku_run(&[
-        "--db", arg(&db), "--staff", "山田 花子", "--password-file", arg(&password_file), "check",
+        "--db",
+        arg(&db),
+        "--staff",
+        "山田 花子",
+        "--password-file",
+        arg(&password_file),
+        "check",
     ]);
     assert_failed_with(&ran, "パスワードが違います");
     assert!(!ran.stderr.contains("ERROR"), "{}", ran.stderr);
 
     std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
     let ran = zaitaku_run(&[
-        "--db", arg(&db), "--staff", "山田 花子", "--password-file", arg(&password_file), "check",
+        "--db",
+        arg(&db),
+        "--staff",
+        "山田 花子",
+        "--password-file",
+        arg(&password_file),
+        "check",
     ]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(ran.stdout.starts_with("ok"), "{}", ran.stdout);
@@ -71,7 +104,13 @@ fn encrypt_then_every_command_needs_a_password_or_the_recovery_key() {
     let backups = dir.path().join("usb");
     std::fs::create_dir(&backups).unwrap();
     let ran = zaitaku_run(&[
-        "--db", arg(&db), "--recovery-key-file", arg(&recovery_file), "backup", "--to", arg(&backups),
+        "--db",
+        arg(&db),
+        "--recovery-key-file",
+        arg(&recovery_file),
+        "backup",
+        "--to",
+        arg(&backups),
     ]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     // The backup is encrypted and has its key file beside it.

@@ -32,12 +32,7 @@ fn new_office(dir: &Path) -> (PathBuf, Connection, Keyring, access::Actor) {
         panic!("a new database opens encrypted with its setup key");
     };
     assert_eq!(store::storage(&db).unwrap(), Storage::Encrypted);
-    office::save(
-        &mut conn,
-        &zaitaku_core::demo::office_input(),
-        at(9, 0),
-    )
-    .unwrap();
+    office::save(&mut conn, &zaitaku_core::demo::office_input(), at(9, 0)).unwrap();
     let admin = access::register_first(
         &mut conn,
         "坂戸 一郎",
@@ -114,19 +109,32 @@ fn nothing_about_a_patient_is_readable_in_the_data_folder_or_the_backups() {
     let dir = temp_dir();
     let (db, mut conn, keyring, admin) = new_office(dir.path());
     secret_case(&mut conn, admin.staff_id());
-    let backup =
-        backup::backup_now(&conn, Some(keyring.key()), &db, BackupKind::Manual, at(11, 0))
-            .unwrap();
+    let backup = backup::backup_now(
+        &conn,
+        Some(keyring.key()),
+        &db,
+        BackupKind::Manual,
+        at(11, 0),
+    )
+    .unwrap();
     // While the app runs, the WAL holds the newest pages: also encrypted.
     for text in [NAME, NOTE, "暗号", "検証子"] {
         for needle in [text.as_bytes().to_vec(), utf16(text), utf16_be(text)] {
-            assert_eq!(files_holding(dir.path(), &needle), Vec::<PathBuf>::new(), "{text}");
+            assert_eq!(
+                files_holding(dir.path(), &needle),
+                Vec::<PathBuf>::new(),
+                "{text}"
+            );
         }
     }
     drop(conn);
     for text in [NAME, NOTE] {
         for needle in [text.as_bytes().to_vec(), utf16(text), utf16_be(text)] {
-            assert_eq!(files_holding(dir.path(), &needle), Vec::<PathBuf>::new(), "{text}");
+            assert_eq!(
+                files_holding(dir.path(), &needle),
+                Vec::<PathBuf>::new(),
+                "{text}"
+            );
         }
     }
     // The key file travels with the backup; the backup opens with the key.
@@ -137,13 +145,17 @@ fn nothing_about_a_patient_is_readable_in_the_data_folder_or_the_backups() {
     // Without a key, SQLite reads neither the database nor its backup.
     for path in [db.as_path(), backup_path] {
         let plain = Connection::open(path).unwrap();
-        let read = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+        let read = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        });
         assert!(read.is_err(), "{} readable without a key", path.display());
     }
     // A staff password opens the backup's own key file, as on another PC.
     let moved = KeyFile::load(backup_path).unwrap().unwrap();
     assert_eq!(
-        moved.unwrap_member(admin.staff_id(), ADMIN_PASSWORD).unwrap(),
+        moved
+            .unwrap_member(admin.staff_id(), ADMIN_PASSWORD)
+            .unwrap(),
         *keyring.key()
     );
 }
@@ -159,7 +171,10 @@ fn an_encrypted_database_opens_only_with_its_key_and_a_refusal_changes_nothing()
     assert!(err.to_string().contains("暗号化されています"), "{err}");
     let err = store::open_with(&db, Some(&DataKey::generate())).unwrap_err();
     assert_eq!(err.kind(), "wrong_key");
-    assert!(err.to_string().contains("ファイルは変更していません"), "{err}");
+    assert!(
+        err.to_string().contains("ファイルは変更していません"),
+        "{err}"
+    );
     assert_eq!(snapshot(&db), before);
     // Without its key file it is not recognised as ours at all.
     std::fs::rename(keys::path_for(&db), dir.path().join("elsewhere.keys")).unwrap();
@@ -177,8 +192,8 @@ fn the_app_starts_locked_and_a_staff_password_opens_it() {
     assert_eq!(holders.len(), 1);
     assert_eq!(holders[0].name, "坂戸 一郎");
 
-    let err = access::sign_in_encrypted(&db, admin.staff_id(), "wrong-password", at(12, 0))
-        .unwrap_err();
+    let err =
+        access::sign_in_encrypted(&db, admin.staff_id(), "wrong-password", at(12, 0)).unwrap_err();
     assert_eq!(err.to_string(), "パスワードが違います。");
     assert_eq!(err.field(), Some("credential"));
 
@@ -192,8 +207,14 @@ fn the_app_starts_locked_and_a_staff_password_opens_it() {
     // The wrong attempt made while it was closed is in the access log now.
     let log = access_log::page(&unlocked.conn, &AccessFilter::default()).unwrap();
     let details: Vec<&str> = log.rows.iter().map(|e| e.detail.as_str()).collect();
-    assert!(details.contains(&"パスワードの誤り（1回続けて）"), "{details:?}");
-    assert!(details.iter().any(|d| d.starts_with("パスワードを確認")), "{details:?}");
+    assert!(
+        details.contains(&"パスワードの誤り（1回続けて）"),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|d| d.starts_with("パスワードを確認")),
+        "{details:?}"
+    );
 }
 
 #[test]
@@ -208,14 +229,13 @@ fn wrong_passwords_in_a_row_make_the_next_attempt_wait_even_when_right() {
             assert!(err.to_string().contains("あと30秒お待ちください"), "{err}");
         }
     }
-    let err = access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0))
-        .unwrap_err();
+    let err =
+        access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0)).unwrap_err();
     assert!(err.to_string().contains("お待ちください"), "{err}");
     let before = snapshot(&db);
     assert_eq!(snapshot(&db), before, "nothing written to the database");
     let later = chrono::Duration::seconds(31);
-    access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0) + later)
-        .unwrap();
+    access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0) + later).unwrap();
 }
 
 #[test]
@@ -259,7 +279,10 @@ fn on_an_encrypted_database_credentials_are_passwords_of_eight_or_more() {
         credential: "1234".into(),
     };
     let err = access::add_member(&mut conn, &admin, &member, at(9, 30)).unwrap_err();
-    assert!(err.to_string().contains("パスワードを使ってください"), "{err}");
+    assert!(
+        err.to_string().contains("パスワードを使ってください"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -278,12 +301,21 @@ fn an_encrypted_backup_restores_and_a_plain_one_is_refused() {
     let (plain_db, plain) = crate::util::new_db(plain_dir.path());
     let plain_backup =
         backup::backup_now(&plain, None, &plain_db, BackupKind::Manual, at(11, 0)).unwrap();
-    let err = backup::restore(&mut conn, key, &db, Path::new(&plain_backup.path), at(12, 0))
-        .unwrap_err();
+    let err = backup::restore(
+        &mut conn,
+        key,
+        &db,
+        Path::new(&plain_backup.path),
+        at(12, 0),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("暗号化する前"), "{err}");
     // And a plain office cannot read an encrypted backup.
     let err = backup::inspect(Path::new(&backup.path), None).unwrap_err();
-    assert!(err.to_string().contains("暗号化されたバックアップ"), "{err}");
+    assert!(
+        err.to_string().contains("暗号化されたバックアップ"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -312,9 +344,18 @@ fn first_run_on_a_new_encrypted_database_ends_with_the_recovery_key() {
     assert_eq!(again.key(), keyring.key());
     assert_eq!(first_run::step(&conn).unwrap(), Some(Step::Cities));
     first_run::save_cities(&mut conn, &office.cities, &db, at(9, 1)).unwrap();
-    let err = first_run::register_admin(&mut conn, "坂戸 一郎", CredentialKind::Pin, "2468", at(9, 2))
-        .unwrap_err();
-    assert!(err.to_string().contains("パスワードを使ってください"), "{err}");
+    let err = first_run::register_admin(
+        &mut conn,
+        "坂戸 一郎",
+        CredentialKind::Pin,
+        "2468",
+        at(9, 2),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("パスワードを使ってください"),
+        "{err}"
+    );
     let admin = first_run::register_admin(
         &mut conn,
         "坂戸 一郎",
@@ -323,8 +364,13 @@ fn first_run_on_a_new_encrypted_database_ends_with_the_recovery_key() {
         at(9, 2),
     )
     .unwrap();
-    access::wrap_for_member(&keyring, admin.member().unwrap(), CredentialKind::Password, ADMIN_PASSWORD)
-        .unwrap();
+    access::wrap_for_member(
+        &keyring,
+        admin.member().unwrap(),
+        CredentialKind::Password,
+        ADMIN_PASSWORD,
+    )
+    .unwrap();
     let status = first_run::save_backup(&mut conn, "", &db).unwrap();
     assert_eq!(status.step, Some(Step::RecoveryKey));
     assert!(status.encrypted);
@@ -339,11 +385,17 @@ fn first_run_on_a_new_encrypted_database_ends_with_the_recovery_key() {
     assert!(text.contains("金庫"), "{text}");
     // The key shown is the one that opens the database.
     let file = KeyFile::load(&db).unwrap().unwrap();
-    assert_eq!(file.unwrap_recovery(&shown.display()).unwrap(), *keyring.key());
+    assert_eq!(
+        file.unwrap_recovery(&shown.display()).unwrap(),
+        *keyring.key()
+    );
     let status = first_run::finish_recovery_key(&conn, &db, true).unwrap();
     assert_eq!(status.step, None);
     drop(conn);
-    assert!(matches!(keys::start(&db, true).unwrap(), Start::Locked { .. }));
+    assert!(matches!(
+        keys::start(&db, true).unwrap(),
+        Start::Locked { .. }
+    ));
 }
 
 #[test]
@@ -400,7 +452,12 @@ fn converting_the_demo_database_keeps_every_row_and_encrypts_it() {
 
     let converted = convert::encrypt(&db, &admin_id, ADMIN_PASSWORD, at(10, 0)).unwrap();
     assert_eq!(store::storage(&db).unwrap(), Storage::Encrypted);
-    assert_eq!(converted.need_password.len(), 3, "{:?}", converted.need_password);
+    assert_eq!(
+        converted.need_password.len(),
+        3,
+        "{:?}",
+        converted.need_password
+    );
     // The backup made first is the plain original.
     assert!(Connection::open(&converted.backup.path)
         .unwrap()
@@ -417,7 +474,8 @@ fn converting_the_demo_database_keeps_every_row_and_encrypts_it() {
     drop(conn);
     assert!(Connection::open(&db)
         .unwrap()
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
         .is_err());
     // The 管理者 signs in with their password; nothing is left beside it.
     access::sign_in_encrypted(&db, &admin_id, ADMIN_PASSWORD, at(10, 1)).unwrap();
@@ -436,7 +494,11 @@ fn a_conversion_cut_off_before_the_swap_leaves_the_plain_original() {
     // As after a power cut between the key file and the rename.
     std::fs::write(keys::path_for(&db), "{\"format\": 1}").unwrap();
     std::fs::write(dir.path().join(".office.db.encrypting"), b"half").unwrap();
-    let Start::Open { conn, keyring: None } = keys::start(&db, true).unwrap() else {
+    let Start::Open {
+        conn,
+        keyring: None,
+    } = keys::start(&db, true).unwrap()
+    else {
         panic!("the plain original opens");
     };
     assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
@@ -458,7 +520,9 @@ fn a_plain_copy_for_migrating_away_holds_every_row() {
     assert_eq!(err.field(), Some("out"));
     let plain = store::open(&out).unwrap();
     assert_eq!(store::check(&plain).unwrap(), store::SCHEMA_VERSION);
-    let cases: i64 = plain.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+    let cases: i64 = plain
+        .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
+        .unwrap();
     assert!(cases > 0);
     let _ = before;
 }

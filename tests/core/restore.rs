@@ -293,7 +293,8 @@ fn a_history_that_does_not_continue_the_backup_s_is_kept_after_it_and_said_so() 
     let other = temp_dir();
     let (other_db, mut other_conn) = new_db(other.path());
     demo::fill(&mut other_conn, at(8, 0)).unwrap();
-    let file = backup::backup_now(&other_conn, None, &other_db, BackupKind::Manual, at(8, 30)).unwrap();
+    let file =
+        backup::backup_now(&other_conn, None, &other_db, BackupKind::Manual, at(8, 30)).unwrap();
     let backup_audit = rows_without_seq(&other_conn, "audit_log");
     drop(other_conn);
 
@@ -379,7 +380,9 @@ fn deleting_old_generations_is_recorded() {
     // keep the newest of each month only).
     let start = at(9, 0);
     for day in 0..20 {
-        backup::backup_now(&conn, None,
+        backup::backup_now(
+            &conn,
+            None,
             &db,
             BackupKind::Auto,
             start + chrono::Duration::days(day),

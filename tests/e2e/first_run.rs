@@ -41,15 +41,15 @@ fn first_run_mark(db: &Path) -> String {
 /// confirmed; refused unticked.
 async fn recovery_key_step(app: &App, pdf: &Path) {
     on_step(app, "手順 5 / 5", "回復キー").await;
-    let key = app
-        .wait_for_text("#first-run-recovery-key", "-")
-        .await;
+    let key = app.wait_for_text("#first-run-recovery-key", "-").await;
     assert_eq!(key.trim().len(), 39, "{key}");
     app.snap("first-run-5-recovery-key").await;
     app.click("#first-run-next").await;
-    app.wait_for_text("#first-run .field-error, #first-run-error", "保管").await;
+    app.wait_for_text("#first-run .field-error, #first-run-error", "保管")
+        .await;
     app.click("#first-run-recovery-pdf").await;
-    app.wait_for_text("#first-run-recovery-saved", "保存しました").await;
+    app.wait_for_text("#first-run-recovery-saved", "保存しました")
+        .await;
     let text = crate::harness::pdf_text(pdf);
     assert!(text.contains(key.trim()), "{text}");
     assert!(text.contains("金庫"), "{text}");
@@ -92,7 +92,11 @@ async fn cities_step(app: &App) {
 /// Step 3: the 管理者 with a password (a new database is encrypted: no PIN).
 async fn admin_step(app: &App) {
     assert_eq!(focused_field(app).await, "name");
-    assert_eq!(app.count("#first-run-admin-kind").await, 0, "passwords only");
+    assert_eq!(
+        app.count("#first-run-admin-kind").await,
+        0,
+        "passwords only"
+    );
     app.fill("#first-run-admin-name", "山田 花子").await;
     app.fill("#first-run-admin-credential", PASSWORD).await;
     app.press("#first-run-admin-confirm", &format!("{PASSWORD}{ENTER}"))
@@ -209,7 +213,8 @@ async fn quitting_half_way_resumes_at_the_first_unfinished_step() {
     // With its 管理者 registered, the office signs in first, then goes on.
     let app = App::launch_locked(&db).await;
     app.click("#lock .lock-member").await;
-    app.fill("#lock-credential", &format!("{PASSWORD}{ENTER}")).await;
+    app.fill("#lock-credential", &format!("{PASSWORD}{ENTER}"))
+        .await;
     on_step(&app, "手順 4 / 5", "バックアップの保存先").await;
     // A folder that is not there: refused by the field, not finished.
     app.click("#first-run-backup-other").await;

@@ -32,7 +32,12 @@ struct Cli {
     staff: Option<String>,
 
     /// 担当者のパスワードを書いたファイル（1行目）
-    #[arg(long, value_name = "FILE", global = true, conflicts_with = "password_stdin")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "password_stdin"
+    )]
     password_file: Option<PathBuf>,
 
     /// 担当者のパスワードを標準入力の1行目から読む
@@ -323,7 +328,8 @@ fn unlock(db: &Path, credentials: &Credentials) -> Result<(), String> {
             std::fs::read_to_string(path)
                 .map_err(|e| format!("「{}」を読めません（{e}）。", path.display()))?,
         );
-        file.unwrap_recovery(typed.trim()).map_err(|e| e.to_string())?
+        file.unwrap_recovery(typed.trim())
+            .map_err(|e| e.to_string())?
     } else {
         let Some(password) = credentials.password()? else {
             return Err("このデータベースは暗号化されています。--staff と --password-file（または --password-stdin）、または --recovery-key-file で開いてください。".into());
@@ -623,7 +629,8 @@ fn run(command: Command, db: Option<&Path>, credentials: &Credentials) -> Result
             let conn = open_db(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
             store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
-            let file = backup::create(&conn, data_key(), db, &to, BackupKind::Manual, now).map_err(fail)?;
+            let file = backup::create(&conn, data_key(), db, &to, BackupKind::Manual, now)
+                .map_err(fail)?;
             access_log::record_here(&conn, Kind::Backup, &file.file_name, "", now).map_err(fail)?;
             let settings = backup::load_settings(&conn).map_err(fail)?;
             let removed = backup::prune(&conn, &to, &settings, now).map_err(fail)?;
@@ -679,7 +686,10 @@ fn encrypt(db: &Path, credentials: &Credentials, pdf: Option<&Path>) -> Result<(
     };
     let now = chrono::Local::now().naive_local();
     let done = convert::encrypt(db, &staff_id, &password, now).map_err(|e| e.to_string())?;
-    println!("暗号化しました。先に作成したバックアップ: {}", done.backup.path);
+    println!(
+        "暗号化しました。先に作成したバックアップ: {}",
+        done.backup.path
+    );
     println!();
     println!("回復キー: {}", done.recovery_key.display().as_str());
     println!("（印刷して事務所の金庫など安全な場所に保管してください。パスワードを忘れたときに必要です。）");
@@ -690,10 +700,14 @@ fn encrypt(db: &Path, credentials: &Credentials, pdf: Option<&Path>) -> Result<(
             .unwrap_recovery(&done.recovery_key.display())
             .map_err(|e| e.to_string())?;
         let conn = store::open_for_output_with(db, Some(&key)).map_err(|e| e.to_string())?;
-        let sheet = zaitaku_core::first_run::recovery_key_sheet(&conn, db, &done.recovery_key, now.date())
-            .map_err(|e| e.to_string())?;
+        let sheet =
+            zaitaku_core::first_run::recovery_key_sheet(&conn, db, &done.recovery_key, now.date())
+                .map_err(|e| e.to_string())?;
         print::pdf::save(&sheet, pdf).map_err(|e| e.to_string())?;
-        println!("回復キーの PDF を保存しました: {}（印刷したら削除してください）", pdf.display());
+        println!(
+            "回復キーの PDF を保存しました: {}（印刷したら削除してください）",
+            pdf.display()
+        );
     }
     if !done.need_password.is_empty() {
         println!(

@@ -20,8 +20,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::access::{self, Actor, CredentialKind, StaffMember};
-use crate::keys::{Keyring, RecoveryKey};
 use crate::backup::{self, BackupSettings};
+use crate::keys::{Keyring, RecoveryKey};
 use crate::office::{self, CityInput, Office, OfficeInput};
 use crate::{demo, store, Error, Result};
 
@@ -237,7 +237,11 @@ pub fn save_backup(conn: &mut Connection, dir: &str, db: &Path) -> Result<FirstR
     })?;
     let tx = conn.transaction()?;
     backup::write_settings(&tx, &clean)?;
-    let mark = if is_encrypted(db)? { RECOVERY } else { FINISHED };
+    let mark = if is_encrypted(db)? {
+        RECOVERY
+    } else {
+        FINISHED
+    };
     store::set_setting(&tx, KEY, mark)?;
     tx.commit()?;
     status(conn, db)

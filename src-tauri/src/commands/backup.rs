@@ -103,7 +103,14 @@ pub fn restore_backup(
                 None => return Ok(Err(choose_again())),
             },
         };
-        backup::restore(conn, state.data_key().as_ref(), &state.db_path, &path, now()).map(Ok)
+        backup::restore(
+            conn,
+            state.data_key().as_ref(),
+            &state.db_path,
+            &path,
+            now(),
+        )
+        .map(Ok)
     })?
 }
 

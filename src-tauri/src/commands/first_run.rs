@@ -48,9 +48,8 @@ pub fn save_recovery_key_pdf<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<String>, UiError> {
     let key = state.shown_recovery_key()?;
-    let printed = state.read(|conn| {
-        first_run::recovery_key_sheet(conn, &state.db_path, &key, now().date())
-    })?;
+    let printed = state
+        .read(|conn| first_run::recovery_key_sheet(conn, &state.db_path, &key, now().date()))?;
     let Some(path) = super::print::choose_path(&app, "回復キー")? else {
         return Ok(None);
     };

@@ -86,7 +86,10 @@ pub fn sign_in_encrypted(
         ));
     }
     if typed.is_empty() {
-        return Err(Error::invalid("credential", format!("{LABEL}を入力してください。")));
+        return Err(Error::invalid(
+            "credential",
+            format!("{LABEL}を入力してください。"),
+        ));
     }
     let key = match file.unwrap_member(staff_id, typed) {
         Ok(key) => key,

@@ -393,8 +393,7 @@ fn copy_pages(
     progress: &mut dyn FnMut(Stage),
 ) -> Result<()> {
     use rusqlite::backup::{Backup, StepResult};
-    let mut dst =
-        open_keyed(partial, rusqlite::OpenFlags::default(), key).map_err(write_error)?;
+    let mut dst = open_keyed(partial, rusqlite::OpenFlags::default(), key).map_err(write_error)?;
     let copy = Backup::new_with_names(src, MAIN_DB, &mut dst, MAIN_DB)?;
     loop {
         let step = copy.step(PAGES_PER_STEP).map_err(sqlite_write_error)?;
@@ -538,9 +537,14 @@ pub fn copy_file(
     // The first read starts the transaction the copy then stays inside.
     src.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
     let source = Source { key, db };
-    let file = create_with(&source, &plan.dir, plan.kind, now, progress, |partial, progress| {
-        copy_pages(&src, key, partial, progress)
-    });
+    let file = create_with(
+        &source,
+        &plan.dir,
+        plan.kind,
+        now,
+        progress,
+        |partial, progress| copy_pages(&src, key, partial, progress),
+    );
     src.execute_batch("COMMIT")?;
     file
 }
@@ -641,7 +645,14 @@ pub(crate) mod tests {
                 .open(path)?
                 .set_modified(yesterday)?;
         }
-        create(&conn, None, &db, &plan.dir, BackupKind::Manual, at(2025, 4, 3, 9))?;
+        create(
+            &conn,
+            None,
+            &db,
+            &plan.dir,
+            BackupKind::Manual,
+            at(2025, 4, 3, 9),
+        )?;
         assert!(!abandoned.exists());
         assert!(recent.exists() && theirs.exists());
         Ok(())

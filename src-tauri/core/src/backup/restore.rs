@@ -190,13 +190,22 @@ pub fn restore(
     {
         let mut dst = super::open_keyed(&staged.0, rusqlite::OpenFlags::default(), key)
             .map_err(super::write_error)?;
-        let copy = rusqlite::backup::Backup::new_with_names(&candidate, MAIN_DB, &mut dst, MAIN_DB)?;
+        let copy =
+            rusqlite::backup::Backup::new_with_names(&candidate, MAIN_DB, &mut dst, MAIN_DB)?;
         // One step: the candidate is read-only and nobody else writes it.
         copy.step(-1).map_err(sqlite_write_error)?;
     }
     drop(candidate);
     let mut restored = verify::open_untrusted(&staged.0, true, key)?;
-    prepare(&mut restored, conn, key, db, &settings, &source_label(from), now)?;
+    prepare(
+        &mut restored,
+        conn,
+        key,
+        db,
+        &settings,
+        &source_label(from),
+        now,
+    )?;
     swap(conn, &restored)?;
     Ok(safety)
 }
@@ -341,7 +350,13 @@ mod tests {
         input.name = "変更後の名前".into();
         office::save(&mut conn, &input, at(2025, 4, 2, 9))?;
         store::audit::set_actor(&conn, "", "山田 花子")?;
-        let safety = restore(&mut conn, None, &db, Path::new(&backup.path), at(2025, 4, 2, 10))?;
+        let safety = restore(
+            &mut conn,
+            None,
+            &db,
+            Path::new(&backup.path),
+            at(2025, 4, 2, 10),
+        )?;
         let restored = office::load(&conn)?;
         assert_eq!(restored.name, "坂戸鶴ヶ島医師会 在宅医療相談室");
         // The restore is in the restored change record, under the actor.
@@ -375,7 +390,15 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.field(), Some("backup_dir"));
         assert!(err.to_string().contains("見つかりません"), "{err}");
-        let err = create(&conn, None, &db, &missing, BackupKind::Manual, at(2025, 4, 1, 9)).unwrap_err();
+        let err = create(
+            &conn,
+            None,
+            &db,
+            &missing,
+            BackupKind::Manual,
+            at(2025, 4, 1, 9),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("見つかりません"), "{err}");
         assert!(!missing.exists());
 
@@ -403,7 +426,14 @@ mod tests {
             let newer = Connection::open(&backup.path)?;
             newer.pragma_update(None, "user_version", SCHEMA_VERSION + 1)?;
         }
-        let err = restore(&mut conn, None, &db, Path::new(&backup.path), at(2025, 4, 1, 10)).unwrap_err();
+        let err = restore(
+            &mut conn,
+            None,
+            &db,
+            Path::new(&backup.path),
+            at(2025, 4, 1, 10),
+        )
+        .unwrap_err();
         assert_eq!(err.kind(), "newer_schema");
         Ok(())
     }

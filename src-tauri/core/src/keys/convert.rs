@@ -80,12 +80,7 @@ pub fn resolve_leftover(db: &Path) -> Result<bool> {
 /// open) into an encrypted one. `admin_id` must be an active 管理者 and
 /// `password` their password (8+ characters), which wraps the new data
 /// key; the other members need a new password from a 管理者 afterwards.
-pub fn encrypt(
-    db: &Path,
-    admin_id: &str,
-    password: &str,
-    now: NaiveDateTime,
-) -> Result<Converted> {
+pub fn encrypt(db: &Path, admin_id: &str, password: &str, now: NaiveDateTime) -> Result<Converted> {
     if store::storage(db)? != Storage::Plain {
         return Err(Error::Conflict(
             "暗号化できるのは、暗号化していないデータベースだけです。".into(),
@@ -99,7 +94,10 @@ pub fn encrypt(
         .into_iter()
         .find(|m| m.id == admin_id && m.role == access::Role::Admin)
         .ok_or_else(|| {
-            Error::invalid("staff_id", "暗号化は、管理者が自分のパスワードで行ってください。")
+            Error::invalid(
+                "staff_id",
+                "暗号化は、管理者が自分のパスワードで行ってください。",
+            )
         })?;
     if !access::password_matches(&conn, &admin.id, &clean)? {
         return Err(Error::invalid("credential", "パスワードが違います。"));
@@ -148,9 +146,9 @@ pub fn encrypt(
 /// Copies the database of `conn` into a new file at `to`, encrypted with
 /// `key` (`None`: plain), with its version and application id.
 fn export(conn: &Connection, to: &Path, key: Option<&DataKey>) -> Result<()> {
-    let to_text = to.to_str().ok_or_else(|| {
-        Error::Conflict("保存先の名前を読み取れないため書き出せません。".into())
-    })?;
+    let to_text = to
+        .to_str()
+        .ok_or_else(|| Error::Conflict("保存先の名前を読み取れないため書き出せません。".into()))?;
     match key {
         Some(key) => key.attach(conn, to, "converted")?,
         None => {

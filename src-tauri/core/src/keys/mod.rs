@@ -123,7 +123,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(text: &str) -> Option<Zeroizing<Vec<u8>>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
         return None;
     }
     let mut out = Zeroizing::new(Vec::with_capacity(text.len() / 2));
@@ -256,7 +256,12 @@ impl KeyFile {
         let text = match fs::read(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(Error::CannotOpen { path: shown, source }),
+            Err(source) => {
+                return Err(Error::CannotOpen {
+                    path: shown,
+                    source,
+                })
+            }
         };
         let file: KeyFile = serde_json::from_slice(&text).map_err(|_| damaged(&shown))?;
         if file.format > FORMAT {
@@ -528,8 +533,8 @@ pub fn start(db: &Path, encrypt_new: bool) -> Result<Start> {
 /// it can be made again as a plain one: the demo office (whose staff sign
 /// in with PINs) is plain. The database must be closed.
 pub fn discard_new(db: &Path) -> Result<()> {
-    let holds_nothing = KeyFile::load(db)?
-        .is_some_and(|f| f.setup_key().is_some() && f.members.is_empty());
+    let holds_nothing =
+        KeyFile::load(db)?.is_some_and(|f| f.setup_key().is_some() && f.members.is_empty());
     if !holds_nothing {
         return Err(Error::Conflict(
             "暗号化したデータベースに担当者が登録されているため、作り直せません。".into(),

@@ -33,13 +33,13 @@ impl RecoveryKey {
     pub fn display(&self) -> Zeroizing<String> {
         let mut out = Zeroizing::new(String::with_capacity(CHARS + CHARS / GROUP));
         let (mut acc, mut bits) = (0u32, 0u32);
-        let mut written = 0;
+        let mut written: usize = 0;
         for &byte in self.0.iter() {
             acc = (acc << 8) | u32::from(byte);
             bits += 8;
             while bits >= 5 {
                 bits -= 5;
-                if written > 0 && written % GROUP == 0 {
+                if written > 0 && written.is_multiple_of(GROUP) {
                     out.push('-');
                 }
                 out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
@@ -66,7 +66,10 @@ impl RecoveryKey {
                 'I' | 'L' => '1',
                 c => c,
             };
-            let value = ALPHABET.iter().position(|&a| a as char == c).ok_or_else(wrong)?;
+            let value = ALPHABET
+                .iter()
+                .position(|&a| a as char == c)
+                .ok_or_else(wrong)?;
             values.push(value as u32);
         }
         if values.len() != CHARS {
@@ -103,7 +106,9 @@ mod tests {
         let shown = key.display();
         assert_eq!(shown.len(), 39, "{}", shown.as_str());
         assert_eq!(shown.split('-').count(), 8);
-        assert!(shown.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))));
+        assert!(shown
+            .chars()
+            .all(|c| c == '-' || ALPHABET.contains(&(c as u8))));
         let sloppy = shown.replace('-', " ").to_lowercase().replace('0', "o");
         for typed in [shown.to_string(), sloppy, shown.replace('-', "")] {
             assert_eq!(RecoveryKey::parse("k", &typed).unwrap(), key);

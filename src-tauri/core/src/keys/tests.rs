@@ -17,7 +17,8 @@ fn each_member_opens_with_their_own_password_only() {
     let key = DataKey::generate();
     let mut file = KeyFile::create(&key);
     file.set_member(&key, "a", "佐藤", "sato-password").unwrap();
-    file.set_member(&key, "b", "鈴木", "suzuki-password").unwrap();
+    file.set_member(&key, "b", "鈴木", "suzuki-password")
+        .unwrap();
     assert_eq!(file.unwrap_member("a", "sato-password").unwrap(), key);
     assert_eq!(file.unwrap_member("b", "suzuki-password").unwrap(), key);
     for (id, typed) in [("a", "suzuki-password"), ("b", "sato-password"), ("c", "x")] {
@@ -32,7 +33,8 @@ fn a_copied_entry_does_not_open_for_another_member() {
     let key = DataKey::generate();
     let mut file = KeyFile::create(&key);
     file.set_member(&key, "a", "佐藤", "same-password").unwrap();
-    file.set_member(&key, "b", "鈴木", "other-password").unwrap();
+    file.set_member(&key, "b", "鈴木", "other-password")
+        .unwrap();
     file.members[1].wrapped = file.members[0].wrapped.clone();
     assert!(file.unwrap_member("b", "same-password").is_err());
 }

@@ -8,7 +8,10 @@ use crate::print::layout::{Block, Document, PageSize};
 /// The sheet for `key` (as shown: 8 groups of 4), of the database file
 /// named `db_file` of `office_name`.
 pub fn build(office_name: &str, db_file: &str, key: &str, made_on: NaiveDate) -> Document {
-    let mut doc = Document::new(PageSize::A4Portrait, "回復キー（データを開くための予備の鍵）");
+    let mut doc = Document::new(
+        PageSize::A4Portrait,
+        "回復キー（データを開くための予備の鍵）",
+    );
     doc.subtitle = Some(office_name.to_string());
     doc.printed_on = Some(made_on);
     doc.push(Block::Boxed {
