@@ -526,3 +526,70 @@ fn a_plain_copy_for_migrating_away_holds_every_row() {
     assert!(cases > 0);
     let _ = before;
 }
+
+const CONVERT_ENV: &str = "ZAITAKU_CONVERT_CHILD_DB";
+const CONVERT_ADMIN_ENV: &str = "ZAITAKU_CONVERT_CHILD_ADMIN";
+
+/// Not a test by itself: the body of the child process that
+/// `sigkill_during_conversion_leaves_the_original_or_the_result` kills.
+#[test]
+#[ignore = "run as a child process by encryption::sigkill_during_conversion_…"]
+fn convert_child() {
+    let (Some(db), Some(admin)) = (std::env::var_os(CONVERT_ENV), std::env::var(CONVERT_ADMIN_ENV).ok())
+    else {
+        return;
+    };
+    keys::convert::encrypt(Path::new(&db), &admin, ADMIN_PASSWORD, at(10, 0)).expect("convert");
+    println!("DONE");
+}
+
+#[test]
+fn sigkill_during_conversion_leaves_the_original_or_the_result() {
+    use std::process::{Command, Stdio};
+    const KILLS: usize = 20;
+    let template_dir = temp_dir();
+    let (template, admin_id, before) = plain_demo(template_dir.path());
+    let exe = std::env::current_exe().unwrap();
+    let mut seed: u64 = 20261202;
+    let (mut plain, mut encrypted) = (0, 0);
+    for _ in 0..KILLS {
+        let dir = temp_dir();
+        let db = dir.path().join("office.db");
+        std::fs::copy(&template, &db).unwrap();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let wait = 20 + (seed >> 33) % 2500;
+        let mut child = Command::new(&exe)
+            .args(["--ignored", "--exact", "encryption::convert_child", "--test-threads=1"])
+            .env(CONVERT_ENV, &db)
+            .env(CONVERT_ADMIN_ENV, &admin_id)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let conn = match keys::start(&db, true).unwrap() {
+            Start::Open { conn, keyring: None } => {
+                plain += 1;
+                conn
+            }
+            Start::Locked { .. } => {
+                encrypted += 1;
+                let file = KeyFile::load(&db).unwrap().unwrap();
+                let key = file.unwrap_member(&admin_id, ADMIN_PASSWORD).unwrap();
+                store::open_with(&db, Some(&key)).unwrap()
+            }
+            other => panic!("after a kill at {wait} ms: {other:?}"),
+        };
+        assert_eq!(store::content_fingerprint(&conn).unwrap(), before, "kill at {wait} ms");
+        assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "conversion crash test: {KILLS} SIGKILLs: {plain} plain originals, {encrypted} encrypted results, all whole"
+    );
+}
