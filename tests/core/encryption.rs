@@ -535,8 +535,10 @@ const CONVERT_ADMIN_ENV: &str = "ZAITAKU_CONVERT_CHILD_ADMIN";
 #[test]
 #[ignore = "run as a child process by encryption::sigkill_during_conversion_…"]
 fn convert_child() {
-    let (Some(db), Some(admin)) = (std::env::var_os(CONVERT_ENV), std::env::var(CONVERT_ADMIN_ENV).ok())
-    else {
+    let (Some(db), Some(admin)) = (
+        std::env::var_os(CONVERT_ENV),
+        std::env::var(CONVERT_ADMIN_ENV).ok(),
+    ) else {
         return;
     };
     keys::convert::encrypt(Path::new(&db), &admin, ADMIN_PASSWORD, at(10, 0)).expect("convert");
@@ -561,7 +563,12 @@ fn sigkill_during_conversion_leaves_the_original_or_the_result() {
             .wrapping_add(1442695040888963407);
         let wait = 20 + (seed >> 33) % 2500;
         let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "encryption::convert_child", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "encryption::convert_child",
+                "--test-threads=1",
+            ])
             .env(CONVERT_ENV, &db)
             .env(CONVERT_ADMIN_ENV, &admin_id)
             .stdout(Stdio::null())
@@ -572,7 +579,10 @@ fn sigkill_during_conversion_leaves_the_original_or_the_result() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
         let conn = match keys::start(&db, true).unwrap() {
-            Start::Open { conn, keyring: None } => {
+            Start::Open {
+                conn,
+                keyring: None,
+            } => {
                 plain += 1;
                 conn
             }
@@ -584,7 +594,11 @@ fn sigkill_during_conversion_leaves_the_original_or_the_result() {
             }
             other => panic!("after a kill at {wait} ms: {other:?}"),
         };
-        assert_eq!(store::content_fingerprint(&conn).unwrap(), before, "kill at {wait} ms");
+        assert_eq!(
+            store::content_fingerprint(&conn).unwrap(),
+            before,
+            "kill at {wait} ms"
+        );
         assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
     }
     use std::io::Write;
