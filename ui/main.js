@@ -112,6 +112,8 @@ async function start() {
     startAutoBackup();
     preloadScreens();
   });
+  // An encrypted database opens only at a sign-in: its backup waits for it.
+  window.addEventListener('zaitaku:unlocked', () => startAutoBackup());
   // Who is working is asked before any screen is shown.
   try {
     await lock.start();

@@ -58,7 +58,10 @@ pub(crate) fn loggable(err: &Error) -> String {
         Error::NewerSchema { found, supported } => {
             format!("{kind}, found {found}, supported {supported}")
         }
-        Error::NotADatabase { path } | Error::IsADirectory { path } => format!("{kind}: {path}"),
+        Error::NotADatabase { path }
+        | Error::IsADirectory { path }
+        | Error::Encrypted { path }
+        | Error::WrongKey { path } => format!("{kind}: {path}"),
         Error::CannotOpen { path, source } => format!("{kind}: {path}: {source}"),
         Error::Db(e) => format!("{kind}: {e}: {e:?}"),
         Error::Io(e) => format!("{kind}: {e} ({:?})", e.kind()),

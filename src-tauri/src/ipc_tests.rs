@@ -78,6 +78,10 @@ fn hostile_first_run_calls() -> Vec<(&'static str, Value)> {
         calls.push(("save_first_run_backup", json!({ "dir": junk })));
         // Takes nothing; refused because the database is no longer empty.
         calls.push(("fill_demo_data", json!({ "cases": junk })));
+        // A plain database has no 回復キー step.
+        calls.push(("first_run_recovery_key", json!({ "key": junk })));
+        calls.push(("save_recovery_key_pdf", json!({ "key": junk })));
+        calls.push(("finish_first_run_recovery_key", json!({ "kept": junk })));
     }
     for office in [
         json!({}),
@@ -183,6 +187,11 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     for junk in junk_values() {
         // Tauri maps camelCase keys to the snake_case parameters.
         calls.push(("sign_in", json!({ "staffId": junk, "credential": junk })));
+        // Only a closed encrypted database opens with the 回復キー.
+        calls.push((
+            "recover_with_key",
+            json!({ "recoveryKey": junk, "staffId": junk, "credential": junk }),
+        ));
         calls.push((
             "set_own_credential",
             json!({ "current": junk, "kind": junk, "credential": junk }),
@@ -1271,6 +1280,9 @@ fn first_run_answers_only_its_steps_until_finished() {
             "save_first_run_cities",
             "save_first_run_backup",
             "fill_demo_data",
+            "first_run_recovery_key",
+            "save_recovery_key_pdf",
+            "finish_first_run_recovery_key",
         ]
     );
     assert!(steps.iter().all(|c| !admin_only(c)));
@@ -1752,6 +1764,9 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ),
         ("save_first_run_backup", json!({ "dir": "" })),
         ("fill_demo_data", json!({})),
+        ("first_run_recovery_key", json!({})),
+        ("save_recovery_key_pdf", json!({})),
+        ("finish_first_run_recovery_key", json!({ "kept": true })),
         ("case_form_options", json!({})),
         ("list_cases", json!({ "filter": {} })),
         ("get_case", json!({ "id": case_id })),
@@ -2004,6 +2019,10 @@ fn the_valid_calls_are_answered_when_signed_in() {
         "save_first_run_cities",
         "save_first_run_backup",
         "fill_demo_data",
+        // Only during 初期設定 of an encrypted database (core tests).
+        "first_run_recovery_key",
+        "save_recovery_key_pdf",
+        "finish_first_run_recovery_key",
         "save_pdf",
         "open_pdf",
         "restore_backup",

@@ -26,6 +26,15 @@
 //! go through it: with no staff it keeps working unlocked, as before,
 //! until it registers its first member in 設定.
 //!
+//! An encrypted database (see `zaitaku_core::keys`) starts with no
+//! connection at all: the lock screen lists the members of its key file,
+//! and a sign-in unwraps the data key with the password and opens the
+//! database. Locking (the button, or the idle lock noticed by the next
+//! call) closes the connection and forgets the key again, so a laptop left
+//! locked holds neither in memory; the next sign-in costs one key
+//! derivation (~0.3 s). The 回復キー opens it too, and has a 管理者 set a
+//! new password at once.
+//!
 //! The idle lock is kept here too, not only by the page's timer: every
 //! admitted command (the lock screen's own calls do not count) records the
 //! time, and a command that comes more than `access::lock_minutes` after
@@ -40,6 +49,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use zaitaku_core::access::{self, Actor, StaffMember};
+use zaitaku_core::keys::{self, KeyHolder, Keyring};
 use zaitaku_core::store::Connection;
 use zaitaku_core::{access_log, backup, first_run, store};
 
@@ -52,6 +62,7 @@ pub const LOCK_SCREEN: &[&str] = &[
     "app_status",
     "access_status",
     "sign_in",
+    "recover_with_key",
     "lock_screen",
     "start_auto_backup",
     "auto_backup_status",
@@ -65,6 +76,15 @@ pub const OWN_CREDENTIAL: &str = "set_own_credential";
 pub struct AppState {
     pub db_path: PathBuf,
     conn: Mutex<Option<Connection>>,
+    /// The data key of an encrypted database while it is open; taken after
+    /// `conn` whenever both are held.
+    keyring: Mutex<Option<Keyring>>,
+    /// Whether the database is encrypted: closed while locked. Cleared
+    /// when 「デモデータで試す」 makes the new database plain again.
+    encrypted: AtomicBool,
+    /// The 回復キー shown in 初期設定, until its PDF is saved and its
+    /// keeping confirmed.
+    shown_recovery_key: Mutex<Option<keys::RecoveryKey>>,
     pub startup_error: Option<UiError>,
     /// Who is working on this window; `None` while locked.
     actor: Mutex<Option<Actor>>,
@@ -115,6 +135,8 @@ pub struct AccessStatus {
     staff: Vec<StaffMember>,
     actor: Option<StaffMember>,
     lock_minutes: u32,
+    /// The database is encrypted and closed: the 回復キー can open it.
+    closed: bool,
 }
 
 fn locked() -> UiError {
@@ -148,7 +170,21 @@ fn admin_names(conn: &Connection) -> zaitaku_core::Result<String> {
 
 impl AppState {
     pub fn open(db_path: PathBuf) -> Self {
-        match store::open(&db_path) {
+        // New databases are encrypted (see the module's documentation).
+        let opened = keys::start(&db_path, true);
+        let (conn, keyring) = match opened {
+            Ok(keys::Start::Open { conn, keyring }) => (Ok(conn), keyring),
+            Ok(keys::Start::Locked { .. }) => {
+                log::info!("encrypted database, locked: {}", db_path.display());
+                return AppState {
+                    encrypted: AtomicBool::new(true),
+                    staff_registered: AtomicBool::new(true),
+                    ..AppState::without(db_path, None, None)
+                };
+            }
+            Err(e) => (Err(e), None),
+        };
+        match conn {
             Ok(conn) => {
                 log::info!("database opened: {}", db_path.display());
                 // When the staff cannot be read, the window stays locked.
@@ -163,6 +199,8 @@ impl AppState {
                     first_run: AtomicBool::new(first_run),
                     lock_minutes: AtomicU32::new(lock_minutes),
                     admins: Mutex::new(admins),
+                    encrypted: AtomicBool::new(keyring.is_some()),
+                    keyring: Mutex::new(keyring),
                     ..AppState::without(db_path, Some(conn), None)
                 }
             }
@@ -174,6 +212,9 @@ impl AppState {
         AppState {
             db_path,
             conn: Mutex::new(conn),
+            keyring: Mutex::new(None),
+            encrypted: AtomicBool::new(false),
+            shown_recovery_key: Mutex::new(None),
             startup_error,
             actor: Mutex::new(None),
             staff_registered: AtomicBool::new(false),
@@ -199,16 +240,18 @@ impl AppState {
                 "内部エラーが起きました。アプリを再起動してください。",
             )
         })?;
-        match guard.as_mut() {
-            Some(conn) => {
-                let idle_locked = self.idle_locked.lock().ok().and_then(|mut l| l.take());
-                if let Some((actor, at)) = idle_locked {
-                    store::audit::set_actor(conn, "", "")?;
-                    let detail = "操作がなかったため自動でロック";
-                    record_access(conn, &actor, access_log::Kind::Lock, detail, at);
-                }
-                f(conn)
+        let idle_locked = self.idle_locked.lock().ok().and_then(|mut l| l.take());
+        if let (Some(conn), Some((actor, at))) = (guard.as_mut(), idle_locked) {
+            store::audit::set_actor(conn, "", "")?;
+            let detail = "操作がなかったため自動でロック";
+            record_access(conn, &actor, access_log::Kind::Lock, detail, at);
+            if self.closes_when_locked() {
+                self.close(&mut guard);
             }
+        }
+        match guard.as_mut() {
+            Some(conn) => f(conn),
+            None if self.is_encrypted() && self.startup_error.is_none() => Err(locked()),
             None => Err(self.startup_error.clone().unwrap_or_else(|| {
                 UiError::new(
                     "internal",
@@ -216,6 +259,137 @@ impl AppState {
                 )
             })),
         }
+    }
+
+    /// Whether locking closes the database and forgets its key: an
+    /// encrypted one whose key is wrapped for its members (not one still
+    /// in 初期設定, whose key file opens it without a password anyway).
+    fn closes_when_locked(&self) -> bool {
+        self.is_encrypted()
+            && keys::KeyFile::load(&self.db_path)
+                .ok()
+                .flatten()
+                .is_some_and(|f| f.setup_key().is_none())
+    }
+
+    fn is_encrypted(&self) -> bool {
+        self.encrypted.load(Ordering::SeqCst)
+    }
+
+    /// 「デモデータで試す」 on a new database. The demo office's staff sign
+    /// in with PINs, which an encrypted database refuses: a new encrypted
+    /// database (nothing in it, its key not yet wrapped for anyone) is
+    /// made again as a plain one first.
+    pub fn fill_demo(&self) -> Result<first_run::DemoAccounts, UiError> {
+        let now = chrono::Local::now().naive_local();
+        let mut guard = self.conn.lock().map_err(|_| {
+            UiError::new(
+                "internal",
+                "内部エラーが起きました。アプリを再起動してください。",
+            )
+        })?;
+        let Some(conn) = guard.as_mut() else {
+            return Err(locked());
+        };
+        first_run::demo_allowed(conn)?;
+        if self.keyring().is_some() {
+            *guard = None;
+            keys::discard_new(&self.db_path)?;
+            *guard = Some(store::open(&self.db_path)?);
+            if let Ok(mut keyring) = self.keyring.lock() {
+                *keyring = None;
+            }
+            self.encrypted.store(false, Ordering::SeqCst);
+            log::info!("new database made plain for the demo office");
+        }
+        let conn = guard.as_mut().ok_or_else(locked)?;
+        let accounts = first_run::fill_demo(conn, now)?;
+        self.refresh(conn);
+        Ok(accounts)
+    }
+
+    /// 初期設定's 回復キー step: a new key, shown once; kept here until its
+    /// PDF is saved and its keeping confirmed.
+    pub fn new_recovery_key(&self) -> Result<String, UiError> {
+        let keyring = self
+            .keyring()
+            .ok_or_else(|| UiError::new("conflict", "このデータベースは暗号化されていません。"))?;
+        let key = self.read(|conn| first_run::new_recovery_key(conn, &keyring))?;
+        let shown = key.display().to_string();
+        if let Ok(mut kept) = self.shown_recovery_key.lock() {
+            *kept = Some(key);
+        }
+        Ok(shown)
+    }
+
+    /// The 回復キー shown last in 初期設定, for its PDF.
+    pub fn shown_recovery_key(&self) -> Result<keys::RecoveryKey, UiError> {
+        self.shown_recovery_key
+            .lock()
+            .ok()
+            .and_then(|k| k.clone())
+            .ok_or_else(|| {
+                UiError::new(
+                    "conflict",
+                    "回復キーがまだ表示されていません。画面を開き直してください。",
+                )
+            })
+    }
+
+    /// Ends 初期設定 once the office confirms it kept the 回復キー.
+    pub fn finish_recovery_key(&self, kept: bool) -> Result<first_run::FirstRun, UiError> {
+        let status =
+            self.write(|conn, _| first_run::finish_recovery_key(conn, &self.db_path, kept))?;
+        if let Ok(mut shown) = self.shown_recovery_key.lock() {
+            *shown = None;
+        }
+        Ok(status)
+    }
+
+    /// Closes the connection and forgets the key (the window locked).
+    fn close(&self, conn: &mut Option<Connection>) {
+        *conn = None;
+        if let Ok(mut keyring) = self.keyring.lock() {
+            *keyring = None;
+        }
+        if let Ok(mut actor) = self.actor.lock() {
+            *actor = None;
+        }
+        log::info!("encrypted database closed");
+    }
+
+    /// The open encrypted database's key, for a change that rewraps it or
+    /// makes an encrypted backup; `None` for a plain database.
+    pub fn keyring(&self) -> Option<Keyring> {
+        self.keyring.lock().ok().and_then(|k| k.clone())
+    }
+
+    /// The data key of the open database, if encrypted.
+    pub fn data_key(&self) -> Option<zaitaku_core::store::DataKey> {
+        self.keyring().map(|k| k.key().clone())
+    }
+
+    /// Takes the connection and key of an encrypted database just opened
+    /// by a sign-in, and the member working on it.
+    fn opened(&self, unlocked: access::Unlocked) -> Result<Actor, UiError> {
+        let access::Unlocked {
+            conn,
+            keyring,
+            actor,
+        } = unlocked;
+        let mut guard = self.conn.lock().map_err(|_| {
+            UiError::new(
+                "internal",
+                "内部エラーが起きました。アプリを再起動してください。",
+            )
+        })?;
+        if let Ok(mut k) = self.keyring.lock() {
+            *k = Some(keyring);
+        }
+        let conn = guard.insert(conn);
+        self.remember(conn, Some(actor.clone()))?;
+        self.refresh(conn);
+        Ok(actor)
     }
 
     /// Whether 初期設定 is not finished yet.
@@ -411,26 +585,84 @@ impl AppState {
 
     /// Answered while locked: the staff to choose from and who is working.
     pub fn access_status(&self) -> Result<AccessStatus, UiError> {
-        let (staff, lock_minutes) =
-            self.with_conn(|conn| Ok((access::staff(conn)?, access::lock_minutes(conn)?)))?;
+        let open = self.with_conn(|conn| Ok((access::staff(conn)?, access::lock_minutes(conn)?)));
+        let (staff, lock_minutes) = match open {
+            Ok(found) => found,
+            Err(e) if e.kind == "signed_out" => (self.key_holders()?, 0),
+            Err(e) => return Err(e),
+        };
         Ok(AccessStatus {
             staff,
             actor: self.actor().and_then(|a| a.member().cloned()),
             lock_minutes,
+            closed: self.is_closed(),
         })
+    }
+
+    /// The members who can open the closed encrypted database, as the
+    /// lock screen lists them (their role is known once it is open).
+    fn key_holders(&self) -> Result<Vec<StaffMember>, UiError> {
+        let file = keys::KeyFile::load(&self.db_path)?;
+        Ok(file
+            .map(|f| f.holders())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|KeyHolder { staff_id, name }| StaffMember {
+                id: staff_id,
+                name,
+                role: access::Role::Staff,
+                credential: Some(access::CredentialKind::Password),
+                must_change: false,
+            })
+            .collect())
+    }
+
+    /// Whether the database is closed (encrypted and locked).
+    fn is_closed(&self) -> bool {
+        self.is_encrypted()
+            && self.startup_error.is_none()
+            && self.conn.lock().map(|c| c.is_none()).unwrap_or(false)
     }
 
     /// Answered while locked: checks the member's PIN or password and
     /// unlocks (after five wrong ones in a row, only once a wait has
-    /// passed; the refusal says how long).
+    /// passed; the refusal says how long). A closed encrypted database is
+    /// opened with the key the password unwraps.
     pub fn sign_in(&self, staff_id: &str, credential: &str) -> Result<StaffMember, UiError> {
         let now = chrono::Local::now().naive_local();
+        if self.is_closed() {
+            let unlocked = access::sign_in_encrypted(&self.db_path, staff_id, credential, now)?;
+            let actor = self.opened(unlocked)?;
+            log::info!("signed in (database opened): {}", actor.name());
+            return member_of(&actor);
+        }
         let actor = self.with_conn(|conn| {
             let actor = access::sign_in(conn, staff_id, credential, now)?;
             self.remember(conn, Some(actor.clone()))?;
             Ok(actor)
         })?;
         log::info!("signed in: {}", actor.name());
+        member_of(&actor)
+    }
+
+    /// Answered while locked: opens the closed encrypted database with the
+    /// 回復キー; 管理者 `staff_id` sets a new password and is signed in.
+    pub fn recover(
+        &self,
+        recovery_key: &str,
+        staff_id: &str,
+        new_password: &str,
+    ) -> Result<StaffMember, UiError> {
+        if !self.is_closed() {
+            return Err(UiError::new(
+                "conflict",
+                "回復キーは、暗号化したデータベースが閉じているときに使います。",
+            ));
+        }
+        let now = chrono::Local::now().naive_local();
+        let unlocked = access::recover(&self.db_path, recovery_key, staff_id, new_password, now)?;
+        let actor = self.opened(unlocked)?;
+        log::info!("opened with the recovery key: {}", actor.name());
         member_of(&actor)
     }
 
@@ -447,13 +679,22 @@ impl AppState {
     /// Forgets the signed-in member, recording `kind` (画面ロック or
     /// サインアウト) in the access log if there was one.
     fn forget(&self, kind: access_log::Kind) -> Result<(), UiError> {
+        if self.is_closed() {
+            return Ok(());
+        }
         self.with_conn(|conn| {
             if let Some(actor) = self.actor().filter(|a| a.member().is_some()) {
                 log::info!("{}: {}", kind.code(), actor.name());
                 record_access(conn, &actor, kind, "", SystemTime::now());
             }
             self.remember(conn, None)
-        })
+        })?;
+        if self.closes_when_locked() {
+            if let Ok(mut guard) = self.conn.lock() {
+                self.close(&mut guard);
+            }
+        }
+        Ok(())
     }
 
     /// Answered while locked: the schema version, for the about line.
@@ -475,6 +716,7 @@ impl AppState {
                 .signed_in()?
                 .map_or_else(|| access::unregistered(conn)?.ok_or_else(locked), Ok)?;
             let actor = access::set_own_credential(conn, &me, current, kind, credential, now)?;
+            self.rewrap(&actor, kind, credential)?;
             self.remember(conn, Some(actor.clone()))?;
             Ok(actor)
         })?;
@@ -494,12 +736,29 @@ impl AppState {
         let actor = self.with_conn(|conn| {
             self.signed_in()?;
             let actor = first_run::register_admin(conn, name, kind, credential, now)?;
+            self.rewrap(&actor, kind, credential)?;
             self.remember(conn, Some(actor.clone()))?;
             self.refresh(conn);
             Ok(actor)
         })?;
         log::info!("first member registered and signed in");
         member_of(&actor)
+    }
+}
+
+impl AppState {
+    /// After `actor`'s own credential was set: their copy of the data key
+    /// wrapped under it (encrypted databases only).
+    fn rewrap(
+        &self,
+        actor: &Actor,
+        kind: access::CredentialKind,
+        typed: &str,
+    ) -> Result<(), UiError> {
+        if let (Some(keyring), Some(member)) = (self.keyring(), actor.member()) {
+            access::wrap_for_member(&keyring, member, kind, typed)?;
+        }
+        Ok(())
     }
 }
 
@@ -513,6 +772,10 @@ impl AppState {
     /// Plans the day's backup on the window's first request; `None` when
     /// there is nothing to make (asked before, made today, no database).
     pub fn plan_auto_backup(&self) -> Option<backup::Plan> {
+        // A closed encrypted database is asked again after the sign-in.
+        if self.is_closed() {
+            return None;
+        }
         if self.auto_backup_asked.swap(true, Ordering::SeqCst) || self.startup_error.is_some() {
             return None;
         }
@@ -539,7 +802,8 @@ impl AppState {
     pub fn run_auto_backup(&self, plan: &backup::Plan) {
         let now = chrono::Local::now().naive_local();
         let mut tell = |stage| self.set_auto_backup(AutoBackup::Running { stage });
-        let result = backup::copy_file(&self.db_path, plan, now, &mut tell)
+        let key = self.data_key();
+        let result = backup::copy_file(&self.db_path, key.as_ref(), plan, now, &mut tell)
             .map_err(UiError::from)
             .and_then(|file| {
                 self.with_conn(|conn| Ok(backup::finish(conn, plan, &file, now)?))?;
@@ -777,5 +1041,87 @@ mod tests {
             .expect("sign in again");
         assert!(state.admit_at("get_office", SystemTime::now()).is_ok());
         assert_eq!(recorded_actor(&state), member.name);
+    }
+
+    const PASSWORD: &str = "kanri-password-1";
+
+    /// An encrypted office with its first 管理者, closed (as after a
+    /// restart), and the state the app starts with on it.
+    fn encrypted() -> (tempfile::TempDir, AppState, String) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("office.db");
+        let admin_id = {
+            let keys::Start::Open {
+                mut conn,
+                keyring: Some(keyring),
+            } = keys::start(&db, true).expect("start")
+            else {
+                panic!("a new encrypted database opens in 初期設定");
+            };
+            let now = chrono::Local::now().naive_local();
+            let admin = access::register_first(
+                &mut conn,
+                "坂戸 一郎",
+                access::CredentialKind::Password,
+                PASSWORD,
+                now,
+            )
+            .expect("admin");
+            let member = admin.member().expect("member");
+            access::wrap_for_member(&keyring, member, access::CredentialKind::Password, PASSWORD)
+                .expect("wrap");
+            member.id.clone()
+        };
+        (dir, AppState::open(db), admin_id)
+    }
+
+    #[test]
+    fn an_encrypted_database_stays_closed_until_a_password_opens_it() {
+        let (_dir, state, admin_id) = encrypted();
+        assert!(state.startup_error.is_none());
+        assert!(state.is_closed());
+        assert_eq!(
+            state.read(|_| Ok(())).expect_err("closed").kind,
+            "signed_out"
+        );
+        let status = state.access_status().expect("lock screen");
+        assert_eq!(status.staff.len(), 1);
+        assert_eq!(status.staff[0].name, "坂戸 一郎");
+
+        let wrong = state
+            .sign_in(&admin_id, "not-the-password")
+            .expect_err("wrong");
+        assert_eq!(wrong.message, "パスワードが違います。");
+        assert!(state.is_closed(), "nothing opened");
+
+        state.sign_in(&admin_id, PASSWORD).expect("sign in");
+        assert!(!state.is_closed());
+        assert!(state.keyring().is_some());
+        assert!(state.admit("get_office").is_ok());
+
+        // Locking closes the database and forgets the key.
+        state.lock().expect("lock");
+        assert!(state.is_closed());
+        assert!(state.keyring().is_none());
+        assert_eq!(
+            state.read(|_| Ok(())).expect_err("closed").kind,
+            "signed_out"
+        );
+        state.sign_in(&admin_id, PASSWORD).expect("sign in again");
+        assert!(state.admit("get_office").is_ok());
+    }
+
+    #[test]
+    fn the_idle_lock_closes_an_encrypted_database_at_the_next_call() {
+        let (_dir, state, admin_id) = encrypted();
+        state.sign_in(&admin_id, PASSWORD).expect("sign in");
+        set_minutes(&state, 10);
+        let start = SystemTime::now();
+        assert!(state.admit_at("list_cases", start + MINUTE).is_ok());
+        assert!(state.admit_at("get_case", start + 12 * MINUTE).is_err());
+        // The lock screen's next call finds the idle lock: closed.
+        state.access_status().expect("lock screen");
+        assert!(state.is_closed());
+        assert!(state.keyring().is_none());
     }
 }

@@ -296,6 +296,8 @@ fn a_restore_killed_at_any_moment_leaves_the_old_data_or_the_backup() {
         let now = chrono::Local::now().naive_local();
         let file = zaitaku_core::backup::create(
             &conn,
+            None,
+            &db,
             &folder,
             zaitaku_core::backup::BackupKind::Manual,
             now,

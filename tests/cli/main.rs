@@ -494,6 +494,8 @@ fn export_cases_includes_enquiries_without_a_patient() {
 }
 
 mod backup;
+// encrypt, and the options that open an encrypted database.
+mod encryption;
 // booklet, flyer and list PDFs checked with qpdf and poppler.
 mod print;
 

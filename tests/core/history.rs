@@ -236,7 +236,7 @@ fn a_restored_older_backup_is_chained_and_keeps_chaining() {
         )
         .unwrap();
     }
-    zaitaku_core::backup::restore(&mut conn, &path, &old, at(13, 0)).unwrap();
+    zaitaku_core::backup::restore(&mut conn, None, &path, &old, at(13, 0)).unwrap();
     assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
     access_log::record_for(&conn, "", "", Kind::Restore, "v13-backup.db", "", at(13, 1)).unwrap();
     store::set_setting(&conn, "access.lock_minutes", "3").unwrap();

@@ -46,6 +46,10 @@ mod help;
 // name only, older backups migrated, history carried forward, generations kept.
 mod restore;
 
+// Encryption at rest: nothing readable without a key, sign-in unwraps it,
+// the recovery key, encrypted backups.
+mod encryption;
+
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;
 

@@ -21,7 +21,7 @@ const GENERATION: &str = "zaitaku-desk_20250401-090000_manual.db";
 fn demo_with_backup(dir: &Path) -> (PathBuf, Connection, PathBuf) {
     let (db, mut conn) = new_db(dir);
     demo::fill(&mut conn, at(9, 0)).unwrap();
-    let file = backup::backup_now(&conn, &db, BackupKind::Manual, at(10, 0)).unwrap();
+    let file = backup::backup_now(&conn, None, &db, BackupKind::Manual, at(10, 0)).unwrap();
     (db, conn, PathBuf::from(file.path))
 }
 
@@ -48,9 +48,9 @@ fn assert_refused(conn: &mut Connection, db: &Path, name: &str, reason: &str) {
     let folder = db.with_file_name("backups");
     let backups = backup::list(&folder).unwrap();
     let path = backup::generation(conn, db, name).unwrap();
-    let err = backup::inspect(&path).unwrap_err();
+    let err = backup::inspect(&path, None).unwrap_err();
     assert!(err.to_string().contains(reason), "inspect: {err}");
-    let err = backup::restore(conn, db, &path, at(11, 0)).unwrap_err();
+    let err = backup::restore(conn, None, db, &path, at(11, 0)).unwrap_err();
     assert!(err.to_string().contains(reason), "restore: {err}");
     assert!(err.to_string().contains("復元しません"), "{err}");
     assert_eq!(store::content_fingerprint(conn).unwrap(), before);
@@ -237,8 +237,8 @@ fn an_older_backup_is_migrated_and_the_newer_history_is_carried_forward() {
     let booklets_before = history(&conn, "booklet_entry_changes");
 
     let path = backup::generation(&conn, &db, GENERATION).unwrap();
-    assert_eq!(backup::inspect(&path).unwrap().schema_version, 12);
-    backup::restore(&mut conn, &db, &path, at(13, 0)).unwrap();
+    assert_eq!(backup::inspect(&path, None).unwrap().schema_version, 12);
+    backup::restore(&mut conn, None, &db, &path, at(13, 0)).unwrap();
 
     // The data is the backup's, brought to this version…
     assert_eq!(store::check(&conn).unwrap(), SCHEMA_VERSION);
@@ -293,7 +293,8 @@ fn a_history_that_does_not_continue_the_backup_s_is_kept_after_it_and_said_so() 
     let other = temp_dir();
     let (other_db, mut other_conn) = new_db(other.path());
     demo::fill(&mut other_conn, at(8, 0)).unwrap();
-    let file = backup::backup_now(&other_conn, &other_db, BackupKind::Manual, at(8, 30)).unwrap();
+    let file =
+        backup::backup_now(&other_conn, None, &other_db, BackupKind::Manual, at(8, 30)).unwrap();
     let backup_audit = rows_without_seq(&other_conn, "audit_log");
     drop(other_conn);
 
@@ -308,7 +309,7 @@ fn a_history_that_does_not_continue_the_backup_s_is_kept_after_it_and_said_so() 
     std::fs::copy(&file.path, folder.join(GENERATION)).unwrap();
 
     let path = backup::generation(&conn, &db, GENERATION).unwrap();
-    backup::restore(&mut conn, &db, &path, at(10, 0)).unwrap();
+    backup::restore(&mut conn, None, &db, &path, at(10, 0)).unwrap();
     let after = rows_without_seq(&conn, "audit_log");
     assert_eq!(after[..backup_audit.len()], backup_audit[..]);
     assert_eq!(
@@ -332,7 +333,7 @@ fn the_backups_of_every_earlier_version_pass_the_checks() {
             .join(format!("../../tests/data/schema-v{version}.sqlite"));
         let copy = dir.path().join(format!("v{version}.db"));
         std::fs::copy(&fixture, &copy).unwrap();
-        let contents = backup::inspect(&copy)
+        let contents = backup::inspect(&copy, None)
             .unwrap_or_else(|e| panic!("schema-v{version}.sqlite refused: {e}"));
         assert_eq!(contents.schema_version, version);
     }
@@ -381,6 +382,7 @@ fn deleting_old_generations_is_recorded() {
     for day in 0..20 {
         backup::backup_now(
             &conn,
+            None,
             &db,
             BackupKind::Auto,
             start + chrono::Duration::days(day),

@@ -49,7 +49,7 @@ async fn backup_now_then_restore_brings_back_the_old_data() {
         .iter()
         .find(|b| b.kind_label == "復元前")
         .expect("pre-restore copy");
-    let contents = zaitaku_core::backup::inspect(std::path::Path::new(&safety.path)).unwrap();
+    let contents = zaitaku_core::backup::inspect(std::path::Path::new(&safety.path), None).unwrap();
     assert_eq!(contents.office_name, "書き換えた事業所名");
 }
 

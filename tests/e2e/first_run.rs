@@ -6,6 +6,8 @@ use std::path::Path;
 use crate::harness::{db_number, db_text, temp_db, App};
 
 const ENTER: &str = "\u{E007}";
+/// The first 管理者's password; it also unwraps the key in [`open_db`].
+const PASSWORD: &str = crate::harness::E2E_PASSWORD;
 
 /// The step the wizard shows: its count and heading.
 async fn on_step(app: &App, count: &str, title: &str) {
@@ -35,9 +37,29 @@ fn first_run_mark(db: &Path) -> String {
     )
 }
 
+/// Step 5: the 回復キー shown, saved as a PDF at `pdf`, its keeping
+/// confirmed; refused unticked.
+async fn recovery_key_step(app: &App, pdf: &Path) {
+    on_step(app, "手順 5 / 5", "回復キー").await;
+    let key = app.wait_for_text("#first-run-recovery-key", "-").await;
+    assert_eq!(key.trim().len(), 39, "{key}");
+    app.snap("first-run-5-recovery-key").await;
+    app.click("#first-run-next").await;
+    app.wait_for_text("#first-run .field-error, #first-run-error", "保管")
+        .await;
+    app.click("#first-run-recovery-pdf").await;
+    app.wait_for_text("#first-run-recovery-saved", "保存しました")
+        .await;
+    let text = crate::harness::pdf_text(pdf);
+    assert!(text.contains(key.trim()), "{text}");
+    assert!(text.contains("金庫"), "{text}");
+    app.click("#first-run-recovery-kept").await;
+    app.click("#first-run-next").await;
+}
+
 /// Step 1 with valid data, by keyboard (Enter = 次へ).
 async fn office_step(app: &App) {
-    on_step(app, "手順 1 / 4", "事業所の情報").await;
+    on_step(app, "手順 1 / 5", "事業所の情報").await;
     app.fill_fields(
         "#first-run",
         &[
@@ -48,7 +70,7 @@ async fn office_step(app: &App) {
     .await;
     app.fill("[data-field='phone']", &format!("049-283-1234{ENTER}"))
         .await;
-    on_step(app, "手順 2 / 4", "市と日常生活圏域").await;
+    on_step(app, "手順 2 / 5", "市と日常生活圏域").await;
 }
 
 /// Step 2: two cities, one with a 圏域.
@@ -64,29 +86,37 @@ async fn cities_step(app: &App) {
         &format!("北部圏域{ENTER}"),
     )
     .await;
-    on_step(app, "手順 3 / 4", "最初の管理者").await;
+    on_step(app, "手順 3 / 5", "最初の管理者").await;
 }
 
-/// Step 3: the 管理者 with the PIN 2468.
+/// Step 3: the 管理者 with a password (a new database is encrypted: no PIN).
 async fn admin_step(app: &App) {
     assert_eq!(focused_field(app).await, "name");
+    assert_eq!(
+        app.count("#first-run-admin-kind").await,
+        0,
+        "passwords only"
+    );
     app.fill("#first-run-admin-name", "山田 花子").await;
-    app.fill("#first-run-admin-credential", "2468").await;
-    app.press("#first-run-admin-confirm", &format!("2468{ENTER}"))
+    app.fill("#first-run-admin-credential", PASSWORD).await;
+    app.press("#first-run-admin-confirm", &format!("{PASSWORD}{ENTER}"))
         .await;
-    on_step(app, "手順 4 / 4", "バックアップの保存先").await;
+    on_step(app, "手順 4 / 5", "バックアップの保存先").await;
 }
 
 #[tokio::test]
 async fn first_run_walks_every_step_and_refuses_a_bad_input_on_the_field() {
-    let (_dir, db) = temp_db();
+    let (dir, db) = temp_db();
+    // Where the 回復キー PDF goes (the e2e build skips the native dialog).
+    let pdf = dir.path().join("回復キー.pdf");
+    std::env::set_var("ZAITAKU_E2E_SAVE_PATH", &pdf);
     let app = App::launch_locked(&db).await;
     app.wait_for("#first-run").await;
     assert!(
         app_hidden(&app).await,
         "the rest of the app is out of reach"
     );
-    on_step(&app, "手順 1 / 4", "事業所の情報").await;
+    on_step(&app, "手順 1 / 5", "事業所の情報").await;
     assert_eq!(
         focused_field(&app).await,
         "name",
@@ -108,24 +138,25 @@ async fn first_run_walks_every_step_and_refuses_a_bad_input_on_the_field() {
     app.snap("first-run-1-office-refused").await;
     assert_eq!(db_text(&db, "SELECT name FROM office"), "");
     assert_eq!(first_run_mark(&db), "");
-    on_step(&app, "手順 1 / 4", "事業所の情報").await;
+    on_step(&app, "手順 1 / 5", "事業所の情報").await;
 
     office_step(&app).await;
     app.snap("first-run-2-cities").await;
     cities_step(&app).await;
     // 戻る shows what step 2 saved; 次へ goes on.
     app.click("#first-run-back").await;
-    on_step(&app, "手順 2 / 4", "市と日常生活圏域").await;
+    on_step(&app, "手順 2 / 5", "市と日常生活圏域").await;
     assert_eq!(app.value("[data-field='cities.1.name']").await, "鶴ヶ島市");
     app.click("#first-run-next").await;
-    on_step(&app, "手順 3 / 4", "最初の管理者").await;
+    on_step(&app, "手順 3 / 5", "最初の管理者").await;
     app.snap("first-run-3-admin").await;
     admin_step(&app).await;
     app.wait_for_text("#first-run-default-dir", "backups").await;
     app.snap("first-run-4-backup").await;
 
-    // The suggested folder; the last step opens the app, signed in.
+    // The suggested folder; then the 回復キー, and the app opens, signed in.
     app.click("#first-run-next").await;
+    recovery_key_step(&app, &pdf).await;
     app.wait_for_text("#message-text", "初期設定が終わりました")
         .await;
     app.wait_for_text("#view h1", "相談記録").await;
@@ -145,7 +176,14 @@ async fn first_run_walks_every_step_and_refuses_a_bad_input_on_the_field() {
     let app = App::launch_locked(&db).await;
     app.wait_for_text("#lock .lock-panel", "山田 花子").await;
     assert_eq!(app.count("#first-run").await, 0);
+    // Encrypted: closed until the password opens it, and the 回復キー is offered.
+    assert_eq!(app.count("#lock-recover").await, 1);
     app.quit().await;
+    assert_eq!(
+        zaitaku_core::store::storage(&db).unwrap(),
+        zaitaku_core::store::Storage::Encrypted
+    );
+    std::env::remove_var("ZAITAKU_E2E_SAVE_PATH");
 }
 
 #[tokio::test]
@@ -156,18 +194,18 @@ async fn quitting_half_way_resumes_at_the_first_unfinished_step() {
     app.quit().await;
 
     let app = App::launch_locked(&db).await;
-    on_step(&app, "手順 2 / 4", "市と日常生活圏域").await;
+    on_step(&app, "手順 2 / 5", "市と日常生活圏域").await;
     assert!(app_hidden(&app).await);
     // The demo is offered only while nothing is entered.
     app.click("#first-run-back").await;
-    on_step(&app, "手順 1 / 4", "事業所の情報").await;
+    on_step(&app, "手順 1 / 5", "事業所の情報").await;
     assert_eq!(app.count("#first-run-demo").await, 0);
     assert_eq!(
         app.value("[data-field='name']").await,
         "坂戸鶴ヶ島医師会 在宅医療相談室"
     );
     app.click("#first-run-next").await;
-    on_step(&app, "手順 2 / 4", "市と日常生活圏域").await;
+    on_step(&app, "手順 2 / 5", "市と日常生活圏域").await;
     cities_step(&app).await;
     admin_step(&app).await;
     app.quit().await;
@@ -175,8 +213,9 @@ async fn quitting_half_way_resumes_at_the_first_unfinished_step() {
     // With its 管理者 registered, the office signs in first, then goes on.
     let app = App::launch_locked(&db).await;
     app.click("#lock .lock-member").await;
-    app.fill("#lock-credential", &format!("2468{ENTER}")).await;
-    on_step(&app, "手順 4 / 4", "バックアップの保存先").await;
+    app.fill("#lock-credential", &format!("{PASSWORD}{ENTER}"))
+        .await;
+    on_step(&app, "手順 4 / 5", "バックアップの保存先").await;
     // A folder that is not there: refused by the field, not finished.
     app.click("#first-run-backup-other").await;
     app.press(
@@ -192,6 +231,10 @@ async fn quitting_half_way_resumes_at_the_first_unfinished_step() {
     assert_eq!(first_run_mark(&db), "started");
     app.click("#first-run-backup-default").await;
     app.click("#first-run-next").await;
+    on_step(&app, "手順 5 / 5", "回復キー").await;
+    assert_eq!(first_run_mark(&db), "recovery_key");
+    app.click("#first-run-recovery-kept").await;
+    app.click("#first-run-next").await;
     app.wait_for_text("#view h1", "相談記録").await;
     app.quit().await;
     assert_eq!(first_run_mark(&db), "finished");
@@ -201,7 +244,7 @@ async fn quitting_half_way_resumes_at_the_first_unfinished_step() {
 async fn the_demo_choice_leads_to_a_working_sign_in() {
     let (_dir, db) = temp_db();
     let app = App::launch_locked(&db).await;
-    on_step(&app, "手順 1 / 4", "事業所の情報").await;
+    on_step(&app, "手順 1 / 5", "事業所の情報").await;
     app.click("#first-run-demo").await;
     let note = app.wait_for_text("#lock-note", "1234").await;
     assert!(note.contains("山田 花子"), "{note}");

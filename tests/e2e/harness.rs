@@ -362,16 +362,37 @@ pub fn demo_db() -> (tempfile::TempDir, PathBuf) {
     demo_db_with_cases(zaitaku_core::demo::DEFAULT_CASES)
 }
 
+/// The password the end-to-end tests give the first 管理者 of a new
+/// (encrypted) database.
+pub const E2E_PASSWORD: &str = "kanri-pass-2468";
+
+/// Opens the test database `db`; an encrypted one with the key its key
+/// file keeps during 初期設定, or unwrapped with [`E2E_PASSWORD`].
+fn open_test_db(db: &Path) -> zaitaku_core::store::Connection {
+    use zaitaku_core::keys::KeyFile;
+    use zaitaku_core::store::{self, Storage};
+    if store::storage(db).expect("storage") != Storage::Encrypted {
+        return store::open(db).expect("open the test database");
+    }
+    let file = KeyFile::load(db).expect("key file").expect("key file");
+    let key = file.setup_key().unwrap_or_else(|| {
+        let holder = file.holders().remove(0);
+        file.unwrap_member(&holder.staff_id, E2E_PASSWORD)
+            .expect("the test password")
+    });
+    store::open_with(db, Some(&key)).expect("open the encrypted test database")
+}
+
 /// The number `sql` selects from the database file `db` (a count, a sum).
 pub fn db_number(db: &Path, sql: &str) -> i64 {
-    let conn = zaitaku_core::store::open(db).expect("open the test database");
+    let conn = open_test_db(db);
     conn.query_row(sql, [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// The text `sql` selects from the database file `db`.
 pub fn db_text(db: &Path, sql: &str) -> String {
-    let conn = zaitaku_core::store::open(db).expect("open the test database");
+    let conn = open_test_db(db);
     conn.query_row(sql, [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }

@@ -18,7 +18,14 @@ function afterPaint() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Set once the day's backup ended (made or failed): asking again after a
+// later sign-in shows nothing new.
+let ended = false;
+
+/** Asks for the day's backup and shows how it goes. Asked again after each
+ * sign-in: an encrypted database can only be backed up once it is open. */
 export async function startAutoBackup() {
+  if (ended) return;
   await afterPaint();
   let status;
   try {
@@ -36,6 +43,7 @@ export async function startAutoBackup() {
       return;
     }
   }
+  if (status.state !== 'idle') ended = true;
   show(status);
 }
 

@@ -33,15 +33,16 @@ export function fitInput(el, kind) {
  * and its confirmation. `read()` answers { kind, credential }, or throws
  * an error by the confirmation when the two differ.
  */
-export function credentialFields({ name = 'credential', idPrefix, kind = 'pin', text = '新しい' }) {
-  const kindSelect = select('kind', [['pin', '暗証番号（4〜8桁の数字）'], ['password', 'パスワード（8文字以上）']], { id: `${idPrefix}-kind`, value: kind });
+export function credentialFields({ name = 'credential', idPrefix, kind = 'pin', text = '新しい', passwordOnly = false }) {
+  const kindSelect = select('kind', [['pin', '暗証番号（4〜8桁の数字）'], ['password', 'パスワード（8文字以上）']], { id: `${idPrefix}-kind`, value: passwordOnly ? 'password' : kind });
   const value = input(name, { id: `${idPrefix}-credential`, autocomplete: 'new-password' });
   const confirm = input(`${name}_confirm`, { id: `${idPrefix}-confirm`, autocomplete: 'new-password' });
   const fit = () => [value, confirm].forEach((el) => fitInput(el, kindSelect.value));
   kindSelect.addEventListener('change', fit);
   fit();
   const nodes = [
-    field('種類', kindSelect),
+    // An encrypted database: passwords only (they wrap its key).
+    passwordOnly ? null : field('種類', kindSelect),
     field(`${text}暗証番号・パスワード`, value, { required: true }),
     field('確認のためもう一度', confirm, { required: true }),
   ];

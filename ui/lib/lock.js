@@ -170,14 +170,16 @@ async function showSignIn(note = '') {
     const signedIn = (member) => (needsCredential(member) ? show(ownCredentialPanel(member, done, back)) : done(member));
     const back = async () => {
       await attempt(null, () => api.lockScreen());
-      show(signInPanel(status.staff, signedIn, note));
+      const now = await api.accessStatus();
+      show(signInPanel(now.staff, signedIn, note, now.closed ? recover : null));
     };
-    show(signInPanel(status.staff, signedIn, note));
+    const recover = () => show(recoveryPanel(status.staff, signedIn, () => show(signInPanel(status.staff, signedIn, note, recover))));
+    show(signInPanel(status.staff, signedIn, note, status.closed ? recover : null));
     markShown();
   });
 }
 
-function signInPanel(staff, signedIn, note) {
+function signInPanel(staff, signedIn, note, recover = null) {
   const credentialArea = h('div', { class: 'lock-pin' });
   const error = h('p', { class: 'field-error', id: 'lock-error', role: 'alert' });
   const panel = h('section', { class: 'lock-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lock-title' },
@@ -193,6 +195,7 @@ function signInPanel(staff, signedIn, note) {
       }, member.name, h('span', { class: 'muted' }, `（${kindLabel(member.credential)}）`)))),
     credentialArea,
     error,
+    recover ? h('p', { class: 'lock-help' }, h('button', { type: 'button', class: 'link', id: 'lock-recover', onclick: recover }, '回復キーで開く（パスワードを忘れたとき）')) : null,
     h('p', { class: 'lock-help' }, h('button', { type: 'button', class: 'link', id: 'lock-help', onclick: () => openHelp() }, 'ヘルプ（F1）')),
   );
 
@@ -217,6 +220,32 @@ function signInPanel(staff, signedIn, note) {
     typed.focus();
   }
   return panel;
+}
+
+/** 「回復キーで開く」: the printed 回復キー opens the encrypted database, and
+ * a 管理者 sets a new password for themselves at once. */
+function recoveryPanel(staff, signedIn, back) {
+  const error = h('p', { class: 'field-error', id: 'recover-error', role: 'alert' });
+  const key = input('recovery_key', { id: 'recover-key', autocomplete: 'off', spellcheck: 'false' });
+  const who = h('select', { id: 'recover-staff', dataset: { field: 'staff_id' } },
+    staff.map((member) => h('option', { value: member.id }, member.name)));
+  const fields = credentialFields({ name: 'new_credential', idPrefix: 'recover', passwordOnly: true });
+  const form = h('form', { class: 'recover-form', novalidate: true },
+    field('回復キー', key, { required: true, hint: '印刷した回復キーの英数字32文字（区切りの「-」や空白、大文字・小文字は問いません）' }),
+    field('管理者', who, { required: true }),
+    ...fields.nodes,
+    h('div', { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'recover-open' }, '開いてパスワードを設定'),
+      h('button', { type: 'button', class: 'secondary', id: 'recover-back', onclick: back }, '担当者の選択に戻る')));
+  onSubmit(form, async () => {
+    const { credential } = fields.read();
+    signedIn(await api.recoverWithKey(key.value, who.value, credential));
+  }, { summary: error });
+  return h('section', { class: 'lock-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'recover-title' },
+    h('h1', { id: 'recover-title' }, '回復キーで開く'),
+    h('p', {}, '管理者がパスワードを忘れたときは、事務所で保管している回復キーでデータを開き、新しいパスワードを設定します。ほかの担当者のパスワードは、そのあと管理者が設定し直せます。'),
+    form,
+    error);
 }
 
 /** Right after signing in, for a member who must set their own credential. */

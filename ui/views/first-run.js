@@ -14,13 +14,15 @@ import { adopt } from '../lib/lock.js';
 import { OFFICE_FIELDS } from '../lib/office-fields.js';
 
 // The order of the steps; `first_run::Step` in the Rust side names them.
-// The recovery key of the encrypted database will be a step after 'backup'.
-const STEPS = [
+// The 回復キー comes last, on an encrypted database only.
+const ALL_STEPS = [
   { key: 'office', short: '事業所', title: '事業所の情報', render: officeStep },
   { key: 'cities', short: '市と圏域', title: '市と日常生活圏域', render: citiesStep },
   { key: 'admin', short: '管理者', title: '最初の管理者', render: adminStep },
   { key: 'backup', short: 'バックアップ', title: 'バックアップの保存先', render: backupStep },
+  { key: 'recovery_key', short: '回復キー', title: '回復キー', render: recoveryKeyStep, encryptedOnly: true },
 ];
+let STEPS = ALL_STEPS;
 
 
 /**
@@ -29,6 +31,7 @@ const STEPS = [
  * made instead ({ demo: accounts }).
  */
 export function run(status) {
+  STEPS = ALL_STEPS.filter((s) => status.encrypted || !s.encryptedOnly);
   const app = document.querySelector('.app');
   app.hidden = true;
   const root = h('div', { id: 'first-run', class: 'first-run' });
@@ -170,9 +173,12 @@ function adminStep(form, { status }) {
     return async () => status;
   }
   const name = input('name', { id: 'first-run-admin-name', autocomplete: 'name' });
-  const credential = credentialFields({ idPrefix: 'first-run-admin', text: '' });
+  // An encrypted database: passwords only (they wrap its key).
+  const credential = credentialFields({ idPrefix: 'first-run-admin', text: '', passwordOnly: status.encrypted });
   form.append(
-    h('p', { class: 'first-run-lead' }, '最初に登録する人が管理者になります。起動するときと画面のロックを解除するときに、この暗証番号かパスワードを入力します。ほかの担当者は、あとで管理者が「設定」画面で追加します。'),
+    h('p', { class: 'first-run-lead' }, status.encrypted
+      ? '最初に登録する人が管理者になります。データは暗号化され、起動するときと画面のロックを解除するときに、このパスワード（8文字以上）でデータを開きます。ほかの担当者は、あとで管理者が「設定」画面で追加します。'
+      : '最初に登録する人が管理者になります。起動するときと画面のロックを解除するときに、この暗証番号かパスワードを入力します。ほかの担当者は、あとで管理者が「設定」画面で追加します。'),
     field('名前', name, { required: true, hint: '例：山田 花子' }),
     ...credential.nodes);
   return async () => {
@@ -211,6 +217,33 @@ function backupStep(form, { status }) {
     }
     return api.saveFirstRunBackup(elsewhere.checked ? dir.value : '');
   };
+}
+
+/** The 回復キー of the encrypted database: shown once, saved as a PDF, and
+ * 初期設定 ends only once the office confirms it is kept. Showing the step
+ * again makes a new key (the one shown before opens nothing). */
+function recoveryKeyStep(form) {
+  const shown = h('p', { class: 'recovery-key', id: 'first-run-recovery-key', 'aria-live': 'polite' }, '作成中…');
+  const saved = h('p', { class: 'hint', id: 'first-run-recovery-saved', role: 'status' });
+  const save = h('button', { type: 'button', class: 'secondary', id: 'first-run-recovery-pdf' }, 'PDFで保存');
+  const kept = h('input', { type: 'checkbox', id: 'first-run-recovery-kept', dataset: { field: 'kept' } });
+  save.addEventListener('click', () => whileBusy(form, async () => {
+    const path = await attempt(form, () => api.saveRecoveryKeyPdf());
+    if (path) saved.textContent = `保存しました：${path}（印刷したら、このPDFは削除してください）`;
+  }, [save]));
+  form.append(
+    h('p', { class: 'first-run-lead' }, 'データは暗号化されています。管理者がパスワードを忘れたときにデータを開くための「回復キー」です。この画面でしか表示されません。'),
+    shown,
+    h('ul', { class: 'first-run-notes' },
+      h('li', {}, 'PDFで保存して印刷し、事務所の金庫など鍵のかかる場所に保管してください。パソコンと一緒に置かないでください。'),
+      h('li', {}, '印刷したら、パソコンに保存したPDFは削除してください。'),
+      h('li', {}, '回復キーを知っている人は誰でもデータを開けます。写真やコピーを取らないでください。')),
+    h('div', { class: 'form-actions' }, save),
+    saved,
+    h('div', { class: 'field' }, h('label', { class: 'first-run-choice', for: kept.id }, kept,
+      h('span', {}, '回復キーを保存し、安全な場所に保管しました'))));
+  attempt(form, async () => { shown.textContent = await api.firstRunRecoveryKey(); });
+  return () => api.finishFirstRunRecoveryKey(kept.checked);
 }
 
 // ----------------------------------------------------------------- demo

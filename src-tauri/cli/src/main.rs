@@ -27,6 +27,27 @@ struct Cli {
     #[arg(long, value_name = "PATH", env = "ZAITAKU_DESK_DB", global = true)]
     db: Option<PathBuf>,
 
+    /// 暗号化したデータベースを開く担当者（名前または ID）。パスワードは --password-file か --password-stdin で渡す（コマンドラインには書かない）
+    #[arg(long, value_name = "NAME", global = true)]
+    staff: Option<String>,
+
+    /// 担当者のパスワードを書いたファイル（1行目）
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        conflicts_with = "password_stdin"
+    )]
+    password_file: Option<PathBuf>,
+
+    /// 担当者のパスワードを標準入力の1行目から読む
+    #[arg(long, global = true)]
+    password_stdin: bool,
+
+    /// 回復キーを書いたファイル（パスワードの代わりに暗号化したデータベースを開く）
+    #[arg(long, value_name = "FILE", global = true, conflicts_with_all = ["password_file", "password_stdin"])]
+    recovery_key_file: Option<PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -117,6 +138,18 @@ enum Command {
         /// 復元するバックアップファイル
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+    },
+    /// 暗号化していないデータベースを暗号化する（先にバックアップを作成。--staff の管理者のパスワードで鍵を守り、回復キーを表示する。ほかの担当者は管理者がパスワードを設定し直す）
+    Encrypt {
+        /// 回復キーの PDF の保存先（印刷したら削除してください）
+        #[arg(long, value_name = "FILE.pdf")]
+        recovery_pdf: Option<PathBuf>,
+    },
+    /// 暗号化したデータベースを、暗号化しないコピーとして書き出す（ほかのシステムへの移行用。誰でも読めるファイルになります）
+    Decrypt {
+        /// 書き出すファイル（新しいファイル）
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -223,16 +256,118 @@ fn main() {
             std::process::exit(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    if let Err(message) = run(cli.command, cli.db.as_deref()) {
+    let credentials = Credentials {
+        staff: cli.staff,
+        password_file: cli.password_file,
+        password_stdin: cli.password_stdin,
+        recovery_key_file: cli.recovery_key_file,
+    };
+    let unlocked = match (&cli.command, cli.db.as_deref()) {
+        // Encrypt opens the plain database itself; the others need the key.
+        (Command::Encrypt { .. }, _) | (_, None) => Ok(()),
+        (_, Some(db)) => unlock(db, &credentials),
+    };
+    let result = unlocked.and_then(|()| run(cli.command, cli.db.as_deref(), &credentials));
+    if let Err(message) = result {
         eprintln!("エラー: {message}");
         std::process::exit(1);
     }
 }
 
+/// How an encrypted database is opened on the command line: never a
+/// password as an argument (other users see the command lines).
+struct Credentials {
+    staff: Option<String>,
+    password_file: Option<PathBuf>,
+    password_stdin: bool,
+    recovery_key_file: Option<PathBuf>,
+}
+
+impl Credentials {
+    /// The password from the file or standard input (its first line).
+    fn password(&self) -> Result<Option<zeroize::Zeroizing<String>>, String> {
+        let text = if let Some(file) = &self.password_file {
+            std::fs::read_to_string(file)
+                .map_err(|e| format!("「{}」を読めません（{e}）。", file.display()))?
+        } else if self.password_stdin {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("標準入力を読めません（{e}）。"))?;
+            line
+        } else {
+            return Ok(None);
+        };
+        let text = zeroize::Zeroizing::new(text);
+        let first = text.lines().next().unwrap_or("").to_string();
+        Ok(Some(zeroize::Zeroizing::new(first)))
+    }
+}
+
+/// The data key of the database opened by this process, once unlocked.
+static DATA_KEY: std::sync::OnceLock<store::DataKey> = std::sync::OnceLock::new();
+
+fn data_key() -> Option<&'static store::DataKey> {
+    DATA_KEY.get()
+}
+
+/// Unlocks an encrypted database at `db` with the staff password (a
+/// sign-in, with its waits and records) or the 回復キー; nothing to do
+/// for a plain one.
+fn unlock(db: &Path, credentials: &Credentials) -> Result<(), String> {
+    use zaitaku_core::keys::{self, KeyFile};
+    if store::storage(db).map_err(|e| e.to_string())? != store::Storage::Encrypted {
+        keys::convert::resolve_leftover(db).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let file = KeyFile::load(db)
+        .map_err(|e| e.to_string())?
+        .ok_or("鍵ファイルが見つかりません。")?;
+    let key = if let Some(path) = &credentials.recovery_key_file {
+        let typed = zeroize::Zeroizing::new(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("「{}」を読めません（{e}）。", path.display()))?,
+        );
+        file.unwrap_recovery(typed.trim())
+            .map_err(|e| e.to_string())?
+    } else {
+        let Some(password) = credentials.password()? else {
+            return Err("このデータベースは暗号化されています。--staff と --password-file（または --password-stdin）、または --recovery-key-file で開いてください。".into());
+        };
+        let staff_id = staff_id(&file, credentials.staff.as_deref())?;
+        let now = chrono::Local::now().naive_local();
+        let unlocked = zaitaku_core::access::sign_in_encrypted(db, &staff_id, &password, now)
+            .map_err(|e| e.to_string())?;
+        unlocked.keyring.key().clone()
+    };
+    let _ = DATA_KEY.set(key);
+    Ok(())
+}
+
+/// The id of the member named (or with the id) `staff` in the key file.
+fn staff_id(file: &zaitaku_core::keys::KeyFile, staff: Option<&str>) -> Result<String, String> {
+    let staff = staff.ok_or("--staff で担当者の名前を指定してください。")?;
+    file.holders()
+        .into_iter()
+        .find(|h| h.staff_id == staff || h.name == staff)
+        .map(|h| h.staff_id)
+        .ok_or_else(|| format!("担当者「{staff}」はこのデータベースを開けません。"))
+}
+
+/// [`store::open`] with the key of this process's database, if encrypted.
+fn open_db(db: &Path) -> zaitaku_core::Result<store::Connection> {
+    store::open_with(db, data_key())
+}
+
+/// [`store::open_for_output`] with the key, if encrypted.
+fn open_output(db: &Path) -> zaitaku_core::Result<store::Connection> {
+    store::open_for_output_with(db, data_key())
+}
+
 /// Lays out a print job and saves it as PDF, warning on stderr about
 /// characters the font lacks (they would print as empty boxes).
 fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
-    let conn = store::open_for_output(db).map_err(|e| e.to_string())?;
+    let conn = open_output(db).map_err(|e| e.to_string())?;
     let today = chrono::Local::now().date_naive();
     let printed = print::render(&conn, job, today).map_err(|e| e.to_string())?;
     let missing = printed.missing_chars();
@@ -252,12 +387,12 @@ fn print_to(db: &Path, job: &PrintJob, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
+fn run(command: Command, db: Option<&Path>, credentials: &Credentials) -> Result<(), String> {
     let db = db.ok_or("--db でデータベースファイルを指定してください。")?;
     let fail = |e: zaitaku_core::Error| e.to_string();
     match command {
         Command::DemoData { cases } => {
-            let mut conn = store::open(db).map_err(fail)?;
+            let mut conn = open_db(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
             let summary = demo::fill_with_cases(&mut conn, now, cases as usize).map_err(fail)?;
             println!(
@@ -320,7 +455,7 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
             use zaitaku_core::report::{self, ReportPeriod};
             let city = match &city {
                 Some(name) => {
-                    let conn = store::open_for_output(db).map_err(fail)?;
+                    let conn = open_output(db).map_err(fail)?;
                     Some(report::city_by_name(&conn, name).map_err(fail)?)
                 }
                 None => None,
@@ -344,7 +479,7 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
                     )
                 }
             }
-            let conn = store::open_for_output(db).map_err(fail)?;
+            let conn = open_output(db).map_err(fail)?;
             let today = chrono::Local::now().date_naive();
             let built =
                 report::build_for(&conn, &ReportPeriod::Fiscal { year }, city.as_ref(), today)
@@ -485,16 +620,17 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
             print_to(db, &job, &out)?;
         }
         Command::Check => {
-            let conn = store::open(db).map_err(fail)?;
+            let conn = open_db(db).map_err(fail)?;
             let version = store::check(&conn).map_err(fail)?;
             println!("ok");
             println!("データの版: {version}");
         }
         Command::Backup { to } => {
-            let conn = store::open(db).map_err(fail)?;
+            let conn = open_db(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
             store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
-            let file = backup::create(&conn, &to, BackupKind::Manual, now).map_err(fail)?;
+            let file = backup::create(&conn, data_key(), db, &to, BackupKind::Manual, now)
+                .map_err(fail)?;
             access_log::record_here(&conn, Kind::Backup, &file.file_name, "", now).map_err(fail)?;
             let settings = backup::load_settings(&conn).map_err(fail)?;
             let removed = backup::prune(&conn, &to, &settings, now).map_err(fail)?;
@@ -507,13 +643,77 @@ fn run(command: Command, db: Option<&Path>) -> Result<(), String> {
             }
         }
         Command::Restore { from } => {
-            let mut conn = store::open(db).map_err(fail)?;
+            let mut conn = open_db(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
             store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
-            let safety = backup::restore(&mut conn, db, &from, now).map_err(fail)?;
+            let safety = backup::restore(&mut conn, data_key(), db, &from, now).map_err(fail)?;
             println!("{} から復元しました。", from.display());
             println!("復元前のデータは {} に保存しました。", safety.path);
         }
+        Command::Encrypt { recovery_pdf } => encrypt(db, credentials, recovery_pdf.as_deref())?,
+        Command::Decrypt { out } => {
+            if data_key().is_none() {
+                return Err("このデータベースは暗号化されていません。".into());
+            }
+            let conn = open_db(db).map_err(fail)?;
+            eprintln!("注意: 書き出すファイルは暗号化されません。患者さんの情報を誰でも読めるため、移行が済んだら確実に削除してください。");
+            zaitaku_core::keys::convert::export_plain(&conn, &out).map_err(fail)?;
+            println!("暗号化しないコピーを書き出しました: {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+/// `zaitaku encrypt`: the conversion, the 回復キー shown once (and its
+/// PDF if asked for).
+fn encrypt(db: &Path, credentials: &Credentials, pdf: Option<&Path>) -> Result<(), String> {
+    use zaitaku_core::keys::convert;
+    let password = credentials
+        .password()?
+        .ok_or("管理者のパスワードを --password-file か --password-stdin で渡してください。")?;
+    let staff = credentials
+        .staff
+        .as_deref()
+        .ok_or("--staff で管理者の名前を指定してください。")?;
+    let staff_id = {
+        let conn = open_output(db).map_err(|e| e.to_string())?;
+        zaitaku_core::access::staff(&conn)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|m| m.id == staff || m.name == staff)
+            .map(|m| m.id)
+            .ok_or_else(|| format!("担当者「{staff}」が見つかりません。"))?
+    };
+    let now = chrono::Local::now().naive_local();
+    let done = convert::encrypt(db, &staff_id, &password, now).map_err(|e| e.to_string())?;
+    println!(
+        "暗号化しました。先に作成したバックアップ: {}",
+        done.backup.path
+    );
+    println!();
+    println!("回復キー: {}", done.recovery_key.display().as_str());
+    println!("（印刷して事務所の金庫など安全な場所に保管してください。パスワードを忘れたときに必要です。）");
+    if let Some(pdf) = pdf {
+        let key = zaitaku_core::keys::KeyFile::load(db)
+            .map_err(|e| e.to_string())?
+            .ok_or("鍵ファイルが見つかりません。")?
+            .unwrap_recovery(&done.recovery_key.display())
+            .map_err(|e| e.to_string())?;
+        let conn = store::open_for_output_with(db, Some(&key)).map_err(|e| e.to_string())?;
+        let sheet =
+            zaitaku_core::first_run::recovery_key_sheet(&conn, db, &done.recovery_key, now.date())
+                .map_err(|e| e.to_string())?;
+        print::pdf::save(&sheet, pdf).map_err(|e| e.to_string())?;
+        println!(
+            "回復キーの PDF を保存しました: {}（印刷したら削除してください）",
+            pdf.display()
+        );
+    }
+    if !done.need_password.is_empty() {
+        println!(
+            "次の担当者は、管理者が「設定」でパスワードを設定し直すまでサインインできません: {}",
+            done.need_password.join("、")
+        );
     }
     Ok(())
 }
@@ -536,7 +736,7 @@ fn export_csv(
     csv: impl FnOnce(&store::Connection, chrono::NaiveDate) -> zaitaku_core::Result<Csv>,
 ) -> Result<(), String> {
     let fail = |e: zaitaku_core::Error| e.to_string();
-    let conn = store::open_for_output(db).map_err(fail)?;
+    let conn = open_output(db).map_err(fail)?;
     let today = chrono::Local::now().date_naive();
     let csv = csv(&conn, today).map_err(fail)?;
     let excel = out

@@ -29,6 +29,15 @@ pub enum Error {
     #[error("「{path}」はこのアプリのデータベースではありません。ファイルは変更していません。")]
     NotADatabase { path: String },
 
+    /// An encrypted database opened without its key.
+    #[error("「{path}」は暗号化されています。担当者のパスワードか回復キーで開いてください。ファイルは変更していません。")]
+    Encrypted { path: String },
+
+    /// The key given does not open the database (its key file belongs to
+    /// another database).
+    #[error("「{path}」をこの鍵で開けません。データベースと一緒に保存した鍵ファイルか確かめてください。ファイルは変更していません。")]
+    WrongKey { path: String },
+
     #[error("「{path}」はフォルダです。データベースのファイルを指定してください。")]
     IsADirectory { path: String },
 
@@ -59,6 +68,8 @@ impl Error {
             Error::AdminOnly { .. } => "admin_only",
             Error::NewerSchema { .. } => "newer_schema",
             Error::NotADatabase { .. } => "not_a_database",
+            Error::Encrypted { .. } => "encrypted",
+            Error::WrongKey { .. } => "wrong_key",
             Error::IsADirectory { .. } => "is_a_directory",
             Error::CannotOpen { .. } => "cannot_open",
             Error::Corrupt(_) => "corrupt",

@@ -21,17 +21,21 @@ use serde::Serialize;
 
 use crate::access::{self, Actor, CredentialKind, StaffMember};
 use crate::backup::{self, BackupSettings};
+use crate::keys::{Keyring, RecoveryKey};
 use crate::office::{self, CityInput, Office, OfficeInput};
 use crate::{demo, store, Error, Result};
 
 /// The app setting that marks 初期設定 as under way or done.
 pub const KEY: &str = "first_run";
 const STARTED: &str = "started";
+/// Backup saved on an encrypted database: the 回復キー is left to do.
+const RECOVERY: &str = "recovery_key";
 const FINISHED: &str = "finished";
 
-/// The steps, in order. Once the database is encrypted, the printed
-/// recovery key (回復キー) becomes a step after `Backup`: it can only come
-/// once the first 管理者 has a password to wrap the data key with.
+/// The steps, in order. On an encrypted database the printed recovery key
+/// (回復キー) is a step after `Backup`: it comes once the first 管理者's
+/// password wraps the data key, and 初期設定 ends only when the office has
+/// confirmed it saved the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -43,6 +47,8 @@ pub enum Step {
     Admin,
     /// バックアップの保存先.
     Backup,
+    /// 回復キー: shown once, saved as a PDF, its keeping confirmed.
+    RecoveryKey,
 }
 
 impl Step {
@@ -53,6 +59,7 @@ impl Step {
             Step::Cities => "市と日常生活圏域",
             Step::Admin => "最初の管理者",
             Step::Backup => "バックアップの保存先",
+            Step::RecoveryKey => "回復キー",
         }
     }
 }
@@ -71,6 +78,8 @@ pub struct FirstRun {
     pub backup: BackupSettings,
     /// Where backups go when no folder is chosen (beside the database).
     pub default_backup_dir: String,
+    /// The database is encrypted: the 回復キー step follows the backup.
+    pub encrypted: bool,
 }
 
 /// The demo office's staff and how they sign in, for the screen.
@@ -89,6 +98,7 @@ fn is_empty(conn: &Connection) -> Result<bool> {
 pub fn step(conn: &Connection) -> Result<Option<Step>> {
     match store::setting(conn, KEY)?.as_deref() {
         Some(FINISHED) => return Ok(None),
+        Some(RECOVERY) => return Ok(Some(Step::RecoveryKey)),
         // An office from before 初期設定 (or from the demo data): its own
         // data is there, it keeps working as it did.
         None if !is_empty(conn)? => return Ok(None),
@@ -125,7 +135,12 @@ pub fn status(conn: &Connection, db: &Path) -> Result<FirstRun> {
             .find(|m| m.role == access::Role::Admin),
         backup,
         default_backup_dir,
+        encrypted: is_encrypted(db)?,
     })
+}
+
+fn is_encrypted(db: &Path) -> Result<bool> {
+    Ok(store::storage(db)? == store::Storage::Encrypted)
 }
 
 /// Refuses a step out of order: before the ones it needs, or once
@@ -210,9 +225,10 @@ pub fn register_admin(
     access::register_first(conn, name, kind, credential, now)
 }
 
-/// Step 4, the last: the backup folder (empty: the default beside the
-/// database), checked as 設定 › バックアップ checks it; the generations
-/// keep their defaults. Saved together with the end of 初期設定.
+/// Step 4: the backup folder (empty: the default beside the database),
+/// checked as 設定 › バックアップ checks it; the generations keep their
+/// defaults. Saved together with the end of 初期設定, or on an encrypted
+/// database with the move to the 回復キー step.
 pub fn save_backup(conn: &mut Connection, dir: &str, db: &Path) -> Result<FirstRun> {
     require(conn, Step::Backup)?;
     let clean = backup::validate_settings(&BackupSettings {
@@ -221,19 +237,75 @@ pub fn save_backup(conn: &mut Connection, dir: &str, db: &Path) -> Result<FirstR
     })?;
     let tx = conn.transaction()?;
     backup::write_settings(&tx, &clean)?;
-    store::set_setting(&tx, KEY, FINISHED)?;
+    let mark = if is_encrypted(db)? {
+        RECOVERY
+    } else {
+        FINISHED
+    };
+    store::set_setting(&tx, KEY, mark)?;
     tx.commit()?;
     status(conn, db)
 }
 
-/// 「デモデータで試す」: the demo office instead of 初期設定, offered only
-/// while the database is still empty. Its staff then sign in.
-pub fn fill_demo(conn: &mut Connection, now: NaiveDateTime) -> Result<DemoAccounts> {
+/// Step 5 on an encrypted database: a new 回復キー for the data key of
+/// `keyring`, to be shown once and printed. Each call makes a new one, and
+/// the one shown before stops opening anything, so a key shown and not
+/// kept (the app quit half-way) is worth nothing.
+pub fn new_recovery_key(conn: &Connection, keyring: &Keyring) -> Result<RecoveryKey> {
+    require(conn, Step::RecoveryKey)?;
+    keyring.update(|file, key| file.new_recovery_key(key))
+}
+
+/// The 回復キー sheet of the database at `db` as a PDF's pages.
+pub fn recovery_key_sheet(
+    conn: &Connection,
+    db: &Path,
+    key: &RecoveryKey,
+    today: chrono::NaiveDate,
+) -> Result<crate::print::Printed> {
+    let office = office::load(conn)?;
+    let file = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    crate::print::documents::recovery_key::build(&office.name, &file, &key.display(), today)
+        .layout()
+}
+
+/// Ends 初期設定 on an encrypted database, once the office confirms it
+/// has saved the 回復キー (`kept`).
+pub fn finish_recovery_key(conn: &Connection, db: &Path, kept: bool) -> Result<FirstRun> {
+    require(conn, Step::RecoveryKey)?;
+    let made = crate::keys::KeyFile::load(db)?.is_some_and(|f| f.has_recovery_key());
+    if !made {
+        return Err(Error::Conflict(
+            "回復キーがまだ作られていません。画面を開き直してください。".into(),
+        ));
+    }
+    if !kept {
+        return Err(Error::invalid(
+            "kept",
+            "回復キーをPDFで保存するか書き写して、事務所の金庫など安全な場所に保管したら、チェックを入れてください。回復キーがないと、パスワードを忘れたときにデータを開けません。",
+        ));
+    }
+    store::set_setting(conn, KEY, FINISHED)?;
+    status(conn, db)
+}
+
+/// Refuses the demo office on a database that is not new and empty.
+pub fn demo_allowed(conn: &Connection) -> Result<()> {
     if step(conn)? != Some(Step::Office) || !is_empty(conn)? {
         return Err(Error::Conflict(
             "デモデータは、まだ何も入力していない新しいデータベースにだけ作成できます。".into(),
         ));
     }
+    Ok(())
+}
+
+/// 「デモデータで試す」: the demo office instead of 初期設定, offered only
+/// while the database is still empty. Its staff then sign in.
+pub fn fill_demo(conn: &mut Connection, now: NaiveDateTime) -> Result<DemoAccounts> {
+    demo_allowed(conn)?;
     demo::fill(conn, now)?;
     store::set_setting(conn, KEY, FINISHED)?;
     Ok(DemoAccounts {

@@ -24,6 +24,7 @@ pub mod error;
 pub mod first_run;
 pub mod fonts;
 pub mod help;
+pub mod keys;
 pub mod lectures;
 pub mod meetings;
 pub mod office;

@@ -29,6 +29,22 @@ pub fn sign_in(
     state.sign_in(&staff_id, &credential)
 }
 
+/// Answered while locked: the 回復キー opens the closed encrypted
+/// database, and the chosen 管理者 sets a new password.
+#[tauri::command(async)]
+pub fn recover_with_key(
+    state: State<'_, AppState>,
+    recovery_key: Option<Value>,
+    staff_id: Option<Value>,
+    credential: Option<Value>,
+) -> Result<StaffMember, UiError> {
+    const NAME: &str = "recover_with_key";
+    let recovery_key: String = parse_arg(NAME, "recovery_key", recovery_key)?;
+    let staff_id: String = parse_arg(NAME, "staff_id", staff_id)?;
+    let credential: String = parse_arg(NAME, "credential", credential)?;
+    state.recover(&recovery_key, &staff_id, &credential)
+}
+
 /// Answered while locked: nobody is signed in until the next sign_in.
 #[tauri::command(async)]
 pub fn lock_screen(state: State<'_, AppState>) -> Result<(), UiError> {
@@ -70,21 +86,39 @@ struct FirstMember {
 }
 
 command! {
-    /// A 管理者 adds a member with a temporary credential.
-    fn add_staff_member(#[parse_object] member: MemberInput) -> StaffMember:
-        write |conn, actor| access::add_member(conn, actor, &member, now());
+    /// A 管理者 adds a member with a temporary credential (on an
+    /// encrypted database, the data key is wrapped under it).
+    fn add_staff_member(&state, #[parse_object] member: MemberInput) -> StaffMember:
+        write |conn, actor| {
+            let added = access::add_member(conn, actor, &member, now())?;
+            if let Some(keyring) = state.keyring() {
+                access::wrap_for_member(&keyring, &added, member.kind, &member.credential)?;
+            }
+            Ok(added)
+        };
 
-    fn retire_staff_member(staff_id: String) -> ():
-        write |conn, actor| access::retire(conn, actor, &staff_id);
+    /// Retiring a member also removes their copy of the data key.
+    fn retire_staff_member(&state, staff_id: String) -> ():
+        write |conn, actor| {
+            access::retire(conn, actor, &staff_id)?;
+            if let Some(keyring) = state.keyring() {
+                keyring.remove(&staff_id)?;
+            }
+            Ok(())
+        };
 
     fn set_staff_role(staff_id: String, role: Role) -> StaffMember:
         write |conn, actor| access::set_role(conn, actor, &staff_id, role);
 
     /// A temporary credential the member must change at their next sign-in.
-    fn reset_staff_credential(staff_id: String, kind: CredentialKind, credential: String)
+    fn reset_staff_credential(&state, staff_id: String, kind: CredentialKind, credential: String)
         -> StaffMember:
         write |conn, actor| {
-            access::reset_credential(conn, actor, &staff_id, kind, &credential, now())
+            let member = access::reset_credential(conn, actor, &staff_id, kind, &credential, now())?;
+            if let Some(keyring) = state.keyring() {
+                access::wrap_for_member(&keyring, &member, kind, &credential)?;
+            }
+            Ok(member)
         };
 
     fn save_lock_minutes(minutes: i64) -> u32:

@@ -45,7 +45,7 @@ command! {
         };
 
     fn backup_now(&state) -> BackupFile:
-        write |conn, _actor| backup::backup_now(conn, &state.db_path, BackupKind::Manual, now());
+        write |conn, _actor| backup::backup_now(conn, state.data_key().as_ref(), &state.db_path, BackupKind::Manual, now());
 
     fn list_backups(&state) -> Vec<BackupFile>:
         read |conn| {
@@ -54,7 +54,7 @@ command! {
         };
 
     fn inspect_backup(&state, name: String) -> BackupContents:
-        read |conn| backup::inspect(&backup::generation(conn, &state.db_path, &name)?);
+        read |conn| backup::inspect(&backup::generation(conn, &state.db_path, &name)?, state.data_key().as_ref());
 }
 
 /// Starts the day's automatic backup in the background; the window asks
@@ -103,7 +103,14 @@ pub fn restore_backup(
                 None => return Ok(Err(choose_again())),
             },
         };
-        backup::restore(conn, &state.db_path, &path, now()).map(Ok)
+        backup::restore(
+            conn,
+            state.data_key().as_ref(),
+            &state.db_path,
+            &path,
+            now(),
+        )
+        .map(Ok)
     })?
 }
 
@@ -123,7 +130,7 @@ pub fn choose_backup_file<R: Runtime>(
     let Some(path) = choose_file(&app)? else {
         return Ok(None);
     };
-    let contents = backup::inspect(&path)?;
+    let contents = backup::inspect(&path, state.data_key().as_ref())?;
     if let Ok(mut c) = chosen.0.lock() {
         *c = Some(path);
     }

@@ -20,6 +20,7 @@
 command_list![
     access::access_status,
     access::sign_in,
+    access::recover_with_key,
     access::lock_screen,
     access::set_own_credential,
     #[first_run] access::register_first_member,
@@ -40,6 +41,9 @@ command_list![
     #[first_run] first_run::save_first_run_cities,
     #[first_run] first_run::save_first_run_backup,
     #[first_run] first_run::fill_demo_data,
+    #[first_run] first_run::first_run_recovery_key,
+    #[first_run] first_run::save_recovery_key_pdf,
+    #[first_run] first_run::finish_first_run_recovery_key,
     help::help_guide,
 
     booklets::booklet_screen,

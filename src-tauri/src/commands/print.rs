@@ -100,7 +100,10 @@ pub fn save_pdf<R: Runtime>(
 /// The native save dialog. The end-to-end tests cannot drive a GTK dialog,
 /// so a build with the `e2e` feature takes the path from
 /// `ZAITAKU_E2E_SAVE_PATH` instead; release builds never look at it.
-fn choose_path<R: Runtime>(app: &AppHandle<R>, title: &str) -> Result<Option<PathBuf>, UiError> {
+pub(crate) fn choose_path<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+) -> Result<Option<PathBuf>, UiError> {
     #[cfg(feature = "e2e")]
     if let Some(path) = std::env::var_os("ZAITAKU_E2E_SAVE_PATH") {
         return Ok(Some(PathBuf::from(path)));

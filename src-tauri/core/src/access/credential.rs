@@ -54,8 +54,9 @@ impl CredentialKind {
 }
 
 /// What a new credential must be: the one home of the rule. An encrypted
-/// database (a later version) will accept only passwords of
-/// [`CredentialPolicy::MIN_PASSWORD_ENCRYPTED`] characters or more.
+/// database accepts only passwords of
+/// [`CredentialPolicy::MIN_PASSWORD_ENCRYPTED`] characters or more (they
+/// wrap its data key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CredentialPolicy {
     pub encrypted: bool,
@@ -66,9 +67,15 @@ impl CredentialPolicy {
     pub const MIN_PASSWORD_ENCRYPTED: usize = 8;
     pub const MAX_PASSWORD: usize = 128;
 
-    /// The policy of the database `conn` (not encrypted yet).
-    pub fn of(_conn: &Connection) -> CredentialPolicy {
-        CredentialPolicy::default()
+    /// The policy of the database `conn`: encrypted or not, as its file
+    /// and key file say (an in-memory database is plain).
+    pub fn of(conn: &Connection) -> CredentialPolicy {
+        let encrypted = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| store::storage(std::path::Path::new(p)).ok())
+            == Some(store::Storage::Encrypted);
+        CredentialPolicy { encrypted }
     }
 
     fn min_password(self) -> usize {

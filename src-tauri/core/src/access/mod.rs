@@ -11,6 +11,7 @@
 mod credential;
 mod roles;
 mod sign_in;
+mod unlock;
 
 pub use credential::{CredentialKind, CredentialPolicy};
 pub(crate) use roles::insert_member;
@@ -18,11 +19,18 @@ pub use roles::{
     add_member, admin_names, register_first, reset_credential, retire, set_role, MemberInput, Role,
 };
 pub use sign_in::{set_own_credential, sign_in, FREE_ATTEMPTS};
+pub use unlock::{recover, setup_key, sign_in_encrypted, wrap_for_member, Unlocked};
 
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::{store, text, Error, Result};
+
+/// Whether `typed` is member `staff_id`'s current password (or PIN), as a
+/// conversion to encryption checks it; no attempt is counted.
+pub fn password_matches(conn: &Connection, staff_id: &str, typed: &str) -> Result<bool> {
+    Ok(credential::stored(conn, staff_id)?.is_some_and(|s| s.matches(typed)))
+}
 
 /// Minutes without input before the screen locks (0: never).
 pub const DEFAULT_LOCK_MINUTES: u32 = 10;

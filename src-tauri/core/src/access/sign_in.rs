@@ -50,13 +50,18 @@ fn failures(conn: &Connection, staff_id: &str) -> Result<Option<Failures>> {
 }
 
 impl Failures {
-    /// What is left of the wait at `now`. A clock set back since the last
-    /// failure never makes the wait longer than it is.
     fn left(&self, now: NaiveDateTime) -> Option<Duration> {
-        let wait = wait_after(self.count)?;
-        let passed = (now - self.last).max(Duration::zero());
-        Some(wait - passed).filter(|left| *left > Duration::zero())
+        wait_left(self.count, self.last, now)
     }
+}
+
+/// What is left at `now` of the wait after `count` wrong credentials in a
+/// row, the last at `last`. A clock set back since the last failure never
+/// makes the wait longer than it is.
+pub(super) fn wait_left(count: u32, last: NaiveDateTime, now: NaiveDateTime) -> Option<Duration> {
+    let wait = wait_after(count)?;
+    let passed = (now - last).max(Duration::zero());
+    Some(wait - passed).filter(|left| *left > Duration::zero())
 }
 
 /// A wait as staff read it: 30秒, 5分, 1時間 (rounded up).
@@ -103,7 +108,7 @@ impl Check {
 
 /// Records a sign-in attempt (or a check of the current credential) in the
 /// access log, under the member it was for, with their id as the target.
-fn record_attempt(
+pub(super) fn record_attempt(
     conn: &Connection,
     member: &StaffMember,
     kind: Kind,

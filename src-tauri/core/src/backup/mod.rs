@@ -5,6 +5,11 @@
 //! only then renamed into place, so a crash never leaves a half backup that
 //! looks whole. Restore first backs up the current data, then copies the
 //! chosen backup into the open database in one step of the backup API.
+//!
+//! A backup of an encrypted database is encrypted with the same data key
+//! (the `key` argument: `None` for a plain database), and the database's
+//! key file is copied beside it (`<backup>.keys`), so that a restore on
+//! another PC asks for a staff password or the 回復キー.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,7 +18,8 @@ use chrono::NaiveDateTime;
 use rusqlite::{Connection, MAIN_DB};
 use serde::{Deserialize, Serialize};
 
-use crate::{access_log, store, text, wareki, Error, Result};
+use crate::store::DataKey;
+use crate::{access_log, keys, store, text, wareki, Error, Result};
 
 mod carry;
 mod restore;
@@ -232,16 +238,26 @@ fn file_name(kind: BackupKind, at: NaiveDateTime) -> String {
     format!("{PREFIX}{}_{}.db", at.format(STAMP), kind.tag())
 }
 
-/// Writes a verified backup of `conn` into `dir`.
+/// Writes a verified backup of `conn` (the database at `db`, encrypted
+/// with `key` if any) into `dir`.
 pub fn create(
     conn: &Connection,
+    key: Option<&DataKey>,
+    db: &Path,
     dir: &Path,
     kind: BackupKind,
     now: NaiveDateTime,
 ) -> Result<BackupFile> {
-    create_with(dir, kind, now, &mut |_| {}, |partial, progress| {
-        copy_pages(conn, partial, progress)
+    let source = Source { key, db };
+    create_with(&source, dir, kind, now, &mut |_| {}, |partial, progress| {
+        copy_pages(conn, key, partial, progress)
     })
+}
+
+/// The database a backup is made of: its key and where its key file is.
+struct Source<'a> {
+    key: Option<&'a DataKey>,
+    db: &'a Path,
 }
 
 /// How far a backup has got, for the progress notice of the automatic one.
@@ -259,6 +275,7 @@ pub enum Stage {
 /// Names the file, lets `copy` write it under a temporary name, checks it
 /// and renames it into place.
 fn create_with(
+    source: &Source,
     dir: &Path,
     kind: BackupKind,
     now: NaiveDateTime,
@@ -277,13 +294,20 @@ fn create_with(
     let result = copy(&partial, progress)
         .and_then(|()| {
             progress(Stage::Checking);
-            verify_copy(&partial)
+            verify_copy(&partial, source.key)
         })
         .and_then(|()| {
+            // The key file first: a backup is never without its key file.
+            if source.key.is_some() {
+                copy_key_file(source.db, &final_path)?;
+            }
             fs::rename(&partial, &final_path).map_err(disk_error)?;
             sync_dir(dir);
             describe(&final_path)
         });
+    if result.is_err() && !final_path.exists() {
+        let _ = fs::remove_file(keys::path_for(&final_path));
+    }
     if result.is_err() {
         // SQLite may have left its rollback journal beside the partial file
         // (a full disk during the switch to journal_mode=DELETE).
@@ -327,10 +351,49 @@ fn remove_abandoned_copies(dir: &Path) {
 /// enough that the steps cost nothing next to the copying.
 const PAGES_PER_STEP: i32 = 2048;
 
-/// Copies `src` into a new file at `partial` with SQLite's backup API.
-fn copy_pages(src: &Connection, partial: &Path, progress: &mut dyn FnMut(Stage)) -> Result<()> {
+/// Copies the key file of the database at `db` beside the backup at
+/// `backup` (written whole under a temporary name, then renamed).
+fn copy_key_file(db: &Path, backup: &Path) -> Result<()> {
+    let file = keys::KeyFile::load(db)?.ok_or_else(|| {
+        Error::Conflict(
+            "鍵ファイルが見つからないため、暗号化したバックアップを作成できません。".into(),
+        )
+    })?;
+    file.save(backup)
+}
+
+/// Opens the database file at `path` with `key` (as the first statement).
+pub(crate) fn open_keyed(
+    path: &Path,
+    flags: rusqlite::OpenFlags,
+    key: Option<&DataKey>,
+) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(key) = key {
+        key.unlock(&conn)?;
+    }
+    Ok(conn)
+}
+
+/// [`sqlite_write_error`] for an error already in the crate's type.
+fn write_error(e: Error) -> Error {
+    match e {
+        Error::Db(e) => sqlite_write_error(e),
+        other => other,
+    }
+}
+
+/// Copies `src` into a new file at `partial` with SQLite's backup API;
+/// encrypted with `key` like its source (SQLCipher copies pages between
+/// databases keyed alike).
+fn copy_pages(
+    src: &Connection,
+    key: Option<&DataKey>,
+    partial: &Path,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<()> {
     use rusqlite::backup::{Backup, StepResult};
-    let mut dst = Connection::open(partial).map_err(sqlite_write_error)?;
+    let mut dst = open_keyed(partial, rusqlite::OpenFlags::default(), key).map_err(write_error)?;
     let copy = Backup::new_with_names(src, MAIN_DB, &mut dst, MAIN_DB)?;
     loop {
         let step = copy.step(PAGES_PER_STEP).map_err(sqlite_write_error)?;
@@ -351,8 +414,8 @@ fn copy_pages(src: &Connection, partial: &Path, progress: &mut dyn FnMut(Stage))
 
 /// Makes the copy self-contained and checks it before it may be renamed
 /// into place.
-fn verify_copy(partial: &Path) -> Result<()> {
-    let copy = Connection::open(partial)?;
+fn verify_copy(partial: &Path, key: Option<&DataKey>) -> Result<()> {
+    let copy = open_keyed(partial, rusqlite::OpenFlags::default(), key)?;
     // One self-contained file: no -wal beside a backup on a USB stick.
     copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
     let verdict: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -423,11 +486,16 @@ pub fn auto_plan(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Opt
 }
 
 /// Makes the day's automatic backup unless one was already made today.
-pub fn auto_backup(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<Option<BackupFile>> {
+pub fn auto_backup(
+    conn: &Connection,
+    key: Option<&DataKey>,
+    db: &Path,
+    now: NaiveDateTime,
+) -> Result<Option<BackupFile>> {
     let Some(plan) = auto_plan(conn, db, now)? else {
         return Ok(None);
     };
-    let file = create(conn, &plan.dir, plan.kind, now)?;
+    let file = create(conn, key, db, &plan.dir, plan.kind, now)?;
     finish(conn, &plan, &file, now)?;
     Ok(Some(file))
 }
@@ -435,12 +503,13 @@ pub fn auto_backup(conn: &Connection, db: &Path, now: NaiveDateTime) -> Result<O
 /// A backup into the configured folder, then pruning of old generations.
 pub fn backup_now(
     conn: &Connection,
+    key: Option<&DataKey>,
     db: &Path,
     kind: BackupKind,
     now: NaiveDateTime,
 ) -> Result<BackupFile> {
     let plan = plan(conn, db, kind)?;
-    let file = create(conn, &plan.dir, kind, now)?;
+    let file = create(conn, key, db, &plan.dir, kind, now)?;
     finish(conn, &plan, &file, now)?;
     Ok(file)
 }
@@ -453,21 +522,29 @@ pub fn backup_now(
 /// (without it the backup API would restart after every write).
 pub fn copy_file(
     db: &Path,
+    key: Option<&DataKey>,
     plan: &Plan,
     now: NaiveDateTime,
     progress: &mut dyn FnMut(Stage),
 ) -> Result<BackupFile> {
-    let src = Connection::open_with_flags(
+    let src = open_keyed(
         db,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        key,
     )?;
     src.busy_timeout(std::time::Duration::from_secs(5))?;
     src.execute_batch("BEGIN")?;
     // The first read starts the transaction the copy then stays inside.
     src.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
-    let file = create_with(&plan.dir, plan.kind, now, progress, |partial, progress| {
-        copy_pages(&src, partial, progress)
-    });
+    let source = Source { key, db };
+    let file = create_with(
+        &source,
+        &plan.dir,
+        plan.kind,
+        now,
+        progress,
+        |partial, progress| copy_pages(&src, key, partial, progress),
+    );
     src.execute_batch("COMMIT")?;
     file
 }
@@ -521,7 +598,7 @@ pub(crate) mod tests {
         let plan = auto_plan(&conn, &db, at(2025, 4, 1, 9))?.expect("due");
         let mut stages = Vec::new();
         let mut written = None;
-        let file = copy_file(&db, &plan, at(2025, 4, 1, 9), &mut |stage| {
+        let file = copy_file(&db, None, &plan, at(2025, 4, 1, 9), &mut |stage| {
             if written.is_none() {
                 written = Some(store::set_setting(&conn, "test.written", "during the copy"));
             }
@@ -568,7 +645,14 @@ pub(crate) mod tests {
                 .open(path)?
                 .set_modified(yesterday)?;
         }
-        create(&conn, &plan.dir, BackupKind::Manual, at(2025, 4, 3, 9))?;
+        create(
+            &conn,
+            None,
+            &db,
+            &plan.dir,
+            BackupKind::Manual,
+            at(2025, 4, 3, 9),
+        )?;
         assert!(!abandoned.exists());
         assert!(recent.exists() && theirs.exists());
         Ok(())
@@ -581,9 +665,9 @@ pub(crate) mod tests {
             status(&conn, &db, at(2025, 4, 1, 8))?.stale,
             "never backed up"
         );
-        assert!(auto_backup(&conn, &db, at(2025, 4, 1, 9))?.is_some());
-        assert!(auto_backup(&conn, &db, at(2025, 4, 1, 17))?.is_none());
-        assert!(auto_backup(&conn, &db, at(2025, 4, 2, 9))?.is_some());
+        assert!(auto_backup(&conn, None, &db, at(2025, 4, 1, 9))?.is_some());
+        assert!(auto_backup(&conn, None, &db, at(2025, 4, 1, 17))?.is_none());
+        assert!(auto_backup(&conn, None, &db, at(2025, 4, 2, 9))?.is_some());
         assert_eq!(list(&dir.path().join("backups"))?.len(), 2);
         assert!(!status(&conn, &db, at(2025, 4, 8, 8))?.stale);
         assert!(status(&conn, &db, at(2025, 4, 9, 10))?.stale);

@@ -11,7 +11,7 @@ use super::{
     carry, create, describe, disk_error, load_settings, resolve_dir, sqlite_write_error, verify,
     BackupContents, BackupFile, BackupKind, BackupSettings,
 };
-use crate::store;
+use crate::store::{self, DataKey};
 use crate::{access_log, wareki, Error, Result};
 
 pub(super) fn not_a_backup(path: &Path) -> Error {
@@ -27,9 +27,9 @@ pub(super) fn not_a_backup(path: &Path) -> Error {
 /// Opens a backup read-only and reports what it holds, after every check
 /// of [`verify::verify`]: files that are not ours, are damaged, come from a
 /// newer version of the app or have a schema other than the app's are refused.
-pub fn inspect(path: &Path) -> Result<BackupContents> {
+pub fn inspect(path: &Path, key: Option<&DataKey>) -> Result<BackupContents> {
     let file = describe(path).or_else(|_| describe_foreign_name(path))?;
-    let conn = verify::open_untrusted(path, false)?;
+    let conn = verify::open_untrusted(path, false, verify::backup_key(path, key)?)?;
     let schema_version = verify::verify(&conn, path)?;
     let office_name = conn
         .query_row("SELECT name FROM office WHERE id = 1", [], |r| r.get(0))
@@ -157,27 +157,55 @@ impl Drop for Staged {
 ///    the restored data, never a mix.
 ///
 /// Returns the safety copy of step 2.
+///
+/// An encrypted office (`key`) restores its own encrypted backups; a
+/// backup encrypted or not unlike the office is refused (conversion makes
+/// a new, encrypted backup generation).
 pub fn restore(
     conn: &mut Connection,
+    key: Option<&DataKey>,
     db: &Path,
     from: &Path,
     now: NaiveDateTime,
 ) -> Result<BackupFile> {
-    let candidate = verify::open_untrusted(from, false)?;
+    let from_key = verify::backup_key(from, key)?;
+    if from_key.is_none() && key.is_some() {
+        return Err(Error::invalid(
+            "backup",
+            format!(
+                "「{}」は暗号化する前のバックアップです。暗号化したデータベースには復元できません。",
+                Error::path_text(from)
+            ),
+        ));
+    }
+    let candidate = verify::open_untrusted(from, false, from_key)?;
     verify::verify(&candidate, from)?;
     let settings = load_settings(conn)?;
     let dir = resolve_dir(&settings, db);
     fs::create_dir_all(&dir).map_err(disk_error)?;
-    let safety = create(conn, &dir, BackupKind::PreRestore, now)?;
+    let safety = create(conn, key, db, &dir, BackupKind::PreRestore, now)?;
 
     let staged = Staged(staging_path(db));
     remove_with_journals(&staged.0);
-    candidate
-        .backup(MAIN_DB, &staged.0, None::<fn(rusqlite::backup::Progress)>)
-        .map_err(sqlite_write_error)?;
+    {
+        let mut dst = super::open_keyed(&staged.0, rusqlite::OpenFlags::default(), key)
+            .map_err(super::write_error)?;
+        let copy =
+            rusqlite::backup::Backup::new_with_names(&candidate, MAIN_DB, &mut dst, MAIN_DB)?;
+        // One step: the candidate is read-only and nobody else writes it.
+        copy.step(-1).map_err(sqlite_write_error)?;
+    }
     drop(candidate);
-    let mut restored = verify::open_untrusted(&staged.0, true)?;
-    prepare(&mut restored, conn, db, &settings, &source_label(from), now)?;
+    let mut restored = verify::open_untrusted(&staged.0, true, key)?;
+    prepare(
+        &mut restored,
+        conn,
+        key,
+        db,
+        &settings,
+        &source_label(from),
+        now,
+    )?;
     swap(conn, &restored)?;
     Ok(safety)
 }
@@ -195,6 +223,7 @@ fn source_label(from: &Path) -> String {
 fn prepare(
     restored: &mut Connection,
     live: &Connection,
+    key: Option<&DataKey>,
     live_path: &Path,
     settings: &BackupSettings,
     source: &str,
@@ -202,10 +231,10 @@ fn prepare(
 ) -> Result<()> {
     restored.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
     // The backup API cannot change the page size of a database in WAL mode.
-    let page_size: i64 = live.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    let staged_size: i64 = restored.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    if staged_size != page_size {
-        restored.pragma_update(None, "page_size", page_size)?;
+    let live_size = page_size(live)?;
+    let staged_size = page_size(restored)?;
+    if staged_size != live_size {
+        restored.pragma_update(None, "page_size", live_size)?;
         restored.execute_batch("VACUUM")?;
     }
     store::migrate(restored)?;
@@ -217,7 +246,12 @@ fn prepare(
     let live_path = live_path.to_str().ok_or_else(|| {
         Error::Conflict("データベースの場所の名前を読み取れないため復元できません。".into())
     })?;
-    restored.execute("ATTACH DATABASE ?1 AS live", [live_path])?;
+    match key {
+        Some(key) => key.attach(restored, Path::new(live_path), "live")?,
+        None => {
+            restored.execute("ATTACH DATABASE ?1 AS live", [live_path])?;
+        }
+    }
     // Carried rows are chosen so that their references resolve; should one
     // not, `foreign_key_check` below names it instead of a failed insert.
     restored.pragma_update(None, "foreign_keys", "OFF")?;
@@ -253,6 +287,20 @@ fn prepare(
     Ok(())
 }
 
+/// `PRAGMA page_size`: SQLCipher answers it on an encrypted database as
+/// text (`cipher_page_size`).
+fn page_size(conn: &Connection) -> Result<i64> {
+    use rusqlite::types::Value;
+    let value: Value = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    match value {
+        Value::Integer(n) => Ok(n),
+        Value::Text(text) => text
+            .parse()
+            .map_err(|_| Error::Corrupt(format!("ページの大きさ「{text}」を読み取れません"))),
+        _ => Err(Error::Corrupt("ページの大きさを読み取れません".into())),
+    }
+}
+
 /// Step 4: the whole staged copy into the live database in one step of the
 /// backup API, then what `store::open` sets up on a connection for its
 /// tables (the TEMP recording triggers) made again.
@@ -284,8 +332,8 @@ mod tests {
     fn backup_restore_round_trip_keeps_a_safety_copy() -> Result<()> {
         let (_dir, db, mut conn) = crate::store::temp_db()?;
         demo::fill(&mut conn, at(2025, 4, 1, 9))?;
-        let backup = backup_now(&conn, &db, BackupKind::Manual, at(2025, 4, 1, 10))?;
-        let contents = inspect(Path::new(&backup.path))?;
+        let backup = backup_now(&conn, None, &db, BackupKind::Manual, at(2025, 4, 1, 10))?;
+        let contents = inspect(Path::new(&backup.path), None)?;
         assert_eq!(contents.office_name, "坂戸鶴ヶ島医師会 在宅医療相談室");
         assert!(
             contents.counts.contains(&("日常生活圏域".to_string(), 9)),
@@ -302,7 +350,13 @@ mod tests {
         input.name = "変更後の名前".into();
         office::save(&mut conn, &input, at(2025, 4, 2, 9))?;
         store::audit::set_actor(&conn, "", "山田 花子")?;
-        let safety = restore(&mut conn, &db, Path::new(&backup.path), at(2025, 4, 2, 10))?;
+        let safety = restore(
+            &mut conn,
+            None,
+            &db,
+            Path::new(&backup.path),
+            at(2025, 4, 2, 10),
+        )?;
         let restored = office::load(&conn)?;
         assert_eq!(restored.name, "坂戸鶴ヶ島医師会 在宅医療相談室");
         // The restore is in the restored change record, under the actor.
@@ -315,7 +369,7 @@ mod tests {
         // The data replaced by the restore is kept, and can itself be restored.
         assert_eq!(safety.kind, BackupKind::PreRestore);
         assert_eq!(
-            inspect(Path::new(&safety.path))?.office_name,
+            inspect(Path::new(&safety.path), None)?.office_name,
             "変更後の名前"
         );
         assert_eq!(store::check(&conn)?, SCHEMA_VERSION);
@@ -336,14 +390,22 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.field(), Some("backup_dir"));
         assert!(err.to_string().contains("見つかりません"), "{err}");
-        let err = create(&conn, &missing, BackupKind::Manual, at(2025, 4, 1, 9)).unwrap_err();
+        let err = create(
+            &conn,
+            None,
+            &db,
+            &missing,
+            BackupKind::Manual,
+            at(2025, 4, 1, 9),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("見つかりません"), "{err}");
         assert!(!missing.exists());
 
         let text = dir.path().join("memo.txt");
         fs::write(&text, "これはバックアップではありません")?;
         let before = office::load(&conn)?;
-        let err = restore(&mut conn, &db, &text, at(2025, 4, 1, 9)).unwrap_err();
+        let err = restore(&mut conn, None, &db, &text, at(2025, 4, 1, 9)).unwrap_err();
         assert!(
             err.to_string().contains("バックアップではありません"),
             "{err}"
@@ -359,12 +421,19 @@ mod tests {
     #[test]
     fn a_backup_from_a_newer_version_is_refused() -> Result<()> {
         let (_dir, db, mut conn) = crate::store::temp_db()?;
-        let backup = backup_now(&conn, &db, BackupKind::Manual, at(2025, 4, 1, 9))?;
+        let backup = backup_now(&conn, None, &db, BackupKind::Manual, at(2025, 4, 1, 9))?;
         {
             let newer = Connection::open(&backup.path)?;
             newer.pragma_update(None, "user_version", SCHEMA_VERSION + 1)?;
         }
-        let err = restore(&mut conn, &db, Path::new(&backup.path), at(2025, 4, 1, 10)).unwrap_err();
+        let err = restore(
+            &mut conn,
+            None,
+            &db,
+            Path::new(&backup.path),
+            at(2025, 4, 1, 10),
+        )
+        .unwrap_err();
         assert_eq!(err.kind(), "newer_schema");
         Ok(())
     }
@@ -378,11 +447,11 @@ mod tests {
             let mut raw = Connection::open(&old)?;
             store::migrate_to(&mut raw, 9)?;
         }
-        let contents = inspect(&old)?;
+        let contents = inspect(&old, None)?;
         assert_eq!(contents.schema_version, 9);
         assert!(!contents.counts.iter().any(|(l, _)| l == "往診登録医"));
 
-        restore(&mut conn, &db, &old, at(2025, 4, 2, 10))?;
+        restore(&mut conn, None, &db, &old, at(2025, 4, 2, 10))?;
         assert_eq!(store::check(&conn)?, SCHEMA_VERSION);
         let doctor = crate::registries::DoctorInput {
             name: "高橋 誠".into(),

@@ -110,6 +110,8 @@ pub fn prune(
     let mut removed = Vec::new();
     for f in files.iter().filter(|f| !keep.contains(&f.file_name)) {
         if fs::remove_file(&f.path).is_ok() {
+            // An encrypted backup's key file goes with it.
+            let _ = fs::remove_file(crate::keys::path_for(Path::new(&f.path)));
             removed.push(f.file_name.as_str());
         }
     }

@@ -13,23 +13,51 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::restore::not_a_backup;
-use crate::store::{self, APPLICATION_ID, SCHEMA_VERSION};
+use crate::store::{self, DataKey, APPLICATION_ID, SCHEMA_VERSION};
 use crate::{text, Error, Result};
 
 /// Opens `path` for the checks: read-only unless `writable` (the staged
-/// copy, which is migrated), defensive, schema not trusted.
-pub(super) fn open_untrusted(path: &Path, writable: bool) -> Result<Connection> {
+/// copy, which is migrated), defensive, schema not trusted; with `key`
+/// when it is encrypted (see [`backup_key`]).
+pub(super) fn open_untrusted(
+    path: &Path,
+    writable: bool,
+    key: Option<&DataKey>,
+) -> Result<Connection> {
     let access = if writable {
         OpenFlags::SQLITE_OPEN_READ_WRITE
     } else {
         OpenFlags::SQLITE_OPEN_READ_ONLY
     };
-    let conn = Connection::open_with_flags(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+    let conn = super::open_keyed(path, access | OpenFlags::SQLITE_OPEN_NO_MUTEX, key)
         .map_err(|_| not_a_backup(path))?;
     // Both before the first statement that reads the schema.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     conn.pragma_update(None, "trusted_schema", "OFF")?;
     Ok(conn)
+}
+
+/// The key to open the backup at `path` with: none for a plain SQLite
+/// file; the office's data key (`key`) for an encrypted one, which only
+/// an encrypted office can open (a backup of this office, or of another
+/// office with another key: then [`verify`] refuses it as not ours).
+pub(super) fn backup_key<'k>(path: &Path, key: Option<&'k DataKey>) -> Result<Option<&'k DataKey>> {
+    let mut header = [0u8; 16];
+    let plain = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+        .is_ok_and(|()| &header == b"SQLite format 3\0");
+    match (plain, key) {
+        (true, _) => Ok(None),
+        (false, Some(key)) => Ok(Some(key)),
+        (false, None) if crate::keys::path_for(path).exists() => Err(Error::invalid(
+            "backup",
+            format!(
+                "「{}」は暗号化されたバックアップです。暗号化していないデータベースには復元できません。",
+                Error::path_text(path)
+            ),
+        )),
+        (false, None) => Err(not_a_backup(path)),
+    }
 }
 
 /// Every check, in the order that reads least of an unknown file first:

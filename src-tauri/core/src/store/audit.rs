@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn the_daily_backup_stamp_is_not_recorded() -> Result<()> {
         let (_dir, db, conn) = crate::store::temp_db()?;
-        crate::backup::auto_backup(&conn, &db, chrono::Local::now().naive_local())?;
+        crate::backup::auto_backup(&conn, None, &db, chrono::Local::now().naive_local())?;
         assert_eq!(count(&conn), 0);
         Ok(())
     }

@@ -45,8 +45,12 @@ impl DataKey {
     }
 
     /// Keys a freshly opened connection: must be the first statement on it.
-    /// A wrong key is only noticed by the first read.
+    /// A wrong key is only noticed by the first read, and reported by the
+    /// caller in Japanese: SQLCipher's own `ERROR CORE …` lines on stderr
+    /// are turned off first (the level is global to the process and set
+    /// once SQLCipher has initialised, i.e. on an open connection).
     pub fn unlock(&self, conn: &Connection) -> Result<()> {
+        quiet(conn)?;
         conn.execute_batch(&format!("PRAGMA key = {};", self.literal().as_str()))?;
         Ok(())
     }
@@ -54,6 +58,7 @@ impl DataKey {
     /// Attaches the encrypted database at `path` as `schema` (a name from
     /// code, never from input).
     pub fn attach(&self, conn: &Connection, path: &Path, schema: &str) -> Result<()> {
+        quiet(conn)?;
         conn.execute(
             &format!(
                 "ATTACH DATABASE ?1 AS {schema} KEY {}",
@@ -63,6 +68,12 @@ impl DataKey {
         )?;
         Ok(())
     }
+}
+
+/// Turns off SQLCipher's logging to stderr (see [`DataKey::unlock`]).
+fn quiet(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+    Ok(())
 }
 
 impl fmt::Debug for DataKey {

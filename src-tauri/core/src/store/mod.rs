@@ -143,16 +143,58 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Opens (creating if missing) the office database at `path`, refusing
 /// anything that is not ours or is newer than this program, and brings the
-/// schema up to date.
+/// schema up to date. An encrypted database is refused
+/// ([`Error::Encrypted`]): it opens with [`open_with`] and its key.
 pub fn open(path: &Path) -> Result<Connection> {
-    let conn = open_checked(path)?;
+    open_with(path, None)
+}
+
+/// [`open`] with the data key of an encrypted database (`None`: a plain
+/// one). With a key, a missing or empty file becomes an encrypted database.
+pub fn open_with(path: &Path, key: Option<&DataKey>) -> Result<Connection> {
+    let conn = open_checked(path, key)?;
     audit::install(&conn)?;
     Ok(conn)
 }
 
+/// How a database file is stored, from its first bytes and the key file
+/// beside it: encrypted iff its key file exists and its header is not
+/// SQLite's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// No file yet, or an empty one.
+    New,
+    Plain,
+    Encrypted,
+}
+
+/// The [`Storage`] of the database at `path`, after the same checks as
+/// opening (a folder or an unreadable file is refused; a file that is
+/// neither SQLite nor has a key file is not ours).
+pub fn storage(path: &Path) -> Result<Storage> {
+    match preflight(path)? {
+        Header::Empty => Ok(Storage::New),
+        Header::Plain => Ok(Storage::Plain),
+        Header::Other if crate::keys::path_for(path).exists() => Ok(Storage::Encrypted),
+        Header::Other => Err(Error::NotADatabase {
+            path: Error::path_text(path),
+        }),
+    }
+}
+
 /// [`open`] up to the change-record triggers.
-fn open_checked(path: &Path) -> Result<Connection> {
-    preflight(path)?;
+fn open_checked(path: &Path, key: Option<&DataKey>) -> Result<Connection> {
+    let shown = || Error::path_text(path);
+    match (storage(path)?, key) {
+        (Storage::Encrypted, None) => return Err(Error::Encrypted { path: shown() }),
+        (Storage::Plain, Some(_)) => {
+            return Err(Error::Conflict(format!(
+                "「{}」は暗号化されていません。鍵なしで開いてください。",
+                shown()
+            )))
+        }
+        _ => {}
+    }
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -161,9 +203,15 @@ fn open_checked(path: &Path) -> Result<Connection> {
     )
     .map_err(|e| open_error(path, e))?;
     let mut conn = conn;
+    if let Some(key) = key {
+        key.unlock(&conn)?;
+    }
     conn.busy_timeout(Duration::from_secs(5))?;
     // Only read the header before deciding: a refused file must stay as it is.
-    check_identity(&conn, path)?;
+    check_identity(&conn, path).map_err(|e| match (e, key) {
+        (Error::NotADatabase { path }, Some(_)) => Error::WrongKey { path },
+        (e, _) => e,
+    })?;
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
@@ -177,7 +225,12 @@ fn open_checked(path: &Path) -> Result<Connection> {
 /// can change unrecorded, the connection is `query_only` until
 /// [`allow_access_record`].
 pub fn open_for_output(path: &Path) -> Result<Connection> {
-    let conn = open_checked(path)?;
+    open_for_output_with(path, None)
+}
+
+/// [`open_for_output`] with the data key of an encrypted database.
+pub fn open_for_output_with(path: &Path, key: Option<&DataKey>) -> Result<Connection> {
+    let conn = open_checked(path, key)?;
     conn.pragma_update(None, "query_only", true)?;
     Ok(conn)
 }
@@ -209,9 +262,19 @@ pub(crate) fn temp_db() -> Result<(tempfile::TempDir, std::path::PathBuf, Connec
     Ok((dir, db, conn))
 }
 
-/// Refuses directories, files we may not read and write, and files that are
-/// not SQLite at all, before SQLite gets to touch them.
-fn preflight(path: &Path) -> Result<()> {
+/// What the first bytes of a database file are.
+enum Header {
+    /// No file yet, or an empty one.
+    Empty,
+    /// SQLite's "SQLite format 3".
+    Plain,
+    /// Anything else: an encrypted database, or not a database at all.
+    Other,
+}
+
+/// Refuses directories and files we may not read and write before SQLite
+/// gets to touch them, and tells what the file's header is.
+fn preflight(path: &Path) -> Result<Header> {
     let shown = Error::path_text(path);
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
@@ -223,7 +286,7 @@ fn preflight(path: &Path) -> Result<()> {
                         source: e,
                     })
                 }
-                _ => Ok(()),
+                _ => Ok(Header::Empty),
             };
         }
         Err(e) => {
@@ -245,12 +308,12 @@ fn preflight(path: &Path) -> Result<()> {
             source,
         })?;
     if meta.len() == 0 {
-        return Ok(());
+        return Ok(Header::Empty);
     }
     let mut header = [0u8; 16];
     match file.read_exact(&mut header) {
-        Ok(()) if &header == SQLITE_MAGIC => Ok(()),
-        _ => Err(Error::NotADatabase { path: shown }),
+        Ok(()) if &header == SQLITE_MAGIC => Ok(Header::Plain),
+        _ => Ok(Header::Other),
     }
 }
 
@@ -291,6 +354,9 @@ fn configure(conn: &Connection) -> Result<()> {
     // the yearly report and searches revisit the same index pages of a
     // database that grows to hundreds of MB.
     conn.pragma_update(None, "cache_size", -32_768)?;
+    // Sorts and temporary indexes in memory: SQLCipher does not encrypt
+    // temporary files, and patient data must not reach the disk in clear.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod flyer;
 pub mod guide;
 pub mod impose;
 pub mod minutes;
+pub mod recovery_key;
 pub mod registry_lists;
 pub mod year_report;
 pub mod year_report_meetings;
