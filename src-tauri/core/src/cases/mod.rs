@@ -31,6 +31,8 @@ pub use export::{export_csv, export_to_folder};
 use lists::{List, ListKind};
 pub use persons::{similar_persons, PersonCheck};
 pub use save::{create, delete, insert_many, set_status, update};
+pub(crate) use save::reindex_case;
+pub(crate) use search::unindex_case;
 pub use search::{CaseFilter, CasePage, CaseRow};
 pub(crate) use validate::check_status;
 pub use validate::{CARE_LEVELS, FAMILY_DOCTOR, SEXES, STATUSES};
