@@ -46,6 +46,9 @@ mod help;
 // name only, older backups migrated, history carried forward, generations kept.
 mod restore;
 
+// 持ち出しと持ち帰り: 親機・子機, exchange files, conflicts, bad files.
+mod exchange;
+
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;
 

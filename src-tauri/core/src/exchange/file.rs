@@ -59,7 +59,13 @@ pub fn attach(conn: &Connection, path: &Path, schema: &str, key: Option<&DataKey
 /// `dest`, keyed like [`open`]. One statement, so one read snapshot.
 pub fn copy_database(conn: &Connection, dest: &Path, key: Option<&DataKey>) -> Result<()> {
     let _ = std::fs::remove_file(dest);
-    attach(conn, dest, "copy_dest", key)?;
+    let Some(key) = key else {
+        conn.execute("VACUUM main INTO ?1", [dest.to_string_lossy()])?;
+        return Ok(());
+    };
+    // SQLCipher's export copies into a keyed file (VACUUM INTO would keep
+    // the source's key); it exists on keyed connections.
+    attach(conn, dest, "copy_dest", Some(key))?;
     let copied = (|| -> Result<()> {
         conn.query_row("SELECT sqlcipher_export('copy_dest')", [], |_| Ok(()))?;
         let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;

@@ -529,6 +529,25 @@ fn check_base(conn: &Connection, c: &Content, shown: &str) -> Result<()> {
     Ok(())
 }
 
+/// The conflicts taking in `c` meets, found by applying it in a
+/// transaction that is rolled back.
+fn dry_run(
+    conn: &Connection,
+    db: &Path,
+    c: &Content,
+    device: &Device,
+    key: Option<&DataKey>,
+    shown: &str,
+) -> Result<Vec<RawConflict>> {
+    with_attached(conn, &base_path(db, &device.id), "base", key, || {
+        check_base(conn, c, shown)?;
+        conn.execute_batch("BEGIN")?;
+        let raws = changes::apply(conn, &c.changeset)?;
+        conn.execute_batch("ROLLBACK")?;
+        Ok(raws)
+    })
+}
+
 /// 取り込む, first step (親機): what the file will do and its conflicts.
 /// Nothing is changed.
 pub fn import(conn: &Connection, db: &Path, path: &Path, key: Option<&DataKey>) -> Result<Preview> {
@@ -537,13 +556,7 @@ pub fn import(conn: &Connection, db: &Path, path: &Path, key: Option<&DataKey>) 
     let c = read_checked(conn, path, key, KIND_EXPORT, &me)?;
     let shown = file::shown(path);
     let device = find_device(conn, &c, &shown)?;
-    let conflicts = with_attached(conn, &base_path(db, &device.id), "base", key, || {
-        check_base(conn, &c, &shown)?;
-        conn.execute_batch("BEGIN")?;
-        let raws = changes::apply(conn, &c.changeset)?;
-        conn.execute_batch("ROLLBACK")?;
-        Ok(raws)
-    })?;
+    let conflicts = dry_run(conn, db, &c, &device, key, &shown)?;
     Ok(Preview {
         file_id: c.get("file_id"),
         device_name: device.name,
@@ -662,6 +675,8 @@ pub fn apply(
     let c = read_checked(conn, path, key, KIND_EXPORT, &me)?;
     let shown = file::shown(path);
     let mut device = find_device(conn, &c, &shown)?;
+    // Refused before the backup: a missing choice changes nothing at all.
+    check_choices(&dry_run(conn, db, &c, &device, key, &shown)?, choices)?;
     backup::backup_now(conn, db, BackupKind::PreExchange, now)?;
     let kept = folder(db).join(format!("in-{}.{EXTENSION}", device.id));
     copy_into(path, &kept)?;
