@@ -439,3 +439,202 @@ fn with_the_office_key_every_file_is_encrypted_and_the_exchange_works_the_same()
     assert!(preview.counts.iter().any(|c| c.text == "相談記録 1件追加"));
     let _ = laptop;
 }
+
+#[test]
+fn cases_taken_offline_on_two_pcs_keep_their_numbers_and_never_collide() {
+    let mut p = pair(3, None);
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    for n in 0..4 {
+        for conn in [&mut p.parent, &mut p.child] {
+            let c = new_case(conn, &format!("番号 {n}"));
+            seen.push((c.id, c.case_no));
+        }
+    }
+    round(&mut p, &[]);
+    // Another laptop joins and takes cases too.
+    let usb = p.files();
+    let setup = exchange::prepare(&mut p.parent, &p.parent_db, &usb, "2台目", None, at(18, 0))
+        .unwrap();
+    let second_db = p.dir.path().join("second.db");
+    let id = exchange::start_child(&setup, &second_db, None).unwrap();
+    assert_eq!(id.device_no, 2);
+    let mut second = open(&second_db, None);
+    for conn in [&mut p.parent, &mut p.child, &mut second] {
+        let c = new_case(conn, "番号 追加");
+        seen.push((c.id, c.case_no));
+    }
+    round(&mut p, &[]);
+    for conn in [&p.parent, &p.child] {
+        let nos = case_nos(conn);
+        let mut unique = nos.clone();
+        unique.dedup();
+        assert_eq!(nos, unique, "every 受付番号 once");
+        for (id, no) in &seen[..seen.len() - 1] {
+            let now = cases::get(conn, id, at(19, 0).date()).unwrap().case_no;
+            assert_eq!(now, *no, "a number a person saw never changes");
+        }
+    }
+    let last = seen.last().unwrap();
+    assert_eq!(last.1, 2 * exchange::BLOCK + 1, "the 2nd 子機 numbers from its own block");
+}
+
+mod property {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Create,
+        Content(usize),
+        Consulter(usize),
+        AddEntry(usize),
+        EditEntry(usize),
+        DeleteEntry(usize),
+    }
+
+    fn op() -> impl Strategy<Value = (bool, Op)> {
+        let op = prop_oneof![
+            Just(Op::Create),
+            (0..8usize).prop_map(Op::Content),
+            (0..8usize).prop_map(Op::Consulter),
+            (0..8usize).prop_map(Op::AddEntry),
+            (0..8usize).prop_map(Op::EditEntry),
+            (0..8usize).prop_map(Op::DeleteEntry),
+        ];
+        (any::<bool>(), op)
+    }
+
+    /// What one PC did to the records both started with.
+    #[derive(Default)]
+    struct Side {
+        cases: Vec<String>,
+        entries: Vec<String>,
+        /// (case id, field) → last value written.
+        fields: BTreeMap<(String, &'static str), String>,
+        /// entry id → last note, or None when deleted.
+        notes: BTreeMap<String, Option<String>>,
+    }
+
+    fn entry_ids(conn: &Connection) -> Vec<String> {
+        conn.prepare("SELECT id FROM case_entries ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn play(conn: &mut Connection, side: &mut Side, op: &Op, tag: &str, n: usize) {
+        let pick = |v: &Vec<String>, i: usize| v.get(i % v.len().max(1)).cloned();
+        match op {
+            Op::Create => side.cases.push(new_case(conn, &format!("新規 {tag}{n}")).id),
+            Op::Content(i) => {
+                let id = pick(&side.cases, *i).unwrap();
+                let text = format!("内容 {tag}{n}");
+                edit(conn, &id, |c| c.content = text.clone());
+                side.fields.insert((id, "content"), text);
+            }
+            Op::Consulter(i) => {
+                let id = pick(&side.cases, *i).unwrap();
+                let text = format!("相談者 {tag}{n}");
+                edit(conn, &id, |c| c.consulter_name = text.clone());
+                side.fields.insert((id, "consulter_name"), text);
+            }
+            Op::AddEntry(i) => {
+                let id = pick(&side.cases, *i).unwrap();
+                let before = entry_ids(conn);
+                entry(conn, &id, &format!("メモ {tag}{n}"));
+                let new = entry_ids(conn).into_iter().find(|e| !before.contains(e));
+                side.entries.extend(new);
+            }
+            Op::EditEntry(i) | Op::DeleteEntry(i) => {
+                let Some(id) = pick(&side.entries, *i) else { return };
+                if side.notes.get(&id) == Some(&None) {
+                    return;
+                }
+                let staff = first(conn, ListKind::Staff);
+                if matches!(op, Op::DeleteEntry(_)) {
+                    cases::delete_entry(conn, &id, &staff, at(12, 0)).unwrap();
+                    side.notes.insert(id, None);
+                } else {
+                    let note = format!("訂正 {tag}{n}");
+                    let input = EntryInput {
+                        date: "令和7年4月1日".into(),
+                        staff_id: staff.clone(),
+                        note: note.clone(),
+                        contact: true,
+                        ..Default::default()
+                    };
+                    cases::update_entry(conn, &id, &input, &staff, at(12, 0)).unwrap();
+                    side.notes.insert(id, Some(note));
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+        #[test]
+        fn after_an_exchange_both_ways_the_records_are_identical_and_no_edit_is_lost(
+            ops in proptest::collection::vec(op(), 1..14)
+        ) {
+            let mut p = pair(0, None);
+            let base: Vec<String> = (0..3).map(|n| new_case(&mut p.parent, &format!("基準 {n}")).id).collect();
+            for id in &base {
+                entry(&mut p.parent, id, "基準のメモ");
+            }
+            round(&mut p, &[]);
+            let entries = entry_ids(&p.parent);
+            let mut here = Side { cases: base.clone(), entries: entries.clone(), ..Default::default() };
+            let mut there = Side { cases: base.clone(), entries, ..Default::default() };
+            for (n, (on_child, op)) in ops.iter().enumerate() {
+                if *on_child {
+                    play(&mut p.child, &mut there, op, "子", n);
+                } else {
+                    play(&mut p.parent, &mut here, op, "親", n);
+                }
+            }
+            let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(17, 0)).unwrap();
+            let preview = exchange::import(&p.parent, &p.parent_db, &out.path, None).unwrap();
+            // Every field written differently on both PCs is asked about.
+            for ((id, field), value) in &here.fields {
+                if let Some(other) = there.fields.get(&(id.clone(), *field)) {
+                    if other != value {
+                        let key = format!("cases:{id}");
+                        prop_assert!(
+                            preview.conflicts.iter().any(|c| c.key == key && c.fields.iter().any(|f| f.column == *field)),
+                            "{field} of {id} edited on both sides raised no conflict: {:?}", preview.conflicts
+                        );
+                    }
+                }
+            }
+            for (id, note) in &here.notes {
+                if let Some(other) = there.notes.get(id) {
+                    if other != note {
+                        let key = format!("case_entries:{id}");
+                        prop_assert!(preview.conflicts.iter().any(|c| c.key == key),
+                            "entry {id}: {note:?} here, {other:?} there, no conflict");
+                    }
+                }
+            }
+            // The person takes the laptop's side everywhere.
+            let choices: Vec<Choice> = preview.conflicts.iter().map(|c| Choice {
+                key: c.key.clone(), field: None, pick: Pick::There,
+            }).collect();
+            let applied = exchange::apply(&mut p.parent, &p.parent_db, &out.path, None, &choices, None, at(17, 5)).unwrap();
+            exchange::take_reply(&mut p.child, &p.child_db, &applied.reply, None).unwrap();
+            prop_assert!(same(&p), "shared records differ after the exchange");
+            // No edit lost: the laptop's value where both wrote, else the one written.
+            let mut expected = here.fields.clone();
+            expected.extend(there.fields.clone());
+            for ((id, field), value) in &expected {
+                let case = cases::get(&p.parent, id, at(18, 0).date()).unwrap();
+                let got = if *field == "content" { case.content } else { case.consulter_name };
+                prop_assert_eq!(&got, value);
+            }
+            store::check(&p.parent).unwrap();
+            store::check(&p.child).unwrap();
+        }
+    }
+}
