@@ -638,3 +638,118 @@ mod property {
         }
     }
 }
+
+mod crash {
+    use super::*;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    const KILLS: usize = 20;
+    const IMPORT_ENV: &str = "ZAITAKU_CRASH_IMPORT";
+
+    /// Not a test by itself: the 親機 taking in a file in a child process
+    /// (database and file in the environment), killed at random moments.
+    #[test]
+    #[ignore = "run as a child process by exchange::crash::sigkill_during_import"]
+    fn import_child() {
+        let Some(dirs) = std::env::var_os(IMPORT_ENV) else {
+            return;
+        };
+        let dirs = PathBuf::from(dirs);
+        let db = dirs.join("parent/office.db");
+        let file = dirs.join("export.zdx");
+        let mut conn = store::open(&db).expect("open");
+        match exchange::apply(&mut conn, &db, &file, None, &[], None, at(17, 5)) {
+            Ok(_) => println!("DONE"),
+            Err(e) => println!("REFUSED {e}"),
+        }
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                copy_dir(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+
+    fn counts(conn: &Connection) -> (i64, i64) {
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM case_changes)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn sigkill_during_import_leaves_before_or_after_and_a_rerun_completes() {
+        let mut p = pair(10, None);
+        for n in 0..5 {
+            let c = new_case(&mut p.child, &format!("持ち帰り {n}"));
+            entry(&mut p.child, &c.id, "メモ");
+        }
+        let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(17, 0)).unwrap();
+        let Pair { dir, parent, child, .. } = p;
+        drop((parent, child));
+        let pristine = dir.path();
+        std::fs::copy(&out.path, pristine.join("export.zdx")).unwrap();
+        let before = counts(&store::open(&pristine.join("parent/office.db")).unwrap());
+
+        let exe = std::env::current_exe().unwrap();
+        let mut seed: u64 = 20261202;
+        let mut interrupted = 0;
+        for round in 0..KILLS {
+            let work = pristine.join(format!("run{round}"));
+            copy_dir(&pristine.join("parent"), &work.join("parent"));
+            copy_dir(&pristine.join("child"), &work.join("child"));
+            std::fs::copy(pristine.join("export.zdx"), work.join("export.zdx")).unwrap();
+            let mut proc = Command::new(&exe)
+                .args(["--ignored", "--exact", "exchange::crash::import_child", "--nocapture", "--test-threads=1"])
+                .env(IMPORT_ENV, &work)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            std::thread::sleep(Duration::from_millis(20 + (seed >> 33) % 600));
+            let finished = proc.try_wait().unwrap().is_some();
+            proc.kill().unwrap();
+            proc.wait().unwrap();
+            if !finished {
+                interrupted += 1;
+            }
+
+            let db = work.join("parent/office.db");
+            let mut conn = store::open(&db).unwrap();
+            store::check(&conn).unwrap();
+            let now = counts(&conn);
+            assert!(now == before || now.0 == before.0 + 5, "neither before nor after: {now:?}");
+            // Run again: completes, or says it was taken in already.
+            let file = work.join("export.zdx");
+            if let Err(e) = exchange::apply(&mut conn, &db, &file, None, &[], None, at(17, 6)) {
+                assert!(e.to_string().contains("取り込み済みです"), "{e}");
+                exchange::recover(&conn, &db, None).unwrap();
+            }
+            assert_eq!(counts(&conn).0, before.0 + 5);
+            store::check(&conn).unwrap();
+            // The reply brings the 子機 to the same records.
+            let child_db = work.join("child/office.db");
+            let mut child = store::open(&child_db).unwrap();
+            let device = exchange::identity(&child).unwrap().unwrap().device_id;
+            let reply = work.join(format!("parent/exchange/reply-{device}.zdx"));
+            exchange::take_reply(&mut child, &child_db, &reply, None).unwrap();
+            assert_eq!(
+                exchange::shared_fingerprint(&conn).unwrap(),
+                exchange::shared_fingerprint(&child).unwrap(),
+                "round {round}"
+            );
+        }
+        assert!(interrupted >= KILLS / 4, "too few kills landed mid-import: {interrupted}");
+    }
+}
