@@ -753,3 +753,26 @@ mod crash {
         assert!(interrupted >= KILLS / 4, "too few kills landed mid-import: {interrupted}");
     }
 }
+
+#[test]
+fn a_change_made_on_the_laptop_after_its_export_meets_the_office_change_as_a_conflict_later() {
+    let mut p = pair(3, None);
+    let case = new_case(&mut p.parent, "後から 変更");
+    round(&mut p, &[]);
+    edit(&mut p.parent, &case.id, |c| c.content = "事務所の内容".into());
+    let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(17, 0)).unwrap();
+    // After the export, before the reply.
+    edit(&mut p.child, &case.id, |c| c.content = "あとで書いた内容".into());
+    let applied = exchange::apply(&mut p.parent, &p.parent_db, &out.path, None, &[], None, at(17, 5))
+        .unwrap();
+    let taken = exchange::take_reply(&mut p.child, &p.child_db, &applied.reply, None).unwrap();
+    assert_eq!(taken.kept_here, 1);
+    let content = |c: &Connection| cases::get(c, &case.id, at(18, 0).date()).unwrap().content;
+    assert_eq!(content(&p.child), "あとで書いた内容", "nothing lost on the laptop");
+
+    let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(18, 0)).unwrap();
+    let preview = exchange::import(&p.parent, &p.parent_db, &out.path, None).unwrap();
+    assert_eq!(preview.conflicts.len(), 1, "{:?}", preview.conflicts);
+    let f = &preview.conflicts[0].fields[0];
+    assert_eq!((f.here.as_str(), f.there.as_str()), ("事務所の内容", "あとで書いた内容"));
+}

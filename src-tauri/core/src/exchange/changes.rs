@@ -607,3 +607,42 @@ pub fn resolve(
     }
     Ok(())
 }
+
+/// Puts the agreed state of a record back to what it was before `c` (in a
+/// base or snapshot file, schema `main`): a change this PC kept against the
+/// other's then meets the other's value again at the next exchange, as a
+/// conflict for a person, instead of overwriting it unseen.
+pub fn restore_base(conn: &Connection, c: &RawConflict) -> Result<()> {
+    let (clause, keys) = key_clause(c, 1);
+    match c.kind {
+        ConflictKind::DeletedThere => {
+            let cols = c.columns.join(", ");
+            let marks: Vec<String> = (1..=c.columns.len()).map(|i| format!("?{i}")).collect();
+            let row: Vec<Value> = c.old.iter().map(|v| v.clone().unwrap_or(Value::Null)).collect();
+            conn.execute(
+                &format!("INSERT OR REPLACE INTO main.{} ({cols}) VALUES ({})", c.table, marks.join(", ")),
+                rusqlite::params_from_iter(row),
+            )?;
+        }
+        ConflictKind::BothChanged | ConflictKind::DeletedHere => {
+            let set: Vec<usize> = (0..c.columns.len())
+                .filter(|i| !c.pk.contains(i) && c.old[*i].is_some() && c.new[*i].is_some())
+                .collect();
+            if set.is_empty() {
+                return Ok(());
+            }
+            let assigns: Vec<String> = set
+                .iter()
+                .enumerate()
+                .map(|(n, &i)| format!("{} = ?{}", c.columns[i], n + 1 + keys.len()))
+                .collect();
+            let mut params = keys;
+            params.extend(set.iter().map(|&i| c.old[i].clone().unwrap_or(Value::Null)));
+            conn.execute(
+                &format!("UPDATE main.{} SET {} WHERE {clause}", c.table, assigns.join(", ")),
+                rusqlite::params_from_iter(params),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -839,7 +839,7 @@ pub fn recover(conn: &Connection, db: &Path, key: Option<&DataKey>) -> Result<()
             drop(s);
             if held != agreed {
                 let reply = read_content(&folder(db).join(format!("reply.{EXTENSION}")), key)?;
-                advance_snapshot(db, key, &reply)?;
+                advance_snapshot(db, key, &reply, &[])?;
             }
         }
     }
@@ -848,7 +848,14 @@ pub fn recover(conn: &Connection, db: &Path, key: Option<&DataKey>) -> Result<()
 
 /// The 子機's snapshot follows what the 親機 did to its base: the export
 /// answered, then the reply.
-fn advance_snapshot(db: &Path, key: Option<&DataKey>, reply: &Content) -> Result<()> {
+/// `kept`: the reply's changes this PC did not take (changed here after
+/// the export); the snapshot keeps their state before the reply.
+fn advance_snapshot(
+    db: &Path,
+    key: Option<&DataKey>,
+    reply: &Content,
+    kept: &[&RawConflict],
+) -> Result<()> {
     let sent = read_content(
         &sent_dir(db).join(format!("{}.{EXTENSION}", reply.get("answers"))),
         key,
@@ -867,6 +874,9 @@ fn advance_snapshot(db: &Path, key: Option<&DataKey>, reply: &Content) -> Result
     apply_exact(&tx, &reply.changeset)?;
     for rows in &reply.history {
         changes::append_history(&tx, rows, false)?;
+    }
+    for raw in kept {
+        changes::restore_base(&tx, raw)?;
     }
     for (t, ws) in history.iter().zip(own) {
         let we = sent.get(&format!("mark:{}", t.name));
@@ -1013,10 +1023,11 @@ pub fn take_reply(
     store::set_setting(&tx, BASE_ID, &c.get("new_base_id"))?;
     remember_taken(&tx, c.get("file_id"))?;
     tx.commit()?;
-    advance_snapshot(db, key, &c)?;
+    let kept: Vec<&RawConflict> = raws.iter().filter(|r| !r.settled()).collect();
+    advance_snapshot(db, key, &c, &kept)?;
     Ok(Taken {
         counts: c.counts()?,
-        kept_here: raws.iter().filter(|r| !r.settled()).count(),
+        kept_here: kept.len(),
     })
 }
 
