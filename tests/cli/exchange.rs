@@ -44,24 +44,61 @@ fn a_child_started_from_the_command_line_brings_its_changes_home_and_conflicts_w
     let parent = demo_db(dir.path());
     let usb = dir.path().join("usb");
     std::fs::create_dir_all(&usb).unwrap();
-    let out = ok(&["exchange", "prepare", "--db", arg(&parent), "--name", "ノートPC", "--out", arg(&usb)]);
-    assert!(out.contains("子機「ノートPC」の準備ファイルを作成しました"), "{out}");
+    let out = ok(&[
+        "exchange",
+        "prepare",
+        "--db",
+        arg(&parent),
+        "--name",
+        "ノートPC",
+        "--out",
+        arg(&usb),
+    ]);
+    assert!(
+        out.contains("子機「ノートPC」の準備ファイルを作成しました"),
+        "{out}"
+    );
     let setup = only_file(&usb, "zds");
     let child = dir.path().join("laptop/office.db");
     std::fs::create_dir_all(child.parent().unwrap()).unwrap();
-    let out = ok(&["exchange", "start", "--db", arg(&child), "--from", arg(&setup)]);
+    let out = ok(&[
+        "exchange",
+        "start",
+        "--db",
+        arg(&child),
+        "--from",
+        arg(&setup),
+    ]);
     assert!(out.contains("子機「ノートPC」として開始しました"), "{out}");
     let out = ok(&["exchange", "status", "--db", arg(&child)]);
     assert!(out.contains("この端末: ノートPC（子機）"), "{out}");
 
     set_fax(&child, "049-000-1111");
-    let out = ok(&["exchange", "export", "--db", arg(&child), "--out", arg(&usb)]);
+    let out = ok(&[
+        "exchange",
+        "export",
+        "--db",
+        arg(&child),
+        "--out",
+        arg(&usb),
+    ]);
     assert!(out.contains("事業所情報 1件変更"), "{out}");
     let export = only_file(&usb, "zdx");
     let replies = dir.path().join("replies");
     std::fs::create_dir_all(&replies).unwrap();
-    let out = ok(&["exchange", "import", arg(&export), "--db", arg(&parent), "--reply-to", arg(&replies)]);
-    assert!(out.contains("「ノートPC」から: 事業所情報 1件変更"), "{out}");
+    let out = ok(&[
+        "exchange",
+        "import",
+        arg(&export),
+        "--db",
+        arg(&parent),
+        "--reply-to",
+        arg(&replies),
+    ]);
+    assert!(
+        out.contains("「ノートPC」から: 事業所情報 1件変更"),
+        "{out}"
+    );
     assert_eq!(fax(&parent), "049-000-1111");
     let reply = only_file(&replies, "zdx");
     let out = ok(&["exchange", "import", arg(&reply), "--db", arg(&child)]);
@@ -76,14 +113,27 @@ fn a_child_started_from_the_command_line_brings_its_changes_home_and_conflicts_w
     set_fax(&parent, "049-000-2222");
     set_fax(&child, "049-000-3333");
     std::fs::remove_file(&export).unwrap();
-    ok(&["exchange", "export", "--db", arg(&child), "--out", arg(&usb)]);
+    ok(&[
+        "exchange",
+        "export",
+        "--db",
+        arg(&child),
+        "--out",
+        arg(&usb),
+    ]);
     let second = only_file(&usb, "zdx");
     let out = ok(&["exchange", "import", arg(&second), "--db", arg(&parent)]);
-    assert!(out.contains("競合が 1 件あるため、取り込んでいません"), "{out}");
+    assert!(
+        out.contains("競合が 1 件あるため、取り込んでいません"),
+        "{out}"
+    );
     assert_eq!(fax(&parent), "049-000-2222");
     let out = ok(&["exchange", "status", "--db", arg(&parent)]);
     assert!(out.contains("子機 1: ノートPC（交換済み）"), "{out}");
-    assert!(out.contains("競合の選択を待っているファイル: 1 件"), "{out}");
+    assert!(
+        out.contains("競合の選択を待っているファイル: 1 件"),
+        "{out}"
+    );
 
     // Every file written or taken in is in the access log.
     let kinds: Vec<String> = store::open(&parent)

@@ -189,7 +189,10 @@ fn a_case_taken_on_the_laptop_reaches_the_office_and_both_end_with_the_same_reco
     let laptop = new_case(&mut p.child, "公民館 花子");
     entry(&mut p.child, &laptop.id, "講座のあとで相談を受けた");
     let office = new_case(&mut p.parent, "事務所 太郎");
-    assert!(laptop.case_no > exchange::BLOCK, "子機 numbers from its block");
+    assert!(
+        laptop.case_no > exchange::BLOCK,
+        "子機 numbers from its block"
+    );
     assert!(office.case_no < exchange::BLOCK);
 
     let preview = round(&mut p, &[]);
@@ -227,7 +230,9 @@ fn a_field_changed_differently_on_both_pcs_waits_for_a_choice_and_the_choice_is_
     let case = new_case(&mut p.parent, "両方 変更");
     round(&mut p, &[]);
 
-    edit(&mut p.parent, &case.id, |c| c.content = "事務所で書いた内容".into());
+    edit(&mut p.parent, &case.id, |c| {
+        c.content = "事務所で書いた内容".into()
+    });
     edit(&mut p.child, &case.id, |c| {
         c.content = "公民館で書いた内容".into();
         c.consulter_name = "次女".into();
@@ -241,7 +246,14 @@ fn a_field_changed_differently_on_both_pcs_waits_for_a_choice_and_the_choice_is_
     let fields: Vec<(&str, &str, &str, &str)> = conflict
         .fields
         .iter()
-        .map(|f| (f.column.as_str(), f.base.as_str(), f.here.as_str(), f.there.as_str()))
+        .map(|f| {
+            (
+                f.column.as_str(),
+                f.base.as_str(),
+                f.here.as_str(),
+                f.there.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         fields,
@@ -256,8 +268,16 @@ fn a_field_changed_differently_on_both_pcs_waits_for_a_choice_and_the_choice_is_
 
     // Not chosen: nothing changes.
     let before = store::content_fingerprint(&p.parent).unwrap();
-    let e = exchange::apply(&mut p.parent, &p.parent_db, &out.path, None, &[], None, at(17, 5))
-        .unwrap_err();
+    let e = exchange::apply(
+        &mut p.parent,
+        &p.parent_db,
+        &out.path,
+        None,
+        &[],
+        None,
+        at(17, 5),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("選ばれていない競合が1件"), "{e}");
     assert_eq!(store::content_fingerprint(&p.parent).unwrap(), before);
 
@@ -356,7 +376,10 @@ fn rewritten(from: &Path, to: &Path, key: &str, value: &str) {
 
 fn refused(result: Result<impl std::fmt::Debug, Error>, expected: &str) {
     let e = result.unwrap_err();
-    assert!(e.to_string().contains(expected), "{e} should say {expected}");
+    assert!(
+        e.to_string().contains(expected),
+        "{e} should say {expected}"
+    );
 }
 
 #[test]
@@ -367,22 +390,46 @@ fn a_bad_file_is_refused_with_a_clear_message_and_nothing_changes() {
     let before = store::content_fingerprint(&p.parent).unwrap();
     let dir = p.files();
     let try_import = |p: &mut Pair, path: &Path| {
-        exchange::apply(&mut p.parent, &p.parent_db, path, None, &[], None, at(17, 5))
+        exchange::apply(
+            &mut p.parent,
+            &p.parent_db,
+            path,
+            None,
+            &[],
+            None,
+            at(17, 5),
+        )
     };
 
     // Another office's 子機.
     let mut other = pair(1, None);
     new_case(&mut other.child, "別の 事業所");
     let foreign = exchange::export(&other.child, &other.child_db, &dir, None, at(17, 1)).unwrap();
-    refused(try_import(&mut p, &foreign.path), "別の事業所のファイルです");
+    refused(
+        try_import(&mut p, &foreign.path),
+        "別の事業所のファイルです",
+    );
 
     // Older and newer app versions: the message says which PC to update.
     let version = store::SCHEMA_VERSION;
     let older = dir.join("older.zdx");
-    rewritten(&out.path, &older, "schema_version", &(version - 1).to_string());
-    refused(try_import(&mut p, &older), "先に送り元の端末「ノートPC」のアプリを更新");
+    rewritten(
+        &out.path,
+        &older,
+        "schema_version",
+        &(version - 1).to_string(),
+    );
+    refused(
+        try_import(&mut p, &older),
+        "先に送り元の端末「ノートPC」のアプリを更新",
+    );
     let newer = dir.join("newer.zdx");
-    rewritten(&out.path, &newer, "schema_version", &(version + 1).to_string());
+    rewritten(
+        &out.path,
+        &newer,
+        "schema_version",
+        &(version + 1).to_string(),
+    );
     refused(try_import(&mut p, &newer), "先にこの端末のアプリを更新");
 
     // Truncated (a copy cut short) and tampered (bytes changed).
@@ -402,11 +449,23 @@ fn a_bad_file_is_refused_with_a_clear_message_and_nothing_changes() {
     }
     refused(try_import(&mut p, &tampered), "書き換えられています");
     // A file that is not there.
-    refused(try_import(&mut p, Path::new("/no/such/file.zdx")), "見つかりません");
+    refused(
+        try_import(&mut p, Path::new("/no/such/file.zdx")),
+        "見つかりません",
+    );
     assert_eq!(store::content_fingerprint(&p.parent).unwrap(), before);
 
     // Taken in once; the second time it is skipped as such.
-    exchange::apply(&mut p.parent, &p.parent_db, &out.path, None, &[], None, at(17, 5)).unwrap();
+    exchange::apply(
+        &mut p.parent,
+        &p.parent_db,
+        &out.path,
+        None,
+        &[],
+        None,
+        at(17, 5),
+    )
+    .unwrap();
     let after = store::content_fingerprint(&p.parent).unwrap();
     refused(try_import(&mut p, &out.path), "取り込み済みです");
     refused(
@@ -453,8 +512,8 @@ fn cases_taken_offline_on_two_pcs_keep_their_numbers_and_never_collide() {
     round(&mut p, &[]);
     // Another laptop joins and takes cases too.
     let usb = p.files();
-    let setup = exchange::prepare(&mut p.parent, &p.parent_db, &usb, "2台目", None, at(18, 0))
-        .unwrap();
+    let setup =
+        exchange::prepare(&mut p.parent, &p.parent_db, &usb, "2台目", None, at(18, 0)).unwrap();
     let second_db = p.dir.path().join("second.db");
     let id = exchange::start_child(&setup, &second_db, None).unwrap();
     assert_eq!(id.device_no, 2);
@@ -475,7 +534,11 @@ fn cases_taken_offline_on_two_pcs_keep_their_numbers_and_never_collide() {
         }
     }
     let last = seen.last().unwrap();
-    assert_eq!(last.1, 2 * exchange::BLOCK + 1, "the 2nd 子機 numbers from its own block");
+    assert_eq!(
+        last.1,
+        2 * exchange::BLOCK + 1,
+        "the 2nd 子機 numbers from its own block"
+    );
 }
 
 mod property {
@@ -528,7 +591,9 @@ mod property {
     fn play(conn: &mut Connection, side: &mut Side, op: &Op, tag: &str, n: usize) {
         let pick = |v: &Vec<String>, i: usize| v.get(i % v.len().max(1)).cloned();
         match op {
-            Op::Create => side.cases.push(new_case(conn, &format!("新規 {tag}{n}")).id),
+            Op::Create => side
+                .cases
+                .push(new_case(conn, &format!("新規 {tag}{n}")).id),
             Op::Content(i) => {
                 let id = pick(&side.cases, *i).unwrap();
                 let text = format!("内容 {tag}{n}");
@@ -549,7 +614,9 @@ mod property {
                 side.entries.extend(new);
             }
             Op::EditEntry(i) | Op::DeleteEntry(i) => {
-                let Some(id) = pick(&side.entries, *i) else { return };
+                let Some(id) = pick(&side.entries, *i) else {
+                    return;
+                };
                 if side.notes.get(&id) == Some(&None) {
                     return;
                 }
@@ -695,7 +762,9 @@ mod crash {
             entry(&mut p.child, &c.id, "メモ");
         }
         let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(17, 0)).unwrap();
-        let Pair { dir, parent, child, .. } = p;
+        let Pair {
+            dir, parent, child, ..
+        } = p;
         drop((parent, child));
         let pristine = dir.path();
         std::fs::copy(&out.path, pristine.join("export.zdx")).unwrap();
@@ -710,13 +779,21 @@ mod crash {
             copy_dir(&pristine.join("child"), &work.join("child"));
             std::fs::copy(pristine.join("export.zdx"), work.join("export.zdx")).unwrap();
             let mut proc = Command::new(&exe)
-                .args(["--ignored", "--exact", "exchange::crash::import_child", "--nocapture", "--test-threads=1"])
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "exchange::crash::import_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
                 .env(IMPORT_ENV, &work)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             std::thread::sleep(Duration::from_millis(20 + (seed >> 33) % 600));
             let finished = proc.try_wait().unwrap().is_some();
             proc.kill().unwrap();
@@ -729,7 +806,10 @@ mod crash {
             let mut conn = store::open(&db).unwrap();
             store::check(&conn).unwrap();
             let now = counts(&conn);
-            assert!(now == before || now.0 == before.0 + 5, "neither before nor after: {now:?}");
+            assert!(
+                now == before || now.0 == before.0 + 5,
+                "neither before nor after: {now:?}"
+            );
             // Run again: completes, or says it was taken in already.
             let file = work.join("export.zdx");
             if let Err(e) = exchange::apply(&mut conn, &db, &file, None, &[], None, at(17, 6)) {
@@ -750,7 +830,10 @@ mod crash {
                 "round {round}"
             );
         }
-        assert!(interrupted >= KILLS / 4, "too few kills landed mid-import: {interrupted}");
+        assert!(
+            interrupted >= KILLS / 4,
+            "too few kills landed mid-import: {interrupted}"
+        );
     }
 }
 
@@ -759,20 +842,39 @@ fn a_change_made_on_the_laptop_after_its_export_meets_the_office_change_as_a_con
     let mut p = pair(3, None);
     let case = new_case(&mut p.parent, "後から 変更");
     round(&mut p, &[]);
-    edit(&mut p.parent, &case.id, |c| c.content = "事務所の内容".into());
+    edit(&mut p.parent, &case.id, |c| {
+        c.content = "事務所の内容".into()
+    });
     let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(17, 0)).unwrap();
     // After the export, before the reply.
-    edit(&mut p.child, &case.id, |c| c.content = "あとで書いた内容".into());
-    let applied = exchange::apply(&mut p.parent, &p.parent_db, &out.path, None, &[], None, at(17, 5))
-        .unwrap();
+    edit(&mut p.child, &case.id, |c| {
+        c.content = "あとで書いた内容".into()
+    });
+    let applied = exchange::apply(
+        &mut p.parent,
+        &p.parent_db,
+        &out.path,
+        None,
+        &[],
+        None,
+        at(17, 5),
+    )
+    .unwrap();
     let taken = exchange::take_reply(&mut p.child, &p.child_db, &applied.reply, None).unwrap();
     assert_eq!(taken.kept_here, 1);
     let content = |c: &Connection| cases::get(c, &case.id, at(18, 0).date()).unwrap().content;
-    assert_eq!(content(&p.child), "あとで書いた内容", "nothing lost on the laptop");
+    assert_eq!(
+        content(&p.child),
+        "あとで書いた内容",
+        "nothing lost on the laptop"
+    );
 
     let out = exchange::export(&p.child, &p.child_db, &p.files(), None, at(18, 0)).unwrap();
     let preview = exchange::import(&p.parent, &p.parent_db, &out.path, None).unwrap();
     assert_eq!(preview.conflicts.len(), 1, "{:?}", preview.conflicts);
     let f = &preview.conflicts[0].fields[0];
-    assert_eq!((f.here.as_str(), f.there.as_str()), ("事務所の内容", "あとで書いた内容"));
+    assert_eq!(
+        (f.here.as_str(), f.there.as_str()),
+        ("事務所の内容", "あとで書いた内容")
+    );
 }

@@ -584,7 +584,11 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
         if counts.is_empty() {
             "変更なし".into()
         } else {
-            counts.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("、")
+            counts
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
         }
     };
     match what {
@@ -592,7 +596,10 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
         Exchange::Prepare { name, out } => {
             let path = exchange::prepare(&mut conn, db, &out, &name, None, now).map_err(fail)?;
             record(&conn, Kind::ExchangeExport, &path)?;
-            println!("子機「{name}」の準備ファイルを作成しました: {}", path.display());
+            println!(
+                "子機「{name}」の準備ファイルを作成しました: {}",
+                path.display()
+            );
         }
         Exchange::Export { out } => {
             let done = exchange::export(&conn, db, &out, None, now).map_err(fail)?;
@@ -609,14 +616,21 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
             if role == Some(Role::Child) {
                 let taken = exchange::take_reply(&mut conn, db, &file, None).map_err(fail)?;
                 record(&conn, Kind::ExchangeImport, &file)?;
-                println!("親機からの返信を取り込みました（{}）。", counts(&taken.counts));
+                println!(
+                    "親機からの返信を取り込みました（{}）。",
+                    counts(&taken.counts)
+                );
                 if taken.kept_here > 0 {
                     println!("書き出した後にこの端末で変更した記録 {} 件は、この端末の内容を残しました。", taken.kept_here);
                 }
                 return Ok(());
             }
             let preview = exchange::import(&conn, db, &file, None).map_err(fail)?;
-            println!("「{}」から: {}", preview.device_name, counts(&preview.counts));
+            println!(
+                "「{}」から: {}",
+                preview.device_name,
+                counts(&preview.counts)
+            );
             if !preview.conflicts.is_empty() {
                 let kept = exchange::keep_for_screen(db, &file).map_err(fail)?;
                 println!(
@@ -627,10 +641,11 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
                 return Ok(());
             }
             let dir = reply_to.unwrap_or_else(|| {
-                file.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+                file.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             });
-            let applied = exchange::apply(&mut conn, db, &file, None, &[], Some(&dir), now)
-                .map_err(fail)?;
+            let applied =
+                exchange::apply(&mut conn, db, &file, None, &[], Some(&dir), now).map_err(fail)?;
             record(&conn, Kind::ExchangeImport, &file)?;
             let reply = dir.join(applied.reply.file_name().unwrap_or_default());
             record(&conn, Kind::ExchangeExport, &reply)?;
@@ -643,11 +658,18 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
                 Some(id) => println!("この端末: {}（{}）", id.name, id.role_label),
             }
             for d in &status.devices {
-                let state = if d.exchanged { "交換済み" } else { "未交換" };
+                let state = if d.exchanged {
+                    "交換済み"
+                } else {
+                    "未交換"
+                };
                 println!("子機 {}: {}（{state}）", d.no, d.name);
             }
             if !status.waiting.is_empty() {
-                println!("競合の選択を待っているファイル: {} 件", status.waiting.len());
+                println!(
+                    "競合の選択を待っているファイル: {} 件",
+                    status.waiting.len()
+                );
             }
             if status.awaiting_reply {
                 println!("書き出したファイルへの親機の返信を待っています。");

@@ -51,7 +51,7 @@ fn a_day(conn: &mut Connection, now: chrono::NaiveDateTime) {
         new_cases.push(cases::create(conn, &input, &staff, now).expect("case").id);
     }
     let older: Vec<String> = conn
-        .prepare("SELECT id FROM cases ORDER BY sort_key DESC LIMIT 150")
+        .prepare("SELECT id FROM cases WHERE status <> '終結' ORDER BY sort_key DESC LIMIT 150")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .expect("cases");
     for (n, id) in new_cases.iter().chain(older.iter()).take(200).enumerate() {
@@ -74,7 +74,7 @@ fn a_day(conn: &mut Connection, now: chrono::NaiveDateTime) {
             quantity: "1".into(),
             source: String::new(),
             channel_id: channel.clone(),
-            recipient_type: "市民".into(),
+            recipient_type: booklets::RECIPIENT_TYPES[1].into(),
             recipient_name: format!("参加者{n}"),
             city_id: String::new(),
             note: String::new(),
@@ -129,13 +129,16 @@ fn main() {
     let mut parent = store::open(&parent_db).expect("open");
     let start = Instant::now();
     demo::fill_with_cases(&mut parent, now, count).expect("demo data");
-    println!("親機: {count} cases generated in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "親機: {count} cases generated in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     let size = std::fs::metadata(&parent_db).map(|m| m.len()).unwrap_or(0);
     println!("database size: {:.1} MB", size as f64 / 1e6);
 
     let start = Instant::now();
-    let setup = exchange::prepare(&mut parent, &parent_db, &usb, "ノートPC", None, now)
-        .expect("prepare");
+    let setup =
+        exchange::prepare(&mut parent, &parent_db, &usb, "ノートPC", None, now).expect("prepare");
     println!("子機を準備 (setup file + base): {:>8.0} ms", ms(start));
     let start = Instant::now();
     exchange::start_child(&setup, &child_db, None).expect("start");
@@ -164,21 +167,40 @@ fn main() {
     let backup_start = Instant::now();
     let backup_dir = dir.path().join("backup-only");
     std::fs::create_dir_all(&backup_dir).expect("folder");
-    zaitaku_core::backup::create(&parent, &backup_dir, zaitaku_core::backup::BackupKind::Manual, now)
-        .expect("backup");
+    zaitaku_core::backup::create(
+        &parent,
+        &backup_dir,
+        zaitaku_core::backup::BackupKind::Manual,
+        now,
+    )
+    .expect("backup");
     let backup_ms = ms(backup_start);
     let start = Instant::now();
-    let applied = exchange::apply(&mut parent, &parent_db, &out.path, None, &[], Some(&usb), now)
-        .expect("apply");
+    let applied = exchange::apply(
+        &mut parent,
+        &parent_db,
+        &out.path,
+        None,
+        &[],
+        Some(&usb),
+        now,
+    )
+    .expect("apply");
     let apply_ms = ms(start);
     println!(
         "apply + reply (one transaction): {:>7.0} ms   of which the automatic backup ~{backup_ms:.0} ms   (target 2,000 ms)",
         apply_ms
     );
-    let reply_kb = std::fs::metadata(&applied.reply).map(|m| m.len()).unwrap_or(0) as f64 / 1024.0;
+    let reply_kb = std::fs::metadata(&applied.reply)
+        .map(|m| m.len())
+        .unwrap_or(0) as f64
+        / 1024.0;
     let start = Instant::now();
     exchange::take_reply(&mut child, &child_db, &applied.reply, None).expect("reply");
-    println!("子機 takes the reply:           {:>8.0} ms   reply {reply_kb:.0} KB", ms(start));
+    println!(
+        "子機 takes the reply:           {:>8.0} ms   reply {reply_kb:.0} KB",
+        ms(start)
+    );
     let same = exchange::shared_fingerprint(&parent).expect("fp")
         == exchange::shared_fingerprint(&child).expect("fp");
     println!("same shared records on both PCs: {same}");

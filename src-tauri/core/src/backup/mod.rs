@@ -70,7 +70,7 @@ impl BackupKind {
             BackupKind::PreExchange,
         ]
         .into_iter()
-            .find(|k| k.tag() == tag)
+        .find(|k| k.tag() == tag)
     }
 
     pub fn label(self) -> &'static str {

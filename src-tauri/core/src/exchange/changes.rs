@@ -191,7 +191,9 @@ pub fn history_delta(
     let columns = content_columns(conn, from, table)?;
     let mut known: HashMap<String, usize> = HashMap::new();
     for row in rows_after(conn, other, table, &columns, other_after)? {
-        *known.entry(serde_json::to_string(&row).unwrap_or_default()).or_default() += 1;
+        *known
+            .entry(serde_json::to_string(&row).unwrap_or_default())
+            .or_default() += 1;
     }
     let mut rows = Vec::new();
     for row in rows_after(conn, from, table, &columns, from_after)? {
@@ -215,7 +217,8 @@ pub fn append_history(conn: &Connection, rows: &HistoryRows, skip_known: bool) -
     if rows.rows.is_empty() {
         return Ok(0);
     }
-    let Some(table) = tables::table(&rows.table).filter(|t| t.history && t.scope == Scope::Exchanged)
+    let Some(table) =
+        tables::table(&rows.table).filter(|t| t.history && t.scope == Scope::Exchanged)
     else {
         return Err(Error::Corrupt(format!("不明な表「{}」", rows.table)));
     };
@@ -551,9 +554,11 @@ pub fn resolve(
     match c.kind {
         ConflictKind::BothChanged => {
             let mut set: Vec<usize> = c.merged.clone();
-            set.extend(c.fields.iter().filter(|&&i| {
-                pick(Some(&c.columns[i])) == Pick::There
-            }));
+            set.extend(
+                c.fields
+                    .iter()
+                    .filter(|&&i| pick(Some(&c.columns[i])) == Pick::There),
+            );
             if set.is_empty() {
                 return Ok(());
             }
@@ -569,7 +574,11 @@ pub fn resolve(
                 .collect();
             params.extend(keys);
             conn.execute(
-                &format!("UPDATE main.{} SET {} WHERE {clause}", c.table, assigns.join(", ")),
+                &format!(
+                    "UPDATE main.{} SET {} WHERE {clause}",
+                    c.table,
+                    assigns.join(", ")
+                ),
                 rusqlite::params_from_iter(params),
             )?;
         }
@@ -599,7 +608,11 @@ pub fn resolve(
                 }
                 let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
                 conn.execute(
-                    &format!("INSERT INTO main.{} ({cols}) VALUES ({})", c.table, marks.join(", ")),
+                    &format!(
+                        "INSERT INTO main.{} ({cols}) VALUES ({})",
+                        c.table,
+                        marks.join(", ")
+                    ),
                     rusqlite::params_from_iter(row),
                 )?;
             }
@@ -618,9 +631,17 @@ pub fn restore_base(conn: &Connection, c: &RawConflict) -> Result<()> {
         ConflictKind::DeletedThere => {
             let cols = c.columns.join(", ");
             let marks: Vec<String> = (1..=c.columns.len()).map(|i| format!("?{i}")).collect();
-            let row: Vec<Value> = c.old.iter().map(|v| v.clone().unwrap_or(Value::Null)).collect();
+            let row: Vec<Value> = c
+                .old
+                .iter()
+                .map(|v| v.clone().unwrap_or(Value::Null))
+                .collect();
             conn.execute(
-                &format!("INSERT OR REPLACE INTO main.{} ({cols}) VALUES ({})", c.table, marks.join(", ")),
+                &format!(
+                    "INSERT OR REPLACE INTO main.{} ({cols}) VALUES ({})",
+                    c.table,
+                    marks.join(", ")
+                ),
                 rusqlite::params_from_iter(row),
             )?;
         }
@@ -639,7 +660,11 @@ pub fn restore_base(conn: &Connection, c: &RawConflict) -> Result<()> {
             let mut params = keys;
             params.extend(set.iter().map(|&i| c.old[i].clone().unwrap_or(Value::Null)));
             conn.execute(
-                &format!("UPDATE main.{} SET {} WHERE {clause}", c.table, assigns.join(", ")),
+                &format!(
+                    "UPDATE main.{} SET {} WHERE {clause}",
+                    c.table,
+                    assigns.join(", ")
+                ),
                 rusqlite::params_from_iter(params),
             )?;
         }

@@ -203,8 +203,13 @@ pub fn seal_setup(conn: &Connection, manifest: &Manifest) -> Result<()> {
     let mut all = manifest.clone();
     all.insert("format".into(), FORMAT.into());
     let print = super::shared_fingerprint(conn)?;
-    all.insert("checksum".into(), checksum(&all, &[("shared".into(), print.into())]));
-    conn.execute_batch("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;")?;
+    all.insert(
+        "checksum".into(),
+        checksum(&all, &[("shared".into(), print.into())]),
+    );
+    conn.execute_batch(
+        "CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+    )?;
     for (k, v) in &all {
         conn.execute("INSERT INTO manifest (key, value) VALUES (?1, ?2)", [k, v])?;
     }

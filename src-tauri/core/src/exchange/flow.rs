@@ -201,7 +201,10 @@ pub fn prepare(
     if !out_dir.is_dir() {
         return Err(Error::invalid(
             "out_dir",
-            format!("保存先のフォルダ「{}」がありません。", Error::path_text(out_dir)),
+            format!(
+                "保存先のフォルダ「{}」がありません。",
+                Error::path_text(out_dir)
+            ),
         ));
     }
     let me = match identity(conn)? {
@@ -212,13 +215,14 @@ pub fn prepare(
     let mut devices: Vec<Device> = json_setting(conn, DEVICES)?;
     let no = (1..=MAX_DEVICES)
         .find(|n| !devices.iter().any(|d| d.no == *n))
-        .ok_or_else(|| {
-            Error::Conflict(format!("子機は{MAX_DEVICES}台までです。"))
-        })?;
+        .ok_or_else(|| Error::Conflict(format!("子機は{MAX_DEVICES}台までです。")))?;
     let device_id = crate::text::new_id();
     let base_id = crate::text::new_id();
     fs::create_dir_all(folder(db))?;
-    let path = out_dir.join(format!("zaitaku-setup-{no}-{}.{SETUP_EXTENSION}", stamp(now)));
+    let path = out_dir.join(format!(
+        "zaitaku-setup-{no}-{}.{SETUP_EXTENSION}",
+        stamp(now)
+    ));
     let partial = file::partial_path(&path);
     file::copy_database(conn, &partial, key)?;
     let manifest: Manifest = [
@@ -268,7 +272,10 @@ pub fn start_child(setup: &Path, db: &Path, key: Option<&DataKey>) -> Result<Ide
         ));
     }
     let m = file::read_setup(setup, key)?;
-    let version: i64 = m.get("schema_version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let version: i64 = m
+        .get("schema_version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     check_version(setup, version, m.get("parent_name").map_or("親機", |s| s))?;
     let get = |k: &str| m.get(k).cloned().unwrap_or_default();
     fs::create_dir_all(folder(db))?;
@@ -347,8 +354,12 @@ fn read_content(path: &Path, key: Option<&DataKey>) -> Result<Content> {
             .map(|(_, d)| d.clone())
             .unwrap_or_default()
     };
-    let history: Vec<HistoryRows> = serde_json::from_slice(&part("history"))
-        .map_err(|_| Error::invalid(FIELD, format!("「{}」を読み取れません。", file::shown(path))))?;
+    let history: Vec<HistoryRows> = serde_json::from_slice(&part("history")).map_err(|_| {
+        Error::invalid(
+            FIELD,
+            format!("「{}」を読み取れません。", file::shown(path)),
+        )
+    })?;
     Ok(Content {
         manifest,
         changeset: part("changeset"),
@@ -373,7 +384,10 @@ fn read_checked(
         } else {
             "親機からの返信ファイル"
         };
-        return Err(Error::invalid(FIELD, format!("「{shown}」は{what}ではありません。")));
+        return Err(Error::invalid(
+            FIELD,
+            format!("「{shown}」は{what}ではありません。"),
+        ));
     }
     if c.get("office_id") != me.office_id {
         return Err(Error::invalid(
@@ -385,7 +399,9 @@ fn read_checked(
     check_version(path, version, &c.get("device_name"))?;
     let taken: Vec<String> = json_setting(conn, TAKEN)?;
     if taken.contains(&c.get("file_id")) {
-        return Err(Error::Conflict(format!("取り込み済みです（「{shown}」）。")));
+        return Err(Error::Conflict(format!(
+            "取り込み済みです（「{shown}」）。"
+        )));
     }
     Ok(c)
 }
@@ -516,10 +532,12 @@ fn find_device(conn: &Connection, c: &Content, shown: &str) -> Result<Device> {
 
 /// The base for `device` names the state the file was made against.
 fn check_base(conn: &Connection, c: &Content, shown: &str) -> Result<()> {
-    let base: Option<String> =
-        conn.query_row("SELECT value FROM base.exchange_state WHERE key = 'base_id'", [], |r| {
-            r.get(0)
-        })
+    let base: Option<String> = conn
+        .query_row(
+            "SELECT value FROM base.exchange_state WHERE key = 'base_id'",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     if base.as_deref() != Some(c.get("base_id").as_str()) {
         return Err(Error::Conflict(format!(
@@ -561,7 +579,11 @@ pub fn import(conn: &Connection, db: &Path, path: &Path, key: Option<&DataKey>) 
         file_id: c.get("file_id"),
         device_name: device.name,
         counts: c.counts()?,
-        conflicts: conflicts.iter().filter(|r| !r.settled()).map(view).collect(),
+        conflicts: conflicts
+            .iter()
+            .filter(|r| !r.settled())
+            .map(view)
+            .collect(),
     })
 }
 
@@ -608,13 +630,26 @@ fn touched_cases(conn: &Connection, cs: &[u8]) -> Result<BTreeMap<String, Option
         Value::Text(t) => Some(t),
         _ => None,
     };
-    ids.extend(changes::touched(cs, "cases", None)?.into_iter().filter_map(text));
-    ids.extend(changes::touched(cs, "case_entries", Some(1))?.into_iter().filter_map(text));
-    for entry in changes::touched(cs, "case_entries", None)?.into_iter().filter_map(text) {
+    ids.extend(
+        changes::touched(cs, "cases", None)?
+            .into_iter()
+            .filter_map(text),
+    );
+    ids.extend(
+        changes::touched(cs, "case_entries", Some(1))?
+            .into_iter()
+            .filter_map(text),
+    );
+    for entry in changes::touched(cs, "case_entries", None)?
+        .into_iter()
+        .filter_map(text)
+    {
         ids.extend(
-            conn.query_row("SELECT case_id FROM case_entries WHERE id = ?1", [&entry], |r| {
-                r.get::<_, String>(0)
-            })
+            conn.query_row(
+                "SELECT case_id FROM case_entries WHERE id = ?1",
+                [&entry],
+                |r| r.get::<_, String>(0),
+            )
             .optional()?,
         );
     }
@@ -631,7 +666,9 @@ fn touched_cases(conn: &Connection, cs: &[u8]) -> Result<BTreeMap<String, Option
     let mut out = BTreeMap::new();
     for id in ids {
         let key: Option<i64> = conn
-            .query_row("SELECT sort_key FROM cases WHERE id = ?1", [&id], |r| r.get(0))
+            .query_row("SELECT sort_key FROM cases WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
             .optional()?;
         out.insert(id, key);
     }
@@ -645,10 +682,11 @@ fn reindex(conn: &Connection, cs: &[u8], before: BTreeMap<String, Option<i64>>) 
         all.entry(id).or_insert(None);
     }
     for (id, old) in all {
-        let exists: bool =
-            conn.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)", [&id], |r| {
-                r.get(0)
-            })?;
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1)",
+            [&id],
+            |r| r.get(0),
+        )?;
         if exists {
             crate::cases::reindex_case(conn, &id, old)?;
         } else if let Some(old) = old {
@@ -710,7 +748,7 @@ pub fn apply(
         Ok(raws.iter().filter(|r| !r.settled()).count())
     })?;
     device.last_file = Some(c.get("file_id"));
-    let reply = answer(conn, db, &me, &device, key, now)?;
+    let reply = answer(db, &me, &device, key, now)?;
     if let Some(dir) = reply_dir {
         copy_into(&reply, &dir.join(reply.file_name().unwrap_or_default()))?;
     }
@@ -741,16 +779,17 @@ fn reply_path(db: &Path, device: &str) -> PathBuf {
 /// base by that file, diffs the base against this database (what the 子機
 /// lacks), writes the reply, and advances the base by the reply.
 fn answer(
-    conn: &Connection,
     db: &Path,
     me: &Identity,
     device: &Device,
     key: Option<&DataKey>,
     now: NaiveDateTime,
 ) -> Result<PathBuf> {
-    let incoming = read_content(&folder(db).join(format!("in-{}.{EXTENSION}", device.id)), key)?;
+    let incoming = read_content(
+        &folder(db).join(format!("in-{}.{EXTENSION}", device.id)),
+        key,
+    )?;
     let b = file::open(&base_path(db, &device.id), key, false)?;
-    let _ = conn;
     let reply = reply_path(db, &device.id);
     with_attached(&b, db, "office", key, || {
         b.execute_batch("BEGIN IMMEDIATE")?;
@@ -767,7 +806,12 @@ fn answer(
         let mut r_hist = Vec::new();
         for (t, wb) in history.iter().zip(&before) {
             let wm = mark(&b, &format!("main_seq:{}", t.name))?;
-            r_hist.push(changes::history_delta(&b, t.name, ("office", wm), ("main", *wb))?);
+            r_hist.push(changes::history_delta(
+                &b,
+                t.name,
+                ("office", wm),
+                ("main", *wb),
+            )?);
         }
         let old_base = base_state(&b, "base_id")?.unwrap_or_default();
         let new_base = crate::text::new_id();
@@ -792,7 +836,10 @@ fn answer(
             &reply,
             key,
             &manifest,
-            &[("changeset".into(), r.clone()), ("history".into(), hist_json)],
+            &[
+                ("changeset".into(), r.clone()),
+                ("history".into(), hist_json),
+            ],
         )?;
         apply_exact(&b, &r)?;
         for rows in &r_hist {
@@ -828,7 +875,7 @@ pub fn recover(conn: &Connection, db: &Path, key: Option<&DataKey>) -> Result<()
                 let followed = base_state(&b, "last_file")?;
                 drop(b);
                 if followed.as_ref() != Some(last) {
-                    answer(conn, db, &me, &d, key, chrono::Local::now().naive_local())?;
+                    answer(db, &me, &d, key, chrono::Local::now().naive_local())?;
                 }
             }
         }
@@ -907,16 +954,21 @@ pub fn export(
     if !out_dir.is_dir() {
         return Err(Error::invalid(
             "out_dir",
-            format!("保存先のフォルダ「{}」がありません。", Error::path_text(out_dir)),
+            format!(
+                "保存先のフォルダ「{}」がありません。",
+                Error::path_text(out_dir)
+            ),
         ));
     }
     recover(conn, db, key)?;
     let agreed = store::setting(conn, BASE_ID)?.unwrap_or_default();
     let (changeset, history, marks) = with_attached(conn, &snapshot_path(db), "snap", key, || {
         let held: Option<String> = conn
-            .query_row("SELECT value FROM snap.exchange_state WHERE key = 'base_id'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT value FROM snap.exchange_state WHERE key = 'base_id'",
+                [],
+                |r| r.get(0),
+            )
             .optional()?;
         if held.as_deref() != Some(agreed.as_str()) {
             return Err(Error::Corrupt(
@@ -940,7 +992,12 @@ pub fn export(
                     .unwrap_or(0))
             };
             let (wm, ws) = (get("main_seq")?, get("self_seq")?);
-            history.push(changes::history_delta(conn, t.name, ("main", wm), ("snap", ws))?);
+            history.push(changes::history_delta(
+                conn,
+                t.name,
+                ("main", wm),
+                ("snap", ws),
+            )?);
             marks.push((
                 format!("mark:{}", t.name),
                 changes::max_seq(conn, "main", t.name)?.to_string(),
@@ -966,14 +1023,21 @@ pub fn export(
     manifest.extend(marks);
     let hist_json = serde_json::to_vec(&history).map_err(|e| Error::Corrupt(e.to_string()))?;
     let counts = counts_of(&changeset, &history)?;
-    let path = out_dir.join(format!("zaitaku-{}-{}.{EXTENSION}", me.device_no, stamp(now)));
+    let path = out_dir.join(format!(
+        "zaitaku-{}-{}.{EXTENSION}",
+        me.device_no,
+        stamp(now)
+    ));
     fs::create_dir_all(sent_dir(db))?;
     let kept = sent_dir(db).join(format!("{file_id}.{EXTENSION}"));
     file::write(
         &kept,
         key,
         &manifest,
-        &[("changeset".into(), changeset), ("history".into(), hist_json)],
+        &[
+            ("changeset".into(), changeset),
+            ("history".into(), hist_json),
+        ],
     )?;
     copy_into(&kept, &path)?;
     Ok(Exported {

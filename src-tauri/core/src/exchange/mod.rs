@@ -180,7 +180,9 @@ pub fn shared_fingerprint(conn: &Connection) -> Result<String> {
             .collect();
         digests.push(table_digest(conn, t.name, &cols, "seq", true)?);
     }
-    Ok(history::hash(digests.iter().map(|d| ValueRef::Text(d.as_bytes()))))
+    Ok(history::hash(
+        digests.iter().map(|d| ValueRef::Text(d.as_bytes())),
+    ))
 }
 
 fn table_digest(
