@@ -82,6 +82,9 @@ pub fn copy_database(conn: &Connection, dest: &Path, key: Option<&DataKey>) -> R
 /// The manifest of an exchange file, as stored (key → value).
 pub type Manifest = BTreeMap<String, String>;
 
+/// The parts of an exchange file: (name, bytes), by name.
+pub type Parts = Vec<(String, Vec<u8>)>;
+
 /// Writes an exchange file: under a temporary name, renamed into place when
 /// complete, so a file under its final name is never half written.
 pub fn write(
@@ -160,7 +163,7 @@ fn read_manifest(conn: &Connection) -> Result<Manifest> {
 
 /// Reads and checks an exchange file (export or reply): readable with the
 /// key, ours, complete, and unchanged since written.
-pub fn read(path: &Path, key: Option<&DataKey>) -> Result<(Manifest, Vec<(String, Vec<u8>)>)> {
+pub fn read(path: &Path, key: Option<&DataKey>) -> Result<(Manifest, Parts)> {
     if !path.is_file() {
         return Err(Error::invalid(
             FIELD,
@@ -170,7 +173,7 @@ pub fn read(path: &Path, key: Option<&DataKey>) -> Result<(Manifest, Vec<(String
     let conn = open(path, key, false).map_err(|_| unreadable(path))?;
     conn.pragma_update(None, "query_only", true)
         .map_err(|_| unreadable(path))?;
-    let read = || -> Result<(Manifest, Vec<(String, Vec<u8>)>)> {
+    let read = || -> Result<(Manifest, Parts)> {
         let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         if app != APPLICATION_ID {
             return Err(Error::Conflict(String::new()));
@@ -179,7 +182,7 @@ pub fn read(path: &Path, key: Option<&DataKey>) -> Result<(Manifest, Vec<(String
         let parts = conn
             .prepare("SELECT name, data FROM parts ORDER BY name")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<(String, Vec<u8>)>>>()?;
+            .collect::<rusqlite::Result<Parts>>()?;
         Ok((manifest, parts))
     };
     let (manifest, parts) = read().map_err(|_| unreadable(path))?;
