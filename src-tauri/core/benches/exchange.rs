@@ -64,7 +64,15 @@ fn a_day(conn: &mut Connection, now: chrono::NaiveDateTime) {
         };
         cases::add_entry(conn, id, &entry, false, &staff, now).expect("entry");
     }
-    let edition = booklets::editions(conn).expect("editions")[0].id.clone();
+    // The edition with the most in stock (older demo editions are used up).
+    let edition: String = conn
+        .query_row(
+            "SELECT edition_id FROM booklet_entries WHERE voided_at IS NULL GROUP BY edition_id
+              ORDER BY sum(CASE kind WHEN 'receipt' THEN quantity ELSE -quantity END) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("edition");
     let channel = booklets::channels(conn).expect("channels")[1].id.clone();
     for n in 0..100 {
         let input = booklets::EntryInput {
