@@ -507,6 +507,8 @@ mod lectures;
 mod beds;
 // export meetings (issue 16): the 年度's 会議・研修 as CSV.
 mod meetings;
+// exchange (issue 15): 親機・子機, export, import, reply, conflicts kept.
+mod exchange;
 
 // ---------------------------------------------------------------------------
 // export booklets (issue 6, 意志表示帳). Self-contained so it does not depend

@@ -49,6 +49,8 @@ mod restore;
 // Encryption at rest: nothing readable without a key, sign-in unwraps it,
 // the recovery key, encrypted backups.
 mod encryption;
+// 持ち出しと持ち帰り: 親機・子機, exchange files, conflicts, bad files.
+mod exchange;
 
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;

@@ -133,6 +133,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
     },
+    /// 親機・子機のデータ共有（持ち出し・持ち帰り）: 子機の準備、変更の書き出し、取り込み、状態
+    Exchange {
+        #[command(subcommand)]
+        what: Exchange,
+    },
     /// バックアップから復元する（このアプリが作ったままのバックアップだけを受け付け、いまのデータは先にバックアップしてから置き換える。変更の記録などの履歴は引き継ぐ）
     Restore {
         /// 復元するバックアップファイル
@@ -151,6 +156,42 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum Exchange {
+    /// 親機で、新しい子機の準備ファイル（この事業所の記録の写し）を作る。初めてならこの端末を親機にする
+    Prepare {
+        /// 子機の名前（例: ノートPC）
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// 準備ファイルを保存するフォルダ（USBメモリなど）
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// 子機として開始する: 準備ファイルから --db のデータベース（まだないこと）を作る
+    Start {
+        /// 親機で作った準備ファイル（.zds）
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+    /// 子機で、前回の交換からの変更をファイルに書き出す
+    Export {
+        /// 書き出すフォルダ（USBメモリ・共有フォルダなど）
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// 親機では子機の書き出しファイルを取り込んで返信を書き出し、子機では親機の返信を取り込む。
+    /// 競合があるときは取り込まず、親機の画面で選ぶために保管して件数を表示する
+    Import {
+        /// 取り込むファイル（.zdx）
+        file: PathBuf,
+        /// 親機の返信を保存するフォルダ（省略時は取り込んだファイルと同じフォルダ）
+        #[arg(long, value_name = "DIR")]
+        reply_to: Option<PathBuf>,
+    },
+    /// この端末の名前・役割と、子機・競合待ちのファイル
+    Status,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -642,6 +683,7 @@ fn run(command: Command, db: Option<&Path>, credentials: &Credentials) -> Result
                 println!("保存期間を過ぎた古いバックアップを {removed} 件削除しました。");
             }
         }
+        Command::Exchange { what } => exchange(db, what)?,
         Command::Restore { from } => {
             let mut conn = open_db(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
@@ -714,6 +756,125 @@ fn encrypt(db: &Path, credentials: &Credentials, pdf: Option<&Path>) -> Result<(
             "次の担当者は、管理者が「設定」でパスワードを設定し直すまでサインインできません: {}",
             done.need_password.join("、")
         );
+    }
+    Ok(())
+}
+
+/// `zaitaku exchange …`. The command line never decides a conflict: a file
+/// that has some is kept for the 親機's screen. Files written and taken in
+/// are recorded in the access log.
+fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
+    use zaitaku_core::exchange::{self, Role};
+    let fail = |e: zaitaku_core::Error| e.to_string();
+    let now = chrono::Local::now().naive_local();
+    let record = |conn: &store::Connection, kind: Kind, file: &Path| {
+        access_log::record_here(conn, kind, &access_log::file_name(file), "", now).map_err(fail)
+    };
+    if let Exchange::Start { from } = &what {
+        let id = exchange::start_child(from, db, None).map_err(fail)?;
+        let conn = store::open(db).map_err(fail)?;
+        store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
+        record(&conn, Kind::ExchangeImport, from)?;
+        println!("子機「{}」として開始しました: {}", id.name, db.display());
+        return Ok(());
+    }
+    let mut conn = store::open(db).map_err(fail)?;
+    store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
+    let counts = |counts: &[exchange::KindCount]| -> String {
+        if counts.is_empty() {
+            "変更なし".into()
+        } else {
+            counts
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        }
+    };
+    match what {
+        Exchange::Start { .. } => unreachable!("handled above"),
+        Exchange::Prepare { name, out } => {
+            let path = exchange::prepare(&mut conn, db, &out, &name, None, now).map_err(fail)?;
+            record(&conn, Kind::ExchangeExport, &path)?;
+            println!(
+                "子機「{name}」の準備ファイルを作成しました: {}",
+                path.display()
+            );
+        }
+        Exchange::Export { out } => {
+            let done = exchange::export(&conn, db, &out, None, now).map_err(fail)?;
+            record(&conn, Kind::ExchangeExport, &done.path)?;
+            println!(
+                "変更を書き出しました: {}（{}、{} KB）",
+                done.path.display(),
+                counts(&done.counts),
+                done.size_bytes.div_ceil(1024)
+            );
+        }
+        Exchange::Import { file, reply_to } => {
+            let role = exchange::identity(&conn).map_err(fail)?.map(|i| i.role);
+            if role == Some(Role::Child) {
+                let taken = exchange::take_reply(&mut conn, db, &file, None).map_err(fail)?;
+                record(&conn, Kind::ExchangeImport, &file)?;
+                println!(
+                    "親機からの返信を取り込みました（{}）。",
+                    counts(&taken.counts)
+                );
+                if taken.kept_here > 0 {
+                    println!("書き出した後にこの端末で変更した記録 {} 件は、この端末の内容を残しました。", taken.kept_here);
+                }
+                return Ok(());
+            }
+            let preview = exchange::import(&conn, db, &file, None).map_err(fail)?;
+            println!(
+                "「{}」から: {}",
+                preview.device_name,
+                counts(&preview.counts)
+            );
+            if !preview.conflicts.is_empty() {
+                let kept = exchange::keep_for_screen(db, &file).map_err(fail)?;
+                println!(
+                    "競合が {} 件あるため、取り込んでいません。親機の画面（設定 › 端末とデータ共有）でどちらを残すか選んでください（ファイルは {} に保管しました）。",
+                    preview.conflicts.len(),
+                    kept.display()
+                );
+                return Ok(());
+            }
+            let dir = reply_to.unwrap_or_else(|| {
+                file.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            });
+            let applied =
+                exchange::apply(&mut conn, db, &file, None, &[], Some(&dir), now).map_err(fail)?;
+            record(&conn, Kind::ExchangeImport, &file)?;
+            let reply = dir.join(applied.reply.file_name().unwrap_or_default());
+            record(&conn, Kind::ExchangeExport, &reply)?;
+            println!("取り込みました。子機への返信: {}", reply.display());
+        }
+        Exchange::Status => {
+            let status = exchange::status(&conn, db).map_err(fail)?;
+            match &status.identity {
+                None => println!("この端末はまだデータ共有をしていません。"),
+                Some(id) => println!("この端末: {}（{}）", id.name, id.role_label),
+            }
+            for d in &status.devices {
+                let state = if d.exchanged {
+                    "交換済み"
+                } else {
+                    "未交換"
+                };
+                println!("子機 {}: {}（{state}）", d.no, d.name);
+            }
+            if !status.waiting.is_empty() {
+                println!(
+                    "競合の選択を待っているファイル: {} 件",
+                    status.waiting.len()
+                );
+            }
+            if status.awaiting_reply {
+                println!("書き出したファイルへの親機の返信を待っています。");
+            }
+        }
     }
     Ok(())
 }

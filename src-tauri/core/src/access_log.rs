@@ -36,10 +36,14 @@ pub enum Kind {
     Lock,
     SignInFailed,
     SignInRefused,
+    /// 変更を書き出す / 子機を準備 / 返信: a file of office data for another PC.
+    ExchangeExport,
+    /// 取り込む: another PC's changes taken in.
+    ExchangeImport,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::CaseView,
         Kind::CsvExport,
         Kind::PdfSave,
@@ -52,6 +56,8 @@ impl Kind {
         Kind::Lock,
         Kind::SignInFailed,
         Kind::SignInRefused,
+        Kind::ExchangeExport,
+        Kind::ExchangeImport,
     ];
 
     /// The stored code (never change one: old rows keep it).
@@ -69,6 +75,8 @@ impl Kind {
             Kind::Lock => "lock",
             Kind::SignInFailed => "sign_in_failed",
             Kind::SignInRefused => "sign_in_refused",
+            Kind::ExchangeExport => "exchange_export",
+            Kind::ExchangeImport => "exchange_import",
         }
     }
 
@@ -87,6 +95,8 @@ impl Kind {
             Kind::Lock => "画面ロック",
             Kind::SignInFailed => "サインイン失敗",
             Kind::SignInRefused => "サインイン拒否",
+            Kind::ExchangeExport => "データ共有の書き出し",
+            Kind::ExchangeImport => "データ共有の取り込み",
         }
     }
 

@@ -21,6 +21,7 @@ pub mod cases;
 pub mod csv;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod first_run;
 pub mod fonts;
 pub mod help;

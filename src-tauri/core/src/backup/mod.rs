@@ -54,6 +54,8 @@ pub enum BackupKind {
     Manual,
     /// The data as it was just before a restore replaced it.
     PreRestore,
+    /// The data as it was just before changes of another PC were taken in.
+    PreExchange,
 }
 
 impl BackupKind {
@@ -62,13 +64,19 @@ impl BackupKind {
             BackupKind::Auto => "auto",
             BackupKind::Manual => "manual",
             BackupKind::PreRestore => "pre-restore",
+            BackupKind::PreExchange => "pre-exchange",
         }
     }
 
     fn from_tag(tag: &str) -> Option<Self> {
-        [BackupKind::Auto, BackupKind::Manual, BackupKind::PreRestore]
-            .into_iter()
-            .find(|k| k.tag() == tag)
+        [
+            BackupKind::Auto,
+            BackupKind::Manual,
+            BackupKind::PreRestore,
+            BackupKind::PreExchange,
+        ]
+        .into_iter()
+        .find(|k| k.tag() == tag)
     }
 
     pub fn label(self) -> &'static str {
@@ -76,6 +84,7 @@ impl BackupKind {
             BackupKind::Auto => "自動",
             BackupKind::Manual => "手動",
             BackupKind::PreRestore => "復元前",
+            BackupKind::PreExchange => "取り込み前",
         }
     }
 }

@@ -62,8 +62,9 @@ pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
 /// `keep_monthly` months, and the last few pre-restore copies. Pure, so it is easy to test.
 pub fn to_keep(files: &[BackupFile], settings: &BackupSettings) -> HashSet<String> {
     let mut keep = HashSet::new();
-    let (pre, regular): (Vec<&BackupFile>, Vec<&BackupFile>) =
-        files.iter().partition(|f| f.kind == BackupKind::PreRestore);
+    let (pre, regular): (Vec<&BackupFile>, Vec<&BackupFile>) = files
+        .iter()
+        .partition(|f| matches!(f.kind, BackupKind::PreRestore | BackupKind::PreExchange));
     let mut newest: Vec<&BackupFile> = regular;
     newest.sort_by_key(|f| std::cmp::Reverse(f.created_at));
     let mut days = Vec::new();

@@ -68,7 +68,7 @@ fn search_fields(c: &CleanCase) -> [&str; 7] {
 }
 
 /// Rebuilds the search text of one case from its rows.
-pub(super) fn reindex_case(conn: &Connection, case_id: &str, old_key: Option<i64>) -> Result<()> {
+pub(crate) fn reindex_case(conn: &Connection, case_id: &str, old_key: Option<i64>) -> Result<()> {
     let (key, fields): (i64, Vec<String>) = conn
         .prepare_cached(
             "SELECT c.sort_key, COALESCE(p.name, ''), COALESCE(p.kana, ''),
@@ -199,10 +199,7 @@ fn insert_case(
         Some(p) => Some(write_person(tx, &log, p, clean.new_person, now)?),
         None => None,
     };
-    let case_no: i64 =
-        tx.query_row("SELECT COALESCE(max(case_no), 0) + 1 FROM cases", [], |r| {
-            r.get(0)
-        })?;
+    let case_no = crate::exchange::next_case_no(tx)?;
     let key = upsert(tx, &id, case_no, person_id.as_deref(), clean, now)?;
     log.added(Record::Case, &id, &case_snapshot(tx, clean)?)?;
     for e in entries {
