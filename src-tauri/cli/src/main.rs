@@ -365,11 +365,7 @@ fn unlock(db: &Path, credentials: &Credentials) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .ok_or("鍵ファイルが見つかりません。")?;
     let key = if let Some(path) = &credentials.recovery_key_file {
-        let typed = zeroize::Zeroizing::new(
-            std::fs::read_to_string(path)
-                .map_err(|e| format!("「{}」を読めません（{e}）。", path.display()))?,
-        );
-        file.unwrap_recovery(typed.trim())
+        file.unwrap_recovery(read_recovery_key(path)?.trim())
             .map_err(|e| e.to_string())?
     } else {
         let Some(password) = credentials.password()? else {
@@ -383,6 +379,30 @@ fn unlock(db: &Path, credentials: &Credentials) -> Result<(), String> {
     };
     let _ = DATA_KEY.set(key);
     Ok(())
+}
+
+fn read_recovery_key(path: &Path) -> Result<zeroize::Zeroizing<String>, String> {
+    std::fs::read_to_string(path)
+        .map(zeroize::Zeroizing::new)
+        .map_err(|e| format!("「{}」を読めません（{e}）。", path.display()))
+}
+
+/// The data key of an encrypted office's setup file (`zaitaku exchange
+/// start`), from the key file that came with it: there is no database yet
+/// to record a sign-in in, so the password only unwraps.
+fn setup_key(setup: &Path, credentials: &Credentials) -> Result<Option<store::DataKey>, String> {
+    let Some(file) = zaitaku_core::keys::KeyFile::load(setup).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let key = if let Some(path) = &credentials.recovery_key_file {
+        file.unwrap_recovery(read_recovery_key(path)?.trim())
+    } else {
+        let password = credentials.password()?.ok_or(
+            "この準備ファイルは暗号化されています。--staff と --password-file（または --password-stdin）、または --recovery-key-file を付けてください。",
+        )?;
+        file.unwrap_member(&staff_id(&file, credentials.staff.as_deref())?, &password)
+    };
+    key.map(Some).map_err(|e| e.to_string())
 }
 
 /// The id of the member named (or with the id) `staff` in the key file.
@@ -683,7 +703,7 @@ fn run(command: Command, db: Option<&Path>, credentials: &Credentials) -> Result
                 println!("保存期間を過ぎた古いバックアップを {removed} 件削除しました。");
             }
         }
-        Command::Exchange { what } => exchange(db, what)?,
+        Command::Exchange { what } => exchange(db, what, credentials)?,
         Command::Restore { from } => {
             let mut conn = open_db(db).map_err(fail)?;
             let now = chrono::Local::now().naive_local();
@@ -763,7 +783,7 @@ fn encrypt(db: &Path, credentials: &Credentials, pdf: Option<&Path>) -> Result<(
 /// `zaitaku exchange …`. The command line never decides a conflict: a file
 /// that has some is kept for the 親機's screen. Files written and taken in
 /// are recorded in the access log.
-fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
+fn exchange(db: &Path, what: Exchange, credentials: &Credentials) -> Result<(), String> {
     use zaitaku_core::exchange::{self, Role};
     let fail = |e: zaitaku_core::Error| e.to_string();
     let now = chrono::Local::now().naive_local();
@@ -771,14 +791,15 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
         access_log::record_here(conn, kind, &access_log::file_name(file), "", now).map_err(fail)
     };
     if let Exchange::Start { from } = &what {
-        let id = exchange::start_child(from, db, None).map_err(fail)?;
-        let conn = store::open(db).map_err(fail)?;
+        let key = setup_key(from, credentials)?;
+        let id = exchange::start_child(from, db, key.as_ref()).map_err(fail)?;
+        let conn = store::open_with(db, key.as_ref()).map_err(fail)?;
         store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
         record(&conn, Kind::ExchangeImport, from)?;
         println!("子機「{}」として開始しました: {}", id.name, db.display());
         return Ok(());
     }
-    let mut conn = store::open(db).map_err(fail)?;
+    let mut conn = open_db(db).map_err(fail)?;
     store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
     let counts = |counts: &[exchange::KindCount]| -> String {
         if counts.is_empty() {
@@ -794,7 +815,7 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
     match what {
         Exchange::Start { .. } => unreachable!("handled above"),
         Exchange::Prepare { name, out } => {
-            let path = exchange::prepare(&mut conn, db, &out, &name, None, now).map_err(fail)?;
+            let path = exchange::prepare(&mut conn, db, &out, &name, data_key(), now).map_err(fail)?;
             record(&conn, Kind::ExchangeExport, &path)?;
             println!(
                 "子機「{name}」の準備ファイルを作成しました: {}",
@@ -802,7 +823,7 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
             );
         }
         Exchange::Export { out } => {
-            let done = exchange::export(&conn, db, &out, None, now).map_err(fail)?;
+            let done = exchange::export(&conn, db, &out, data_key(), now).map_err(fail)?;
             record(&conn, Kind::ExchangeExport, &done.path)?;
             println!(
                 "変更を書き出しました: {}（{}、{} KB）",
@@ -814,7 +835,7 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
         Exchange::Import { file, reply_to } => {
             let role = exchange::identity(&conn).map_err(fail)?.map(|i| i.role);
             if role == Some(Role::Child) {
-                let taken = exchange::take_reply(&mut conn, db, &file, None).map_err(fail)?;
+                let taken = exchange::take_reply(&mut conn, db, &file, data_key()).map_err(fail)?;
                 record(&conn, Kind::ExchangeImport, &file)?;
                 println!(
                     "親機からの返信を取り込みました（{}）。",
@@ -825,7 +846,7 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
                 }
                 return Ok(());
             }
-            let preview = exchange::import(&conn, db, &file, None).map_err(fail)?;
+            let preview = exchange::import(&conn, db, &file, data_key()).map_err(fail)?;
             println!(
                 "「{}」から: {}",
                 preview.device_name,
@@ -845,7 +866,7 @@ fn exchange(db: &Path, what: Exchange) -> Result<(), String> {
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             });
             let applied =
-                exchange::apply(&mut conn, db, &file, None, &[], Some(&dir), now).map_err(fail)?;
+                exchange::apply(&mut conn, db, &file, data_key(), &[], Some(&dir), now).map_err(fail)?;
             record(&conn, Kind::ExchangeImport, &file)?;
             let reply = dir.join(applied.reply.file_name().unwrap_or_default());
             record(&conn, Kind::ExchangeExport, &reply)?;

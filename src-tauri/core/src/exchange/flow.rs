@@ -259,8 +259,24 @@ pub fn prepare(
         last_file: None,
     });
     set_json_setting(conn, DEVICES, &devices)?;
+    carry_key_file(db, &path)?;
     fs::rename(&partial, &path)?;
     Ok(path)
+}
+
+/// An encrypted office's key file (the staff's wrapped copies of the data
+/// key, no patient data) goes with its setup file and then beside the
+/// 子機's database, so the same staff sign in there with their passwords.
+fn carry_key_file(from_db: &Path, to_db: &Path) -> Result<()> {
+    let from = crate::keys::path_for(from_db);
+    if from.exists() {
+        let to = crate::keys::path_for(to_db);
+        let partial = file::partial_path(&to);
+        fs::copy(&from, &partial)?;
+        fs::File::open(&partial)?.sync_all()?;
+        fs::rename(&partial, &to)?;
+    }
+    Ok(())
 }
 
 /// 子機として開始: makes the database at `db` (which must not exist yet)
@@ -295,6 +311,7 @@ pub fn start_child(setup: &Path, db: &Path, key: Option<&DataKey>) -> Result<Ide
         role: Role::Child,
         role_label: Role::Child.label(),
     };
+    carry_key_file(setup, db)?;
     let db_partial = file::partial_path(db);
     fs::copy(setup, &db_partial)?;
     {
@@ -715,7 +732,7 @@ pub fn apply(
     let mut device = find_device(conn, &c, &shown)?;
     // Refused before the backup: a missing choice changes nothing at all.
     check_choices(&dry_run(conn, db, &c, &device, key, &shown)?, choices)?;
-    backup::backup_now(conn, db, BackupKind::PreExchange, now)?;
+    backup::backup_now(conn, key, db, BackupKind::PreExchange, now)?;
     let kept = folder(db).join(format!("in-{}.{EXTENSION}", device.id));
     copy_into(path, &kept)?;
     let conn: &Connection = conn;
