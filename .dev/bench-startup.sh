@@ -56,9 +56,6 @@ measure() {
 : > "$out/results.tsv"
 echo "==> start-up under Xvfb (1280x800), $runs runs each after one warm-up"
 measure --label "minimal Tauri app (baseline)" -- "$PWD/target/release/minimal-tauri"
-# The app turns WebKitGTK's GPU compositing off (src-tauri/src/lib.rs); the
-# baseline with the same setting shows what is left once that is equal.
-measure --label "minimal Tauri app, compositing off" --env WEBKIT_DISABLE_COMPOSITING_MODE=1 -- "$PWD/target/release/minimal-tauri"
 measure --label "sign-in screen, demo database" -- "$app" --db "$demo"
 measure --label "sign-in screen, font as a system font" --env "FONTCONFIG_FILE=$out/fontconfig/fonts.conf" -- "$app" --db "$demo"
 python3 .dev/startup/backup-due.py "$big" today
@@ -72,7 +69,6 @@ import sys
 rows = {l.split("\t")[0][7:]: [float(x) for x in l.split("\t")[1:]]
         for l in open(sys.argv[1]) if l.startswith("RESULT ")}
 base = rows["minimal Tauri app (baseline)"]
-flat = rows["minimal Tauri app, compositing off"]
 ours = rows["sign-in screen, demo database"]
 font = rows["sign-in screen, font as a system font"]
 normal = rows["100,000 cases, normal start"]
@@ -82,8 +78,5 @@ print(f"sign-in drawn / baseline drawn:           {ours[1] / base[1]:.2f}x   (ta
 print(f"first start of a day / normal (100k):     {first[1] / normal[1]:.2f}x   (target <= 1.3x)")
 print(f"tree PSS - baseline:                      {ours[2] - base[2]:+.1f} MB (target <= +30 MB)")
 print(f"  with the font as a system font:         {font[2] - base[2]:+.1f} MB")
-print("against the baseline with compositing off too:")
-print(f"  sign-in drawn:                          {ours[1] / flat[1]:.2f}x   (font as a system font {font[1] / flat[1]:.2f}x)")
-print(f"  tree PSS:                               {ours[2] - flat[2]:+.1f} MB (font as a system font {font[2] - flat[2]:+.1f} MB)")
 print(f"bundled web font's cost (PSS / USS):      {ours[2] - font[2]:+.1f} MB / {ours[3] - font[3]:+.1f} MB")
 PY

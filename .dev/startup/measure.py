@@ -88,34 +88,26 @@ def tree(pid):
     return found
 
 
-def memory_mb(pid, detail=None):
+def memory_mb(pid):
     """(PSS, USS) of the tree. PSS shares a library's pages among all the
     processes mapping it, so it drops while other WebKit apps run: measure
-    on a quiet machine; USS (private pages only) does not move with them.
-    With `detail` (a list), appends (name, PSS, USS) of each process."""
+    on a quiet machine; USS (private pages only) does not move with them."""
     pss = uss = 0
     for p in tree(pid):
-        one_pss = one_uss = 0
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
                     key, value = line.split()[:2]
                     if key == "Pss:":
-                        one_pss += int(value)
+                        pss += int(value)
                     elif key in ("Private_Clean:", "Private_Dirty:"):
-                        one_uss += int(value)
-            with open(f"/proc/{p}/comm") as f:
-                name = f.read().strip()
+                        uss += int(value)
         except OSError:
-            continue
-        pss += one_pss
-        uss += one_uss
-        if detail is not None:
-            detail.append((name, one_pss / 1024, one_uss / 1024))
+            pass
     return pss / 1024, uss / 1024
 
 
-def one_run(screen, command, env, before, detail=None):
+def one_run(screen, command, env, before):
     if before:
         subprocess.run(before, shell=True, check=True)
     empty = screen.rows()
@@ -136,7 +128,7 @@ def one_run(screen, command, env, before, detail=None):
             if now > GIVE_UP_AFTER or proc.poll() is not None:
                 raise SystemExit(f"no still screen within {GIVE_UP_AFTER} s: {' '.join(command)}")
             time.sleep(0.005)
-        pss, uss = memory_mb(proc.pid, detail)
+        pss, uss = memory_mb(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -154,7 +146,6 @@ def main():
     ap.add_argument("--label", required=True)
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--before", help="shell command run before each start")
-    ap.add_argument("--detail", action="store_true", help="print each process's memory of the last run")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -162,15 +153,10 @@ def main():
     env.update(kv.split("=", 1) for kv in args.env)
     screen = Screen()
     one_run(screen, command, env, args.before)  # warm the page cache
-    detail = []
-    runs = [one_run(screen, command, env, args.before) for _ in range(args.runs - 1)]
-    runs.append(one_run(screen, command, env, args.before, detail))
+    runs = [one_run(screen, command, env, args.before) for _ in range(args.runs)]
     first, drawn, pss, uss = (statistics.median(col) for col in zip(*runs))
     print(f"{args.label:<40} first paint {first:5.0f} ms  drawn {drawn:5.0f} ms  "
           f"PSS {pss:5.1f} MB  USS {uss:5.1f} MB  (median of {args.runs})", flush=True)
-    if args.detail:
-        for name, pss_mb, uss_mb in detail:
-            print(f"    {name:<36} PSS {pss_mb:5.1f} MB  USS {uss_mb:5.1f} MB", flush=True)
     print(f"RESULT {args.label}\t{first:.1f}\t{drawn:.1f}\t{pss:.1f}\t{uss:.1f}", file=sys.stderr)
 
 

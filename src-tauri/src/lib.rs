@@ -55,7 +55,6 @@ pub fn app_builder<R: Runtime>(
 /// Opens the main window. Returns the process exit code.
 pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
     use tauri_plugin_log::{Target, TargetKind};
-    draw_without_gpu_layers();
     // Internal details (SQL errors, paths) go to a log file in the OS log folder.
     let log = tauri_plugin_log::Builder::new()
         .level(log::LevelFilter::Info)
@@ -84,19 +83,5 @@ pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
             eprintln!("エラー: アプリを起動できませんでした（{e}）");
             1
         }
-    }
-}
-
-/// WebKitGTK draws forms and tables fine without its GPU compositing mode,
-/// which costs the web process ~60–80 MB and slows the first screen
-/// (measured with `.dev/bench-startup.sh`), and is the usual cause of a
-/// blank window with some graphics drivers. Set before GTK and the web
-/// process start (the web process inherits it); a value already in the
-/// environment is left as it is.
-fn draw_without_gpu_layers() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        // Still single-threaded here: nothing else reads the environment.
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
 }
