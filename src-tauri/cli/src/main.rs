@@ -815,7 +815,8 @@ fn exchange(db: &Path, what: Exchange, credentials: &Credentials) -> Result<(), 
     match what {
         Exchange::Start { .. } => unreachable!("handled above"),
         Exchange::Prepare { name, out } => {
-            let path = exchange::prepare(&mut conn, db, &out, &name, data_key(), now).map_err(fail)?;
+            let path =
+                exchange::prepare(&mut conn, db, &out, &name, data_key(), now).map_err(fail)?;
             record(&conn, Kind::ExchangeExport, &path)?;
             println!(
                 "子機「{name}」の準備ファイルを作成しました: {}",
@@ -865,8 +866,8 @@ fn exchange(db: &Path, what: Exchange, credentials: &Credentials) -> Result<(), 
                 file.parent()
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             });
-            let applied =
-                exchange::apply(&mut conn, db, &file, data_key(), &[], Some(&dir), now).map_err(fail)?;
+            let applied = exchange::apply(&mut conn, db, &file, data_key(), &[], Some(&dir), now)
+                .map_err(fail)?;
             record(&conn, Kind::ExchangeImport, &file)?;
             let reply = dir.join(applied.reply.file_name().unwrap_or_default());
             record(&conn, Kind::ExchangeExport, &reply)?;
