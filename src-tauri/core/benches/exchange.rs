@@ -177,6 +177,8 @@ fn main() {
     std::fs::create_dir_all(&backup_dir).expect("folder");
     zaitaku_core::backup::create(
         &parent,
+        None,
+        &parent_db,
         &backup_dir,
         zaitaku_core::backup::BackupKind::Manual,
         now,
