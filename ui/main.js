@@ -117,6 +117,9 @@ async function start() {
   // Who is working is asked before any screen is shown.
   try {
     await lock.start();
+    // An encrypted database opens only at the sign-in: whether 初期設定 is
+    // finished is known from then on.
+    status = await api.appStatus();
   } catch (error) {
     showError(error);
   }

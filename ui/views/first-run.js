@@ -238,7 +238,7 @@ function recoveryKeyStep(form) {
       h('li', {}, 'PDFで保存して印刷し、事務所の金庫など鍵のかかる場所に保管してください。パソコンと一緒に置かないでください。'),
       h('li', {}, '印刷したら、パソコンに保存したPDFは削除してください。'),
       h('li', {}, '回復キーを知っている人は誰でもデータを開けます。写真やコピーを取らないでください。')),
-    h('div', { class: 'form-actions' }, save),
+    h('p', {}, save),
     saved,
     h('div', { class: 'field' }, h('label', { class: 'first-run-choice', for: kept.id }, kept,
       h('span', {}, '回復キーを保存し、安全な場所に保管しました'))));
