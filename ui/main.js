@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { h, clear } from './lib/dom.js';
 import { startAutoBackup } from './lib/auto-backup.js';
 import { installHelp } from './lib/help.js';
+import { setPasswordsOnly } from './lib/credential.js';
 import * as lock from './lib/lock.js';
 import { initMessages, showError, showMessage, clearMessage } from './lib/messages.js';
 
@@ -97,6 +98,7 @@ async function start() {
   let status;
   try {
     status = await api.appStatus();
+    setPasswordsOnly(status.encrypted);
   } catch (error) {
     showError(error);
     return;
@@ -105,6 +107,7 @@ async function start() {
     showStartupError(status.startup_error);
     return;
   }
+  setPasswordsOnly(status.encrypted);
   // The backup (not awaited: it runs while the office works) and the
   // screens' modules wait for the first screen, the sign-in one included,
   // not for the sign-in itself.

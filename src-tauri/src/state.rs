@@ -272,7 +272,8 @@ impl AppState {
                 .is_some_and(|f| f.setup_key().is_none())
     }
 
-    fn is_encrypted(&self) -> bool {
+    /// Whether the database is encrypted: its credentials are passwords.
+    pub fn is_encrypted(&self) -> bool {
         self.encrypted.load(Ordering::SeqCst)
     }
 

@@ -164,6 +164,11 @@ async fn first_run_walks_every_step_and_refuses_a_bad_input_on_the_field() {
     assert_eq!(app.count("#first-run").await, 0);
     assert!(!app_hidden(&app).await);
     app.snap("first-run-done").await;
+    // The encrypted database's staff get passwords only: 設定's form to add
+    // a member offers no 暗証番号.
+    app.open_view("settings").await;
+    app.wait_for("#staff-add #staff-credential").await;
+    assert_eq!(app.count("#staff-kind").await, 0);
     app.quit().await;
 
     assert_eq!(

@@ -6,6 +6,15 @@ import { field, input, select } from './forms.js';
 
 const LABELS = { pin: '暗証番号', password: 'パスワード' };
 
+// On an encrypted database every credential is a password (it wraps the
+// data key); told once by the shell from the app status.
+let passwordsOnly = false;
+
+/** Every credential form from now on offers passwords only (or not). */
+export function setPasswordsOnly(only) {
+  passwordsOnly = Boolean(only);
+}
+
 /** 暗証番号, パスワード, or 未設定 for a member who has none yet. */
 export function kindLabel(kind) {
   return LABELS[kind] ?? '未設定';
@@ -33,7 +42,7 @@ export function fitInput(el, kind) {
  * and its confirmation. `read()` answers { kind, credential }, or throws
  * an error by the confirmation when the two differ.
  */
-export function credentialFields({ name = 'credential', idPrefix, kind = 'pin', text = '新しい', passwordOnly = false }) {
+export function credentialFields({ name = 'credential', idPrefix, kind = 'pin', text = '新しい', passwordOnly = passwordsOnly }) {
   const kindSelect = select('kind', [['pin', '暗証番号（4〜8桁の数字）'], ['password', 'パスワード（8文字以上）']], { id: `${idPrefix}-kind`, value: passwordOnly ? 'password' : kind });
   const value = input(name, { id: `${idPrefix}-credential`, autocomplete: 'new-password' });
   const confirm = input(`${name}_confirm`, { id: `${idPrefix}-confirm`, autocomplete: 'new-password' });

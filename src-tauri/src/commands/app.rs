@@ -12,6 +12,8 @@ pub struct AppStatus {
     startup_error: Option<UiError>,
     /// 初期設定 is not finished: the UI shows it before anything else.
     first_run: bool,
+    /// The database is encrypted: credential forms offer passwords only.
+    encrypted: bool,
 }
 
 /// Answered while locked, and when the database could not be opened.
@@ -23,5 +25,6 @@ pub fn app_status(state: State<'_, AppState>) -> AppStatus {
         schema_version: state.schema_version(),
         startup_error: state.startup_error.clone(),
         first_run: state.first_run_pending(),
+        encrypted: state.is_encrypted(),
     }
 }
