@@ -525,6 +525,36 @@ pub enum Pick {
     There,
 }
 
+/// Sets the columns `set` of the conflict's row (found by its key) to
+/// their value in `values` (a missing one is NULL).
+fn update_columns(
+    conn: &Connection,
+    c: &RawConflict,
+    set: &[usize],
+    values: &[Option<Value>],
+) -> Result<()> {
+    let assigns: Vec<String> = set
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| format!("{} = ?{}", c.columns[i], n + 1))
+        .collect();
+    let (clause, keys) = key_clause(c, set.len() + 1);
+    let mut params: Vec<Value> = set
+        .iter()
+        .map(|&i| values[i].clone().unwrap_or(Value::Null))
+        .collect();
+    params.extend(keys);
+    conn.execute(
+        &format!(
+            "UPDATE main.{} SET {} WHERE {clause}",
+            c.table,
+            assigns.join(", ")
+        ),
+        rusqlite::params_from_iter(params),
+    )?;
+    Ok(())
+}
+
 fn key_clause(c: &RawConflict, first: usize) -> (String, Vec<Value>) {
     let mut parts = Vec::new();
     let mut params = Vec::new();
@@ -562,25 +592,7 @@ pub fn resolve(
             if set.is_empty() {
                 return Ok(());
             }
-            let assigns: Vec<String> = set
-                .iter()
-                .enumerate()
-                .map(|(n, &i)| format!("{} = ?{}", c.columns[i], n + 1))
-                .collect();
-            let (clause, keys) = key_clause(c, set.len() + 1);
-            let mut params: Vec<Value> = set
-                .iter()
-                .map(|&i| c.new[i].clone().unwrap_or(Value::Null))
-                .collect();
-            params.extend(keys);
-            conn.execute(
-                &format!(
-                    "UPDATE main.{} SET {} WHERE {clause}",
-                    c.table,
-                    assigns.join(", ")
-                ),
-                rusqlite::params_from_iter(params),
-            )?;
+            update_columns(conn, c, &set, &c.new)?;
         }
         ConflictKind::DeletedThere => {
             if pick(None) == Pick::There {
@@ -626,7 +638,6 @@ pub fn resolve(
 /// other's then meets the other's value again at the next exchange, as a
 /// conflict for a person, instead of overwriting it unseen.
 pub fn restore_base(conn: &Connection, c: &RawConflict) -> Result<()> {
-    let (clause, keys) = key_clause(c, 1);
     match c.kind {
         ConflictKind::DeletedThere => {
             let cols = c.columns.join(", ");
@@ -652,21 +663,7 @@ pub fn restore_base(conn: &Connection, c: &RawConflict) -> Result<()> {
             if set.is_empty() {
                 return Ok(());
             }
-            let assigns: Vec<String> = set
-                .iter()
-                .enumerate()
-                .map(|(n, &i)| format!("{} = ?{}", c.columns[i], n + 1 + keys.len()))
-                .collect();
-            let mut params = keys;
-            params.extend(set.iter().map(|&i| c.old[i].clone().unwrap_or(Value::Null)));
-            conn.execute(
-                &format!(
-                    "UPDATE main.{} SET {} WHERE {clause}",
-                    c.table,
-                    assigns.join(", ")
-                ),
-                rusqlite::params_from_iter(params),
-            )?;
+            update_columns(conn, c, &set, &c.old)?;
         }
     }
     Ok(())
