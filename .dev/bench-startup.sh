@@ -20,12 +20,13 @@ out="$PWD/target/startup"
 mkdir -p "$out"
 
 echo "==> release builds (the app, and the minimal Tauri app with the same Cargo.lock)"
-cargo build --release --locked -p zaitaku-desk -p zaitaku-cli
+# Both as the package ships them (.dev/package.sh): ui/ served from inside.
+cargo build --release --locked -p zaitaku-desk -p zaitaku-cli --features zaitaku-desk/custom-protocol
 rm -rf "$out/minimal"
 cp -r .dev/startup/minimal "$out/minimal"
 cp Cargo.lock "$out/minimal/Cargo.lock"
 cp icons/icon.png "$out/minimal/icon.png"
-CARGO_TARGET_DIR="$PWD/target" cargo build --release --quiet --manifest-path "$out/minimal/Cargo.toml"
+CARGO_TARGET_DIR="$PWD/target" cargo build --release --quiet --manifest-path "$out/minimal/Cargo.toml" --features custom-protocol
 
 app="$PWD/target/release/zaitaku-desk"
 cli="$PWD/target/release/zaitaku"

@@ -31,6 +31,12 @@ deb="$(bash .dev/package.sh | tail -n 1)"
 deb_kb=$(du -k "$deb" | cut -f1)
 echo "    $deb: $deb_kb KB"
 ((deb_kb <= max_deb_kb)) || fail "the .deb is $deb_kb KB, more than $max_deb_kb KB"
+rpm_file="$(ls -t "$(dirname "$(dirname "$deb")")"/rpm/*.rpm | head -n 1)"
+rpm_kb=$(du -k "$rpm_file" | cut -f1)
+echo "    $rpm_file: $rpm_kb KB"
+((rpm_kb <= max_deb_kb)) || fail "the .rpm is $rpm_kb KB, more than $max_deb_kb KB"
+# Its payload was recompressed (.dev/repack-rpm.py): rpm must accept the digests.
+rpm -K --nosignature "$rpm_file" >/dev/null || fail "rpm -K: $(rpm -K --nosignature "$rpm_file" 2>&1)"
 took
 
 package="$(dpkg-deb --field "$deb" Package)"

@@ -18,9 +18,10 @@ packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev build-essential pkg-co
 # Test: a virtual display and the WebKit WebDriver that tauri-driver talks to.
 # No Japanese system font on purpose: the app must show its bundled one.
 # poppler-utils and qpdf check every PDF the app writes (tests/cli/print.rs).
-# desktop-file-utils checks the installed package's menu entry (.dev/package-test.sh).
+# desktop-file-utils checks the installed package's menu entry, rpm the .rpm's
+# digests (.dev/package-test.sh).
 if [[ $want_test -eq 1 ]]; then
-  packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf desktop-file-utils)
+  packages+=(xvfb xauth webkit2gtk-driver poppler-utils qpdf desktop-file-utils rpm)
 fi
 
 missing=()
