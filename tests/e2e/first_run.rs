@@ -97,6 +97,10 @@ async fn admin_step(app: &App) {
         0,
         "passwords only"
     );
+    let form = app
+        .wait_for_text("#first-run", "パスワード（8文字以上）")
+        .await;
+    assert!(!form.contains("null"), "no stray text in the form: {form}");
     app.fill("#first-run-admin-name", "山田 花子").await;
     app.fill("#first-run-admin-credential", PASSWORD).await;
     app.press("#first-run-admin-confirm", &format!("{PASSWORD}{ENTER}"))

@@ -49,10 +49,10 @@ export function credentialFields({ name = 'credential', idPrefix, kind = 'pin', 
   const fit = () => [value, confirm].forEach((el) => fitInput(el, kindSelect.value));
   kindSelect.addEventListener('change', fit);
   fit();
+  // An encrypted database: passwords only (they wrap its key), so no 種類.
   const nodes = [
-    // An encrypted database: passwords only (they wrap its key).
-    passwordOnly ? null : field('種類', kindSelect),
-    field(`${text}暗証番号・パスワード`, value, { required: true }),
+    ...(passwordOnly ? [] : [field('種類', kindSelect)]),
+    field(passwordOnly ? `${text}パスワード（8文字以上）` : `${text}暗証番号・パスワード`, value, { required: true }),
     field('確認のためもう一度', confirm, { required: true }),
   ];
   const read = () => {
