@@ -149,7 +149,13 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("preview_exchange_file", json!({ "source": junk })));
         calls.push(("apply_exchange_file", json!({ "choices": junk })));
     }
-    for name in [json!(huge()), json!("a\u{0}b"), json!(""), json!(5), json!(null)] {
+    for name in [
+        json!(huge()),
+        json!("a\u{0}b"),
+        json!(""),
+        json!(5),
+        json!(null),
+    ] {
         calls.push(("prepare_exchange_child", json!({ "name": name })));
     }
     for source in [
@@ -1793,7 +1799,10 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("apply_exchange_file", json!({ "choices": [] })),
         ("take_exchange_reply", json!({})),
         ("choose_setup_file", json!({})),
-        ("start_exchange_child", json!({ "staffId": "", "password": "" })),
+        (
+            "start_exchange_child",
+            json!({ "staffId": "", "password": "" }),
+        ),
         ("get_office", json!({})),
         ("save_office", json!({ "office": office })),
         ("first_run_status", json!({})),

@@ -79,7 +79,11 @@ fn rounds_through_the_shared_folder_bring_both_pcs_to_the_same_records() {
     // Nothing changed and the exchange is recent: no file at all.
     assert_eq!(child_round(&mut p, 10), auto::Round::default());
     assert!(names(&dir).is_empty());
-    assert!(!exchange::status(&p.child, &p.child_db).unwrap().awaiting_reply);
+    assert!(
+        !exchange::status(&p.child, &p.child_db)
+            .unwrap()
+            .awaiting_reply
+    );
     // After an hour without exchange it asks the office for its news (and
     // sends the access log of the last exchange with it).
     let idle = auto::round(&mut p.child, &p.child_db, None, at(14, 0)).unwrap();
@@ -97,8 +101,12 @@ fn a_file_with_conflicts_waits_for_a_person_and_leaves_the_folder() {
     child_round(&mut p, 2);
     assert!(same(&p));
 
-    edit(&mut p.parent, &case.id, |c| c.content = "事務所で書いた".into());
-    edit(&mut p.child, &case.id, |c| c.content = "公民館で書いた".into());
+    edit(&mut p.parent, &case.id, |c| {
+        c.content = "事務所で書いた".into()
+    });
+    edit(&mut p.child, &case.id, |c| {
+        c.content = "公民館で書いた".into()
+    });
     child_round(&mut p, 3);
     let before = exchange::shared_fingerprint(&p.parent).unwrap();
     let round = parent_round(&mut p, 4);
@@ -115,7 +123,10 @@ fn a_file_with_conflicts_waits_for_a_person_and_leaves_the_folder() {
     assert!(auto::waiting_file(&p.parent_db, "../office.db").is_err());
     assert!(auto::waiting_file(&p.parent_db, "nothing.zdx").is_err());
     auto::done_with(&p.parent_db, &path).unwrap();
-    assert!(exchange::status(&p.parent, &p.parent_db).unwrap().waiting.is_empty());
+    assert!(exchange::status(&p.parent, &p.parent_db)
+        .unwrap()
+        .waiting
+        .is_empty());
 }
 
 #[test]

@@ -140,6 +140,15 @@ async fn choose_laptop_value_and_apply(app: &App, shot: &str) {
     assert!(conflict.contains(OFFICE_TEXT), "{conflict}");
     assert!(conflict.contains(LAPTOP_TEXT), "{conflict}");
     assert!(conflict.contains("両方の端末で変更"), "{conflict}");
+    assert!(
+        !app.wait_for_text("#exchange", "端末とデータ共有")
+            .await
+            .contains("null"),
+        "no stray null on the screen"
+    );
+    // The conflict at the top of the window, for the screenshot.
+    app.eval("document.querySelector('.exchange-preview-panel').scrollIntoView({block: 'start'}); return null;")
+        .await;
     app.snap(shot).await;
     // Nothing chosen yet: refused, nothing taken in.
     app.click("#exchange-apply").await;
@@ -172,7 +181,10 @@ async fn the_office_pc_takes_in_the_laptop_s_work_and_the_chosen_value_of_a_conf
     let counts = app
         .wait_for_text("#exchange-preview-counts", "相談記録 1件追加")
         .await;
-    assert!(counts.contains("意志表示帳の入庫・配布 2件追加"), "{counts}");
+    assert!(
+        counts.contains("意志表示帳の入庫・配布 2件追加"),
+        "{counts}"
+    );
     // Shown, not taken in: the office's data is as it was.
     assert_eq!(laptop_cases(&o.parent_db), 0);
     choose_laptop_value_and_apply(&app, "exchange-conflict").await;
@@ -192,7 +204,12 @@ async fn the_office_pc_takes_in_the_laptop_s_work_and_the_chosen_value_of_a_conf
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("reply-"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("reply-")
+        })
         .expect("the reply on the USB stick");
     let mut child = store::open(&o.child_db).unwrap();
     exchange::take_reply(&mut child, &o.child_db, &reply, None).unwrap();
@@ -234,9 +251,7 @@ async fn two_pcs_exchange_through_a_shared_folder_and_a_conflict_waits_with_a_ba
         .await;
     office_pc.click("#exchange-waiting button").await;
     choose_laptop_value_and_apply(&office_pc, "exchange-shared-conflict").await;
-    office_pc
-        .wait_for_text("#message-text", "返信")
-        .await;
+    office_pc.wait_for_text("#message-text", "返信").await;
     assert_eq!(laptop_cases(&o.parent_db), 1);
     assert_eq!(handed_out(&o.parent_db), 1);
     assert_eq!(case_one(&o.parent_db), LAPTOP_TEXT);
@@ -248,11 +263,19 @@ async fn two_pcs_exchange_through_a_shared_folder_and_a_conflict_waits_with_a_ba
         assert!(
             start.elapsed() < crate::harness::WAIT,
             "the laptop did not take the reply in: {:?}",
-            std::fs::read_dir(&nas).unwrap().flatten().map(|e| e.file_name()).collect::<Vec<_>>()
+            std::fs::read_dir(&nas)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect::<Vec<_>>()
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    assert!(office_pc.client.find(fantoccini::Locator::Css("#exchange-badge")).await.is_err());
+    assert!(office_pc
+        .client
+        .find(fantoccini::Locator::Css("#exchange-badge"))
+        .await
+        .is_err());
     laptop.quit().await;
     office_pc.quit().await;
 }

@@ -44,7 +44,8 @@ async function refresh(section) {
   const status = await api.exchangeStatus();
   const id = status.identity;
   const admin = isAdmin();
-  clear(section).append(
+  // Element.append would show a null as the text "null".
+  clear(section).append(...[
     h('h2', { id: 'exchange-title' }, '端末とデータ共有'),
     h('p', { class: 'exchange-identity', id: 'exchange-identity' },
       id ? `この端末：${id.name}（${id.role_label}）` : 'この端末はまだデータ共有をしていません。子機を準備すると、この端末が親機になります。'),
@@ -53,7 +54,7 @@ async function refresh(section) {
     admin && id?.role === 'child' ? childPart(section, status) : null,
     id ? sharedPart(section, status, admin) : null,
     h('div', { class: 'exchange-preview', id: 'exchange-preview' }),
-  );
+  ].filter(Boolean));
 }
 
 // ----------------------------------------------------------------- 親機
@@ -123,7 +124,7 @@ function previewPanel(section, p) {
           `両方の端末で違う内容に変えられた記録が${p.conflicts.length}件あります。項目ごとに、残す値を選んでください。選ぶまでは取り込みません。`),
         p.conflicts.map((c, i) => conflictTable(c, i))),
     note,
-    h('div', { class: 'form-actions' }, apply, cancel));
+    h('div', { class: 'form-actions-inline' }, apply, cancel));
   cancel.addEventListener('click', () => {
     clear(panel.parentElement);
     section.querySelector('#exchange-import')?.focus();

@@ -100,11 +100,10 @@ fn choose<R: Runtime>(app: &AppHandle<R>, what: Dialog<'_>) -> Result<Option<Pat
         if let Some(window) = &window {
             dialog = dialog.set_parent(window);
         }
-        let chosen: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> =
-            match filter {
-                None => Box::pin(dialog.pick_folder()),
-                Some((label, ext)) => Box::pin(dialog.add_filter(label, &ext).pick_file()),
-            };
+        let chosen: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> = match filter {
+            None => Box::pin(dialog.pick_folder()),
+            Some((label, ext)) => Box::pin(dialog.add_filter(label, &ext).pick_file()),
+        };
         std::thread::spawn(move || {
             let path = tauri::async_runtime::block_on(chosen)
                 .map(|f: rfd::FileHandle| f.path().to_path_buf());
@@ -147,7 +146,11 @@ pub fn prepare_exchange_child<R: Runtime>(
         }
         Ok(())
     })?;
-    let Some(dir) = choose(&app, Dialog::Folder("準備ファイルの保存先（USBメモリなど）"))? else {
+    let Some(dir) = choose(
+        &app,
+        Dialog::Folder("準備ファイルの保存先（USBメモリなど）"),
+    )?
+    else {
         return Ok(None);
     };
     let key = state.data_key();
@@ -155,7 +158,14 @@ pub fn prepare_exchange_child<R: Runtime>(
         .write(|conn, actor| {
             let path = exchange::prepare(conn, &state.db_path, &dir, &name, key.as_ref(), now())?;
             access_log::record_output(&path, || {
-                access_log::record(conn, actor, Kind::ExchangeExport, &name_of(&path), "", now())
+                access_log::record(
+                    conn,
+                    actor,
+                    Kind::ExchangeExport,
+                    &name_of(&path),
+                    "",
+                    now(),
+                )
             })?;
             Ok(name_of(&path))
         })
@@ -169,7 +179,8 @@ pub fn export_exchange_changes<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<Exported>, UiError> {
     state.read(|conn| exchange_role(conn, Role::Child))?;
-    let Some(dir) = choose(&app, Dialog::Folder("変更の書き出し先（USBメモリなど）"))? else {
+    let Some(dir) = choose(&app, Dialog::Folder("変更の書き出し先（USBメモリなど）"))?
+    else {
         return Ok(None);
     };
     let key = state.data_key();
@@ -177,7 +188,14 @@ pub fn export_exchange_changes<R: Runtime>(
         .write(|conn, actor| {
             let done = exchange::export(conn, &state.db_path, &dir, key.as_ref(), now())?;
             access_log::record_output(&done.path, || {
-                access_log::record(conn, actor, Kind::ExchangeExport, &name_of(&done.path), "", now())
+                access_log::record(
+                    conn,
+                    actor,
+                    Kind::ExchangeExport,
+                    &name_of(&done.path),
+                    "",
+                    now(),
+                )
             })?;
             Ok(done)
         })
@@ -218,7 +236,11 @@ pub fn preview_exchange_file<R: Runtime>(
     let path = match source {
         ExchangeSource::Waiting(name) => auto::waiting_file(&state.db_path, &name)?,
         ExchangeSource::Choose => {
-            let file = Dialog::File("取り込むファイルを選ぶ", "データ共有のファイル", &[exchange::EXTENSION]);
+            let file = Dialog::File(
+                "取り込むファイルを選ぶ",
+                "データ共有のファイル",
+                &[exchange::EXTENSION],
+            );
             match choose(&app, file)? {
                 Some(path) => path,
                 None => return Ok(None),
@@ -263,11 +285,27 @@ pub fn apply_exchange_file(
         let reply_dir = match auto::shared_dir(conn)? {
             Some(dir) if dir.is_dir() => dir,
             _ if path.starts_with(exchange::folder(&db)) => exchange::folder(&db),
-            _ => path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            _ => path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         };
-        let applied =
-            exchange::apply(conn, &db, &path, key.as_ref(), &choices, Some(&reply_dir), now())?;
-        access_log::record(conn, actor, Kind::ExchangeImport, &name_of(&path), "", now())?;
+        let applied = exchange::apply(
+            conn,
+            &db,
+            &path,
+            key.as_ref(),
+            &choices,
+            Some(&reply_dir),
+            now(),
+        )?;
+        access_log::record(
+            conn,
+            actor,
+            Kind::ExchangeImport,
+            &name_of(&path),
+            "",
+            now(),
+        )?;
         let reply_name = name_of(&applied.reply);
         access_log::record(conn, actor, Kind::ExchangeExport, &reply_name, "", now())?;
         auto::done_with(&db, &path)?;
@@ -289,7 +327,11 @@ pub fn take_exchange_reply<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<exchange::Taken>, UiError> {
     state.read(|conn| exchange_role(conn, Role::Child))?;
-    let file = Dialog::File("親機からの返信を選ぶ", "データ共有のファイル", &[exchange::EXTENSION]);
+    let file = Dialog::File(
+        "親機からの返信を選ぶ",
+        "データ共有のファイル",
+        &[exchange::EXTENSION],
+    );
     let Some(path) = choose(&app, file)? else {
         return Ok(None);
     };
@@ -297,7 +339,14 @@ pub fn take_exchange_reply<R: Runtime>(
     state
         .write(|conn, actor| {
             let taken = exchange::take_reply(conn, &state.db_path, &path, key.as_ref())?;
-            access_log::record(conn, actor, Kind::ExchangeImport, &name_of(&path), "", now())?;
+            access_log::record(
+                conn,
+                actor,
+                Kind::ExchangeImport,
+                &name_of(&path),
+                "",
+                now(),
+            )?;
             Ok(taken)
         })
         .map(Some)
@@ -321,7 +370,11 @@ pub fn choose_setup_file<R: Runtime>(
     keep(&SETUP, None);
     // Asked first: no dialog on a database that already holds data.
     state.read(zaitaku_core::first_run::demo_allowed)?;
-    let file = Dialog::File("親機で作った準備ファイルを選ぶ", "準備ファイル", &[exchange::SETUP_EXTENSION]);
+    let file = Dialog::File(
+        "親機で作った準備ファイルを選ぶ",
+        "準備ファイル",
+        &[exchange::SETUP_EXTENSION],
+    );
     let Some(path) = choose(&app, file)? else {
         return Ok(None);
     };
@@ -344,7 +397,11 @@ pub fn start_exchange_child(
     staff_id: Option<serde_json::Value>,
     password: Option<serde_json::Value>,
 ) -> Result<exchange::Identity, UiError> {
-    let staff_id: String = parse_arg("start_exchange_child", "staffId", staff_id.or(Some("".into())))?;
+    let staff_id: String = parse_arg(
+        "start_exchange_child",
+        "staffId",
+        staff_id.or(Some("".into())),
+    )?;
     let password: String = parse_arg(
         "start_exchange_child",
         "password",

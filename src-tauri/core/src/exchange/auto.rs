@@ -241,10 +241,8 @@ fn child_round(
                 access_log::record_here(conn, Kind::ExchangeImport, &name, "", now)?;
                 store::set_setting(conn, LAST_EXCHANGE, &store::stamp(now))?;
                 fs::remove_file(&reply)?;
-                out.done.push(format!(
-                    "親機からの返信: {}",
-                    counts_text(&taken.counts)
-                ));
+                out.done
+                    .push(format!("親機からの返信: {}", counts_text(&taken.counts)));
             }
             Err(e) => out.problems.push(e.to_string()),
         }
@@ -255,8 +253,7 @@ fn child_round(
     let outbox = super::folder(db).join("outbox");
     fs::create_dir_all(&outbox)?;
     let exported = flow::export(conn, db, &outbox, key, now)?;
-    let last = store::setting(conn, LAST_EXCHANGE)?
-        .and_then(|s| store::parse_stamp(&s).ok());
+    let last = store::setting(conn, LAST_EXCHANGE)?.and_then(|s| store::parse_stamp(&s).ok());
     let recent = last.is_some_and(|t| now - t < Duration::minutes(IDLE_EXCHANGE_MINUTES));
     // The access log of the exchange itself is no reason to send a file:
     // it goes with the next one (else each round would answer the last).
