@@ -279,3 +279,36 @@ async fn two_pcs_exchange_through_a_shared_folder_and_a_conflict_waits_with_a_ba
     laptop.quit().await;
     office_pc.quit().await;
 }
+
+#[tokio::test]
+async fn a_new_pc_starts_as_a_child_from_the_setup_file_on_the_first_screen() {
+    let o = office();
+    let setup = std::fs::read_dir(o.dir.path().join("usb"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "zds"))
+        .expect("the setup file");
+    let db = o.dir.path().join("new-pc.db");
+    std::env::set_var("ZAITAKU_E2E_EXCHANGE_FILE", &setup);
+    let app = App::launch_locked(&db).await;
+    app.wait_for("#first-run").await;
+    app.click("#first-run-child").await;
+    let question = app.dialog_text().await;
+    assert!(question.contains("子機として開始"), "{question}");
+    app.client.accept_alert().await.unwrap();
+    app.wait_for_text("#lock-note", "子機「ノートPC」として開始しました")
+        .await;
+    app.sign_in_as("山田 花子").await;
+    app.open_view("settings").await;
+    app.wait_for_text("#exchange-identity", "ノートPC（子機）")
+        .await;
+    app.wait_for("#exchange-export").await;
+    app.quit().await;
+    std::env::remove_var("ZAITAKU_E2E_EXCHANGE_FILE");
+    assert_eq!(
+        db_number(&db, "SELECT count(*) FROM cases"),
+        db_number(&o.parent_db, "SELECT count(*) FROM cases"),
+        "the office's records came with the setup file"
+    );
+}
