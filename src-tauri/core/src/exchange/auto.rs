@@ -105,7 +105,8 @@ pub struct Round {
     pub problems: Vec<String>,
 }
 
-fn counts_text(counts: &[flow::KindCount]) -> String {
+/// What a file brings in one line: 「相談記録 1件追加、経過記録 2件追加」.
+pub fn counts_text(counts: &[flow::KindCount]) -> String {
     if counts.is_empty() {
         "変更なし".into()
     } else {
