@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { h, clear } from './lib/dom.js';
 import { startAutoBackup } from './lib/auto-backup.js';
+import { startExchange } from './lib/exchange-badge.js';
 import { installHelp } from './lib/help.js';
 import { setPasswordsOnly } from './lib/credential.js';
 import * as lock from './lib/lock.js';
@@ -117,6 +118,7 @@ async function start() {
   });
   // An encrypted database opens only at a sign-in: its backup waits for it.
   window.addEventListener('zaitaku:unlocked', () => startAutoBackup());
+  window.addEventListener('zaitaku:unlocked', () => startExchange());
   // Who is working is asked before any screen is shown.
   try {
     await lock.start();
@@ -137,6 +139,7 @@ async function start() {
       return;
     }
     if (setUp.demo) await lock.signInWithNote(demoNote(setUp.demo));
+    if (setUp.child) await lock.signInWithNote(`子機「${setUp.child.name}」として開始しました。親機と同じ担当者でサインインしてください。`);
   }
   let office = null;
   try {
@@ -153,6 +156,7 @@ async function start() {
   const first = location.hash.slice(1) || (office && !office.name ? 'settings' : ORDER[0]);
   await show(first);
   lock.markFirstScreenShown();
+  startExchange();
   if (setUp?.finished) showMessage('初期設定が終わりました。相談記録から使い始めてください。設定はあとから「設定」画面で変更できます。', 'success');
   const restored = sessionStorage.getItem('zaitaku-restored');
   if (restored) {

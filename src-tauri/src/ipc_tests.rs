@@ -37,6 +37,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "recent_audit_log",
     "get_booklet_template",
     "auto_backup_status",
+    "exchange_status",
     // Last: the others need somebody signed in.
     "lock_screen",
 ];
@@ -45,7 +46,12 @@ const GENERATION: &str = "zaitaku-desk_20250401-090000_manual.db";
 
 /// Commands whose whole point is a side effect outside the rows (a backup
 /// file, the native open dialog); covered by their own tests.
-const SIDE_EFFECT_ONLY: &[&str] = &["backup_now", "choose_backup_file", "start_auto_backup"];
+const SIDE_EFFECT_ONLY: &[&str] = &[
+    "backup_now",
+    "choose_backup_file",
+    "start_auto_backup",
+    "start_exchange_rounds",
+];
 
 fn huge() -> String {
     "あ".repeat(1_000_000)
@@ -82,6 +88,10 @@ fn hostile_first_run_calls() -> Vec<(&'static str, Value)> {
         calls.push(("first_run_recovery_key", json!({ "key": junk })));
         calls.push(("save_recovery_key_pdf", json!({ "key": junk })));
         calls.push(("finish_first_run_recovery_key", json!({ "kept": junk })));
+        // No dialog on a database that holds data; nothing chosen to start from.
+        calls.push(("choose_setup_file", json!({ "path": junk })));
+        calls.push(("start_exchange_child", json!({ "staffId": junk })));
+        calls.push(("start_exchange_child", json!({ "password": junk })));
     }
     for office in [
         json!({}),
@@ -134,7 +144,34 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("save_pdf", json!({ "job": junk })));
         calls.push(("open_pdf", json!({ "path": junk })));
         calls.push(("save_booklet_template", json!({ "template": junk })));
+        // The demo office has never exchanged: neither 親機 nor 子機.
+        calls.push(("save_exchange_shared_dir", json!({ "dir": junk })));
+        calls.push(("preview_exchange_file", json!({ "source": junk })));
+        calls.push(("apply_exchange_file", json!({ "choices": junk })));
     }
+    for name in [
+        json!(huge()),
+        json!("a\u{0}b"),
+        json!(""),
+        json!(5),
+        json!(null),
+    ] {
+        calls.push(("prepare_exchange_child", json!({ "name": name })));
+    }
+    for source in [
+        json!({ "waiting": "../zaitaku-desk.db" }),
+        json!({ "waiting": "/etc/passwd" }),
+        json!("choose"),
+    ] {
+        calls.push(("preview_exchange_file", json!({ "source": source })));
+    }
+    calls.push(("apply_exchange_file", json!({ "choices": [] })));
+    calls.push((
+        "apply_exchange_file",
+        json!({ "choices": [{ "key": "cases:x", "pick": "there" }] }),
+    ));
+    calls.push(("export_exchange_changes", json!({})));
+    calls.push(("take_exchange_reply", json!({})));
     for office in [
         json!({}),
         json!({ "name": huge() }),
@@ -1283,6 +1320,8 @@ fn first_run_answers_only_its_steps_until_finished() {
             "first_run_recovery_key",
             "save_recovery_key_pdf",
             "finish_first_run_recovery_key",
+            "choose_setup_file",
+            "start_exchange_child",
         ]
     );
     assert!(steps.iter().all(|c| !admin_only(c)));
@@ -1751,6 +1790,19 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
             "restore_backup",
             json!({ "source": { "generation": GENERATION } }),
         ),
+        ("exchange_status", json!({})),
+        ("start_exchange_rounds", json!({})),
+        ("save_exchange_shared_dir", json!({ "dir": "" })),
+        ("prepare_exchange_child", json!({ "name": "ノートPC" })),
+        ("export_exchange_changes", json!({})),
+        ("preview_exchange_file", json!({ "source": "choose" })),
+        ("apply_exchange_file", json!({ "choices": [] })),
+        ("take_exchange_reply", json!({})),
+        ("choose_setup_file", json!({})),
+        (
+            "start_exchange_child",
+            json!({ "staffId": "", "password": "" }),
+        ),
         ("get_office", json!({})),
         ("save_office", json!({ "office": office })),
         ("first_run_status", json!({})),
@@ -2029,6 +2081,13 @@ fn the_valid_calls_are_answered_when_signed_in() {
         "backup_now",
         "inspect_backup",
         "choose_backup_file",
+        // Only on a 親機 or a 子機, with a file (core and e2e tests).
+        "preview_exchange_file",
+        "apply_exchange_file",
+        "take_exchange_reply",
+        // Only on 初期設定's first screen (e2e tests).
+        "choose_setup_file",
+        "start_exchange_child",
     ];
     let app = start();
     sign_in(&app);
@@ -2066,15 +2125,20 @@ fn the_admin_only_commands_are_the_managing_ones() {
         [
             "access_log",
             "add_staff_member",
+            "apply_exchange_file",
             "choose_backup_file",
             "export_access_log",
+            "export_exchange_changes",
             "inspect_backup",
+            "prepare_exchange_child",
+            "preview_exchange_file",
             "reset_staff_credential",
             "restore_backup",
             "retire_staff_member",
             "save_backup_settings",
             "save_bed_stay_reasons",
             "save_case_list",
+            "save_exchange_shared_dir",
             "save_lock_minutes",
             "save_meeting_kinds",
             "save_meeting_occupations",
@@ -2082,6 +2146,7 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "save_report_labels",
             "save_report_settings",
             "set_staff_role",
+            "take_exchange_reply",
         ]
     );
     for command in LOCK_SCREEN.iter().chain([&OWN_CREDENTIAL]) {
@@ -2146,7 +2211,18 @@ fn a_manager_is_not_refused_the_admin_only_commands() {
         match invoke(&app, command, args.clone()) {
             Ok(_) => {}
             // No backup file in this test: refused for that, not the role.
-            Err(error) if matches!(command, "restore_backup" | "inspect_backup") => {
+            // Nor any exchange file, and the demo office never exchanged.
+            Err(error)
+                if matches!(
+                    command,
+                    "restore_backup"
+                        | "inspect_backup"
+                        | "export_exchange_changes"
+                        | "preview_exchange_file"
+                        | "apply_exchange_file"
+                        | "take_exchange_reply"
+                ) =>
+            {
                 assert_ne!(error["kind"], "admin_only", "{error}");
                 assert_ne!(error["kind"], "signed_out", "{error}");
             }

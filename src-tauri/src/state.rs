@@ -55,6 +55,9 @@ use zaitaku_core::{access_log, backup, first_run, store};
 
 use crate::{error, UiError};
 
+mod exchange;
+pub use exchange::ExchangeRound;
+
 /// The commands the lock screen calls, answered while the window is locked.
 /// The automatic backup's notice shows on the lock screen too: the window
 /// starts locked, and the backup tells only how far it is or why it failed.

@@ -51,6 +51,8 @@ mod restore;
 mod encryption;
 // 持ち出しと持ち帰り: 親機・子機, exchange files, conflicts, bad files.
 mod exchange;
+// The shared folder: rounds of each PC.
+mod exchange_auto;
 
 // Crash safety: SIGKILL at random moments never loses an acknowledged record.
 mod crash;

@@ -40,5 +40,7 @@ mod forms;
 mod beds;
 // 会議・研修: a meeting with 職種 attendance and a task, the year's list, open tasks, 議事録.
 mod meetings;
+// 端末とデータ共有: 子機として開始, a 子機's file taken in with a conflict chosen, two PCs through a shared folder.
+mod exchange;
 // The first start after installing: fresh HOME, default database, first screen.
 mod installed;

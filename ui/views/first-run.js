@@ -12,6 +12,7 @@ import { field, input, label, onSubmit, whileBusy, attempt } from '../lib/forms.
 import { credentialFields, kindLabel } from '../lib/credential.js';
 import { adopt } from '../lib/lock.js';
 import { OFFICE_FIELDS } from '../lib/office-fields.js';
+import { childChoice } from './exchange-start.js';
 
 // The order of the steps; `first_run::Step` in the Rust side names them.
 // The 回復キー comes last, on an encrypted database only.
@@ -28,7 +29,8 @@ let STEPS = ALL_STEPS;
 /**
  * Shows 初期設定 over the whole window, from the step `status` names, and
  * resolves when it is finished ({ finished: true }) or the demo office was
- * made instead ({ demo: accounts }).
+ * made instead ({ demo: accounts }), or this PC started as a 子機
+ * ({ child: identity }).
  */
 export function run(status) {
   STEPS = ALL_STEPS.filter((s) => status.encrypted || !s.encryptedOnly);
@@ -75,6 +77,7 @@ function draw(wizard) {
       h('h1', { id: 'first-run-title' }, step.title),
       form),
     wizard.index === 0 && wizard.status.empty ? demoChoice(wizard) : null,
+    wizard.index === 0 && wizard.status.empty ? childChoice(wizard) : null,
   ].filter(Boolean));
   (form.querySelector('input:not(:disabled), select') || next).focus();
 }

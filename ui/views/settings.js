@@ -6,6 +6,7 @@ import { h, clear } from '../lib/dom.js';
 import { field, input, label, onSubmit, saveShortcut } from '../lib/forms.js';
 import { showMessage, clearMessage } from '../lib/messages.js';
 import * as backup from './backup.js';
+import * as exchange from './exchange.js';
 import * as caseLists from './lists.js';
 import * as accessSettings from './access-settings.js';
 import * as staffSettings from './staff.js';
@@ -66,6 +67,7 @@ export async function render(container, { onSaved }) {
   renderCities(citiesBox);
   await staffSettings.render(container);
   await backup.render(container);
+  await exchange.render(container);
   if (admin) await caseLists.render(container);
   await reportSettings.render(container);
   await accessSettings.render(container);

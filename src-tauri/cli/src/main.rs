@@ -801,17 +801,7 @@ fn exchange(db: &Path, what: Exchange, credentials: &Credentials) -> Result<(), 
     }
     let mut conn = open_db(db).map_err(fail)?;
     store::audit::set_actor(&conn, "", COMMAND_LINE).map_err(fail)?;
-    let counts = |counts: &[exchange::KindCount]| -> String {
-        if counts.is_empty() {
-            "変更なし".into()
-        } else {
-            counts
-                .iter()
-                .map(|c| c.text.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        }
-    };
+    let counts = exchange::auto::counts_text;
     match what {
         Exchange::Start { .. } => unreachable!("handled above"),
         Exchange::Prepare { name, out } => {

@@ -65,6 +65,17 @@ command_list![
     #[admin] backup::choose_backup_file,
     #[admin] backup::restore_backup,
 
+    exchange::exchange_status,
+    exchange::start_exchange_rounds,
+    #[admin] exchange::save_exchange_shared_dir,
+    #[admin] exchange::prepare_exchange_child,
+    #[admin] exchange::export_exchange_changes,
+    #[admin] exchange::preview_exchange_file,
+    #[admin] exchange::apply_exchange_file,
+    #[admin] exchange::take_exchange_reply,
+    #[first_run] exchange::choose_setup_file,
+    #[first_run] exchange::start_exchange_child,
+
     office::get_office,
     #[admin] office::save_office,
 

@@ -96,6 +96,7 @@ pub mod backup;
 pub mod beds;
 pub mod booklets;
 pub mod cases;
+pub mod exchange;
 pub mod first_run;
 pub mod help;
 pub mod lectures;

@@ -142,8 +142,19 @@ fn sent_dir(db: &Path) -> PathBuf {
     folder(db).join("sent")
 }
 
-fn waiting_dir(db: &Path) -> PathBuf {
+pub(super) fn waiting_dir(db: &Path) -> PathBuf {
     folder(db).join("waiting")
+}
+
+/// Forgets an export that was not sent (the shared folder's round wrote
+/// nothing new): this PC no longer waits for a reply to it.
+pub(super) fn forget_sent(db: &Path) -> Result<()> {
+    if let Ok(entries) = fs::read_dir(sent_dir(db)) {
+        for e in entries.flatten() {
+            fs::remove_file(e.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Copies `from` to `to` through a temporary name.

@@ -4,6 +4,7 @@
 //! the 親機's reply. See `DESIGN.md` in this folder for the decisions
 //! (agreed state, keys, 受付番号, triggers, conflicts, files).
 
+pub mod auto;
 pub mod changes;
 pub mod file;
 mod flow;
