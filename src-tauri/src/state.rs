@@ -55,6 +55,9 @@ use zaitaku_core::{access_log, backup, first_run, store};
 
 use crate::{error, UiError};
 
+mod encryption;
+pub use encryption::{Encrypted, Passwords};
+
 /// The commands the lock screen calls, answered while the window is locked.
 /// The automatic backup's notice shows on the lock screen too: the window
 /// starts locked, and the backup tells only how far it is or why it failed.
@@ -878,8 +881,9 @@ mod tests {
 
     const MINUTE: Duration = Duration::from_secs(60);
 
-    /// The state on the demo database, signed in as its first member.
-    fn signed_in() -> (tempfile::TempDir, AppState) {
+    /// The state on the demo database, signed in as its first member
+    /// (管理者).
+    pub(super) fn signed_in() -> (tempfile::TempDir, AppState) {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("office.db");
         {
