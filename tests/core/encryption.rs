@@ -116,8 +116,15 @@ fn nothing_about_a_patient_is_readable_in_the_data_folder_or_the_backups() {
     std::fs::create_dir_all(&usb).unwrap();
     std::fs::create_dir_all(&laptop).unwrap();
     exchange::become_parent(&mut conn, "事務所のPC").unwrap();
-    let setup = exchange::prepare(&mut conn, &db, &usb, "ノートPC", Some(keyring.key()), at(9, 30))
-        .unwrap();
+    let setup = exchange::prepare(
+        &mut conn,
+        &db,
+        &usb,
+        "ノートPC",
+        Some(keyring.key()),
+        at(9, 30),
+    )
+    .unwrap();
     let child_db = laptop.join("office.db");
     exchange::start_child(&setup, &child_db, Some(keyring.key())).unwrap();
     let mut child = store::open_with(&child_db, Some(keyring.key())).unwrap();
@@ -450,8 +457,7 @@ fn a_new_encrypted_database_is_made_plain_again_only_while_it_holds_nothing() {
 /// `access::handover`) and the change record of that (with the head of
 /// its hash chain).
 fn data_fingerprint(conn: &Connection) -> u64 {
-    store::content_fingerprint_without(conn, &["staff_pins", "audit_log", "history_heads"])
-        .unwrap()
+    store::content_fingerprint_without(conn, &["staff_pins", "audit_log", "history_heads"]).unwrap()
 }
 
 fn plain_demo(dir: &Path) -> (PathBuf, String, u64) {
@@ -635,11 +641,7 @@ fn sigkill_during_conversion_leaves_the_original_or_the_result() {
             }
             other => panic!("after a kill at {wait} ms: {other:?}"),
         };
-        assert_eq!(
-            data_fingerprint(&conn),
-            before,
-            "kill at {wait} ms"
-        );
+        assert_eq!(data_fingerprint(&conn), before, "kill at {wait} ms");
         assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
     }
     use std::io::Write;
@@ -715,12 +717,9 @@ fn converting_from_settings_hands_passwords_over_and_ends_the_pins() {
     assert_eq!(store::content_fingerprint(&conn).unwrap(), pins);
     drop(conn);
 
-    let done = convert::convert(
-        &db,
-        &request(pin, "new-password-9"),
-        at(10, 0),
-        &mut |s| stages.push(s),
-    )
+    let done = convert::convert(&db, &request(pin, "new-password-9"), at(10, 0), &mut |s| {
+        stages.push(s)
+    })
     .unwrap();
     assert_eq!(
         stages,
@@ -767,5 +766,8 @@ fn converting_from_settings_hands_passwords_over_and_ends_the_pins() {
     access::sign_in_encrypted(&db, &admin.id, "new-password-9", at(10, 2)).unwrap();
     access::sign_in_encrypted(&db, &others[0].id, "kari-password-1", at(10, 3)).unwrap();
     let err = access::sign_in_encrypted(&db, &others[1].id, pin, at(10, 4)).unwrap_err();
-    assert!(err.to_string().contains("管理者にパスワードの設定を依頼"), "{err}");
+    assert!(
+        err.to_string().contains("管理者にパスワードの設定を依頼"),
+        "{err}"
+    );
 }

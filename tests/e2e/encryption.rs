@@ -45,15 +45,14 @@ async fn settings_encrypts_a_plain_office_and_shows_the_recovery_key_once() {
         .await;
     assert_eq!(store::storage(&db).unwrap(), Storage::Plain);
 
-    app.fill(
-        "#encrypt-current",
-        zaitaku_core::demo::cases::DEMO_PIN,
-    )
-    .await;
+    app.fill("#encrypt-current", zaitaku_core::demo::cases::DEMO_PIN)
+        .await;
     app.click("#encrypt-start").await;
     let key = app.wait_for_text("#encrypt-recovery-key", "-").await;
     assert_eq!(key.trim().len(), 39, "{key}");
-    let notes = app.wait_for_text("#encrypt-done-notes", "仮のパスワード").await;
+    let notes = app
+        .wait_for_text("#encrypt-done-notes", "仮のパスワード")
+        .await;
     assert!(notes.contains(&others[0].name), "{notes}");
     assert!(notes.contains(&others[1].name), "{notes}");
     app.snap("encryption-recovery-key").await;
@@ -70,11 +69,14 @@ async fn settings_encrypts_a_plain_office_and_shows_the_recovery_key_once() {
     assert!(text.contains(key.trim()), "{text}");
     app.click("#encrypt-recovery-kept").await;
     app.click("#encrypt-finish").await;
-    app.wait_for_text("#message-text", "暗号化されています").await;
+    app.wait_for_text("#message-text", "暗号化されています")
+        .await;
     // 設定 drawn again: the plain copy is offered, the members without a
     // password are told they cannot sign in, and the forms ask for passwords.
     app.wait_for("#plain-copy").await;
-    let table = app.wait_for_text("#staff-table", "サインインできません").await;
+    let table = app
+        .wait_for_text("#staff-table", "サインインできません")
+        .await;
     assert!(table.contains(&others[1].name), "{table}");
     assert_eq!(app.count("#staff-kind").await, 0, "passwords only");
     app.snap("encryption-done").await;
@@ -93,13 +95,15 @@ async fn settings_encrypts_a_plain_office_and_shows_the_recovery_key_once() {
     let copy = dir.path().join("移行用.db");
     std::env::set_var("ZAITAKU_E2E_SAVE_PATH", &copy);
     let app = App::launch_locked(&db).await;
-    app.wait_for_text("#lock .lock-panel", &others[0].name).await;
+    app.wait_for_text("#lock .lock-panel", &others[0].name)
+        .await;
     app.click("#lock .lock-member").await;
     app.fill("#lock-credential", &format!("{E2E_PASSWORD}{ENTER}"))
         .await;
     app.wait_for_text("#actor-name", &admin.name).await;
     app.open_view("settings").await;
-    app.wait_for_text("#plain-copy-warning", "誰でも読めます").await;
+    app.wait_for_text("#plain-copy-warning", "誰でも読めます")
+        .await;
     app.click("#plain-copy").await;
     app.wait_for_text("#encryption-section .field-error", "チェック")
         .await;
@@ -170,8 +174,11 @@ async fn the_recovery_key_opens_the_lock_screen_and_a_admin_sets_a_new_password(
     app.fill("#recover-credential", "atarashii-pass-1").await;
     app.fill("#recover-confirm", "atarashii-pass-1").await;
     app.click("#recover-open").await;
-    app.wait_for_text("#recover-error, .recover-form .field-error", "回復キーが違います")
-        .await;
+    app.wait_for_text(
+        "#recover-error, .recover-form .field-error",
+        "回復キーが違います",
+    )
+    .await;
     app.snap("recover-wrong-key").await;
     // The printed key, typed in lower case without hyphens.
     let typed = recovery.replace('-', "").to_lowercase();

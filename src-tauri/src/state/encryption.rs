@@ -139,7 +139,10 @@ mod tests {
     /// the demo PIN.
     fn plain_office() -> (tempfile::TempDir, AppState, access::StaffMember) {
         let (dir, state) = crate::state::tests::signed_in();
-        let admin = state.actor().and_then(|a| a.member().cloned()).expect("signed in");
+        let admin = state
+            .actor()
+            .and_then(|a| a.member().cloned())
+            .expect("signed in");
         (dir, state, admin)
     }
 
@@ -184,7 +187,11 @@ mod tests {
         assert_eq!(me.staff_id(), admin.id);
         // The 回復キー shown is the one its PDF prints, until kept.
         assert_eq!(
-            state.shown_recovery_key().expect("shown").display().as_str(),
+            state
+                .shown_recovery_key()
+                .expect("shown")
+                .display()
+                .as_str(),
             done.recovery_key
         );
         assert!(state.close_recovery_key(false).is_err());

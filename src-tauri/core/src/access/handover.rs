@@ -156,7 +156,14 @@ pub fn apply(conn: &mut Connection, plan: &Handover, now: NaiveDateTime) -> Resu
         now,
     )?;
     for (member, password) in &plan.temporary {
-        credential::save(&tx, &member.id, CredentialKind::Password, password, true, now)?;
+        credential::save(
+            &tx,
+            &member.id,
+            CredentialKind::Password,
+            password,
+            true,
+            now,
+        )?;
     }
     let keep: Vec<&str> = std::iter::once(plan.admin.id.as_str())
         .chain(plan.temporary.iter().map(|(m, _)| m.id.as_str()))

@@ -206,7 +206,12 @@ pub fn convert(
 /// The credential changes of `plan` made in the checked encrypted copy,
 /// recorded under the 管理者 who converts, the copy then closed whole (no
 /// WAL beside it) and flushed. Answers who is left without a credential.
-fn hand_over(copy: &Path, key: &DataKey, plan: &Handover, now: NaiveDateTime) -> Result<Vec<String>> {
+fn hand_over(
+    copy: &Path,
+    key: &DataKey,
+    plan: &Handover,
+    now: NaiveDateTime,
+) -> Result<Vec<String>> {
     let mut conn = store::open_staged(copy, key)?;
     store::audit::set_actor(&conn, &plan.admin.id, &plan.admin.name)?;
     let without = handover::apply(&mut conn, plan, now)?;
