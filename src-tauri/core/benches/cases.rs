@@ -60,6 +60,10 @@ fn run(count: usize, key: Option<&store::DataKey>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
     let mut conn = store::open_with(&path, key).expect("open");
+    if let Some(key) = key {
+        // An encrypted database is known by its key file beside it.
+        keys::KeyFile::create(key).save(&path).expect("key file");
+    }
     println!(
         "=== {} ===",
         if key.is_some() {
