@@ -757,7 +757,7 @@ fn converting_from_settings_hands_passwords_over_and_ends_the_pins() {
         "SELECT DISTINCT actor FROM audit_log
           WHERE table_name = 'staff_pins' AND new_values IS NULL",
     );
-    assert_eq!(actors, [admin.name.clone()]);
+    assert_eq!(actors, std::slice::from_ref(&admin.name));
     drop(conn);
 
     // The PIN opens nothing; the new password and the temporary one do;

@@ -166,7 +166,7 @@ mod tests {
         // Refused: the plain database is open again, still signed in.
         assert!(!state.is_encrypted());
         assert!(state.admit("get_office").is_ok());
-        assert!(state.read(|conn| access::staff(conn)).is_ok());
+        assert!(state.read(access::staff).is_ok());
 
         let done = state
             .encrypt_database(&passwords(DEMO_PIN, PASSWORD), &mut |s| stages.push(s))
