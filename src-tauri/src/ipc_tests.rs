@@ -38,6 +38,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
     "get_booklet_template",
     "auto_backup_status",
     "exchange_status",
+    "encryption_progress",
     // Last: the others need somebody signed in.
     "lock_screen",
 ];
@@ -148,7 +149,24 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         calls.push(("save_exchange_shared_dir", json!({ "dir": junk })));
         calls.push(("preview_exchange_file", json!({ "source": junk })));
         calls.push(("apply_exchange_file", json!({ "choices": junk })));
-    }
+        // Closes the connection to convert: a refusal opens it again as it
+        // was. A wrong PIN wherever the rest could be valid.
+        calls.push((
+            "encrypt_database",
+            json!({ "current": junk, "password": "kanri-pass-2468", "temporary": [] }),
+        ));
+        calls.push((
+            "encrypt_database",
+            json!({ "current": "0000", "password": junk, "temporary": [] }),
+        ));
+        calls.push((
+            "encrypt_database",
+            json!({ "current": "0000", "password": "kanri-pass-2468", "temporary": junk }),
+        ));
+        // `true` is the one valid answer (checked after a conversion).
+        if junk != json!(true) {
+            calls.push(("close_recovery_key", json!({ "kept": junk })));
+        }
     for name in [
         json!(huge()),
         json!("a\u{0}b"),
@@ -172,6 +190,19 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ));
     calls.push(("export_exchange_changes", json!({})));
     calls.push(("take_exchange_reply", json!({})));
+        // A plain database has nothing to copy out in clear.
+        calls.push(("export_plain_copy", json!({ "confirmed": junk })));
+    }
+    calls.push((
+        "encrypt_database",
+        json!({ "current": DEMO_PIN, "password": "kanri-pass-2468",
+                "temporary": [{ "staff_id": "8d3b7c1e-2f4a-4b5c-9d6e-7f8091a2b3c4", "password": "kari-pass-1357" }] }),
+    ));
+    calls.push((
+        "encrypt_database",
+        json!({ "current": DEMO_PIN, "password": "kanri-pass-2468",
+                "temporary": [{ "staff_id": "not-a-uuid", "password": "kari-pass-1357", "extra": 1 }] }),
+    ));
     for office in [
         json!({}),
         json!({ "name": huge() }),
@@ -1819,6 +1850,13 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
         ("first_run_recovery_key", json!({})),
         ("save_recovery_key_pdf", json!({})),
         ("finish_first_run_recovery_key", json!({ "kept": true })),
+        (
+            "encrypt_database",
+            json!({ "current": DEMO_PIN, "password": "kanri-pass-2468", "temporary": [] }),
+        ),
+        ("encryption_progress", json!({})),
+        ("close_recovery_key", json!({ "kept": true })),
+        ("export_plain_copy", json!({ "confirmed": true })),
         ("case_form_options", json!({})),
         ("list_cases", json!({ "filter": {} })),
         ("get_case", json!({ "id": case_id })),
@@ -2005,7 +2043,7 @@ fn valid_calls(db: &std::path::Path) -> Vec<(&'static str, Value)> {
 /// The files in the folder the export commands write to in these tests.
 fn export_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     use tauri::Manager;
-    let dir = crate::commands::download_dir(app.webview.app_handle()).expect("download dir");
+    let dir = crate::commands::files::export_dir(app.webview.app_handle()).expect("export dir");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -2075,6 +2113,9 @@ fn the_valid_calls_are_answered_when_signed_in() {
         "first_run_recovery_key",
         "save_recovery_key_pdf",
         "finish_first_run_recovery_key",
+        // Converts the database (its own tests); the copy needs it encrypted.
+        "encrypt_database",
+        "export_plain_copy",
         "save_pdf",
         "open_pdf",
         "restore_backup",
@@ -2094,7 +2135,7 @@ fn the_valid_calls_are_answered_when_signed_in() {
     let mut refused = Vec::new();
     let commands: Vec<&str> = valid_calls(&app.db).iter().map(|(c, _)| *c).collect();
     for command in commands {
-        // Exports would write into the real ダウンロード folder.
+        // Exports would write into the real export folder.
         if NEED_MORE.contains(&command) || command.starts_with("export_") {
             continue;
         }
@@ -2127,8 +2168,12 @@ fn the_admin_only_commands_are_the_managing_ones() {
             "add_staff_member",
             "apply_exchange_file",
             "choose_backup_file",
+            "close_recovery_key",
+            "encrypt_database",
+            "encryption_progress",
             "export_access_log",
             "export_exchange_changes",
+            "export_plain_copy",
             "inspect_backup",
             "prepare_exchange_child",
             "preview_exchange_file",
@@ -2197,10 +2242,11 @@ fn a_manager_is_not_refused_the_admin_only_commands() {
     let app = start();
     let me = sign_in_as(&app, 0, DEMO_PIN);
     assert_eq!(me["role"], "admin");
-    // It opens the native dialog, which a test cannot answer.
+    // It opens the native dialog, which a test cannot answer; the
+    // conversion to encryption has its own tests (state::encryption).
     let commands = admin_commands()
         .into_iter()
-        .filter(|c| *c != "choose_backup_file");
+        .filter(|c| !matches!(*c, "choose_backup_file" | "encrypt_database"));
     for command in commands {
         // Made again for each call: the ones before change the staff.
         let args = valid_calls(&app.db)
@@ -2210,13 +2256,15 @@ fn a_manager_is_not_refused_the_admin_only_commands() {
             .unwrap_or_default();
         match invoke(&app, command, args.clone()) {
             Ok(_) => {}
-            // No backup file in this test: refused for that, not the role.
-            // Nor any exchange file, and the demo office never exchanged.
+            // No backup file in this test, nor an encrypted database to
+            // copy out in clear, nor any exchange file (the demo office
+            // never exchanged): refused for that, not the role.
             Err(error)
                 if matches!(
                     command,
                     "restore_backup"
                         | "inspect_backup"
+                        | "export_plain_copy"
                         | "export_exchange_changes"
                         | "preview_exchange_file"
                         | "apply_exchange_file"

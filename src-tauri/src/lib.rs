@@ -28,6 +28,7 @@ pub fn app_builder<R: Runtime>(
         .register_uri_scheme_protocol(font::SCHEME, font::serve)
         .manage(commands::print::SavedPdfs::default())
         .manage(commands::backup::ChosenBackup::default())
+        .manage(commands::encryption::Progress::default())
         // Closing the window signs out whoever is signed in (access log).
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::Destroyed = event {

@@ -55,6 +55,8 @@ use zaitaku_core::{access_log, backup, first_run, store};
 
 use crate::{error, UiError};
 
+mod encryption;
+pub use encryption::{Encrypted, Passwords};
 mod exchange;
 pub use exchange::ExchangeRound;
 
@@ -881,8 +883,9 @@ mod tests {
 
     const MINUTE: Duration = Duration::from_secs(60);
 
-    /// The state on the demo database, signed in as its first member.
-    fn signed_in() -> (tempfile::TempDir, AppState) {
+    /// The state on the demo database, signed in as its first member
+    /// (管理者).
+    pub(super) fn signed_in() -> (tempfile::TempDir, AppState) {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("office.db");
         {

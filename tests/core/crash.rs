@@ -2,7 +2,9 @@
 //! store code, one small transaction each, and reports every id whose commit
 //! returned. It is killed with SIGKILL at pseudo-random moments, 50 times.
 //! After each kill the database must pass `integrity_check` and hold every
-//! acknowledged record.
+//! acknowledged record. Run on a plain database and on one encrypted with
+//! SQLCipher (its key kept in the key file's setup entry, as during
+//! 初期設定, so the child finds it beside the database).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -10,7 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use zaitaku_core::booklets::{self, EditionInput, EntryInput, Kind};
-use zaitaku_core::store;
+use zaitaku_core::keys::KeyFile;
+use zaitaku_core::store::{self, Connection, DataKey};
 
 const KILLS: usize = 50;
 const WRITER_ENV: &str = "ZAITAKU_CRASH_WRITER_DB";
@@ -28,7 +31,7 @@ fn crash_writer_child() {
     let Some(db) = std::env::var_os(WRITER_ENV) else {
         return;
     };
-    let mut conn = store::open(Path::new(&db)).expect("open");
+    let mut conn = open(Path::new(&db));
     let edition = booklets::editions(&conn).expect("editions")[0].id.clone();
     let today = store::iso(now().date());
     for n in 0.. {
@@ -62,12 +65,31 @@ impl Lcg {
     }
 }
 
+/// Opens the test database, encrypted with the key its key file keeps
+/// when there is one.
+fn open(db: &Path) -> Connection {
+    let key = zaitaku_core::access::setup_key(db).expect("key file");
+    store::open_with(db, key.as_ref()).expect("open")
+}
+
 #[test]
 fn sigkill_never_loses_an_acknowledged_record() {
+    crash_test(None);
+}
+
+#[test]
+fn sigkill_never_loses_an_acknowledged_record_on_an_encrypted_database() {
+    crash_test(Some(DataKey::generate()));
+}
+
+fn crash_test(key: Option<DataKey>) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("office.db");
+    if let Some(key) = &key {
+        KeyFile::create(key).save(&db).unwrap();
+    }
     {
-        let mut conn = store::open(&db).unwrap();
+        let mut conn = store::open_with(&db, key.as_ref()).unwrap();
         let edition = EditionInput {
             id: None,
             title: "私の意志表示帳".into(),
@@ -78,6 +100,9 @@ fn sigkill_never_loses_an_acknowledged_record() {
             is_booklet: None,
         };
         booklets::save_edition(&mut conn, &edition, now()).unwrap();
+    }
+    if key.is_some() {
+        assert_eq!(store::storage(&db).unwrap(), store::Storage::Encrypted);
     }
     let exe = std::env::current_exe().unwrap();
     let mut rng = Lcg(20261124);
@@ -109,7 +134,7 @@ fn sigkill_never_loses_an_acknowledged_record() {
         child.wait().unwrap();
         acknowledged.extend(reader.join().unwrap());
 
-        let conn = store::open(&db).unwrap();
+        let conn = open(&db);
         assert_eq!(
             store::check(&conn).unwrap(),
             store::SCHEMA_VERSION,
@@ -131,7 +156,8 @@ fn sigkill_never_loses_an_acknowledged_record() {
     use std::io::Write;
     let _ = writeln!(
         std::io::stderr(),
-        "crash test: {KILLS} SIGKILLs, {} acknowledged records checked, all present, integrity ok",
+        "crash test ({}): {KILLS} SIGKILLs, {} acknowledged records checked, all present, integrity ok",
+        if key.is_some() { "encrypted" } else { "plain" },
         acknowledged.len()
     );
 }

@@ -106,8 +106,35 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
 
 #[test]
 fn nothing_about_a_patient_is_readable_in_the_data_folder_or_the_backups() {
+    use zaitaku_core::exchange;
     let dir = temp_dir();
     let (db, mut conn, keyring, admin) = new_office(dir.path());
+    // The exchange folder (a USB stick) and a 子機 started from it: its
+    // setup file, the 子機's database and its exchange file.
+    let usb = dir.path().join("usb");
+    let laptop = dir.path().join("laptop");
+    std::fs::create_dir_all(&usb).unwrap();
+    std::fs::create_dir_all(&laptop).unwrap();
+    exchange::become_parent(&mut conn, "事務所のPC").unwrap();
+    let setup = exchange::prepare(
+        &mut conn,
+        &db,
+        &usb,
+        "ノートPC",
+        Some(keyring.key()),
+        at(9, 30),
+    )
+    .unwrap();
+    let child_db = laptop.join("office.db");
+    exchange::start_child(&setup, &child_db, Some(keyring.key())).unwrap();
+    let mut child = store::open_with(&child_db, Some(keyring.key())).unwrap();
+    secret_case(&mut child, admin.staff_id());
+    let sent = exchange::export(&child, &child_db, &usb, Some(keyring.key()), at(10, 30)).unwrap();
+    assert!(sent.path.starts_with(&usb));
+    drop(child);
+    // The 親機 takes it in: its copy of the case too.
+    exchange::import(&conn, &db, &sent.path, Some(keyring.key())).unwrap();
+
     secret_case(&mut conn, admin.staff_id());
     let backup = backup::backup_now(
         &conn,
@@ -229,10 +256,10 @@ fn wrong_passwords_in_a_row_make_the_next_attempt_wait_even_when_right() {
             assert!(err.to_string().contains("あと30秒お待ちください"), "{err}");
         }
     }
+    let before = snapshot(&db);
     let err =
         access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0)).unwrap_err();
     assert!(err.to_string().contains("お待ちください"), "{err}");
-    let before = snapshot(&db);
     assert_eq!(snapshot(&db), before, "nothing written to the database");
     let later = chrono::Duration::seconds(31);
     access::sign_in_encrypted(&db, admin.staff_id(), ADMIN_PASSWORD, at(12, 0) + later).unwrap();
@@ -301,6 +328,7 @@ fn an_encrypted_backup_restores_and_a_plain_one_is_refused() {
     let (plain_db, plain) = crate::util::new_db(plain_dir.path());
     let plain_backup =
         backup::backup_now(&plain, None, &plain_db, BackupKind::Manual, at(11, 0)).unwrap();
+    let restored = store::content_fingerprint(&conn).unwrap();
     let err = backup::restore(
         &mut conn,
         key,
@@ -309,7 +337,15 @@ fn an_encrypted_backup_restores_and_a_plain_one_is_refused() {
         at(12, 0),
     )
     .unwrap_err();
-    assert!(err.to_string().contains("暗号化する前"), "{err}");
+    assert_eq!(err.field(), Some("backup"));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "「{}」は、このパソコンのデータを暗号化する前に作成した、暗号化されていないバックアップです。暗号化したデータには復元できません。暗号化したあとに作成したバックアップを選んでください（データは変更していません）。",
+            plain_backup.path
+        )
+    );
+    assert_eq!(store::content_fingerprint(&conn).unwrap(), restored);
     // And a plain office cannot read an encrypted backup.
     let err = backup::inspect(Path::new(&backup.path), None).unwrap_err();
     assert!(
@@ -416,6 +452,14 @@ fn a_new_encrypted_database_is_made_plain_again_only_while_it_holds_nothing() {
 }
 
 /// The demo office with its first 管理者 given a password, closed.
+/// A fingerprint of every row of every table but those a conversion
+/// changes on purpose: the credentials (PINs end, see
+/// `access::handover`) and the change record of that (with the head of
+/// its hash chain).
+fn data_fingerprint(conn: &Connection) -> u64 {
+    store::content_fingerprint_without(conn, &["staff_pins", "audit_log", "history_heads"]).unwrap()
+}
+
 fn plain_demo(dir: &Path) -> (PathBuf, String, u64) {
     let db = dir.join("office.db");
     let mut conn = store::open(&db).unwrap();
@@ -437,7 +481,7 @@ fn plain_demo(dir: &Path) -> (PathBuf, String, u64) {
         at(9, 2),
     )
     .unwrap();
-    let fingerprint = store::content_fingerprint(&conn).unwrap();
+    let fingerprint = data_fingerprint(&conn);
     (db, admin.staff_id().to_string(), fingerprint)
 }
 
@@ -447,7 +491,10 @@ fn converting_the_demo_database_keeps_every_row_and_encrypts_it() {
     let dir = temp_dir();
     let (db, admin_id, before) = plain_demo(dir.path());
     let err = convert::encrypt(&db, &admin_id, "wrong-password", at(10, 0)).unwrap_err();
-    assert_eq!(err.to_string(), "パスワードが違います。");
+    assert_eq!(
+        err.to_string(),
+        "いまお使いの暗証番号・パスワードが違います。"
+    );
     assert_eq!(store::storage(&db).unwrap(), Storage::Plain);
 
     let converted = convert::encrypt(&db, &admin_id, ADMIN_PASSWORD, at(10, 0)).unwrap();
@@ -469,7 +516,7 @@ fn converting_the_demo_database_keeps_every_row_and_encrypts_it() {
         .unwrap_recovery(&converted.recovery_key.display())
         .unwrap();
     let conn = store::open_with(&db, Some(&key)).unwrap();
-    assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
+    assert_eq!(data_fingerprint(&conn), before);
     assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
     drop(conn);
     assert!(Connection::open(&db)
@@ -501,7 +548,7 @@ fn a_conversion_cut_off_before_the_swap_leaves_the_plain_original() {
     else {
         panic!("the plain original opens");
     };
-    assert_eq!(store::content_fingerprint(&conn).unwrap(), before);
+    assert_eq!(data_fingerprint(&conn), before);
     assert!(!keys::path_for(&db).exists());
     assert!(!dir.path().join(".office.db.encrypting").exists());
     assert!(!convert::resolve_leftover(&db).unwrap());
@@ -594,16 +641,133 @@ fn sigkill_during_conversion_leaves_the_original_or_the_result() {
             }
             other => panic!("after a kill at {wait} ms: {other:?}"),
         };
-        assert_eq!(
-            store::content_fingerprint(&conn).unwrap(),
-            before,
-            "kill at {wait} ms"
-        );
+        assert_eq!(data_fingerprint(&conn), before, "kill at {wait} ms");
         assert_eq!(store::check(&conn).unwrap(), store::SCHEMA_VERSION);
     }
     use std::io::Write;
     let _ = writeln!(
         std::io::stderr(),
         "conversion crash test: {KILLS} SIGKILLs: {plain} plain originals, {encrypted} encrypted results, all whole"
+    );
+}
+
+/// 設定's conversion: the 管理者 confirms with their PIN and chooses a
+/// password, one member gets a temporary password, the others' PINs end
+/// (they wait for one from a 管理者); a refusal leaves every PIN as it was.
+#[test]
+fn converting_from_settings_hands_passwords_over_and_ends_the_pins() {
+    use zaitaku_core::access::handover::TemporaryPassword;
+    use zaitaku_core::keys::convert::{self, Request, Stage};
+    let dir = temp_dir();
+    let db = dir.path().join("office.db");
+    let mut conn = store::open(&db).unwrap();
+    zaitaku_core::demo::fill(&mut conn, at(9, 0)).unwrap();
+    let staff = access::staff(&conn).unwrap();
+    let admin = staff
+        .iter()
+        .find(|m| m.role == access::Role::Admin)
+        .unwrap()
+        .clone();
+    let others: Vec<_> = staff.iter().filter(|m| m.id != admin.id).cloned().collect();
+    let before = data_fingerprint(&conn);
+    let pins = store::content_fingerprint(&conn).unwrap();
+    drop(conn);
+    let pin = zaitaku_core::demo::cases::DEMO_PIN;
+    let temporary = [TemporaryPassword {
+        staff_id: others[0].id.clone(),
+        password: "kari-password-1".into(),
+    }];
+    let request = |current, password| Request {
+        admin_id: &admin.id,
+        current,
+        password,
+        temporary: &temporary,
+    };
+    let mut stages = Vec::new();
+    let refused = [
+        (request("0000", "new-password-9"), "current"),
+        (request(pin, "1234"), "password"),
+        (request(pin, "short"), "password"),
+    ];
+    for (asked, field) in refused {
+        let err = convert::convert(&db, &asked, at(10, 0), &mut |s| stages.push(s)).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+        assert!(crate::util::is_japanese(&err.to_string()), "{err}");
+    }
+    let short_temporary = [TemporaryPassword {
+        staff_id: others[0].id.clone(),
+        password: "kari".into(),
+    }];
+    let err = convert::convert(
+        &db,
+        &Request {
+            temporary: &short_temporary,
+            ..request(pin, "new-password-9")
+        },
+        at(10, 0),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err.field(), Some("temporary.0.password"));
+    assert!(err.to_string().starts_with(&others[0].name), "{err}");
+    // Refused before anything was written: plain, every PIN as it was.
+    assert!(stages.is_empty(), "{stages:?}");
+    assert_eq!(store::storage(&db).unwrap(), Storage::Plain);
+    let conn = store::open(&db).unwrap();
+    assert_eq!(store::content_fingerprint(&conn).unwrap(), pins);
+    drop(conn);
+
+    let done = convert::convert(&db, &request(pin, "new-password-9"), at(10, 0), &mut |s| {
+        stages.push(s)
+    })
+    .unwrap();
+    assert_eq!(
+        stages,
+        [
+            Stage::Backup,
+            Stage::Copying,
+            Stage::Checking,
+            Stage::Switching
+        ]
+    );
+    assert_eq!(store::storage(&db).unwrap(), Storage::Encrypted);
+    assert_eq!(done.temporary, [others[0].name.clone()]);
+    let waiting: Vec<String> = others[1..].iter().map(|m| m.name.clone()).collect();
+    assert_eq!(done.need_password, waiting);
+
+    // Every row is there (the credentials aside), and who changed those
+    // is in the change record.
+    let conn = store::open_with(&db, Some(&done.key)).unwrap();
+    assert_eq!(data_fingerprint(&conn), before);
+    let now_staff = access::staff(&conn).unwrap();
+    let kind_of = |id: &str| {
+        let m = now_staff.iter().find(|m| m.id == id).unwrap();
+        (m.credential, m.must_change)
+    };
+    assert_eq!(kind_of(&admin.id), (Some(CredentialKind::Password), false));
+    assert_eq!(
+        kind_of(&others[0].id),
+        (Some(CredentialKind::Password), true)
+    );
+    for other in &others[1..] {
+        assert_eq!(kind_of(&other.id), (None, false), "{}", other.name);
+    }
+    let actors = crate::util::first_column(
+        &conn,
+        "SELECT DISTINCT actor FROM audit_log
+          WHERE table_name = 'staff_pins' AND new_values IS NULL",
+    );
+    assert_eq!(actors, std::slice::from_ref(&admin.name));
+    drop(conn);
+
+    // The PIN opens nothing; the new password and the temporary one do;
+    // the others are refused, told whom to ask.
+    assert!(access::sign_in_encrypted(&db, &admin.id, pin, at(10, 1)).is_err());
+    access::sign_in_encrypted(&db, &admin.id, "new-password-9", at(10, 2)).unwrap();
+    access::sign_in_encrypted(&db, &others[0].id, "kari-password-1", at(10, 3)).unwrap();
+    let err = access::sign_in_encrypted(&db, &others[1].id, pin, at(10, 4)).unwrap_err();
+    assert!(
+        err.to_string().contains("管理者にパスワードの設定を依頼"),
+        "{err}"
     );
 }

@@ -22,6 +22,8 @@ mod booklets;
 mod xss;
 // Access record: who is working, PIN, lock.
 mod access;
+// Encryption: 設定 converts a plain office, the plain copy, 回復キーで開く.
+mod encryption;
 // 相談記録: keyboard intake, カタカナ search, timeline, closing, history, duplicates, stale saves.
 mod cases;
 // 名簿: add a doctor, find it by search, もの忘れ相談医 tab, bed availability.

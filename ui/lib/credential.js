@@ -15,6 +15,11 @@ export function setPasswordsOnly(only) {
   passwordsOnly = Boolean(only);
 }
 
+/** Whether credential forms offer passwords only (an encrypted database). */
+export function isPasswordsOnly() {
+  return passwordsOnly;
+}
+
 /** 暗証番号, パスワード, or 未設定 for a member who has none yet. */
 export function kindLabel(kind) {
   return LABELS[kind] ?? '未設定';

@@ -5,6 +5,7 @@
 
 import { h, clear, uniqueId } from './dom.js';
 import { showMessage, showError, clearMessage } from './messages.js';
+import { savedFileMessage } from './plain-file.js';
 
 // ------------------------------------------------------------- controls
 
@@ -141,19 +142,20 @@ export async function attempt(form, work, { onError = null, summary = null } = {
   }
 }
 
-/**
- * Runs `work`, which writes a file (a CSV) and returns its path, and says
- * where it went; an error is shown as attempt() does.
- */
 /** What an export format is called on buttons and in messages. */
 export function fileKind(format) {
   return format === 'xlsx' ? 'Excel' : 'CSV';
 }
 
+/**
+ * Runs `work`, which writes a file (a CSV) and returns its path, and says
+ * where it went and that it is not encrypted; an error is shown as
+ * attempt() does.
+ */
 export function saveFile(work, { form = null, saved = 'CSVを保存しました' } = {}) {
   return attempt(form, async () => {
     const path = await work();
-    showMessage(`${saved}：${path}`, 'success');
+    showMessage(savedFileMessage(saved, path), 'success');
   });
 }
 

@@ -8,6 +8,7 @@
 
 import { api } from '../api.js';
 import { h } from './dom.js';
+import { savedFileMessage } from './plain-file.js';
 
 let open = null;
 
@@ -57,7 +58,7 @@ export function wirePdfButtons({ saveButton, openButton, status, job, beforeSave
       }
       savedPath = saved.path;
       openButton.disabled = false;
-      status.textContent = `保存しました：${saved.path}（${saved.pages}ページ）`;
+      status.textContent = savedFileMessage(`保存しました（${saved.pages}ページ）`, saved.path);
       openButton.focus();
     } catch (error) {
       status.textContent = error.message;

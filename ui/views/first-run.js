@@ -9,6 +9,7 @@
 import { api } from '../api.js';
 import { h, clear } from '../lib/dom.js';
 import { field, input, label, onSubmit, whileBusy, attempt } from '../lib/forms.js';
+import { recoveryKeyPanel } from '../lib/recovery-key.js';
 import { credentialFields, kindLabel } from '../lib/credential.js';
 import { adopt } from '../lib/lock.js';
 import { OFFICE_FIELDS } from '../lib/office-fields.js';
@@ -226,26 +227,11 @@ function backupStep(form, { status }) {
  * 初期設定 ends only once the office confirms it is kept. Showing the step
  * again makes a new key (the one shown before opens nothing). */
 function recoveryKeyStep(form) {
-  const shown = h('p', { class: 'recovery-key', id: 'first-run-recovery-key', 'aria-live': 'polite' }, '作成中…');
-  const saved = h('p', { class: 'hint', id: 'first-run-recovery-saved', role: 'status' });
-  const save = h('button', { type: 'button', class: 'secondary', id: 'first-run-recovery-pdf' }, 'PDFで保存');
-  const kept = h('input', { type: 'checkbox', id: 'first-run-recovery-kept', dataset: { field: 'kept' } });
-  save.addEventListener('click', () => whileBusy(form, async () => {
-    const path = await attempt(form, () => api.saveRecoveryKeyPdf());
-    if (path) saved.textContent = `保存しました：${path}（印刷したら、このPDFは削除してください）`;
-  }, [save]));
-  form.append(
-    h('p', { class: 'first-run-lead' }, 'データは暗号化されています。管理者がパスワードを忘れたときにデータを開くための「回復キー」です。この画面でしか表示されません。'),
-    shown,
-    h('ul', { class: 'first-run-notes' },
-      h('li', {}, 'PDFで保存して印刷し、事務所の金庫など鍵のかかる場所に保管してください。パソコンと一緒に置かないでください。'),
-      h('li', {}, '印刷したら、パソコンに保存したPDFは削除してください。'),
-      h('li', {}, '回復キーを知っている人は誰でもデータを開けます。写真やコピーを取らないでください。')),
-    h('p', {}, save),
-    saved,
-    h('div', { class: 'field' }, h('label', { class: 'first-run-choice', for: kept.id }, kept,
-      h('span', {}, '回復キーを保存し、安全な場所に保管しました'))));
-  attempt(form, async () => { shown.textContent = await api.firstRunRecoveryKey(); });
+  const kept = recoveryKeyPanel(form, {
+    prefix: 'first-run',
+    lead: 'データは暗号化されています。管理者がパスワードを忘れたときにデータを開くための「回復キー」です。この画面でしか表示されません。',
+    key: () => api.firstRunRecoveryKey(),
+  });
   return () => api.finishFirstRunRecoveryKey(kept.checked);
 }
 

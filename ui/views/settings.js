@@ -14,6 +14,7 @@ import { isAdmin } from '../lib/lock.js';
 import { OFFICE_FIELDS } from '../lib/office-fields.js';
 import * as accessLog from './access-log.js';
 import * as reportSettings from './report-settings.js';
+import * as encryption from './encryption.js';
 
 let state = null; // { office, cities: [{ id, name, areas: [{ id, name }] }] }
 let dirty = false;
@@ -72,6 +73,7 @@ export async function render(container, { onSaved }) {
   await reportSettings.render(container);
   await accessSettings.render(container);
   if (admin) await accessLog.render(container);
+  if (admin) await encryption.render(container, { onChanged: () => render(clear(container), { onSaved }) });
 }
 
 function showUpdated(el, office) {

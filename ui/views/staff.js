@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { h, clear } from '../lib/dom.js';
 import { field, input, select, onSubmit, attempt } from '../lib/forms.js';
 import { showMessage } from '../lib/messages.js';
-import { credentialFields, kindLabel } from '../lib/credential.js';
+import { credentialFields, isPasswordsOnly, kindLabel } from '../lib/credential.js';
 import { adopt, isAdmin, currentActor } from '../lib/lock.js';
 
 const ROLES = [['staff', '職員'], ['admin', '管理者']];
@@ -47,7 +47,8 @@ async function syncActor() {
 }
 
 function credentialState(member) {
-  if (!member.credential) return '未設定（次のサインインで設定）';
+  // On an encrypted database only a password opens it: none, no sign-in.
+  if (!member.credential) return isPasswordsOnly() ? '未設定（仮のパスワードを再設定するまでサインインできません）' : '未設定（次のサインインで設定）';
   return member.must_change ? `${kindLabel(member.credential)}（仮・次のサインインで変更）` : kindLabel(member.credential);
 }
 

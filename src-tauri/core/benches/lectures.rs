@@ -6,7 +6,8 @@
 //! Run: cargo bench -p zaitaku-core --bench lectures [-- SESSIONS]
 //!
 //! Prints p50/p95 of the screen (予定 + 実施済 of one year), one session, the
-//! indicator (figures, per theme, 浸透度 trend) and the CSV export.
+//! indicator (figures, per theme, 浸透度 trend) and the CSV export, on a
+//! plain database and then on one encrypted with SQLCipher.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -71,8 +72,13 @@ fn count(conn: &store::Connection, table: &str) -> i64 {
 
 /// The demo office with its sessions copied back in time until there are
 /// at least `wanted`.
-fn office(path: &Path, now: NaiveDateTime, wanted: i64) -> store::Connection {
-    let mut conn = store::open(path).expect("open");
+fn office(
+    path: &Path,
+    key: Option<&store::DataKey>,
+    now: NaiveDateTime,
+    wanted: i64,
+) -> store::Connection {
+    let mut conn = store::open_with(path, key).expect("open");
     demo::fill_with_cases(&mut conn, now, 0).expect("demo data");
     let mut years = 2;
     while count(&conn, "lecture_sessions") < wanted {
@@ -85,12 +91,20 @@ fn office(path: &Path, now: NaiveDateTime, wanted: i64) -> store::Connection {
 fn main() {
     // The first argument that is a number (cargo bench also passes --bench).
     let wanted = std::env::args().find_map(|a| a.parse().ok());
+    println!("=== plain ===");
+    run(wanted, None);
+    println!();
+    println!("=== encrypted (SQLCipher) ===");
+    run(wanted, Some(&store::DataKey::generate()));
+}
+
+fn run(wanted: Option<i64>, key: Option<&store::DataKey>) {
     let now = NaiveDate::from_ymd_opt(2025, 11, 24)
         .and_then(|d| d.and_hms_opt(18, 0, 0))
         .expect("date");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
-    let conn = office(&path, now, wanted.unwrap_or(3_000));
+    let conn = office(&path, key, now, wanted.unwrap_or(3_000));
     println!(
         "講座 benchmark: {} sessions, {} tally rows in {}",
         count(&conn, "lecture_sessions"),

@@ -30,7 +30,7 @@ command! {
     fn save_booklet_channels(channels: Vec<ChannelInput>) -> Vec<Channel>:
         write |conn, _| booklets::save_channels(conn, &channels);
 
-    /// Writes the CSV into the user's ダウンロード folder and returns its path.
+    /// Writes the CSV into the export folder (files::export_dir) and returns its path.
     fn export_booklets_csv(period: Period, format: FileFormat = "csv") -> String:
         export |conn, dir| booklets::export_to_folder(conn, period, dir, now(), format);
 }

@@ -53,7 +53,7 @@ pub fn save_recovery_key_pdf<R: Runtime>(
     let Some(path) = super::print::choose_path(&app, "回復キー")? else {
         return Ok(None);
     };
-    let path = path.with_extension("pdf");
+    let path = super::files::with_extension(path, "pdf");
     print::pdf::save(&printed, &path)?;
     log::info!("recovery key PDF saved");
     Ok(Some(path.display().to_string()))

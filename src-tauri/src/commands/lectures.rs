@@ -37,7 +37,7 @@ command! {
     fn lecture_indicator(query: IndicatorQuery) -> Indicator:
         read |conn| lectures::indicator(conn, &query);
 
-    /// Writes the CSV of the filtered past sessions into ダウンロード.
+    /// Writes the CSV of the filtered past sessions into the export folder (files::export_dir).
     fn export_lectures_csv(filter: PastFilter, format: FileFormat = "csv") -> String:
         export |conn, dir| lectures::export::export_to_folder(conn, &filter, dir, now(), format);
 }

@@ -44,6 +44,11 @@ command_list![
     #[first_run] first_run::first_run_recovery_key,
     #[first_run] first_run::save_recovery_key_pdf,
     #[first_run] first_run::finish_first_run_recovery_key,
+
+    #[admin] encryption::encrypt_database,
+    #[admin] encryption::encryption_progress,
+    #[admin] encryption::close_recovery_key,
+    #[admin] encryption::export_plain_copy,
     help::help_guide,
 
     booklets::booklet_screen,

@@ -36,7 +36,7 @@ command! {
     fn delete_mcs_figure(id: String) -> Vec<McsFigure>:
         write |conn, _| meetings::delete_mcs(conn, &id);
 
-    /// Writes the year's meetings as CSV into ダウンロード.
+    /// Writes the year's meetings as CSV into the export folder (files::export_dir).
     fn export_meetings_csv(year: i32) -> String:
         export |conn, dir| meetings::export_to_folder(conn, year, dir, now());
 }

@@ -23,7 +23,7 @@
 ///   argument the window leaves out.
 /// - `read |conn|` calls [`AppState::read`], `write |conn, actor|` calls
 ///   [`AppState::write`], and `export |conn, dir|` calls [`export`] (the read
-///   guard, with the ダウンロード folder) and answers the file's path.
+///   guard, with the export folder) and answers the file's path.
 ///
 /// Commands that need more (the app handle, a dialog, the lock screen's
 /// state methods) are written out as functions.
@@ -46,7 +46,7 @@ macro_rules! command {
         )
     };
 
-    // `export`: the read guard with the ダウンロード folder, see [`export`].
+    // `export`: the read guard with the export folder, see [`export`].
     (@fn [$($attr:tt)*] $name:ident [$state:ident $($rest:tt)*] [$($params:tt)*] [$($lets:tt)*]
         $ret:ty, export $f:expr) => {
         $($attr)*
@@ -96,7 +96,9 @@ pub mod backup;
 pub mod beds;
 pub mod booklets;
 pub mod cases;
+pub mod encryption;
 pub mod exchange;
+pub mod files;
 pub mod first_run;
 pub mod help;
 pub mod lectures;
@@ -225,7 +227,7 @@ pub(crate) fn js_name(rust: &str) -> std::borrow::Cow<'_, str> {
     name.into()
 }
 
-/// Runs an export with the user's ダウンロード folder and answers the path
+/// Runs an export with the export folder ([`files::export_dir`]) and answers the path
 /// of the file written. Every export is recorded in the access log (by its
 /// file name) in one transaction with the reading: a file whose record
 /// cannot be written is removed, so no export goes unrecorded.
@@ -238,7 +240,7 @@ pub(crate) fn export<R: Runtime>(
     ) -> zaitaku_core::Result<std::path::PathBuf>,
 ) -> Result<String, UiError> {
     use zaitaku_core::access_log::{self, Kind};
-    let dir = download_dir(app)?;
+    let dir = files::export_dir(app)?;
     state
         .write(|conn, actor| {
             let tx = conn.transaction()?;
@@ -251,21 +253,6 @@ pub(crate) fn export<R: Runtime>(
             Ok(path)
         })
         .map(|path| path.display().to_string())
-}
-
-/// The user's ダウンロード folder (their home folder when there is none),
-/// where the CSV exports of the screens are written.
-pub(crate) fn download_dir<R: tauri::Runtime>(
-    app: &tauri::AppHandle<R>,
-) -> Result<std::path::PathBuf, UiError> {
-    use tauri::Manager;
-    app.path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| {
-            log::error!("no download folder: {e}");
-            UiError::new("io", "保存先のフォルダ（ダウンロード）が見つかりません。")
-        })
 }
 
 /// The local clock, read at the edge and passed into the core.

@@ -58,14 +58,7 @@ pub fn save_pdf<R: Runtime>(
     let Some(path) = choose_path(&app, &printed.title)? else {
         return Ok(None);
     };
-    let path = if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-    {
-        path
-    } else {
-        path.with_extension("pdf")
-    };
+    let path = super::files::with_extension(path, "pdf");
     let bytes = print::pdf::write(&printed);
     std::fs::write(&path, &bytes).map_err(|e| {
         error::file_failure(
@@ -97,49 +90,20 @@ pub fn save_pdf<R: Runtime>(
     }))
 }
 
-/// The native save dialog. The end-to-end tests cannot drive a GTK dialog,
-/// so a build with the `e2e` feature takes the path from
-/// `ZAITAKU_E2E_SAVE_PATH` instead; release builds never look at it.
+/// The save dialog for a PDF named after `title` (see
+/// [`super::files::save_dialog`]).
 pub(crate) fn choose_path<R: Runtime>(
     app: &AppHandle<R>,
     title: &str,
 ) -> Result<Option<PathBuf>, UiError> {
-    #[cfg(feature = "e2e")]
-    if let Some(path) = std::env::var_os("ZAITAKU_E2E_SAVE_PATH") {
-        return Ok(Some(PathBuf::from(path)));
-    }
-    let file_name = format!(
-        "{}.pdf",
-        title.replace(['/', '\\', ':', '*', '?', '"', '<', '>', '|'], "_")
-    );
-    let directory = super::download_dir(app).ok();
-    let window = app.get_webview_window("main");
-    let (tx, rx) = std::sync::mpsc::channel();
-    // GTK dialogs are created on the main thread and awaited off it (as
-    // tauri-plugin-dialog does), so this command thread can block on them.
-    app.run_on_main_thread(move || {
-        let mut dialog = rfd::AsyncFileDialog::new()
-            .set_title("PDFを保存")
-            .set_file_name(file_name)
-            .add_filter("PDF", &["pdf"]);
-        if let Some(dir) = directory {
-            dialog = dialog.set_directory(dir);
-        }
-        if let Some(window) = &window {
-            dialog = dialog.set_parent(window);
-        }
-        let chosen = dialog.save_file();
-        std::thread::spawn(move || {
-            let path = tauri::async_runtime::block_on(chosen).map(|f| f.path().to_path_buf());
-            let _ = tx.send(path);
-        });
-    })
-    .map_err(|e| {
-        log::error!("cannot show the save dialog: {e}");
-        UiError::new("io", "保存先を選ぶ画面を開けませんでした。")
-    })?;
-    rx.recv()
-        .map_err(|_| UiError::new("io", "保存先を選ぶ画面を開けませんでした。"))
+    super::files::save_dialog(
+        app,
+        super::files::SaveAs {
+            title: "PDFを保存",
+            file_name: &format!("{title}.pdf"),
+            filter: ("PDF", &["pdf"]),
+        },
+    )
 }
 
 /// Opens a PDF saved in this session in the system's viewer to print it,

@@ -9,6 +9,7 @@
 //! The shell keeps the signed-in [`Actor`] and passes it to every change.
 
 mod credential;
+pub mod handover;
 mod roles;
 mod sign_in;
 mod unlock;

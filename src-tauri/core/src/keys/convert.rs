@@ -25,7 +25,9 @@ use chrono::NaiveDateTime;
 use rusqlite::Connection;
 
 use super::{path_for, sync_dir, KeyFile, RecoveryKey};
-use crate::access::{self, CredentialKind, CredentialPolicy};
+use serde::Serialize;
+
+use crate::access::handover::{self, Handover, TemporaryPassword};
 use crate::backup::{self, BackupFile, BackupKind};
 use crate::store::{self, DataKey, Storage, APPLICATION_ID};
 use crate::{Error, Result};
@@ -37,9 +39,41 @@ pub struct Converted {
     pub backup: BackupFile,
     /// To be printed and kept in the office safe.
     pub recovery_key: RecoveryKey,
-    /// Members other than the 管理者 who converted: they sign in again
-    /// only once a 管理者 has given them a new password.
+    /// The new data key, for opening the encrypted database at once.
+    pub key: DataKey,
+    /// Active members left without a credential: they sign in again only
+    /// once a 管理者 has given them a (temporary) password in 設定.
     pub need_password: Vec<String>,
+    /// Members given a temporary password by the conversion.
+    pub temporary: Vec<String>,
+}
+
+/// How far a conversion is, for the screen that waits for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// The backup of the plain database.
+    Backup,
+    /// Writing the encrypted copy.
+    Copying,
+    /// Comparing the copy with the original, table by table.
+    Checking,
+    /// Passwords, the key file, and the copy put in the original's place.
+    Switching,
+}
+
+/// A conversion as asked for: who converts and the passwords from now on
+/// (see `access::handover`). No `Debug`: it holds passwords.
+#[derive(Clone, Copy)]
+pub struct Request<'a> {
+    /// An active 管理者.
+    pub admin_id: &'a str,
+    /// What they sign in with now (PIN or password).
+    pub current: &'a str,
+    /// Their password from now on (8+ characters).
+    pub password: &'a str,
+    /// Other members given a temporary password now.
+    pub temporary: &'a [TemporaryPassword],
 }
 
 fn staging(db: &Path) -> PathBuf {
@@ -81,48 +115,72 @@ pub fn resolve_leftover(db: &Path) -> Result<bool> {
 /// `password` their password (8+ characters), which wraps the new data
 /// key; the other members need a new password from a 管理者 afterwards.
 pub fn encrypt(db: &Path, admin_id: &str, password: &str, now: NaiveDateTime) -> Result<Converted> {
+    let request = Request {
+        admin_id,
+        current: password,
+        password,
+        temporary: &[],
+    };
+    convert(db, &request, now, &mut |_| {})
+}
+
+/// [`encrypt`] as 設定 asks for it: the 管理者 confirms with their current
+/// PIN or password and chooses a password, and may give other members a
+/// temporary one at once. `tell` hears each [`Stage`] as it starts.
+pub fn convert(
+    db: &Path,
+    request: &Request<'_>,
+    now: NaiveDateTime,
+    tell: &mut dyn FnMut(Stage),
+) -> Result<Converted> {
     if store::storage(db)? != Storage::Plain {
         return Err(Error::Conflict(
             "暗号化できるのは、暗号化していないデータベースだけです。".into(),
         ));
     }
     resolve_leftover(db)?;
-    let policy = CredentialPolicy { encrypted: true };
-    let clean = policy.check("credential", CredentialKind::Password, password)?;
     let conn = store::open(db)?;
-    let admin = access::staff(&conn)?
-        .into_iter()
-        .find(|m| m.id == admin_id && m.role == access::Role::Admin)
-        .ok_or_else(|| {
-            Error::invalid(
-                "staff_id",
-                "暗号化は、管理者が自分のパスワードで行ってください。",
-            )
-        })?;
-    if !access::password_matches(&conn, &admin.id, &clean)? {
-        return Err(Error::invalid("credential", "パスワードが違います。"));
-    }
+    let plan = handover::plan(
+        &conn,
+        request.admin_id,
+        request.current,
+        request.password,
+        request.temporary,
+    )?;
     // A backup file only: nothing is written into the database, so the
     // encrypted one holds exactly what the plain one held.
+    tell(Stage::Backup);
     let dir = backup::resolve_dir(&backup::load_settings(&conn)?, db);
     fs::create_dir_all(&dir)?;
     let backup = backup::create(&conn, None, db, &dir, BackupKind::Manual, now)?;
     let key = DataKey::generate();
     let copy = staging(db);
     remove_with_journals(&copy);
-    let made = export(&conn, &copy, Some(&key)).and_then(|()| verify(&conn, &copy, &key));
-    if let Err(e) = made {
-        remove_with_journals(&copy);
-        return Err(e);
-    }
+    tell(Stage::Copying);
+    let made = export(&conn, &copy, Some(&key))
+        .and_then(|()| {
+            tell(Stage::Checking);
+            verify(&conn, &copy, &key)
+        })
+        .and_then(|()| {
+            tell(Stage::Switching);
+            hand_over(&copy, &key, &plan, now)
+        });
+    let need_password = match made {
+        Ok(names) => names,
+        Err(e) => {
+            remove_with_journals(&copy);
+            return Err(e);
+        }
+    };
     let mut file = KeyFile::create(&key);
-    file.set_member(&key, &admin.id, &admin.name, &clean)?;
+    file.set_member(&key, &plan.admin.id, &plan.admin.name, plan.password())?;
+    let mut temporary = Vec::new();
+    for (member, password) in plan.temporary() {
+        file.set_member(&key, &member.id, &member.name, password)?;
+        temporary.push(member.name.clone());
+    }
     let recovery_key = file.new_recovery_key(&key)?;
-    let need_password: Vec<String> = access::staff(&conn)?
-        .into_iter()
-        .filter(|m| m.id != admin.id)
-        .map(|m| m.name)
-        .collect();
     // Step 3: the key file; the database is still plain.
     file.save(db)?;
     // Step 4: the plain database closed with nothing left in its WAL.
@@ -139,8 +197,29 @@ pub fn encrypt(db: &Path, admin_id: &str, password: &str, now: NaiveDateTime) ->
     Ok(Converted {
         backup,
         recovery_key,
+        key,
         need_password,
+        temporary,
     })
+}
+
+/// The credential changes of `plan` made in the checked encrypted copy,
+/// recorded under the 管理者 who converts, the copy then closed whole (no
+/// WAL beside it) and flushed. Answers who is left without a credential.
+fn hand_over(
+    copy: &Path,
+    key: &DataKey,
+    plan: &Handover,
+    now: NaiveDateTime,
+) -> Result<Vec<String>> {
+    let mut conn = store::open_staged(copy, key)?;
+    store::audit::set_actor(&conn, &plan.admin.id, &plan.admin.name)?;
+    let without = handover::apply(&mut conn, plan, now)?;
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    drop(conn);
+    fs::File::open(copy)?.sync_all()?;
+    Ok(without)
 }
 
 /// Copies the database of `conn` into a new file at `to`, encrypted with
