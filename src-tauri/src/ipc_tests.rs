@@ -167,6 +167,9 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
         if junk != json!(true) {
             calls.push(("close_recovery_key", json!({ "kept": junk })));
         }
+        // A plain database has nothing to copy out in clear.
+        calls.push(("export_plain_copy", json!({ "confirmed": junk })));
+    }
     for name in [
         json!(huge()),
         json!("a\u{0}b"),
@@ -190,9 +193,6 @@ fn hostile_calls() -> Vec<(&'static str, Value)> {
     ));
     calls.push(("export_exchange_changes", json!({})));
     calls.push(("take_exchange_reply", json!({})));
-        // A plain database has nothing to copy out in clear.
-        calls.push(("export_plain_copy", json!({ "confirmed": junk })));
-    }
     calls.push((
         "encrypt_database",
         json!({ "current": DEMO_PIN, "password": "kanri-pass-2468",
