@@ -137,38 +137,12 @@ pub fn choose_backup_file<R: Runtime>(
     Ok(Some(contents))
 }
 
-/// The native open dialog. A build with the `e2e` feature takes the file
-/// from `ZAITAKU_E2E_RESTORE_PATH` instead (the tests cannot drive a GTK
-/// dialog); release builds never look at it.
+/// The native open dialog for a backup file.
 fn choose_file<R: Runtime>(app: &AppHandle<R>) -> Result<Option<PathBuf>, UiError> {
-    // The mock runtime of the IPC tests shows no dialog: as if cancelled.
-    if cfg!(test) {
-        return Ok(None);
-    }
-    #[cfg(feature = "e2e")]
-    if let Some(path) = std::env::var_os("ZAITAKU_E2E_RESTORE_PATH") {
-        return Ok(Some(PathBuf::from(path)));
-    }
-    let window = app.get_webview_window("main");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let cannot = || UiError::new("io", "ファイルを選ぶ画面を開けませんでした。");
-    // As for the save dialog (print.rs): made on the main thread, awaited off it.
-    app.run_on_main_thread(move || {
-        let mut dialog = rfd::AsyncFileDialog::new()
-            .set_title("復元するバックアップを選ぶ")
-            .add_filter("バックアップ", &["db", "sqlite"]);
-        if let Some(window) = &window {
-            dialog = dialog.set_parent(window);
-        }
-        let chosen = dialog.pick_file();
-        std::thread::spawn(move || {
-            let path = tauri::async_runtime::block_on(chosen).map(|f| f.path().to_path_buf());
-            let _ = tx.send(path);
-        });
-    })
-    .map_err(|e| {
-        log::error!("cannot show the open dialog: {e}");
-        cannot()
-    })?;
-    rx.recv().map_err(|_| cannot())
+    super::files::open_dialog(
+        app,
+        "復元するバックアップを選ぶ",
+        ("バックアップ", &["db", "sqlite"]),
+        "ZAITAKU_E2E_RESTORE_PATH",
+    )
 }

@@ -17,7 +17,7 @@ use zaitaku_core::access_log::{self, Kind};
 use zaitaku_core::exchange::{self, auto, Choice, Exported, Preview, Role};
 use zaitaku_core::keys::KeyFile;
 
-use super::{now, parse_arg};
+use super::{files, now, parse_arg};
 use crate::{AppState, UiError};
 
 /// The exchange file whose preview was shown last, until it is taken in.
@@ -57,64 +57,25 @@ command! {
         write |conn, _| Ok(auto::set_shared_dir(conn, &dir)?.map(|d| d.display().to_string()));
 }
 
-/// Which native dialog to open.
-enum Dialog<'a> {
-    Folder(&'a str),
-    File(&'a str, &'a str, &'a [&'a str]),
+/// The native folder dialog (e2e builds: `ZAITAKU_E2E_EXCHANGE_DIR`).
+fn choose_folder<R: Runtime>(app: &AppHandle<R>, title: &str) -> Result<Option<PathBuf>, UiError> {
+    files::folder_dialog(app, title, "ZAITAKU_E2E_EXCHANGE_DIR")
 }
 
-/// The native folder or file dialog; `None` when cancelled. A build with
-/// the `e2e` feature takes the answer from `ZAITAKU_E2E_EXCHANGE_DIR` or
-/// `ZAITAKU_E2E_EXCHANGE_FILE` (the tests cannot drive a GTK dialog);
-/// release builds never look at them.
-fn choose<R: Runtime>(app: &AppHandle<R>, what: Dialog<'_>) -> Result<Option<PathBuf>, UiError> {
-    if cfg!(test) {
-        return Ok(None);
-    }
-    #[cfg(feature = "e2e")]
-    {
-        let var = match what {
-            Dialog::Folder(_) => "ZAITAKU_E2E_EXCHANGE_DIR",
-            Dialog::File(..) => "ZAITAKU_E2E_EXCHANGE_FILE",
-        };
-        if let Some(path) = std::env::var_os(var) {
-            return Ok(Some(PathBuf::from(path)));
-        }
-    }
-    let window = app.get_webview_window("main");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let cannot = || UiError::new("io", "フォルダやファイルを選ぶ画面を開けませんでした。");
-    let (title, filter) = match what {
-        Dialog::Folder(title) => (title.to_string(), None),
-        Dialog::File(title, label, ext) => (
-            title.to_string(),
-            Some((
-                label.to_string(),
-                ext.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
-            )),
-        ),
-    };
-    // As for the save dialog (print.rs): made on the main thread, awaited off it.
-    app.run_on_main_thread(move || {
-        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
-        if let Some(window) = &window {
-            dialog = dialog.set_parent(window);
-        }
-        let chosen: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> = match filter {
-            None => Box::pin(dialog.pick_folder()),
-            Some((label, ext)) => Box::pin(dialog.add_filter(label, &ext).pick_file()),
-        };
-        std::thread::spawn(move || {
-            let path = tauri::async_runtime::block_on(chosen)
-                .map(|f: rfd::FileHandle| f.path().to_path_buf());
-            let _ = tx.send(path);
-        });
-    })
-    .map_err(|e| {
-        log::error!("cannot show the dialog: {e}");
-        cannot()
-    })?;
-    rx.recv().map_err(|_| cannot())
+/// The native open dialog for an exchange or setup file (e2e builds:
+/// `ZAITAKU_E2E_EXCHANGE_FILE`).
+fn choose_file<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    kind: &str,
+    extension: &str,
+) -> Result<Option<PathBuf>, UiError> {
+    files::open_dialog(
+        app,
+        title,
+        (kind, &[extension]),
+        "ZAITAKU_E2E_EXCHANGE_FILE",
+    )
 }
 
 fn keep(slot: &Mutex<Option<PathBuf>>, path: Option<PathBuf>) {
@@ -146,10 +107,7 @@ pub fn prepare_exchange_child<R: Runtime>(
         }
         Ok(())
     })?;
-    let Some(dir) = choose(
-        &app,
-        Dialog::Folder("準備ファイルの保存先（USBメモリなど）"),
-    )?
+    let Some(dir) = choose_folder(&app, "準備ファイルの保存先（USBメモリなど）")?
     else {
         return Ok(None);
     };
@@ -179,8 +137,7 @@ pub fn export_exchange_changes<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<Exported>, UiError> {
     state.read(|conn| exchange_role(conn, Role::Child))?;
-    let Some(dir) = choose(&app, Dialog::Folder("変更の書き出し先（USBメモリなど）"))?
-    else {
+    let Some(dir) = choose_folder(&app, "変更の書き出し先（USBメモリなど）")? else {
         return Ok(None);
     };
     let key = state.data_key();
@@ -236,12 +193,8 @@ pub fn preview_exchange_file<R: Runtime>(
     let path = match source {
         ExchangeSource::Waiting(name) => auto::waiting_file(&state.db_path, &name)?,
         ExchangeSource::Choose => {
-            let file = Dialog::File(
-                "取り込むファイルを選ぶ",
-                "データ共有のファイル",
-                &[exchange::EXTENSION],
-            );
-            match choose(&app, file)? {
+            let title = "取り込むファイルを選ぶ";
+            match choose_file(&app, title, "データ共有のファイル", exchange::EXTENSION)? {
                 Some(path) => path,
                 None => return Ok(None),
             }
@@ -327,12 +280,9 @@ pub fn take_exchange_reply<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<exchange::Taken>, UiError> {
     state.read(|conn| exchange_role(conn, Role::Child))?;
-    let file = Dialog::File(
-        "親機からの返信を選ぶ",
-        "データ共有のファイル",
-        &[exchange::EXTENSION],
-    );
-    let Some(path) = choose(&app, file)? else {
+    let title = "親機からの返信を選ぶ";
+    let Some(path) = choose_file(&app, title, "データ共有のファイル", exchange::EXTENSION)?
+    else {
         return Ok(None);
     };
     let key = state.data_key();
@@ -370,12 +320,9 @@ pub fn choose_setup_file<R: Runtime>(
     keep(&SETUP, None);
     // Asked first: no dialog on a database that already holds data.
     state.read(zaitaku_core::first_run::demo_allowed)?;
-    let file = Dialog::File(
-        "親機で作った準備ファイルを選ぶ",
-        "準備ファイル",
-        &[exchange::SETUP_EXTENSION],
-    );
-    let Some(path) = choose(&app, file)? else {
+    let title = "親機で作った準備ファイルを選ぶ";
+    let Some(path) = choose_file(&app, title, "準備ファイル", exchange::SETUP_EXTENSION)?
+    else {
         return Ok(None);
     };
     let keys = KeyFile::load(&path)?;

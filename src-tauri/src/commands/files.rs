@@ -4,7 +4,9 @@
 //! ([`export_dir`]), and the window says so with every saved file (the one
 //! notice in ui/lib/plain-file.js).
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -48,53 +50,123 @@ pub(crate) struct SaveAs<'a> {
 }
 
 /// The native save dialog, opening in [`export_dir`]; `None` when the user
-/// cancels. The end-to-end tests cannot drive a GTK dialog, so a build with
-/// the `e2e` feature takes the path from `ZAITAKU_E2E_SAVE_PATH` instead;
-/// release builds never look at it.
+/// cancels. The end-to-end tests answer it with `ZAITAKU_E2E_SAVE_PATH`.
 pub(crate) fn save_dialog<R: Runtime>(
     app: &AppHandle<R>,
     what: SaveAs<'_>,
 ) -> Result<Option<PathBuf>, UiError> {
-    #[cfg(feature = "e2e")]
-    if let Some(path) = std::env::var_os("ZAITAKU_E2E_SAVE_PATH") {
-        return Ok(Some(PathBuf::from(path)));
-    }
     let file_name = what
         .file_name
         .replace(['/', '\\', ':', '*', '?', '"', '<', '>', '|'], "_");
-    let directory = export_dir(app).ok();
+    let native = Native::Save {
+        file_name,
+        filter: owned(what.filter),
+        directory: export_dir(app).ok(),
+    };
+    show(app, what.title, native, "ZAITAKU_E2E_SAVE_PATH")
+}
+
+/// The native open dialog for one file of the kind `filter` names; `None`
+/// when the user cancels. The end-to-end tests answer it with the
+/// environment variable `e2e_answer`.
+pub(crate) fn open_dialog<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    filter: (&str, &[&str]),
+    e2e_answer: &str,
+) -> Result<Option<PathBuf>, UiError> {
+    let native = Native::Open {
+        filter: owned(filter),
+    };
+    show(app, title, native, e2e_answer)
+}
+
+/// The native folder dialog; `None` when the user cancels. The end-to-end
+/// tests answer it with the environment variable `e2e_answer`.
+pub(crate) fn folder_dialog<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    e2e_answer: &str,
+) -> Result<Option<PathBuf>, UiError> {
+    show(app, title, Native::Folder, e2e_answer)
+}
+
+/// A dialog in owned values, to be made on the main thread.
+enum Native {
+    Save {
+        file_name: String,
+        filter: (String, Vec<String>),
+        directory: Option<PathBuf>,
+    },
+    Open {
+        filter: (String, Vec<String>),
+    },
+    Folder,
+}
+
+fn owned((name, extensions): (&str, &[&str])) -> (String, Vec<String>) {
+    let extensions = extensions.iter().map(|e| e.to_string()).collect();
+    (name.to_string(), extensions)
+}
+
+/// Shows `native` and waits for the person's answer. Tests cannot drive a
+/// GTK dialog: the IPC tests' mock runtime answers as if cancelled, and a
+/// build with the `e2e` feature takes the answer from the environment
+/// variable `e2e_answer`; release builds never look at it.
+fn show<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    native: Native,
+    e2e_answer: &str,
+) -> Result<Option<PathBuf>, UiError> {
+    if cfg!(test) {
+        return Ok(None);
+    }
+    #[cfg(feature = "e2e")]
+    if let Some(path) = std::env::var_os(e2e_answer) {
+        return Ok(Some(PathBuf::from(path)));
+    }
+    let _ = e2e_answer;
     let window = app.get_webview_window("main");
-    let (title, (filter, extensions)) = (what.title.to_string(), what.filter);
-    let (filter, extensions) = (
-        filter.to_string(),
-        extensions.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
-    );
+    let title = title.to_string();
+    let cannot = || UiError::new("io", "ファイルや保存先を選ぶ画面を開けませんでした。");
     let (tx, rx) = std::sync::mpsc::channel();
-    // GTK dialogs are created on the main thread and awaited off it (as
-    // tauri-plugin-dialog does), so this command thread can block on them.
+    // GTK dialogs are made on the main thread and awaited off it (as
+    // tauri-plugin-dialog does), so this command's thread can block on them.
     app.run_on_main_thread(move || {
-        let mut dialog = rfd::AsyncFileDialog::new()
-            .set_title(title)
-            .set_file_name(file_name)
-            .add_filter(filter, &extensions);
-        if let Some(dir) = directory {
-            dialog = dialog.set_directory(dir);
-        }
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
         if let Some(window) = &window {
             dialog = dialog.set_parent(window);
         }
-        let chosen = dialog.save_file();
+        let chosen: Pin<Box<dyn Future<Output = Option<rfd::FileHandle>> + Send>> = match native {
+            Native::Save {
+                file_name,
+                filter: (name, extensions),
+                directory,
+            } => {
+                let mut dialog = dialog
+                    .set_file_name(file_name)
+                    .add_filter(name, &extensions);
+                if let Some(dir) = directory {
+                    dialog = dialog.set_directory(dir);
+                }
+                Box::pin(dialog.save_file())
+            }
+            Native::Open {
+                filter: (name, extensions),
+            } => Box::pin(dialog.add_filter(name, &extensions).pick_file()),
+            Native::Folder => Box::pin(dialog.pick_folder()),
+        };
         std::thread::spawn(move || {
             let path = tauri::async_runtime::block_on(chosen).map(|f| f.path().to_path_buf());
             let _ = tx.send(path);
         });
     })
     .map_err(|e| {
-        log::error!("cannot show the save dialog: {e}");
-        UiError::new("io", "保存先を選ぶ画面を開けませんでした。")
+        log::error!("cannot show the dialog: {e}");
+        cannot()
     })?;
-    rx.recv()
-        .map_err(|_| UiError::new("io", "保存先を選ぶ画面を開けませんでした。"))
+    rx.recv().map_err(|_| cannot())
 }
 
 /// `path` with the extension `ext` unless it already has it (in any case).
