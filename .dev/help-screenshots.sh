@@ -20,9 +20,9 @@ if ! /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pil >/dev/null
 fi
 
-echo "==> end-to-end tests of the help (screenshots)"
+echo "==> end-to-end tests of the help and the exchange's conflict screen (screenshots)"
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test -p zaitaku-desk --features e2e --test e2e --locked -- --test-threads=1 help::
+  cargo test -p zaitaku-desk --features e2e --test e2e --locked -- --test-threads=1 help:: exchange::
 
 # screenshot of target/e2e-screenshots/ → file name in ui/help/
 /usr/bin/python3 - target/e2e-screenshots ui/help <<'PY'
@@ -40,6 +40,7 @@ CHOSEN = {
     "help-settings": "settings.png",
     "help-meetings": "meetings.png",
     "help-search": "help.png",
+    "exchange-conflict": "exchange-conflict.png",
 }
 shots, out = Path(sys.argv[1]), Path(sys.argv[2])
 out.mkdir(exist_ok=True)

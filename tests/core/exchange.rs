@@ -243,6 +243,11 @@ fn a_field_changed_differently_on_both_pcs_waits_for_a_choice_and_the_choice_is_
     let conflict = &preview.conflicts[0];
     assert_eq!(conflict.kind, ConflictKind::BothChanged);
     assert_eq!(conflict.label, "相談記録");
+    // The screen names the case as staff know it.
+    assert_eq!(
+        conflict.record,
+        format!("受付番号 {}　両方 変更", case.case_no)
+    );
     let fields: Vec<(&str, &str, &str, &str)> = conflict
         .fields
         .iter()

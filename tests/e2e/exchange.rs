@@ -140,6 +140,8 @@ async fn choose_laptop_value_and_apply(app: &App, shot: &str) {
     assert!(conflict.contains(OFFICE_TEXT), "{conflict}");
     assert!(conflict.contains(LAPTOP_TEXT), "{conflict}");
     assert!(conflict.contains("両方の端末で変更"), "{conflict}");
+    // Which case: its 受付番号 (case 1 is the one both PCs edited).
+    assert!(conflict.contains("受付番号 1　"), "{conflict}");
     assert!(
         !app.wait_for_text("#exchange", "端末とデータ共有")
             .await

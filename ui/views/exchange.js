@@ -163,7 +163,7 @@ function conflictTable(c, i) {
     h('td', {}, deletion && j > 0 ? (f.here === '' ? '（空欄）' : f.here) : choice(f.column, 'here', f.here)),
     h('td', {}, deletion && j > 0 ? (f.there === '' ? '（空欄）' : f.there) : choice(f.column, 'there', f.there))));
   const table = h('table', { class: 'data-table exchange-conflict', dataset: { key: c.key } },
-    h('caption', {}, `${c.label || c.table}（${c.kind_label}）`),
+    h('caption', {}, `${c.label || c.table}${c.record ? `：${c.record}` : ''}（${c.kind_label}）`),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, '項目'), h('th', { scope: 'col' }, '共通の元の値'),
       h('th', { scope: 'col' }, 'このパソコン'), h('th', { scope: 'col' }, '相手のパソコン'))),

@@ -59,6 +59,9 @@ pub struct Conflict {
     pub key: String,
     pub table: String,
     pub label: &'static str,
+    /// Which record, as staff know it (受付番号 and name), when this PC
+    /// still holds it; empty for kinds of record the label names enough.
+    pub record: String,
     pub row_id: String,
     pub kind: ConflictKind,
     pub kind_label: &'static str,
@@ -516,6 +519,7 @@ fn view(raw: &RawConflict) -> Conflict {
         key: format!("{}:{}", raw.table, raw.row_id()),
         table: raw.table.clone(),
         label,
+        record: String::new(),
         row_id: raw.row_id(),
         kind: raw.kind,
         kind_label: match raw.kind {
@@ -610,9 +614,32 @@ pub fn import(conn: &Connection, db: &Path, path: &Path, key: Option<&DataKey>) 
         conflicts: conflicts
             .iter()
             .filter(|r| !r.settled())
-            .map(view)
+            .map(|r| Conflict {
+                record: record_name(conn, &r.table, &r.row_id()),
+                ..view(r)
+            })
             .collect(),
     })
+}
+
+/// Names a conflicting record as staff know it: a case by its 受付番号 and
+/// person, a 経過記録 by its case and date, a person by name. Empty when
+/// this PC no longer holds it (deleted here) or for other kinds of record.
+fn record_name(conn: &Connection, table: &str, id: &str) -> String {
+    const CASE: &str = "'受付番号 ' || c.case_no || '　' || p.name";
+    let sql = match table {
+        "cases" => format!(
+            "SELECT {CASE} FROM cases c JOIN persons p ON p.id = c.person_id WHERE c.id = ?1"
+        ),
+        "case_entries" => format!(
+            "SELECT {CASE} || '　' || e.entry_date FROM case_entries e
+             JOIN cases c ON c.id = e.case_id JOIN persons p ON p.id = c.person_id
+             WHERE e.id = ?1"
+        ),
+        "persons" => "SELECT name FROM persons WHERE id = ?1".to_string(),
+        _ => return String::new(),
+    };
+    conn.query_row(&sql, [id], |r| r.get(0)).unwrap_or_default()
 }
 
 /// The pick for `field` of conflict `key`: the field's own choice, else
