@@ -245,7 +245,13 @@ async fn the_excel_button_saves_the_years_workbook() {
     app.snap("reports-excel-saved").await;
     app.quit().await;
 
-    let path = std::path::PathBuf::from(message.split_once('：').expect("the path").1.trim());
+    // 「…保存しました：<path>　このファイルは暗号化されていません。…」
+    let (saved, notice) = message.split_once('　').expect("the notice after the path");
+    assert!(
+        notice.starts_with("このファイルは暗号化されていません"),
+        "{notice}"
+    );
+    let path = std::path::PathBuf::from(saved.split_once('：').expect("the path").1.trim());
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     assert!(
         name.starts_with(&format!("事業報告_{}_", expected.period_label))
