@@ -44,7 +44,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
@@ -174,6 +174,11 @@ fn admin_names(conn: &Connection) -> zaitaku_core::Result<String> {
 }
 
 impl AppState {
+    /// The connection slot (`None` while an encrypted database is closed).
+    fn lock_conn(&self) -> Result<MutexGuard<'_, Option<Connection>>, UiError> {
+        self.conn.lock().map_err(|_| internal())
+    }
+
     pub fn open(db_path: PathBuf) -> Self {
         // New databases are encrypted (see the module's documentation).
         let opened = keys::start(&db_path, true);
@@ -239,12 +244,7 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, UiError>,
     ) -> Result<T, UiError> {
-        let mut guard = self.conn.lock().map_err(|_| {
-            UiError::new(
-                "internal",
-                "内部エラーが起きました。アプリを再起動してください。",
-            )
-        })?;
+        let mut guard = self.lock_conn()?;
         let idle_locked = self.idle_locked.lock().ok().and_then(|mut l| l.take());
         if let (Some(conn), Some((actor, at))) = (guard.as_mut(), idle_locked) {
             store::audit::set_actor(conn, "", "")?;
@@ -288,12 +288,7 @@ impl AppState {
     /// made again as a plain one first.
     pub fn fill_demo(&self) -> Result<first_run::DemoAccounts, UiError> {
         let now = chrono::Local::now().naive_local();
-        let mut guard = self.conn.lock().map_err(|_| {
-            UiError::new(
-                "internal",
-                "内部エラーが起きました。アプリを再起動してください。",
-            )
-        })?;
+        let mut guard = self.lock_conn()?;
         let Some(conn) = guard.as_mut() else {
             return Err(locked());
         };
@@ -383,12 +378,7 @@ impl AppState {
             keyring,
             actor,
         } = unlocked;
-        let mut guard = self.conn.lock().map_err(|_| {
-            UiError::new(
-                "internal",
-                "内部エラーが起きました。アプリを再起動してください。",
-            )
-        })?;
+        let mut guard = self.lock_conn()?;
         if let Ok(mut k) = self.keyring.lock() {
             *k = Some(keyring);
         }
@@ -863,12 +853,16 @@ fn record_access(
 }
 
 fn member_of(actor: &Actor) -> Result<StaffMember, UiError> {
-    actor.member().cloned().ok_or_else(|| {
-        UiError::new(
-            "internal",
-            "内部エラーが起きました。アプリを再起動してください。",
-        )
-    })
+    actor.member().cloned().ok_or_else(internal)
+}
+
+/// What the window says when the app's own state is broken (a thread
+/// panicked holding the connection): nothing the person can fix but a restart.
+fn internal() -> UiError {
+    UiError::new(
+        "internal",
+        "内部エラーが起きました。アプリを再起動してください。",
+    )
 }
 
 /// `<app data dir>/zaitaku-desk.db`, creating the folder on first start.

@@ -45,12 +45,7 @@ impl AppState {
         tell: &mut dyn FnMut(Option<Stage>),
     ) -> Result<Encrypted, UiError> {
         let now = chrono::Local::now().naive_local();
-        let mut guard = self.conn.lock().map_err(|_| {
-            UiError::new(
-                "internal",
-                "内部エラーが起きました。アプリを再起動してください。",
-            )
-        })?;
+        let mut guard = self.lock_conn()?;
         if self.is_encrypted() {
             return Err(UiError::new(
                 "conflict",

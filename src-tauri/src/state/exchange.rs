@@ -107,12 +107,7 @@ impl AppState {
         setup: &Path,
         key: Option<&DataKey>,
     ) -> Result<exchange::Identity, UiError> {
-        let mut guard = self.conn.lock().map_err(|_| {
-            UiError::new(
-                "internal",
-                "内部エラーが起きました。アプリを再起動してください。",
-            )
-        })?;
+        let mut guard = self.lock_conn()?;
         let Some(conn) = guard.as_mut() else {
             return Err(locked());
         };
