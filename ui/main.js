@@ -36,6 +36,9 @@ function preloadScreens() {
 }
 
 let current = null;
+// Counts the screens drawn: a screen still drawing when another is asked
+// for (a quick click on the menu) must not take the focus from it later.
+let drawing = 0;
 
 function setOfficeName(office) {
   document.getElementById('sidebar-office').textContent = office?.name || '';
@@ -55,14 +58,17 @@ async function show(name, { again = false } = {}) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
+  const mine = ++drawing;
   const container = clear(document.getElementById('view'));
   clearMessage();
   try {
     const module = await moduleOf(view);
     await module.render(container, { title: VIEWS[view].title, onSaved: setOfficeName });
   } catch (error) {
-    if (!lock.isLocked()) showError(error);
+    if (mine === drawing && !lock.isLocked()) showError(error);
   }
+  // Another screen was asked for meanwhile: it owns the view and the focus.
+  if (mine !== drawing) return;
   // Locked while drawing: what arrived before the lock goes too.
   if (lock.isLocked()) {
     clear(container);
