@@ -74,7 +74,11 @@ async function show(name, { again = false } = {}) {
     clear(container);
     return;
   }
-  document.getElementById('content').focus({ preventScroll: true });
+  // Keyboard users start from the new screen, unless the person is already
+  // typing in it (a field filled while its lower sections were loading).
+  if (!container.contains(document.activeElement)) {
+    document.getElementById('content').focus({ preventScroll: true });
+  }
 }
 
 function onKey(e) {
