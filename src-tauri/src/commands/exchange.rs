@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use zaitaku_core::access::Actor;
 use zaitaku_core::access_log::{self, Kind};
 use zaitaku_core::exchange::{self, auto, Choice, Exported, Preview, Role};
 use zaitaku_core::keys::KeyFile;
@@ -39,6 +40,16 @@ pub struct ExchangeScreen {
 
 fn name_of(path: &Path) -> String {
     access_log::file_name(path)
+}
+
+/// The access log's line for an exchange file, named by its file name.
+fn logged(
+    conn: &zaitaku_core::store::Connection,
+    actor: &Actor,
+    kind: Kind,
+    path: &Path,
+) -> zaitaku_core::Result<()> {
+    access_log::record(conn, actor, kind, &name_of(path), "", now())
 }
 
 command! {
@@ -115,16 +126,7 @@ pub fn prepare_exchange_child<R: Runtime>(
     state
         .write(|conn, actor| {
             let path = exchange::prepare(conn, &state.db_path, &dir, &name, key.as_ref(), now())?;
-            access_log::record_output(&path, || {
-                access_log::record(
-                    conn,
-                    actor,
-                    Kind::ExchangeExport,
-                    &name_of(&path),
-                    "",
-                    now(),
-                )
-            })?;
+            access_log::record_output(&path, || logged(conn, actor, Kind::ExchangeExport, &path))?;
             Ok(name_of(&path))
         })
         .map(Some)
@@ -145,14 +147,7 @@ pub fn export_exchange_changes<R: Runtime>(
         .write(|conn, actor| {
             let done = exchange::export(conn, &state.db_path, &dir, key.as_ref(), now())?;
             access_log::record_output(&done.path, || {
-                access_log::record(
-                    conn,
-                    actor,
-                    Kind::ExchangeExport,
-                    &name_of(&done.path),
-                    "",
-                    now(),
-                )
+                logged(conn, actor, Kind::ExchangeExport, &done.path)
             })?;
             Ok(done)
         })
@@ -251,16 +246,9 @@ pub fn apply_exchange_file(
             Some(&reply_dir),
             now(),
         )?;
-        access_log::record(
-            conn,
-            actor,
-            Kind::ExchangeImport,
-            &name_of(&path),
-            "",
-            now(),
-        )?;
+        logged(conn, actor, Kind::ExchangeImport, &path)?;
         let reply_name = name_of(&applied.reply);
-        access_log::record(conn, actor, Kind::ExchangeExport, &reply_name, "", now())?;
+        logged(conn, actor, Kind::ExchangeExport, &applied.reply)?;
         auto::done_with(&db, &path)?;
         Ok(ApplyAnswer {
             counts: applied.counts,
@@ -289,14 +277,7 @@ pub fn take_exchange_reply<R: Runtime>(
     state
         .write(|conn, actor| {
             let taken = exchange::take_reply(conn, &state.db_path, &path, key.as_ref())?;
-            access_log::record(
-                conn,
-                actor,
-                Kind::ExchangeImport,
-                &name_of(&path),
-                "",
-                now(),
-            )?;
+            logged(conn, actor, Kind::ExchangeImport, &path)?;
             Ok(taken)
         })
         .map(Some)
