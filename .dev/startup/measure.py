@@ -24,6 +24,9 @@ import sys
 import time
 
 STILL_FOR = 1.5
+# Set ZAITAKU_TRACE=1 to see every change of the screen (to tell the
+# window's frame, the page's first paint and the font's swap apart).
+TRACE = os.environ.get("ZAITAKU_TRACE") == "1"
 GIVE_UP_AFTER = 30.0
 NOTICE_W, NOTICE_H = 460, 120
 
@@ -88,23 +91,46 @@ def tree(pid):
     return found
 
 
-def memory_mb(pid):
-    """(PSS, USS) of the tree. PSS shares a library's pages among all the
-    processes mapping it, so it drops while other WebKit apps run: measure
-    on a quiet machine; USS (private pages only) does not move with them."""
+def process_memory_kb(pid):
+    """(PSS, USS) of one process in kB, or None if it is gone."""
     pss = uss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                key, value = line.split()[:2]
+                if key == "Pss:":
+                    pss += int(value)
+                elif key in ("Private_Clean:", "Private_Dirty:"):
+                    uss += int(value)
+    except OSError:
+        return None
+    return pss, uss
+
+
+def process_name(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def memory_mb(pid):
+    """(PSS, USS, {process name: PSS}) of the tree. PSS shares a library's
+    pages among all the processes mapping it, so it drops while other WebKit
+    apps run: measure on a quiet machine; USS (private pages only) does not
+    move with them."""
+    pss = uss = 0
+    each = {}
     for p in tree(pid):
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                for line in f:
-                    key, value = line.split()[:2]
-                    if key == "Pss:":
-                        pss += int(value)
-                    elif key in ("Private_Clean:", "Private_Dirty:"):
-                        uss += int(value)
-        except OSError:
-            pass
-    return pss / 1024, uss / 1024
+        kb = process_memory_kb(p)
+        if kb is None:
+            continue
+        pss += kb[0]
+        uss += kb[1]
+        name = process_name(p)
+        each[name] = each.get(name, 0) + kb[0] / 1024
+    return pss / 1024, uss / 1024, each
 
 
 def one_run(screen, command, env, before):
@@ -122,13 +148,16 @@ def one_run(screen, command, env, before):
             if rows != last:
                 if first_paint is None and rows != empty:
                     first_paint = now
+                if TRACE:
+                    changed = sum(a != b for a, b in zip(rows, last))
+                    print(f"    {now * 1000:6.0f} ms: {changed} rows changed", file=sys.stderr)
                 drawn, last = now, rows
             elif drawn is not None and now - drawn >= STILL_FOR:
                 break
             if now > GIVE_UP_AFTER or proc.poll() is not None:
                 raise SystemExit(f"no still screen within {GIVE_UP_AFTER} s: {' '.join(command)}")
             time.sleep(0.005)
-        pss, uss = memory_mb(proc.pid)
+        pss, uss, each = memory_mb(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -137,7 +166,7 @@ def one_run(screen, command, env, before):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         time.sleep(0.3)
-    return first_paint * 1000, drawn * 1000, pss, uss
+    return first_paint * 1000, drawn * 1000, pss, uss, each
 
 
 def main():
@@ -154,9 +183,13 @@ def main():
     screen = Screen()
     one_run(screen, command, env, args.before)  # warm the page cache
     runs = [one_run(screen, command, env, args.before) for _ in range(args.runs)]
-    first, drawn, pss, uss = (statistics.median(col) for col in zip(*runs))
+    first, drawn, pss, uss = (statistics.median(col) for col in list(zip(*runs))[:4])
     print(f"{args.label:<40} first paint {first:5.0f} ms  drawn {drawn:5.0f} ms  "
           f"PSS {pss:5.1f} MB  USS {uss:5.1f} MB  (median of {args.runs})", flush=True)
+    # Which process holds the memory: the app, WebKit's web or network process.
+    names = sorted({name for run in runs for name in run[4]})
+    print("    PSS by process: " + ", ".join(
+        f"{name} {statistics.median(run[4].get(name, 0) for run in runs):.1f} MB" for name in names), flush=True)
     print(f"RESULT {args.label}\t{first:.1f}\t{drawn:.1f}\t{pss:.1f}\t{uss:.1f}", file=sys.stderr)
 
 
