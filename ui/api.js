@@ -1,7 +1,10 @@
 // The only caller of Tauri's invoke. Every failure becomes an AppError with
 // a Japanese message; raw details go to the console for developers.
 
-const tauri = window.__TAURI__;
+// Tauri's own invoke, the one @tauri-apps/api's `core.invoke` calls: the
+// global API bundle (withGlobalTauri) is not injected into the page, one
+// script less to parse at every start.
+const tauri = window.__TAURI_INTERNALS__;
 
 export class AppError extends Error {
   constructor({ kind = 'internal', message, field = null }) {
@@ -20,11 +23,11 @@ function toAppError(raw) {
 }
 
 async function call(command, args = {}) {
-  if (!tauri || !tauri.core) {
+  if (!tauri || !tauri.invoke) {
     throw new AppError({ kind: 'internal', message: 'アプリの内部機能に接続できません。アプリから開いてください。' });
   }
   try {
-    return await tauri.core.invoke(command, args);
+    return await tauri.invoke(command, args);
   } catch (raw) {
     const error = toAppError(raw);
     // The Rust side answers nothing while the window is locked (say, just

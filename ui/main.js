@@ -31,8 +31,18 @@ async function moduleOf(view) {
   return loaded[view];
 }
 
-function preloadScreens() {
-  requestAnimationFrame(() => setTimeout(() => ORDER.forEach((view) => moduleOf(view).catch(() => {})), 0));
+/** The screen shown first after sign-in, fetched while the sign-in
+ * screen waits (the others load when first asked for: loading all of them
+ * at start cost the sign-in screen memory it does not need). */
+function preloadFirstScreen() {
+  const view = VIEWS[location.hash.slice(1)] ? location.hash.slice(1) : ORDER[0];
+  requestAnimationFrame(() => setTimeout(() => moduleOf(view).catch(() => {}), 0));
+}
+
+/** The page is shown once its first screen is known: the window goes from
+ * empty to the sign-in screen without drawing the app behind it first. */
+function reveal() {
+  document.body.classList.remove('starting');
 }
 
 let current = null;
@@ -106,15 +116,20 @@ async function start() {
   initMessages();
   // F1 works from the first moment, on the lock screen too.
   installHelp();
+  // Both asked at once: the sign-in screen needs the staff too.
+  const access = api.accessStatus();
+  access.catch(() => {});
   let status;
   try {
     status = await api.appStatus();
     setPasswordsOnly(status.encrypted);
   } catch (error) {
+    reveal();
     showError(error);
     return;
   }
   if (status.startup_error) {
+    reveal();
     showStartupError(status.startup_error);
     return;
   }
@@ -123,19 +138,22 @@ async function start() {
   // screens' modules wait for the first screen, the sign-in one included,
   // not for the sign-in itself.
   lock.firstScreenShown.then(() => {
+    reveal();
     startAutoBackup();
-    preloadScreens();
+    preloadFirstScreen();
   });
   // An encrypted database opens only at a sign-in: its backup waits for it.
   window.addEventListener('zaitaku:unlocked', () => startAutoBackup());
   window.addEventListener('zaitaku:unlocked', () => startExchange());
   // Who is working is asked before any screen is shown.
   try {
-    await lock.start();
+    await lock.start(access);
+    reveal();
     // An encrypted database opens only at the sign-in: whether 初期設定 is
     // finished is known from then on.
     status = await api.appStatus();
   } catch (error) {
+    reveal();
     showError(error);
   }
   // A new office is set up (初期設定) before anything else opens.

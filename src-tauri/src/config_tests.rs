@@ -68,3 +68,18 @@ fn no_devtools_and_no_shell_plugin() {
         assert!(!text.contains("tauri-plugin-shell"), "no shell plugin");
     }
 }
+
+#[test]
+fn webkit_rendering_defaults_leave_what_the_person_set() {
+    let all = crate::webkit_env_defaults(|_| false);
+    assert_eq!(
+        all,
+        [
+            ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+            ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1")
+        ]
+    );
+    // Someone who wants GPU painting back sets the variable (to 0) themself.
+    let kept = crate::webkit_env_defaults(|name| name == "WEBKIT_SKIA_ENABLE_CPU_RENDERING");
+    assert_eq!(kept, [("WEBKIT_DISABLE_DMABUF_RENDERER", "1")]);
+}

@@ -53,8 +53,33 @@ pub fn app_builder<R: Runtime>(
     builder.invoke_handler(commands::handler())
 }
 
+/// WebKitGTK's rendering, chosen before GTK starts (a variable the person
+/// has set wins, `0` included):
+/// - the DMA-BUF renderer off: with some GPU drivers (NVIDIA, some Mesa and
+///   Wayland set-ups) it leaves the window empty, WebKitGTK's known problem;
+/// - pages painted by the CPU (Skia's raster backend, as WebKitGTK did
+///   before 2.46): the screens are forms and tables, and painting them on
+///   the GPU compiles shaders first; on a PC without a GPU (software GL)
+///   that drew the sign-in screen later and kept ~20 MB more in the web
+///   process (`.dev/bench-startup.sh` prints both).
+/// Returns the variables to set.
+pub fn webkit_env_defaults(is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+    [
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1"),
+    ]
+    .into_iter()
+    .filter(|(name, _)| !is_set(name))
+    .collect()
+}
+
 /// Opens the main window. Returns the process exit code.
 pub fn run_gui(db_override: Option<PathBuf>) -> i32 {
+    // Before any thread starts: the environment is the process's.
+    #[cfg(target_os = "linux")]
+    for (name, value) in webkit_env_defaults(|name| std::env::var_os(name).is_some()) {
+        std::env::set_var(name, value);
+    }
     use tauri_plugin_log::{Target, TargetKind};
     // Internal details (SQL errors, paths) go to a log file in the OS log folder.
     let log = tauri_plugin_log::Builder::new()

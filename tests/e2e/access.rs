@@ -423,7 +423,7 @@ async fn locking_takes_the_case_and_its_preview_out_of_the_page() {
     // Locked by the Rust side (its idle lock, behind the page's back): the
     // next call is refused as signed_out and the page locks itself.
     open_case_preview(&app, name).await;
-    app.eval("return window.__TAURI__.core.invoke('lock_screen').then(() => null)")
+    app.eval("return window.__TAURI_INTERNALS__.invoke('lock_screen').then(() => null)")
         .await;
     app.click("#print-save").await;
     assert_nothing_behind_the_lock(&app, name).await;

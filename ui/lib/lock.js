@@ -101,7 +101,8 @@ export function markFirstScreenShown() {
   markShown();
 }
 
-export async function start() {
+/** Starts the lock; `access`: the access status, already asked for. */
+export async function start(access = api.accessStatus()) {
   document.getElementById('lock-now').addEventListener('click', lock);
   window.addEventListener('zaitaku:signed-out', () => {
     if (!document.getElementById('lock').hidden) return;
@@ -112,7 +113,7 @@ export async function start() {
   for (const type of ['keydown', 'pointerdown', 'wheel']) {
     document.addEventListener(type, resetIdleTimer, { passive: true, capture: true });
   }
-  const status = await api.accessStatus();
+  const status = await access;
   lockMinutes = status.lock_minutes;
   if (needsCredential(status.actor)) {
     // Reloaded before they set one: they sign in again.
@@ -130,7 +131,7 @@ export async function start() {
     announce(null);
     return;
   }
-  await showSignIn();
+  await showSignIn('', status);
 }
 
 function setLocked(locked) {
@@ -149,11 +150,12 @@ function setLocked(locked) {
   }
 }
 
-async function showSignIn(note = '') {
+/** `known`: the access status if just asked for (at start). */
+async function showSignIn(note = '', known = null) {
   // Locked before anything is awaited: the page's content goes at once.
   const overlay = clear(document.getElementById('lock'));
   setLocked(true);
-  const status = await api.accessStatus();
+  const status = known ?? await api.accessStatus();
   return new Promise((resolve) => {
     const done = (member) => {
       clear(overlay);
