@@ -62,7 +62,9 @@ pub fn app_builder<R: Runtime>(
 ///   the GPU compiles shaders first; on a PC without a GPU (software GL)
 ///   that drew the sign-in screen later and kept ~20 MB more in the web
 ///   process (`.dev/bench-startup.sh` prints both).
+///
 /// Returns the variables to set.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn webkit_env_defaults(is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
     [
         ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
