@@ -258,6 +258,17 @@ impl App {
     /// Saves a screenshot under target/e2e-screenshots/ for people to look at.
     pub async fn screenshot(&self, name: &str) {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots");
+        // WebKitWebDriver's screenshot waits for the next frame. With the
+        // renderer the app chooses on Linux (no DMA-BUF), a page where
+        // nothing moves makes none and the screenshot never came; a short
+        // animation nobody can see (opacity 1 → 0.999) makes frames.
+        let _ = self
+            .client
+            .execute(
+                "document.documentElement.animate([{ opacity: 1 }, { opacity: 0.999 }], { duration: 200 }); return null;",
+                vec![],
+            )
+            .await;
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::create_dir_all(&dir);
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
