@@ -26,6 +26,11 @@ const ORDER = Object.keys(VIEWS);
 // The module of each screen shown so far.
 const loaded = {};
 
+/** `name` if it is a screen, else the first one (相談記録). */
+function knownView(name) {
+  return VIEWS[name] ? name : ORDER[0];
+}
+
 async function moduleOf(view) {
   loaded[view] ??= await VIEWS[view].load();
   return loaded[view];
@@ -35,7 +40,7 @@ async function moduleOf(view) {
  * screen waits (the others load when first asked for: loading all of them
  * at start cost the sign-in screen memory it does not need). */
 function preloadFirstScreen() {
-  const view = VIEWS[location.hash.slice(1)] ? location.hash.slice(1) : ORDER[0];
+  const view = knownView(location.hash.slice(1));
   requestAnimationFrame(() => setTimeout(() => moduleOf(view).catch(() => {}), 0));
 }
 
@@ -57,7 +62,7 @@ function setOfficeName(office) {
 async function show(name, { again = false } = {}) {
   // Behind the lock nothing is drawn; the screen is drawn after sign-in.
   if (lock.isLocked()) return;
-  const view = VIEWS[name] ? name : ORDER[0];
+  const view = knownView(name);
   const leaving = VIEWS[current];
   if (!again && view !== current && leaving?.unsaved && loaded[current]?.hasUnsavedChanges() && !window.confirm(leaving.unsaved)) {
     history.replaceState(null, '', `#${current}`);
@@ -133,7 +138,6 @@ async function start() {
     showStartupError(status.startup_error);
     return;
   }
-  setPasswordsOnly(status.encrypted);
   // The backup (not awaited: it runs while the office works) and the
   // screens' modules wait for the first screen, the sign-in one included,
   // not for the sign-in itself.
